@@ -1,0 +1,14 @@
+/** One benchmark's outcome, written to bench/results/NAME.json. */
+export interface BenchResult {
+  readonly name: string
+  readonly metric: string
+  readonly value: number
+  readonly unit: string
+  readonly size: number
+  readonly baseline?: number
+  readonly ratio?: number
+  /** Extra rows for the printed table (phase → figure). */
+  readonly details?: Readonly<Record<string, string | number>>
+}
+
+export type Bench = (size: number) => Promise<BenchResult>

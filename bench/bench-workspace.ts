@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
+import type { EngineContext } from '../src/engine/engine-context.js'
+import { directoryCsv, generatePeople, hrCsv } from '../src/engine/sample-data/generate-people.js'
+import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { openStore, type Store } from '../src/store/open-store.js'
+
+const DIRECTORY_SOURCE = `name: Directory
+connectionType: file
+connector: delimited-file
+deleteThreshold: 10
+connectorAttributes: { file: data/directory.csv, multiValueDelimiter: "|" }
+schemas:
+  - identityAttribute: username
+    displayAttribute: displayName
+    attributes:
+      - { name: username }
+      - { name: employeeNumber }
+      - { name: displayName }
+      - { name: mail }
+      - { name: givenName }
+      - { name: sn }
+      - { name: department }
+      - { name: title }
+      - { name: enabled, type: BOOLEAN }
+      - { name: groups, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: employeeNumber, value: employeeNumber }
+`
+
+/** The demo workspace with `size` people in HR and a 10-column Directory source, on an embedded store on disk. */
+export async function benchWorkspace(size: number): Promise<{ config: WorkspaceConfig; store: Store; ctx: EngineContext }> {
+  const dir = mkdtempSync(join(tmpdir(), 'provisio-bench-'))
+  await writeDemoWorkspace(dir)
+  const people = generatePeople(size)
+  writeFileSync(join(dir, 'data/hr.csv'), hrCsv(people))
+  writeFileSync(join(dir, 'data/directory.csv'), directoryCsv(people))
+  writeFileSync(join(dir, 'sources/directory.yaml'), DIRECTORY_SOURCE)
+  const config = await loadWorkspace(dir)
+  const store = await openStore({ workspaceDir: dir })
+  return { config, store, ctx: { config, db: store.db, now: () => new Date() } }
+}

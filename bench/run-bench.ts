@@ -1,0 +1,56 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { aggregateBench } from './aggregate-bench.js'
+import type { Bench, BenchResult } from './bench-types.js'
+import { processBench } from './process-bench.js'
+
+const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
+  aggregate: { run: aggregateBench, defaultSize: 100_000 },
+  process: { run: processBench, defaultSize: 100_000 },
+}
+
+/** `npm run bench -- NAME [--size N]`: runs one benchmark (or all), prints a table, writes JSON. */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2)
+  const names: string[] = []
+  let size: number | undefined
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--size') size = Number(args[++i])
+    else names.push(args[i] as string)
+  }
+  if (size !== undefined && !(size > 0)) throw new Error('--size needs a positive number')
+  const selected = names.length > 0 ? names : Object.keys(BENCHES)
+  for (const name of selected) {
+    const bench = BENCHES[name]
+    if (!bench) {
+      process.stderr.write(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}\n`)
+      process.exit(2)
+    }
+    const result = await bench.run(size ?? bench.defaultSize)
+    print(result)
+    const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', `${name}.json`)
+    mkdirSync(dirname(out), { recursive: true })
+    const { details: _details, ...json } = result
+    writeFileSync(out, JSON.stringify(json, null, 2) + '\n')
+    process.stdout.write(`wrote ${out}\n\n`)
+  }
+}
+
+function print(r: BenchResult): void {
+  const rows: [string, string][] = [
+    ['benchmark', r.name],
+    ['size', r.size.toLocaleString('en-US')],
+    [r.metric, `${Math.round(r.value).toLocaleString('en-US')} ${r.unit}`],
+    ...(r.baseline !== undefined ? ([['baseline', `${r.baseline} ${r.unit}`]] as [string, string][]) : []),
+    ...(r.ratio !== undefined ? ([['ratio', r.ratio.toFixed(2)]] as [string, string][]) : []),
+    ...Object.entries(r.details ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+  ]
+  const w = Math.max(...rows.map(([k]) => k.length))
+  process.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n')
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exit(1)
+})

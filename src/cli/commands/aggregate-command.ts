@@ -1,0 +1,59 @@
+import { relative } from 'node:path'
+import type { AggregateResult } from '../../engine/aggregate-source.js'
+import { aggregateSource } from '../../engine/aggregate-source.js'
+import type { ProcessResult } from '../../engine/process-identities.js'
+import { processIdentities } from '../../engine/process-identities.js'
+import { withEngine } from '../open-engine.js'
+import { printJson } from '../print-table.js'
+import { terminalProgress } from '../progress.js'
+
+export async function aggregateCommand(
+  workspace: string,
+  source: string,
+  options: { file?: string; json?: boolean },
+): Promise<void> {
+  const result = await withEngine(
+    workspace,
+    (engine) => aggregateSource(engine, source, options.file ? { file: options.file } : {}),
+    terminalProgress(),
+  )
+  if (options.json) return printJson(result)
+  const file = relative(process.cwd(), result.file) || result.file
+  for (const e of result.rowErrors) process.stderr.write(`${file}:${e.line}: ${e.message}\n`)
+  process.stdout.write(aggregateSummary(result) + '\n')
+}
+
+export function aggregateSummary(r: AggregateResult): string {
+  const a = r.accounts
+  return (
+    `aggregated "${r.source}": accounts created ${a.created}, updated ${a.updated}, unchanged ${a.unchanged}, ` +
+    `deleted ${a.deleted}, errors ${a.errors}; entitlements new ${r.entitlementsDiscovered}; ` +
+    (r.uncorrelated > 0 || r.correlated > 0 ? `correlated ${r.correlated}, uncorrelated ${r.uncorrelated}; ` : '') +
+    `${identitySummary(r.identities)}; ${seconds(r.durationMs)}`
+  )
+}
+
+export function identitySummary(p: ProcessResult): string {
+  const c = p.identities
+  return (
+    `identities created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, errors ${c.errors}` +
+    (p.authoritativeAccountRemoved > 0 ? `, authoritative account removed ${p.authoritativeAccountRemoved}` : '')
+  )
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`
+}
+
+export async function processCommand(workspace: string, options: { full?: boolean; json?: boolean }): Promise<void> {
+  const result = await withEngine(
+    workspace,
+    (engine) => processIdentities(engine, { full: options.full === true }),
+    terminalProgress(),
+  )
+  if (options.json) return printJson(result)
+  process.stdout.write(
+    `processed${options.full ? ' (full refresh)' : ''}: ${identitySummary(result)}; ` +
+      `managers changed ${result.managersChanged}; ${seconds(result.durationMs)}\n`,
+  )
+}

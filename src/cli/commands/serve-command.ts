@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
+import { startHealthServer } from '../../api/health-server.js'
+import { aggregateSource } from '../../engine/aggregate-source.js'
+import { processIdentities } from '../../engine/process-identities.js'
+import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
+import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
+import { installSchedules } from '../../jobs/schedules.js'
+import { startQueue } from '../../jobs/start-queue.js'
+import { openEngine, type OpenEngine } from '../open-engine.js'
+import { aggregateSummary, identitySummary, seconds } from './aggregate-command.js'
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`)
+}
+
+/**
+ * The long-running process: runs the configured schedules on the durable queue and answers the
+ * health endpoint, until SIGINT or SIGTERM stops it cleanly.
+ */
+export async function serveCommand(workspace: string, options: { demo?: string; port?: string }): Promise<void> {
+  if (options.demo !== undefined) {
+    workspace = options.demo
+    if (!existsSync(join(workspace, SETTINGS_FILE))) {
+      await writeDemoWorkspace(workspace)
+      log(`created the demo workspace in ${workspace}`)
+    }
+  }
+  const engine = await openEngine(workspace)
+  const run = async (s: ScheduleConfig): Promise<string> => runSchedule(engine, s)
+  const boss = await startQueue(engine.store, log)
+  const queues = await installSchedules(boss, engine.config.settings.schedules, run, log)
+  let stopping = false
+  const started = Date.now()
+  const port = options.port !== undefined ? Number(options.port) : engine.config.settings.server.port
+  const { server, port: bound } = await startHealthServer(port, async () => {
+    const [counts] = await engine.db.query<{ identities: string; accounts: string }>(
+      'SELECT (SELECT count(*) FROM identities) AS identities, (SELECT count(*) FROM accounts) AS accounts',
+    )
+    return {
+      status: stopping ? 'stopping' : 'ok',
+      workspace: engine.config.dir,
+      database: engine.db.kind,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      schedules: queues.length,
+      identities: Number(counts?.identities ?? 0),
+      accounts: Number(counts?.accounts ?? 0),
+    }
+  })
+  log(`provisio serve: workspace ${engine.config.dir}, ${engine.db.kind} database, ${queues.length} schedules`)
+  log(`health: http://127.0.0.1:${bound}/health`)
+
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    log(`${signal}: stopping`)
+    server.close()
+    await boss.stop({ graceful: true, timeout: 20_000 })
+    await engine.close()
+    log('stopped')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+
+  for (const s of engine.config.settings.schedules.filter((x) => x.runOnStart)) {
+    if (stopping) break
+    try {
+      log(`${s.name ?? s.task} (on start): ${await run(s)}`)
+    } catch (err) {
+      log(`${s.name ?? s.task} (on start): failed: ${(err as Error).message}`)
+    }
+  }
+}
+
+async function runSchedule(engine: OpenEngine, s: ScheduleConfig): Promise<string> {
+  if (s.task === 'aggregate') {
+    const r = await aggregateSource(engine, s.source as string)
+    return aggregateSummary(r)
+  }
+  const r = await processIdentities(engine)
+  return `${identitySummary(r)}; ${seconds(r.durationMs)}`
+}

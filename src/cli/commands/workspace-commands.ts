@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+import { ConfigError, InputError } from '../../domain/errors.js'
+import { compileTransform } from '../../domain/transforms/compile-transform.js'
+import type { TransformAccount, TransformContext, TransformDefinition } from '../../domain/transforms/transform-types.js'
+import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
+import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
+
+export async function initCommand(dir: string, options: { force?: boolean }): Promise<void> {
+  const files = await writeDemoWorkspace(dir, options)
+  process.stdout.write(
+    `created a demo workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n` +
+      `next: provisio -w ${dir} aggregate HR && provisio -w ${dir} identities\n`,
+  )
+}
+
+export async function validateCommand(workspace: string): Promise<void> {
+  const config = await loadWorkspace(workspace)
+  process.stdout.write(
+    `workspace ${config.dir} is valid: ${config.sources.length} sources, ${config.identityProfiles.length} identity profiles, ` +
+      `${config.transforms.length} transforms\n`,
+  )
+}
+
+/** Reads a JSON or YAML file into a value, with the file named in the error. */
+async function readDataFile(path: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    throw new InputError(`cannot read ${path}`)
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)
+  } catch (err) {
+    throw new InputError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * `transform preview FILE --context CONTEXT.json`: evaluates one transform and prints its value as
+ * JSON. Named transforms of the workspace resolve `reference`, when a workspace is there.
+ */
+export async function transformPreviewCommand(
+  file: string,
+  options: { context?: string; workspace: string },
+): Promise<void> {
+  const def = (await readDataFile(file)) as TransformDefinition
+  if (def === null || typeof def !== 'object' || typeof def.type !== 'string') {
+    throw new InputError(`${file}: not a transform (an object with a "type")`)
+  }
+  const raw = (options.context ? await readDataFile(options.context) : {}) as Record<string, unknown>
+  const named = await namedTransforms(options.workspace)
+  const compiled = compileTransform(def, { resolve: (id) => named.get(id) })
+  const value = compiled.evaluate(toContext(raw))
+  process.stdout.write(JSON.stringify(value) + '\n')
+}
+
+async function namedTransforms(workspace: string): Promise<Map<string, TransformDefinition>> {
+  try {
+    const config = await loadWorkspace(workspace)
+    return new Map(config.transforms.map((t) => [t.value.name ?? t.value.id ?? '', t.value]))
+  } catch (err) {
+    // Previewing a transform file must work outside a workspace, and even in a broken one.
+    if (err instanceof InputError || err instanceof ConfigError) return new Map()
+    throw err
+  }
+}
+
+function toContext(raw: Record<string, unknown>): TransformContext {
+  const obj = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  const accounts: TransformAccount[] = Object.entries(obj(raw['accounts']) ?? {}).map(([sourceName, attrs]) => ({
+    sourceName,
+    nativeIdentity: String(obj(attrs)?.['nativeIdentity'] ?? sourceName),
+    attributes: obj(attrs) ?? {},
+  }))
+  const identity = obj(raw['identity']) ?? {}
+  const byUid = new Map<string, Record<string, unknown>>()
+  const manager = obj(raw['manager'])
+  if (manager && typeof manager['uid'] === 'string') byUid.set(manager['uid'], manager)
+  return {
+    ...('input' in raw ? { input: raw['input'] } : {}),
+    identity,
+    accounts,
+    manager: manager ?? null,
+    findIdentity: (uid) => byUid.get(uid),
+  }
+}

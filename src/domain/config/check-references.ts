@@ -1,0 +1,136 @@
+import type { ConfigProblem } from '../errors.js'
+import { coerceError } from '../errors.js'
+import { compileTransform } from '../transforms/compile-transform.js'
+import type { TransformDefinition } from '../transforms/transform-types.js'
+import { delimitedFileAttributesSchema } from './config-schemas.js'
+import { accountSchemaOf, type Located, type WorkspaceConfig } from './workspace-config.js'
+import { findPlainSecrets } from './secret-ref.js'
+import { zodProblems } from './zod-problems.js'
+
+/**
+ * Checks what a per-object schema cannot: names are unique, references between objects resolve,
+ * transforms compile, schema attributes named by other fields exist, secrets are references.
+ */
+export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  const sourceNames = new Set<string>()
+  const transformNames = new Map<string, TransformDefinition>()
+
+  duplicates(config.sources, 'source', problems).forEach((n) => sourceNames.add(n))
+  for (const t of config.transforms) {
+    const name = t.value.name ?? t.value.id
+    if (name === undefined) {
+      problems.push({ file: t.file, object: 'transform', path: 'name', message: 'a named transform needs a name' })
+    } else if (transformNames.has(name)) {
+      problems.push({ file: t.file, object: `transform "${name}"`, path: 'name', message: 'duplicate name' })
+    } else transformNames.set(name, t.value)
+  }
+  duplicates(config.identityProfiles, 'identity profile', problems)
+  const resolve = (id: string): TransformDefinition | undefined => transformNames.get(id)
+
+  for (const { file, value: source } of config.sources) {
+    const object = `source "${source.name}"`
+    const schema = accountSchemaOf(source)
+    const attrs = new Set(schema.attributes.map((a) => a.name))
+    const schemaPath = `schemas[${source.schemas.indexOf(schema)}]`
+    const need = (name: string | undefined, path: string): void => {
+      if (name !== undefined && !attrs.has(name)) {
+        problems.push({ file, object, path, message: `"${name}" is not an attribute of the account schema` })
+      }
+    }
+    need(schema.identityAttribute, `${schemaPath}.identityAttribute`)
+    need(schema.displayAttribute, `${schemaPath}.displayAttribute`)
+    source.accountCorrelationConfig?.attributeAssignments.forEach((a, i) =>
+      need(a.value, `accountCorrelationConfig.attributeAssignments[${i}].value`),
+    )
+    need(source.managerCorrelationMapping?.accountAttributeName, 'managerCorrelationMapping.accountAttributeName')
+    if (source.connector === 'delimited-file') {
+      const parsed = delimitedFileAttributesSchema.safeParse(source.connectorAttributes)
+      if (!parsed.success) problems.push(...zodProblems(parsed.error, file, object, 'connectorAttributes'))
+    }
+    for (const path of findPlainSecrets(source.connectorAttributes, 'connectorAttributes')) {
+      problems.push({ file, object, path, message: 'a secret must be a reference like ${env:NAME}, not a value' })
+    }
+  }
+
+  for (const { file, value: t } of config.transforms) {
+    checkTransform(t, resolve, sourceNames, { file, object: `transform "${t.name ?? '?'}"`, path: '' }, problems)
+  }
+
+  for (const { file, value: profile } of config.identityProfiles) {
+    const object = `identity profile "${profile.name}"`
+    const auth = profile.authoritativeSource.name ?? profile.authoritativeSource.id ?? ''
+    const source = config.sources.find((s) => s.value.name === auth || s.value.id === auth)?.value
+    if (!source) {
+      problems.push({ file, object, path: 'authoritativeSource', message: `no source named "${auth}"` })
+    }
+    profile.identityAttributeConfig.attributeTransforms.forEach((m, i) => {
+      const path = `identityAttributeConfig.attributeTransforms[${i}].transformDefinition`
+      checkTransform(m.transformDefinition, resolve, sourceNames, { file, object, path }, problems)
+    })
+  }
+
+  config.settings.schedules.forEach((s, i) => {
+    if (s.task === 'aggregate' && (s.source === undefined || !sourceNames.has(s.source))) {
+      problems.push({
+        file: 'provisio.yaml',
+        object: 'workspace',
+        path: `schedules[${i}].source`,
+        message: s.source === undefined ? 'an aggregate schedule names a source' : `no source named "${s.source}"`,
+      })
+    }
+  })
+  return problems
+}
+
+function duplicates(
+  objects: readonly Located<{ name: string }>[],
+  kind: string,
+  problems: ConfigProblem[],
+): Set<string> {
+  const seen = new Set<string>()
+  for (const { file, value } of objects) {
+    if (seen.has(value.name)) {
+      problems.push({ file, object: `${kind} "${value.name}"`, path: 'name', message: 'duplicate name' })
+    }
+    seen.add(value.name)
+  }
+  return seen
+}
+
+/** Compiles a transform (unknown types, missing attributes, reference cycles) and checks source names in it. */
+function checkTransform(
+  def: TransformDefinition,
+  resolve: (id: string) => TransformDefinition | undefined,
+  sourceNames: ReadonlySet<string>,
+  at: { file: string; object: string; path: string },
+  problems: ConfigProblem[],
+): void {
+  try {
+    compileTransform(def, { resolve })
+  } catch (err) {
+    problems.push({ ...at, message: coerceError(err).message })
+    return
+  }
+  walkTransforms(def, at.path, (t, path) => {
+    const sourceName = t.attributes?.['sourceName']
+    if (t.type === 'accountAttribute' && typeof sourceName === 'string' && !sourceNames.has(sourceName)) {
+      problems.push({ ...at, path: `${path}.attributes.sourceName`, message: `no source named "${sourceName}"` })
+    }
+  })
+}
+
+function walkTransforms(
+  value: unknown,
+  path: string,
+  visit: (t: TransformDefinition, path: string) => void,
+): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walkTransforms(v, `${path}[${i}]`, visit))
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  const obj = value as Record<string, unknown>
+  if (typeof obj['type'] === 'string') visit(obj as unknown as TransformDefinition, path)
+  for (const [k, v] of Object.entries(obj)) walkTransforms(v, path === '' ? k : `${path}.${k}`, visit)
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod'
+
+/**
+ * The workspace configuration, with the reference product's object and field names. Objects are
+ * loose (unknown keys are kept) so a tenant's exported objects load with little change.
+ */
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty')
+
+/** A reference to another object by name (or id), as `{type, id, name}` or a plain name. */
+export const objectRefSchema = z.union([
+  nonEmpty.transform((name): { type?: string; id?: string; name?: string } => ({ name })),
+  z.looseObject({ type: z.string().optional(), id: z.string().optional(), name: z.string().optional() }).refine(
+    (r) => r.id !== undefined || r.name !== undefined,
+    'needs a name or an id',
+  ),
+])
+export type ObjectRef = { type?: string; id?: string; name?: string }
+
+export const transformDefinitionSchema: z.ZodType<{
+  type: string
+  name?: string
+  id?: string
+  attributes?: Record<string, unknown>
+}> = z.looseObject({
+  type: nonEmpty,
+  name: z.string().max(50, 'at most 50 characters').optional(),
+  id: z.string().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  requiresPeriodicRefresh: z.boolean().optional(),
+})
+
+export const attributeDefinitionSchema = z.looseObject({
+  name: nonEmpty,
+  type: z.enum(['STRING', 'LONG', 'INT', 'BOOLEAN', 'DATE']).default('STRING'),
+  description: z.string().optional(),
+  isMulti: z.boolean().default(false),
+  isEntitlement: z.boolean().default(false),
+  isGroup: z.boolean().default(false),
+})
+
+export const accountSchemaSchema = z.looseObject({
+  name: z.string().default('account'),
+  nativeObjectType: z.string().optional(),
+  identityAttribute: nonEmpty,
+  displayAttribute: z.string().optional(),
+  attributes: z.array(attributeDefinitionSchema).min(1, 'lists at least one attribute'),
+})
+
+export const correlationAssignmentSchema = z.looseObject({
+  /** The identity attribute. */
+  property: nonEmpty,
+  /** The account attribute. */
+  value: nonEmpty,
+  operation: z.literal('EQ').default('EQ'),
+  ignoreCase: z.boolean().default(false),
+})
+
+export const sourceSchema = z.looseObject({
+  name: nonEmpty.max(128, 'at most 128 characters'),
+  id: z.string().optional(),
+  description: z.string().optional(),
+  owner: objectRefSchema.optional(),
+  connectionType: z.enum(['file', 'direct']).default('file'),
+  connector: nonEmpty.default('delimited-file'),
+  authoritative: z.boolean().default(false),
+  deleteThreshold: z.number().int().min(0).max(100).default(10),
+  features: z.array(z.string()).default([]),
+  connectorAttributes: z.record(z.string(), z.unknown()).default({}),
+  schemas: z.array(accountSchemaSchema).min(1, 'needs an account schema'),
+  accountCorrelationConfig: z
+    .looseObject({ name: z.string().optional(), attributeAssignments: z.array(correlationAssignmentSchema) })
+    .optional(),
+  managerCorrelationMapping: z
+    .looseObject({ accountAttributeName: nonEmpty, identityAttributeName: nonEmpty })
+    .optional(),
+})
+
+/** Settings of a delimited-file (CSV) source, in its `connectorAttributes`. */
+export const delimitedFileAttributesSchema = z.looseObject({
+  file: nonEmpty,
+  delimiter: z.string().length(1, 'must be one character').default(','),
+  quoteChar: z.string().length(1, 'must be one character').default('"'),
+  multiValueDelimiter: z.string().min(1).default('|'),
+  encoding: z.enum(['utf8', 'utf-8', 'latin1']).default('utf8'),
+})
+
+export const identityAttributeTransformSchema = z.looseObject({
+  identityAttributeName: nonEmpty,
+  transformDefinition: transformDefinitionSchema,
+})
+
+export const identityProfileSchema = z.looseObject({
+  name: nonEmpty,
+  id: z.string().optional(),
+  description: z.string().optional(),
+  priority: z.number().int().default(10),
+  authoritativeSource: objectRefSchema,
+  identityAttributeConfig: z.looseObject({
+    enabled: z.boolean().default(true),
+    attributeTransforms: z.array(identityAttributeTransformSchema).default([]),
+  }),
+})
+
+export const scheduleSchema = z.looseObject({
+  name: z.string().optional(),
+  /** What to run: aggregate a source, or process identities. */
+  task: z.enum(['aggregate', 'process']),
+  source: z.string().optional(),
+  /** Cron expression (5 fields), in `timeZone`. */
+  cron: nonEmpty,
+  timeZone: z.string().default('UTC'),
+  /** Run once when `provisio serve` starts. */
+  runOnStart: z.boolean().default(false),
+})
+
+export const workspaceSettingsSchema = z.looseObject({
+  name: z.string().default('provisio'),
+  /** The identity attribute that names an identity (its `name`). */
+  identityNameAttribute: z.string().default('uid'),
+  server: z.looseObject({ port: z.number().int().min(0).max(65535).default(7100) }).default({ port: 7100 }),
+  schedules: z.array(scheduleSchema).default([]),
+})
+
+export type SourceConfig = z.infer<typeof sourceSchema>
+export type AccountSchemaConfig = z.infer<typeof accountSchemaSchema>
+export type DelimitedFileAttributes = z.infer<typeof delimitedFileAttributesSchema>
+export type IdentityProfileConfig = z.infer<typeof identityProfileSchema>
+export type TransformConfig = z.infer<typeof transformDefinitionSchema>
+export type ScheduleConfig = z.infer<typeof scheduleSchema>
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>

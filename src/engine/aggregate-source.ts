@@ -1,0 +1,176 @@
+import { delimitedFilePath, readDelimitedFile, type RowError } from '../connectors/delimited/read-delimited-file.js'
+import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
+import type { SourceConfig } from '../domain/config/config-schemas.js'
+import { accountSchemaOf, findSource } from '../domain/config/workspace-config.js'
+import { InputError, NotFoundError } from '../domain/errors.js'
+import { emptyCounts, type RunCounts, type SourceAccount } from '../domain/model.js'
+import { newId } from '../domain/new-id.js'
+import { deleteAccounts, insertAccounts, loadAccountRefs, updateAccounts } from '../store/accounts.js'
+import { addEntitlements } from '../store/entitlements.js'
+import { recordRun } from '../store/runs.js'
+import { ensureSource, markAggregated } from '../store/sources.js'
+import { correlateUncorrelated, correlatorFor } from './correlate-accounts.js'
+import type { EngineContext } from './engine-context.js'
+import { processIdentities, type ProcessResult } from './process-identities.js'
+
+export interface AggregateResult {
+  readonly source: string
+  readonly file: string
+  readonly accounts: RunCounts
+  readonly rowErrors: readonly RowError[]
+  readonly entitlementsDiscovered: number
+  readonly correlated: number
+  readonly uncorrelated: number
+  /** Identity processing that followed (every aggregation can change identity inputs). */
+  readonly identities: ProcessResult
+  /** Reading, storing and correlating the accounts, before identity processing. */
+  readonly aggregatedMs: number
+  readonly durationMs: number
+}
+
+/**
+ * Aggregates a source: reads its accounts, stores what changed, discovers entitlements, correlates
+ * accounts to identities, then processes the identities whose inputs changed. Nothing is written
+ * when the delete threshold would be exceeded.
+ */
+export async function aggregateSource(
+  ctx: EngineContext,
+  sourceName: string,
+  options: { file?: string; /** Process identities afterwards (default true). */ process?: boolean } = {},
+): Promise<AggregateResult> {
+  const started = ctx.now()
+  const t0 = performance.now()
+  const source = findSource(ctx.config, sourceName)
+  if (!source) throw new NotFoundError(`no source named "${sourceName}"`)
+  const read = await readAccounts(ctx, source, options.file)
+  ctx.progress?.('read', read.accounts.length, read.accounts.length)
+
+  const { db } = ctx
+  const sourceId = await ensureSource(db, source.name, source.id)
+  const stored = await loadAccountRefs(db, sourceId)
+  // An account whose row could not be read is kept as it is: a typo must not delete it.
+  for (const e of read.errors) if (e.nativeIdentity !== undefined) stored.delete(e.nativeIdentity)
+  const diff = diffAccounts(read.accounts, stored, source.deleteThreshold, source.name)
+
+  const correlator = source.authoritative ? null : await correlatorFor(db, source)
+  const now = ctx.now()
+  let correlated = 0
+  const entitlementValues = collectEntitlements(source, read.accounts)
+  const stats = await db.transaction(async (tx) => {
+    const rows = diff.created.map((a) => {
+      const identityId = correlator?.correlate(a.attributes) ?? null
+      if (identityId !== null) correlated++
+      return {
+        id: newId(),
+        sourceId,
+        nativeIdentity: a.nativeIdentity,
+        displayName: a.displayName,
+        identityId,
+        authoritative: source.authoritative,
+        attributes: a.attributes,
+        hash: a.hash,
+        disabled: a.disabled ?? false,
+        locked: a.locked ?? false,
+      }
+    })
+    await insertAccounts(tx, rows, now)
+    ctx.progress?.('write', rows.length, diff.created.length + diff.updated.length)
+    await updateAccounts(
+      tx,
+      diff.updated.map((a) => ({ ...a, disabled: a.disabled ?? false, locked: a.locked ?? false })),
+      now,
+    )
+    await deleteAccounts(
+      tx,
+      diff.deleted.map((d) => d.id),
+    )
+    const discovered = await addEntitlements(tx, sourceId, entitlementValues)
+    // Accounts that were already stored but matched nobody may match identities created since.
+    if (!source.authoritative) correlated += await correlateUncorrelated(tx, source, sourceId)
+    await markAggregated(tx, sourceId, now)
+    return { discovered }
+  })
+  const uncorrelated = source.authoritative
+    ? 0
+    : Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM accounts WHERE source_id = $1 AND identity_id IS NULL',
+            [sourceId],
+          )
+        )[0]?.n ?? 0,
+      )
+  const aggregatedMs = performance.now() - t0
+  const identities =
+    options.process === false
+      ? { identities: emptyCounts(), authoritativeAccountRemoved: 0, managersChanged: 0, durationMs: 0 }
+      : await processIdentities(ctx)
+  const accounts: RunCounts = {
+    ...emptyCounts(),
+    created: diff.created.length,
+    updated: diff.updated.length,
+    unchanged: diff.unchanged,
+    deleted: diff.deleted.length,
+    errors: read.errors.length,
+  }
+  const result: AggregateResult = {
+    source: source.name,
+    file: read.file,
+    accounts,
+    rowErrors: read.errors,
+    entitlementsDiscovered: stats.discovered,
+    correlated,
+    uncorrelated,
+    identities,
+    aggregatedMs,
+    durationMs: performance.now() - t0,
+  }
+  await recordRun(db, {
+    kind: 'aggregate',
+    sourceId,
+    started,
+    finished: ctx.now(),
+    status: read.errors.length > 0 ? 'WARNING' : 'SUCCESS',
+    stats: { accounts, entitlementsDiscovered: stats.discovered, correlated, uncorrelated },
+    errors: read.errors,
+  })
+  return result
+}
+
+async function readAccounts(
+  ctx: EngineContext,
+  source: SourceConfig,
+  file: string | undefined,
+): Promise<{ file: string; accounts: SourceAccount[]; errors: RowError[] }> {
+  if (source.connector !== 'delimited-file') {
+    throw new InputError(
+      `source "${source.name}": connector "${source.connector}" cannot be aggregated yet (only delimited-file sources)`,
+    )
+  }
+  return readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
+}
+
+/** Every distinct value of the schema's entitlement attributes, across the accounts read. */
+function collectEntitlements(
+  source: SourceConfig,
+  accounts: readonly SourceAccount[],
+): { attribute: string; value: string }[] {
+  const attributes = accountSchemaOf(source)
+    .attributes.filter((a) => a.isEntitlement)
+    .map((a) => a.name)
+  const out: { attribute: string; value: string }[] = []
+  for (const attribute of attributes) {
+    const seen = new Set<string>()
+    for (const a of accounts) {
+      const v = a.attributes[attribute]
+      if (v === null || v === undefined) continue
+      for (const value of Array.isArray(v) ? v : [String(v)]) {
+        if (!seen.has(value)) {
+          seen.add(value)
+          out.push({ attribute, value })
+        }
+      }
+    }
+  }
+  return out
+}

@@ -1,0 +1,28 @@
+import { Correlator } from '../domain/aggregation/correlator.js'
+import type { SourceConfig } from '../domain/config/config-schemas.js'
+import { loadUncorrelated, setAccountIdentities } from '../store/accounts.js'
+import type { Db } from '../store/db.js'
+import { loadIdentityAttributes } from '../store/identities.js'
+
+/** Builds a correlator for a source's `accountCorrelationConfig` over the stored identities. */
+export async function correlatorFor(db: Db, source: SourceConfig): Promise<Correlator> {
+  const rules = source.accountCorrelationConfig?.attributeAssignments ?? []
+  if (rules.length === 0) return new Correlator([], [])
+  const identities = await loadIdentityAttributes(db, [...new Set(rules.map((r) => r.property))])
+  return new Correlator(rules, identities)
+}
+
+/** Links the source's uncorrelated accounts to identities where a rule finds exactly one. Returns how many were linked. */
+export async function correlateUncorrelated(db: Db, source: SourceConfig, sourceId: string): Promise<number> {
+  if (!source.accountCorrelationConfig?.attributeAssignments.length) return 0
+  const pending = await loadUncorrelated(db, sourceId)
+  if (pending.length === 0) return 0
+  const correlator = await correlatorFor(db, source)
+  const links: { accountId: string; identityId: string }[] = []
+  for (const a of pending) {
+    const identityId = correlator.correlate(a.attributes)
+    if (identityId !== null) links.push({ accountId: a.id, identityId })
+  }
+  await setAccountIdentities(db, links)
+  return links.length
+}

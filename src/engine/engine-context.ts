@@ -1,0 +1,13 @@
+import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
+import type { Db } from '../store/db.js'
+
+/** Reports how far a long operation is; the CLI draws it on a terminal, tests ignore it. */
+export type Progress = (phase: string, done: number, total: number) => void
+
+/** What every use case runs against: the configuration, the store, a clock. */
+export interface EngineContext {
+  readonly config: WorkspaceConfig
+  readonly db: Db
+  readonly now: () => Date
+  readonly progress?: Progress
+}

@@ -1,0 +1,262 @@
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { InputError } from '../../domain/errors.js'
+import { generatePeople, hrCsv, seededRandom, toCsv, type Person } from '../sample-data/generate-people.js'
+import { SETTINGS_FILE } from './load-workspace.js'
+
+const SETTINGS = `# A Provisio workspace. Objects use the reference product's field names (see docs/configuration.md).
+name: demo
+# The identity attribute that gives each identity its name.
+identityNameAttribute: uid
+server:
+  port: 7100
+schedules:
+  - name: HR aggregation
+    task: aggregate
+    source: HR
+    cron: "0 * * * *"
+    runOnStart: true
+  - name: Badge System aggregation
+    task: aggregate
+    source: Badge System
+    cron: "15 * * * *"
+    runOnStart: true
+  - name: Identity refresh
+    task: process
+    cron: "0 8,20 * * *"
+`
+
+const HR_SOURCE = `name: HR
+description: Authoritative HR extract (employees and contractors)
+owner: { type: IDENTITY, name: hr.admin }
+connectionType: file
+connector: delimited-file
+authoritative: true
+deleteThreshold: 20
+connectorAttributes:
+  file: data/hr.csv
+  delimiter: ","
+  quoteChar: '"'
+schemas:
+  - name: account
+    nativeObjectType: User
+    identityAttribute: employeeId
+    displayAttribute: displayName
+    attributes:
+      - { name: employeeId, type: STRING }
+      - { name: firstName, type: STRING }
+      - { name: lastName, type: STRING }
+      - { name: displayName, type: STRING }
+      - { name: email, type: STRING }
+      - { name: department, type: STRING }
+      - { name: title, type: STRING }
+      - { name: managerId, type: STRING }
+      - { name: location, type: STRING }
+      - { name: country, type: STRING }
+      - { name: status, type: STRING }
+      - { name: hireDate, type: DATE }
+      - { name: terminationDate, type: DATE }
+      - { name: phone, type: STRING }
+# A returning employee's new HR row finds their old identity by employee number.
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: employeeNumber, value: employeeId }
+managerCorrelationMapping:
+  accountAttributeName: managerId
+  identityAttributeName: employeeNumber
+`
+
+const BADGE_SOURCE = `name: Badge System
+description: Building access badges, provisioned by facilities (flat file, manual tasks)
+owner: { type: IDENTITY, name: facilities.lead }
+connectionType: file
+connector: delimited-file
+deleteThreshold: 30
+connectorAttributes:
+  file: data/badges.csv
+  delimiter: ","
+  multiValueDelimiter: "|"
+schemas:
+  - name: account
+    nativeObjectType: Badge
+    identityAttribute: badgeId
+    displayAttribute: holder
+    attributes:
+      - { name: badgeId, type: STRING }
+      - { name: employeeNumber, type: STRING }
+      - { name: holder, type: STRING }
+      - { name: active, type: BOOLEAN }
+      - { name: zones, type: STRING, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: employeeNumber, value: employeeNumber }
+`
+
+const LIFECYCLE_TRANSFORM = `# The lifecycle state from the HR status; a terminated person whose last day is still ahead
+# is "activePendingTermination" until that day.
+name: Lifecycle State
+type: static
+attributes:
+  status:
+    type: accountAttribute
+    attributes: { sourceName: HR, attributeName: status }
+  stillHere:
+    type: firstValid
+    attributes:
+      ignoreErrors: true
+      values:
+        - type: dateCompare
+          attributes:
+            firstDate:
+              type: dateFormat
+              attributes:
+                inputFormat: yyyy-MM-dd
+                outputFormat: ISO8601
+                input: { type: accountAttribute, attributes: { sourceName: HR, attributeName: terminationDate } }
+            secondDate: now
+            operator: GT
+            positiveCondition: "yes"
+            negativeCondition: "no"
+        - "no"
+  value: >-
+    #if($status == 'A')active#elseif($status == 'L')leave#elseif($status == 'P')prehire#elseif($status == 'T' && $stillHere == 'yes')activePendingTermination#elseif($status == 'T')terminated#{else}inactive#end
+`
+
+const DEPARTMENT_CODE_TRANSFORM = `name: Department Code
+type: lookup
+attributes:
+  input: { type: accountAttribute, attributes: { sourceName: HR, attributeName: department } }
+  table:
+    Engineering: ENG
+    Sales: SAL
+    Finance: FIN
+    Human Resources: HR
+    Operations: OPS
+    Marketing: MKT
+    default: GEN
+`
+
+const acct = (attributeName: string): string =>
+  `{ type: accountAttribute, attributes: { sourceName: HR, attributeName: ${attributeName} } }`
+
+const IDENTITY_PROFILE = `name: Employees
+description: Identities built from the HR extract
+priority: 10
+authoritativeSource: { type: SOURCE, name: HR }
+identityAttributeConfig:
+  enabled: true
+  attributeTransforms:
+    - identityAttributeName: uid
+      transformDefinition:
+        type: lower
+        attributes:
+          input:
+            type: replaceAll
+            attributes:
+              table: { "[^A-Za-z.]": "" }
+              input:
+                type: decomposeDiacriticalMarks
+                attributes:
+                  input:
+                    type: concat
+                    attributes:
+                      values:
+                        - ${acct('firstName')}
+                        - "."
+                        - ${acct('lastName')}
+    - identityAttributeName: employeeNumber
+      transformDefinition: ${acct('employeeId')}
+    - identityAttributeName: firstname
+      transformDefinition: ${acct('firstName')}
+    - identityAttributeName: lastname
+      transformDefinition: ${acct('lastName')}
+    - identityAttributeName: displayName
+      transformDefinition:
+        type: static
+        attributes:
+          fn: ${acct('firstName')}
+          ln: ${acct('lastName')}
+          value: "$fn $ln"
+    - identityAttributeName: email
+      transformDefinition:
+        type: lower
+        attributes:
+          input: ${acct('email')}
+    - identityAttributeName: department
+      transformDefinition: ${acct('department')}
+    - identityAttributeName: departmentCode
+      transformDefinition: { type: reference, attributes: { id: Department Code } }
+    - identityAttributeName: title
+      transformDefinition: ${acct('title')}
+    - identityAttributeName: location
+      transformDefinition: ${acct('location')}
+    - identityAttributeName: country
+      transformDefinition:
+        type: iso3166
+        attributes:
+          format: alpha3
+          input: ${acct('country')}
+    - identityAttributeName: phone
+      transformDefinition:
+        type: e164phone
+        attributes:
+          input: ${acct('phone')}
+    - identityAttributeName: startDate
+      transformDefinition:
+        type: dateFormat
+        attributes:
+          inputFormat: yyyy-MM-dd
+          outputFormat: ISO8601
+          input: ${acct('hireDate')}
+    - identityAttributeName: managerDisplayName
+      transformDefinition:
+        type: rule
+        attributes:
+          name: Cloud Services Deployment Utility
+          operation: getReferenceIdentityAttribute
+          uid: manager
+          attributeName: displayName
+    - identityAttributeName: cloudLifecycleState
+      transformDefinition: { type: reference, attributes: { id: Lifecycle State } }
+`
+
+/** The badge file: most current people hold a badge with zones by department; a few badges are orphans. */
+function badgesCsv(people: readonly Person[]): string {
+  const rnd = seededRandom(11)
+  const rows = people
+    .filter((p) => p.status === 'A' || p.status === 'L')
+    .map((p, i) => {
+      const zones = ['lobby', `floor-${p.departmentCode.toLowerCase()}`]
+      if (rnd() < 0.3) zones.push('datacenter')
+      return [`B${String(5000 + i)}`, p.employeeId, p.displayName, p.status === 'A' ? 'true' : 'false', zones.join('|')]
+    })
+  rows.push(['B9999', '', 'Visitor Badge', 'true', 'lobby'])
+  return toCsv(['badgeId', 'employeeNumber', 'holder', 'active', 'zones'], rows)
+}
+
+/** Writes a working demo workspace: two flat-file sources, an identity profile, named transforms, sample data. */
+export async function writeDemoWorkspace(dirArg: string, options: { force?: boolean } = {}): Promise<string[]> {
+  const dir = resolve(dirArg)
+  if (existsSync(join(dir, SETTINGS_FILE)) && !options.force) {
+    throw new InputError(`${dir} already holds a workspace (${SETTINGS_FILE}); use --force to overwrite it`)
+  }
+  const people = generatePeople(40)
+  const files: Record<string, string> = {
+    [SETTINGS_FILE]: SETTINGS,
+    'sources/hr.yaml': HR_SOURCE,
+    'sources/badge-system.yaml': BADGE_SOURCE,
+    'transforms/lifecycle-state.yaml': LIFECYCLE_TRANSFORM,
+    'transforms/department-code.yaml': DEPARTMENT_CODE_TRANSFORM,
+    'identity-profiles/employees.yaml': IDENTITY_PROFILE,
+    'data/hr.csv': hrCsv(people),
+    'data/badges.csv': badgesCsv(people),
+    '.gitignore': '.provisio/\n',
+  }
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, text)
+  }
+  return Object.keys(files)
+}

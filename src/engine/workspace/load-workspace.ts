@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative, resolve } from 'node:path'
+import { parseDocument } from 'yaml'
+import type { z } from 'zod'
+import { checkReferences } from '../../domain/config/check-references.js'
+import {
+  identityProfileSchema,
+  sourceSchema,
+  transformDefinitionSchema,
+  workspaceSettingsSchema,
+} from '../../domain/config/config-schemas.js'
+import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
+import { zodProblems } from '../../domain/config/zod-problems.js'
+import { ConfigError, type ConfigProblem, InputError } from '../../domain/errors.js'
+
+export const SETTINGS_FILE = 'provisio.yaml'
+
+/** The folders of a workspace and the kind of object each holds. */
+const FOLDERS = {
+  sources: { dir: 'sources', kind: 'source', schema: sourceSchema },
+  identityProfiles: { dir: 'identity-profiles', kind: 'identity profile', schema: identityProfileSchema },
+  transforms: { dir: 'transforms', kind: 'transform', schema: transformDefinitionSchema },
+} as const
+
+/**
+ * Reads and validates a workspace folder. Every problem is collected (syntax, fields, references)
+ * and thrown together as one ConfigError, each naming its file, object and field path.
+ */
+export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
+  const dir = resolve(dirArg)
+  if (!existsSync(join(dir, SETTINGS_FILE))) {
+    throw new InputError(`${dir} is not a Provisio workspace (no ${SETTINGS_FILE}); create one with "provisio init"`)
+  }
+  const problems: ConfigProblem[] = []
+
+  const settingsDocs = await readObjects(dir, SETTINGS_FILE, problems)
+  const settingsParsed = workspaceSettingsSchema.safeParse(settingsDocs[0]?.value ?? {})
+  if (!settingsParsed.success) problems.push(...zodProblems(settingsParsed.error, SETTINGS_FILE, 'workspace'))
+
+  const sources = await loadFolder(dir, FOLDERS.sources, problems)
+  const identityProfiles = await loadFolder(dir, FOLDERS.identityProfiles, problems)
+  const transforms = await loadFolder(dir, FOLDERS.transforms, problems)
+  const config: WorkspaceConfig = {
+    dir,
+    settings: settingsParsed.success ? settingsParsed.data : workspaceSettingsSchema.parse({}),
+    sources,
+    identityProfiles,
+    transforms,
+  }
+  problems.push(...checkReferences(config))
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}
+
+async function loadFolder<S extends z.ZodType>(
+  root: string,
+  folder: { dir: string; kind: string; schema: S },
+  problems: ConfigProblem[],
+): Promise<Located<z.infer<S>>[]> {
+  const dir = join(root, folder.dir)
+  if (!existsSync(dir)) return []
+  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()
+  const out: Located<z.infer<S>>[] = []
+  for (const f of files) {
+    const file = join(folder.dir, f)
+    for (const { value, index } of await readObjects(root, file, problems)) {
+      const name = objectName(value)
+      const object = `${folder.kind} ${name !== undefined ? `"${name}"` : `#${index + 1}`}`
+      const parsed = folder.schema.safeParse(value)
+      if (parsed.success) out.push({ file, value: parsed.data })
+      else problems.push(...zodProblems(parsed.error, file, object))
+    }
+  }
+  return out
+}
+
+/** A file holds one object or a list of objects. */
+async function readObjects(
+  root: string,
+  file: string,
+  problems: ConfigProblem[],
+): Promise<{ value: unknown; index: number }[]> {
+  const path = join(root, file)
+  if (!existsSync(path)) return []
+  const text = await readFile(path, 'utf8')
+  const doc = parseDocument(text, { prettyErrors: false })
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const line = e.linePos?.[0]
+      problems.push({
+        file: relative(root, path),
+        path: line ? `line ${line.line}, column ${line.col}` : '',
+        message: e.message.split('\n')[0] ?? e.message,
+      })
+    }
+    return []
+  }
+  const value: unknown = doc.toJS()
+  if (value === null || value === undefined) return []
+  const list = Array.isArray(value) ? value : [value]
+  return list.map((v, index) => ({ value: v, index }))
+}
+
+function objectName(value: unknown): string | undefined {
+  if (value !== null && typeof value === 'object' && 'name' in value) {
+    const n = (value as { name: unknown }).name
+    if (typeof n === 'string') return n
+  }
+  return undefined
+}

@@ -1,0 +1,208 @@
+import type { StoredAccountRef } from '../domain/aggregation/diff-accounts.js'
+import type { Account, Attributes } from '../domain/model.js'
+import type { Db } from './db.js'
+import { batches } from './db.js'
+
+export interface DbAccountRow {
+  id: string
+  source_id: string
+  source_name: string
+  native_identity: string
+  display_name: string | null
+  identity_id: string | null
+  authoritative: boolean
+  attributes: Attributes
+  disabled: boolean
+  locked: boolean
+  manually_correlated: boolean
+  created: string | Date
+  modified: string | Date
+}
+
+export interface NewAccountRow {
+  readonly id: string
+  readonly sourceId: string
+  readonly nativeIdentity: string
+  readonly displayName: string | null
+  readonly identityId: string | null
+  readonly authoritative: boolean
+  readonly attributes: Attributes
+  readonly hash: string
+  readonly disabled: boolean
+  readonly locked: boolean
+}
+
+const SELECT = `SELECT a.id, a.source_id, s.name AS source_name, a.native_identity, a.display_name, a.identity_id,
+  a.authoritative, a.attributes, a.disabled, a.locked, a.manually_correlated, a.created, a.modified
+  FROM accounts a JOIN sources s ON s.id = a.source_id`
+
+/** Every stored account of a source by native identity: what a new aggregation is compared with. */
+export async function loadAccountRefs(db: Db, sourceId: string): Promise<Map<string, StoredAccountRef>> {
+  const rows = await db.query<{ id: string; native_identity: string; hash: string; identity_id: string | null }>(
+    'SELECT id, native_identity, hash, identity_id FROM accounts WHERE source_id = $1',
+    [sourceId],
+  )
+  return new Map(rows.map((r) => [r.native_identity, { id: r.id, hash: r.hash, identityId: r.identity_id }]))
+}
+
+export async function insertAccounts(db: Db, rows: readonly NewAccountRow[], now: Date): Promise<void> {
+  const ts = now.toISOString()
+  await db.insertRows(
+    'accounts',
+    [
+      'id',
+      'source_id',
+      'native_identity',
+      'display_name',
+      'identity_id',
+      'authoritative',
+      'attributes',
+      'hash',
+      'disabled',
+      'locked',
+      'created',
+      'modified',
+    ],
+    rows.map((r) => [
+      r.id,
+      r.sourceId,
+      r.nativeIdentity,
+      r.displayName,
+      r.identityId,
+      String(r.authoritative),
+      JSON.stringify(r.attributes),
+      r.hash,
+      String(r.disabled),
+      String(r.locked),
+      ts,
+      ts,
+    ]),
+  )
+}
+
+/** Rewrites changed accounts (attributes, display name, state, hash) in batches. */
+export async function updateAccounts(
+  db: Db,
+  rows: readonly { id: string; displayName: string | null; attributes: Attributes; hash: string; disabled: boolean; locked: boolean }[],
+  now: Date,
+): Promise<void> {
+  for (const batch of batches(rows)) {
+    await db.query(
+      `UPDATE accounts a SET display_name = u.display_name, attributes = u.attributes::jsonb, hash = u.hash,
+         disabled = u.disabled, locked = u.locked, modified = $7
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[])
+         AS u(id, display_name, attributes, hash, disabled, locked)
+       WHERE a.id = u.id`,
+      [
+        batch.map((r) => r.id),
+        batch.map((r) => r.displayName),
+        batch.map((r) => JSON.stringify(r.attributes)),
+        batch.map((r) => r.hash),
+        batch.map((r) => r.disabled),
+        batch.map((r) => r.locked),
+        now.toISOString(),
+      ],
+    )
+  }
+}
+
+export async function deleteAccounts(db: Db, ids: readonly string[]): Promise<void> {
+  for (const batch of batches(ids)) await db.query('DELETE FROM accounts WHERE id = ANY($1::text[])', [batch])
+}
+
+/** Links accounts to identities (correlation). */
+export async function setAccountIdentities(
+  db: Db,
+  links: readonly { accountId: string; identityId: string | null }[],
+): Promise<void> {
+  for (const batch of batches(links)) {
+    await db.query(
+      `UPDATE accounts a SET identity_id = u.identity_id FROM unnest($1::text[], $2::text[]) AS u(id, identity_id)
+       WHERE a.id = u.id`,
+      [batch.map((l) => l.accountId), batch.map((l) => l.identityId)],
+    )
+  }
+}
+
+/** Accounts of a source that belong to no identity, with their attributes (to correlate them). */
+export async function loadUncorrelated(
+  db: Db,
+  sourceId: string,
+): Promise<{ id: string; native_identity: string; attributes: Attributes }[]> {
+  return db.query('SELECT id, native_identity, attributes FROM accounts WHERE source_id = $1 AND identity_id IS NULL', [
+    sourceId,
+  ])
+}
+
+export async function listAccounts(
+  db: Db,
+  filter: { sourceId?: string; identityIds?: readonly string[]; ids?: readonly string[] },
+): Promise<Account[]> {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (filter.ids !== undefined) {
+    params.push(filter.ids)
+    where.push(`a.id = ANY($${params.length}::text[])`)
+  }
+  if (filter.sourceId !== undefined) {
+    params.push(filter.sourceId)
+    where.push(`a.source_id = $${params.length}`)
+  }
+  if (filter.identityIds !== undefined) {
+    params.push(filter.identityIds)
+    where.push(`a.identity_id = ANY($${params.length}::text[])`)
+  }
+  const rows = await db.query<DbAccountRow>(
+    `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.name, a.native_identity`,
+    params,
+  )
+  return rows.map(toAccount)
+}
+
+/** Hashes of every correlated account, per identity: the cheap input of incremental processing. */
+export async function loadAccountHashesByIdentity(
+  db: Db,
+  sourceIds: ReadonlySet<string> | null,
+): Promise<Map<string, string[]>> {
+  // The entry format must match accountHashEntry().
+  const rows = await db.query<{ identity_id: string; source_id: string; native_identity: string; hash: string }>(
+    `SELECT identity_id, source_id, native_identity, hash FROM accounts WHERE identity_id IS NOT NULL
+     ${sourceIds ? 'AND source_id = ANY($1::text[])' : ''}`,
+    sourceIds ? [[...sourceIds]] : [],
+  )
+  const out = new Map<string, string[]>()
+  for (const r of rows) {
+    const entry = accountHashEntry(r.source_id, r.native_identity, r.hash)
+    const list = out.get(r.identity_id)
+    if (list) list.push(entry)
+    else out.set(r.identity_id, [entry])
+  }
+  return out
+}
+
+export function toAccount(r: DbAccountRow): Account {
+  return {
+    id: r.id,
+    sourceId: r.source_id,
+    sourceName: r.source_name,
+    nativeIdentity: r.native_identity,
+    displayName: r.display_name,
+    identityId: r.identity_id,
+    authoritative: r.authoritative,
+    attributes: r.attributes,
+    disabled: r.disabled,
+    locked: r.locked,
+    manuallyCorrelated: r.manually_correlated,
+    created: iso(r.created),
+    modified: iso(r.modified),
+  }
+}
+
+export function iso(v: string | Date): string {
+  return v instanceof Date ? v.toISOString() : new Date(v).toISOString()
+}
+
+/** One account's part of an identity's inputs hash. */
+export function accountHashEntry(sourceId: string, nativeIdentity: string, hash: string): string {
+  return `${sourceId}/${nativeIdentity}/${hash}`
+}

@@ -1,0 +1,202 @@
+import type { Identity } from '../domain/model.js'
+import type { Db } from './db.js'
+import { batches } from './db.js'
+import { iso } from './accounts.js'
+
+interface DbIdentityRow {
+  id: string
+  name: string
+  identity_profile: string
+  attributes: Record<string, string | null>
+  lifecycle_state: string | null
+  manager_id: string | null
+  manager_name: string | null
+  authoritative_account_removed: string | Date | null
+  processing_state: 'OK' | 'ERROR'
+  processing_error: string | null
+  created: string | Date
+  modified: string | Date
+}
+
+/** An identity as processing writes it. */
+export interface IdentityWrite {
+  readonly id: string
+  readonly name: string
+  readonly identityProfile: string
+  readonly attributes: Readonly<Record<string, string | null>>
+  readonly lifecycleState: string | null
+  readonly processingError: string | null
+  readonly inputsHash: string
+}
+
+const SELECT = `SELECT i.id, i.name, i.identity_profile, i.attributes, i.lifecycle_state, i.manager_id,
+  m.name AS manager_name, i.authoritative_account_removed, i.processing_state, i.processing_error, i.created, i.modified
+  FROM identities i LEFT JOIN identities m ON m.id = i.manager_id`
+
+export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], now: Date): Promise<void> {
+  const ts = now.toISOString()
+  await db.insertRows(
+    'identities',
+    [
+      'id',
+      'name',
+      'identity_profile',
+      'attributes',
+      'lifecycle_state',
+      'processing_state',
+      'processing_error',
+      'inputs_hash',
+      'created',
+      'modified',
+    ],
+    rows.map((r) => [
+      r.id,
+      r.name,
+      r.identityProfile,
+      JSON.stringify(r.attributes),
+      r.lifecycleState,
+      r.processingError === null ? 'OK' : 'ERROR',
+      r.processingError,
+      r.inputsHash,
+      ts,
+      ts,
+    ]),
+  )
+}
+
+/** Rewrites processed identities; their authoritative account is present again, so the removal flag clears. */
+export async function updateIdentities(db: Db, rows: readonly IdentityWrite[], now: Date): Promise<void> {
+  for (const batch of batches(rows)) {
+    await db.query(
+      `UPDATE identities i SET name = u.name, identity_profile = u.profile, attributes = u.attributes::jsonb,
+         lifecycle_state = u.lifecycle_state, processing_state = CASE WHEN u.error IS NULL THEN 'OK' ELSE 'ERROR' END,
+         processing_error = u.error, inputs_hash = u.inputs_hash, authoritative_account_removed = NULL, modified = $8
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS u(id, name, profile, attributes, lifecycle_state, error, inputs_hash)
+       WHERE i.id = u.id`,
+      [
+        batch.map((r) => r.id),
+        batch.map((r) => r.name),
+        batch.map((r) => r.identityProfile),
+        batch.map((r) => JSON.stringify(r.attributes)),
+        batch.map((r) => r.lifecycleState),
+        batch.map((r) => r.processingError),
+        batch.map((r) => r.inputsHash),
+        now.toISOString(),
+      ],
+    )
+  }
+}
+
+/** Flags identities whose authoritative account left the source; they are kept, not deleted. */
+export async function markAuthoritativeAccountRemoved(db: Db, ids: readonly string[], now: Date): Promise<void> {
+  for (const batch of batches(ids)) {
+    await db.query(
+      `UPDATE identities SET authoritative_account_removed = $2, modified = $2
+       WHERE id = ANY($1::text[]) AND authoritative_account_removed IS NULL`,
+      [batch, now.toISOString()],
+    )
+  }
+}
+
+export async function setManagers(
+  db: Db,
+  links: readonly { identityId: string; managerId: string | null }[],
+): Promise<void> {
+  for (const batch of batches(links)) {
+    await db.query(
+      `UPDATE identities i SET manager_id = u.manager_id FROM unnest($1::text[], $2::text[]) AS u(id, manager_id)
+       WHERE i.id = u.id`,
+      [batch.map((l) => l.identityId), batch.map((l) => l.managerId)],
+    )
+  }
+}
+
+/** What incremental processing needs of every identity. */
+export async function loadIdentityRefs(
+  db: Db,
+): Promise<
+  Map<string, { inputsHash: string | null; managerId: string | null; removed: boolean; profile: string }>
+> {
+  const rows = await db.query<{
+    id: string
+    identity_profile: string
+    inputs_hash: string | null
+    manager_id: string | null
+    authoritative_account_removed: unknown
+  }>('SELECT id, identity_profile, inputs_hash, manager_id, authoritative_account_removed FROM identities')
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        inputsHash: r.inputs_hash,
+        managerId: r.manager_id,
+        removed: r.authoritative_account_removed !== null,
+        profile: r.identity_profile,
+      },
+    ]),
+  )
+}
+
+/** One identity attribute of every identity (manager correlation, correlation of other sources). */
+export async function loadIdentityAttributes(
+  db: Db,
+  names: readonly string[],
+): Promise<{ id: string; attributes: Record<string, string | null> }[]> {
+  if (names.length === 0) return (await db.query<{ id: string }>('SELECT id FROM identities')).map((r) => ({ id: r.id, attributes: {} }))
+  const select = names.map((_, i) => `attributes->>$${i + 1} AS a${i}`).join(', ')
+  const rows = await db.query<Record<string, string | null> & { id: string }>(
+    `SELECT id, ${select} FROM identities`,
+    names,
+  )
+  return rows.map((r) => {
+    const attributes: Record<string, string | null> = {}
+    names.forEach((n, i) => (attributes[n] = r[`a${i}`] ?? null))
+    return { id: r.id, attributes }
+  })
+}
+
+export async function listIdentities(db: Db): Promise<Identity[]> {
+  const rows = await db.query<DbIdentityRow>(`${SELECT} ORDER BY i.name, i.id`)
+  return rows.map(toIdentity)
+}
+
+/** Finds an identity by id or name. */
+export async function findIdentity(db: Db, idOrName: string): Promise<Identity | undefined> {
+  const rows = await db.query<DbIdentityRow>(`${SELECT} WHERE i.id = $1 OR i.name = $1 ORDER BY (i.id = $1) DESC LIMIT 1`, [
+    idOrName,
+  ])
+  return rows[0] ? toIdentity(rows[0]) : undefined
+}
+
+export async function loadIdentityAttributesById(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, string | null>>> {
+  const out = new Map<string, Record<string, string | null>>()
+  for (const batch of batches(ids)) {
+    const rows = await db.query<{ id: string; attributes: Record<string, string | null> }>(
+      'SELECT id, attributes FROM identities WHERE id = ANY($1::text[])',
+      [batch],
+    )
+    for (const r of rows) out.set(r.id, r.attributes)
+  }
+  return out
+}
+
+function toIdentity(r: DbIdentityRow): Identity {
+  return {
+    id: r.id,
+    name: r.name,
+    identityProfile: r.identity_profile,
+    attributes: r.attributes,
+    lifecycleState: r.lifecycle_state,
+    managerId: r.manager_id,
+    managerName: r.manager_name,
+    authoritativeAccountRemoved: r.authoritative_account_removed === null ? null : iso(r.authoritative_account_removed),
+    processingState: r.processing_state,
+    processingError: r.processing_error,
+    created: iso(r.created),
+    modified: iso(r.modified),
+  }
+}

@@ -1,0 +1,6 @@
+import { sql as initial } from './0001-initial.js'
+
+/** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'initial', sql: initial },
+]

@@ -1,0 +1,84 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
+import { InputError } from '../domain/errors.js'
+import type { Db } from './db.js'
+import { migrate } from './migrate.js'
+import { openPgDb } from './pg-db.js'
+import { openPgliteDb } from './pglite-db.js'
+
+export interface StoreOptions {
+  /** A PostgreSQL server; when absent the embedded database is used. */
+  readonly databaseUrl?: string | undefined
+  /** The workspace folder: the embedded database lives in its `.provisio/db`. `memory` keeps it in memory. */
+  readonly workspaceDir?: string | 'memory'
+}
+
+/** An open, migrated store. `pglite` is set for the embedded database (pg-boss runs on the same instance). */
+export interface Store {
+  readonly db: Db
+  readonly pglite?: PGlite
+  readonly databaseUrl?: string
+  close(): Promise<void>
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) {
+    const { db } = openPgDb(options.databaseUrl)
+    await migrate(db)
+    return { db, databaseUrl: options.databaseUrl, close: () => db.close() }
+  }
+  let dataDir: string | undefined
+  if (options.workspaceDir !== undefined && options.workspaceDir !== 'memory') {
+    dataDir = join(options.workspaceDir, '.provisio', 'db')
+    mkdirSync(dataDir, { recursive: true })
+  }
+  const release = dataDir === undefined ? () => undefined : lockDataDir(dataDir)
+  try {
+    const { db, pglite } = await openPgliteDb(dataDir)
+    await migrate(db)
+    return {
+      db,
+      pglite,
+      close: async () => {
+        await db.close()
+        release()
+      },
+    }
+  } catch (err) {
+    release()
+    throw err
+  }
+}
+
+/**
+ * The embedded database belongs to one process at a time (two would corrupt it). A lock file holds
+ * the owner's pid; a stale one (its process gone) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lock = join(dataDir, '..', 'db.lock')
+  let owner: number | undefined
+  try {
+    owner = Number(readFileSync(lock, 'utf8').trim())
+  } catch {
+    owner = undefined
+  }
+  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+    throw new InputError(
+      `the workspace's embedded database is in use by process ${owner} (a running "provisio serve"?); ` +
+        'stop it first, or share a PostgreSQL server through DATABASE_URL',
+    )
+  }
+  writeFileSync(lock, String(process.pid))
+  return () => rmSync(lock, { force: true })
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

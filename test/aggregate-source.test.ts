@@ -1,0 +1,146 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ConflictError } from '../src/domain/errors.js'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { processIdentities } from '../src/engine/process-identities.js'
+import { listAccounts } from '../src/store/accounts.js'
+import { listEntitlements } from '../src/store/entitlements.js'
+import { findIdentity, listIdentities } from '../src/store/identities.js'
+import type { Store } from '../src/store/open-store.js'
+import { ensureSource } from '../src/store/sources.js'
+import { databases } from './support/databases.js'
+import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+
+describe.each(databases)('aggregation and identity processing on $name', (database) => {
+  let store: Store | undefined
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+  })
+
+  async function setup() {
+    const ws = await demoWorkspace()
+    store = await database.open()
+    return { ...ws, ctx: engineContext(ws.config, store), store }
+  }
+
+  it('builds identities from the authoritative source with transforms, lifecycle states and managers', async () => {
+    const { ctx, store } = await setup()
+    const r = await aggregateSource(ctx, 'HR')
+    expect(r.accounts).toMatchObject({ created: 40, updated: 0, deleted: 0, errors: 0 })
+    expect(r.identities.identities.created).toBe(40)
+
+    const identities = await listIdentities(store.db)
+    expect(identities).toHaveLength(40)
+    const states = new Set(identities.map((i) => i.lifecycleState))
+    expect(states.has('active')).toBe(true)
+    for (const s of states) expect(['active', 'leave', 'prehire', 'terminated', 'activePendingTermination']).toContain(s)
+    expect(identities.every((i) => i.processingState === 'OK')).toBe(true)
+
+    // Person 100006 is in Engineering (index 6 % 6 == 0) and reports to the head, 100000.
+    const hrRows = readFileSync(join(ctx.config.dir, 'data/hr.csv'), 'utf8').split('\n')
+    const [, first, , , , email] = (hrRows[7] ?? '').split(',')
+    const person = identities.find((i) => i.attributes['employeeNumber'] === '100006')
+    const head = identities.find((i) => i.attributes['employeeNumber'] === '100000')
+    expect(person?.managerId).toBe(head?.id)
+    expect(person?.attributes['managerDisplayName']).toBe(head?.attributes['displayName'])
+    expect(person?.attributes['firstname']).toBe(first)
+    expect(person?.attributes['email']).toBe(email?.toLowerCase())
+    expect(person?.attributes['departmentCode']).toBe('ENG')
+    expect(person?.attributes['uid']).toMatch(/^[a-z.]+$/)
+    expect(person?.name).toBe(person?.attributes['uid'])
+  })
+
+  it('changes nothing when the same file is aggregated again', async () => {
+    const { ctx, store } = await setup()
+    await aggregateSource(ctx, 'HR')
+    const before = await listIdentities(store.db)
+    const again = await aggregateSource(ctx, 'HR')
+    expect(again.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 40 })
+    expect(again.identities.identities).toMatchObject({ created: 0, updated: 0, errors: 0 })
+    expect(await listIdentities(store.db)).toEqual(before)
+  })
+
+  it('reports malformed rows with their line numbers and aggregates the others', async () => {
+    const { ctx, dir, store } = await setup()
+    const file = join(dir, 'data/hr.csv')
+    appendFileSync(file, 'short,row\n,Empty,Id,x,x,x,x,x,x,x,x,x,x,x\n100001,Dup,Row,x,x,x,x,x,x,x,x,x,x,x\n')
+    const r = await aggregateSource(ctx, 'HR')
+    expect(r.rowErrors.map((e) => e.line)).toEqual([42, 43, 44])
+    expect(r.rowErrors[0]?.message).toMatch(/expected 14 columns, found 2/)
+    expect(r.rowErrors[1]?.message).toMatch(/account id column "employeeId" is empty/)
+    expect(r.rowErrors[2]?.message).toMatch(/duplicate account id "100001" \(first on line 3\)/)
+    expect(r.accounts.created).toBe(40)
+    expect(await listIdentities(store.db)).toHaveLength(40)
+  })
+
+  it('stops without changing anything when the delete threshold would be exceeded', async () => {
+    const { ctx, dir, store } = await setup()
+    await aggregateSource(ctx, 'HR')
+    const file = join(dir, 'data/hr.csv')
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
+    writeFileSync(file, lines.slice(0, 21).join('\n') + '\n') // header + 20 of 40: 50% > 20%
+    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(ConflictError)
+    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(/delete 20 of 40 accounts \(50.0%\).*deleteThreshold of 20%/)
+    const sourceId = await ensureSource(store.db, 'HR')
+    expect(await listAccounts(store.db, { sourceId })).toHaveLength(40)
+  })
+
+  it('flags an identity whose authoritative account disappears, and relinks it when the person returns', async () => {
+    const { ctx, dir, store } = await setup()
+    await aggregateSource(ctx, 'HR')
+    const file = join(dir, 'data/hr.csv')
+    const original = readFileSync(file, 'utf8')
+    const lines = original.trimEnd().split('\n')
+    const leaver = lines[10]?.split(',')[0] as string
+    writeFileSync(file, lines.filter((_, i) => i !== 10).join('\n') + '\n')
+    const r = await aggregateSource(ctx, 'HR')
+    expect(r.accounts.deleted).toBe(1)
+    expect(r.identities.authoritativeAccountRemoved).toBe(1)
+    const identities = await listIdentities(store.db)
+    expect(identities).toHaveLength(40)
+    const flagged = identities.filter((i) => i.authoritativeAccountRemoved !== null)
+    expect(flagged.map((i) => i.attributes['employeeNumber'])).toEqual([leaver])
+
+    writeFileSync(file, original)
+    const back = await aggregateSource(ctx, 'HR')
+    expect(back.identities.identities.created).toBe(0)
+    const again = await findIdentity(store.db, flagged[0]?.id as string)
+    expect(again?.authoritativeAccountRemoved).toBeNull()
+  })
+
+  it('updates identities whose HR data changed, and only those', async () => {
+    const { ctx, dir, store } = await setup()
+    await aggregateSource(ctx, 'HR')
+    const file = join(dir, 'data/hr.csv')
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
+    const cells = (lines[5] as string).split(',')
+    cells[6] = 'Principal Engineer'
+    lines[5] = cells.join(',')
+    writeFileSync(file, lines.join('\n') + '\n')
+    const r = await aggregateSource(ctx, 'HR')
+    expect(r.accounts).toMatchObject({ updated: 1, unchanged: 39 })
+    expect(r.identities.identities).toMatchObject({ updated: 1, created: 0 })
+    const id = (await listIdentities(store.db)).find((i) => i.attributes['employeeNumber'] === cells[0])
+    expect(id?.attributes['title']).toBe('Principal Engineer')
+  })
+
+  it('correlates accounts of another source and discovers its entitlements', async () => {
+    const { ctx, store } = await setup()
+    const badgesFirst = await aggregateSource(ctx, 'Badge System')
+    expect(badgesFirst.correlated).toBe(0)
+    await aggregateSource(ctx, 'HR')
+    const sourceId = await ensureSource(store.db, 'Badge System')
+    const accounts = await listAccounts(store.db, { sourceId })
+    const visitor = accounts.find((a) => a.nativeIdentity === 'B9999')
+    expect(visitor?.identityId).toBeNull()
+    const correlated = accounts.filter((a) => a.identityId !== null)
+    expect(correlated.length).toBe(accounts.length - 1)
+    const ents = await listEntitlements(store.db, sourceId)
+    expect(ents.map((e) => e.value)).toContain('lobby')
+    expect(ents.every((e) => e.attribute === 'zones')).toBe(true)
+    const p = await processIdentities(ctx)
+    expect(p.identities.created).toBe(0)
+  })
+})

@@ -1,0 +1,24 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { WorkspaceConfig } from '../../src/domain/config/workspace-config.js'
+import type { EngineContext } from '../../src/engine/engine-context.js'
+import { writeDemoWorkspace } from '../../src/engine/workspace/demo-workspace.js'
+import { loadWorkspace } from '../../src/engine/workspace/load-workspace.js'
+import type { Store } from '../../src/store/open-store.js'
+
+export function tempDir(prefix = 'provisio-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** A fresh copy of the demo workspace in a temporary folder. */
+export async function demoWorkspace(): Promise<{ dir: string; config: WorkspaceConfig }> {
+  const dir = tempDir()
+  await writeDemoWorkspace(dir)
+  return { dir, config: await loadWorkspace(dir) }
+}
+
+/** An engine context over a store, with a fixed clock unless one is given. */
+export function engineContext(config: WorkspaceConfig, store: Store, now = () => new Date()): EngineContext {
+  return { config, db: store.db, now }
+}
