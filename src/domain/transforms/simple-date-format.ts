@@ -15,7 +15,7 @@ type Token = { readonly kind: 'literal'; readonly text: string } | { readonly ki
 export interface DatePattern {
   readonly pattern: string
   format(epochMs: number): string
-  parse(text: string, nowMs: number): number | undefined
+  parse(text: string, now: () => number): number | undefined
 }
 
 const FIELD_LETTERS = new Set('GyMLdDEuaHkKhmsSzZX')
@@ -42,7 +42,7 @@ export function compileDatePattern(pattern: string): DatePattern {
   return {
     pattern,
     format: (ms) => format(tokens, new Date(ms)),
-    parse: (text, nowMs) => parse(tokens, text, nowMs),
+    parse: (text, now) => parse(tokens, text, now),
   }
 }
 
@@ -193,7 +193,7 @@ interface Fields {
   bc: boolean
 }
 
-function parse(tokens: readonly Token[], text: string, nowMs: number): number | undefined {
+function parse(tokens: readonly Token[], text: string, now: () => number): number | undefined {
   const f: Fields = { hour: 0, minute: 0, second: 0, millis: 0, offsetMinutes: 0, bc: false }
   let pos = 0
   for (let i = 0; i < tokens.length; i++) {
@@ -212,7 +212,7 @@ function parse(tokens: readonly Token[], text: string, nowMs: number): number | 
       if (m === null) return undefined
       const digits = m[0]
       pos += digits.length
-      if (!setNumber(f, t.letter, t.count, digits, nowMs)) return undefined
+      if (!setNumber(f, t.letter, t.count, digits, now)) return undefined
       continue
     }
     const rest = text.slice(pos)
@@ -260,12 +260,12 @@ function parse(tokens: readonly Token[], text: string, nowMs: number): number | 
   return build(f)
 }
 
-function setNumber(f: Fields, letter: string, count: number, digits: string, nowMs: number): boolean {
+function setNumber(f: Fields, letter: string, count: number, digits: string, now: () => number): boolean {
   const v = Number(digits)
   switch (letter) {
     case 'y':
       if (count <= 2 && digits.length === 2) {
-        const start = new Date(nowMs).getUTCFullYear() - 80
+        const start = new Date(now()).getUTCFullYear() - 80
         let year = Math.floor(start / 100) * 100 + v
         if (year < start) year += 100
         f.year = year

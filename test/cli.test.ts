@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { runCli, spawnCli } from './support/run-cli.js'
+import { tempDir } from './support/temp-workspace.js'
+
+describe('provisio command', () => {
+  const dir = join(tempDir(), 'ws')
+
+  beforeAll(() => {
+    const init = runCli(['init', dir])
+    expect(init.status, init.stderr).toBe(0)
+  })
+
+  it('validates, aggregates and lists', () => {
+    expect(runCli(['-w', dir, 'validate']).stdout).toMatch(/is valid: 2 sources, 1 identity profiles, 2 transforms/)
+
+    const agg = runCli(['-w', dir, 'aggregate', 'HR'])
+    expect(agg.status, agg.stderr).toBe(0)
+    expect(agg.stdout).toMatch(
+      /^aggregated "HR": accounts created 40, updated 0, unchanged 0, deleted 0, errors 0; .*identities created 40, updated 0, unchanged 0, errors 0; \d+\.\d\d s\n$/,
+    )
+    const badge = runCli(['-w', dir, 'aggregate', 'Badge System'])
+    expect(badge.stdout).toMatch(/correlated \d+, uncorrelated 1;/)
+
+    const identities = JSON.parse(runCli(['-w', dir, 'identities', '--json']).stdout) as { name: string; lifecycleState: string }[]
+    expect(identities).toHaveLength(40)
+    expect(identities.every((i) => typeof i.lifecycleState === 'string')).toBe(true)
+    const table = runCli(['-w', dir, 'identities']).stdout
+    expect(table).toMatch(/^NAME\s+DISPLAY NAME\s+LIFECYCLE STATE\s+MANAGER/)
+    expect(table).toMatch(/40 identities\n$/)
+
+    const one = JSON.parse(runCli(['-w', dir, 'identity', identities[5]?.name as string, '--json']).stdout) as {
+      accounts: { sourceName: string }[]
+    }
+    expect(one.accounts.map((a) => a.sourceName)).toContain('HR')
+    expect(runCli(['-w', dir, 'identity', 'nobody']).status).toBe(6)
+
+    const accounts = JSON.parse(runCli(['-w', dir, 'accounts', 'HR', '--json']).stdout) as unknown[]
+    expect(accounts).toHaveLength(40)
+    expect(runCli(['-w', dir, 'entitlements', 'Badge System']).stdout).toMatch(/zones\s+lobby/)
+  })
+
+  it('reports bad rows on stderr with file and line', () => {
+    const file = join(tempDir(), 'hr.csv')
+    writeFileSync(
+      file,
+      'employeeId,firstName,lastName,displayName,email,department,title,managerId,location,country,status,hireDate,terminationDate,phone\n' +
+        '1,A,B,A B,a@x.io,Sales,Rep,,Paris,FR,A,2020-01-01,,\n' +
+        '2,too,few\n',
+    )
+    const r = runCli(['-w', dir, 'aggregate', 'HR', '--file', file])
+    // 39 of 40 would be deleted: the threshold stops it.
+    expect(r.status).toBe(5)
+    expect(r.stderr).toMatch(/deleteThreshold of 20%; nothing was changed/)
+  })
+
+  it('previews a transform, and fails on a bad one with one line on stderr', () => {
+    const t = join(tempDir(), 't.json')
+    const ctx = join(tempDir(), 'ctx.json')
+    writeFileSync(
+      t,
+      JSON.stringify({
+        type: 'static',
+        attributes: {
+          dept: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'department' } },
+          value: '$identity.firstname-$dept-$manager.displayName',
+        },
+      }),
+    )
+    writeFileSync(
+      ctx,
+      JSON.stringify({ identity: { firstname: 'Ada' }, accounts: { HR: { department: 'Eng' } }, manager: { displayName: 'Boss' } }),
+    )
+    const ok = runCli(['-w', dir, 'transform', 'preview', t, '--context', ctx])
+    expect(ok.stderr).toBe('')
+    expect(ok.stdout).toBe('"Ada-Eng-Boss"\n')
+
+    const ref = join(tempDir(), 'ref.json')
+    writeFileSync(ref, JSON.stringify({ type: 'reference', attributes: { id: 'Department Code' }, input: 'x' }))
+    writeFileSync(ctx, JSON.stringify({ accounts: { HR: { department: 'Finance' } } }))
+    expect(runCli(['-w', dir, 'transform', 'preview', ref, '--context', ctx]).stdout).toBe('"FIN"\n')
+
+    writeFileSync(t, JSON.stringify({ type: 'lookup', attributes: { table: { a: 'b' } } }))
+    writeFileSync(ctx, JSON.stringify({ input: 'zzz' }))
+    const bad = runCli(['-w', dir, 'transform', 'preview', t, '--context', ctx])
+    expect(bad.status).not.toBe(0)
+    expect(bad.stdout).toBe('')
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+
+    writeFileSync(t, JSON.stringify({ type: 'lower' }))
+    writeFileSync(ctx, JSON.stringify({}))
+    expect(runCli(['-w', dir, 'transform', 'preview', t, '--context', ctx]).stdout).toBe('null\n')
+  })
+
+  it('lists every configuration problem and exits 3', () => {
+    const bad = join(tempDir(), 'ws')
+    expect(runCli(['init', bad]).status).toBe(0)
+    writeFileSync(join(bad, 'sources/x.yaml'), 'name: X\ndeleteThreshold: -1\nschemas: []\n')
+    const r = runCli(['-w', bad, 'validate'])
+    expect(r.status).toBe(3)
+    expect(r.stderr).toMatch(/sources\/x.yaml: source "X": deleteThreshold: /)
+    expect(r.stderr).toMatch(/sources\/x.yaml: source "X": schemas: needs an account schema/)
+  })
+
+  it('serves: schedules on start, health endpoint, clean stop on SIGTERM', async () => {
+    const ws = join(tempDir(), 'served')
+    const child = spawnCli(['serve', '--demo', ws, '--port', '0'])
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    const deadline = Date.now() + 60_000
+    const until = async (re: RegExp): Promise<RegExpMatchArray> => {
+      for (;;) {
+        const m = out.match(re)
+        if (m) return m
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; output:\n${out}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    const [, port] = await until(/health: http:\/\/127\.0\.0\.1:(\d+)\/health/)
+    await until(/Badge System aggregation \(on start\): aggregated/)
+    const res = await fetch(`http://127.0.0.1:${port}/health`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', identities: 40, schedules: 3 })
+    expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(out).toMatch(/SIGTERM: stopping[\s\S]*stopped/)
+  })
+})
