@@ -10,7 +10,7 @@ export default tseslint.config(
     rules: {
       curly: ['error', 'multi-line'],
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
@@ -21,8 +21,30 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:fs*', 'node:net', 'node:http*', 'node:child_process', 'fs', 'pg', '@electric-sql/*', 'pg-boss'], message: 'domain code does no I/O' },
-            { group: ['**/store/**', '**/engine/**', '**/connectors/**', '**/cli/**', '**/api/**', '**/jobs/**'], message: 'domain imports only domain' },
+            {
+              group: [
+                'node:fs*',
+                'node:net',
+                'node:http*',
+                'node:child_process',
+                'fs',
+                'pg',
+                '@electric-sql/*',
+                'pg-boss',
+              ],
+              message: 'domain code does no I/O',
+            },
+            {
+              group: [
+                '**/store/**',
+                '**/engine/**',
+                '**/connectors/**',
+                '**/cli/**',
+                '**/api/**',
+                '**/jobs/**',
+              ],
+              message: 'domain imports only domain',
+            },
           ],
         },
       ],

@@ -12,7 +12,9 @@ export async function aggregateBench(size: number): Promise<BenchResult> {
     await aggregateSource(ctx, 'HR')
     const r = await aggregateSource(ctx, 'Directory', { process: false })
     if (r.accounts.created !== size || r.correlated !== size) {
-      throw new Error(`expected ${size} created and correlated accounts, got ${JSON.stringify(r.accounts)} / ${r.correlated}`)
+      throw new Error(
+        `expected ${size} created and correlated accounts, got ${JSON.stringify(r.accounts)} / ${r.correlated}`,
+      )
     }
     const again = await aggregateSource(ctx, 'Directory', { process: false })
     return {
@@ -26,7 +28,7 @@ export async function aggregateBench(size: number): Promise<BenchResult> {
         'entitlements discovered': r.entitlementsDiscovered,
         'accounts correlated': r.correlated,
         're-aggregation, unchanged file (s)': (again.aggregatedMs / 1000).toFixed(2),
-        'target': '20,000 accounts/s',
+        target: '20,000 accounts/s',
       },
     }
   } finally {

@@ -33,7 +33,9 @@ accountCorrelationConfig:
 `
 
 /** The demo workspace with `size` people in HR and a 10-column Directory source, on an embedded store on disk. */
-export async function benchWorkspace(size: number): Promise<{ config: WorkspaceConfig; store: Store; ctx: EngineContext }> {
+export async function benchWorkspace(
+  size: number,
+): Promise<{ config: WorkspaceConfig; store: Store; ctx: EngineContext }> {
   const dir = mkdtempSync(join(tmpdir(), 'provisio-bench-'))
   await writeDemoWorkspace(dir)
   const people = generatePeople(size)

@@ -15,7 +15,9 @@ export async function processBench(size: number): Promise<BenchResult> {
     await aggregateSource(ctx, 'HR', { process: false })
     const mappings = config.identityProfiles[0]?.value.identityAttributeConfig.attributeTransforms.length ?? 0
     const created = await processIdentities(ctx)
-    if (created.identities.created !== size) throw new Error(`expected ${size} identities, got ${JSON.stringify(created)}`)
+    if (created.identities.created !== size) {
+      throw new Error(`expected ${size} identities, got ${JSON.stringify(created)}`)
+    }
     const full = await processIdentities(ctx, { full: true })
     const incremental = await processIdentities(ctx)
     return {
@@ -30,7 +32,7 @@ export async function processBench(size: number): Promise<BenchResult> {
         'full refresh (s)': (full.durationMs / 1000).toFixed(2),
         'full refresh (identities/s)': Math.round(size / (full.durationMs / 1000)),
         'incremental, nothing changed (s)': (incremental.durationMs / 1000).toFixed(2),
-        'target': '10,000 identities/s',
+        target: '10,000 identities/s',
       },
     }
   } finally {

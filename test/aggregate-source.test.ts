@@ -35,12 +35,14 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     expect(identities).toHaveLength(40)
     const states = new Set(identities.map((i) => i.lifecycleState))
     expect(states.has('active')).toBe(true)
-    for (const s of states) expect(['active', 'leave', 'prehire', 'terminated', 'activePendingTermination']).toContain(s)
+    for (const s of states) {
+      expect(['active', 'leave', 'prehire', 'terminated', 'activePendingTermination']).toContain(s)
+    }
     expect(identities.every((i) => i.processingState === 'OK')).toBe(true)
 
     // Person 100006 is in Engineering (index 6 % 6 == 0) and reports to the head, 100000.
     const hrRows = readFileSync(join(ctx.config.dir, 'data/hr.csv'), 'utf8').split('\n')
-    const [, first, , , , email] = (hrRows[7] ?? '').split(',')
+    const [, first, , , email] = (hrRows[7] ?? '').split(',')
     const person = identities.find((i) => i.attributes['employeeNumber'] === '100006')
     const head = identities.find((i) => i.attributes['employeeNumber'] === '100000')
     expect(person?.managerId).toBe(head?.id)
@@ -82,7 +84,9 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
     writeFileSync(file, lines.slice(0, 21).join('\n') + '\n') // header + 20 of 40: 50% > 20%
     await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(ConflictError)
-    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(/delete 20 of 40 accounts \(50.0%\).*deleteThreshold of 20%/)
+    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(
+      /delete 20 of 40 accounts \(50.0%\).*deleteThreshold of 20%/,
+    )
     const sourceId = await ensureSource(store.db, 'HR')
     expect(await listAccounts(store.db, { sourceId })).toHaveLength(40)
   })

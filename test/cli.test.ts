@@ -13,7 +13,9 @@ describe('provisio command', () => {
   })
 
   it('validates, aggregates and lists', () => {
-    expect(runCli(['-w', dir, 'validate']).stdout).toMatch(/is valid: 2 sources, 1 identity profiles, 2 transforms/)
+    expect(runCli(['-w', dir, 'validate']).stdout).toMatch(
+      /is valid: 2 sources, 1 identity profiles, 2 transforms/,
+    )
 
     const agg = runCli(['-w', dir, 'aggregate', 'HR'])
     expect(agg.status, agg.stderr).toBe(0)
@@ -23,14 +25,19 @@ describe('provisio command', () => {
     const badge = runCli(['-w', dir, 'aggregate', 'Badge System'])
     expect(badge.stdout).toMatch(/correlated \d+, uncorrelated 1;/)
 
-    const identities = JSON.parse(runCli(['-w', dir, 'identities', '--json']).stdout) as { name: string; lifecycleState: string }[]
+    const identities = JSON.parse(runCli(['-w', dir, 'identities', '--json']).stdout) as {
+      name: string
+      lifecycleState: string
+    }[]
     expect(identities).toHaveLength(40)
     expect(identities.every((i) => typeof i.lifecycleState === 'string')).toBe(true)
     const table = runCli(['-w', dir, 'identities']).stdout
     expect(table).toMatch(/^NAME\s+DISPLAY NAME\s+LIFECYCLE STATE\s+MANAGER/)
     expect(table).toMatch(/40 identities\n$/)
 
-    const one = JSON.parse(runCli(['-w', dir, 'identity', identities[5]?.name as string, '--json']).stdout) as {
+    const one = JSON.parse(
+      runCli(['-w', dir, 'identity', identities[5]?.name as string, '--json']).stdout,
+    ) as {
       accounts: { sourceName: string }[]
     }
     expect(one.accounts.map((a) => a.sourceName)).toContain('HR')
@@ -64,20 +71,27 @@ describe('provisio command', () => {
         type: 'static',
         attributes: {
           dept: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'department' } },
-          value: '$identity.firstname-$dept-$manager.displayName',
+          value: '${identity.firstname}-${dept}-${manager.displayName}',
         },
       }),
     )
     writeFileSync(
       ctx,
-      JSON.stringify({ identity: { firstname: 'Ada' }, accounts: { HR: { department: 'Eng' } }, manager: { displayName: 'Boss' } }),
+      JSON.stringify({
+        identity: { firstname: 'Ada' },
+        accounts: { HR: { department: 'Eng' } },
+        manager: { displayName: 'Boss' },
+      }),
     )
     const ok = runCli(['-w', dir, 'transform', 'preview', t, '--context', ctx])
     expect(ok.stderr).toBe('')
     expect(ok.stdout).toBe('"Ada-Eng-Boss"\n')
 
     const ref = join(tempDir(), 'ref.json')
-    writeFileSync(ref, JSON.stringify({ type: 'reference', attributes: { id: 'Department Code' }, input: 'x' }))
+    writeFileSync(
+      ref,
+      JSON.stringify({ type: 'reference', attributes: { id: 'Department Code' }, input: 'x' }),
+    )
     writeFileSync(ctx, JSON.stringify({ accounts: { HR: { department: 'Finance' } } }))
     expect(runCli(['-w', dir, 'transform', 'preview', ref, '--context', ctx]).stdout).toBe('"FIN"\n')
 

@@ -9,7 +9,9 @@ async function problemsOf(dir: string): Promise<string[]> {
   try {
     await loadWorkspace(dir)
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.file} | ${p.object ?? ''} | ${p.path} | ${p.message}`)
+    if (err instanceof ConfigError) {
+      return err.problems.map((p) => `${p.file} | ${p.object ?? ''} | ${p.path} | ${p.message}`)
+    }
     throw err
   }
   return []
@@ -55,7 +57,10 @@ identityAttributeConfig:
       transformDefinition: { type: notAType }
 `,
     )
-    writeFileSync(join(dir, 'transforms/broken.yaml'), 'name: Broken\ntype: lookup\nattributes: { table: [1, 2\n')
+    writeFileSync(
+      join(dir, 'transforms/broken.yaml'),
+      'name: Broken\ntype: lookup\nattributes: { table: [1, 2\n',
+    )
     const problems = await problemsOf(dir)
     const expected = [
       /^sources\/bad.yaml \| source "Bad" \| deleteThreshold \| /,
@@ -64,11 +69,14 @@ identityAttributeConfig:
       /^identity-profiles\/contractors.yaml \| identity profile "Contractors" \| identityAttributeConfig\.attributeTransforms\[0\]\.transformDefinition \| .*No Such Transform/,
       /^identity-profiles\/contractors.yaml \| identity profile "Contractors" \| identityAttributeConfig\.attributeTransforms\[1\]\.transformDefinition\.attributes\.sourceName \| no source named "Nowhere"/,
       /^identity-profiles\/contractors.yaml \| identity profile "Contractors" \| identityAttributeConfig\.attributeTransforms\[2\]\.transformDefinition \| .*notAType/,
-      /^transforms\/broken.yaml \|  \| line \d+, column \d+ \| /,
+      /^transforms\/broken.yaml \| {2}\| line \d+, column \d+ \| /,
     ]
     // A source with invalid fields is reported field by field; its references are checked once it parses.
     for (const re of expected) {
-      expect(problems.some((p) => re.test(p)), `${re} in\n${problems.join('\n')}`).toBe(true)
+      expect(
+        problems.some((p) => re.test(p)),
+        `${re} in\n${problems.join('\n')}`,
+      ).toBe(true)
     }
     expect(problems.length).toBeGreaterThanOrEqual(expected.length)
   })
@@ -96,10 +104,16 @@ accountCorrelationConfig:
     const problems = await problemsOf(dir)
     const mine = problems.filter((p) => p.startsWith('sources/bad.yaml'))
     expect(mine).toEqual([
-      expect.stringMatching(/schemas\[0\]\.displayAttribute \| "label" is not an attribute of the account schema/),
-      expect.stringMatching(/accountCorrelationConfig\.attributeAssignments\[0\]\.value \| "mail" is not an attribute/),
+      expect.stringMatching(
+        /schemas\[0\]\.displayAttribute \| "label" is not an attribute of the account schema/,
+      ),
+      expect.stringMatching(
+        /accountCorrelationConfig\.attributeAssignments\[0\]\.value \| "mail" is not an attribute/,
+      ),
       expect.stringMatching(/connectorAttributes\.delimiter \| must be one character/),
-      expect.stringMatching(/connectorAttributes\.password \| a secret must be a reference like \$\{env:NAME\}/),
+      expect.stringMatching(
+        /connectorAttributes\.password \| a secret must be a reference like \$\{env:NAME\}/,
+      ),
     ])
   })
 

@@ -13,7 +13,11 @@ const source = (attrs: Record<string, unknown> = {}) =>
       {
         identityAttribute: 'id',
         displayAttribute: 'name',
-        attributes: [{ name: 'id' }, { name: 'name' }, { name: 'groups', isMulti: true, isEntitlement: true }],
+        attributes: [
+          { name: 'id' },
+          { name: 'name' },
+          { name: 'groups', isMulti: true, isEntitlement: true },
+        ],
       },
     ],
   })
@@ -32,14 +36,25 @@ describe('readDelimitedFile', () => {
     )
     expect(r.errors).toEqual([])
     expect(r.accounts).toEqual([
-      { nativeIdentity: '1', displayName: 'Doe; Jane', attributes: { id: '1', name: 'Doe; Jane', groups: ['a', 'b'] } },
+      {
+        nativeIdentity: '1',
+        displayName: 'Doe; Jane',
+        attributes: { id: '1', name: 'Doe; Jane', groups: ['a', 'b'] },
+      },
       { nativeIdentity: '2', displayName: 'Multi\nLine', attributes: { id: '2', name: 'Multi\nLine' } },
-      { nativeIdentity: '3', displayName: 'Stray "quote"', attributes: { id: '3', name: 'Stray "quote"', groups: ['c'] } },
+      {
+        nativeIdentity: '3',
+        displayName: 'Stray "quote"',
+        attributes: { id: '3', name: 'Stray "quote"', groups: ['c'] },
+      },
     ])
   })
 
   it('reports each bad row with its line and reads the rest', async () => {
-    const r = await readDelimitedFile(source(), file('id,name,groups\n1,A,g\n2,B\n,C,g\n"4","Four\nlines",g\n1,Again,g\n5,E,g\n'))
+    const r = await readDelimitedFile(
+      source(),
+      file('id,name,groups\n1,A,g\n2,B\n,C,g\n"4","Four\nlines",g\n1,Again,g\n5,E,g\n'),
+    )
     expect(r.accounts.map((a) => a.nativeIdentity)).toEqual(['1', '4', '5'])
     expect(r.errors).toEqual([
       { line: 3, message: 'expected 3 columns, found 2', nativeIdentity: '2' },
@@ -49,7 +64,9 @@ describe('readDelimitedFile', () => {
   })
 
   it('stops on a file without the account-id column', async () => {
-    await expect(readDelimitedFile(source(), file('name,groups\nA,g\n'))).rejects.toThrow(/header has no "id" column/)
+    await expect(readDelimitedFile(source(), file('name,groups\nA,g\n'))).rejects.toThrow(
+      /header has no "id" column/,
+    )
     await expect(readDelimitedFile(source(), file(''))).rejects.toThrow(/empty/)
   })
 })

@@ -29,8 +29,30 @@ describe.each(databases)('store on $name', (database) => {
     await insertAccounts(
       db,
       [
-        { id: 'a1', sourceId, nativeIdentity: 'n1', displayName: awkward, identityId: null, authoritative: true, attributes: { x: awkward, g: ['a', 'b'] }, hash: 'h1', disabled: false, locked: false },
-        { id: 'a2', sourceId, nativeIdentity: 'n2', displayName: null, identityId: null, authoritative: true, attributes: {}, hash: 'h2', disabled: true, locked: false },
+        {
+          id: 'a1',
+          sourceId,
+          nativeIdentity: 'n1',
+          displayName: awkward,
+          identityId: null,
+          authoritative: true,
+          attributes: { x: awkward, g: ['a', 'b'] },
+          hash: 'h1',
+          disabled: false,
+          locked: false,
+        },
+        {
+          id: 'a2',
+          sourceId,
+          nativeIdentity: 'n2',
+          displayName: null,
+          identityId: null,
+          authoritative: true,
+          attributes: {},
+          hash: 'h2',
+          disabled: true,
+          locked: false,
+        },
       ],
       new Date('2026-01-01T00:00:00Z'),
     )
@@ -39,19 +61,45 @@ describe.each(databases)('store on $name', (database) => {
       ['n1', awkward, { x: awkward, g: ['a', 'b'] }, false],
       ['n2', null, {}, true],
     ])
-    await updateAccounts(db, [{ id: 'a2', displayName: 'Two', attributes: { y: '1' }, hash: 'h3', disabled: false, locked: true }], new Date())
+    await updateAccounts(
+      db,
+      [{ id: 'a2', displayName: 'Two', attributes: { y: '1' }, hash: 'h3', disabled: false, locked: true }],
+      new Date(),
+    )
     const refs = await loadAccountRefs(db, sourceId)
     expect(refs.get('n2')).toEqual({ id: 'a2', hash: 'h3', identityId: null })
     // The unique key (source, native identity) holds.
     await expect(
-      insertAccounts(db, [{ id: 'a3', sourceId, nativeIdentity: 'n1', displayName: null, identityId: null, authoritative: false, attributes: {}, hash: 'x', disabled: false, locked: false }], new Date()),
+      insertAccounts(
+        db,
+        [
+          {
+            id: 'a3',
+            sourceId,
+            nativeIdentity: 'n1',
+            displayName: null,
+            identityId: null,
+            authoritative: false,
+            attributes: {},
+            hash: 'x',
+            disabled: false,
+            locked: false,
+          },
+        ],
+        new Date(),
+      ),
     ).rejects.toThrow()
   })
 
   it('records each entitlement once', async () => {
     store = await database.open()
     const sourceId = await ensureSource(store.db, 'Badges')
-    expect(await addEntitlements(store.db, sourceId, [{ attribute: 'zones', value: 'lobby' }, { attribute: 'zones', value: 'lab' }])).toBe(2)
+    expect(
+      await addEntitlements(store.db, sourceId, [
+        { attribute: 'zones', value: 'lobby' },
+        { attribute: 'zones', value: 'lab' },
+      ]),
+    ).toBe(2)
     expect(await addEntitlements(store.db, sourceId, [{ attribute: 'zones', value: 'lobby' }])).toBe(0)
     expect((await listEntitlements(store.db, sourceId)).map((e) => e.value)).toEqual(['lab', 'lobby'])
   })

@@ -9,7 +9,10 @@ export interface HealthInfo {
  * The HTTP endpoint of `provisio serve`, on 127.0.0.1 only. Today it answers `GET /health` (no
  * credentials: it reveals only liveness and counts); the v3 API routes, all authenticated, come here next.
  */
-export async function startHealthServer(port: number, info: () => Promise<HealthInfo>): Promise<{ server: Server; port: number }> {
+export async function startHealthServer(
+  port: number,
+  info: () => Promise<HealthInfo>,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     if (req.method === 'GET' && path === '/health') {
@@ -26,7 +29,9 @@ export async function startHealthServer(port: number, info: () => Promise<Health
       return
     }
     res.writeHead(404, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ detailCode: '404 Not found', messages: [{ text: `no route ${req.method} ${path}` }] }))
+    res.end(
+      JSON.stringify({ detailCode: '404 Not found', messages: [{ text: `no route ${req.method} ${path}` }] }),
+    )
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -36,7 +36,7 @@ program
   .argument('<source>', 'source name')
   .option('--file <path>', 'read this file instead of the configured one')
   .option('--json', 'print the result as JSON')
-  .description('read a source\'s accounts and entitlements, correlate them, and process identities')
+  .description("read a source's accounts and entitlements, correlate them, and process identities")
   .action((source: string, o: { file?: string; json?: boolean }) => aggregateCommand(ws(), source, o))
 
 program

@@ -9,7 +9,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     if (done < total && now - last < 100) return
     last = now
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100
-    stream.write(`\r\x1b[K${phase}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${pct}%)`)
+    stream.write(
+      `\r\x1b[K${phase}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${pct}%)`,
+    )
     if (done >= total) stream.write('\r\x1b[K')
   }
 }

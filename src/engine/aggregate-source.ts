@@ -1,4 +1,8 @@
-import { delimitedFilePath, readDelimitedFile, type RowError } from '../connectors/delimited/read-delimited-file.js'
+import {
+  delimitedFilePath,
+  readDelimitedFile,
+  type RowError,
+} from '../connectors/delimited/read-delimited-file.js'
 import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { accountSchemaOf, findSource } from '../domain/config/workspace-config.js'

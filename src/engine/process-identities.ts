@@ -73,11 +73,20 @@ export async function processIdentities(
     let linked = 0
     for (const { value: source } of ctx.config.sources) {
       if (source.authoritative) continue
-      linked += await correlateUncorrelated(ctx.db, source, await ensureSource(ctx.db, source.name, source.id))
+      linked += await correlateUncorrelated(
+        ctx.db,
+        source,
+        await ensureSource(ctx.db, source.name, source.id),
+      )
     }
     if (linked === 0) break
   }
-  const result = { identities: total, authoritativeAccountRemoved: removed, managersChanged, durationMs: performance.now() - t0 }
+  const result = {
+    identities: total,
+    authoritativeAccountRemoved: removed,
+    managersChanged,
+    durationMs: performance.now() - t0,
+  }
   await recordRun(ctx.db, {
     kind: 'process',
     started,
@@ -109,10 +118,12 @@ async function processProfile(
   const authId = await ensureSource(db, authSource.name, authSource.id)
   const refs = await loadIdentityRefs(db)
   const hashes = await loadAccountHashesByIdentity(db, await inputSourceIds(ctx, compiled, authId))
-  const authRows = await db.query<{ id: string; native_identity: string; identity_id: string | null; hash: string }>(
-    'SELECT id, native_identity, identity_id, hash FROM accounts WHERE source_id = $1',
-    [authId],
-  )
+  const authRows = await db.query<{
+    id: string
+    native_identity: string
+    identity_id: string | null
+    hash: string
+  }>('SELECT id, native_identity, identity_id, hash FROM accounts WHERE source_id = $1', [authId])
 
   const unlinked = authRows.filter((r) => r.identity_id === null)
   const correlator = await authCorrelator(db, authSource, unlinked.length)
@@ -141,7 +152,13 @@ async function processProfile(
     const inputsHash = stableHash([compiled.configHash, entries.sort()])
     const ref = refs.get(identityId)
     if (isNew || full || ref === undefined || ref.inputsHash !== inputsHash || ref.removed) {
-      work.push({ identityId, isNew: isNew || ref === undefined, accountId: row.id, nativeIdentity: row.native_identity, inputsHash })
+      work.push({
+        identityId,
+        isNew: isNew || ref === undefined,
+        accountId: row.id,
+        nativeIdentity: row.native_identity,
+        inputsHash,
+      })
     } else counts.unchanged++
   }
 
@@ -260,7 +277,8 @@ function toWrite(
   accounts: readonly Account[],
 ): IdentityWrite {
   const authAccount = accounts.find((a) => a.id === w.accountId)
-  const name = attributes[ctx.config.settings.identityNameAttribute] ?? authAccount?.displayName ?? w.nativeIdentity
+  const name =
+    attributes[ctx.config.settings.identityNameAttribute] ?? authAccount?.displayName ?? w.nativeIdentity
   return {
     id: w.identityId,
     name,
@@ -294,7 +312,9 @@ async function correlateManagers(db: Db, source: SourceConfig, sourceId: string)
   for (const k of keys) {
     let managerId = k.key ? (index.get(k.key) ?? null) : null
     if (managerId === k.identity_id) managerId = null
-    if ((refs.get(k.identity_id)?.managerId ?? null) !== managerId) changes.push({ identityId: k.identity_id, managerId })
+    if ((refs.get(k.identity_id)?.managerId ?? null) !== managerId) {
+      changes.push({ identityId: k.identity_id, managerId })
+    }
   }
   await setManagers(db, changes)
   return changes.length

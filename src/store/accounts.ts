@@ -38,10 +38,12 @@ const SELECT = `SELECT a.id, a.source_id, s.name AS source_name, a.native_identi
 
 /** Every stored account of a source by native identity: what a new aggregation is compared with. */
 export async function loadAccountRefs(db: Db, sourceId: string): Promise<Map<string, StoredAccountRef>> {
-  const rows = await db.query<{ id: string; native_identity: string; hash: string; identity_id: string | null }>(
-    'SELECT id, native_identity, hash, identity_id FROM accounts WHERE source_id = $1',
-    [sourceId],
-  )
+  const rows = await db.query<{
+    id: string
+    native_identity: string
+    hash: string
+    identity_id: string | null
+  }>('SELECT id, native_identity, hash, identity_id FROM accounts WHERE source_id = $1', [sourceId])
   return new Map(rows.map((r) => [r.native_identity, { id: r.id, hash: r.hash, identityId: r.identity_id }]))
 }
 
@@ -83,7 +85,14 @@ export async function insertAccounts(db: Db, rows: readonly NewAccountRow[], now
 /** Rewrites changed accounts (attributes, display name, state, hash) in batches. */
 export async function updateAccounts(
   db: Db,
-  rows: readonly { id: string; displayName: string | null; attributes: Attributes; hash: string; disabled: boolean; locked: boolean }[],
+  rows: readonly {
+    id: string
+    displayName: string | null
+    attributes: Attributes
+    hash: string
+    disabled: boolean
+    locked: boolean
+  }[],
   now: Date,
 ): Promise<void> {
   for (const batch of batches(rows)) {
@@ -129,9 +138,10 @@ export async function loadUncorrelated(
   db: Db,
   sourceId: string,
 ): Promise<{ id: string; native_identity: string; attributes: Attributes }[]> {
-  return db.query('SELECT id, native_identity, attributes FROM accounts WHERE source_id = $1 AND identity_id IS NULL', [
-    sourceId,
-  ])
+  return db.query(
+    'SELECT id, native_identity, attributes FROM accounts WHERE source_id = $1 AND identity_id IS NULL',
+    [sourceId],
+  )
 }
 
 export async function listAccounts(
@@ -165,7 +175,12 @@ export async function loadAccountHashesByIdentity(
   sourceIds: ReadonlySet<string> | null,
 ): Promise<Map<string, string[]>> {
   // The entry format must match accountHashEntry().
-  const rows = await db.query<{ identity_id: string; source_id: string; native_identity: string; hash: string }>(
+  const rows = await db.query<{
+    identity_id: string
+    source_id: string
+    native_identity: string
+    hash: string
+  }>(
     `SELECT identity_id, source_id, native_identity, hash FROM accounts WHERE identity_id IS NOT NULL
      ${sourceIds ? 'AND source_id = ANY($1::text[])' : ''}`,
     sourceIds ? [[...sourceIds]] : [],

@@ -11,7 +11,11 @@ export interface Db {
    * Bulk-inserts rows. Values are text (or null) in the column order given; the database casts
    * them to the column types. Embedded: COPY; server: INSERT … SELECT FROM unnest.
    */
-  insertRows(table: string, columns: readonly string[], rows: readonly (readonly (string | null)[])[]): Promise<void>
+  insertRows(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly (string | null)[])[],
+  ): Promise<void>
   close(): Promise<void>
 }
 

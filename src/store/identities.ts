@@ -89,7 +89,11 @@ export async function updateIdentities(db: Db, rows: readonly IdentityWrite[], n
 }
 
 /** Flags identities whose authoritative account left the source; they are kept, not deleted. */
-export async function markAuthoritativeAccountRemoved(db: Db, ids: readonly string[], now: Date): Promise<void> {
+export async function markAuthoritativeAccountRemoved(
+  db: Db,
+  ids: readonly string[],
+  now: Date,
+): Promise<void> {
   for (const batch of batches(ids)) {
     await db.query(
       `UPDATE identities SET authoritative_account_removed = $2, modified = $2
@@ -143,7 +147,12 @@ export async function loadIdentityAttributes(
   db: Db,
   names: readonly string[],
 ): Promise<{ id: string; attributes: Record<string, string | null> }[]> {
-  if (names.length === 0) return (await db.query<{ id: string }>('SELECT id FROM identities')).map((r) => ({ id: r.id, attributes: {} }))
+  if (names.length === 0) {
+    return (await db.query<{ id: string }>('SELECT id FROM identities')).map((r) => ({
+      id: r.id,
+      attributes: {},
+    }))
+  }
   const select = names.map((_, i) => `attributes->>$${i + 1} AS a${i}`).join(', ')
   const rows = await db.query<Record<string, string | null> & { id: string }>(
     `SELECT id, ${select} FROM identities`,
@@ -163,9 +172,10 @@ export async function listIdentities(db: Db): Promise<Identity[]> {
 
 /** Finds an identity by id or name. */
 export async function findIdentity(db: Db, idOrName: string): Promise<Identity | undefined> {
-  const rows = await db.query<DbIdentityRow>(`${SELECT} WHERE i.id = $1 OR i.name = $1 ORDER BY (i.id = $1) DESC LIMIT 1`, [
-    idOrName,
-  ])
+  const rows = await db.query<DbIdentityRow>(
+    `${SELECT} WHERE i.id = $1 OR i.name = $1 ORDER BY (i.id = $1) DESC LIMIT 1`,
+    [idOrName],
+  )
   return rows[0] ? toIdentity(rows[0]) : undefined
 }
 
@@ -193,7 +203,8 @@ function toIdentity(r: DbIdentityRow): Identity {
     lifecycleState: r.lifecycle_state,
     managerId: r.manager_id,
     managerName: r.manager_name,
-    authoritativeAccountRemoved: r.authoritative_account_removed === null ? null : iso(r.authoritative_account_removed),
+    authoritativeAccountRemoved:
+      r.authoritative_account_removed === null ? null : iso(r.authoritative_account_removed),
     processingState: r.processing_state,
     processingError: r.processing_error,
     created: iso(r.created),

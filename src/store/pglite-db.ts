@@ -43,5 +43,7 @@ function wrap(q: Queryable, root: PGlite): Db {
 /** COPY text format: backslash escapes, `\N` for null. */
 function copyField(v: string | null): string {
   if (v === null) return '\\N'
-  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+  return v.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  )
 }

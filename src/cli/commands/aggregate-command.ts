@@ -28,7 +28,9 @@ export function aggregateSummary(r: AggregateResult): string {
   return (
     `aggregated "${r.source}": accounts created ${a.created}, updated ${a.updated}, unchanged ${a.unchanged}, ` +
     `deleted ${a.deleted}, errors ${a.errors}; entitlements new ${r.entitlementsDiscovered}; ` +
-    (r.uncorrelated > 0 || r.correlated > 0 ? `correlated ${r.correlated}, uncorrelated ${r.uncorrelated}; ` : '') +
+    (r.uncorrelated > 0 || r.correlated > 0
+      ? `correlated ${r.correlated}, uncorrelated ${r.uncorrelated}; `
+      : '') +
     `${identitySummary(r.identities)}; ${seconds(r.durationMs)}`
   )
 }
@@ -37,7 +39,9 @@ export function identitySummary(p: ProcessResult): string {
   const c = p.identities
   return (
     `identities created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, errors ${c.errors}` +
-    (p.authoritativeAccountRemoved > 0 ? `, authoritative account removed ${p.authoritativeAccountRemoved}` : '')
+    (p.authoritativeAccountRemoved > 0
+      ? `, authoritative account removed ${p.authoritativeAccountRemoved}`
+      : '')
   )
 }
 
@@ -45,7 +49,10 @@ export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`
 }
 
-export async function processCommand(workspace: string, options: { full?: boolean; json?: boolean }): Promise<void> {
+export async function processCommand(
+  workspace: string,
+  options: { full?: boolean; json?: boolean },
+): Promise<void> {
   const result = await withEngine(
     workspace,
     (engine) => processIdentities(engine, { full: options.full === true }),

@@ -31,7 +31,11 @@ function status(i: Identity): string {
   return i.processingState === 'ERROR' ? 'ERROR' : 'OK'
 }
 
-export async function identityCommand(workspace: string, idOrName: string, options: { json?: boolean }): Promise<void> {
+export async function identityCommand(
+  workspace: string,
+  idOrName: string,
+  options: { json?: boolean },
+): Promise<void> {
   const found = await withEngine(workspace, async (e) => {
     const identity = await findIdentity(e.db, idOrName)
     if (!identity) throw new NotFoundError(`no identity with id or name "${idOrName}"`)
@@ -45,13 +49,17 @@ export async function identityCommand(workspace: string, idOrName: string, optio
     `  lifecycle state    ${i.lifecycleState ?? '(not set)'}`,
     `  manager            ${i.managerName ?? '(none)'}`,
     `  status             ${status(i)}${i.processingError ? ` — ${i.processingError}` : ''}`,
-    ...(i.authoritativeAccountRemoved ? [`  authoritative account removed ${i.authoritativeAccountRemoved}`] : []),
+    ...(i.authoritativeAccountRemoved
+      ? [`  authoritative account removed ${i.authoritativeAccountRemoved}`]
+      : []),
     '  attributes',
     ...Object.entries(i.attributes)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => `    ${k.padEnd(22)} ${v ?? ''}`),
     '  accounts',
-    ...found.accounts.map((a) => `    ${a.sourceName.padEnd(22)} ${a.nativeIdentity}  ${a.displayName ?? ''}`),
+    ...found.accounts.map(
+      (a) => `    ${a.sourceName.padEnd(22)} ${a.nativeIdentity}  ${a.displayName ?? ''}`,
+    ),
   ]
   process.stdout.write(lines.join('\n') + '\n')
 }
@@ -62,10 +70,19 @@ async function sourceIdOf(e: OpenEngine, name: string): Promise<string> {
   return ensureSource(e.db, source.name, source.id)
 }
 
-export async function accountsCommand(workspace: string, source: string, options: { json?: boolean }): Promise<void> {
-  const accounts = await withEngine(workspace, async (e) => listAccounts(e.db, { sourceId: await sourceIdOf(e, source) }))
+export async function accountsCommand(
+  workspace: string,
+  source: string,
+  options: { json?: boolean },
+): Promise<void> {
+  const accounts = await withEngine(workspace, async (e) =>
+    listAccounts(e.db, { sourceId: await sourceIdOf(e, source) }),
+  )
   if (options.json) return printJson(accounts)
-  const names = await withEngine(workspace, async (e) => new Map((await listIdentities(e.db)).map((i) => [i.id, i.name])))
+  const names = await withEngine(
+    workspace,
+    async (e) => new Map((await listIdentities(e.db)).map((i) => [i.id, i.name])),
+  )
   process.stdout.write(
     formatTable(
       ['NATIVE IDENTITY', 'DISPLAY NAME', 'IDENTITY', 'DISABLED'],
@@ -79,8 +96,14 @@ export async function accountsCommand(workspace: string, source: string, options
   )
 }
 
-export async function entitlementsCommand(workspace: string, source: string, options: { json?: boolean }): Promise<void> {
-  const entitlements = await withEngine(workspace, async (e) => listEntitlements(e.db, await sourceIdOf(e, source)))
+export async function entitlementsCommand(
+  workspace: string,
+  source: string,
+  options: { json?: boolean },
+): Promise<void> {
+  const entitlements = await withEngine(workspace, async (e) =>
+    listEntitlements(e.db, await sourceIdOf(e, source)),
+  )
   if (options.json) return printJson(entitlements)
   process.stdout.write(
     formatTable(

@@ -19,7 +19,10 @@ function log(line: string): void {
  * The long-running process: runs the configured schedules on the durable queue and answers the
  * health endpoint, until SIGINT or SIGTERM stops it cleanly.
  */
-export async function serveCommand(workspace: string, options: { demo?: string; port?: string }): Promise<void> {
+export async function serveCommand(
+  workspace: string,
+  options: { demo?: string; port?: string },
+): Promise<void> {
   if (options.demo !== undefined) {
     workspace = options.demo
     if (!existsSync(join(workspace, SETTINGS_FILE))) {
@@ -48,7 +51,9 @@ export async function serveCommand(workspace: string, options: { demo?: string; 
       accounts: Number(counts?.accounts ?? 0),
     }
   })
-  log(`provisio serve: workspace ${engine.config.dir}, ${engine.db.kind} database, ${queues.length} schedules`)
+  log(
+    `provisio serve: workspace ${engine.config.dir}, ${engine.db.kind} database, ${queues.length} schedules`,
+  )
   log(`health: http://127.0.0.1:${bound}/health`)
 
   const stop = async (signal: string): Promise<void> => {

@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { parse as parseYaml } from 'yaml'
 import { ConfigError, InputError } from '../../domain/errors.js'
 import { compileTransform } from '../../domain/transforms/compile-transform.js'
-import type { TransformAccount, TransformContext, TransformDefinition } from '../../domain/transforms/transform-types.js'
+import type {
+  TransformAccount,
+  TransformContext,
+  TransformDefinition,
+} from '../../domain/transforms/transform-types.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
 
@@ -33,7 +37,9 @@ async function readDataFile(path: string): Promise<unknown> {
   try {
     return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)
   } catch (err) {
-    throw new InputError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`)
+    throw new InputError(
+      `${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    )
   }
 }
 
@@ -70,11 +76,13 @@ async function namedTransforms(workspace: string): Promise<Map<string, Transform
 function toContext(raw: Record<string, unknown>): TransformContext {
   const obj = (v: unknown): Record<string, unknown> | undefined =>
     v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
-  const accounts: TransformAccount[] = Object.entries(obj(raw['accounts']) ?? {}).map(([sourceName, attrs]) => ({
-    sourceName,
-    nativeIdentity: String(obj(attrs)?.['nativeIdentity'] ?? sourceName),
-    attributes: obj(attrs) ?? {},
-  }))
+  const accounts: TransformAccount[] = Object.entries(obj(raw['accounts']) ?? {}).map(
+    ([sourceName, attrs]) => ({
+      sourceName,
+      nativeIdentity: String(obj(attrs)?.['nativeIdentity'] ?? sourceName),
+      attributes: obj(attrs) ?? {},
+    }),
+  )
   const identity = obj(raw['identity']) ?? {}
   const byUid = new Map<string, Record<string, unknown>>()
   const manager = obj(raw['manager'])

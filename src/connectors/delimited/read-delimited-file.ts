@@ -68,7 +68,10 @@ export async function readDelimitedFile(source: SourceConfig, path: string): Pro
   let idIndex = -1
   let displayIndex = -1
   let previousEnd = 0
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[]
+    info: { lines: number }
+  }>) {
     // info.lines is where the record ends; a quoted field may span lines, so it starts after the previous one.
     const line = previousEnd + 1
     previousEnd = info.lines

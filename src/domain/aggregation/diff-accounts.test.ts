@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { ConflictError } from '../errors.js'
 import { diffAccounts, hashAccount } from './diff-accounts.js'
 
-const acct = (id: string, attrs: Record<string, string> = {}) => ({ nativeIdentity: id, displayName: id, attributes: attrs })
+const acct = (id: string, attrs: Record<string, string> = {}) => ({
+  nativeIdentity: id,
+  displayName: id,
+  attributes: attrs,
+})
 
 describe('diffAccounts', () => {
   const stored = new Map(
@@ -19,7 +23,9 @@ describe('diffAccounts', () => {
 
   it('refuses deletions above the threshold, and allows them at it', () => {
     expect(() => diffAccounts([acct('a'), acct('b')], stored, 49, 'S')).toThrow(ConflictError)
-    expect(() => diffAccounts([acct('a'), acct('b')], stored, 49, 'S')).toThrow(/delete 2 of 4 accounts \(50.0%\)/)
+    expect(() => diffAccounts([acct('a'), acct('b')], stored, 49, 'S')).toThrow(
+      /delete 2 of 4 accounts \(50.0%\)/,
+    )
     expect(diffAccounts([acct('a'), acct('b')], stored, 50, 'S').deleted).toHaveLength(2)
   })
 

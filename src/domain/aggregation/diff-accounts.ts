@@ -45,8 +45,9 @@ export function diffAccounts(
     const hash = hashAccount(account)
     const existing = stored.get(account.nativeIdentity)
     if (!existing) created.push({ ...account, hash })
-    else if (existing.hash !== hash) updated.push({ ...account, hash, id: existing.id, identityId: existing.identityId })
-    else unchanged++
+    else if (existing.hash !== hash) {
+      updated.push({ ...account, hash, id: existing.id, identityId: existing.identityId })
+    } else unchanged++
   }
   const deleted: AccountDiff['deleted'] = []
   for (const [nativeIdentity, ref] of stored) {

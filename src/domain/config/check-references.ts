@@ -20,7 +20,12 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
   for (const t of config.transforms) {
     const name = t.value.name ?? t.value.id
     if (name === undefined) {
-      problems.push({ file: t.file, object: 'transform', path: 'name', message: 'a named transform needs a name' })
+      problems.push({
+        file: t.file,
+        object: 'transform',
+        path: 'name',
+        message: 'a named transform needs a name',
+      })
     } else if (transformNames.has(name)) {
       problems.push({ file: t.file, object: `transform "${name}"`, path: 'name', message: 'duplicate name' })
     } else transformNames.set(name, t.value)
@@ -43,18 +48,32 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
     source.accountCorrelationConfig?.attributeAssignments.forEach((a, i) =>
       need(a.value, `accountCorrelationConfig.attributeAssignments[${i}].value`),
     )
-    need(source.managerCorrelationMapping?.accountAttributeName, 'managerCorrelationMapping.accountAttributeName')
+    need(
+      source.managerCorrelationMapping?.accountAttributeName,
+      'managerCorrelationMapping.accountAttributeName',
+    )
     if (source.connector === 'delimited-file') {
       const parsed = delimitedFileAttributesSchema.safeParse(source.connectorAttributes)
       if (!parsed.success) problems.push(...zodProblems(parsed.error, file, object, 'connectorAttributes'))
     }
     for (const path of findPlainSecrets(source.connectorAttributes, 'connectorAttributes')) {
-      problems.push({ file, object, path, message: 'a secret must be a reference like ${env:NAME}, not a value' })
+      problems.push({
+        file,
+        object,
+        path,
+        message: 'a secret must be a reference like ${env:NAME}, not a value',
+      })
     }
   }
 
   for (const { file, value: t } of config.transforms) {
-    checkTransform(t, resolve, sourceNames, { file, object: `transform "${t.name ?? '?'}"`, path: '' }, problems)
+    checkTransform(
+      t,
+      resolve,
+      sourceNames,
+      { file, object: `transform "${t.name ?? '?'}"`, path: '' },
+      problems,
+    )
   }
 
   for (const { file, value: profile } of config.identityProfiles) {
@@ -76,7 +95,8 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
         file: 'provisio.yaml',
         object: 'workspace',
         path: `schedules[${i}].source`,
-        message: s.source === undefined ? 'an aggregate schedule names a source' : `no source named "${s.source}"`,
+        message:
+          s.source === undefined ? 'an aggregate schedule names a source' : `no source named "${s.source}"`,
       })
     }
   })
@@ -115,7 +135,11 @@ function checkTransform(
   walkTransforms(def, at.path, (t, path) => {
     const sourceName = t.attributes?.['sourceName']
     if (t.type === 'accountAttribute' && typeof sourceName === 'string' && !sourceNames.has(sourceName)) {
-      problems.push({ ...at, path: `${path}.attributes.sourceName`, message: `no source named "${sourceName}"` })
+      problems.push({
+        ...at,
+        path: `${path}.attributes.sourceName`,
+        message: `no source named "${sourceName}"`,
+      })
     }
   })
 }

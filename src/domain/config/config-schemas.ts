@@ -10,10 +10,9 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty')
 /** A reference to another object by name (or id), as `{type, id, name}` or a plain name. */
 export const objectRefSchema = z.union([
   nonEmpty.transform((name): { type?: string; id?: string; name?: string } => ({ name })),
-  z.looseObject({ type: z.string().optional(), id: z.string().optional(), name: z.string().optional() }).refine(
-    (r) => r.id !== undefined || r.name !== undefined,
-    'needs a name or an id',
-  ),
+  z
+    .looseObject({ type: z.string().optional(), id: z.string().optional(), name: z.string().optional() })
+    .refine((r) => r.id !== undefined || r.name !== undefined, 'needs a name or an id'),
 ])
 export type ObjectRef = { type?: string; id?: string; name?: string }
 

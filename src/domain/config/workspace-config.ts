@@ -1,4 +1,9 @@
-import type { IdentityProfileConfig, SourceConfig, TransformConfig, WorkspaceSettings } from './config-schemas.js'
+import type {
+  IdentityProfileConfig,
+  SourceConfig,
+  TransformConfig,
+  WorkspaceSettings,
+} from './config-schemas.js'
 
 /** Where a configuration object was read from, so problems can name the file. */
 export interface Located<T> {

@@ -88,7 +88,10 @@ export function compileIdentityProfile(
 }
 
 /** Source names that `accountAttribute` transforms of the profile (and the named transforms it references) read. */
-function sourcesRead(profile: IdentityProfileConfig, resolve: TransformResolver): ReadonlySet<string> | 'all' {
+function sourcesRead(
+  profile: IdentityProfileConfig,
+  resolve: TransformResolver,
+): ReadonlySet<string> | 'all' {
   const names = new Set<string>()
   const seen = new Set<string>()
   let all = false

@@ -229,7 +229,9 @@ function ordered(a: unknown, b: Literal, op: string): boolean {
   if (a === null || a === undefined || b === null || Array.isArray(b)) return false
   const an = Number(a)
   const bn = Number(b)
-  const numeric = typeof b === 'number' || (!Number.isNaN(an) && !Number.isNaN(bn) && text(a).trim() !== '' && text(b).trim() !== '')
+  const numeric =
+    typeof b === 'number' ||
+    (!Number.isNaN(an) && !Number.isNaN(bn) && text(a).trim() !== '' && text(b).trim() !== '')
   const cmp = numeric ? an - bn : text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0
   return op === '>' ? cmp > 0 : op === '>=' ? cmp >= 0 : op === '<' ? cmp < 0 : cmp <= 0
 }
@@ -255,8 +257,10 @@ function methodTest(path: string, method: string, arg: Literal | undefined, src:
   const list = Array.isArray(arg) ? (arg as readonly Literal[]) : arg === undefined ? [] : [arg as Literal]
   const needle = arg === undefined || Array.isArray(arg) ? '' : text(arg)
   const lower = needle.toLowerCase()
-  const anyValue = (test: (s: string) => boolean): AccountPredicate => (acc) =>
-    values(property(acc, path)).some((x) => test(text(x)))
+  const anyValue =
+    (test: (s: string) => boolean): AccountPredicate =>
+    (acc) =>
+      values(property(acc, path)).some((x) => test(text(x)))
   switch (method) {
     case 'startsWith':
       return anyValue((s) => s.startsWith(needle))
@@ -272,7 +276,9 @@ function methodTest(path: string, method: string, arg: Literal | undefined, src:
       // On a list: membership; on a single value: substring.
       return (acc) => {
         const v = property(acc, path)
-        return Array.isArray(v) ? v.some((x) => equal(x, needle)) : v !== null && v !== undefined && text(v).includes(needle)
+        return Array.isArray(v)
+          ? v.some((x) => equal(x, needle))
+          : v !== null && v !== undefined && text(v).includes(needle)
       }
     case 'containsIgnoreCase':
       return (acc) => {

@@ -71,7 +71,9 @@ export function compileLookup(node: TransformNode): Evaluator {
   const entries = new Map<string, Evaluator>()
   for (const [key, value] of Object.entries(table as Record<string, unknown>)) {
     if (value !== null && typeof value === 'object' && !isTransformDefinition(value)) {
-      throw node.error(`${node.attributePath(`table[${JSON.stringify(key)}]`)} must be a string or a transform`)
+      throw node.error(
+        `${node.attributePath(`table[${JSON.stringify(key)}]`)} must be a string or a transform`,
+      )
     }
     entries.set(key, node.compileValue(value, node.attributePath(`table[${JSON.stringify(key)}]`)))
   }

@@ -11,9 +11,17 @@ export interface DateMathExpression {
 }
 
 type Unit = 'y' | 'M' | 'w' | 'd' | 'h' | 'm' | 's'
-type Operation = { readonly op: 'add'; readonly amount: number; readonly unit: Unit } | { readonly op: 'round'; readonly unit: Unit }
+type Operation =
+  | { readonly op: 'add'; readonly amount: number; readonly unit: Unit }
+  | { readonly op: 'round'; readonly unit: Unit }
 
-const FIXED_MS: Readonly<Record<string, number>> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 }
+const FIXED_MS: Readonly<Record<string, number>> = {
+  w: 604_800_000,
+  d: 86_400_000,
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+}
 
 /** Parses an expression; throws an Error naming the problem when it is invalid. */
 export function compileDateMathExpression(expression: string): DateMathExpression {
@@ -23,16 +31,24 @@ export function compileDateMathExpression(expression: string): DateMathExpressio
   const ops: Operation[] = []
   while (rest.length > 0) {
     const m = /^\s*(?:([+-])\s*(\d+)\s*([yMwdhms])|\/\s*([yMwdhms]))/.exec(rest)
-    if (m === null) throw new Error(`cannot read ${JSON.stringify(rest)} in expression ${JSON.stringify(expression)}`)
+    if (m === null) {
+      throw new Error(`cannot read ${JSON.stringify(rest)} in expression ${JSON.stringify(expression)}`)
+    }
     if (m[4] !== undefined) {
-      if (m[4] === 'w') throw new Error(`rounding by week ("/w") is not supported in expression ${JSON.stringify(expression)}`)
+      if (m[4] === 'w') {
+        throw new Error(
+          `rounding by week ("/w") is not supported in expression ${JSON.stringify(expression)}`,
+        )
+      }
       ops.push({ op: 'round', unit: m[4] as Unit })
     } else {
       ops.push({ op: 'add', amount: Number(m[2]) * (m[1] === '-' ? -1 : 1), unit: m[3] as Unit })
     }
     rest = rest.slice(m[0].length).trimStart()
   }
-  if (!usesNow && ops.length === 0) throw new Error(`expression ${JSON.stringify(expression)} has no operation`)
+  if (!usesNow && ops.length === 0) {
+    throw new Error(`expression ${JSON.stringify(expression)} has no operation`)
+  }
   return {
     usesNow,
     apply(baseMs, roundUp) {

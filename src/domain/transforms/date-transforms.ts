@@ -79,7 +79,9 @@ export function compileDateCompare(node: TransformNode): Evaluator {
   const operatorName = node.string('operator').trim().toUpperCase()
   const compare = COMPARATORS[operatorName]
   if (compare === undefined) {
-    throw node.error(`${node.attributePath('operator')} must be one of LT, LTE, GT, GTE, got ${JSON.stringify(node.raw('operator'))}`)
+    throw node.error(
+      `${node.attributePath('operator')} must be one of LT, LTE, GT, GTE, got ${JSON.stringify(node.raw('operator'))}`,
+    )
   }
   const first = dateOperand(node, 'firstDate', named)
   const second = dateOperand(node, 'secondDate', named)
@@ -92,7 +94,13 @@ export function compileDateCompare(node: TransformNode): Evaluator {
     return (result ? positive : negative)(ctx, cache)
   }
 }
-const DATE_COMPARE_SETTINGS = new Set(['firstDate', 'secondDate', 'operator', 'positiveCondition', 'negativeCondition'])
+const DATE_COMPARE_SETTINGS = new Set([
+  'firstDate',
+  'secondDate',
+  'operator',
+  'positiveCondition',
+  'negativeCondition',
+])
 
 function dateOperand(node: TransformNode, key: string, named: ReadonlyMap<string, Evaluator>): DateOperand {
   const toMs = (v: string | null, ctx: TransformContext): number => {

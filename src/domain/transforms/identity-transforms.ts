@@ -43,7 +43,9 @@ export function compileAccountAttribute(node: TransformNode): Evaluator {
   const sortAttribute = node.string('accountSortAttribute', 'created')
   const descending = node.boolean('accountSortDescending', false)
   const firstLink = node.boolean('accountReturnFirstLink', false)
-  const filters = ['accountFilter', 'accountPropertyFilter'].filter((k) => node.has(k)).map((k) => filter(node, k))
+  const filters = ['accountFilter', 'accountPropertyFilter']
+    .filter((k) => node.has(k))
+    .map((k) => filter(node, k))
   return (ctx) => {
     const accounts = ctx.accounts
     if (accounts === undefined || accounts.length === 0) return null
@@ -77,7 +79,9 @@ function sourceMatcher(node: TransformNode): (acc: TransformAccount) => boolean 
     const id = node.string('applicationId')
     return (acc) => acc.sourceId === id
   }
-  throw node.error(`missing required attribute ${node.attributePath('sourceName')} (or applicationName, applicationId)`)
+  throw node.error(
+    `missing required attribute ${node.attributePath('sourceName')} (or applicationName, applicationId)`,
+  )
 }
 
 function filter(node: TransformNode, key: string): AccountPredicate {
@@ -85,7 +89,10 @@ function filter(node: TransformNode, key: string): AccountPredicate {
   try {
     return compileAccountFilter(source)
   } catch (err) {
-    throw node.error(`${node.attributePath(key)} ${JSON.stringify(source)}: ${err instanceof Error ? err.message : String(err)}`, err)
+    throw node.error(
+      `${node.attributePath(key)} ${JSON.stringify(source)}: ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    )
   }
 }
 
@@ -102,7 +109,11 @@ function sortKey(acc: TransformAccount, attribute: string): unknown {
   return attributeOf(acc, attribute)
 }
 
-function sortAccounts(accounts: TransformAccount[], attribute: string, descending: boolean): TransformAccount[] {
+function sortAccounts(
+  accounts: TransformAccount[],
+  attribute: string,
+  descending: boolean,
+): TransformAccount[] {
   return accounts
     .map((acc, i) => ({ acc, i, key: sortKey(acc, attribute) }))
     .sort((a, b) => {

@@ -86,11 +86,19 @@ function translateClasses(body: string): string {
 
 type ReplacementPart = string | number | { readonly group: string }
 
+/** A compiled replacement: JavaScript replacement text (no group references), or a replacer function. */
+export type JavaReplacement = string | ((match: string, ...rest: unknown[]) => string)
+
+/** `text.replace(re, replacement)` for either form of a compiled replacement. */
+export function replaceWith(text: string, re: RegExp, replacement: JavaReplacement): string {
+  return typeof replacement === 'string' ? text.replace(re, replacement) : text.replace(re, replacement)
+}
+
 /**
  * Compiles a Java `Matcher.replaceAll` replacement (`$1`, `${name}`, `\$` for a literal dollar) into a
  * function usable with `String.prototype.replace`. Throws on a dangling `$` or `\`, as Java does.
  */
-export function compileJavaReplacement(replacement: string): (match: string, ...rest: unknown[]) => string {
+export function compileJavaReplacement(replacement: string): JavaReplacement {
   const parts: ReplacementPart[] = []
   let literal = ''
   for (let i = 0; i < replacement.length; i++) {
@@ -128,7 +136,8 @@ export function compileJavaReplacement(replacement: string): (match: string, ...
   return (match, ...rest) => {
     // String.replace passes (match, g1…gn, offset, input[, groups]).
     const last = rest[rest.length - 1]
-    const named = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {}
+    const named =
+      typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : {}
     const groupCount = rest.length - (typeof last === 'object' && last !== null ? 3 : 2)
     let out = ''
     for (const p of parts) {

@@ -1,4 +1,4 @@
-import { compileJavaRegex, compileJavaReplacement, javaSplit } from './java-regex.js'
+import { compileJavaRegex, compileJavaReplacement, javaSplit, replaceWith } from './java-regex.js'
 
 /**
  * `java.lang.String` methods that Velocity templates written for the reference product call
@@ -20,11 +20,10 @@ const METHODS: Readonly<Record<string, (s: string, args: readonly unknown[]) => 
     return m !== null && m.index === 0 && m[0].length === s.length
   },
   replace: (s, [a, b]) => s.split(String(a)).join(String(b)),
-  replaceAll: (s, [re, rep]) => s.replace(cachedRegex(String(re)), compileJavaReplacement(String(rep))),
+  replaceAll: (s, [re, rep]) => replaceWith(s, cachedRegex(String(re)), compileJavaReplacement(String(rep))),
   replaceFirst: (s, [re, rep]) =>
-    s.replace(compileJavaRegex(String(re), false), compileJavaReplacement(String(rep))),
+    replaceWith(s, compileJavaRegex(String(re), false), compileJavaReplacement(String(rep))),
   split: (s, [re]) => javaSplit(s, cachedRegex(String(re))),
-  toString: (s) => s,
 }
 
 function compare(a: string, b: string): number {
@@ -53,7 +52,8 @@ interface MethodCall {
 /** velocityjs `customMethodHandlers` entry that routes the methods above when called on a string. */
 export const JAVA_STRING_METHOD_HANDLER = {
   uid: 'provisio: java.lang.String',
-  match: ({ property, context }: MethodCall): boolean => typeof context === 'string' && Object.hasOwn(METHODS, property),
+  match: ({ property, context }: MethodCall): boolean =>
+    typeof context === 'string' && Object.hasOwn(METHODS, property),
   resolve: ({ property, context, params }: MethodCall): unknown => {
     const method = METHODS[property]
     return method === undefined ? undefined : method(context as string, params)

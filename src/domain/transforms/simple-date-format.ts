@@ -9,7 +9,9 @@
  * data: out-of-range fields (month 13, 31 April, hour 25) fail instead of rolling over.
  */
 
-type Token = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'field'; readonly letter: string; readonly count: number }
+type Token =
+  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'field'; readonly letter: string; readonly count: number }
 
 /** A pattern compiled once. `parse` returns epoch milliseconds, or undefined when the text does not match. */
 export interface DatePattern {
@@ -41,7 +43,7 @@ export function compileDatePattern(pattern: string): DatePattern {
   const tokens = tokenize(pattern)
   return {
     pattern,
-    format: (ms) => format(tokens, new Date(ms)),
+    format: (ms) => format(tokens, ms),
     parse: (text, now) => parse(tokens, text, now),
   }
 }
@@ -53,7 +55,7 @@ function tokenize(pattern: string): Token[] {
     if (literal) tokens.push({ kind: 'literal', text: literal })
     literal = ''
   }
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern.charAt(i)
     if (c === "'") {
       if (pattern[i + 1] === "'") {
@@ -63,7 +65,9 @@ function tokenize(pattern: string): Token[] {
       }
       let j = i + 1
       for (;;) {
-        if (j >= pattern.length) throw new Error(`unterminated quote in date pattern ${JSON.stringify(pattern)}`)
+        if (j >= pattern.length) {
+          throw new Error(`unterminated quote in date pattern ${JSON.stringify(pattern)}`)
+        }
         if (pattern[j] === "'") {
           if (pattern[j + 1] === "'") {
             literal += "'"
@@ -77,7 +81,9 @@ function tokenize(pattern: string): Token[] {
       }
       i = j + 1
     } else if (/[A-Za-z]/.test(c)) {
-      if (!FIELD_LETTERS.has(c)) throw new Error(`unsupported letter '${c}' in date pattern ${JSON.stringify(pattern)}`)
+      if (!FIELD_LETTERS.has(c)) {
+        throw new Error(`unsupported letter '${c}' in date pattern ${JSON.stringify(pattern)}`)
+      }
       let j = i
       while (pattern[j] === c) j++
       flush()
@@ -97,7 +103,8 @@ function pad(n: number, width: number): string {
   return (n < 0 ? '-' : '') + (s.length >= width ? s : '0'.repeat(width - s.length) + s)
 }
 
-function format(tokens: readonly Token[], d: Date): string {
+function format(tokens: readonly Token[], ms: number): string {
+  const f = utcFields(ms)
   let out = ''
   for (const t of tokens) {
     if (t.kind === 'literal') {
@@ -105,59 +112,54 @@ function format(tokens: readonly Token[], d: Date): string {
       continue
     }
     const n = t.count
-    const hour = d.getUTCHours()
     switch (t.letter) {
       case 'G':
-        out += d.getUTCFullYear() > 0 ? 'AD' : 'BC'
+        out += f.year > 0 ? 'AD' : 'BC'
         break
-      case 'y': {
-        const year = d.getUTCFullYear()
-        out += n === 2 ? pad(year % 100, 2) : pad(year, n)
+      case 'y':
+        out += n === 2 ? pad(f.year % 100, 2) : pad(f.year, n)
         break
-      }
       case 'M':
-      case 'L': {
-        const m = d.getUTCMonth()
-        out += n >= 4 ? MONTHS[m] : n === 3 ? MONTHS[m]?.slice(0, 3) : pad(m + 1, n)
+      case 'L':
+        out += n >= 4 ? MONTHS[f.month - 1] : n === 3 ? MONTHS[f.month - 1]?.slice(0, 3) : pad(f.month, n)
         break
-      }
       case 'd':
-        out += pad(d.getUTCDate(), n)
+        out += pad(f.day, n)
         break
       case 'D':
-        out += pad(dayOfYear(d), n)
+        out += pad(f.dayOfYear, n)
         break
       case 'E': {
-        const day = DAYS[d.getUTCDay()] ?? ''
+        const day = DAYS[f.weekday] ?? ''
         out += n >= 4 ? day : day.slice(0, 3)
         break
       }
       case 'u':
-        out += pad(d.getUTCDay() === 0 ? 7 : d.getUTCDay(), n)
+        out += pad(f.weekday === 0 ? 7 : f.weekday, n)
         break
       case 'a':
-        out += hour < 12 ? 'AM' : 'PM'
+        out += f.hour < 12 ? 'AM' : 'PM'
         break
       case 'H':
-        out += pad(hour, n)
+        out += pad(f.hour, n)
         break
       case 'k':
-        out += pad(hour === 0 ? 24 : hour, n)
+        out += pad(f.hour === 0 ? 24 : f.hour, n)
         break
       case 'K':
-        out += pad(hour % 12, n)
+        out += pad(f.hour % 12, n)
         break
       case 'h':
-        out += pad(hour % 12 === 0 ? 12 : hour % 12, n)
+        out += pad(f.hour % 12 === 0 ? 12 : f.hour % 12, n)
         break
       case 'm':
-        out += pad(d.getUTCMinutes(), n)
+        out += pad(f.minute, n)
         break
       case 's':
-        out += pad(d.getUTCSeconds(), n)
+        out += pad(f.second, n)
         break
       case 'S':
-        out += pad(d.getUTCMilliseconds(), n)
+        out += pad(f.millis, n)
         break
       // Everything is formatted in UTC.
       case 'z':
@@ -174,8 +176,61 @@ function format(tokens: readonly Token[], d: Date): string {
   return out
 }
 
-function dayOfYear(d: Date): number {
-  return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1
+export interface UtcFields {
+  readonly year: number
+  /** 1–12 */
+  readonly month: number
+  readonly day: number
+  readonly hour: number
+  readonly minute: number
+  readonly second: number
+  readonly millis: number
+  /** 0 = Sunday */
+  readonly weekday: number
+  readonly dayOfYear: number
+}
+
+/**
+ * The UTC calendar fields of an instant, by arithmetic (H. Hinnant's civil-from-days): several times
+ * faster than a Date and its getters, and formatting dates is on the hot path of identity processing.
+ */
+export function utcFields(ms: number): UtcFields {
+  const days = Math.floor(ms / 86_400_000)
+  let rest = ms - days * 86_400_000
+  const hour = Math.floor(rest / 3_600_000)
+  rest -= hour * 3_600_000
+  const minute = Math.floor(rest / 60_000)
+  rest -= minute * 60_000
+  const second = Math.floor(rest / 1000)
+  const millis = rest - second * 1000
+  const z = days + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  // doy counts from 1 March (0) to the end of February (365); make it a day of the calendar year.
+  const dayOfYear = month >= 3 ? doy + 60 + (isLeapYear(year) ? 1 : 0) : doy - 305
+  return {
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    millis,
+    weekday: (((days + 4) % 7) + 7) % 7,
+    dayOfYear,
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
 }
 
 interface Fields {
@@ -208,11 +263,17 @@ function parse(tokens: readonly Token[], text: string, now: () => number): numbe
     const abutting = next !== undefined && next.kind === 'field' && NUMERIC_LETTERS.has(next.letter)
     const textual = (t.letter === 'M' || t.letter === 'L') && t.count >= 3
     if (NUMERIC_LETTERS.has(t.letter) && !textual) {
-      const m = /^\d+/.exec(text.slice(pos, abutting ? pos + t.count : undefined))
-      if (m === null) return undefined
-      const digits = m[0]
-      pos += digits.length
-      if (!setNumber(f, t.letter, t.count, digits, now)) return undefined
+      const end = abutting ? Math.min(text.length, pos + t.count) : text.length
+      let stop = pos
+      while (stop < end && isDigit(text.charCodeAt(stop))) stop++
+      if (stop === pos) {
+        return undefined
+      }
+      const digits = text.slice(pos, stop)
+      pos = stop
+      if (!setNumber(f, t.letter, t.count, digits, now)) {
+        return undefined
+      }
       continue
     }
     const rest = text.slice(pos)
@@ -369,23 +430,60 @@ export function parseZone(text: string): { offsetMinutes: number; length: number
 
 function build(f: Fields): number | undefined {
   let year = f.year ?? 1970
-  if (f.bc) year = 1 - year
+  if (f.bc) {
+    year = 1 - year
+  }
   let month = f.month ?? 1
   let day = f.day ?? 1
   if (f.dayOfYear !== undefined && f.month === undefined && f.day === undefined) {
-    const d = new Date(Date.UTC(2000, 0, 1))
-    d.setUTCFullYear(year, 0, f.dayOfYear)
-    if (d.getUTCFullYear() !== year) return undefined
+    if (f.dayOfYear > (isLeapYear(year) ? 366 : 365)) {
+      return undefined
+    }
+    const d = new Date(utc(year, 1, f.dayOfYear))
     month = d.getUTCMonth() + 1
     day = d.getUTCDate()
   }
+  if (day > daysInMonth(year, month)) {
+    return undefined // 31 April, 29 February of a common year
+  }
   let hour = f.hour
-  if (f.hour12 !== undefined) hour = f.hour12 + (f.pm === true ? 12 : 0)
-  else if (f.pm === true && hour < 12) hour += 12
-  const d = new Date(0)
-  d.setUTCFullYear(year, month - 1, day)
-  if (d.getUTCMonth() !== month - 1) return undefined // 31 April, 29 February of a common year
-  d.setUTCHours(hour, f.minute, f.second, f.millis)
-  const ms = d.getTime() - f.offsetMinutes * 60_000
+  if (f.hour12 !== undefined) {
+    hour = f.hour12 + (f.pm === true ? 12 : 0)
+  } else if (f.pm === true && hour < 12) {
+    hour += 12
+  }
+  const ms = utc(year, month, day, hour, f.minute, f.second, f.millis) - f.offsetMinutes * 60_000
   return Number.isFinite(ms) ? ms : undefined
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return month === 2
+    ? isLeapYear(year)
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31
+}
+
+/** Date.UTC, without its mapping of years 0–99 to 1900–1999. */
+export function utc(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  millis = 0,
+): number {
+  if (year >= 100) {
+    return Date.UTC(year, month - 1, day, hour, minute, second, millis)
+  }
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis))
+  d.setUTCFullYear(year)
+  return d.getTime()
 }

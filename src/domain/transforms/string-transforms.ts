@@ -1,5 +1,12 @@
 import { Buffer } from 'node:buffer'
-import { compileJavaRegex, compileJavaReplacement, escapeRegex, javaSplit } from './java-regex.js'
+import {
+  compileJavaRegex,
+  compileJavaReplacement,
+  escapeRegex,
+  javaSplit,
+  replaceWith,
+  type JavaReplacement,
+} from './java-regex.js'
 import type { Evaluator, TransformNode } from './transform-node.js'
 import type { TransformValue } from './transform-types.js'
 
@@ -34,7 +41,9 @@ export function compileBase64Decode(node: TransformNode): Evaluator {
     const text = s.replace(/\s+/g, '')
     const url = !BASE64.test(text)
     if ((url && !BASE64_URL.test(text)) || text.replace(/=+$/, '').length % 4 === 1) {
-      throw node.error(`input is not valid Base64: ${JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s)}`)
+      throw node.error(
+        `input is not valid Base64: ${JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s)}`,
+      )
     }
     return Buffer.from(text, url ? 'base64url' : 'base64').toString('utf8')
   })
@@ -98,7 +107,10 @@ export function compileSplit(node: TransformNode): Evaluator {
   const index = node.integer('index')
   if (index < 0) throw node.error(`${node.attributePath('index')} must not be negative`)
   const throws = node.boolean('throws', true)
-  const delimiter = delimiterText.length === 1 ? new RegExp(escapeRegex(delimiterText), 'g') : regex(node, 'delimiter', delimiterText)
+  const delimiter =
+    delimiterText.length === 1
+      ? new RegExp(escapeRegex(delimiterText), 'g')
+      : regex(node, 'delimiter', delimiterText)
   return onInput(node, (s) => {
     const parts = javaSplit(s, delimiter)
     const part = parts[index]
@@ -112,7 +124,7 @@ export function compileSplit(node: TransformNode): Evaluator {
 export function compileReplace(node: TransformNode): Evaluator {
   const re = regex(node, 'regex', node.string('regex'))
   const replacement = replacer(node, 'replacement', node.string('replacement'))
-  return onInput(node, (s) => s.replace(re, replacement))
+  return onInput(node, (s) => replaceWith(s, re, replacement))
 }
 
 /**
@@ -131,7 +143,7 @@ export function compileReplaceAll(node: TransformNode): Evaluator {
   })
   return onInput(node, (s) => {
     let out = s
-    for (const r of rules) out = out.replace(r.re, r.replace)
+    for (const r of rules) out = replaceWith(out, r.re, r.replace)
     return out
   })
 }
@@ -144,10 +156,13 @@ function regex(node: TransformNode, key: string, source: string): RegExp {
   }
 }
 
-function replacer(node: TransformNode, key: string, replacement: string): (m: string, ...rest: unknown[]) => string {
+function replacer(node: TransformNode, key: string, replacement: string): JavaReplacement {
   try {
     return compileJavaReplacement(replacement)
   } catch (err) {
-    throw node.error(`${node.attributePath(key)} is not a valid replacement ${JSON.stringify(replacement)}`, err)
+    throw node.error(
+      `${node.attributePath(key)} is not a valid replacement ${JSON.stringify(replacement)}`,
+      err,
+    )
   }
 }

@@ -74,7 +74,9 @@ function resolverFor(name: string, named: ReadonlyMap<string, Evaluator>): Resol
   return (ctx) => {
     const fields = ctx.fields
     if (fields !== undefined && Object.hasOwn(fields, name)) return fields[name]
-    if (name === 'identity') return ctx.identity === undefined ? undefined : identityView(ctx.identity, ctx.manager)
+    if (name === 'identity') {
+      return ctx.identity === undefined ? undefined : identityView(ctx.identity, ctx.manager)
+    }
     if (name === 'manager') return ctx.manager ? identityView(ctx.manager, undefined) : undefined
     return undefined
   }
@@ -99,7 +101,12 @@ function identityView(
 }
 
 /** Maps a rendering failure to the transform's error (a null reference, or a failing method call). */
-export function templateError(node: TransformNode, attribute: string, err: unknown, prefix = ''): TransformError {
+export function templateError(
+  node: TransformNode,
+  attribute: string,
+  err: unknown,
+  prefix = '',
+): TransformError {
   // A nested variable's own failure already names its transform and problem.
   if (err instanceof TransformError) return err
   if (err instanceof MissingReferenceError) {

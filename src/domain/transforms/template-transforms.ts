@@ -26,13 +26,21 @@ const STATIC_SETTINGS = new Set(['value'])
 export function compileConditional(node: TransformNode): Evaluator {
   const named = node.variables(CONDITIONAL_SETTINGS)
   const source = node.string('expression')
-  if (!EQ.test(source)) throw node.error(`expression must have the form "ValueA eq ValueB" (only eq is supported), got ${JSON.stringify(source)}`)
+  if (!EQ.test(source)) {
+    throw node.error(
+      `expression must have the form "ValueA eq ValueB" (only eq is supported), got ${JSON.stringify(source)}`,
+    )
+  }
   const expression = bindTemplate(node, 'expression', source, named)
   const positive = conditionValue(node, 'positiveCondition', named)
   const negative = conditionValue(node, 'negativeCondition', named)
   const decide = (text: string): boolean => {
     const m = EQ.exec(text)
-    if (m === null) throw node.error(`IllegalArgumentException: expression ${JSON.stringify(text)} is not "ValueA eq ValueB"`)
+    if (m === null) {
+      throw node.error(
+        `IllegalArgumentException: expression ${JSON.stringify(text)} is not "ValueA eq ValueB"`,
+      )
+    }
     return text.slice(0, m.index).trim() === text.slice(m.index + m[0].length).trim()
   }
   if (expression.constant !== undefined) {
@@ -57,7 +65,11 @@ const EQ = /\s+eq\s+/
 type Branch = (ctx: TransformContext, cache: VariableCache | undefined) => TransformValue
 
 /** A positive/negative condition: a nested transform, or a string rendered as a template. */
-export function conditionValue(node: TransformNode, key: string, named: ReadonlyMap<string, Evaluator>): Branch {
+export function conditionValue(
+  node: TransformNode,
+  key: string,
+  named: ReadonlyMap<string, Evaluator>,
+): Branch {
   if (isTransformDefinition(node.require(key))) {
     const evaluate = node.value(key)
     return (ctx) => evaluate(ctx)

@@ -73,7 +73,9 @@ export class TransformNode {
 
   require(key: string): unknown {
     const v = this.attributes[key]
-    if (v === undefined || v === null) throw this.error(`missing required attribute ${this.attributePath(key)}`)
+    if (v === undefined || v === null) {
+      throw this.error(`missing required attribute ${this.attributePath(key)}`)
+    }
     return v
   }
 
@@ -97,7 +99,9 @@ export class TransformNode {
     }
     const v = this.attributes[key]
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN
-    if (!Number.isSafeInteger(n)) throw this.error(`${this.attributePath(key)} must be an integer, got ${JSON.stringify(v)}`)
+    if (!Number.isSafeInteger(n)) {
+      throw this.error(`${this.attributePath(key)} must be an integer, got ${JSON.stringify(v)}`)
+    }
     return n
   }
 
@@ -144,7 +148,13 @@ export class TransformNode {
     const vars = new Map<string, Evaluator>()
     for (const [key, v] of Object.entries(this.attributes)) {
       if (reserved.has(key) || key === 'input' || key === 'requiresPeriodicRefresh') continue
-      if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      if (
+        v === undefined ||
+        v === null ||
+        typeof v === 'string' ||
+        typeof v === 'number' ||
+        typeof v === 'boolean'
+      ) {
         vars.set(key, constant(toTransformValue(v)))
       } else if (isTransformDefinition(v)) {
         vars.set(key, this.session.compile(v, `${this.attributePath(key)}.`))

@@ -2,6 +2,7 @@ import { Compile, Helper, parse } from 'velocityjs'
 import { JAVA_STRING_METHOD_HANDLER } from './java-string-methods.js'
 
 type Ast = ReturnType<typeof parse>[number]
+type RefTextAst = Parameters<typeof Helper.getRefText>[0]
 
 interface ReferenceAst {
   readonly type: 'references'
@@ -47,7 +48,9 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
   const names = [...collectNames(asts, new Set<string>())]
   const simple = simpleParts(asts)
-  if (simple !== undefined) return { source, constant: undefined, names, render: (vars) => renderSimple(simple, vars) }
+  if (simple !== undefined) {
+    return { source, constant: undefined, names, render: (vars) => renderSimple(simple, vars) }
+  }
   const template = new StrictTemplate(asts)
   return { source, constant: undefined, names, render: (vars) => template.render(vars) }
 }
@@ -74,7 +77,13 @@ interface SimpleReference {
 }
 type SimplePart = string | SimpleReference
 
-const BLOCKED_KEYS = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__'])
+const BLOCKED_KEYS = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+])
 
 function simpleParts(asts: readonly Ast[]): SimplePart[] | undefined {
   const parts: SimplePart[] = []
@@ -90,7 +99,12 @@ function simpleParts(asts: readonly Ast[]): SimplePart[] | undefined {
       if (p.type !== 'property' || typeof p.id !== 'string') return undefined
       properties.push(p.id)
     }
-    parts.push({ id: ref.id, properties, quiet: ref.leader === '$!', text: Helper.getRefText(a) })
+    parts.push({
+      id: ref.id,
+      properties,
+      quiet: ref.leader === '$!',
+      text: Helper.getRefText(a as RefTextAst),
+    })
   }
   return parts
 }
@@ -124,7 +138,13 @@ function formatValue(v: unknown): string {
   if (typeof v === 'string') return v
   if (Array.isArray(v)) return '[' + v.map(formatValue).join(', ') + ']'
   if (typeof v === 'object' && v !== null) {
-    return '{' + Object.entries(v).map(([k, x]) => `${k}=${formatValue(x)}`).join(', ') + '}'
+    return (
+      '{' +
+      Object.entries(v)
+        .map(([k, x]) => `${k}=${formatValue(x)}`)
+        .join(', ') +
+      '}'
+    )
   }
   return String(v)
 }
@@ -163,7 +183,7 @@ class StrictTemplate extends Compile {
     const value: unknown = super.getReferences(ast, false)
     if (value === undefined || value === null) {
       if ((ast as unknown as ReferenceAst).leader === '$!') return ''
-      throw new MissingReferenceError(Helper.getRefText(ast))
+      throw new MissingReferenceError(Helper.getRefText(ast as RefTextAst))
     }
     return formatValue(value)
   }

@@ -4,14 +4,96 @@
  * `provisio init` for the demo workspace and by the benchmarks at 100,000 rows.
  */
 
-const FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Tim', 'Hedy', 'John', 'Katherine', 'Guido', 'Sophie', 'Niklaus', 'Joan', 'Bjarne', 'Anita', 'James', 'Lynn', 'Donald', 'Shafi', 'Brian', 'Mary', 'Yukihiro', 'Carol', 'Ward', 'Élodie', 'José', 'Zoë', 'Søren', 'Chloé', 'André']
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Berners-Lee', 'Lamarr', 'McCarthy', 'Johnson', 'van Rossum', 'Wilson', 'Wirth', 'Clarke', 'Stroustrup', 'Borg', 'Gosling', 'Conway', 'Knuth', 'Goldwasser', 'Kernighan', 'Shaw', 'Matsumoto', 'Shaw', 'Cunningham', 'Durand', 'García', "O'Neil", 'Kierkegaard', 'Müller', 'Lefèvre']
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'John',
+  'Katherine',
+  'Guido',
+  'Sophie',
+  'Niklaus',
+  'Joan',
+  'Bjarne',
+  'Anita',
+  'James',
+  'Lynn',
+  'Donald',
+  'Shafi',
+  'Brian',
+  'Mary',
+  'Yukihiro',
+  'Carol',
+  'Ward',
+  'Élodie',
+  'José',
+  'Zoë',
+  'Søren',
+  'Chloé',
+  'André',
+]
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Berners-Lee',
+  'Lamarr',
+  'McCarthy',
+  'Johnson',
+  'van Rossum',
+  'Wilson',
+  'Wirth',
+  'Clarke',
+  'Stroustrup',
+  'Borg',
+  'Gosling',
+  'Conway',
+  'Knuth',
+  'Goldwasser',
+  'Kernighan',
+  'Shaw',
+  'Matsumoto',
+  'Shaw',
+  'Cunningham',
+  'Durand',
+  'García',
+  "O'Neil",
+  'Kierkegaard',
+  'Müller',
+  'Lefèvre',
+]
 const DEPARTMENTS: readonly { name: string; code: string; titles: readonly string[] }[] = [
-  { name: 'Engineering', code: 'ENG', titles: ['Software Engineer', 'Senior Software Engineer', 'Staff Engineer', 'QA Engineer'] },
+  {
+    name: 'Engineering',
+    code: 'ENG',
+    titles: ['Software Engineer', 'Senior Software Engineer', 'Staff Engineer', 'QA Engineer'],
+  },
   { name: 'Sales', code: 'SAL', titles: ['Account Executive', 'Sales Engineer', 'Sales Development Rep'] },
   { name: 'Finance', code: 'FIN', titles: ['Accountant', 'Financial Analyst', 'Controller'] },
   { name: 'Human Resources', code: 'HR', titles: ['HR Generalist', 'Recruiter', 'HR Business Partner'] },
-  { name: 'Operations', code: 'OPS', titles: ['Operations Analyst', 'Facilities Coordinator', 'Site Reliability Engineer'] },
+  {
+    name: 'Operations',
+    code: 'OPS',
+    titles: ['Operations Analyst', 'Facilities Coordinator', 'Site Reliability Engineer'],
+  },
   { name: 'Marketing', code: 'MKT', titles: ['Marketing Manager', 'Content Strategist', 'Designer'] },
 ]
 const LOCATIONS = [
@@ -63,14 +145,18 @@ export function generatePeople(count: number, seed = 42, today = new Date('2026-
     const dept = DEPARTMENTS[i % DEPARTMENTS.length] as (typeof DEPARTMENTS)[number]
     const firstName = pick(FIRST)
     const lastName = pick(LAST)
-    const base = `${firstName}.${lastName}`.normalize('NFKD').replace(/[^A-Za-z.]/g, '').toLowerCase()
+    const base = `${firstName}.${lastName}`
+      .normalize('NFKD')
+      .replace(/[^A-Za-z.]/g, '')
+      .toLowerCase()
     const n = used.get(base) ?? 0
     used.set(base, n + 1)
     const employeeId = String(100000 + i)
     const head = heads.get(dept.code)
     if (head === undefined) heads.set(dept.code, employeeId)
     const r = rnd()
-    const status: Person['status'] = i < DEPARTMENTS.length ? 'A' : r < 0.8 ? 'A' : r < 0.88 ? 'L' : r < 0.96 ? 'T' : 'P'
+    const status: Person['status'] =
+      i < DEPARTMENTS.length ? 'A' : r < 0.8 ? 'A' : r < 0.88 ? 'L' : r < 0.96 ? 'T' : 'P'
     const hire = new Date(today.getTime() - Math.floor(rnd() * 3650) * 86_400_000)
     if (status === 'P') hire.setTime(today.getTime() + (1 + Math.floor(rnd() * 30)) * 86_400_000)
     const termination =
@@ -102,8 +188,13 @@ function day(d: Date): string {
 }
 
 /** CSV text with a header, quoting only where needed. */
-export function toCsv(header: readonly string[], rows: readonly (readonly string[])[], delimiter = ','): string {
-  const cell = (v: string): string => (/["\n\r]/.test(v) || v.includes(delimiter) ? `"${v.replaceAll('"', '""')}"` : v)
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  delimiter = ',',
+): string {
+  const cell = (v: string): string =>
+    /["\n\r]/.test(v) || v.includes(delimiter) ? `"${v.replaceAll('"', '""')}"` : v
   return [header, ...rows].map((r) => r.map(cell).join(delimiter)).join('\n') + '\n'
 }
 
@@ -134,7 +225,18 @@ export function hrCsv(people: readonly Person[]): string {
 /** An account file of another system (10 columns, one multi-valued `groups`), correlating to HR by employee id. */
 export function directoryCsv(people: readonly Person[], seed = 7): string {
   const rnd = seededRandom(seed)
-  const header = ['username', 'employeeNumber', 'displayName', 'mail', 'givenName', 'sn', 'department', 'title', 'enabled', 'groups']
+  const header = [
+    'username',
+    'employeeNumber',
+    'displayName',
+    'mail',
+    'givenName',
+    'sn',
+    'department',
+    'title',
+    'enabled',
+    'groups',
+  ]
   const rows = people.map((p) => {
     const groups = new Set([`${p.departmentCode}-all`, 'all-staff'])
     if (rnd() < 0.5) groups.add(`${p.departmentCode}-${rnd() < 0.5 ? 'admins' : 'projects'}`)

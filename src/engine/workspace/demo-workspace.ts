@@ -229,14 +229,23 @@ function badgesCsv(people: readonly Person[]): string {
     .map((p, i) => {
       const zones = ['lobby', `floor-${p.departmentCode.toLowerCase()}`]
       if (rnd() < 0.3) zones.push('datacenter')
-      return [`B${String(5000 + i)}`, p.employeeId, p.displayName, p.status === 'A' ? 'true' : 'false', zones.join('|')]
+      return [
+        `B${String(5000 + i)}`,
+        p.employeeId,
+        p.displayName,
+        p.status === 'A' ? 'true' : 'false',
+        zones.join('|'),
+      ]
     })
   rows.push(['B9999', '', 'Visitor Badge', 'true', 'lobby'])
   return toCsv(['badgeId', 'employeeNumber', 'holder', 'active', 'zones'], rows)
 }
 
 /** Writes a working demo workspace: two flat-file sources, an identity profile, named transforms, sample data. */
-export async function writeDemoWorkspace(dirArg: string, options: { force?: boolean } = {}): Promise<string[]> {
+export async function writeDemoWorkspace(
+  dirArg: string,
+  options: { force?: boolean } = {},
+): Promise<string[]> {
   const dir = resolve(dirArg)
   if (existsSync(join(dir, SETTINGS_FILE)) && !options.force) {
     throw new InputError(`${dir} already holds a workspace (${SETTINGS_FILE}); use --force to overwrite it`)

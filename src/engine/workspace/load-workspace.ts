@@ -30,7 +30,9 @@ const FOLDERS = {
 export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
   const dir = resolve(dirArg)
   if (!existsSync(join(dir, SETTINGS_FILE))) {
-    throw new InputError(`${dir} is not a Provisio workspace (no ${SETTINGS_FILE}); create one with "provisio init"`)
+    throw new InputError(
+      `${dir} is not a Provisio workspace (no ${SETTINGS_FILE}); create one with "provisio init"`,
+    )
   }
   const problems: ConfigProblem[] = []
 
@@ -84,14 +86,15 @@ async function readObjects(
   const path = join(root, file)
   if (!existsSync(path)) return []
   const text = await readFile(path, 'utf8')
-  const doc = parseDocument(text, { prettyErrors: false })
+  const doc = parseDocument(text)
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const line = e.linePos?.[0]
       problems.push({
         file: relative(root, path),
         path: line ? `line ${line.line}, column ${line.col}` : '',
-        message: e.message.split('\n')[0] ?? e.message,
+        // The message repeats the position and ends with a colon before a code excerpt: keep the gist.
+        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
       })
     }
     return []
