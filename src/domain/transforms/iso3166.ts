@@ -36,6 +36,32 @@ function load(): void {
   }
   const english = new Intl.DisplayNames(['en'], { type: 'region' })
   for (const c of countries) addName(englishNames, english, c)
+  for (const [alias, alpha2] of Object.entries(ALIASES)) {
+    const c = codes.get(alpha2)
+    if (c !== undefined) englishNames.set(normalizeName(alias), c)
+  }
+}
+
+// Names people write that neither ISO nor ICU's English list spells that way.
+const ALIASES: Readonly<Record<string, string>> = {
+  UK: 'GB',
+  'U.K.': 'GB',
+  'Great Britain': 'GB',
+  Britain: 'GB',
+  'U.S.': 'US',
+  'U.S.A.': 'US',
+  'Ivory Coast': 'CI',
+  Burma: 'MM',
+  Macedonia: 'MK',
+  Turkey: 'TR',
+  'East Timor': 'TL',
+  Vatican: 'VA',
+  Palestine: 'PS',
+  Macau: 'MO',
+  'DR Congo': 'CD',
+  'Democratic Republic of the Congo': 'CD',
+  'Congo-Kinshasa': 'CD',
+  'Congo-Brazzaville': 'CG',
 }
 
 // Languages whose country names we recognise ("the native name for the country", e.g. España). ICU
@@ -82,10 +108,22 @@ export function findCountry(text: string): Country | undefined {
   const byCode = codes?.get(code)
   if (byCode !== undefined) return byCode
   const key = normalizeName(t)
-  const english = englishNames?.get(key)
-  if (english !== undefined) return english
+  for (const variant of nameVariants(key)) {
+    const english = englishNames?.get(variant)
+    if (english !== undefined) return english
+  }
   nativeNames ??= loadNative()
   return nativeNames.get(key)
+}
+
+/** "the netherlands" → also "netherlands"; "st kitts and nevis" → also "saint kitts and nevis". */
+function nameVariants(key: string): string[] {
+  const variants = [key]
+  if (key.startsWith('the ')) variants.push(key.slice(4))
+  for (const v of [...variants]) {
+    if (/(^| )st /.test(v)) variants.push(v.replace(/(^| )st /g, '$1saint '))
+  }
+  return variants
 }
 
 /** For tests: every country of the table. */

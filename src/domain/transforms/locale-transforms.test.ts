@@ -58,6 +58,9 @@ describe('iso3166', () => {
     ['numeric without leading zeros "36" → AUS', { format: 'alpha3' }, '36', 'AUS'],
     ['numeric output keeps leading zeros', { format: 'numeric' }, 'Australia', '036'],
     ['lower-case code "gb" → GBR', { format: 'alpha3' }, 'gb', 'GBR'],
+    ['common alias "UK" → GB', {}, 'UK', 'GB'],
+    ['"The Netherlands" → NL', {}, 'The Netherlands', 'NL'],
+    ['"St Kitts and Nevis" → KN', {}, 'St Kitts and Nevis', 'KN'],
     ['docs: unknown → null', {}, 'Atlantis', null],
     ['unknown code → null', {}, 'ZZ', null],
   ])('%s', (_name, attributes, input, expected) => {

@@ -128,9 +128,9 @@ export class TransformNode {
     return v === undefined ? undefined : this.compileValue(v, this.attributePath(key))
   }
 
-  /** The explicit `input` attribute when present, otherwise the implicit input (`ctx.input`). */
+  /** The explicit `input` attribute when present (not null), otherwise the implicit input (`ctx.input`). */
   input(): Evaluator {
-    return this.optionalValue('input') ?? implicitInput
+    return this.has('input') ? this.value('input') : implicitInput
   }
 
   /** A required array of literals and nested transforms (`values` of concat, join, firstValid). */
