@@ -63,6 +63,21 @@ describe('readDelimitedFile', () => {
     ])
   })
 
+  it('reports a row with broken quotes alone, and reads the rows after it', async () => {
+    const r = await readDelimitedFile(
+      source(),
+      file('id,name,groups\n1,"Ann",g\n2,"Bo"b,g\n3,Cy,g\n\n4,"Ed\nmulti",g\n5,"unclosed,g\n6,Fa,g\n'),
+    )
+    expect(r.accounts.map((a) => [a.nativeIdentity, a.displayName])).toEqual([
+      ['1', 'Ann'],
+      ['3', 'Cy'],
+      ['4', 'Ed\nmulti'],
+      ['6', 'Fa'],
+    ])
+    expect(r.errors.map((e) => e.line)).toEqual([3, 8])
+    expect(r.errors[0]?.message).toMatch(/malformed quotes/)
+  })
+
   it('stops on a file without the account-id column', async () => {
     await expect(readDelimitedFile(source(), file('name,groups\nA,g\n'))).rejects.toThrow(
       /header has no "id" column/,

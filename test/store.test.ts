@@ -36,7 +36,7 @@ describe.each(databases)('store on $name', (database) => {
           displayName: awkward,
           identityId: null,
           authoritative: true,
-          attributes: { x: awkward, g: ['a', 'b'] },
+          attributesJson: JSON.stringify({ x: awkward, g: ['a', 'b'] }),
           hash: 'h1',
           disabled: false,
           locked: false,
@@ -48,7 +48,7 @@ describe.each(databases)('store on $name', (database) => {
           displayName: null,
           identityId: null,
           authoritative: true,
-          attributes: {},
+          attributesJson: '{}',
           hash: 'h2',
           disabled: true,
           locked: false,
@@ -63,7 +63,16 @@ describe.each(databases)('store on $name', (database) => {
     ])
     await updateAccounts(
       db,
-      [{ id: 'a2', displayName: 'Two', attributes: { y: '1' }, hash: 'h3', disabled: false, locked: true }],
+      [
+        {
+          id: 'a2',
+          displayName: 'Two',
+          attributesJson: JSON.stringify({ y: '1' }),
+          hash: 'h3',
+          disabled: false,
+          locked: true,
+        },
+      ],
       new Date(),
     )
     const refs = await loadAccountRefs(db, sourceId)
@@ -80,7 +89,7 @@ describe.each(databases)('store on $name', (database) => {
             displayName: null,
             identityId: null,
             authoritative: false,
-            attributes: {},
+            attributesJson: '{}',
             hash: 'x',
             disabled: false,
             locked: false,

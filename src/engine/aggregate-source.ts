@@ -10,11 +10,13 @@ import { InputError, NotFoundError } from '../domain/errors.js'
 import { emptyCounts, type RunCounts, type SourceAccount } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
 import { deleteAccounts, insertAccounts, loadAccountRefs, updateAccounts } from '../store/accounts.js'
+import { analyze } from '../store/db.js'
 import { addEntitlements } from '../store/entitlements.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource, markAggregated } from '../store/sources.js'
 import { correlateUncorrelated, correlatorFor } from './correlate-accounts.js'
 import type { EngineContext } from './engine-context.js'
+import { phaseTimer } from './phase-timer.js'
 import { processIdentities, type ProcessResult } from './process-identities.js'
 
 export interface AggregateResult {
@@ -30,6 +32,8 @@ export interface AggregateResult {
   /** Reading, storing and correlating the accounts, before identity processing. */
   readonly aggregatedMs: number
   readonly durationMs: number
+  /** Milliseconds per phase (read, diff, correlate, write, …). */
+  readonly phases: Readonly<Record<string, number>>
 }
 
 /**
@@ -46,8 +50,10 @@ export async function aggregateSource(
   const t0 = performance.now()
   const source = findSource(ctx.config, sourceName)
   if (!source) throw new NotFoundError(`no source named "${sourceName}"`)
+  const timer = phaseTimer()
   const read = await readAccounts(ctx, source, options.file)
   ctx.progress?.('read', read.accounts.length, read.accounts.length)
+  timer.lap('read')
 
   const { db } = ctx
   const sourceId = await ensureSource(db, source.name, source.id)
@@ -55,15 +61,25 @@ export async function aggregateSource(
   // An account whose row could not be read is kept as it is: a typo must not delete it.
   for (const e of read.errors) if (e.nativeIdentity !== undefined) stored.delete(e.nativeIdentity)
   const diff = diffAccounts(read.accounts, stored, source.deleteThreshold, source.name)
+  timer.lap('diff')
 
-  const correlator = source.authoritative ? null : await correlatorFor(db, source)
+  const correlator = diff.created.length > 0 ? await correlatorFor(db, source) : null
   const now = ctx.now()
   let correlated = 0
+  const taken = new Set<string>()
+  timer.lap('correlate')
   const entitlementValues = collectEntitlements(source, read.accounts)
+  timer.lap('entitlements')
   const stats = await db.transaction(async (tx) => {
-    const rows = diff.created.map((a) => {
-      const identityId = correlator?.correlate(a.attributes) ?? null
-      if (identityId !== null) correlated++
+    const rows = diff.created.map(({ account: a, hash, attributesJson }) => {
+      let identityId = correlator?.correlate(a.attributes) ?? null
+      if (identityId !== null && source.authoritative && taken.has(identityId)) identityId = null
+      if (identityId !== null) {
+        correlated++
+        taken.add(identityId)
+      }
+      // Each new authoritative account is an identity: its id is given now, and identity processing creates it.
+      if (identityId === null && source.authoritative) identityId = newId()
       return {
         id: newId(),
         sourceId,
@@ -71,29 +87,44 @@ export async function aggregateSource(
         displayName: a.displayName,
         identityId,
         authoritative: source.authoritative,
-        attributes: a.attributes,
-        hash: a.hash,
+        attributesJson,
+        hash,
         disabled: a.disabled ?? false,
         locked: a.locked ?? false,
       }
     })
+    timer.lap('correlate')
     await insertAccounts(tx, rows, now)
+    timer.lap('write')
     ctx.progress?.('write', rows.length, diff.created.length + diff.updated.length)
     await updateAccounts(
       tx,
-      diff.updated.map((a) => ({ ...a, disabled: a.disabled ?? false, locked: a.locked ?? false })),
+      diff.updated.map((u) => ({
+        id: u.id,
+        displayName: u.account.displayName,
+        attributesJson: u.attributesJson,
+        hash: u.hash,
+        disabled: u.account.disabled ?? false,
+        locked: u.account.locked ?? false,
+      })),
       now,
     )
     await deleteAccounts(
       tx,
       diff.deleted.map((d) => d.id),
     )
+    timer.lap('write')
     const discovered = await addEntitlements(tx, sourceId, entitlementValues)
+    timer.lap('entitlements')
     // Accounts that were already stored but matched nobody may match identities created since.
     if (!source.authoritative) correlated += await correlateUncorrelated(tx, source, sourceId)
+    timer.lap('correlate')
     await markAggregated(tx, sourceId, now)
+    timer.lap('write')
     return { discovered }
   })
+  if (diff.created.length + diff.deleted.length + diff.updated.length > 1000) await analyze(db, 'accounts')
+  timer.lap('commit')
   const uncorrelated = source.authoritative
     ? 0
     : Number(
@@ -104,10 +135,17 @@ export async function aggregateSource(
           )
         )[0]?.n ?? 0,
       )
+  timer.lap('count')
   const aggregatedMs = performance.now() - t0
   const identities =
     options.process === false
-      ? { identities: emptyCounts(), authoritativeAccountRemoved: 0, managersChanged: 0, durationMs: 0 }
+      ? {
+          identities: emptyCounts(),
+          authoritativeAccountRemoved: 0,
+          managersChanged: 0,
+          durationMs: 0,
+          phases: {},
+        }
       : await processIdentities(ctx)
   const accounts: RunCounts = {
     ...emptyCounts(),
@@ -128,6 +166,7 @@ export async function aggregateSource(
     identities,
     aggregatedMs,
     durationMs: performance.now() - t0,
+    phases: timer.phases,
   }
   await recordRun(db, {
     kind: 'aggregate',

@@ -8,7 +8,13 @@ import { loadIdentityAttributes } from '../store/identities.js'
 export async function correlatorFor(db: Db, source: SourceConfig): Promise<Correlator> {
   const rules = source.accountCorrelationConfig?.attributeAssignments ?? []
   if (rules.length === 0) return new Correlator([], [])
-  const identities = await loadIdentityAttributes(db, [...new Set(rules.map((r) => r.property))])
+  // An authoritative account only re-joins an identity that lost its own (a returning person);
+  // other identities already have one.
+  const identities = await loadIdentityAttributes(
+    db,
+    [...new Set(rules.map((r) => r.property))],
+    source.authoritative,
+  )
   return new Correlator(rules, identities)
 }
 

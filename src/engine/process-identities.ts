@@ -1,22 +1,23 @@
-import { Correlator } from '../domain/aggregation/correlator.js'
 import type { IdentityProfileConfig, SourceConfig } from '../domain/config/config-schemas.js'
 import { findSource } from '../domain/config/workspace-config.js'
 import {
   compileIdentityProfile,
   LIFECYCLE_ATTRIBUTE,
+  type BuiltIdentity,
   type CompiledIdentityProfile,
 } from '../domain/identity/compile-identity-profile.js'
 import { emptyCounts, type Account, type RunCounts } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
-import { stableHash } from '../domain/stable-hash.js'
+import { hashText, stableHash } from '../domain/stable-hash.js'
 import type { TransformAccount, TransformDefinition } from '../domain/transforms/transform-types.js'
 import {
   accountHashEntry,
-  listAccounts,
-  loadAccountHashesByIdentity,
+  loadAccountKeys,
+  loadAccountsOf,
   setAccountIdentities,
+  type AccountKey,
 } from '../store/accounts.js'
-import { batches, type Db } from '../store/db.js'
+import { analyze, type Db } from '../store/db.js'
 import {
   insertIdentities,
   loadIdentityAttributes,
@@ -25,12 +26,14 @@ import {
   markAuthoritativeAccountRemoved,
   setManagers,
   updateIdentities,
+  type IdentityRef,
   type IdentityWrite,
 } from '../store/identities.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource } from '../store/sources.js'
 import { correlateUncorrelated } from './correlate-accounts.js'
 import type { EngineContext } from './engine-context.js'
+import { phaseTimer } from './phase-timer.js'
 
 export interface ProcessResult {
   readonly identities: RunCounts
@@ -38,6 +41,8 @@ export interface ProcessResult {
   readonly authoritativeAccountRemoved: number
   readonly managersChanged: number
   readonly durationMs: number
+  /** Milliseconds per phase (load, build, managers, write, …). */
+  readonly phases: Readonly<Record<string, number>>
 }
 
 /**
@@ -53,6 +58,7 @@ export async function processIdentities(
   const started = ctx.now()
   const t0 = performance.now()
   const total = emptyCounts()
+  const timer = phaseTimer()
   let removed = 0
   let managersChanged = 0
   const named = new Map<string, TransformDefinition>()
@@ -64,9 +70,10 @@ export async function processIdentities(
   for (let round = 0; round < 3; round++) {
     for (const { value: profile } of ctx.config.identityProfiles) {
       const compiled = compileIdentityProfile(profile, (id) => named.get(id), namedHash)
-      const r = await processProfile(ctx, profile, compiled, round === 0 && options.full === true)
-      for (const k of Object.keys(total) as (keyof RunCounts)[]) total[k] += r.counts[k]
-      if (round > 0) total.unchanged -= r.counts.unchanged
+      const r = await processProfile(ctx, profile, compiled, round === 0 && options.full === true, timer.lap)
+      for (const k of Object.keys(total) as (keyof RunCounts)[]) {
+        if (round === 0 || k !== 'unchanged') total[k] += r.counts[k]
+      }
       removed += r.removed
       managersChanged += r.managersChanged
     }
@@ -86,6 +93,7 @@ export async function processIdentities(
     authoritativeAccountRemoved: removed,
     managersChanged,
     durationMs: performance.now() - t0,
+    phases: timer.phases,
   }
   await recordRun(ctx.db, {
     kind: 'process',
@@ -98,12 +106,16 @@ export async function processIdentities(
   return result
 }
 
+/** One identity to (re)build: its authoritative account and the hash of its inputs. */
 interface WorkItem {
   readonly identityId: string
   readonly isNew: boolean
   readonly accountId: string
   readonly nativeIdentity: string
   readonly inputsHash: string
+  accounts: Account[]
+  built?: BuiltIdentity
+  managerId: string | null
 }
 
 async function processProfile(
@@ -111,93 +123,103 @@ async function processProfile(
   profile: IdentityProfileConfig,
   compiled: CompiledIdentityProfile,
   full: boolean,
+  lap: (phase: string) => void,
 ): Promise<{ counts: RunCounts; removed: number; managersChanged: number }> {
   const { db } = ctx
   const counts = emptyCounts()
   const authSource = findSource(ctx.config, compiled.authoritativeSource) as SourceConfig
   const authId = await ensureSource(db, authSource.name, authSource.id)
+  const inputSources = await inputSourceIds(ctx, compiled, authId)
   const refs = await loadIdentityRefs(db)
-  const hashes = await loadAccountHashesByIdentity(db, await inputSourceIds(ctx, compiled, authId))
-  const authRows = await db.query<{
-    id: string
-    native_identity: string
-    identity_id: string | null
-    hash: string
-  }>('SELECT id, native_identity, identity_id, hash FROM accounts WHERE source_id = $1', [authId])
+  const authRows: AccountKey[] = []
+  const hashes = new Map<string, string[]>()
+  for (const k of await loadAccountKeys(db, inputSources, authId)) {
+    if (k.source_id === authId) authRows.push(k)
+    if (k.identity_id === null || (inputSources !== null && !inputSources.has(k.source_id))) continue
+    const entry = accountHashEntry(k.source_id, k.native_identity, k.hash)
+    const list = hashes.get(k.identity_id)
+    if (list) list.push(entry)
+    else hashes.set(k.identity_id, [entry])
+  }
 
-  const unlinked = authRows.filter((r) => r.identity_id === null)
-  const correlator = await authCorrelator(db, authSource, unlinked.length)
-  const unlinkedAttrs =
-    correlator && unlinked.length > 0
-      ? new Map((await listAccounts(db, { ids: unlinked.map((r) => r.id) })).map((a) => [a.id, a.attributes]))
-      : new Map()
+  // Authoritative accounts normally get their identity id at aggregation; older rows may lack one.
+  const unlinked = authRows
+    .filter((r) => r.identity_id === null)
+    .map((r) => ({ accountId: r.id, identityId: newId() }))
+  await setAccountIdentities(db, unlinked)
+  const assigned = new Map(unlinked.map((u) => [u.accountId, u.identityId]))
 
   const work: WorkItem[] = []
   const linked = new Set<string>()
   for (const row of authRows) {
-    let identityId = row.identity_id
-    let isNew = false
-    if (identityId === null) {
-      // A returning person (rehire) may match an identity that lost its authoritative account.
-      const match = correlator?.correlate(unlinkedAttrs.get(row.id) ?? {}) ?? null
-      if (match !== null && !linked.has(match) && refs.get(match)?.removed) identityId = match
-      else {
-        identityId = newId()
-        isNew = true
-      }
-    }
+    const identityId = row.identity_id ?? (assigned.get(row.id) as string)
     linked.add(identityId)
-    const entries = isNew ? [] : [...(hashes.get(identityId) ?? [])]
-    if (row.identity_id === null) entries.push(accountHashEntry(authId, row.native_identity, row.hash))
-    const inputsHash = stableHash([compiled.configHash, entries.sort()])
     const ref = refs.get(identityId)
-    if (isNew || full || ref === undefined || ref.inputsHash !== inputsHash || ref.removed) {
+    const entries = [...(hashes.get(identityId) ?? [])]
+    if (entries.length === 0) entries.push(accountHashEntry(authId, row.native_identity, row.hash))
+    const inputsHash = stableHash([compiled.configHash, entries.sort()])
+    if (ref === undefined || full || ref.inputsHash !== inputsHash || ref.removed) {
       work.push({
         identityId,
-        isNew: isNew || ref === undefined,
+        isNew: ref === undefined,
         accountId: row.id,
         nativeIdentity: row.native_identity,
         inputsHash,
+        accounts: [],
+        managerId: ref?.managerId ?? null,
       })
-    } else counts.unchanged++
+    }
   }
 
-  // Link authoritative accounts to their (new or re-found) identities first, so the foreign keys hold.
+  lap('load')
+  await attachAccounts(db, work, inputSources, authRows.length)
+  lap('load accounts')
+  let done = 0
+  for (const w of work) {
+    w.built = compiled.build({ accounts: w.accounts.map(toTransformAccount), now: ctx.now })
+    if (++done % 2000 === 0) ctx.progress?.('process', done, work.length)
+  }
+  ctx.progress?.('process', work.length, work.length)
+  lap('build')
+
+  const managerChanges =
+    work.length > 0
+      ? await correlateManagers(db, authSource, authId, work, refs)
+      : new Map<string, string | null>()
+  lap('managers')
+  if (compiled.usesManager) await rebuildWithManagers(ctx, compiled, work, managerChanges)
+  lap('build')
+
   const toInsert: IdentityWrite[] = []
   const toUpdate: IdentityWrite[] = []
-  let done = 0
-  for (const batch of batches(work, 2000)) {
-    const accounts = await accountsFor(db, batch)
-    const previous = await loadIdentityAttributesById(
-      db,
-      batch.filter((w) => !w.isNew).map((w) => w.identityId),
-    )
-    for (const w of batch) {
-      const own = accounts.get(w.identityId) ?? []
-      const built = compiled.build({ accounts: own.map(toTransformAccount), now: ctx.now })
-      const write = toWrite(ctx, profile, w, built.attributes, built.errors, own)
-      if (w.isNew) {
-        toInsert.push(write)
-        counts.created++
-      } else {
-        toUpdate.push(write)
-        if (stableHash(previous.get(w.identityId) ?? {}) === stableHash(write.attributes)) counts.unchanged++
-        else counts.updated++
-      }
-      if (write.processingError !== null) counts.errors++
+  for (const w of work) {
+    const write = toWrite(ctx, profile, w)
+    const ref = refs.get(w.identityId)
+    if (w.isNew || !ref) {
+      toInsert.push(write)
+      counts.created++
+    } else {
+      const stale = ref.stateHash !== write.stateHash || ref.inputsHash !== write.inputsHash || ref.removed
+      if (stale) toUpdate.push(write)
+      if (ref.stateHash !== write.stateHash) counts.updated++
+      else counts.unchanged++
     }
-    done += batch.length
-    ctx.progress?.('process', done, work.length)
+    if (write.processingError !== null) counts.errors++
   }
+  counts.unchanged += authRows.length - work.length
+  lap('compare')
 
   const now = ctx.now()
   let removed = 0
   await db.transaction(async (tx) => {
     await insertIdentities(tx, toInsert, now)
     await updateIdentities(tx, toUpdate, now)
-    await setAccountIdentities(
+    const inWork = new Set(work.map((w) => w.identityId))
+    await setManagers(
       tx,
-      work.map((w) => ({ accountId: w.accountId, identityId: w.identityId })),
+      [...managerChanges]
+        .filter(([id]) => !inWork.has(id))
+        .map(([identityId, managerId]) => ({ identityId, managerId })),
     )
     const gone = [...refs.entries()]
       .filter(([id, r]) => r.profile === profile.name && !linked.has(id) && !r.removed)
@@ -205,11 +227,9 @@ async function processProfile(
     await markAuthoritativeAccountRemoved(tx, gone, now)
     removed = gone.length
   })
-  const managersChanged = await correlateManagers(db, authSource, authId)
-  if (compiled.usesManager && (work.length > 0 || managersChanged > 0)) {
-    await reevaluateWithManagers(ctx, profile, compiled, work)
-  }
-  return { counts, removed, managersChanged }
+  if (toInsert.length > 1000) await analyze(db, 'identities')
+  lap('write')
+  return { counts, removed, managersChanged: managerChanges.size }
 }
 
 /** The ids of the sources whose accounts are inputs of the profile (null: all of them). */
@@ -227,34 +247,25 @@ async function inputSourceIds(
   return ids
 }
 
-/** The authoritative source's own correlation config, used to re-link a returning person. */
-async function authCorrelator(db: Db, source: SourceConfig, unlinked: number): Promise<Correlator | null> {
-  const rules = source.accountCorrelationConfig?.attributeAssignments ?? []
-  if (rules.length === 0 || unlinked === 0) return null
-  return new Correlator(rules, await loadIdentityAttributes(db, [...new Set(rules.map((r) => r.property))]))
-}
-
-/** Every account of each identity in the batch (a new identity has only its authoritative account). */
-async function accountsFor(db: Db, batch: readonly WorkItem[]): Promise<Map<string, Account[]>> {
-  const out = new Map<string, Account[]>()
-  const push = (id: string, a: Account): void => {
-    const list = out.get(id)
-    if (list) list.push(a)
-    else out.set(id, [a])
+/**
+ * Loads the input accounts of every work item. When most identities are re-built, one scan of the
+ * input sources is far cheaper than many lookups by identity.
+ */
+async function attachAccounts(
+  db: Db,
+  work: readonly WorkItem[],
+  inputSources: ReadonlySet<string> | null,
+  population: number,
+): Promise<void> {
+  if (work.length === 0) return
+  const byIdentity = new Map(work.map((w) => [w.identityId, w]))
+  const accounts =
+    work.length > population / 4
+      ? await loadAccountsOf(db, { sourceIds: inputSources })
+      : await loadAccountsOf(db, { sourceIds: inputSources, identityIds: [...byIdentity.keys()] })
+  for (const a of accounts) {
+    if (a.identityId !== null) byIdentity.get(a.identityId)?.accounts.push(a)
   }
-  const existing = batch.filter((w) => !w.isNew).map((w) => w.identityId)
-  if (existing.length > 0) {
-    for (const a of await listAccounts(db, { identityIds: existing })) push(a.identityId as string, a)
-  }
-  const fresh = batch.filter((w) => w.isNew || !out.has(w.identityId))
-  if (fresh.length > 0) {
-    const byAccount = new Map(fresh.map((w) => [w.accountId, w.identityId]))
-    for (const a of await listAccounts(db, { ids: fresh.map((w) => w.accountId) })) {
-      const id = byAccount.get(a.id)
-      if (id !== undefined && !(out.get(id) ?? []).some((x) => x.id === a.id)) push(id, a)
-    }
-  }
-  return out
 }
 
 function toTransformAccount(a: Account): TransformAccount {
@@ -268,91 +279,130 @@ function toTransformAccount(a: Account): TransformAccount {
   }
 }
 
-function toWrite(
-  ctx: EngineContext,
-  profile: IdentityProfileConfig,
-  w: WorkItem,
-  attributes: Record<string, string | null>,
-  errors: readonly string[],
-  accounts: readonly Account[],
-): IdentityWrite {
-  const authAccount = accounts.find((a) => a.id === w.accountId)
+function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem): IdentityWrite {
+  const { attributes, errors } = w.built as BuiltIdentity
+  const authAccount = w.accounts.find((a) => a.id === w.accountId)
   const name =
     attributes[ctx.config.settings.identityNameAttribute] ?? authAccount?.displayName ?? w.nativeIdentity
+  const lifecycleState = attributes[LIFECYCLE_ATTRIBUTE] ?? null
+  const processingError = errors.length > 0 ? errors.join('; ') : null
+  const attributesJson = JSON.stringify(attributes)
   return {
     id: w.identityId,
     name,
     identityProfile: profile.name,
     attributes,
-    lifecycleState: attributes[LIFECYCLE_ATTRIBUTE] ?? null,
-    processingError: errors.length > 0 ? errors.join('; ') : null,
+    attributesJson,
+    lifecycleState,
+    managerId: w.managerId,
+    processingError,
     inputsHash: w.inputsHash,
+    // Attributes come in mapping order, fixed by the profile: plain JSON is a stable form here.
+    stateHash: hashText(
+      JSON.stringify([name, profile.name, lifecycleState, w.managerId, processingError]) + attributesJson,
+    ),
   }
 }
 
 /**
  * `managerCorrelationMapping`: the value of the authoritative account's attribute names the manager
- * by one of the manager's identity attributes. Only a unique match counts. Returns how many changed.
+ * by one of the manager's identity attributes (as just computed, or as stored). Only a unique match
+ * counts. Sets each work item's manager and returns the changes of every identity of the profile.
  */
-async function correlateManagers(db: Db, source: SourceConfig, sourceId: string): Promise<number> {
+async function correlateManagers(
+  db: Db,
+  source: SourceConfig,
+  sourceId: string,
+  work: WorkItem[],
+  refs: ReadonlyMap<string, IdentityRef>,
+): Promise<Map<string, string | null>> {
+  const changes = new Map<string, string | null>()
   const mapping = source.managerCorrelationMapping
-  if (!mapping) return 0
-  const keys = await db.query<{ identity_id: string; key: string | null }>(
-    'SELECT identity_id, attributes->>$1 AS key FROM accounts WHERE source_id = $2 AND identity_id IS NOT NULL',
-    [mapping.accountAttributeName, sourceId],
-  )
+  if (!mapping) return changes
+  const built = new Map(work.map((w) => [w.identityId, w]))
+  // Identities not re-built this run: their stored values and manager keys are read from the store,
+  // which a first run (everything new) skips entirely.
+  const others = [...refs.keys()].some((id) => !built.has(id))
   const index = new Map<string, string | null>()
-  for (const i of await loadIdentityAttributes(db, [mapping.identityAttributeName])) {
-    const v = i.attributes[mapping.identityAttributeName]
-    if (v === null || v === undefined || v === '') continue
-    index.set(v, index.has(v) ? null : i.id)
+  const add = (value: string | null | undefined, id: string): void => {
+    if (value === null || value === undefined || value === '') return
+    index.set(value, index.has(value) && index.get(value) !== id ? null : id)
   }
-  const refs = await loadIdentityRefs(db)
-  const changes: { identityId: string; managerId: string | null }[] = []
-  for (const k of keys) {
-    let managerId = k.key ? (index.get(k.key) ?? null) : null
-    if (managerId === k.identity_id) managerId = null
-    if ((refs.get(k.identity_id)?.managerId ?? null) !== managerId) {
-      changes.push({ identityId: k.identity_id, managerId })
+  if (others) {
+    for (const i of await loadIdentityAttributes(db, [mapping.identityAttributeName])) {
+      if (!built.has(i.id)) add(i.attributes[mapping.identityAttributeName], i.id)
     }
   }
-  await setManagers(db, changes)
-  return changes.length
+  for (const w of work) add(w.built?.attributes[mapping.identityAttributeName], w.identityId)
+
+  const keys: { identityId: string; key: string | null }[] = work.map((w) => {
+    const v = w.accounts.find((a) => a.id === w.accountId)?.attributes[mapping.accountAttributeName]
+    return { identityId: w.identityId, key: typeof v === 'string' ? v : null }
+  })
+  if (others) {
+    const rows = await db.query<{ identity_id: string; key: string | null }>(
+      'SELECT identity_id, attributes->>$1 AS key FROM accounts WHERE source_id = $2 AND identity_id IS NOT NULL',
+      [mapping.accountAttributeName, sourceId],
+    )
+    for (const r of rows) if (!built.has(r.identity_id)) keys.push({ identityId: r.identity_id, key: r.key })
+  }
+  for (const k of keys) {
+    let managerId = k.key ? (index.get(k.key) ?? null) : null
+    if (managerId === k.identityId) managerId = null
+    const w = built.get(k.identityId)
+    if (w) w.managerId = managerId
+    if ((refs.get(k.identityId)?.managerId ?? null) !== managerId) changes.set(k.identityId, managerId)
+  }
+  return changes
 }
 
-/** Mappings that read the manager (getReferenceIdentityAttribute) run again once managers are known. */
-async function reevaluateWithManagers(
+/**
+ * Mappings that read the manager (getReferenceIdentityAttribute) are evaluated again once managers
+ * are known: for re-built identities, and for identities whose manager changed.
+ */
+async function rebuildWithManagers(
   ctx: EngineContext,
-  profile: IdentityProfileConfig,
   compiled: CompiledIdentityProfile,
-  work: readonly WorkItem[],
+  work: WorkItem[],
+  managerChanges: ReadonlyMap<string, string | null>,
 ): Promise<void> {
-  const { db } = ctx
-  for (const batch of batches(work, 2000)) {
-    const ids = batch.map((w) => w.identityId)
-    const managers = await db.query<{ id: string; manager_id: string | null }>(
-      'SELECT id, manager_id FROM identities WHERE id = ANY($1::text[])',
-      [ids],
+  const byId = new Map(work.map((w) => [w.identityId, w]))
+  const extra = [...managerChanges.keys()].filter((id) => !byId.has(id))
+  if (extra.length > 0) {
+    // Identities whose only change is their manager: re-built too, so their manager-derived attributes follow.
+    const rows = await ctx.db.query<{
+      id: string
+      native_identity: string
+      inputs_hash: string | null
+      account_id: string
+    }>(
+      `SELECT i.id, a.native_identity, i.inputs_hash, a.id AS account_id FROM identities i
+       JOIN accounts a ON a.identity_id = i.id AND a.authoritative WHERE i.id = ANY($1::text[])`,
+      [extra],
     )
-    const managerOf = new Map(managers.map((m) => [m.id, m.manager_id]))
-    const managerAttrs = await loadIdentityAttributesById(
-      db,
-      managers.flatMap((m) => (m.manager_id ? [m.manager_id] : [])),
-    )
-    const accounts = await accountsFor(
-      db,
-      batch.map((w) => ({ ...w, isNew: false })),
-    )
-    const writes = batch.map((w) => {
-      const own = accounts.get(w.identityId) ?? []
-      const managerId = managerOf.get(w.identityId)
-      const built = compiled.build({
-        accounts: own.map(toTransformAccount),
-        manager: managerId ? (managerAttrs.get(managerId) ?? null) : null,
-        now: ctx.now,
-      })
-      return toWrite(ctx, profile, w, built.attributes, built.errors, own)
-    })
-    await updateIdentities(db, writes, ctx.now())
+    const added: WorkItem[] = rows.map((r) => ({
+      identityId: r.id,
+      isNew: false,
+      accountId: r.account_id,
+      nativeIdentity: r.native_identity,
+      inputsHash: r.inputs_hash ?? '',
+      accounts: [],
+      managerId: managerChanges.get(r.id) ?? null,
+    }))
+    await attachAccounts(ctx.db, added, null, Infinity)
+    for (const w of added) {
+      work.push(w)
+      byId.set(w.identityId, w)
+    }
+  }
+  const stored = await loadIdentityAttributesById(ctx.db, [
+    ...new Set(work.flatMap((w) => (w.managerId && !byId.has(w.managerId) ? [w.managerId] : []))),
+  ])
+  // Managers re-built in this run are read from pass one, so a manager and their report change together.
+  for (const w of work) {
+    const manager = w.managerId
+      ? (byId.get(w.managerId)?.built?.attributes ?? stored.get(w.managerId) ?? null)
+      : null
+    w.built = compiled.build({ accounts: w.accounts.map(toTransformAccount), manager, now: ctx.now })
   }
 }

@@ -26,7 +26,8 @@ export interface NewAccountRow {
   readonly displayName: string | null
   readonly identityId: string | null
   readonly authoritative: boolean
-  readonly attributes: Attributes
+  /** The attributes as JSON (serialised once, when the account was hashed). */
+  readonly attributesJson: string
   readonly hash: string
   readonly disabled: boolean
   readonly locked: boolean
@@ -72,7 +73,7 @@ export async function insertAccounts(db: Db, rows: readonly NewAccountRow[], now
       r.displayName,
       r.identityId,
       String(r.authoritative),
-      JSON.stringify(r.attributes),
+      r.attributesJson,
       r.hash,
       String(r.disabled),
       String(r.locked),
@@ -88,7 +89,7 @@ export async function updateAccounts(
   rows: readonly {
     id: string
     displayName: string | null
-    attributes: Attributes
+    attributesJson: string
     hash: string
     disabled: boolean
     locked: boolean
@@ -105,7 +106,7 @@ export async function updateAccounts(
       [
         batch.map((r) => r.id),
         batch.map((r) => r.displayName),
-        batch.map((r) => JSON.stringify(r.attributes)),
+        batch.map((r) => r.attributesJson),
         batch.map((r) => r.hash),
         batch.map((r) => r.disabled),
         batch.map((r) => r.locked),
@@ -169,30 +170,29 @@ export async function listAccounts(
   return rows.map(toAccount)
 }
 
-/** Hashes of every correlated account, per identity: the cheap input of incremental processing. */
-export async function loadAccountHashesByIdentity(
+/** What identity processing needs of an account to decide whether its identity changed. */
+export interface AccountKey {
+  readonly id: string
+  readonly source_id: string
+  readonly native_identity: string
+  readonly identity_id: string | null
+  readonly hash: string
+}
+
+/**
+ * The keys and hashes of the accounts of some sources (all when null) that belong to an identity,
+ * and of every account of the authoritative source: one scan for incremental processing.
+ */
+export async function loadAccountKeys(
   db: Db,
   sourceIds: ReadonlySet<string> | null,
-): Promise<Map<string, string[]>> {
-  // The entry format must match accountHashEntry().
-  const rows = await db.query<{
-    identity_id: string
-    source_id: string
-    native_identity: string
-    hash: string
-  }>(
-    `SELECT identity_id, source_id, native_identity, hash FROM accounts WHERE identity_id IS NOT NULL
-     ${sourceIds ? 'AND source_id = ANY($1::text[])' : ''}`,
-    sourceIds ? [[...sourceIds]] : [],
+  authoritativeSourceId: string,
+): Promise<AccountKey[]> {
+  return db.query<AccountKey>(
+    `SELECT id, source_id, native_identity, identity_id, hash FROM accounts
+     WHERE source_id = $1 OR (identity_id IS NOT NULL ${sourceIds ? 'AND source_id = ANY($2::text[])' : ''})`,
+    sourceIds ? [authoritativeSourceId, [...sourceIds]] : [authoritativeSourceId],
   )
-  const out = new Map<string, string[]>()
-  for (const r of rows) {
-    const entry = accountHashEntry(r.source_id, r.native_identity, r.hash)
-    const list = out.get(r.identity_id)
-    if (list) list.push(entry)
-    else out.set(r.identity_id, [entry])
-  }
-  return out
 }
 
 export function toAccount(r: DbAccountRow): Account {
@@ -220,4 +220,61 @@ export function iso(v: string | Date): string {
 /** One account's part of an identity's inputs hash. */
 export function accountHashEntry(sourceId: string, nativeIdentity: string, hash: string): string {
   return `${sourceId}/${nativeIdentity}/${hash}`
+}
+
+/**
+ * Accounts of some sources (all when `sourceIds` is null), optionally only those of some identities,
+ * without ordering or joins, and with timestamps as ISO text: the bulk read of identity processing.
+ */
+export async function loadAccountsOf(
+  db: Db,
+  filter: { sourceIds: ReadonlySet<string> | null; identityIds?: readonly string[] },
+): Promise<Account[]> {
+  const names = new Map(
+    (await db.query<{ id: string; name: string }>('SELECT id, name FROM sources')).map((s) => [s.id, s.name]),
+  )
+  const where: string[] = ['identity_id IS NOT NULL']
+  const params: unknown[] = []
+  if (filter.sourceIds) {
+    params.push([...filter.sourceIds])
+    where.push(`source_id = ANY($${params.length}::text[])`)
+  }
+  // Only what transforms read: every column of 100,000 rows costs time to decode.
+  const select = `SELECT id, source_id, native_identity, display_name, identity_id, attributes,
+    to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created FROM accounts`
+  const out: Account[] = []
+  const run = async (extra: string, extraParams: unknown[]): Promise<void> => {
+    const rows = await db.query<
+      Pick<
+        DbAccountRow,
+        'id' | 'source_id' | 'native_identity' | 'display_name' | 'identity_id' | 'attributes'
+      > & {
+        created: string
+      }
+    >(`${select} WHERE ${[...where, extra].filter(Boolean).join(' AND ')}`, [...params, ...extraParams])
+    for (const r of rows) {
+      out.push({
+        id: r.id,
+        sourceId: r.source_id,
+        sourceName: names.get(r.source_id) ?? r.source_id,
+        nativeIdentity: r.native_identity,
+        displayName: r.display_name,
+        identityId: r.identity_id,
+        authoritative: false,
+        attributes: r.attributes,
+        disabled: false,
+        locked: false,
+        manuallyCorrelated: false,
+        created: r.created,
+        modified: r.created,
+      })
+    }
+  }
+  if (filter.identityIds === undefined) await run('', [])
+  else {
+    for (const batch of batches(filter.identityIds)) {
+      await run(`identity_id = ANY($${params.length + 1}::text[])`, [batch])
+    }
+  }
+  return out
 }

@@ -24,9 +24,22 @@ export interface IdentityWrite {
   readonly name: string
   readonly identityProfile: string
   readonly attributes: Readonly<Record<string, string | null>>
+  /** The attributes as JSON, serialised once. */
+  readonly attributesJson: string
   readonly lifecycleState: string | null
+  readonly managerId: string | null
   readonly processingError: string | null
   readonly inputsHash: string
+  readonly stateHash: string
+}
+
+/** What incremental processing needs to know of every identity. */
+export interface IdentityRef {
+  readonly inputsHash: string | null
+  readonly stateHash: string | null
+  readonly managerId: string | null
+  readonly removed: boolean
+  readonly profile: string
 }
 
 const SELECT = `SELECT i.id, i.name, i.identity_profile, i.attributes, i.lifecycle_state, i.manager_id,
@@ -43,9 +56,11 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], n
       'identity_profile',
       'attributes',
       'lifecycle_state',
+      'manager_id',
       'processing_state',
       'processing_error',
       'inputs_hash',
+      'state_hash',
       'created',
       'modified',
     ],
@@ -53,11 +68,13 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], n
       r.id,
       r.name,
       r.identityProfile,
-      JSON.stringify(r.attributes),
+      r.attributesJson,
       r.lifecycleState,
+      r.managerId,
       r.processingError === null ? 'OK' : 'ERROR',
       r.processingError,
       r.inputsHash,
+      r.stateHash,
       ts,
       ts,
     ]),
@@ -70,18 +87,21 @@ export async function updateIdentities(db: Db, rows: readonly IdentityWrite[], n
     await db.query(
       `UPDATE identities i SET name = u.name, identity_profile = u.profile, attributes = u.attributes::jsonb,
          lifecycle_state = u.lifecycle_state, processing_state = CASE WHEN u.error IS NULL THEN 'OK' ELSE 'ERROR' END,
-         processing_error = u.error, inputs_hash = u.inputs_hash, authoritative_account_removed = NULL, modified = $8
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-         AS u(id, name, profile, attributes, lifecycle_state, error, inputs_hash)
+         processing_error = u.error, inputs_hash = u.inputs_hash, manager_id = u.manager_id, state_hash = u.state_hash,
+         authoritative_account_removed = NULL, modified = $10
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[]) AS u(id, name, profile, attributes, lifecycle_state, error, inputs_hash, manager_id, state_hash)
        WHERE i.id = u.id`,
       [
         batch.map((r) => r.id),
         batch.map((r) => r.name),
         batch.map((r) => r.identityProfile),
-        batch.map((r) => JSON.stringify(r.attributes)),
+        batch.map((r) => r.attributesJson),
         batch.map((r) => r.lifecycleState),
         batch.map((r) => r.processingError),
         batch.map((r) => r.inputsHash),
+        batch.map((r) => r.managerId),
+        batch.map((r) => r.stateHash),
         now.toISOString(),
       ],
     )
@@ -117,23 +137,23 @@ export async function setManagers(
 }
 
 /** What incremental processing needs of every identity. */
-export async function loadIdentityRefs(
-  db: Db,
-): Promise<
-  Map<string, { inputsHash: string | null; managerId: string | null; removed: boolean; profile: string }>
-> {
+export async function loadIdentityRefs(db: Db): Promise<Map<string, IdentityRef>> {
   const rows = await db.query<{
     id: string
     identity_profile: string
     inputs_hash: string | null
+    state_hash: string | null
     manager_id: string | null
     authoritative_account_removed: unknown
-  }>('SELECT id, identity_profile, inputs_hash, manager_id, authoritative_account_removed FROM identities')
+  }>(
+    'SELECT id, identity_profile, inputs_hash, state_hash, manager_id, authoritative_account_removed FROM identities',
+  )
   return new Map(
     rows.map((r) => [
       r.id,
       {
         inputsHash: r.inputs_hash,
+        stateHash: r.state_hash,
         managerId: r.manager_id,
         removed: r.authoritative_account_removed !== null,
         profile: r.identity_profile,
@@ -146,7 +166,10 @@ export async function loadIdentityRefs(
 export async function loadIdentityAttributes(
   db: Db,
   names: readonly string[],
+  /** Only identities whose authoritative account is gone (a returning person may match one). */
+  onlyRemoved = false,
 ): Promise<{ id: string; attributes: Record<string, string | null> }[]> {
+  const where = onlyRemoved ? ' WHERE authoritative_account_removed IS NOT NULL' : ''
   if (names.length === 0) {
     return (await db.query<{ id: string }>('SELECT id FROM identities')).map((r) => ({
       id: r.id,
@@ -155,7 +178,7 @@ export async function loadIdentityAttributes(
   }
   const select = names.map((_, i) => `attributes->>$${i + 1} AS a${i}`).join(', ')
   const rows = await db.query<Record<string, string | null> & { id: string }>(
-    `SELECT id, ${select} FROM identities`,
+    `SELECT id, ${select} FROM identities${where}`,
     names,
   )
   return rows.map((r) => {

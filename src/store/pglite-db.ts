@@ -41,8 +41,11 @@ function wrap(q: Queryable, root: PGlite): Db {
 }
 
 /** COPY text format: backslash escapes, `\N` for null. */
+const COPY_SPECIAL = /[\\\t\n\r]/
+
 function copyField(v: string | null): string {
   if (v === null) return '\\N'
+  if (!COPY_SPECIAL.test(v)) return v
   return v.replace(/[\\\t\n\r]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
   )

@@ -10,12 +10,15 @@ const acct = (id: string, attrs: Record<string, string> = {}) => ({
 
 describe('diffAccounts', () => {
   const stored = new Map(
-    ['a', 'b', 'c', 'd'].map((id) => [id, { id: `id-${id}`, hash: hashAccount(acct(id)), identityId: null }]),
+    ['a', 'b', 'c', 'd'].map((id) => [
+      id,
+      { id: `id-${id}`, hash: hashAccount(acct(id)).hash, identityId: null },
+    ]),
   )
 
   it('sorts accounts into created, updated, unchanged and deleted', () => {
     const d = diffAccounts([acct('a'), acct('b', { x: '1' }), acct('c'), acct('e')], stored, 30, 'S')
-    expect(d.created.map((a) => a.nativeIdentity)).toEqual(['e'])
+    expect(d.created.map((a) => a.account.nativeIdentity)).toEqual(['e'])
     expect(d.updated.map((a) => a.id)).toEqual(['id-b'])
     expect(d.unchanged).toBe(2)
     expect(d.deleted.map((a) => a.nativeIdentity)).toEqual(['d'])
@@ -30,8 +33,8 @@ describe('diffAccounts', () => {
   })
 
   it('hashes attribute order-independently', () => {
-    expect(hashAccount({ nativeIdentity: 'x', displayName: 'x', attributes: { a: '1', b: '2' } })).toBe(
-      hashAccount({ nativeIdentity: 'x', displayName: 'x', attributes: { b: '2', a: '1' } }),
+    expect(hashAccount({ nativeIdentity: 'x', displayName: 'x', attributes: { a: '1', b: '2' } }).hash).toBe(
+      hashAccount({ nativeIdentity: 'x', displayName: 'x', attributes: { b: '2', a: '1' } }).hash,
     )
   })
 })

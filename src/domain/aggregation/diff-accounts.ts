@@ -1,6 +1,6 @@
 import { ConflictError } from '../errors.js'
 import type { SourceAccount } from '../model.js'
-import { stableHash } from '../stable-hash.js'
+import { hashText, stableStringify } from '../stable-hash.js'
 
 /** What the store already holds for an account of the source. */
 export interface StoredAccountRef {
@@ -9,8 +9,11 @@ export interface StoredAccountRef {
   readonly identityId: string | null
 }
 
-export interface HashedAccount extends SourceAccount {
+/** An account as read, with its content hash and its attributes already serialised (stored as is). */
+export interface HashedAccount {
+  readonly account: SourceAccount
   readonly hash: string
+  readonly attributesJson: string
 }
 
 export interface AccountDiff {
@@ -21,8 +24,10 @@ export interface AccountDiff {
   readonly deleted: (StoredAccountRef & { readonly nativeIdentity: string })[]
 }
 
-export function hashAccount(a: SourceAccount): string {
-  return stableHash([a.displayName, a.attributes, a.disabled ?? false, a.locked ?? false])
+export function hashAccount(a: SourceAccount): { hash: string; attributesJson: string } {
+  const attributesJson = stableStringify(a.attributes)
+  const flags = `${a.disabled ? 1 : 0}${a.locked ? 1 : 0}`
+  return { hash: hashText(`${a.displayName ?? ''}\u0000${flags}\u0000${attributesJson}`), attributesJson }
 }
 
 /**
@@ -42,11 +47,11 @@ export function diffAccounts(
   const present = new Set<string>()
   for (const account of incoming) {
     present.add(account.nativeIdentity)
-    const hash = hashAccount(account)
+    const { hash, attributesJson } = hashAccount(account)
     const existing = stored.get(account.nativeIdentity)
-    if (!existing) created.push({ ...account, hash })
+    if (!existing) created.push({ account, hash, attributesJson })
     else if (existing.hash !== hash) {
-      updated.push({ ...account, hash, id: existing.id, identityId: existing.identityId })
+      updated.push({ account, hash, attributesJson, id: existing.id, identityId: existing.identityId })
     } else unchanged++
   }
   const deleted: AccountDiff['deleted'] = []

@@ -39,7 +39,22 @@ export interface CompiledIdentityProfile {
    */
   readonly sourcesRead: ReadonlySet<string> | 'all'
   build(inputs: IdentityInputs): BuiltIdentity
+  /**
+   * Evaluates again only the mappings that read the manager (and those after them that read identity
+   * attributes), once the manager is known; the other attributes are kept from `previous`.
+   */
+  rebuild(previous: BuiltIdentity, inputs: IdentityInputs): BuiltIdentity
 }
+
+interface Mapping {
+  readonly name: string
+  readonly transform: CompiledTransform
+  readonly readsManager: boolean
+  readonly readsIdentity: boolean
+}
+
+const MANAGER = /getReferenceIdentityAttribute|\$!?\{?manager\b/
+const IDENTITY = /"identityAttribute"|\$!?\{?identity\b/
 
 /**
  * Compiles an identity profile's attribute mappings once; `build` then evaluates them in order for
@@ -51,40 +66,84 @@ export function compileIdentityProfile(
   /** A hash of the workspace's named transforms, which mappings may reference. */
   namedTransformsHash = '',
 ): CompiledIdentityProfile {
-  const mappings: { name: string; transform: CompiledTransform }[] = profile.identityAttributeConfig.enabled
-    ? profile.identityAttributeConfig.attributeTransforms.map((m) => ({
-        name: m.identityAttributeName,
-        transform: compileTransform(m.transformDefinition, { resolve }),
-      }))
+  const mappings: Mapping[] = profile.identityAttributeConfig.enabled
+    ? profile.identityAttributeConfig.attributeTransforms.map((m) => {
+        const text = expandedText(m.transformDefinition, resolve)
+        return {
+          name: m.identityAttributeName,
+          transform: compileTransform(m.transformDefinition, { resolve }),
+          readsManager: MANAGER.test(text),
+          readsIdentity: IDENTITY.test(text),
+        }
+      })
     : []
-  const definition = JSON.stringify(profile.identityAttributeConfig)
+  const evaluate = (
+    inputs: IdentityInputs,
+    attributes: Record<string, string | null>,
+    errors: string[],
+    only?: (m: Mapping, changedBefore: boolean) => boolean,
+  ): BuiltIdentity => {
+    const ctx: TransformContext = {
+      identity: attributes,
+      accounts: inputs.accounts,
+      manager: inputs.manager ?? null,
+      ...(inputs.findIdentity ? { findIdentity: inputs.findIdentity } : {}),
+      ...(inputs.now ? { now: inputs.now } : {}),
+    }
+    let changed = false
+    for (const m of mappings) {
+      if (only && !only(m, changed)) continue
+      changed = true
+      const prefix = `${m.name}: `
+      for (let i = errors.length - 1; i >= 0; i--) {
+        if ((errors[i] as string).startsWith(prefix)) errors.splice(i, 1)
+      }
+      try {
+        attributes[m.name] = m.transform.evaluate(ctx)
+      } catch (err) {
+        attributes[m.name] = null
+        errors.push(prefix + coerceError(err).message)
+      }
+    }
+    return { attributes, errors }
+  }
   return {
     name: profile.name,
     authoritativeSource: profile.authoritativeSource.name ?? profile.authoritativeSource.id ?? '',
     configHash: stableHash([profile.identityAttributeConfig, namedTransformsHash]),
-    usesManager: definition.includes('getReferenceIdentityAttribute'),
+    usesManager: mappings.some((m) => m.readsManager),
     sourcesRead: sourcesRead(profile, resolve),
-    build(inputs) {
-      const attributes: Record<string, string | null> = {}
-      const errors: string[] = []
-      const ctx: TransformContext = {
-        identity: attributes,
-        accounts: inputs.accounts,
-        manager: inputs.manager ?? null,
-        ...(inputs.findIdentity ? { findIdentity: inputs.findIdentity } : {}),
-        ...(inputs.now ? { now: inputs.now } : {}),
-      }
-      for (const m of mappings) {
-        try {
-          attributes[m.name] = m.transform.evaluate(ctx)
-        } catch (err) {
-          attributes[m.name] = null
-          errors.push(`${m.name}: ${coerceError(err).message}`)
-        }
-      }
-      return { attributes, errors }
-    },
+    build: (inputs) => evaluate(inputs, {}, []),
+    rebuild: (previous, inputs) =>
+      evaluate(
+        inputs,
+        { ...previous.attributes },
+        [...previous.errors],
+        (m, changedBefore) => m.readsManager || (changedBefore && m.readsIdentity),
+      ),
   }
+}
+
+/** A transform's JSON with the named transforms it references (recursively) appended. */
+function expandedText(def: unknown, resolve: TransformResolver): string {
+  const parts: string[] = []
+  const seen = new Set<string>()
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return
+    if (Array.isArray(value)) return value.forEach(visit)
+    const obj = value as Record<string, unknown>
+    const id = (obj['attributes'] as Record<string, unknown> | undefined)?.['id']
+    if (obj['type'] === 'reference' && typeof id === 'string' && !seen.has(id)) {
+      seen.add(id)
+      const target = resolve(id)
+      parts.push(JSON.stringify(target ?? null))
+      visit(target)
+    }
+    Object.values(obj).forEach(visit)
+  }
+  parts.push(JSON.stringify(def))
+  visit(def)
+  return parts.join('\n')
 }
 
 /** Source names that `accountAttribute` transforms of the profile (and the named transforms it references) read. */

@@ -177,7 +177,8 @@ export function generatePeople(count: number, seed = 42, today = new Date('2026-
       status,
       hireDate: day(hire),
       terminationDate: termination ? day(termination) : '',
-      phone: `+1512555${String(1000 + (i % 9000)).padStart(4, '0')}`,
+      // Valid North American numbers (exchange 2xx–9xx), one per person.
+      phone: `+1${[512, 415, 212, 617][i % 4]}${200 + (Math.floor(i / 10000) % 800)}${String(i % 10000).padStart(4, '0')}`,
     })
   }
   return people

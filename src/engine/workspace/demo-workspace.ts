@@ -102,23 +102,23 @@ attributes:
     type: accountAttribute
     attributes: { sourceName: HR, attributeName: status }
   stillHere:
-    type: firstValid
+    type: dateCompare
     attributes:
-      ignoreErrors: true
-      values:
-        - type: dateCompare
-          attributes:
-            firstDate:
-              type: dateFormat
-              attributes:
-                inputFormat: yyyy-MM-dd
-                outputFormat: ISO8601
-                input: { type: accountAttribute, attributes: { sourceName: HR, attributeName: terminationDate } }
-            secondDate: now
-            operator: GT
-            positiveCondition: "yes"
-            negativeCondition: "no"
-        - "no"
+      firstDate:
+        type: dateFormat
+        attributes:
+          inputFormat: yyyy-MM-dd
+          outputFormat: ISO8601
+          input:
+            type: firstValid
+            attributes:
+              values:
+                - { type: accountAttribute, attributes: { sourceName: HR, attributeName: terminationDate } }
+                - "1970-01-01"
+      secondDate: now
+      operator: GT
+      positiveCondition: "yes"
+      negativeCondition: "no"
   value: >-
     #if($status == 'A')active#elseif($status == 'L')leave#elseif($status == 'P')prehire#elseif($status == 'T' && $stillHere == 'yes')activePendingTermination#elseif($status == 'T')terminated#{else}inactive#end
 `
