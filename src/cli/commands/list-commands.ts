@@ -75,14 +75,11 @@ export async function accountsCommand(
   source: string,
   options: { json?: boolean },
 ): Promise<void> {
-  const accounts = await withEngine(workspace, async (e) =>
-    listAccounts(e.db, { sourceId: await sourceIdOf(e, source) }),
-  )
+  const { accounts, names } = await withEngine(workspace, async (e) => ({
+    accounts: await listAccounts(e.db, { sourceId: await sourceIdOf(e, source) }),
+    names: new Map((await listIdentities(e.db)).map((i) => [i.id, i.name])),
+  }))
   if (options.json) return printJson(accounts)
-  const names = await withEngine(
-    workspace,
-    async (e) => new Map((await listIdentities(e.db)).map((i) => [i.id, i.name])),
-  )
   process.stdout.write(
     formatTable(
       ['NATIVE IDENTITY', 'DISPLAY NAME', 'IDENTITY', 'DISABLED'],

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { compileTransform, evaluateTransform } from './compile-transform.js'
+import { seededRandom } from '../seeded-random.js'
 import type { TransformContext, TransformDefinition } from './transform-types.js'
 
-/** A small seeded PRNG (mulberry32), so "random" output is fixed per seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const seeded = seededRandom
 
 describe('randomAlphaNumeric / randomNumeric', () => {
   it.each([

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../domain/seeded-random.js'
+
 /**
  * Realistic, deterministic sample data: an HR extract (people with departments, titles, managers,
  * employment statuses and dates) and account files of other systems that correlate to it. Used by
@@ -103,18 +105,6 @@ const LOCATIONS = [
   { city: 'Pune', country: 'IN' },
   { city: 'Berlin', country: 'DE' },
 ]
-
-/** A small seeded generator (mulberry32): the same seed gives the same people everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface Person {
   employeeId: string
