@@ -98,7 +98,7 @@ export async function updateAccounts(
 ): Promise<void> {
   for (const batch of batches(rows)) {
     await db.query(
-      `UPDATE accounts a SET display_name = u.display_name, attributes = u.attributes::jsonb, hash = u.hash,
+      `UPDATE accounts a SET display_name = u.display_name, attributes = u.attributes::json, hash = u.hash,
          disabled = u.disabled, locked = u.locked, modified = $7
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[])
          AS u(id, display_name, attributes, hash, disabled, locked)
@@ -239,34 +239,34 @@ export async function loadAccountsOf(
     params.push([...filter.sourceIds])
     where.push(`source_id = ANY($${params.length}::text[])`)
   }
-  // Only what transforms read: every column of 100,000 rows costs time to decode.
-  const select = `SELECT id, source_id, native_identity, display_name, identity_id, attributes,
-    to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created FROM accounts`
+  // Only what transforms read, as one JSON array per row: decoding one field per row instead of
+  // seven makes reading 100,000 accounts about a third faster on the embedded database.
+  const select = `SELECT json_build_array(id, source_id, native_identity, display_name, identity_id, attributes,
+    to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS row FROM accounts`
   const out: Account[] = []
   const run = async (extra: string, extraParams: unknown[]): Promise<void> => {
-    const rows = await db.query<
-      Pick<
-        DbAccountRow,
-        'id' | 'source_id' | 'native_identity' | 'display_name' | 'identity_id' | 'attributes'
-      > & {
-        created: string
-      }
-    >(`${select} WHERE ${[...where, extra].filter(Boolean).join(' AND ')}`, [...params, ...extraParams])
-    for (const r of rows) {
+    const rows = await db.query<{ row: string }>(
+      `${select} WHERE ${[...where, extra].filter(Boolean).join(' AND ')}`,
+      [...params, ...extraParams],
+    )
+    for (const { row } of rows) {
+      const [id, sourceId, nativeIdentity, displayName, identityId, attributes, created] = JSON.parse(
+        row,
+      ) as [string, string, string, string | null, string, Attributes, string]
       out.push({
-        id: r.id,
-        sourceId: r.source_id,
-        sourceName: names.get(r.source_id) ?? r.source_id,
-        nativeIdentity: r.native_identity,
-        displayName: r.display_name,
-        identityId: r.identity_id,
+        id,
+        sourceId,
+        sourceName: names.get(sourceId) ?? sourceId,
+        nativeIdentity,
+        displayName,
+        identityId,
         authoritative: false,
-        attributes: r.attributes,
+        attributes,
         disabled: false,
         locked: false,
         manuallyCorrelated: false,
-        created: r.created,
-        modified: r.created,
+        created,
+        modified: created,
       })
     }
   }

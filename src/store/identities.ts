@@ -85,7 +85,7 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], n
 export async function updateIdentities(db: Db, rows: readonly IdentityWrite[], now: Date): Promise<void> {
   for (const batch of batches(rows)) {
     await db.query(
-      `UPDATE identities i SET name = u.name, identity_profile = u.profile, attributes = u.attributes::jsonb,
+      `UPDATE identities i SET name = u.name, identity_profile = u.profile, attributes = u.attributes::json,
          lifecycle_state = u.lifecycle_state, processing_state = CASE WHEN u.error IS NULL THEN 'OK' ELSE 'ERROR' END,
          processing_error = u.error, inputs_hash = u.inputs_hash, manager_id = u.manager_id, state_hash = u.state_hash,
          authoritative_account_removed = NULL, modified = $10
