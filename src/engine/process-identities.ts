@@ -403,6 +403,7 @@ async function rebuildWithManagers(
     const manager = w.managerId
       ? (byId.get(w.managerId)?.built?.attributes ?? stored.get(w.managerId) ?? null)
       : null
-    w.built = compiled.build({ accounts: w.accounts.map(toTransformAccount), manager, now: ctx.now })
+    const inputs = { accounts: w.accounts.map(toTransformAccount), manager, now: ctx.now }
+    w.built = w.built ? compiled.rebuild(w.built, inputs) : compiled.build(inputs)
   }
 }
