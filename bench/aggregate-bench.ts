@@ -28,6 +28,9 @@ export async function aggregateBench(size: number): Promise<BenchResult> {
         'entitlements discovered': r.entitlementsDiscovered,
         'accounts correlated': r.correlated,
         're-aggregation, unchanged file (s)': (again.aggregatedMs / 1000).toFixed(2),
+        ...Object.fromEntries(
+          Object.entries(r.phases).map(([k, v]) => [`  phase ${k} (s)`, (v / 1000).toFixed(2)]),
+        ),
         target: '20,000 accounts/s',
       },
     }

@@ -138,6 +138,10 @@ describe('provisio command', () => {
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', identities: 40, schedules: 3 })
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
+    // The embedded database belongs to the serving process: another command says so and stops.
+    const busy = runCli(['-w', ws, 'identities'])
+    expect(busy.status).toBe(2)
+    expect(busy.stderr).toMatch(/embedded database is in use by process \d+/)
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)

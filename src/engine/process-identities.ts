@@ -17,7 +17,7 @@ import {
   setAccountIdentities,
   type AccountKey,
 } from '../store/accounts.js'
-import { analyze, type Db } from '../store/db.js'
+import { analyze, selectTuples, type Db } from '../store/db.js'
 import {
   insertIdentities,
   loadIdentityAttributes,
@@ -340,11 +340,13 @@ async function correlateManagers(
     return { identityId: w.identityId, key: typeof v === 'string' ? v : null }
   })
   if (others) {
-    const rows = await db.query<{ identity_id: string; key: string | null }>(
-      'SELECT identity_id, attributes->>$1 AS key FROM accounts WHERE source_id = $2 AND identity_id IS NOT NULL',
+    const rows = await selectTuples<[string, string | null]>(
+      db,
+      ['identity_id', 'attributes->>$1'],
+      'FROM accounts WHERE source_id = $2 AND identity_id IS NOT NULL',
       [mapping.accountAttributeName, sourceId],
     )
-    for (const r of rows) if (!built.has(r.identity_id)) keys.push({ identityId: r.identity_id, key: r.key })
+    for (const [identityId, key] of rows) if (!built.has(identityId)) keys.push({ identityId, key })
   }
   for (const k of keys) {
     let managerId = k.key ? (index.get(k.key) ?? null) : null

@@ -1,7 +1,7 @@
 import type { StoredAccountRef } from '../domain/aggregation/diff-accounts.js'
 import type { Account, Attributes } from '../domain/model.js'
 import type { Db } from './db.js'
-import { batches } from './db.js'
+import { batches, selectTuples } from './db.js'
 
 export interface DbAccountRow {
   id: string
@@ -188,11 +188,19 @@ export async function loadAccountKeys(
   sourceIds: ReadonlySet<string> | null,
   authoritativeSourceId: string,
 ): Promise<AccountKey[]> {
-  return db.query<AccountKey>(
-    `SELECT id, source_id, native_identity, identity_id, hash FROM accounts
-     WHERE source_id = $1 OR (identity_id IS NOT NULL ${sourceIds ? 'AND source_id = ANY($2::text[])' : ''})`,
+  const tuples = await selectTuples<[string, string, string, string | null, string]>(
+    db,
+    ['id', 'source_id', 'native_identity', 'identity_id', 'hash'],
+    `FROM accounts WHERE source_id = $1 OR (identity_id IS NOT NULL ${sourceIds ? 'AND source_id = ANY($2::text[])' : ''})`,
     sourceIds ? [authoritativeSourceId, [...sourceIds]] : [authoritativeSourceId],
   )
+  return tuples.map(([id, source_id, native_identity, identity_id, hash]) => ({
+    id,
+    source_id,
+    native_identity,
+    identity_id,
+    hash,
+  }))
 }
 
 export function toAccount(r: DbAccountRow): Account {

@@ -37,3 +37,21 @@ export async function analyze(db: Db, table: 'accounts' | 'identities'): Promise
     table === 'accounts' ? 'source_id, identity_id, native_identity' : 'id, identity_profile, manager_id'
   await db.exec(`ANALYZE ${table} (${columns})`)
 }
+
+/**
+ * Reads many rows as tuples, aggregated by the database into one JSON text. Decoding one value
+ * instead of 100,000 rows makes bulk reads about twice as fast on the embedded database.
+ * `columns` are SQL expressions; `rest` is the FROM/WHERE clause.
+ */
+export async function selectTuples<T extends readonly unknown[]>(
+  db: Db,
+  columns: readonly string[],
+  rest: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  const rows = await db.query<{ j: string }>(
+    `SELECT coalesce(json_agg(json_build_array(${columns.join(', ')})), '[]')::text AS j ${rest}`,
+    params,
+  )
+  return JSON.parse(rows[0]?.j ?? '[]') as T[]
+}

@@ -1,6 +1,6 @@
 import type { Identity } from '../domain/model.js'
 import type { Db } from './db.js'
-import { batches } from './db.js'
+import { batches, selectTuples } from './db.js'
 import { iso } from './accounts.js'
 
 interface DbIdentityRow {
@@ -176,15 +176,16 @@ export async function loadIdentityAttributes(
       attributes: {},
     }))
   }
-  const select = names.map((_, i) => `attributes->>$${i + 1} AS a${i}`).join(', ')
-  const rows = await db.query<Record<string, string | null> & { id: string }>(
-    `SELECT id, ${select} FROM identities${where}`,
+  const tuples = await selectTuples<[string, ...(string | null)[]]>(
+    db,
+    ['id', ...names.map((_, i) => `attributes->>$${i + 1}`)],
+    `FROM identities${where}`,
     names,
   )
-  return rows.map((r) => {
+  return tuples.map(([id, ...values]) => {
     const attributes: Record<string, string | null> = {}
-    names.forEach((n, i) => (attributes[n] = r[`a${i}`] ?? null))
-    return { id: r.id, attributes }
+    names.forEach((n, i) => (attributes[n] = values[i] ?? null))
+    return { id, attributes }
   })
 }
 
