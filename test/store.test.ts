@@ -26,36 +26,32 @@ describe.each(databases)('store on $name', (database) => {
     const sourceId = await ensureSource(db, 'HR')
     expect(await ensureSource(db, 'HR')).toBe(sourceId)
     const awkward = 'tab\there, newline\nthere, back\\slash, quote " and ü'
-    await insertAccounts(
-      db,
-      [
-        {
-          id: 'a1',
-          sourceId,
-          nativeIdentity: 'n1',
-          displayName: awkward,
-          identityId: null,
-          authoritative: true,
-          attributesJson: JSON.stringify({ x: awkward, g: ['a', 'b'] }),
-          hash: 'h1',
-          disabled: false,
-          locked: false,
-        },
-        {
-          id: 'a2',
-          sourceId,
-          nativeIdentity: 'n2',
-          displayName: null,
-          identityId: null,
-          authoritative: true,
-          attributesJson: '{}',
-          hash: 'h2',
-          disabled: true,
-          locked: false,
-        },
-      ],
-      new Date('2026-01-01T00:00:00Z'),
-    )
+    await insertAccounts(db, [
+      {
+        id: 'a1',
+        sourceId,
+        nativeIdentity: 'n1',
+        displayName: awkward,
+        identityId: null,
+        authoritative: true,
+        attributesJson: JSON.stringify({ x: awkward, g: ['a', 'b'] }),
+        hash: 'h1',
+        disabled: false,
+        locked: false,
+      },
+      {
+        id: 'a2',
+        sourceId,
+        nativeIdentity: 'n2',
+        displayName: null,
+        identityId: null,
+        authoritative: true,
+        attributesJson: '{}',
+        hash: 'h2',
+        disabled: true,
+        locked: false,
+      },
+    ])
     const accounts = await listAccounts(db, { sourceId })
     expect(accounts.map((a) => [a.nativeIdentity, a.displayName, a.attributes, a.disabled])).toEqual([
       ['n1', awkward, { x: awkward, g: ['a', 'b'] }, false],
@@ -79,24 +75,20 @@ describe.each(databases)('store on $name', (database) => {
     expect(refs.get('n2')).toEqual({ id: 'a2', hash: 'h3', identityId: null })
     // The unique key (source, native identity) holds.
     await expect(
-      insertAccounts(
-        db,
-        [
-          {
-            id: 'a3',
-            sourceId,
-            nativeIdentity: 'n1',
-            displayName: null,
-            identityId: null,
-            authoritative: false,
-            attributesJson: '{}',
-            hash: 'x',
-            disabled: false,
-            locked: false,
-          },
-        ],
-        new Date(),
-      ),
+      insertAccounts(db, [
+        {
+          id: 'a3',
+          sourceId,
+          nativeIdentity: 'n1',
+          displayName: null,
+          identityId: null,
+          authoritative: false,
+          attributesJson: '{}',
+          hash: 'x',
+          disabled: false,
+          locked: false,
+        },
+      ]),
     ).rejects.toThrow()
   })
 

@@ -94,7 +94,7 @@ export async function aggregateSource(
       }
     })
     timer.lap('correlate')
-    await insertAccounts(tx, rows, now)
+    await insertAccounts(tx, rows)
     timer.lap('write')
     ctx.progress?.('write', rows.length, diff.created.length + diff.updated.length)
     await updateAccounts(

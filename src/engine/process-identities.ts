@@ -212,7 +212,7 @@ async function processProfile(
   const now = ctx.now()
   let removed = 0
   await db.transaction(async (tx) => {
-    await insertIdentities(tx, toInsert, now)
+    await insertIdentities(tx, toInsert)
     await updateIdentities(tx, toUpdate, now)
     const inWork = new Set(work.map((w) => w.identityId))
     await setManagers(

@@ -48,8 +48,11 @@ export async function loadAccountRefs(db: Db, sourceId: string): Promise<Map<str
   return new Map(rows.map((r) => [r.native_identity, { id: r.id, hash: r.hash, identityId: r.identity_id }]))
 }
 
-export async function insertAccounts(db: Db, rows: readonly NewAccountRow[], now: Date): Promise<void> {
-  const ts = now.toISOString()
+/**
+ * Inserts new accounts. `created`/`modified` take the database's transaction time: parsing two
+ * timestamps per row cost a fifth of a 100,000-account aggregation on the embedded database.
+ */
+export async function insertAccounts(db: Db, rows: readonly NewAccountRow[]): Promise<void> {
   await db.insertRows(
     'accounts',
     [
@@ -63,8 +66,6 @@ export async function insertAccounts(db: Db, rows: readonly NewAccountRow[], now
       'hash',
       'disabled',
       'locked',
-      'created',
-      'modified',
     ],
     rows.map((r) => [
       r.id,
@@ -77,8 +78,6 @@ export async function insertAccounts(db: Db, rows: readonly NewAccountRow[], now
       r.hash,
       String(r.disabled),
       String(r.locked),
-      ts,
-      ts,
     ]),
   )
 }

@@ -46,8 +46,8 @@ const SELECT = `SELECT i.id, i.name, i.identity_profile, i.attributes, i.lifecyc
   m.name AS manager_name, i.authoritative_account_removed, i.processing_state, i.processing_error, i.created, i.modified
   FROM identities i LEFT JOIN identities m ON m.id = i.manager_id`
 
-export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], now: Date): Promise<void> {
-  const ts = now.toISOString()
+/** Inserts new identities; like accounts, their `created`/`modified` are the database's transaction time. */
+export async function insertIdentities(db: Db, rows: readonly IdentityWrite[]): Promise<void> {
   await db.insertRows(
     'identities',
     [
@@ -61,8 +61,6 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], n
       'processing_error',
       'inputs_hash',
       'state_hash',
-      'created',
-      'modified',
     ],
     rows.map((r) => [
       r.id,
@@ -75,8 +73,6 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[], n
       r.processingError,
       r.inputsHash,
       r.stateHash,
-      ts,
-      ts,
     ]),
   )
 }

@@ -6,7 +6,9 @@ type Queryable = Pick<Transaction, 'query' | 'exec'>
 
 /** The embedded database: PostgreSQL compiled to WASM, stored in a folder (or in memory). */
 export async function openPgliteDb(dataDir: string | undefined): Promise<{ db: Db; pglite: PGlite }> {
-  const pglite = await PGlite.create(dataDir === undefined ? 'memory://' : dataDir)
+  const pglite = await PGlite.create(dataDir === undefined ? 'memory://' : dataDir, {
+    postgresqlconf: 'shared_buffers = 512MB',
+  })
   return { db: wrap(pglite, pglite), pglite }
 }
 
