@@ -6,6 +6,7 @@ import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { processIdentities } from '../src/engine/process-identities.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { listEntitlements } from '../src/store/entitlements.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { ensureSource } from '../src/store/sources.js'
@@ -128,6 +129,49 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     expect(r.identities.identities).toMatchObject({ updated: 1, created: 0 })
     const id = (await listIdentities(store.db)).find((i) => i.attributes['employeeNumber'] === cells[0])
     expect(id?.attributes['title']).toBe('Principal Engineer')
+  })
+
+  it('gives transforms other identities by uid and accounts with their entitlements', async () => {
+    const { ctx, dir, store } = await setup()
+    await aggregateSource(ctx, 'HR')
+    await aggregateSource(ctx, 'Badge System')
+    const head = (await listIdentities(store.db)).find((i) => i.attributes['employeeNumber'] === '100000')
+    const profile = join(dir, 'identity-profiles/employees.yaml')
+    appendFileSync(
+      profile,
+      `    - identityAttributeName: engineeringHead
+      transformDefinition:
+        type: rule
+        attributes:
+          name: Cloud Services Deployment Utility
+          operation: getReferenceIdentityAttribute
+          uid: ${head?.name}
+          attributeName: displayName
+    - identityAttributeName: badge
+      transformDefinition:
+        type: accountAttribute
+        attributes:
+          sourceName: Badge System
+          attributeName: badgeId
+          accountFilter: entitlements == true && zones.contains("datacenter")
+`,
+    )
+    const ctx2 = { ...ctx, config: await loadWorkspace(dir) }
+    await processIdentities(ctx2)
+    const identities = await listIdentities(store.db)
+    expect(new Set(identities.map((i) => i.attributes['engineeringHead']))).toEqual(
+      new Set([head?.attributes['displayName']]),
+    )
+    const badges = await listAccounts(store.db, { sourceId: await ensureSource(store.db, 'Badge System') })
+    const inDatacenter = badges.filter(
+      (b) => b.identityId !== null && (b.attributes['zones'] as string[]).includes('datacenter'),
+    )
+    expect(inDatacenter.length).toBeGreaterThan(0)
+    for (const b of inDatacenter) {
+      expect(identities.find((i) => i.id === b.identityId)?.attributes['badge']).toBe(b.nativeIdentity)
+    }
+    const withBadge = identities.filter((i) => i.attributes['badge'] !== null)
+    expect(withBadge).toHaveLength(inDatacenter.length)
   })
 
   it('correlates accounts of another source and discovers its entitlements', async () => {

@@ -1,10 +1,11 @@
 import type { IdentityProfileConfig, SourceConfig } from '../domain/config/config-schemas.js'
-import { findSource } from '../domain/config/workspace-config.js'
+import { accountSchemaOf, findSource } from '../domain/config/workspace-config.js'
 import {
   compileIdentityProfile,
   LIFECYCLE_ATTRIBUTE,
   type BuiltIdentity,
   type CompiledIdentityProfile,
+  type IdentityInputs,
 } from '../domain/identity/compile-identity-profile.js'
 import { emptyCounts, type Account, type RunCounts } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
@@ -174,9 +175,11 @@ async function processProfile(
   lap('load')
   await attachAccounts(db, work, inputSources, authRows.length)
   lap('load accounts')
+  const findIdentity = await referencedIdentities(db, compiled.referencedUids)
+  const toTransformAccount = transformAccountMapper(ctx)
   let done = 0
   for (const w of work) {
-    w.built = compiled.build({ accounts: w.accounts.map(toTransformAccount), now: ctx.now })
+    w.built = compiled.build({ accounts: w.accounts.map(toTransformAccount), now: ctx.now, findIdentity })
     if (++done % 2000 === 0) ctx.progress?.('process', done, work.length)
   }
   ctx.progress?.('process', work.length, work.length)
@@ -187,7 +190,7 @@ async function processProfile(
       ? await correlateManagers(db, authSource, authId, work, refs)
       : new Map<string, string | null>()
   lap('managers')
-  if (compiled.usesManager) await rebuildWithManagers(ctx, compiled, work, managerChanges)
+  if (compiled.usesManager) await rebuildWithManagers(ctx, compiled, work, managerChanges, findIdentity)
   lap('build')
 
   const toInsert: IdentityWrite[] = []
@@ -268,15 +271,45 @@ async function attachAccounts(
   }
 }
 
-function toTransformAccount(a: Account): TransformAccount {
-  return {
-    sourceName: a.sourceName,
-    sourceId: a.sourceId,
-    nativeIdentity: a.nativeIdentity,
-    displayName: a.displayName,
-    created: a.created,
-    attributes: a.attributes,
+/**
+ * How transforms see an account: its source's entitlement attributes give its `entitlements`
+ * (read by `accountFilter`).
+ */
+function transformAccountMapper(ctx: EngineContext): (a: Account) => TransformAccount {
+  const entitlementAttributes = new Map(
+    ctx.config.sources.map(({ value: s }) => [s.name, accountSchemaOf(s).attributes.filter((a) => a.isEntitlement)]),
+  )
+  return (a) => {
+    const entitlements: string[] = []
+    for (const attr of entitlementAttributes.get(a.sourceName) ?? []) {
+      const v = a.attributes[attr.name]
+      if (Array.isArray(v)) entitlements.push(...(v as string[]))
+      else if (typeof v === 'string') entitlements.push(v)
+    }
+    return {
+      sourceName: a.sourceName,
+      sourceId: a.sourceId,
+      nativeIdentity: a.nativeIdentity,
+      displayName: a.displayName,
+      created: a.created,
+      entitlements,
+      attributes: a.attributes,
+    }
   }
+}
+
+/** The stored attributes of the identities `getReferenceIdentityAttribute` names by uid (identity name). */
+async function referencedIdentities(
+  db: Db,
+  uids: readonly string[],
+): Promise<((uid: string) => Record<string, string | null> | undefined) | undefined> {
+  if (uids.length === 0) return undefined
+  const rows = await db.query<{ name: string; attributes: Record<string, string | null> }>(
+    'SELECT name, attributes FROM identities WHERE name = ANY($1::text[])',
+    [uids],
+  )
+  const byName = new Map(rows.map((r) => [r.name, r.attributes]))
+  return (uid) => byName.get(uid)
 }
 
 function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem): IdentityWrite {
@@ -367,7 +400,9 @@ async function rebuildWithManagers(
   compiled: CompiledIdentityProfile,
   work: WorkItem[],
   managerChanges: ReadonlyMap<string, string | null>,
+  findIdentity: IdentityInputs['findIdentity'],
 ): Promise<void> {
+  const toTransformAccount = transformAccountMapper(ctx)
   const byId = new Map(work.map((w) => [w.identityId, w]))
   const extra = [...managerChanges.keys()].filter((id) => !byId.has(id))
   if (extra.length > 0) {
@@ -405,7 +440,7 @@ async function rebuildWithManagers(
     const manager = w.managerId
       ? (byId.get(w.managerId)?.built?.attributes ?? stored.get(w.managerId) ?? null)
       : null
-    const inputs = { accounts: w.accounts.map(toTransformAccount), manager, now: ctx.now }
+    const inputs = { accounts: w.accounts.map(toTransformAccount), manager, now: ctx.now, findIdentity }
     w.built = w.built ? compiled.rebuild(w.built, inputs) : compiled.build(inputs)
   }
 }

@@ -77,11 +77,15 @@ function toContext(raw: Record<string, unknown>): TransformContext {
   const obj = (v: unknown): Record<string, unknown> | undefined =>
     v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
   const accounts: TransformAccount[] = Object.entries(obj(raw['accounts']) ?? {}).map(
-    ([sourceName, attrs]) => ({
-      sourceName,
-      nativeIdentity: String(obj(attrs)?.['nativeIdentity'] ?? sourceName),
-      attributes: obj(attrs) ?? {},
-    }),
+    ([sourceName, attrs]) => {
+      const entitlements = obj(attrs)?.['entitlements']
+      return {
+        sourceName,
+        nativeIdentity: String(obj(attrs)?.['nativeIdentity'] ?? sourceName),
+        attributes: obj(attrs) ?? {},
+        ...(Array.isArray(entitlements) ? { entitlements: entitlements.map(String) } : {}),
+      }
+    },
   )
   const identity = obj(raw['identity']) ?? {}
   const byUid = new Map<string, Record<string, unknown>>()

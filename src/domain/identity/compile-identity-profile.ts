@@ -38,6 +38,8 @@ export interface CompiledIdentityProfile {
    * sources are not inputs: aggregating them does not re-process the identity.
    */
   readonly sourcesRead: ReadonlySet<string> | 'all'
+  /** Identities (by uid) that `getReferenceIdentityAttribute` reads, besides the manager. */
+  readonly referencedUids: readonly string[]
   build(inputs: IdentityInputs): BuiltIdentity
   /**
    * Evaluates again only the mappings that read the manager (and those after them that read identity
@@ -113,6 +115,7 @@ export function compileIdentityProfile(
     configHash: stableHash([profile.identityAttributeConfig, namedTransformsHash]),
     usesManager: mappings.some((m) => m.readsManager),
     sourcesRead: sourcesRead(profile, resolve),
+    referencedUids: referencedUids(profile, resolve),
     build: (inputs) => evaluate(inputs, {}, []),
     rebuild: (previous, inputs) =>
       evaluate(
@@ -172,4 +175,27 @@ function sourcesRead(
   }
   visit(profile.identityAttributeConfig.attributeTransforms)
   return all ? 'all' : names
+}
+
+/** The fixed `uid`s of `getReferenceIdentityAttribute` rules in the profile (other than `manager`). */
+function referencedUids(profile: IdentityProfileConfig, resolve: TransformResolver): string[] {
+  const uids = new Set<string>()
+  for (const m of profile.identityAttributeConfig.attributeTransforms) {
+    for (const text of expandedText(m.transformDefinition, resolve).split('\n')) {
+      collect(JSON.parse(text) as unknown)
+    }
+  }
+  return [...uids]
+
+  function collect(value: unknown): void {
+    if (value === null || typeof value !== 'object') return
+    if (Array.isArray(value)) return value.forEach(collect)
+    const obj = value as Record<string, unknown>
+    const attrs = obj['attributes'] as Record<string, unknown> | undefined
+    if (obj['type'] === 'rule' && attrs?.['operation'] === 'getReferenceIdentityAttribute') {
+      const uid = attrs['uid']
+      if (typeof uid === 'string' && uid !== 'manager') uids.add(uid)
+    }
+    Object.values(obj).forEach(collect)
+  }
 }
