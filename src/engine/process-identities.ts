@@ -277,7 +277,10 @@ async function attachAccounts(
  */
 function transformAccountMapper(ctx: EngineContext): (a: Account) => TransformAccount {
   const entitlementAttributes = new Map(
-    ctx.config.sources.map(({ value: s }) => [s.name, accountSchemaOf(s).attributes.filter((a) => a.isEntitlement)]),
+    ctx.config.sources.map(({ value: s }) => [
+      s.name,
+      accountSchemaOf(s).attributes.filter((a) => a.isEntitlement),
+    ]),
   )
   return (a) => {
     const entitlements: string[] = []
