@@ -1,39 +1,42 @@
 import type { IdentityProfileConfig, SourceConfig } from '../domain/config/config-schemas.js'
-import { accountSchemaOf, findSource } from '../domain/config/workspace-config.js'
+import { findSource } from '../domain/config/workspace-config.js'
 import {
   compileIdentityProfile,
   LIFECYCLE_ATTRIBUTE,
   type BuiltIdentity,
   type CompiledIdentityProfile,
-  type IdentityInputs,
 } from '../domain/identity/compile-identity-profile.js'
-import { emptyCounts, type Account, type RunCounts } from '../domain/model.js'
+import { emptyCounts, type RunCounts } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
-import type { TransformAccount, TransformDefinition } from '../domain/transforms/transform-types.js'
+import type { TransformDefinition } from '../domain/transforms/transform-types.js'
 import {
   accountHashEntry,
   loadAccountKeys,
-  loadAccountsOf,
   setAccountIdentities,
   type AccountKey,
 } from '../store/accounts.js'
-import { analyze, selectTuples, type Db } from '../store/db.js'
+import { analyze } from '../store/db.js'
 import {
   insertIdentities,
-  loadIdentityAttributes,
-  loadIdentityAttributesById,
   loadIdentityRefs,
   markAuthoritativeAccountRemoved,
   setManagers,
   updateIdentities,
-  type IdentityRef,
   type IdentityWrite,
 } from '../store/identities.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource } from '../store/sources.js'
 import { correlateUncorrelated } from './correlate-accounts.js'
 import type { EngineContext } from './engine-context.js'
+import {
+  attachAccounts,
+  inputSourceIds,
+  referencedIdentities,
+  transformAccountMapper,
+  type WorkItem,
+} from './identity-inputs.js'
+import { correlateManagers, rebuildWithManagers } from './identity-managers.js'
 import { phaseTimer } from './phase-timer.js'
 
 export interface ProcessResult {
@@ -105,18 +108,6 @@ export async function processIdentities(
     errors: [],
   })
   return result
-}
-
-/** One identity to (re)build: its authoritative account and the hash of its inputs. */
-interface WorkItem {
-  readonly identityId: string
-  readonly isNew: boolean
-  readonly accountId: string
-  readonly nativeIdentity: string
-  readonly inputsHash: string
-  accounts: Account[]
-  built?: BuiltIdentity
-  managerId: string | null
 }
 
 async function processProfile(
@@ -235,86 +226,6 @@ async function processProfile(
   return { counts, removed, managersChanged: managerChanges.size }
 }
 
-/** The ids of the sources whose accounts are inputs of the profile (null: all of them). */
-async function inputSourceIds(
-  ctx: EngineContext,
-  compiled: CompiledIdentityProfile,
-  authId: string,
-): Promise<ReadonlySet<string> | null> {
-  if (compiled.sourcesRead === 'all') return null
-  const ids = new Set([authId])
-  for (const name of compiled.sourcesRead) {
-    const source = findSource(ctx.config, name)
-    if (source) ids.add(await ensureSource(ctx.db, source.name, source.id))
-  }
-  return ids
-}
-
-/**
- * Loads the input accounts of every work item. When most identities are re-built, one scan of the
- * input sources is far cheaper than many lookups by identity.
- */
-async function attachAccounts(
-  db: Db,
-  work: readonly WorkItem[],
-  inputSources: ReadonlySet<string> | null,
-  population: number,
-): Promise<void> {
-  if (work.length === 0) return
-  const byIdentity = new Map(work.map((w) => [w.identityId, w]))
-  const accounts =
-    work.length > population / 4
-      ? await loadAccountsOf(db, { sourceIds: inputSources })
-      : await loadAccountsOf(db, { sourceIds: inputSources, identityIds: [...byIdentity.keys()] })
-  for (const a of accounts) {
-    if (a.identityId !== null) byIdentity.get(a.identityId)?.accounts.push(a)
-  }
-}
-
-/**
- * How transforms see an account: its source's entitlement attributes give its `entitlements`
- * (read by `accountFilter`).
- */
-function transformAccountMapper(ctx: EngineContext): (a: Account) => TransformAccount {
-  const entitlementAttributes = new Map(
-    ctx.config.sources.map(({ value: s }) => [
-      s.name,
-      accountSchemaOf(s).attributes.filter((a) => a.isEntitlement),
-    ]),
-  )
-  return (a) => {
-    const entitlements: string[] = []
-    for (const attr of entitlementAttributes.get(a.sourceName) ?? []) {
-      const v = a.attributes[attr.name]
-      if (Array.isArray(v)) entitlements.push(...(v as string[]))
-      else if (typeof v === 'string') entitlements.push(v)
-    }
-    return {
-      sourceName: a.sourceName,
-      sourceId: a.sourceId,
-      nativeIdentity: a.nativeIdentity,
-      displayName: a.displayName,
-      created: a.created,
-      entitlements,
-      attributes: a.attributes,
-    }
-  }
-}
-
-/** The stored attributes of the identities `getReferenceIdentityAttribute` names by uid (identity name). */
-async function referencedIdentities(
-  db: Db,
-  uids: readonly string[],
-): Promise<((uid: string) => Record<string, string | null> | undefined) | undefined> {
-  if (uids.length === 0) return undefined
-  const rows = await db.query<{ name: string; attributes: Record<string, string | null> }>(
-    'SELECT name, attributes FROM identities WHERE name = ANY($1::text[])',
-    [uids],
-  )
-  const byName = new Map(rows.map((r) => [r.name, r.attributes]))
-  return (uid) => byName.get(uid)
-}
-
 function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem): IdentityWrite {
   const { attributes, errors } = w.built as BuiltIdentity
   const authAccount = w.accounts.find((a) => a.id === w.accountId)
@@ -337,113 +248,5 @@ function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem
     stateHash: hashText(
       JSON.stringify([name, profile.name, lifecycleState, w.managerId, processingError]) + attributesJson,
     ),
-  }
-}
-
-/**
- * `managerCorrelationMapping`: the value of the authoritative account's attribute names the manager
- * by one of the manager's identity attributes (as just computed, or as stored). Only a unique match
- * counts. Sets each work item's manager and returns the changes of every identity of the profile.
- */
-async function correlateManagers(
-  db: Db,
-  source: SourceConfig,
-  sourceId: string,
-  work: WorkItem[],
-  refs: ReadonlyMap<string, IdentityRef>,
-): Promise<Map<string, string | null>> {
-  const changes = new Map<string, string | null>()
-  const mapping = source.managerCorrelationMapping
-  if (!mapping) return changes
-  const built = new Map(work.map((w) => [w.identityId, w]))
-  // Identities not re-built this run: their stored values and manager keys are read from the store,
-  // which a first run (everything new) skips entirely.
-  const others = [...refs.keys()].some((id) => !built.has(id))
-  const index = new Map<string, string | null>()
-  const add = (value: string | null | undefined, id: string): void => {
-    if (value === null || value === undefined || value === '') return
-    index.set(value, index.has(value) && index.get(value) !== id ? null : id)
-  }
-  if (others) {
-    for (const i of await loadIdentityAttributes(db, [mapping.identityAttributeName])) {
-      if (!built.has(i.id)) add(i.attributes[mapping.identityAttributeName], i.id)
-    }
-  }
-  for (const w of work) add(w.built?.attributes[mapping.identityAttributeName], w.identityId)
-
-  const keys: { identityId: string; key: string | null }[] = work.map((w) => {
-    const v = w.accounts.find((a) => a.id === w.accountId)?.attributes[mapping.accountAttributeName]
-    return { identityId: w.identityId, key: typeof v === 'string' ? v : null }
-  })
-  if (others) {
-    const rows = await selectTuples<[string, string | null]>(
-      db,
-      ['identity_id', 'attributes->>$1'],
-      'FROM accounts WHERE source_id = $2 AND identity_id IS NOT NULL',
-      [mapping.accountAttributeName, sourceId],
-    )
-    for (const [identityId, key] of rows) if (!built.has(identityId)) keys.push({ identityId, key })
-  }
-  for (const k of keys) {
-    let managerId = k.key ? (index.get(k.key) ?? null) : null
-    if (managerId === k.identityId) managerId = null
-    const w = built.get(k.identityId)
-    if (w) w.managerId = managerId
-    if ((refs.get(k.identityId)?.managerId ?? null) !== managerId) changes.set(k.identityId, managerId)
-  }
-  return changes
-}
-
-/**
- * Mappings that read the manager (getReferenceIdentityAttribute) are evaluated again once managers
- * are known: for re-built identities, and for identities whose manager changed.
- */
-async function rebuildWithManagers(
-  ctx: EngineContext,
-  compiled: CompiledIdentityProfile,
-  work: WorkItem[],
-  managerChanges: ReadonlyMap<string, string | null>,
-  findIdentity: IdentityInputs['findIdentity'],
-): Promise<void> {
-  const toTransformAccount = transformAccountMapper(ctx)
-  const byId = new Map(work.map((w) => [w.identityId, w]))
-  const extra = [...managerChanges.keys()].filter((id) => !byId.has(id))
-  if (extra.length > 0) {
-    // Identities whose only change is their manager: re-built too, so their manager-derived attributes follow.
-    const rows = await ctx.db.query<{
-      id: string
-      native_identity: string
-      inputs_hash: string | null
-      account_id: string
-    }>(
-      `SELECT i.id, a.native_identity, i.inputs_hash, a.id AS account_id FROM identities i
-       JOIN accounts a ON a.identity_id = i.id AND a.authoritative WHERE i.id = ANY($1::text[])`,
-      [extra],
-    )
-    const added: WorkItem[] = rows.map((r) => ({
-      identityId: r.id,
-      isNew: false,
-      accountId: r.account_id,
-      nativeIdentity: r.native_identity,
-      inputsHash: r.inputs_hash ?? '',
-      accounts: [],
-      managerId: managerChanges.get(r.id) ?? null,
-    }))
-    await attachAccounts(ctx.db, added, null, Infinity)
-    for (const w of added) {
-      work.push(w)
-      byId.set(w.identityId, w)
-    }
-  }
-  const stored = await loadIdentityAttributesById(ctx.db, [
-    ...new Set(work.flatMap((w) => (w.managerId && !byId.has(w.managerId) ? [w.managerId] : []))),
-  ])
-  // Managers re-built in this run are read from pass one, so a manager and their report change together.
-  for (const w of work) {
-    const manager = w.managerId
-      ? (byId.get(w.managerId)?.built?.attributes ?? stored.get(w.managerId) ?? null)
-      : null
-    const inputs = { accounts: w.accounts.map(toTransformAccount), manager, now: ctx.now, findIdentity }
-    w.built = w.built ? compiled.rebuild(w.built, inputs) : compiled.build(inputs)
   }
 }
