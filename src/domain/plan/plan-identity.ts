@@ -1,0 +1,297 @@
+import { coerceError } from '../errors.js'
+import { desiredAccess, entitlementKey, type DesiredAccess } from './desired-access.js'
+import type { AccountSelection, IdentityPlan, PlanError, PlanItem, PlanReason } from './plan-item.js'
+import type { Grant, PlanAccount, PlanIdentity, PlanningModel, PlanSource } from './planning-model.js'
+
+/** What planning one identity needs besides the identity: the model and the account-id reservations. */
+export interface PlanContext {
+  readonly model: PlanningModel
+  /**
+   * Is this account id free on the source — among its stored accounts and the accounts already
+   * planned in this run? A generator asks before it settles on a value.
+   */
+  readonly isAccountIdFree: (sourceId: string, accountId: string) => boolean
+  /** Records an account id as taken by a planned create. */
+  readonly reserveAccountId: (sourceId: string, accountId: string) => void
+  readonly now?: () => Date
+}
+
+export interface IdentityPlanResult extends IdentityPlan {
+  readonly desired: DesiredAccess
+}
+
+/**
+ * The planner: a pure function from an identity (its attributes, lifecycle state, accounts and
+ * earlier grants) and the configuration to the account changes that make its access what policy
+ * says, each with its reasons. Nothing is read or written here, so plans can be previewed,
+ * explained and simulated against another configuration.
+ */
+export function planIdentity(identity: PlanIdentity, ctx: PlanContext): IdentityPlanResult {
+  const { model } = ctx
+  const desired = desiredAccess(identity, model)
+  const items: PlanItem[] = []
+  const selections: AccountSelection[] = []
+  const errors: PlanError[] = []
+  const base = { identityId: identity.id, identityName: identity.name }
+  const source = (id: string): PlanSource | undefined => model.sources.get(id)
+  const accountsOn = (sourceId: string): PlanAccount[] =>
+    identity.accounts.filter((a) => a.sourceId === sourceId)
+  const deleted = new Set<string>()
+
+  // 1. Lifecycle account actions, when the state changed since the last applied plan.
+  const state = desired.state
+  if (state && identity.previousLifecycleState !== state.technicalName) {
+    const reason: PlanReason = {
+      kind: 'LIFECYCLE_STATE',
+      name: state.technicalName,
+      detail: `lifecycle state "${state.name}"`,
+    }
+    const grantedSources = new Set(
+      state.accessProfileIds.flatMap((id) => {
+        const ap = model.accessProfiles.get(id)
+        return ap ? [ap.sourceId] : []
+      }),
+    )
+    for (const action of state.accountActions) {
+      for (const account of identity.accounts) {
+        const targeted = action.sourceIds === 'all' || action.sourceIds.includes(account.sourceId)
+        if (!targeted || action.excludeSourceIds.includes(account.sourceId)) continue
+        const src = source(account.sourceId)
+        if (!src) continue
+        const common = {
+          ...base,
+          sourceId: src.id,
+          sourceName: src.name,
+          nativeIdentity: account.nativeIdentity,
+          reasons: [reason],
+        }
+        if (action.action === 'ENABLE' && account.disabled) items.push({ ...common, operation: 'Enable' })
+        // A state that grants access on a source keeps that source's account enabled.
+        if (action.action === 'DISABLE' && !account.disabled && !grantedSources.has(src.id)) {
+          items.push({ ...common, operation: 'Disable' })
+        }
+        if (action.action === 'DELETE') {
+          items.push({ ...common, operation: 'Delete' })
+          deleted.add(`${src.id}\u0000${account.nativeIdentity}`)
+        }
+      }
+    }
+  }
+
+  // 2. Entitlements: wanted now versus held, per source.
+  const wanted = new Map<string, Grant>()
+  for (const g of desired.grants) if (g.kind === 'ENTITLEMENT' && g.sourceId) wanted.set(g.id, g)
+  const bySource = new Map<string, Grant[]>()
+  for (const g of wanted.values()) {
+    const list = bySource.get(g.sourceId as string)
+    if (list) list.push(g)
+    else bySource.set(g.sourceId as string, [g])
+  }
+  for (const [sourceId, grants] of bySource) {
+    const src = source(sourceId)
+    if (!src) continue
+    const accounts = accountsOn(sourceId).filter((a) => !deleted.has(`${sourceId}\u0000${a.nativeIdentity}`))
+    if (accounts.length === 0) {
+      planCreate(identity, src, grants, ctx, items, errors)
+      continue
+    }
+    for (const g of grants) {
+      const target = accounts.length === 1 ? accounts[0] : chooseAccount(g, accounts, model)
+      if (target === undefined) {
+        selections.push({
+          identityId: identity.id,
+          sourceId,
+          sourceName: src.name,
+          accessProfile: g.reasons.find((r) => r.kind === 'ACCESS_PROFILE')?.name ?? g.name,
+          candidates: accounts.map((a) => a.nativeIdentity),
+          reasons: g.reasons,
+        })
+        continue
+      }
+      if (!holds(target, g.attribute as string, g.value as string)) {
+        items.push({
+          ...base,
+          sourceId,
+          sourceName: src.name,
+          nativeIdentity: target.nativeIdentity,
+          operation: 'Modify',
+          attributeOperation: 'Add',
+          attribute: g.attribute as string,
+          value: g.value as string,
+          reasons: g.reasons,
+        })
+      }
+    }
+  }
+
+  // 3. Revocations: what earlier plans granted and nothing grants now — or everything, when the state says so.
+  for (const account of identity.accounts) {
+    const src = source(account.sourceId)
+    if (!src || deleted.has(`${src.id}\u0000${account.nativeIdentity}`)) continue
+    for (const attribute of src.entitlementAttributes) {
+      for (const value of values(account.attributes[attribute])) {
+        const key = entitlementKey(src.id, attribute, value)
+        if (wanted.has(key)) continue
+        const previous = identity.previousGrants.find((g) => g.kind === 'ENTITLEMENT' && g.id === key)
+        if (!desired.removeAll && !previous) continue
+        const reasons: PlanReason[] = desired.removeAll
+          ? [{ kind: 'LIFECYCLE_STATE', name: state?.technicalName ?? '', detail: 'removes all access' }]
+          : (previous?.reasons ?? []).map((r) => ({
+              ...r,
+              detail: `no longer granted (was: ${r.detail ?? r.name})`,
+            }))
+        items.push({
+          ...base,
+          sourceId: src.id,
+          sourceName: src.name,
+          nativeIdentity: account.nativeIdentity,
+          operation: 'Modify',
+          attributeOperation: 'Remove',
+          attribute,
+          value,
+          reasons,
+        })
+      }
+    }
+  }
+
+  // 4. Attribute sync: the identity's value wins; multi-valued attributes are not synced.
+  if (state?.identityState !== 'INACTIVE_LONG_TERM') {
+    for (const account of identity.accounts) {
+      const src = source(account.sourceId)
+      if (!src || deleted.has(`${src.id}\u0000${account.nativeIdentity}`)) continue
+      for (const m of src.syncedAttributes) {
+        const want = identity.attributes[m.identityAttribute]
+        const have = account.attributes[m.accountAttribute]
+        if (typeof want !== 'string' || Array.isArray(have) || have === want) continue
+        items.push({
+          ...base,
+          sourceId: src.id,
+          sourceName: src.name,
+          nativeIdentity: account.nativeIdentity,
+          operation: 'Modify',
+          attributeOperation: 'Set',
+          attribute: m.accountAttribute,
+          value: want,
+          reasons: [
+            {
+              kind: 'ATTRIBUTE_SYNC',
+              name: m.identityAttribute,
+              detail: `identity attribute "${m.identityAttribute}"`,
+            },
+          ],
+        })
+      }
+    }
+  }
+  return { items, selections, errors, desired }
+}
+
+/** The Create Account profile: fields in order, a later field's template may use an earlier one. */
+function planCreate(
+  identity: PlanIdentity,
+  src: PlanSource,
+  grants: readonly Grant[],
+  ctx: PlanContext,
+  items: PlanItem[],
+  errors: PlanError[],
+): void {
+  const fail = (message: string): void => {
+    errors.push({ identityId: identity.id, sourceName: src.name, message })
+  }
+  if (!src.createFields) {
+    fail(`source "${src.name}" has no CREATE provisioning policy: cannot create an account`)
+    return
+  }
+  const reasons = grants.flatMap((g) => g.reasons)
+  const fields: Record<string, unknown> = {}
+  const values: { name: string; value: string | null; secret: boolean }[] = []
+  for (const field of src.createFields) {
+    if (field.secret) {
+      values.push({ name: field.name, value: null, secret: true })
+      continue
+    }
+    let value: string | null
+    try {
+      value = field.transform
+        ? field.transform.evaluate({
+            identity: identity.attributes,
+            fields,
+            isUnique: (v) => ctx.isAccountIdFree(src.id, v),
+            ...(ctx.now ? { now: ctx.now } : {}),
+          })
+        : null
+    } catch (err) {
+      fail(`field "${field.name}": ${coerceError(err).message}`)
+      return
+    }
+    if (value !== null && field.maxSize !== undefined) value = value.slice(0, field.maxSize)
+    if ((value === null || value === '') && field.isRequired) {
+      fail(`required field "${field.name}" of the Create Account profile has no value`)
+      return
+    }
+    fields[field.name] = value
+    values.push({ name: field.name, value, secret: false })
+  }
+  const accountId = fields[src.accountIdAttribute]
+  if (typeof accountId !== 'string' || accountId === '') {
+    fail(`the Create Account profile gives no account id ("${src.accountIdAttribute}")`)
+    return
+  }
+  if (!ctx.isAccountIdFree(src.id, accountId)) {
+    fail(`account id "${accountId}" is already taken on source "${src.name}"`)
+    return
+  }
+  ctx.reserveAccountId(src.id, accountId)
+  const common = {
+    identityId: identity.id,
+    identityName: identity.name,
+    sourceId: src.id,
+    sourceName: src.name,
+    nativeIdentity: accountId,
+  }
+  for (const v of values) {
+    if (v.value === null && !v.secret) continue
+    items.push({
+      ...common,
+      operation: 'Create',
+      attributeOperation: 'Set',
+      attribute: v.name,
+      value: v.value,
+      ...(v.secret ? { secret: true } : {}),
+      reasons,
+    })
+  }
+  for (const g of grants) {
+    items.push({
+      ...common,
+      operation: 'Create',
+      attributeOperation: 'Add',
+      attribute: g.attribute as string,
+      value: g.value as string,
+      reasons: g.reasons,
+    })
+  }
+}
+
+/** With several accounts on the source, the access profile's provisioning criteria must pick exactly one. */
+function chooseAccount(
+  grant: Grant,
+  accounts: readonly PlanAccount[],
+  model: PlanningModel,
+): PlanAccount | undefined {
+  const apId = grant.reasons.find((r) => r.kind === 'ACCESS_PROFILE')?.id
+  const select = apId ? model.accessProfiles.get(apId)?.selectAccount : undefined
+  if (!select) return undefined
+  const matches = accounts.filter((a) => select(a))
+  return matches.length === 1 ? matches[0] : undefined
+}
+
+function holds(account: PlanAccount, attribute: string, value: string): boolean {
+  return values(account.attributes[attribute]).includes(value)
+}
+
+function values(v: unknown): string[] {
+  if (v === null || v === undefined) return []
+  return Array.isArray(v) ? v.map(String) : [String(v)]
+}

@@ -1,0 +1,53 @@
+/** Why an item is in the plan: the role, access profile, lifecycle state or sync mapping behind it. */
+export interface PlanReason {
+  readonly kind: 'ROLE' | 'ACCESS_PROFILE' | 'LIFECYCLE_STATE' | 'ATTRIBUTE_SYNC' | 'ACCESS_REQUEST'
+  readonly name: string
+  readonly id?: string
+  /** A human explanation, e.g. `department EQUALS "Engineering"` or `via role "Engineering"`. */
+  readonly detail?: string
+}
+
+export type AccountOperation = 'Create' | 'Modify' | 'Enable' | 'Disable' | 'Delete'
+export type AttributeOperation = 'Add' | 'Remove' | 'Set'
+
+/**
+ * One line of a plan. A Create or Modify carries one attribute each (several items share the account);
+ * Enable, Disable and Delete carry none. `nativeIdentity` is null for an account still to be created.
+ */
+export interface PlanItem {
+  readonly identityId: string
+  readonly identityName: string
+  readonly sourceId: string
+  readonly sourceName: string
+  readonly nativeIdentity: string | null
+  readonly operation: AccountOperation
+  readonly attributeOperation?: AttributeOperation
+  readonly attribute?: string
+  readonly value?: string | readonly string[] | null
+  /** The value is secret (a password): it is generated when the plan is applied and never printed. */
+  readonly secret?: boolean
+  readonly reasons: readonly PlanReason[]
+}
+
+/** Several accounts could receive an access profile and nothing decides: a person must choose. */
+export interface AccountSelection {
+  readonly identityId: string
+  readonly sourceId: string
+  readonly sourceName: string
+  readonly accessProfile: string
+  readonly candidates: readonly string[]
+  readonly reasons: readonly PlanReason[]
+}
+
+/** A problem planning one identity (e.g. a required Create Account field is empty); other identities go on. */
+export interface PlanError {
+  readonly identityId: string
+  readonly sourceName?: string
+  readonly message: string
+}
+
+export interface IdentityPlan {
+  readonly items: PlanItem[]
+  readonly selections: AccountSelection[]
+  readonly errors: PlanError[]
+}

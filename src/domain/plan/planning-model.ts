@@ -1,0 +1,123 @@
+import type { CompiledTransform } from '../transforms/transform-types.js'
+import type { PlanReason } from './plan-item.js'
+
+/**
+ * The configuration as the planner needs it: resolved references, compiled criteria and transforms.
+ * Built once per run from the workspace, so planning an identity does no lookups by name.
+ */
+export interface PlanningModel {
+  readonly sources: ReadonlyMap<string, PlanSource>
+  readonly accessProfiles: ReadonlyMap<string, PlanAccessProfile>
+  readonly roles: readonly PlanRole[]
+  /** Lifecycle states per identity profile name, by technical name. */
+  readonly lifecycleStates: ReadonlyMap<string, ReadonlyMap<string, PlanLifecycleState>>
+}
+
+export interface PlanSource {
+  readonly id: string
+  readonly name: string
+  /** The account attribute that holds the account id (the schema's identityAttribute). */
+  readonly accountIdAttribute: string
+  /** Multi-valued attributes whose values are entitlements (groups). */
+  readonly entitlementAttributes: readonly string[]
+  /** The Create Account profile's fields, in order; absent when the source has no CREATE policy. */
+  readonly createFields?: readonly PlanField[]
+  /** Attribute sync: identity attribute → account attribute, for the enabled, single-valued mappings. */
+  readonly syncedAttributes: readonly {
+    readonly identityAttribute: string
+    readonly accountAttribute: string
+  }[]
+}
+
+export interface PlanField {
+  readonly name: string
+  readonly transform: CompiledTransform | null
+  readonly isRequired: boolean
+  readonly secret: boolean
+  readonly multiValued: boolean
+  readonly maxSize?: number
+}
+
+export interface PlanEntitlement {
+  readonly attribute: string
+  readonly value: string
+}
+
+export interface PlanAccessProfile {
+  readonly id: string
+  readonly name: string
+  readonly sourceId: string
+  readonly entitlements: readonly PlanEntitlement[]
+  /** Picks the account among several on the source; absent = nothing decides. */
+  readonly selectAccount?: (account: { readonly attributes: Readonly<Record<string, unknown>> }) => boolean
+}
+
+/** What a role's membership check reports: matched, and the explanation to print. */
+export interface MembershipResult {
+  readonly matched: boolean
+  readonly detail: string
+}
+
+export interface PlanRole {
+  readonly id: string
+  readonly name: string
+  readonly membership: (subject: MembershipSubject) => MembershipResult
+  readonly accessProfileIds: readonly string[]
+  /** Entitlements granted directly, each on its source. */
+  readonly entitlements: readonly (PlanEntitlement & { readonly sourceId: string })[]
+}
+
+export interface MembershipSubject {
+  readonly identityId: string
+  readonly identity: Readonly<Record<string, unknown>>
+  readonly accounts: readonly PlanAccount[]
+}
+
+export interface PlanLifecycleState {
+  readonly technicalName: string
+  readonly name: string
+  readonly accessProfileIds: readonly string[]
+  readonly accountActions: readonly {
+    readonly action: 'ENABLE' | 'DISABLE' | 'DELETE'
+    /** Source ids, or 'all' (allSources), minus `excludeSourceIds`. */
+    readonly sourceIds: readonly string[] | 'all'
+    readonly excludeSourceIds: readonly string[]
+  }[]
+  readonly removeAllAccess: boolean
+  readonly identityState: 'ACTIVE' | 'INACTIVE_SHORT_TERM' | 'INACTIVE_LONG_TERM' | null
+}
+
+/** An account as the planner sees it. */
+export interface PlanAccount {
+  readonly sourceId: string
+  readonly nativeIdentity: string
+  readonly disabled: boolean
+  readonly attributes: Readonly<Record<string, unknown>>
+}
+
+/** An identity and what the planner compares against: its accounts and what it was granted before. */
+export interface PlanIdentity {
+  readonly id: string
+  readonly name: string
+  readonly identityProfile: string
+  readonly attributes: Readonly<Record<string, unknown>>
+  readonly lifecycleState: string | null
+  /** The lifecycle state the last applied plan saw: account actions run when it changes. */
+  readonly previousLifecycleState: string | null
+  readonly accounts: readonly PlanAccount[]
+  /** Access granted by earlier applied plans: what is no longer granted is revoked. */
+  readonly previousGrants: readonly Grant[]
+}
+
+/** One access item the identity should have, and why. */
+export interface Grant {
+  readonly kind: 'ROLE' | 'ACCESS_PROFILE' | 'ENTITLEMENT'
+  readonly id: string
+  readonly name: string
+  readonly origin: 'ROLE_CRITERIA' | 'IDENTITY_LIST' | 'LIFECYCLE_STATE' | 'ROLE' | 'ACCESS_REQUEST'
+  /** For entitlements: where it is. */
+  readonly sourceId?: string
+  readonly attribute?: string
+  readonly value?: string
+  readonly reasons: readonly PlanReason[]
+}
