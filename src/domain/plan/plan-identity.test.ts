@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { compileTransform } from '../transforms/compile-transform.js'
 import { entitlementKey } from './desired-access.js'
 import { planIdentity, type PlanContext } from './plan-identity.js'
-import type { Grant, PlanIdentity, PlanLifecycleState, PlanningModel, PlanRole } from './planning-model.js'
+import type {
+  Grant,
+  PlanAccessProfile,
+  PlanIdentity,
+  PlanLifecycleState,
+  PlanningModel,
+  PlanRole,
+  PlanSource,
+} from './planning-model.js'
 
 const BADGE = 'src-badge'
 const AD = 'src-ad'
@@ -30,7 +38,7 @@ const engineering: PlanRole = {
 
 function model(overrides: Partial<PlanningModel> = {}): PlanningModel {
   return {
-    sources: new Map([
+    sources: new Map<string, PlanSource>([
       [
         BADGE,
         {
@@ -75,7 +83,7 @@ function model(overrides: Partial<PlanningModel> = {}): PlanningModel {
         },
       ],
     ]),
-    accessProfiles: new Map([
+    accessProfiles: new Map<string, PlanAccessProfile>([
       [
         'ap-lobby',
         {
@@ -109,7 +117,7 @@ function model(overrides: Partial<PlanningModel> = {}): PlanningModel {
       ],
     ]),
     roles: [engineering],
-    lifecycleStates: new Map([
+    lifecycleStates: new Map<string, Map<string, PlanLifecycleState>>([
       [
         'Employees',
         new Map([
