@@ -23,6 +23,8 @@ describe('workspace configuration', () => {
     expect(config.sources.map((s) => s.value.name)).toEqual(['Badge System', 'HR'])
     expect(config.identityProfiles[0]?.value.authoritativeSource.name).toBe('HR')
     expect(config.transforms.map((t) => t.value.name).sort()).toEqual(['Department Code', 'Lifecycle State'])
+    expect(config.accessProfiles.map((a) => a.value.name)).toEqual(['Datacenter Access', 'Lobby Access'])
+    expect(config.roles.map((r) => r.value.name)).toEqual(['All Employees', 'Operations Datacenter'])
   })
 
   it('reports every problem at once, each with file, object and field path', async () => {

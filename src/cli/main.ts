@@ -8,6 +8,7 @@ import {
   identityCommand,
 } from './commands/list-commands.js'
 import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
+import { applyCommand, explainCommand, planCommand } from './commands/plan-commands.js'
 import { serveCommand } from './commands/serve-command.js'
 import { initCommand, transformPreviewCommand, validateCommand } from './commands/workspace-commands.js'
 
@@ -73,6 +74,30 @@ program
   .option('--json', 'print JSON')
   .description('list the entitlements of a source')
   .action((source: string, o: { json?: boolean }) => entitlementsCommand(ws(), source, o))
+
+program
+  .command('plan')
+  .option('--identity <id>', 'plan one identity (id or name)')
+  .option('--source <name>', 'show only the changes on this source')
+  .option('--config <dir>', 'plan against the configuration in <dir> (simulation: nothing is enabled)')
+  .option('--json', 'print the plan as JSON (docs/plan.md)')
+  .description('preview the account changes that would make access match policy, each with its reasons')
+  .action((o: { identity?: string; source?: string; config?: string; json?: boolean }) =>
+    planCommand(ws(), o),
+  )
+
+program
+  .command('explain')
+  .argument('<identity>', 'identity id or name')
+  .description('why an identity has, or will get, its access: lifecycle state, roles, desired versus actual')
+  .action((id: string) => explainCommand(ws(), id))
+
+program
+  .command('apply')
+  .option('--identity <id>', 'apply the plan of one identity')
+  .option('--json', 'print JSON')
+  .description('turn the plan into pending account requests (executed by the execution milestone)')
+  .action((o: { identity?: string; json?: boolean }) => applyCommand(ws(), o))
 
 const transform = program.command('transform').description('work with transforms')
 transform

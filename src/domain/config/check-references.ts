@@ -1,7 +1,9 @@
 import type { ConfigProblem } from '../errors.js'
-import { coerceError } from '../errors.js'
-import { compileTransform } from '../transforms/compile-transform.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
+import { checkAccessProfiles, checkRoles } from './check-access.js'
+import { checkLifecycleStates } from './check-lifecycle-states.js'
+import { checkProvisioning } from './check-provisioning.js'
+import { checkTransform, type TransformCheckContext } from './check-transform.js'
 import { delimitedFileAttributesSchema } from './config-schemas.js'
 import { accountSchemaOf, type Located, type WorkspaceConfig } from './workspace-config.js'
 import { findPlainSecrets } from './secret-ref.js'
@@ -9,7 +11,8 @@ import { zodProblems } from './zod-problems.js'
 
 /**
  * Checks what a per-object schema cannot: names are unique, references between objects resolve,
- * transforms compile, schema attributes named by other fields exist, secrets are references.
+ * transforms compile, schema attributes named by other fields exist, secrets are references, and the
+ * rules that span fields (lifecycle-state source lists, role membership, one policy per usage).
  */
 export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = []
@@ -31,7 +34,10 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
     } else transformNames.set(name, t.value)
   }
   duplicates(config.identityProfiles, 'identity profile', problems)
+  duplicates(config.accessProfiles, 'access profile', problems)
+  duplicates(config.roles, 'role', problems)
   const resolve = (id: string): TransformDefinition | undefined => transformNames.get(id)
+  const transforms: TransformCheckContext = { resolve, sourceNames }
 
   for (const { file, value: source } of config.sources) {
     const object = `source "${source.name}"`
@@ -64,16 +70,11 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
         message: 'a secret must be a reference like ${env:NAME}, not a value',
       })
     }
+    checkProvisioning(source, transforms, { file, object }, problems)
   }
 
   for (const { file, value: t } of config.transforms) {
-    checkTransform(
-      t,
-      resolve,
-      sourceNames,
-      { file, object: `transform "${t.name ?? '?'}"`, path: '' },
-      problems,
-    )
+    checkTransform(t, transforms, { file, object: `transform "${t.name ?? '?'}"`, path: '' }, problems)
   }
 
   for (const { file, value: profile } of config.identityProfiles) {
@@ -85,9 +86,12 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
     }
     profile.identityAttributeConfig.attributeTransforms.forEach((m, i) => {
       const path = `identityAttributeConfig.attributeTransforms[${i}].transformDefinition`
-      checkTransform(m.transformDefinition, resolve, sourceNames, { file, object, path }, problems)
+      checkTransform(m.transformDefinition, transforms, { file, object, path }, problems)
     })
+    checkLifecycleStates(config, profile, { file, object }, problems)
   }
+  checkAccessProfiles(config, problems)
+  checkRoles(config, problems)
 
   config.settings.schedules.forEach((s, i) => {
     if (s.task === 'aggregate' && (s.source === undefined || !sourceNames.has(s.source))) {
@@ -116,45 +120,4 @@ function duplicates(
     seen.add(value.name)
   }
   return seen
-}
-
-/** Compiles a transform (unknown types, missing attributes, reference cycles) and checks source names in it. */
-function checkTransform(
-  def: TransformDefinition,
-  resolve: (id: string) => TransformDefinition | undefined,
-  sourceNames: ReadonlySet<string>,
-  at: { file: string; object: string; path: string },
-  problems: ConfigProblem[],
-): void {
-  try {
-    compileTransform(def, { resolve })
-  } catch (err) {
-    problems.push({ ...at, message: coerceError(err).message })
-    return
-  }
-  walkTransforms(def, at.path, (t, path) => {
-    const sourceName = t.attributes?.['sourceName']
-    if (t.type === 'accountAttribute' && typeof sourceName === 'string' && !sourceNames.has(sourceName)) {
-      problems.push({
-        ...at,
-        path: `${path}.attributes.sourceName`,
-        message: `no source named "${sourceName}"`,
-      })
-    }
-  })
-}
-
-function walkTransforms(
-  value: unknown,
-  path: string,
-  visit: (t: TransformDefinition, path: string) => void,
-): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => walkTransforms(v, `${path}[${i}]`, visit))
-    return
-  }
-  if (value === null || typeof value !== 'object') return
-  const obj = value as Record<string, unknown>
-  if (typeof obj['type'] === 'string') visit(obj as unknown as TransformDefinition, path)
-  for (const [k, v] of Object.entries(obj)) walkTransforms(v, path === '' ? k : `${path}.${k}`, visit)
 }

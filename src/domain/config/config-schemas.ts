@@ -1,33 +1,17 @@
 import { z } from 'zod'
+import { lifecycleStateSchema } from './lifecycle-state-schema.js'
+import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
+import { nonEmpty, objectRefSchema, transformDefinitionSchema } from './schema-primitives.js'
 
 /**
  * The workspace configuration, with the reference product's object and field names. Objects are
  * loose (unknown keys are kept) so a tenant's exported objects load with little change.
  */
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty')
-
-/** A reference to another object by name (or id), as `{type, id, name}` or a plain name. */
-export const objectRefSchema = z.union([
-  nonEmpty.transform((name): { type?: string; id?: string; name?: string } => ({ name })),
-  z
-    .looseObject({ type: z.string().optional(), id: z.string().optional(), name: z.string().optional() })
-    .refine((r) => r.id !== undefined || r.name !== undefined, 'needs a name or an id'),
-])
-export type ObjectRef = { type?: string; id?: string; name?: string }
-
-export const transformDefinitionSchema: z.ZodType<{
-  type: string
-  name?: string
-  id?: string
-  attributes?: Record<string, unknown>
-}> = z.looseObject({
-  type: nonEmpty,
-  name: z.string().max(50, 'at most 50 characters').optional(),
-  id: z.string().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
-  requiresPeriodicRefresh: z.boolean().optional(),
-})
+export { nonEmpty, objectRefSchema, transformDefinitionSchema, type ObjectRef } from './schema-primitives.js'
+export * from './access-schemas.js'
+export * from './lifecycle-state-schema.js'
+export * from './provisioning-policy-schema.js'
 
 export const attributeDefinitionSchema = z.looseObject({
   name: nonEmpty,
@@ -73,6 +57,10 @@ export const sourceSchema = z.looseObject({
   managerCorrelationMapping: z
     .looseObject({ accountAttributeName: nonEmpty, identityAttributeName: nonEmpty })
     .optional(),
+  /** How accounts are built (CREATE) and kept in line (UPDATE, ENABLE, DISABLE…); one policy per usage. */
+  provisioningPolicies: z.array(provisioningPolicySchema).default([]),
+  /** Which identity attributes are synced to which account attributes. */
+  attributeSyncConfig: attributeSyncConfigSchema.optional(),
 })
 
 /** Settings of a delimited-file (CSV) source, in its `connectorAttributes`. */
@@ -99,6 +87,7 @@ export const identityProfileSchema = z.looseObject({
     enabled: z.boolean().default(true),
     attributeTransforms: z.array(identityAttributeTransformSchema).default([]),
   }),
+  lifecycleStates: z.array(lifecycleStateSchema).default([]),
 })
 
 export const scheduleSchema = z.looseObject({

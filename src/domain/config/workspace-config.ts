@@ -1,5 +1,8 @@
 import type {
+  AccessProfileConfig,
   IdentityProfileConfig,
+  LifecycleStateConfig,
+  RoleConfig,
   SourceConfig,
   TransformConfig,
   WorkspaceSettings,
@@ -19,10 +22,39 @@ export interface WorkspaceConfig {
   readonly sources: readonly Located<SourceConfig>[]
   readonly identityProfiles: readonly Located<IdentityProfileConfig>[]
   readonly transforms: readonly Located<TransformConfig>[]
+  readonly accessProfiles: readonly Located<AccessProfileConfig>[]
+  readonly roles: readonly Located<RoleConfig>[]
+}
+
+/** Objects are referred to by name or by id; our YAML usually writes names, an export writes ids. */
+function findByNameOrId<T extends { name: string; id?: string | undefined }>(
+  objects: readonly Located<T>[],
+  nameOrId: string,
+): T | undefined {
+  return objects.find((o) => o.value.name === nameOrId || o.value.id === nameOrId)?.value
 }
 
 export function findSource(config: WorkspaceConfig, nameOrId: string): SourceConfig | undefined {
-  return config.sources.find((s) => s.value.name === nameOrId || s.value.id === nameOrId)?.value
+  return findByNameOrId(config.sources, nameOrId)
+}
+
+export function findAccessProfile(
+  config: WorkspaceConfig,
+  nameOrId: string,
+): AccessProfileConfig | undefined {
+  return findByNameOrId(config.accessProfiles, nameOrId)
+}
+
+export function findRole(config: WorkspaceConfig, nameOrId: string): RoleConfig | undefined {
+  return findByNameOrId(config.roles, nameOrId)
+}
+
+/** The profile's state with this technical name (the identity's `cloudLifecycleState`); case matters. */
+export function findLifecycleState(
+  profile: IdentityProfileConfig,
+  technicalName: string,
+): LifecycleStateConfig | undefined {
+  return profile.lifecycleStates.find((s) => s.technicalName === technicalName)
 }
 
 /** The account schema of a source (the one named `account`, else the first). */
@@ -30,4 +62,24 @@ export function accountSchemaOf(source: SourceConfig): SourceConfig['schemas'][n
   const schema = source.schemas.find((s) => s.name === 'account') ?? source.schemas[0]
   if (!schema) throw new Error(`source "${source.name}" has no account schema`)
   return schema
+}
+
+/** The names of the account schema's entitlement attributes (`isEntitlement`). */
+export function entitlementAttributesOf(source: SourceConfig): string[] {
+  return accountSchemaOf(source)
+    .attributes.filter((a) => a.isEntitlement)
+    .map((a) => a.name)
+}
+
+/**
+ * The attribute an entitlement reference names: its own, else the source's only entitlement attribute;
+ * undefined when the source has none or several (checkReferences reports it).
+ */
+export function entitlementAttributeOf(
+  source: SourceConfig,
+  ref: { attribute?: string },
+): string | undefined {
+  if (ref.attribute !== undefined) return ref.attribute
+  const attrs = entitlementAttributesOf(source)
+  return attrs.length === 1 ? attrs[0] : undefined
 }

@@ -13,6 +13,7 @@ export interface DesiredAccess {
     readonly name: string
     readonly matched: boolean
     readonly detail: string
+    readonly explain?: () => string
   }[]
   /** Roles, access profiles and entitlements granted (entitlements expanded from access profiles). */
   readonly grants: readonly Grant[]
@@ -107,7 +108,13 @@ export function desiredAccess(identity: PlanIdentity, model: PlanningModel): Des
     state,
     removeAll,
     rolesSuspended,
-    roles: roles.map(({ role, matched, detail }) => ({ id: role.id, name: role.name, matched, detail })),
+    roles: roles.map(({ role, matched, detail, explain }) => ({
+      id: role.id,
+      name: role.name,
+      matched,
+      detail,
+      ...(explain ? { explain } : {}),
+    })),
     grants: [...grants.values()],
   }
 }

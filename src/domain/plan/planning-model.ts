@@ -56,6 +56,8 @@ export interface PlanAccessProfile {
 export interface MembershipResult {
   readonly matched: boolean
   readonly detail: string
+  /** Each criterion with the value it saw, for `explain` (computed only when asked for). */
+  readonly explain?: () => string
 }
 
 export interface PlanRole {

@@ -92,6 +92,27 @@ schemas:
 accountCorrelationConfig:
   attributeAssignments:
     - { property: employeeNumber, value: employeeNumber }
+# How facilities issue a badge (the Create Account profile); fields are evaluated in order.
+provisioningPolicies:
+  - name: Badge System Create Account
+    usageType: CREATE
+    fields:
+      - name: badgeId
+        transform: { type: rule, attributes: { name: Create Unique Account ID } }
+        attributes: { template: "B$(employeeNumber)$(uniqueCounter)", cloudMaxUniqueChecks: 5 }
+        isRequired: true
+      - name: employeeNumber
+        transform: { type: identityAttribute, attributes: { name: employeeNumber } }
+        isRequired: true
+      - name: holder
+        transform: { type: identityAttribute, attributes: { name: displayName } }
+      - name: active
+        transform: { type: static, attributes: { value: "true" } }
+        type: boolean
+# A badge shows the holder's current name.
+attributeSyncConfig:
+  attributes:
+    - { name: displayName, enabled: true, target: holder }
 `
 
 const LIFECYCLE_TRANSFORM = `# The lifecycle state from the HR status; a terminated person whose last day is still ahead
@@ -145,6 +166,50 @@ const IDENTITY_PROFILE = `name: Employees
 description: Identities built from the HR extract
 priority: 10
 authoritativeSource: { type: SOURCE, name: HR }
+# The states the Lifecycle State transform yields (identity attribute cloudLifecycleState).
+lifecycleStates:
+  - name: Active
+    technicalName: active
+    enabled: true
+    identityState: ACTIVE
+    priority: 10
+    accountActions:
+      - { action: ENABLE, sourceIds: [Badge System] }
+  - name: Pre-hire
+    technicalName: prehire
+    enabled: true
+    identityState: INACTIVE_SHORT_TERM
+    priority: 20
+    accountActions:
+      - { action: DISABLE, sourceIds: [Badge System] }
+  - name: Leave of absence
+    technicalName: leave
+    enabled: true
+    identityState: INACTIVE_SHORT_TERM
+    priority: 30
+    accountActions:
+      - { action: DISABLE, sourceIds: [Badge System] }
+  - name: Active, pending termination
+    technicalName: activePendingTermination
+    enabled: true
+    identityState: ACTIVE
+    priority: 40
+  - name: Terminated
+    technicalName: terminated
+    enabled: true
+    identityState: INACTIVE_LONG_TERM
+    priority: 50
+    accountActions:
+      - { action: DISABLE, sourceIds: [Badge System] }
+    accessActionConfiguration: { removeAllAccessEnabled: true }
+  - name: Inactive
+    technicalName: inactive
+    enabled: true
+    identityState: INACTIVE_LONG_TERM
+    priority: 60
+    accountActions:
+      - { action: DISABLE, sourceIds: [Badge System] }
+# Tests append attribute mappings to this file, so identityAttributeConfig stays last.
 identityAttributeConfig:
   enabled: true
   attributeTransforms:
@@ -222,6 +287,54 @@ identityAttributeConfig:
       transformDefinition: { type: reference, attributes: { id: Lifecycle State } }
 `
 
+const LOBBY_ACCESS = `name: Lobby Access
+description: Badge access to the building lobby
+owner: { type: IDENTITY, name: facilities.lead }
+source: { type: SOURCE, name: Badge System }
+entitlements:
+  - { attribute: zones, value: lobby }
+`
+
+const DATACENTER_ACCESS = `name: Datacenter Access
+description: Badge access to the datacenter floor
+owner: { type: IDENTITY, name: facilities.lead }
+source: Badge System
+# The attribute defaults to the source's only entitlement attribute (zones).
+entitlements:
+  - { value: datacenter }
+accessRequestConfig:
+  approvalSchemes:
+    - { approverType: MANAGER }
+    - { approverType: SOURCE_OWNER }
+`
+
+const ALL_EMPLOYEES_ROLE = `name: All Employees
+description: Birthright access for every active employee
+owner: { type: IDENTITY, name: hr.admin }
+membership:
+  type: STANDARD
+  criteria:
+    operation: EQUALS
+    key: { type: IDENTITY, property: attribute.cloudLifecycleState }
+    stringValue: active
+accessProfiles:
+  - { type: ACCESS_PROFILE, name: Lobby Access }
+`
+
+const OPERATIONS_DATACENTER_ROLE = `name: Operations Datacenter
+description: Datacenter access for the Operations department
+owner: { type: IDENTITY, name: facilities.lead }
+membership:
+  type: STANDARD
+  criteria:
+    operation: EQUALS
+    key: { type: IDENTITY, property: attribute.department }
+    stringValue: Operations
+accessProfiles:
+  - Datacenter Access
+requestable: true
+`
+
 /** The badge file: most current people hold a badge with zones by department; a few badges are orphans. */
 function badgesCsv(people: readonly Person[]): string {
   const rnd = seededRandom(11)
@@ -242,7 +355,10 @@ function badgesCsv(people: readonly Person[]): string {
   return toCsv(['badgeId', 'employeeNumber', 'holder', 'active', 'zones'], rows)
 }
 
-/** Writes a working demo workspace: two flat-file sources, an identity profile, named transforms, sample data. */
+/**
+ * Writes a working demo workspace: two flat-file sources, an identity profile with lifecycle states,
+ * named transforms, access profiles and roles on the badge system, sample data.
+ */
 export async function writeDemoWorkspace(
   dirArg: string,
   options: { force?: boolean } = {},
@@ -259,6 +375,10 @@ export async function writeDemoWorkspace(
     'transforms/lifecycle-state.yaml': LIFECYCLE_TRANSFORM,
     'transforms/department-code.yaml': DEPARTMENT_CODE_TRANSFORM,
     'identity-profiles/employees.yaml': IDENTITY_PROFILE,
+    'access-profiles/lobby-access.yaml': LOBBY_ACCESS,
+    'access-profiles/datacenter-access.yaml': DATACENTER_ACCESS,
+    'roles/all-employees.yaml': ALL_EMPLOYEES_ROLE,
+    'roles/operations-datacenter.yaml': OPERATIONS_DATACENTER_ROLE,
     'data/hr.csv': hrCsv(people),
     'data/badges.csv': badgesCsv(people),
     '.gitignore': '.provisio/\n',

@@ -5,7 +5,9 @@ import { parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { checkReferences } from '../../domain/config/check-references.js'
 import {
+  accessProfileSchema,
   identityProfileSchema,
+  roleSchema,
   sourceSchema,
   transformDefinitionSchema,
   workspaceSettingsSchema,
@@ -21,6 +23,8 @@ const FOLDERS = {
   sources: { dir: 'sources', kind: 'source', schema: sourceSchema },
   identityProfiles: { dir: 'identity-profiles', kind: 'identity profile', schema: identityProfileSchema },
   transforms: { dir: 'transforms', kind: 'transform', schema: transformDefinitionSchema },
+  accessProfiles: { dir: 'access-profiles', kind: 'access profile', schema: accessProfileSchema },
+  roles: { dir: 'roles', kind: 'role', schema: roleSchema },
 } as const
 
 /**
@@ -43,12 +47,16 @@ export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
   const sources = await loadFolder(dir, FOLDERS.sources, problems)
   const identityProfiles = await loadFolder(dir, FOLDERS.identityProfiles, problems)
   const transforms = await loadFolder(dir, FOLDERS.transforms, problems)
+  const accessProfiles = await loadFolder(dir, FOLDERS.accessProfiles, problems)
+  const roles = await loadFolder(dir, FOLDERS.roles, problems)
   const config: WorkspaceConfig = {
     dir,
     settings: settingsParsed.success ? settingsParsed.data : workspaceSettingsSchema.parse({}),
     sources,
     identityProfiles,
     transforms,
+    accessProfiles,
+    roles,
   }
   problems.push(...checkReferences(config))
   if (problems.length > 0) throw new ConfigError(problems)

@@ -1,0 +1,177 @@
+import { entitlementAttributesOf } from '../../domain/config/workspace-config.js'
+import { NotFoundError } from '../../domain/errors.js'
+import { applyPlan } from '../../engine/apply-plan.js'
+import { planIdentities, type PlanRun } from '../../engine/plan-identities.js'
+import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
+import { listAccounts } from '../../store/accounts.js'
+import { findIdentity } from '../../store/identities.js'
+import { listSourceRows } from '../../store/sources.js'
+import { describeReason, formatPlan } from '../format-plan.js'
+import { withEngine } from '../open-engine.js'
+import { printJson } from '../print-table.js'
+import { terminalProgress } from '../progress.js'
+import { seconds } from './aggregate-command.js'
+
+/** The stable `plan --json` shape (docs/plan.md). Secret values are never included. */
+export function planJson(plan: PlanRun): object {
+  return {
+    items: plan.items.map((i) => ({
+      identity: { id: i.identityId, name: i.identityName },
+      source: { id: i.sourceId, name: i.sourceName },
+      account:
+        i.operation === 'Create'
+          ? { nativeIdentity: i.nativeIdentity, new: true }
+          : { nativeIdentity: i.nativeIdentity },
+      operation: i.operation,
+      ...(i.attributeOperation ? { attributeOperation: i.attributeOperation } : {}),
+      ...(i.attribute !== undefined ? { attribute: i.attribute } : {}),
+      ...(i.attribute !== undefined ? { value: i.secret ? null : (i.value ?? null) } : {}),
+      ...(i.secret ? { secret: true } : {}),
+      reasons: i.reasons,
+    })),
+    accountSelections: plan.selections,
+    errors: plan.errors,
+    summary: summary(plan),
+  }
+}
+
+function summary(plan: PlanRun): Record<string, number> {
+  const count = (f: (i: PlanRun['items'][number]) => boolean): number => plan.items.filter(f).length
+  return {
+    identities: plan.identities.size,
+    identitiesWithChanges: new Set(plan.items.map((i) => i.identityId)).size,
+    creates: new Set(
+      plan.items.filter((i) => i.operation === 'Create').map((i) => `${i.identityId}/${i.sourceId}`),
+    ).size,
+    adds: count((i) => i.attributeOperation === 'Add' && i.operation === 'Modify'),
+    removes: count((i) => i.attributeOperation === 'Remove'),
+    sets: count((i) => i.attributeOperation === 'Set' && i.operation === 'Modify'),
+    enables: count((i) => i.operation === 'Enable'),
+    disables: count((i) => i.operation === 'Disable'),
+    deletes: count((i) => i.operation === 'Delete'),
+    accountSelections: plan.selections.length,
+    errors: plan.errors.length,
+  }
+}
+
+function summaryLine(plan: PlanRun): string {
+  const s = summary(plan)
+  return (
+    `plan: ${s.identitiesWithChanges} of ${s.identities} identities change — creates ${s.creates}, adds ${s.adds}, ` +
+    `removes ${s.removes}, sets ${s.sets}, enables ${s.enables}, disables ${s.disables}, deletes ${s.deletes}, ` +
+    `account selections ${s.accountSelections}, errors ${s.errors}; ${seconds(plan.durationMs)}`
+  )
+}
+
+export async function planCommand(
+  workspace: string,
+  options: { identity?: string; source?: string; json?: boolean; config?: string },
+): Promise<void> {
+  const simulated = options.config !== undefined ? await loadWorkspace(options.config) : undefined
+  const plan = await withEngine(
+    workspace,
+    (e) =>
+      planIdentities(e, {
+        ...(options.identity !== undefined ? { identity: options.identity } : {}),
+        ...(options.source !== undefined ? { source: options.source } : {}),
+        ...(simulated ? { config: simulated } : {}),
+      }),
+    terminalProgress(),
+  )
+  if (options.json) return printJson(planJson(plan))
+  const names = new Map([...plan.identities.values()].map(({ identity }) => [identity.id, identity.name]))
+  const text = formatPlan(plan.items, plan.selections, plan.errors, names)
+  process.stdout.write(
+    (text ? text + '\n' : '') +
+      (simulated ? `(simulated with the configuration in ${simulated.dir})\n` : '') +
+      summaryLine(plan) +
+      '\n',
+  )
+}
+
+export async function applyCommand(
+  workspace: string,
+  options: { identity?: string; json?: boolean },
+): Promise<void> {
+  const result = await withEngine(
+    workspace,
+    (e) => applyPlan(e, options.identity !== undefined ? { identity: options.identity } : {}),
+    terminalProgress(),
+  )
+  if (options.json) return printJson({ accountRequests: result.accountRequests, ...planJson(result.plan) })
+  process.stdout.write(
+    `applied: ${result.accountRequests} account requests pending execution; ${summaryLine(result.plan)}\n`,
+  )
+}
+
+/** Everything about why an identity has, or will have, its access. */
+export async function explainCommand(workspace: string, idOrName: string): Promise<void> {
+  const out = await withEngine(workspace, async (e) => {
+    const identity = await findIdentity(e.db, idOrName)
+    if (!identity) throw new NotFoundError(`no identity with id or name "${idOrName}"`)
+    const plan = await planIdentities(e, { identity: identity.id })
+    const accounts = await listAccounts(e.db, { identityIds: [identity.id] })
+    const sourceIds = new Map((await listSourceRows(e.db)).map((s) => [s.name, s.id]))
+    return { identity, plan, accounts, config: e.config, sourceIds }
+  })
+  const { identity, plan, accounts, config, sourceIds } = out
+  const desired = plan.identities.get(identity.id)?.desired
+  const lines: string[] = [`${identity.name}  (${identity.id})`, '  attributes']
+  for (const [k, v] of Object.entries(identity.attributes).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`    ${k.padEnd(22)} ${v ?? ''}`)
+  }
+  const state = desired?.state
+  lines.push(
+    `  lifecycle state: ${identity.lifecycleState ?? '(none)'}` +
+      (state
+        ? ` — "${state.name}", identity state ${state.identityState ?? 'ACTIVE'}${state.removeAllAccess ? ', removes all access' : ''}`
+        : identity.lifecycleState
+          ? ' — no enabled lifecycle state with this technical name'
+          : ''),
+  )
+  if (desired?.rolesSuspended) lines.push('  roles grant nothing while the identity is in this state')
+  lines.push('  roles')
+  for (const r of desired?.roles ?? []) {
+    lines.push(`    ${r.matched ? '✓' : '✗'} ${r.name} — ${r.detail}`)
+    for (const l of (r.explain?.() ?? '').split('\n').filter(Boolean)) lines.push(`        ${l}`)
+  }
+  lines.push('  access, desired versus actual')
+  for (const { value: source } of config.sources) {
+    const sourceId = sourceIds.get(source.name)
+    const mine = accounts.filter((a) => a.sourceName === source.name)
+    const wanted = (desired?.grants ?? []).filter((g) => g.kind === 'ENTITLEMENT' && g.sourceId === sourceId)
+    if (mine.length === 0 && wanted.length === 0) continue
+    const held = new Set(
+      mine.flatMap((a) =>
+        entitlementAttributesOf(source).flatMap((attr) => {
+          const v = a.attributes[attr]
+          return (Array.isArray(v) ? v : v ? [v] : []).map((x) => `${attr}=${String(x)}`)
+        }),
+      ),
+    )
+    const accountList = mine.map((a) => a.nativeIdentity + (a.disabled ? ' (disabled)' : '')).join(', ')
+    lines.push(`    ${source.name}: ${accountList || 'no account'}`)
+    for (const g of wanted) {
+      const key = `${g.attribute}=${g.value}`
+      lines.push(`      ${held.has(key) ? '=' : '+'} ${key} — ${g.reasons.map(describeReason).join('; ')}`)
+    }
+    for (const key of held) {
+      if (!wanted.some((g) => `${g.attribute}=${g.value}` === key)) {
+        lines.push(`      · ${key} — not granted by policy`)
+      }
+    }
+  }
+  const names = new Map([[identity.id, identity.name]])
+  const text = formatPlan(plan.items, plan.selections, plan.errors, names)
+  lines.push(
+    '  plan',
+    text
+      ? text
+          .split('\n')
+          .slice(1)
+          .map((l) => '  ' + l)
+          .join('\n')
+      : '    nothing to change',
+  )
+  process.stdout.write(lines.join('\n') + '\n')
+}

@@ -1,0 +1,218 @@
+import {
+  compileProvisioningCriteria,
+  compileRoleCriteria,
+  describeCriteria,
+  formatExplanation,
+  type CriteriaSubject,
+  type ProvisioningCriteria,
+  type RoleCriteria,
+} from '../access/index.js'
+import type { SourceConfig } from '../config/config-schemas.js'
+import { isEmptyTransform } from '../config/provisioning-policy-schema.js'
+import {
+  entitlementAttributeOf,
+  entitlementAttributesOf,
+  findAccessProfile,
+  findSource,
+  accountSchemaOf,
+  type WorkspaceConfig,
+} from '../config/workspace-config.js'
+import { compileTransform } from '../transforms/compile-transform.js'
+import type { TransformDefinition } from '../transforms/transform-types.js'
+import type {
+  MembershipSubject,
+  PlanAccessProfile,
+  PlanEntitlement,
+  PlanField,
+  PlanLifecycleState,
+  PlanningModel,
+  PlanRole,
+  PlanSource,
+} from './planning-model.js'
+
+/**
+ * Builds the planner's model from a validated workspace: references resolved to stored source ids,
+ * criteria and Create Account fields compiled once. `sourceIds` maps source names to stored ids.
+ */
+export function buildPlanningModel(
+  config: WorkspaceConfig,
+  sourceIds: ReadonlyMap<string, string>,
+): PlanningModel {
+  const named = new Map<string, TransformDefinition>()
+  for (const t of config.transforms) named.set(t.value.name ?? t.value.id ?? '', t.value)
+  const resolve = (id: string): TransformDefinition | undefined => named.get(id)
+  const sourceId = (ref: string | { id?: string; name?: string } | undefined): string | undefined => {
+    const key = typeof ref === 'string' ? ref : (ref?.name ?? ref?.id)
+    const source = key === undefined ? undefined : findSource(config, key)
+    return source ? sourceIds.get(source.name) : undefined
+  }
+  const sourceById = new Map<string, SourceConfig>()
+  for (const { value: s } of config.sources) {
+    const id = sourceIds.get(s.name)
+    if (id) sourceById.set(id, s)
+  }
+
+  const sources = new Map<string, PlanSource>()
+  for (const [id, s] of sourceById) sources.set(id, planSource(id, s, resolve))
+
+  const accessProfiles = new Map<string, PlanAccessProfile>()
+  const apIds = new Map<string, string>()
+  for (const { value: ap } of config.accessProfiles) {
+    if (!ap.enabled) continue
+    const src = findSource(config, ap.source.name ?? ap.source.id ?? '')
+    const sid = sourceId(ap.source)
+    if (!src || !sid) continue
+    const id = ap.id ?? ap.name
+    apIds.set(ap.name, id)
+    if (ap.id) apIds.set(ap.id, id)
+    const entitlements: PlanEntitlement[] = []
+    for (const e of ap.entitlements) {
+      const attribute = entitlementAttributeOf(src, e)
+      const value = e.value ?? e.name
+      if (attribute !== undefined && value !== undefined) entitlements.push({ attribute, value })
+    }
+    const criteria = ap.provisioningCriteria
+      ? compileProvisioningCriteria(ap.provisioningCriteria as unknown as ProvisioningCriteria)
+      : undefined
+    accessProfiles.set(id, {
+      id,
+      name: ap.name,
+      sourceId: sid,
+      entitlements,
+      ...(criteria ? { selectAccount: (a) => criteria.matches(a) } : {}),
+    })
+  }
+  const apId = (ref: string | { id?: string; name?: string }): string | undefined => {
+    const key = typeof ref === 'string' ? ref : (ref.name ?? ref.id ?? '')
+    const ap = findAccessProfile(config, key)
+    return ap ? apIds.get(ap.name) : undefined
+  }
+
+  const toSubject = (s: MembershipSubject): CriteriaSubject => ({
+    identity: s.identity,
+    accounts: s.accounts.map((a) => {
+      const src = sourceById.get(a.sourceId)
+      const attrs = src ? entitlementAttributesOf(src) : []
+      return {
+        sourceId: a.sourceId,
+        ...(src ? { sourceName: src.name } : {}),
+        nativeIdentity: a.nativeIdentity,
+        attributes: a.attributes,
+        entitlements: attrs.flatMap((attribute) => {
+          const v = a.attributes[attribute]
+          return (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((value) => ({
+            attribute,
+            value: String(value),
+          }))
+        }),
+      }
+    }),
+  })
+
+  const roles: PlanRole[] = []
+  for (const { value: r } of config.roles) {
+    if (!r.enabled || !r.membership) continue
+    let membership: PlanRole['membership']
+    if (r.membership.type === 'STANDARD' && r.membership.criteria) {
+      const criteria = withSourceIds(r.membership.criteria, sourceId) as unknown as RoleCriteria
+      const compiled = compileRoleCriteria(criteria)
+      const names = new Map([...sourceById].map(([id, s]) => [id, s.name]))
+      const detail = describeCriteria(criteria, { sourceName: (id) => names.get(id) })
+      membership = (s) => {
+        const result = compiled.evaluate(toSubject(s))
+        return { matched: result.matched, detail, explain: () => formatExplanation(result.explanation) }
+      }
+    } else {
+      const members = new Set((r.membership.identities ?? []).flatMap((i) => [i.id, i.name].filter(Boolean)))
+      membership = (s) => ({
+        matched: members.has(s.identityId) || members.has(String(s.identity['uid'] ?? '')),
+        detail: 'identity list',
+      })
+    }
+    roles.push({
+      id: r.id ?? r.name,
+      name: r.name,
+      membership,
+      accessProfileIds: r.accessProfiles.flatMap((ref) => apId(ref) ?? []),
+      entitlements: r.entitlements.flatMap((e) => {
+        const src = findSource(config, e.source.name ?? e.source.id ?? '')
+        const sid = sourceId(e.source)
+        const attribute = src ? entitlementAttributeOf(src, e) : undefined
+        const value = e.value ?? e.name
+        return sid && attribute && value ? [{ sourceId: sid, attribute, value }] : []
+      }),
+    })
+  }
+
+  const lifecycleStates = new Map<string, Map<string, PlanLifecycleState>>()
+  for (const { value: profile } of config.identityProfiles) {
+    const states = new Map<string, PlanLifecycleState>()
+    // A disabled state does nothing, as in the reference.
+    for (const s of profile.lifecycleStates.filter((x) => x.enabled)) {
+      states.set(s.technicalName, {
+        technicalName: s.technicalName,
+        name: s.name,
+        accessProfileIds: s.accessProfileIds.flatMap((ref) => apId(ref) ?? []),
+        accountActions: s.accountActions.map((a) => ({
+          action: a.action,
+          sourceIds: a.allSources ? 'all' : (a.sourceIds ?? []).flatMap((ref) => sourceId(ref) ?? []),
+          excludeSourceIds: (a.excludeSourceIds ?? []).flatMap((ref) => sourceId(ref) ?? []),
+        })),
+        removeAllAccess: s.accessActionConfiguration.removeAllAccessEnabled,
+        identityState: s.identityState,
+      })
+    }
+    lifecycleStates.set(profile.name, states)
+  }
+  return { sources, accessProfiles, roles, lifecycleStates }
+}
+
+function planSource(
+  id: string,
+  s: SourceConfig,
+  resolve: (id: string) => TransformDefinition | undefined,
+): PlanSource {
+  const create = s.provisioningPolicies.find((p) => p.usageType === 'CREATE')
+  const createFields: PlanField[] | undefined = create?.fields.map((f) => ({
+    name: f.name,
+    transform: isEmptyTransform(f.transform)
+      ? null
+      : compileTransform(f.transform as TransformDefinition, {
+          resolve,
+          fieldAttributes: f.attributes ?? {},
+        }),
+    isRequired: f.isRequired,
+    secret: f.type === 'secret',
+    multiValued: f.isMultiValued,
+    ...(f.attributes?.cloudMaxSize !== undefined ? { maxSize: f.attributes.cloudMaxSize } : {}),
+  }))
+  // Sync targets: the configured one, else the Create Account field mapped straight from that identity attribute.
+  const direct = (name: string): string | undefined =>
+    create?.fields.find((f) => {
+      const t = f.transform as { type?: string; attributes?: { name?: unknown } }
+      return !f.isMultiValued && t.type === 'identityAttribute' && t.attributes?.name === name
+    })?.name
+  const syncedAttributes = (s.attributeSyncConfig?.attributes ?? []).flatMap((a) => {
+    const target = a.enabled ? (a.target ?? direct(a.name)) : undefined
+    return target ? [{ identityAttribute: a.name, accountAttribute: target }] : []
+  })
+  return {
+    id,
+    name: s.name,
+    accountIdAttribute: accountSchemaOf(s).identityAttribute,
+    entitlementAttributes: entitlementAttributesOf(s),
+    ...(createFields ? { createFields } : {}),
+    syncedAttributes,
+  }
+}
+
+/** Criteria name sources by name or id; the compiled criteria compare stored ids. */
+function withSourceIds(value: unknown, sourceId: (ref: string) => string | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => withSourceIds(v, sourceId))
+  if (value === null || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === 'sourceId' && typeof v === 'string' ? (sourceId(v) ?? v) : withSourceIds(v, sourceId)
+  }
+  return out
+}
