@@ -48,6 +48,38 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'entitlements', 'Badge System']).stdout).toMatch(/zones\s+lobby/)
   })
 
+  it('plans, explains and applies', () => {
+    const plan = runCli(['-w', dir, 'plan'])
+    expect(plan.status, plan.stderr).toBe(0)
+    expect(plan.stdout).toMatch(
+      /\n {4}\+ zones = datacenter on account "B\d+" — access profile "Datacenter Access" via role "Operations Datacenter" \(department EQUALS "Operations"\)\n/,
+    )
+    expect(plan.stdout).toMatch(/plan: \d+ of 40 identities change — creates 0, adds \d+, removes 0/)
+    const json = JSON.parse(runCli(['-w', dir, 'plan', '--json']).stdout) as {
+      items: { identity: { name: string }; source: { name: string }; operation: string; reasons: unknown[] }[]
+      summary: { identities: number }
+    }
+    expect(json.summary.identities).toBe(40)
+    const who = json.items[0]?.identity.name as string
+    expect(json.items[0]).toMatchObject({
+      source: { name: 'Badge System' },
+      operation: 'Modify',
+      attributeOperation: 'Add',
+    })
+
+    const explain = runCli(['-w', dir, 'explain', who])
+    expect(explain.status, explain.stderr).toBe(0)
+    expect(explain.stdout).toMatch(/lifecycle state: active — "Active", identity state ACTIVE/)
+    expect(explain.stdout).toMatch(/✓ Operations Datacenter — department EQUALS "Operations"/)
+    expect(explain.stdout).toMatch(
+      /\+ zones=datacenter — access profile "Datacenter Access" via role "Operations Datacenter"/,
+    )
+
+    const apply = runCli(['-w', dir, 'apply'])
+    expect(apply.stdout).toMatch(/^applied: \d+ account requests pending execution/)
+    expect(runCli(['-w', dir, 'plan']).stdout).toMatch(/plan: 0 of 40 identities change/)
+  })
+
   it('reports bad rows on stderr with file and line', () => {
     const file = join(tempDir(), 'hr.csv')
     writeFileSync(

@@ -1,0 +1,145 @@
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { planIdentities } from '../src/engine/plan-identities.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { listAccounts } from '../src/store/accounts.js'
+import { listIdentities } from '../src/store/identities.js'
+import type { Store } from '../src/store/open-store.js'
+import { listAccountRequests } from '../src/store/plans.js'
+import { databases } from './support/databases.js'
+import { demoWorkspace, engineContext, tempDir } from './support/temp-workspace.js'
+
+const HR_HEADER_COLUMNS = 14
+
+/** Rewrites one HR row (by employee id) with the given column values. */
+function editHr(dir: string, employeeId: string, changes: Record<number, string>): void {
+  const file = join(dir, 'data/hr.csv')
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
+  const i = lines.findIndex((l) => l.startsWith(`${employeeId},`))
+  const cells = (lines[i] as string).split(',')
+  expect(cells).toHaveLength(HR_HEADER_COLUMNS)
+  for (const [k, v] of Object.entries(changes)) cells[Number(k)] = v
+  lines[i] = cells.join(',')
+  writeFileSync(file, lines.join('\n') + '\n')
+}
+
+describe.each(databases)('planning on $name', (database) => {
+  let store: Store | undefined
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+  })
+
+  async function setup() {
+    const ws = await demoWorkspace()
+    store = await database.open()
+    const ctx = engineContext(ws.config, store)
+    await aggregateSource(ctx, 'HR')
+    await aggregateSource(ctx, 'Badge System')
+    return { ...ws, ctx, store }
+  }
+
+  it('plans the role grants with their reasons, and nothing more once applied', async () => {
+    const { ctx, store } = await setup()
+    const plan = await planIdentities(ctx)
+    expect(plan.errors).toEqual([])
+    expect(plan.items.length).toBeGreaterThan(0)
+    for (const item of plan.items) {
+      expect(item).toMatchObject({
+        sourceName: 'Badge System',
+        operation: 'Modify',
+        attributeOperation: 'Add',
+        attribute: 'zones',
+        value: 'datacenter',
+      })
+      expect(item.reasons[0]).toMatchObject({ kind: 'ACCESS_PROFILE', name: 'Datacenter Access' })
+      expect(item.reasons[0]?.detail).toMatch(
+        /role "Operations Datacenter" \(department EQUALS "Operations"\)/,
+      )
+      expect(plan.identities.get(item.identityId)?.identity.attributes['department']).toBe('Operations')
+    }
+    // Planning changes nothing.
+    expect(await listAccountRequests(store.db)).toEqual([])
+
+    const applied = await applyPlan(ctx)
+    expect(applied.accountRequests).toBe(plan.items.length)
+    const pending = await listAccountRequests(store.db, { status: 'PENDING' })
+    expect(pending).toHaveLength(plan.items.length)
+    expect(pending[0]).toMatchObject({
+      operation: 'Modify',
+      items: [{ operation: 'Add', attribute: 'zones', value: 'datacenter' }],
+    })
+    expect((await planIdentities(ctx)).items).toEqual([])
+  })
+
+  it('mover, leaver and joiner', async () => {
+    const { ctx, dir, store } = await setup()
+    await applyPlan(ctx)
+    const people = await listIdentities(store.db)
+    const withBadge = new Set(
+      (await listAccounts(store.db, {}))
+        .filter((a) => a.sourceName === 'Badge System')
+        .map((a) => a.identityId),
+    )
+    const active = people.filter((p) => p.lifecycleState === 'active' && withBadge.has(p.id))
+    const mover = active.find((p) => p.attributes['department'] === 'Sales') as (typeof people)[number]
+    const leaver = active.find((p) => p.attributes['department'] === 'Finance') as (typeof people)[number]
+    editHr(dir, mover.attributes['employeeNumber'] as string, { 5: 'Operations' })
+    editHr(dir, leaver.attributes['employeeNumber'] as string, { 10: 'T', 12: '2026-01-31' })
+    appendFileSync(
+      join(dir, 'data/hr.csv'),
+      '200001,Grace,Newhire,Grace Newhire,grace.newhire@example.com,Operations,Operations Analyst,100004,Austin,US,A,2026-11-01,,+15125550100\n',
+    )
+    await aggregateSource(ctx, 'HR')
+    const plan = await planIdentities(ctx)
+    expect(plan.errors).toEqual([])
+    const of = (id: string) =>
+      plan.items
+        .filter((i) => i.identityId === id)
+        .map((i) =>
+          [i.operation, i.attributeOperation, i.attribute, i.value].filter((x) => x !== undefined).join(' '),
+        )
+
+    expect(of(mover.id)).toEqual(['Modify Add zones datacenter'])
+    expect(of(leaver.id)).toEqual(expect.arrayContaining(['Disable', 'Modify Remove zones lobby']))
+    expect(
+      plan.items.find((i) => i.identityId === leaver.id && i.operation === 'Disable')?.reasons[0],
+    ).toMatchObject({
+      kind: 'LIFECYCLE_STATE',
+      name: 'terminated',
+    })
+    const joiner = [...plan.identities.values()].find(
+      (p) => p.identity.attributes['employeeNumber'] === '200001',
+    )
+    expect(of(joiner?.identity.id as string)).toEqual([
+      'Create Set badgeId B200001',
+      'Create Set employeeNumber 200001',
+      'Create Set holder Grace Newhire',
+      'Create Set active true',
+      'Create Add zones lobby',
+      'Create Add zones datacenter',
+    ])
+  })
+
+  it('simulates a configuration change without enabling it', async () => {
+    const { ctx, dir, store } = await setup()
+    const other = join(tempDir(), 'candidate')
+    cpSync(dir, other, { recursive: true, filter: (src) => !src.includes('.provisio') })
+    const role = join(other, 'roles')
+    const files = readFileSync(join(role, 'operations-datacenter.yaml'), 'utf8')
+    writeFileSync(
+      join(role, 'operations-datacenter.yaml'),
+      files.replace('stringValue: Operations', 'stringValue: Finance'),
+    )
+    const simulated = await planIdentities(ctx, { config: await loadWorkspace(other) })
+    const live = await planIdentities(ctx)
+    const deps = (p: typeof live) =>
+      new Set(p.items.map((i) => p.identities.get(i.identityId)?.identity.attributes['department']))
+    expect(deps(live)).toEqual(new Set(['Operations']))
+    expect(deps(simulated)).toEqual(new Set(['Finance']))
+    expect(await listAccountRequests(store.db)).toEqual([])
+  })
+})
