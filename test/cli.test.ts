@@ -14,7 +14,7 @@ describe('provisio command', () => {
 
   it('validates, aggregates and lists', () => {
     expect(runCli(['-w', dir, 'validate']).stdout).toMatch(
-      /is valid: 2 sources, 1 identity profiles, 2 transforms/,
+      /is valid: 2 sources, 1 identity profiles, 2 transforms, 2 access profiles, 2 roles/,
     )
 
     const agg = runCli(['-w', dir, 'aggregate', 'HR'])

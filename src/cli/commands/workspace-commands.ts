@@ -22,7 +22,7 @@ export async function validateCommand(workspace: string): Promise<void> {
   const config = await loadWorkspace(workspace)
   process.stdout.write(
     `workspace ${config.dir} is valid: ${config.sources.length} sources, ${config.identityProfiles.length} identity profiles, ` +
-      `${config.transforms.length} transforms\n`,
+      `${config.transforms.length} transforms, ${config.accessProfiles.length} access profiles, ${config.roles.length} roles\n`,
   )
 }
 
