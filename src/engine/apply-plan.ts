@@ -6,6 +6,8 @@ import { planIdentities, type PlanOptions, type PlanRun } from './plan-identitie
 export interface ApplyResult {
   readonly plan: PlanRun
   readonly accountRequests: number
+  /** Planning and writing. */
+  readonly durationMs: number
 }
 
 /**
@@ -17,6 +19,7 @@ export async function applyPlan(
   ctx: EngineContext,
   options: Omit<PlanOptions, 'config'> = {},
 ): Promise<ApplyResult> {
+  const t0 = performance.now()
   const plan = await planIdentities(ctx, options)
   const requests = new Map<
     string,
@@ -61,5 +64,5 @@ export async function applyPlan(
       })),
     )
   })
-  return { plan, accountRequests: requests.size }
+  return { plan, accountRequests: requests.size, durationMs: performance.now() - t0 }
 }

@@ -19,6 +19,8 @@ export interface PlanOptions {
   readonly source?: string
   /** Plan against this configuration instead of the workspace's (simulation; nothing is enabled). */
   readonly config?: WorkspaceConfig
+  /** Keep each role's criteria explanation (for `explain`); a bulk plan drops them to save memory. */
+  readonly explain?: boolean
 }
 
 export interface PlanRun {
@@ -100,7 +102,11 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
         now: ctx.now,
       },
     )
-    planned.set(identity.id, { identity, desired: result.desired })
+    // Explanations of 200 roles for 100,000 identities would not fit in memory: kept only when asked for.
+    planned.set(identity.id, {
+      identity,
+      desired: options.explain ? result.desired : { ...result.desired, roles: [] },
+    })
     const inSource = (x: { sourceName?: string }): boolean =>
       options.source === undefined || x.sourceName === options.source
     items.push(...result.items.filter((i) => inSource(i) && !pendingKeys.has(itemKey(i))))

@@ -109,7 +109,7 @@ export async function explainCommand(workspace: string, idOrName: string): Promi
   const out = await withEngine(workspace, async (e) => {
     const identity = await findIdentity(e.db, idOrName)
     if (!identity) throw new NotFoundError(`no identity with id or name "${idOrName}"`)
-    const plan = await planIdentities(e, { identity: identity.id })
+    const plan = await planIdentities(e, { identity: identity.id, explain: true })
     const accounts = await listAccounts(e.db, { identityIds: [identity.id] })
     const sourceIds = new Map((await listSourceRows(e.db)).map((s) => [s.name, s.id]))
     return { identity, plan, accounts, config: e.config, sourceIds }

@@ -88,7 +88,17 @@ export function buildPlanningModel(
     return ap ? apIds.get(ap.name) : undefined
   }
 
-  const toSubject = (s: MembershipSubject): CriteriaSubject => ({
+  // Every role checks the same identity: its criteria view is built once per identity, not per role.
+  const subjects = new WeakMap<MembershipSubject, CriteriaSubject>()
+  const toSubject = (s: MembershipSubject): CriteriaSubject => {
+    let subject = subjects.get(s)
+    if (!subject) {
+      subject = criteriaSubject(s)
+      subjects.set(s, subject)
+    }
+    return subject
+  }
+  const criteriaSubject = (s: MembershipSubject): CriteriaSubject => ({
     identity: s.identity,
     accounts: s.accounts.map((a) => {
       const src = sourceById.get(a.sourceId)
@@ -119,8 +129,13 @@ export function buildPlanningModel(
       const names = new Map([...sourceById].map(([id, s]) => [id, s.name]))
       const detail = describeCriteria(criteria, { sourceName: (id) => names.get(id) })
       membership = (s) => {
-        const result = compiled.evaluate(toSubject(s))
-        return { matched: result.matched, detail, explain: () => formatExplanation(result.explanation) }
+        const subject = toSubject(s)
+        // The explanation is built only when someone asks for it (explain), not for every plan.
+        return {
+          matched: compiled.matches(subject),
+          detail,
+          explain: () => formatExplanation(compiled.evaluate(subject).explanation),
+        }
       }
     } else {
       const members = new Set((r.membership.identities ?? []).flatMap((i) => [i.id, i.name].filter(Boolean)))

@@ -1,0 +1,200 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { seededRandom } from '../src/domain/seeded-random.js'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { planIdentities } from '../src/engine/plan-identities.js'
+import { generatePeople, toCsv, type Person } from '../src/engine/sample-data/generate-people.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { buildPlanningModel } from '../src/domain/plan/build-planning-model.js'
+import { planIdentity } from '../src/domain/plan/plan-identity.js'
+import { listSourceRows } from '../src/store/sources.js'
+import type { BenchResult } from './bench-types.js'
+import { benchWorkspace } from './bench-workspace.js'
+
+const EXTRA_SOURCES = ['Apps', 'VPN', 'Wiki'] as const
+const POOL = 60
+
+function groupSource(name: string): string {
+  return `name: ${name}
+connectionType: file
+connector: delimited-file
+deleteThreshold: 10
+connectorAttributes: { file: data/${name.toLowerCase()}.csv, multiValueDelimiter: "|" }
+schemas:
+  - identityAttribute: login
+    displayAttribute: login
+    attributes:
+      - { name: login }
+      - { name: employeeNumber }
+      - { name: groups, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: employeeNumber, value: employeeNumber }
+`
+}
+
+/** Each person gets an account on one of the extra sources (so ~3 accounts each with HR and Directory). */
+function groupCsv(people: readonly Person[], index: number, rnd: () => number): string {
+  const rows = people
+    .filter((_, i) => i % EXTRA_SOURCES.length === index)
+    .map((p) => {
+      const groups = new Set<string>()
+      for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) groups.add(`g${Math.floor(rnd() * POOL)}`)
+      return [`${EXTRA_SOURCES[index]?.toLowerCase()}-${p.employeeId}`, p.employeeId, [...groups].join('|')]
+    })
+  return toCsv(['login', 'employeeNumber', 'groups'], rows)
+}
+
+const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'Human Resources', 'Operations', 'Marketing']
+const LOCATIONS = ['Austin', 'London', 'Paris', 'Pune', 'Berlin']
+
+/** A role: an OR of ANDs over identity and account attributes, 1 to 6 leaves, granting 2–3 access profiles. */
+function roleYaml(i: number, rnd: () => number, accessProfiles: number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T
+  const leaf = (): string => {
+    const r = rnd()
+    if (r < 0.4)
+      return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.department }, stringValue: "${pick(DEPARTMENTS)}" }`
+    if (r < 0.6)
+      return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.location }, stringValue: ${pick(LOCATIONS)} }`
+    if (r < 0.75)
+      return `{ operation: CONTAINS, key: { type: IDENTITY, property: attribute.title }, stringValue: ${pick(['Engineer', 'Analyst', 'Manager', 'Senior'])} }`
+    if (r < 0.9)
+      return `{ operation: NOT_EQUALS, key: { type: IDENTITY, property: attribute.cloudLifecycleState }, stringValue: terminated }`
+    return `{ operation: CONTAINS, key: { type: ACCOUNT, property: attribute.groups, sourceId: Directory }, stringValue: all-staff }`
+  }
+  const leaves = 1 + (i % 6)
+  let criteria: string
+  if (leaves === 1) criteria = leaf()
+  else {
+    const groups: string[][] = [[]]
+    for (let k = 0; k < leaves; k++) {
+      if (k > 0 && k % 3 === 0) groups.push([])
+      groups[groups.length - 1]?.push(leaf())
+    }
+    const ands = groups.map((g) =>
+      g.length === 1 ? g[0] : `{ operation: AND, children: [${g.join(', ')}] }`,
+    )
+    criteria = ands.length === 1 ? (ands[0] as string) : `{ operation: OR, children: [${ands.join(', ')}] }`
+  }
+  const aps = Array.from({ length: 2 + (i % 2) }, () => `AP ${Math.floor(rnd() * accessProfiles)}`)
+  return `name: Role ${i}
+membership:
+  type: STANDARD
+  criteria: ${criteria}
+accessProfiles: [${[...new Set(aps)].map((a) => `"${a}"`).join(', ')}]
+`
+}
+
+/**
+ * `plan`: 100,000 identities, 200 roles with criteria of 1–6 leaves, 500 access profiles over 4
+ * provisioning sources (5 with HR), ~3 accounts per identity, on the embedded store. Measures the
+ * pure planner alone, plan (read + plan), and apply (read + plan + write of pending account requests).
+ */
+export async function planBench(size: number): Promise<BenchResult> {
+  const { store, ctx: base, config: baseConfig } = await benchWorkspace(size)
+  try {
+    const dir = baseConfig.dir
+    const rnd = seededRandom(99)
+    const people = generatePeople(size)
+    EXTRA_SOURCES.forEach((name, i) => {
+      writeFileSync(join(dir, `sources/${name.toLowerCase()}.yaml`), groupSource(name))
+      writeFileSync(join(dir, `data/${name.toLowerCase()}.csv`), groupCsv(people, i, rnd))
+    })
+    mkdirSync(join(dir, 'access-profiles'), { recursive: true })
+    const apSources = ['Directory', ...EXTRA_SOURCES]
+    for (let i = 0; i < 500; i++) {
+      const source = apSources[i % apSources.length] as string
+      const values =
+        source === 'Directory'
+          ? [`${['ENG', 'SAL', 'FIN', 'HR', 'OPS', 'MKT'][i % 6]}-projects`]
+          : [`g${i % POOL}`, `g${(i * 7) % POOL}`]
+      writeFileSync(
+        join(dir, `access-profiles/ap-${i}.yaml`),
+        `name: AP ${i}\nsource: ${source}\nentitlements:\n${[...new Set(values)].map((v) => `  - { attribute: groups, value: "${v}" }`).join('\n')}\n`,
+      )
+    }
+    mkdirSync(join(dir, 'roles'), { recursive: true })
+    for (let i = 0; i < 200; i++) writeFileSync(join(dir, `roles/role-${i}.yaml`), roleYaml(i, rnd, 500))
+    const config = await loadWorkspace(dir)
+    const ctx = { ...base, config }
+    await aggregateSource(ctx, 'HR')
+    for (const s of ['Directory', ...EXTRA_SOURCES]) await aggregateSource(ctx, s)
+
+    // The pure planner, on identities already in memory.
+    const sourceIds = new Map((await listSourceRows(store.db)).map((s) => [s.name, s.id]))
+    const model = buildPlanningModel(config, sourceIds)
+    const plan = await planIdentities(ctx)
+    const inputs = [...plan.identities.values()]
+    const accounts = new Map<
+      string,
+      { sourceId: string; nativeIdentity: string; disabled: boolean; attributes: Record<string, unknown> }[]
+    >()
+    for (const a of await store.db.query<{
+      identity_id: string
+      source_id: string
+      native_identity: string
+      attributes: Record<string, unknown>
+    }>(
+      'SELECT identity_id, source_id, native_identity, attributes FROM accounts WHERE identity_id IS NOT NULL',
+    )) {
+      const list = accounts.get(a.identity_id) ?? []
+      list.push({
+        sourceId: a.source_id,
+        nativeIdentity: a.native_identity,
+        disabled: false,
+        attributes: a.attributes,
+      })
+      accounts.set(a.identity_id, list)
+    }
+    const taken = new Set<string>()
+    const t0 = performance.now()
+    let items = 0
+    for (const { identity } of inputs) {
+      const r = planIdentity(
+        {
+          id: identity.id,
+          name: identity.name,
+          identityProfile: identity.identityProfile,
+          attributes: identity.attributes,
+          lifecycleState: identity.lifecycleState,
+          previousLifecycleState: identity.lifecycleState,
+          accounts: accounts.get(identity.id) ?? [],
+          previousGrants: [],
+        },
+        {
+          model,
+          isAccountIdFree: (s, id) => !taken.has(s + id),
+          reserveAccountId: (s, id) => void taken.add(s + id),
+        },
+      )
+      items += r.items.length
+    }
+    const pureMs = performance.now() - t0
+    const applied = await applyPlan(ctx)
+    const accountsTotal = [...accounts.values()].reduce((n, l) => n + l.length, 0)
+    return {
+      name: 'plan',
+      metric: 'identities per second (read, plan, write)',
+      value: size / (applied.durationMs / 1000),
+      unit: 'identities/s',
+      size,
+      details: {
+        roles: config.roles.length,
+        'access profiles': config.accessProfiles.length,
+        sources: config.sources.length,
+        'accounts per identity': (accountsTotal / size).toFixed(2),
+        'plan items': plan.items.length,
+        'pure planner (identities/s)': Math.round(size / (pureMs / 1000)),
+        'plan, read + plan (s)': (plan.durationMs / 1000).toFixed(2),
+        'apply, read + plan + write (s)': (applied.durationMs / 1000).toFixed(2),
+        'account requests written': applied.accountRequests,
+        'items checked by pure run': items,
+        target: '10,000 identities/s end to end; 50,000 pure',
+      },
+    }
+  } finally {
+    await store.close()
+  }
+}
