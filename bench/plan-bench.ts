@@ -54,14 +54,18 @@ function roleYaml(i: number, rnd: () => number, accessProfiles: number): string 
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T
   const leaf = (): string => {
     const r = rnd()
-    if (r < 0.4)
+    if (r < 0.4) {
       return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.department }, stringValue: "${pick(DEPARTMENTS)}" }`
-    if (r < 0.6)
+    }
+    if (r < 0.6) {
       return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.location }, stringValue: ${pick(LOCATIONS)} }`
-    if (r < 0.75)
+    }
+    if (r < 0.75) {
       return `{ operation: CONTAINS, key: { type: IDENTITY, property: attribute.title }, stringValue: ${pick(['Engineer', 'Analyst', 'Manager', 'Senior'])} }`
-    if (r < 0.9)
+    }
+    if (r < 0.9) {
       return `{ operation: NOT_EQUALS, key: { type: IDENTITY, property: attribute.cloudLifecycleState }, stringValue: terminated }`
+    }
     return `{ operation: CONTAINS, key: { type: ACCOUNT, property: attribute.groups, sourceId: Directory }, stringValue: all-staff }`
   }
   const leaves = 1 + (i % 6)
