@@ -37,6 +37,26 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
   const accountsOn = (sourceId: string): PlanAccount[] =>
     identity.accounts.filter((a) => a.sourceId === sourceId)
   const deleted = new Set<string>()
+  const modify = (
+    src: PlanSource,
+    nativeIdentity: string,
+    attributeOperation: 'Add' | 'Remove' | 'Set',
+    attribute: string,
+    value: string,
+    why: readonly PlanReason[],
+  ): void => {
+    items.push({
+      ...base,
+      sourceId: src.id,
+      sourceName: src.name,
+      nativeIdentity,
+      operation: 'Modify',
+      attributeOperation,
+      attribute,
+      value,
+      reasons: why,
+    })
+  }
 
   // 1. Lifecycle account actions, when the state changed since the last applied plan.
   const state = desired.state
@@ -109,17 +129,7 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
         continue
       }
       if (!holds(target, g.attribute as string, g.value as string)) {
-        items.push({
-          ...base,
-          sourceId,
-          sourceName: src.name,
-          nativeIdentity: target.nativeIdentity,
-          operation: 'Modify',
-          attributeOperation: 'Add',
-          attribute: g.attribute as string,
-          value: g.value as string,
-          reasons: g.reasons,
-        })
+        modify(src, target.nativeIdentity, 'Add', g.attribute as string, g.value as string, g.reasons)
       }
     }
   }
@@ -140,17 +150,7 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
               ...r,
               detail: `no longer granted (was: ${r.detail ?? r.name})`,
             }))
-        items.push({
-          ...base,
-          sourceId: src.id,
-          sourceName: src.name,
-          nativeIdentity: account.nativeIdentity,
-          operation: 'Modify',
-          attributeOperation: 'Remove',
-          attribute,
-          value,
-          reasons,
-        })
+        modify(src, account.nativeIdentity, 'Remove', attribute, value, reasons)
       }
     }
   }
@@ -164,23 +164,13 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
         const want = identity.attributes[m.identityAttribute]
         const have = account.attributes[m.accountAttribute]
         if (typeof want !== 'string' || Array.isArray(have) || have === want) continue
-        items.push({
-          ...base,
-          sourceId: src.id,
-          sourceName: src.name,
-          nativeIdentity: account.nativeIdentity,
-          operation: 'Modify',
-          attributeOperation: 'Set',
-          attribute: m.accountAttribute,
-          value: want,
-          reasons: [
-            {
-              kind: 'ATTRIBUTE_SYNC',
-              name: m.identityAttribute,
-              detail: `identity attribute "${m.identityAttribute}"`,
-            },
-          ],
-        })
+        modify(src, account.nativeIdentity, 'Set', m.accountAttribute, want, [
+          {
+            kind: 'ATTRIBUTE_SYNC',
+            name: m.identityAttribute,
+            detail: `identity attribute "${m.identityAttribute}"`,
+          },
+        ])
       }
     }
   }
