@@ -52,29 +52,27 @@ const LOCATIONS = ['Austin', 'London', 'Paris', 'Pune', 'Berlin']
 /** A role: an OR of ANDs over identity and account attributes, 1 to 6 leaves, granting 2–3 access profiles. */
 function roleYaml(i: number, rnd: () => number, accessProfiles: number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T
+  // Selective leaves, as real job-function roles are: each role matches a few percent of the people.
   const leaf = (): string => {
     const r = rnd()
-    if (r < 0.4) {
+    if (r < 0.35)
       return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.department }, stringValue: "${pick(DEPARTMENTS)}" }`
-    }
-    if (r < 0.6) {
+    if (r < 0.6)
       return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.location }, stringValue: ${pick(LOCATIONS)} }`
-    }
-    if (r < 0.75) {
-      return `{ operation: CONTAINS, key: { type: IDENTITY, property: attribute.title }, stringValue: ${pick(['Engineer', 'Analyst', 'Manager', 'Senior'])} }`
-    }
-    if (r < 0.9) {
+    if (r < 0.8)
+      return `{ operation: STARTS_WITH, key: { type: IDENTITY, property: attribute.title }, stringValue: ${pick(['Senior', 'Staff', 'Account', 'HR', 'Marketing', 'Financial'])} }`
+    if (r < 0.9)
       return `{ operation: NOT_EQUALS, key: { type: IDENTITY, property: attribute.cloudLifecycleState }, stringValue: terminated }`
-    }
-    return `{ operation: CONTAINS, key: { type: ACCOUNT, property: attribute.groups, sourceId: Directory }, stringValue: all-staff }`
+    return `{ operation: CONTAINS, key: { type: ACCOUNT, property: attribute.groups, sourceId: Directory }, stringValue: ${pick(['ENG', 'SAL', 'FIN', 'OPS'])}-admins }`
   }
   const leaves = 1 + (i % 6)
   let criteria: string
   if (leaves === 1) criteria = leaf()
   else {
+    // AND groups of two or three leaves, ORed: (a AND b) OR (c AND d AND e)…
     const groups: string[][] = [[]]
     for (let k = 0; k < leaves; k++) {
-      if (k > 0 && k % 3 === 0) groups.push([])
+      if (k > 0 && (k === 2 || k === 4) && leaves - k >= 2) groups.push([])
       groups[groups.length - 1]?.push(leaf())
     }
     const ands = groups.map((g) =>
