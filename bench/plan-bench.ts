@@ -55,14 +55,18 @@ function roleYaml(i: number, rnd: () => number, accessProfiles: number): string 
   // Selective leaves, as real job-function roles are: each role matches a few percent of the people.
   const leaf = (): string => {
     const r = rnd()
-    if (r < 0.35)
+    if (r < 0.35) {
       return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.department }, stringValue: "${pick(DEPARTMENTS)}" }`
-    if (r < 0.6)
+    }
+    if (r < 0.6) {
       return `{ operation: EQUALS, key: { type: IDENTITY, property: attribute.location }, stringValue: ${pick(LOCATIONS)} }`
-    if (r < 0.8)
+    }
+    if (r < 0.8) {
       return `{ operation: STARTS_WITH, key: { type: IDENTITY, property: attribute.title }, stringValue: ${pick(['Senior', 'Staff', 'Account', 'HR', 'Marketing', 'Financial'])} }`
-    if (r < 0.9)
+    }
+    if (r < 0.9) {
       return `{ operation: NOT_EQUALS, key: { type: IDENTITY, property: attribute.cloudLifecycleState }, stringValue: terminated }`
+    }
     return `{ operation: CONTAINS, key: { type: ACCOUNT, property: attribute.groups, sourceId: Directory }, stringValue: ${pick(['ENG', 'SAL', 'FIN', 'OPS'])}-admins }`
   }
   const leaves = 1 + (i % 6)
