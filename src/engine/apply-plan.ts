@@ -60,7 +60,11 @@ export async function applyPlan(
       [...plan.identities.values()].map(({ identity, desired }) => ({
         identityId: identity.id,
         lifecycleState: identity.lifecycleState,
-        grants: desired.grants,
+        // Stored lean: what was granted and by what, without the printed details.
+        grants: desired.grants.map((g) => ({
+          ...g,
+          reasons: g.reasons.map((r) => ({ kind: r.kind, name: r.name, ...(r.id ? { id: r.id } : {}) })),
+        })),
       })),
     )
   })
