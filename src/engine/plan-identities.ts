@@ -100,13 +100,10 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
         isAccountIdFree: (sourceId, id) => !taken.has(`${sourceId}\u0000${id}`),
         reserveAccountId: (sourceId, id) => void taken.add(`${sourceId}\u0000${id}`),
         now: ctx.now,
+        explain: options.explain === true,
       },
     )
-    // Explanations of 200 roles for 100,000 identities would not fit in memory: kept only when asked for.
-    planned.set(identity.id, {
-      identity,
-      desired: options.explain ? result.desired : { ...result.desired, roles: [] },
-    })
+    planned.set(identity.id, { identity, desired: result.desired })
     const inSource = (x: { sourceName?: string }): boolean =>
       options.source === undefined || x.sourceName === options.source
     items.push(...result.items.filter((i) => inSource(i) && !pendingKeys.has(itemKey(i))))

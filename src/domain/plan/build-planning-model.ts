@@ -123,31 +123,28 @@ export function buildPlanningModel(
   for (const { value: r } of config.roles) {
     if (!r.enabled || !r.membership) continue
     let membership: PlanRole['membership']
+    // The explanation is built only when someone asks for it (explain), not for every plan.
+    let explain: PlanRole['explain']
     if (r.membership.type === 'STANDARD' && r.membership.criteria) {
       const criteria = withSourceIds(r.membership.criteria, sourceId) as unknown as RoleCriteria
       const compiled = compileRoleCriteria(criteria)
       const names = new Map([...sourceById].map(([id, s]) => [id, s.name]))
       const detail = describeCriteria(criteria, { sourceName: (id) => names.get(id) })
-      membership = (s) => {
-        const subject = toSubject(s)
-        // The explanation is built only when someone asks for it (explain), not for every plan.
-        return {
-          matched: compiled.matches(subject),
-          detail,
-          explain: () => formatExplanation(compiled.evaluate(subject).explanation),
-        }
-      }
+      const result = { true: { matched: true, detail }, false: { matched: false, detail } }
+      membership = (s) => (compiled.matches(toSubject(s)) ? result.true : result.false)
+      explain = (s) => formatExplanation(compiled.evaluate(toSubject(s)).explanation)
     } else {
       const members = new Set((r.membership.identities ?? []).flatMap((i) => [i.id, i.name].filter(Boolean)))
-      membership = (s) => ({
-        matched: members.has(s.identityId) || members.has(String(s.identity['uid'] ?? '')),
-        detail: 'identity list',
-      })
+      const yes = { matched: true, detail: 'identity list' }
+      const no = { matched: false, detail: 'identity list' }
+      membership = (s) =>
+        members.has(s.identityId) || members.has(String(s.identity['uid'] ?? '')) ? yes : no
     }
     roles.push({
       id: r.id ?? r.name,
       name: r.name,
       membership,
+      ...(explain ? { explain } : {}),
       accessProfileIds: r.accessProfiles.flatMap((ref) => apId(ref) ?? []),
       entitlements: r.entitlements.flatMap((e) => {
         const src = findSource(config, e.source.name ?? e.source.id ?? '')

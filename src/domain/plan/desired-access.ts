@@ -28,7 +28,12 @@ export function entitlementKey(sourceId: string, attribute: string, value: strin
  * Computes the access an identity should have from its lifecycle state and the roles whose
  * membership it meets. Pure: the same identity and model always give the same grants.
  */
-export function desiredAccess(identity: PlanIdentity, model: PlanningModel): DesiredAccess {
+export function desiredAccess(
+  identity: PlanIdentity,
+  model: PlanningModel,
+  /** Report every role's verdict (for explain); a bulk plan leaves them out. */
+  withRoles = false,
+): DesiredAccess {
   const state =
     model.lifecycleStates.get(identity.identityProfile)?.get(identity.lifecycleState ?? '') ?? null
   const removeAll = state?.removeAllAccess ?? false
@@ -36,22 +41,19 @@ export function desiredAccess(identity: PlanIdentity, model: PlanningModel): Des
     removeAll ||
     (state?.identityState !== undefined && state.identityState !== null && state.identityState !== 'ACTIVE')
   const subject = { identityId: identity.id, identity: identity.attributes, accounts: identity.accounts }
-  const roles = model.roles.map((role) => ({ role, ...role.membership(subject) }))
+  const roles = model.roles.map((role) => ({ role, result: role.membership(subject) }))
 
-  const grants = new Map<string, Grant>()
+  // Reasons accumulate in place: a grant given by many roles must not be copied once per role.
+  const grants = new Map<string, Grant & { reasons: PlanReason[] }>()
   const add = (key: string, grant: Grant): void => {
     const existing = grants.get(key)
-    grants.set(key, existing ? { ...existing, reasons: [...existing.reasons, ...grant.reasons] } : grant)
+    if (existing) existing.reasons.push(...grant.reasons)
+    else grants.set(key, { ...grant, reasons: [...grant.reasons] })
   }
   const grantAccessProfile = (id: string, origin: Grant['origin'], reason: PlanReason): void => {
     const ap = model.accessProfiles.get(id)
     if (!ap) return
-    const apReason: PlanReason = {
-      kind: 'ACCESS_PROFILE',
-      id: ap.id,
-      name: ap.name,
-      detail: `via ${describe(reason)}`,
-    }
+    const apReason = accessProfileReason(reason, ap.id, ap.name)
     add(`AP:${ap.id}`, { kind: 'ACCESS_PROFILE', id: ap.id, name: ap.name, origin, reasons: [reason] })
     for (const e of ap.entitlements) {
       add(`E:${entitlementKey(ap.sourceId, e.attribute, e.value)}`, {
@@ -69,9 +71,9 @@ export function desiredAccess(identity: PlanIdentity, model: PlanningModel): Des
 
   if (!removeAll) {
     if (!rolesSuspended) {
-      for (const { role, matched, detail } of roles) {
-        if (!matched) continue
-        const reason: PlanReason = { kind: 'ROLE', id: role.id, name: role.name, detail }
+      for (const { role, result } of roles) {
+        if (!result.matched) continue
+        const reason = roleReason(role, result.detail)
         add(`R:${role.id}`, {
           kind: 'ROLE',
           id: role.id,
@@ -96,11 +98,7 @@ export function desiredAccess(identity: PlanIdentity, model: PlanningModel): Des
       }
     }
     if (state) {
-      const reason: PlanReason = {
-        kind: 'LIFECYCLE_STATE',
-        name: state.technicalName,
-        detail: `lifecycle state "${state.name}"`,
-      }
+      const reason = stateReason(state)
       for (const apId of state.accessProfileIds) grantAccessProfile(apId, 'LIFECYCLE_STATE', reason)
     }
   }
@@ -108,15 +106,53 @@ export function desiredAccess(identity: PlanIdentity, model: PlanningModel): Des
     state,
     removeAll,
     rolesSuspended,
-    roles: roles.map(({ role, matched, detail, explain }) => ({
+    roles: (withRoles ? roles : []).map(({ role, result }) => ({
       id: role.id,
       name: role.name,
-      matched,
-      detail,
-      ...(explain ? { explain } : {}),
+      matched: result.matched,
+      detail: result.detail,
+      ...(role.explain ? { explain: () => (role.explain as NonNullable<typeof role.explain>)(subject) } : {}),
     })),
     grants: [...grants.values()],
   }
+}
+
+// Reasons are immutable and the same for every identity a role grants: built once, shared by all plans.
+const roleReasons = new WeakMap<object, PlanReason>()
+const apReasons = new WeakMap<PlanReason, Map<string, PlanReason>>()
+
+function roleReason(role: { id: string; name: string }, detail: string): PlanReason {
+  let reason = roleReasons.get(role)
+  if (!reason || reason.detail !== detail) {
+    reason = { kind: 'ROLE', id: role.id, name: role.name, detail }
+    roleReasons.set(role, reason)
+  }
+  return reason
+}
+
+const stateReasons = new WeakMap<PlanLifecycleState, PlanReason>()
+
+function stateReason(state: PlanLifecycleState): PlanReason {
+  let reason = stateReasons.get(state)
+  if (!reason) {
+    reason = { kind: 'LIFECYCLE_STATE', name: state.technicalName, detail: `lifecycle state "${state.name}"` }
+    stateReasons.set(state, reason)
+  }
+  return reason
+}
+
+function accessProfileReason(via: PlanReason, id: string, name: string): PlanReason {
+  let byAp = apReasons.get(via)
+  if (!byAp) {
+    byAp = new Map()
+    apReasons.set(via, byAp)
+  }
+  let reason = byAp.get(id)
+  if (!reason) {
+    reason = { kind: 'ACCESS_PROFILE', id, name, detail: `via ${describe(via)}` }
+    byAp.set(id, reason)
+  }
+  return reason
 }
 
 function describe(reason: PlanReason): string {

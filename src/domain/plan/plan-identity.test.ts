@@ -150,6 +150,7 @@ function context(m = model(), taken: string[] = []): PlanContext {
     model: m,
     isAccountIdFree: (s, id) => !ids.has(`${s}/${id}`),
     reserveAccountId: (s, id) => void ids.add(`${s}/${id}`),
+    explain: true,
   }
 }
 

@@ -14,6 +14,8 @@ export interface PlanContext {
   /** Records an account id as taken by a planned create. */
   readonly reserveAccountId: (sourceId: string, accountId: string) => void
   readonly now?: () => Date
+  /** Keep every role's verdict and explanation in the result (for `explain`). */
+  readonly explain?: boolean
 }
 
 export interface IdentityPlanResult extends IdentityPlan {
@@ -28,7 +30,7 @@ export interface IdentityPlanResult extends IdentityPlan {
  */
 export function planIdentity(identity: PlanIdentity, ctx: PlanContext): IdentityPlanResult {
   const { model } = ctx
-  const desired = desiredAccess(identity, model)
+  const desired = desiredAccess(identity, model, ctx.explain === true)
   const items: PlanItem[] = []
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []

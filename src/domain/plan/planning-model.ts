@@ -56,14 +56,14 @@ export interface PlanAccessProfile {
 export interface MembershipResult {
   readonly matched: boolean
   readonly detail: string
-  /** Each criterion with the value it saw, for `explain` (computed only when asked for). */
-  readonly explain?: () => string
 }
 
 export interface PlanRole {
   readonly id: string
   readonly name: string
   readonly membership: (subject: MembershipSubject) => MembershipResult
+  /** Each criterion with the value it saw, for `explain`. */
+  readonly explain?: (subject: MembershipSubject) => string
   readonly accessProfileIds: readonly string[]
   /** Entitlements granted directly, each on its source. */
   readonly entitlements: readonly (PlanEntitlement & { readonly sourceId: string })[]
