@@ -9,21 +9,9 @@ import {
   findRole,
   findSource,
 } from '../src/domain/config/workspace-config.js'
-import { ConfigError } from '../src/domain/errors.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { problemsOf } from './support/config-problems.js'
 import { demoWorkspace } from './support/temp-workspace.js'
-
-async function problemsOf(dir: string): Promise<string[]> {
-  try {
-    await loadWorkspace(dir)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems.map((p) => `${p.file} | ${p.object ?? ''} | ${p.path} | ${p.message}`)
-    }
-    throw err
-  }
-  return []
-}
 
 function write(dir: string, file: string, text: string): void {
   mkdirSync(join(dir, file, '..'), { recursive: true })

@@ -1,21 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../src/domain/errors.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { problemsOf } from './support/config-problems.js'
 import { demoWorkspace } from './support/temp-workspace.js'
-
-async function problemsOf(dir: string): Promise<string[]> {
-  try {
-    await loadWorkspace(dir)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems.map((p) => `${p.file} | ${p.object ?? ''} | ${p.path} | ${p.message}`)
-    }
-    throw err
-  }
-  return []
-}
 
 describe('workspace configuration', () => {
   it('loads the demo workspace', async () => {

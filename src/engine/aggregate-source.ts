@@ -5,7 +5,8 @@ import {
 } from '../connectors/delimited/read-delimited-file.js'
 import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
-import { accountSchemaOf, findSource } from '../domain/config/workspace-config.js'
+import { accountEntitlements, type HeldEntitlement } from '../domain/config/account-entitlements.js'
+import { entitlementAttributesOf, findSource } from '../domain/config/workspace-config.js'
 import { InputError, NotFoundError } from '../domain/errors.js'
 import { emptyCounts, type RunCounts, type SourceAccount } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
@@ -198,22 +199,12 @@ function collectEntitlements(
   source: SourceConfig,
   accounts: readonly SourceAccount[],
 ): { attribute: string; value: string }[] {
-  const attributes = accountSchemaOf(source)
-    .attributes.filter((a) => a.isEntitlement)
-    .map((a) => a.name)
-  const out: { attribute: string; value: string }[] = []
-  for (const attribute of attributes) {
-    const seen = new Set<string>()
-    for (const a of accounts) {
-      const v = a.attributes[attribute]
-      if (v === null || v === undefined) continue
-      for (const value of Array.isArray(v) ? v : [String(v)]) {
-        if (!seen.has(value)) {
-          seen.add(value)
-          out.push({ attribute, value })
-        }
-      }
+  const attributes = entitlementAttributesOf(source)
+  const seen = new Map<string, HeldEntitlement>()
+  for (const a of accounts) {
+    for (const e of accountEntitlements(attributes, a.attributes)) {
+      seen.set(`${e.attribute}\u0000${e.value}`, e)
     }
   }
-  return out
+  return [...seen.values()]
 }

@@ -1,5 +1,6 @@
 /** What identity processing reads for the identities it re-builds: their accounts, as transforms see them. */
-import { accountSchemaOf, findSource } from '../domain/config/workspace-config.js'
+import { accountEntitlements } from '../domain/config/account-entitlements.js'
+import { entitlementAttributesOf, findSource } from '../domain/config/workspace-config.js'
 import type { BuiltIdentity, CompiledIdentityProfile } from '../domain/identity/compile-identity-profile.js'
 import type { Account } from '../domain/model.js'
 import type { TransformAccount } from '../domain/transforms/transform-types.js'
@@ -62,18 +63,12 @@ export async function attachAccounts(
  */
 export function transformAccountMapper(ctx: EngineContext): (a: Account) => TransformAccount {
   const entitlementAttributes = new Map(
-    ctx.config.sources.map(({ value: s }) => [
-      s.name,
-      accountSchemaOf(s).attributes.filter((a) => a.isEntitlement),
-    ]),
+    ctx.config.sources.map(({ value: s }) => [s.name, entitlementAttributesOf(s)]),
   )
   return (a) => {
-    const entitlements: string[] = []
-    for (const attr of entitlementAttributes.get(a.sourceName) ?? []) {
-      const v = a.attributes[attr.name]
-      if (Array.isArray(v)) entitlements.push(...(v as string[]))
-      else if (typeof v === 'string') entitlements.push(v)
-    }
+    const entitlements = accountEntitlements(entitlementAttributes.get(a.sourceName) ?? [], a.attributes).map(
+      (e) => e.value,
+    )
     return {
       sourceName: a.sourceName,
       sourceId: a.sourceId,

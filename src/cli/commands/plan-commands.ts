@@ -1,3 +1,4 @@
+import { accountEntitlements } from '../../domain/config/account-entitlements.js'
 import { entitlementAttributesOf } from '../../domain/config/workspace-config.js'
 import { NotFoundError } from '../../domain/errors.js'
 import { applyPlan } from '../../engine/apply-plan.js'
@@ -143,10 +144,9 @@ export async function explainCommand(workspace: string, idOrName: string): Promi
     if (mine.length === 0 && wanted.length === 0) continue
     const held = new Set(
       mine.flatMap((a) =>
-        entitlementAttributesOf(source).flatMap((attr) => {
-          const v = a.attributes[attr]
-          return (Array.isArray(v) ? v : v ? [v] : []).map((x) => `${attr}=${String(x)}`)
-        }),
+        accountEntitlements(entitlementAttributesOf(source), a.attributes).map(
+          (e) => `${e.attribute}=${e.value}`,
+        ),
       ),
     )
     const accountList = mine.map((a) => a.nativeIdentity + (a.disabled ? ' (disabled)' : '')).join(', ')

@@ -7,6 +7,7 @@ import {
   type ProvisioningCriteria,
   type RoleCriteria,
 } from '../access/index.js'
+import { accountEntitlements } from '../config/account-entitlements.js'
 import type { SourceConfig } from '../config/config-schemas.js'
 import { isEmptyTransform } from '../config/provisioning-policy-schema.js'
 import {
@@ -102,19 +103,12 @@ export function buildPlanningModel(
     identity: s.identity,
     accounts: s.accounts.map((a) => {
       const src = sourceById.get(a.sourceId)
-      const attrs = src ? entitlementAttributesOf(src) : []
       return {
         sourceId: a.sourceId,
         ...(src ? { sourceName: src.name } : {}),
         nativeIdentity: a.nativeIdentity,
         attributes: a.attributes,
-        entitlements: attrs.flatMap((attribute) => {
-          const v = a.attributes[attribute]
-          return (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((value) => ({
-            attribute,
-            value: String(value),
-          }))
-        }),
+        entitlements: accountEntitlements(src ? entitlementAttributesOf(src) : [], a.attributes),
       }
     }),
   })
