@@ -1,32 +1,73 @@
+import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
+import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
 import type { AccountRequestRow } from '../store/plans.js'
-import { insertAccountRequests, saveAppliedStates } from '../store/plans.js'
+import { encodeGrants, insertAccountRequests, saveAppliedStates } from '../store/plans.js'
 import type { EngineContext } from './engine-context.js'
-import { planIdentities, type PlanOptions, type PlanRun } from './plan-identities.js'
+import { planBatches, type PlanOptions } from './plan-identities.js'
 
 export interface ApplyResult {
-  readonly plan: PlanRun
+  readonly summary: PlanSummary
+  readonly selections: AccountSelection[]
+  readonly errors: PlanError[]
   readonly accountRequests: number
+  /** Names of the identities with account selections or errors, for printing them. */
+  readonly identityNames: ReadonlyMap<string, string>
   /** Planning and writing. */
   readonly durationMs: number
 }
 
+type NewRequest = Omit<AccountRequestRow, 'id' | 'status'> & { items: AccountRequestRow['items'][number][] }
+
 /**
  * Turns the plan into pending account requests (one per account and operation; executing them is
  * the execution milestone) and records, per identity, the access granted and the lifecycle state seen,
- * which the next plan compares against.
+ * which the next plan compares against. Batch by batch, each in one transaction: a batch's requests
+ * and its identities' grants are written together or not at all, and an interrupted apply leaves the
+ * identities it did not reach to be planned again.
  */
 export async function applyPlan(
   ctx: EngineContext,
-  options: Omit<PlanOptions, 'config'> = {},
+  options: Omit<PlanOptions, 'config' | 'source' | 'explain'> = {},
 ): Promise<ApplyResult> {
   const t0 = performance.now()
-  const plan = await planIdentities(ctx, options)
-  const requests = new Map<
-    string,
-    Omit<AccountRequestRow, 'id' | 'status'> & { items: AccountRequestRow['items'][number][] }
-  >()
-  for (const i of plan.items) {
-    const key = [i.identityId, i.sourceId, i.nativeIdentity, i.operation].join('\u0000')
+  let summary = summarizePlan([], [], [], 0)
+  const selections: AccountSelection[] = []
+  const errors: PlanError[] = []
+  let accountRequests = 0
+  const identityNames = new Map<string, string>()
+  for await (const batch of planBatches(ctx, options)) {
+    summary = addSummaries(
+      summary,
+      summarizePlan(batch.items, batch.selections, batch.errors, batch.identities.length),
+    )
+    selections.push(...batch.selections)
+    errors.push(...batch.errors)
+    const flagged = new Set([...batch.selections, ...batch.errors].map((x) => x.identityId))
+    for (const { identity } of batch.identities) {
+      if (flagged.has(identity.id)) identityNames.set(identity.id, identity.name)
+    }
+    const requests = toRequests(batch.items)
+    accountRequests += requests.length
+    const states = batch.identities.flatMap(({ identity, desired, applied }) => {
+      const grants = encodeGrants(desired.grants)
+      // Unchanged since the last apply: nothing to write.
+      if (applied?.stored === grants && applied.lifecycleState === identity.lifecycleState) return []
+      return [{ identityId: identity.id, lifecycleState: identity.lifecycleState, grants }]
+    })
+    if (requests.length === 0 && states.length === 0) continue
+    await ctx.db.transaction(async (tx) => {
+      await insertAccountRequests(tx, requests)
+      await saveAppliedStates(tx, states)
+    })
+  }
+  return { summary, selections, errors, accountRequests, identityNames, durationMs: performance.now() - t0 }
+}
+
+/** One account request per account and operation, carrying its items and the distinct reasons. */
+function toRequests(items: readonly PlanItem[]): NewRequest[] {
+  const requests = new Map<string, NewRequest>()
+  for (const i of items) {
+    const key = `${i.identityId}\u0000${i.sourceId}\u0000${i.nativeIdentity}\u0000${i.operation}`
     let r = requests.get(key)
     if (!r) {
       r = {
@@ -53,20 +94,5 @@ export async function applyPlan(
       }
     }
   }
-  await ctx.db.transaction(async (tx) => {
-    await insertAccountRequests(tx, [...requests.values()])
-    await saveAppliedStates(
-      tx,
-      [...plan.identities.values()].map(({ identity, desired }) => ({
-        identityId: identity.id,
-        lifecycleState: identity.lifecycleState,
-        // Stored lean: what was granted and by what, without the printed details.
-        grants: desired.grants.map((g) => ({
-          ...g,
-          reasons: g.reasons.map((r) => ({ kind: r.kind, name: r.name, ...(r.id ? { id: r.id } : {}) })),
-        })),
-      })),
-    )
-  })
-  return { plan, accountRequests: requests.size, durationMs: performance.now() - t0 }
+  return [...requests.values()]
 }

@@ -4,17 +4,26 @@ import type { Identity } from '../domain/model.js'
 import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import { buildPlanningModel } from '../domain/plan/build-planning-model.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
-import { planIdentity } from '../domain/plan/plan-identity.js'
-import type { PlanAccount } from '../domain/plan/planning-model.js'
+import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
+import type { PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { loadAccountsOf } from '../store/accounts.js'
-import { findIdentity, listIdentities } from '../store/identities.js'
-import { listAccountRequests, loadAppliedStates, type AccountRequestRow } from '../store/plans.js'
+import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
+import {
+  accountKey,
+  listAccountRequests,
+  loadAppliedStates,
+  takenAccountIds,
+  type AccountRequestRow,
+  type AppliedState,
+} from '../store/plans.js'
 import { listSourceRows } from '../store/sources.js'
 import type { EngineContext } from './engine-context.js'
 
 export interface PlanOptions {
   /** Plan one identity (id or name). */
   readonly identity?: string
+  /** Plan these identities (by id) instead of all: what an incremental refresh plans. */
+  readonly identityIds?: readonly string[]
   /** Keep only the items on this source. */
   readonly source?: string
   /** Plan against this configuration instead of the workspace's (simulation; nothing is enabled). */
@@ -23,23 +32,41 @@ export interface PlanOptions {
   readonly explain?: boolean
 }
 
+/** The plan of one batch of identities: planned, read and written together. */
+export interface PlanBatch {
+  readonly items: PlanItem[]
+  readonly selections: AccountSelection[]
+  readonly errors: PlanError[]
+  /** Per planned identity: who it is, what it should have, and what the last applied plan recorded. */
+  readonly identities: {
+    readonly identity: Identity
+    readonly desired: DesiredAccess
+    readonly applied: (AppliedState & { readonly stored: string }) | undefined
+  }[]
+}
+
 export interface PlanRun {
   readonly items: PlanItem[]
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
-  /** Per planned identity: who it is and what it should have (for explain and apply). */
+  /** Per planned identity: who it is and what it should have (for explain). */
   readonly identities: Map<string, { readonly identity: Identity; readonly desired: DesiredAccess }>
   readonly durationMs: number
 }
 
+/** Identities per batch: enough to amortise the reads, few enough that 100,000 never sit in memory at once. */
+const BATCH = 2000
+
+/** Generated account ids are checked against the store; an identity whose id was taken is planned again. */
+const MAX_ID_ROUNDS = 60
+
 /**
- * Plans the stored identities against a configuration and returns what would change, without
- * changing anything. Account requests already pending (applied, not yet executed) are not planned again.
+ * Plans the stored identities against a configuration, without changing anything, batch by batch.
+ * Account requests already pending (applied, not yet executed) are not planned again.
  */
-export async function planIdentities(ctx: EngineContext, options: PlanOptions = {}): Promise<PlanRun> {
-  const t0 = performance.now()
-  const config = options.config ?? ctx.config
+export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}): AsyncGenerator<PlanBatch> {
   const { db } = ctx
+  const config = options.config ?? ctx.config
   const stored = new Map((await listSourceRows(db)).map((s) => [s.name, s.id]))
   // A source the store has never seen has no accounts yet; a placeholder id keeps planning pure.
   const sourceIds = new Map(
@@ -49,82 +76,161 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
   if (options.source !== undefined && !sourceIds.has(options.source)) {
     throw new NotFoundError(`no source named "${options.source}"`)
   }
+  // Account ids reserved by creates planned in this run, and ids found taken in the store.
+  const reserved = new Set<string>()
+  const known = new Set<string>()
+  const planner = new BatchPlanner(ctx, model, options, reserved, known)
 
-  let identities: Identity[]
   if (options.identity !== undefined) {
     const one = await findIdentity(db, options.identity)
     if (!one) throw new NotFoundError(`no identity with id or name "${options.identity}"`)
-    identities = [one]
-  } else identities = await listIdentities(db)
-  const ids = identities.map((i) => i.id)
-  const accounts = await loadAccountsOf(
-    db,
-    options.identity !== undefined ? { sourceIds: null, identityIds: ids } : { sourceIds: null },
-  )
-  const byIdentity = new Map<string, PlanAccount[]>()
-  for (const a of accounts) {
-    const list = byIdentity.get(a.identityId as string) ?? []
-    list.push({
-      sourceId: a.sourceId,
-      nativeIdentity: a.nativeIdentity,
-      disabled: a.disabled,
-      attributes: a.attributes,
-    })
-    byIdentity.set(a.identityId as string, list)
+    yield await planner.plan([one])
+    return
   }
-  const applied = await loadAppliedStates(db)
-  const pending = await listAccountRequests(db, { status: 'PENDING' })
-  const taken = await takenAccountIds(ctx, pending)
-  const pendingKeys = new Set(pending.flatMap(requestKeys))
+  if (options.identityIds !== undefined) {
+    for (let i = 0; i < options.identityIds.length; i += BATCH) {
+      yield await planner.plan(await loadIdentitiesById(db, options.identityIds.slice(i, i + BATCH)))
+    }
+    return
+  }
+  for (let after = ''; ;) {
+    const page = await listIdentityPage(db, after, BATCH)
+    if (page.length === 0) return
+    yield await planner.plan(page)
+    after = (page[page.length - 1] as Identity).id
+  }
+}
 
+/** The whole plan in memory: for previews, explain and simulation. */
+export async function planIdentities(ctx: EngineContext, options: PlanOptions = {}): Promise<PlanRun> {
+  const t0 = performance.now()
   const items: PlanItem[] = []
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
-  const planned = new Map<string, { identity: Identity; desired: DesiredAccess }>()
-  let done = 0
-  for (const identity of identities) {
-    const previous = applied.get(identity.id)
-    const result = planIdentity(
-      {
-        id: identity.id,
-        name: identity.name,
-        identityProfile: identity.identityProfile,
-        attributes: identity.attributes,
-        lifecycleState: identity.lifecycleState,
-        previousLifecycleState: previous?.lifecycleState ?? null,
-        accounts: byIdentity.get(identity.id) ?? [],
-        previousGrants: previous?.grants ?? [],
-      },
-      {
-        model,
-        isAccountIdFree: (sourceId, id) => !taken.has(`${sourceId}\u0000${id}`),
-        reserveAccountId: (sourceId, id) => void taken.add(`${sourceId}\u0000${id}`),
-        now: ctx.now,
-        explain: options.explain === true,
-      },
-    )
-    planned.set(identity.id, { identity, desired: result.desired })
-    const inSource = (x: { sourceName?: string }): boolean =>
-      options.source === undefined || x.sourceName === options.source
-    items.push(...result.items.filter((i) => inSource(i) && !pendingKeys.has(itemKey(i))))
-    selections.push(...result.selections.filter(inSource))
-    errors.push(...result.errors.filter(inSource))
-    if (++done % 5000 === 0) ctx.progress?.('plan', done, identities.length)
+  const identities = new Map<string, { identity: Identity; desired: DesiredAccess }>()
+  for await (const batch of planBatches(ctx, options)) {
+    items.push(...batch.items)
+    selections.push(...batch.selections)
+    errors.push(...batch.errors)
+    for (const p of batch.identities) identities.set(p.identity.id, p)
   }
-  return { items, selections, errors, identities: planned, durationMs: performance.now() - t0 }
+  return { items, selections, errors, identities, durationMs: performance.now() - t0 }
 }
 
-/** Account ids in use: stored accounts and creates pending execution. */
-async function takenAccountIds(
-  ctx: EngineContext,
-  pending: readonly AccountRequestRow[],
-): Promise<Set<string>> {
-  const rows = await ctx.db.query<{ source_id: string; native_identity: string }>(
-    'SELECT source_id, native_identity FROM accounts',
-  )
-  const taken = new Set(rows.map((r) => `${r.source_id}\u0000${r.native_identity}`))
-  for (const p of pending) if (p.nativeIdentity) taken.add(`${p.sourceId}\u0000${p.nativeIdentity}`)
-  return taken
+class BatchPlanner {
+  private done = 0
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly model: PlanningModel,
+    private readonly options: PlanOptions,
+    private readonly reserved: Set<string>,
+    private readonly known: Set<string>,
+  ) {}
+
+  async plan(identities: readonly Identity[]): Promise<PlanBatch> {
+    const { db } = this.ctx
+    const ids = identities.map((i) => i.id)
+    const byIdentity = new Map<string, PlanAccount[]>()
+    for (const a of await loadAccountsOf(db, { sourceIds: null, identityIds: ids })) {
+      const account = {
+        sourceId: a.sourceId,
+        nativeIdentity: a.nativeIdentity,
+        disabled: a.disabled,
+        attributes: a.attributes,
+      }
+      const list = byIdentity.get(a.identityId as string)
+      if (list) list.push(account)
+      else byIdentity.set(a.identityId as string, [account])
+    }
+    const applied = await loadAppliedStates(db, ids)
+    const pendingKeys = new Map<string, Set<string>>()
+    for (const r of await listAccountRequests(db, { status: 'PENDING', identityIds: ids })) {
+      const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
+      for (const k of requestKeys(r)) keys.add(k)
+      pendingKeys.set(r.identityId, keys)
+    }
+
+    const planOne = (identity: Identity, reservations: string[]): IdentityPlanResult => {
+      const previous = applied.get(identity.id)
+      return planIdentity(
+        {
+          id: identity.id,
+          name: identity.name,
+          identityProfile: identity.identityProfile,
+          attributes: identity.attributes,
+          lifecycleState: identity.lifecycleState,
+          previousLifecycleState: previous?.lifecycleState ?? null,
+          accounts: byIdentity.get(identity.id) ?? [],
+          previousGrants: previous?.grants ?? [],
+        },
+        {
+          model: this.model,
+          isAccountIdFree: (sourceId, id) => {
+            const key = accountKey(sourceId, id)
+            return !this.reserved.has(key) && !this.known.has(key)
+          },
+          reserveAccountId: (sourceId, id) => {
+            const key = accountKey(sourceId, id)
+            this.reserved.add(key)
+            reservations.push(key)
+          },
+          now: this.ctx.now,
+          explain: this.options.explain === true,
+        },
+      )
+    }
+
+    // Plan, then check the account ids generators chose against the store in one query; an identity
+    // whose id turned out taken is planned again knowing it (its generator moves on to the next pattern).
+    const results = new Map<string, { result: IdentityPlanResult; reservations: string[] }>()
+    let todo = identities
+    for (let round = 0; todo.length > 0 && round < MAX_ID_ROUNDS; round++) {
+      const creates: { identityId: string; sourceId: string; nativeIdentity: string }[] = []
+      for (const identity of todo) {
+        results.get(identity.id)?.reservations.forEach((k) => this.reserved.delete(k))
+        const reservations: string[] = []
+        const result = planOne(identity, reservations)
+        results.set(identity.id, { result, reservations })
+        const seen = new Set<string>()
+        for (const item of result.items) {
+          if (item.operation !== 'Create' || item.nativeIdentity === null || seen.has(item.sourceId)) continue
+          seen.add(item.sourceId)
+          creates.push({
+            identityId: identity.id,
+            sourceId: item.sourceId,
+            nativeIdentity: item.nativeIdentity,
+          })
+        }
+      }
+      const taken = creates.length > 0 ? await takenAccountIds(db, creates) : new Set<string>()
+      const again = new Set<string>()
+      for (const c of creates) {
+        const key = accountKey(c.sourceId, c.nativeIdentity)
+        if (!taken.has(key)) continue
+        this.known.add(key)
+        again.add(c.identityId)
+      }
+      todo = todo.filter((i) => again.has(i.id))
+    }
+
+    const batch: PlanBatch = { items: [], selections: [], errors: [], identities: [] }
+    const source = this.options.source
+    const inSource = (x: { sourceName?: string }): boolean => source === undefined || x.sourceName === source
+    for (const identity of identities) {
+      const { result } = results.get(identity.id) as { result: IdentityPlanResult }
+      batch.identities.push({ identity, desired: result.desired, applied: applied.get(identity.id) })
+      const pending = pendingKeys.get(identity.id)
+      for (const item of result.items) {
+        if (inSource(item) && !pending?.has(itemKey(item))) batch.items.push(item)
+      }
+      for (const s of result.selections) if (inSource(s)) batch.selections.push(s)
+      for (const e of result.errors) if (inSource(e)) batch.errors.push(e)
+    }
+    this.done += identities.length
+    this.ctx.progress?.('plan', this.done, this.options.identityIds?.length ?? this.done)
+    return batch
+  }
 }
 
 /** A plan item and a pending request that would do the same thing share a key. */

@@ -190,6 +190,26 @@ export async function listIdentities(db: Db): Promise<Identity[]> {
   return rows.map(toIdentity)
 }
 
+/** Identities in id order after `afterId`: the pages a plan of every identity walks through. */
+export async function listIdentityPage(db: Db, afterId: string, limit: number): Promise<Identity[]> {
+  const rows = await db.query<DbIdentityRow>(`${SELECT} WHERE i.id > $1 ORDER BY i.id LIMIT $2`, [
+    afterId,
+    limit,
+  ])
+  return rows.map(toIdentity)
+}
+
+export async function loadIdentitiesById(db: Db, ids: readonly string[]): Promise<Identity[]> {
+  const out: Identity[] = []
+  for (const batch of batches(ids)) {
+    const rows = await db.query<DbIdentityRow>(`${SELECT} WHERE i.id = ANY($1::text[]) ORDER BY i.id`, [
+      batch,
+    ])
+    out.push(...rows.map(toIdentity))
+  }
+  return out
+}
+
 /** Finds an identity by id or name. */
 export async function findIdentity(db: Db, idOrName: string): Promise<Identity | undefined> {
   const rows = await db.query<DbIdentityRow>(

@@ -26,18 +26,32 @@ export interface AccountRequestRow {
   readonly status: string
 }
 
-export async function loadAppliedStates(db: Db): Promise<Map<string, AppliedState>> {
-  const tuples = await selectTuples<[string, string | null, Grant[]]>(
-    db,
-    ['identity_id', 'lifecycle_state', 'grants'],
-    'FROM identity_grants',
-  )
-  return new Map(tuples.map(([id, lifecycleState, grants]) => [id, { lifecycleState, grants }]))
+/**
+ * What the last applied plans recorded for some identities. `stored` is the grants as stored, so a
+ * plan that grants the same again need not rewrite them.
+ */
+export async function loadAppliedStates(
+  db: Db,
+  identityIds: readonly string[],
+): Promise<Map<string, AppliedState & { readonly stored: string }>> {
+  const out = new Map<string, AppliedState & { stored: string }>()
+  for (const batch of batches(identityIds)) {
+    const tuples = await selectTuples<[string, string | null, string]>(
+      db,
+      ['identity_id', 'lifecycle_state', 'grants::text'],
+      'FROM identity_grants WHERE identity_id = ANY($1::text[])',
+      [batch],
+    )
+    for (const [id, lifecycleState, stored] of tuples) {
+      out.set(id, { lifecycleState, grants: decodeGrants(stored), stored })
+    }
+  }
+  return out
 }
 
 export async function saveAppliedStates(
   db: Db,
-  states: readonly { identityId: string; lifecycleState: string | null; grants: readonly Grant[] }[],
+  states: readonly { identityId: string; lifecycleState: string | null; grants: string }[],
 ): Promise<void> {
   for (const batch of batches(states)) {
     await db.query(
@@ -45,13 +59,81 @@ export async function saveAppliedStates(
        SELECT u.id, u.state, u.grants::json, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, state, grants)
        ON CONFLICT (identity_id) DO UPDATE SET lifecycle_state = excluded.lifecycle_state, grants = excluded.grants,
          applied = excluded.applied`,
-      [
-        batch.map((s) => s.identityId),
-        batch.map((s) => s.lifecycleState),
-        batch.map((s) => JSON.stringify(s.grants)),
-      ],
+      [batch.map((s) => s.identityId), batch.map((s) => s.lifecycleState), batch.map((s) => s.grants)],
     )
   }
+}
+
+type StoredReason = [kind: PlanReason['kind'], name: string, id?: string]
+type StoredGrant = [
+  kind: Grant['kind'],
+  id: string,
+  name: string,
+  origin: Grant['origin'],
+  reasons: StoredReason[],
+]
+
+/**
+ * Grants as stored: what was granted and by what, without the printed details, as tuples. An
+ * entitlement's source, attribute and value are its id's parts (see entitlementKey).
+ */
+export function encodeGrants(grants: readonly Grant[]): string {
+  return JSON.stringify(
+    grants.map((g): StoredGrant => [
+      g.kind,
+      g.id,
+      g.name,
+      g.origin,
+      g.reasons.map((r): StoredReason => (r.id === undefined ? [r.kind, r.name] : [r.kind, r.name, r.id])),
+    ]),
+  )
+}
+
+export function decodeGrants(stored: string): Grant[] {
+  return (JSON.parse(stored) as (StoredGrant | Grant)[]).map((g) => {
+    // Plans applied before the tuple form stored whole objects.
+    if (!Array.isArray(g)) return g
+    const [kind, id, name, origin, reasons] = g
+    const grant = {
+      kind,
+      id,
+      name,
+      origin,
+      reasons: reasons.map(([k, n, i]) => ({ kind: k, name: n, ...(i === undefined ? {} : { id: i }) })),
+    }
+    if (kind !== 'ENTITLEMENT') return grant
+    const [sourceId, attribute, value] = id.split('\u0000')
+    return { ...grant, sourceId, attribute, value }
+  })
+}
+
+/**
+ * Which of some account ids are taken on their source: by a stored account or by a create still
+ * waiting for execution. Planning checks the ids its generators chose.
+ */
+export async function takenAccountIds(
+  db: Db,
+  candidates: readonly { sourceId: string; nativeIdentity: string }[],
+): Promise<Set<string>> {
+  const taken = new Set<string>()
+  for (const batch of batches(candidates)) {
+    const rows = await selectTuples<[string, string]>(
+      db,
+      ['u.s', 'u.n'],
+      `FROM unnest($1::text[], $2::text[]) AS u(s, n)
+       WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.source_id = u.s AND a.native_identity = u.n)
+          OR EXISTS (SELECT 1 FROM account_requests r WHERE r.source_id = u.s AND r.native_identity = u.n
+                       AND r.operation = 'Create' AND r.status = 'PENDING')`,
+      [batch.map((c) => c.sourceId), batch.map((c) => c.nativeIdentity)],
+    )
+    for (const [s, n] of rows) taken.add(accountKey(s, n))
+  }
+  return taken
+}
+
+/** One account on one source, as a map key. */
+export function accountKey(sourceId: string, nativeIdentity: string): string {
+  return `${sourceId}\u0000${nativeIdentity}`
 }
 
 export async function insertAccountRequests(
@@ -75,7 +157,7 @@ export async function insertAccountRequests(
 
 export async function listAccountRequests(
   db: Db,
-  filter: { status?: string } = {},
+  filter: { status?: string; identityIds?: readonly string[] } = {},
 ): Promise<AccountRequestRow[]> {
   const tuples = await selectTuples<
     [
@@ -91,8 +173,8 @@ export async function listAccountRequests(
   >(
     db,
     ['id', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons', 'status'],
-    'FROM account_requests WHERE ($1::text IS NULL OR status = $1)',
-    [filter.status ?? null],
+    'FROM account_requests WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR identity_id = ANY($2))',
+    [filter.status ?? null, filter.identityIds ?? null],
   )
   return tuples
     .map(([id, identityId, sourceId, nativeIdentity, operation, items, reasons, status]) => ({

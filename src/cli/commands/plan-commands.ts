@@ -7,6 +7,7 @@ import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 import { listAccounts } from '../../store/accounts.js'
 import { findIdentity } from '../../store/identities.js'
 import { listSourceRows } from '../../store/sources.js'
+import { summarizePlan, type PlanSummary } from '../../domain/plan/plan-summary.js'
 import { describeReason, formatPlan } from '../format-plan.js'
 import { withEngine } from '../open-engine.js'
 import { printJson } from '../print-table.js'
@@ -36,31 +37,15 @@ export function planJson(plan: PlanRun): object {
   }
 }
 
-function summary(plan: PlanRun): Record<string, number> {
-  const count = (f: (i: PlanRun['items'][number]) => boolean): number => plan.items.filter(f).length
-  return {
-    identities: plan.identities.size,
-    identitiesWithChanges: new Set(plan.items.map((i) => i.identityId)).size,
-    creates: new Set(
-      plan.items.filter((i) => i.operation === 'Create').map((i) => `${i.identityId}/${i.sourceId}`),
-    ).size,
-    adds: count((i) => i.attributeOperation === 'Add' && i.operation === 'Modify'),
-    removes: count((i) => i.attributeOperation === 'Remove'),
-    sets: count((i) => i.attributeOperation === 'Set' && i.operation === 'Modify'),
-    enables: count((i) => i.operation === 'Enable'),
-    disables: count((i) => i.operation === 'Disable'),
-    deletes: count((i) => i.operation === 'Delete'),
-    accountSelections: plan.selections.length,
-    errors: plan.errors.length,
-  }
+function summary(plan: PlanRun): PlanSummary {
+  return summarizePlan(plan.items, plan.selections, plan.errors, plan.identities.size)
 }
 
-function summaryLine(plan: PlanRun): string {
-  const s = summary(plan)
+function summaryLine(s: PlanSummary, durationMs: number): string {
   return (
     `plan: ${s.identitiesWithChanges} of ${s.identities} identities change — creates ${s.creates}, adds ${s.adds}, ` +
     `removes ${s.removes}, sets ${s.sets}, enables ${s.enables}, disables ${s.disables}, deletes ${s.deletes}, ` +
-    `account selections ${s.accountSelections}, errors ${s.errors}; ${seconds(plan.durationMs)}`
+    `account selections ${s.accountSelections}, errors ${s.errors}; ${seconds(durationMs)}`
   )
 }
 
@@ -85,7 +70,7 @@ export async function planCommand(
   process.stdout.write(
     (text ? text + '\n' : '') +
       (simulated ? `(simulated with the configuration in ${simulated.dir})\n` : '') +
-      summaryLine(plan) +
+      summaryLine(summary(plan), plan.durationMs) +
       '\n',
   )
 }
@@ -99,9 +84,20 @@ export async function applyCommand(
     (e) => applyPlan(e, options.identity !== undefined ? { identity: options.identity } : {}),
     terminalProgress(),
   )
-  if (options.json) return printJson({ accountRequests: result.accountRequests, ...planJson(result.plan) })
+  if (options.json) {
+    return printJson({
+      accountRequests: result.accountRequests,
+      accountSelections: result.selections,
+      errors: result.errors,
+      summary: result.summary,
+    })
+  }
+  const names = new Map(result.identityNames)
+  const text = formatPlan([], result.selections, result.errors, names)
   process.stdout.write(
-    `applied: ${result.accountRequests} account requests pending execution; ${summaryLine(result.plan)}\n`,
+    (text ? text + '\n' : '') +
+      `applied: ${result.accountRequests} account requests pending execution; ` +
+      `${summaryLine(result.summary, result.durationMs)}\n`,
   )
 }
 

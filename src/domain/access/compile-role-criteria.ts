@@ -1,4 +1,5 @@
-import { compareOrdered, fold, readAttribute, textValues } from './criteria-values.js'
+import { compileCriteriaBatch, criteriaValues, valuesTest } from './criteria-batch.js'
+import { fold, readAttribute, textValues } from './criteria-values.js'
 import { CriteriaError } from './criteria-error.js'
 import {
   criteriaValueText,
@@ -107,7 +108,8 @@ export function compileRoleCriteria(criteria: RoleCriteria): CompiledCriteria {
   const problems = validateRoleCriteria(criteria)
   if (problems.length > 0) throw new CriteriaError('role criteria', problems)
   const evaluate = compileNode(criteria)
-  const matches = compileMatch(criteria)
+  const batch = compileCriteriaBatch([criteria])
+  const matches = (subject: CriteriaSubject): boolean => batch(subject).length === 1
   return {
     evaluate(subject) {
       const explanation = evaluate(subject)
@@ -115,37 +117,6 @@ export function compileRoleCriteria(criteria: RoleCriteria): CompiledCriteria {
     },
     matches,
   }
-}
-
-type Predicate = (subject: CriteriaSubject) => boolean
-
-/** compileNode's verdicts, short-circuited and allocation-light; the tests pin that both agree. */
-function compileMatch(node: AnyNode): Predicate {
-  const op = node.operation
-  if (isGroupOperation(op)) {
-    const children = (node.children ?? []).map(compileMatch)
-    return op === 'AND' ? (s) => children.every((c) => c(s)) : (s) => children.some((c) => c(s))
-  }
-  const key = node.key as NonNullable<AnyNode['key']>
-  const test = leafTest(op, criteriaValueText(node.stringValue) as string)
-  const property = normaliseProperty(key.property)
-  const sourceId = key.sourceId ?? undefined
-  if (key.type === 'IDENTITY') return (s) => test(textValues(readAttribute(s.identity, property)))
-  if (key.type === 'ACCOUNT') {
-    return (s) =>
-      s.accounts.some(
-        (a) => a.sourceId === sourceId && test(textValues(readAttribute(a.attributes, property))),
-      )
-  }
-  const attribute = fold(property)
-  return (s) =>
-    test(
-      s.accounts.flatMap((a) =>
-        a.sourceId === sourceId
-          ? (a.entitlements ?? []).filter((e) => fold(e.attribute) === attribute).map((e) => e.value)
-          : [],
-      ),
-    )
 }
 
 function compileNode(node: AnyNode): Evaluator {
@@ -161,7 +132,8 @@ function compileNode(node: AnyNode): Evaluator {
   // Validation guarantees a leaf has a key and a value.
   const key = node.key as NonNullable<AnyNode['key']>
   const stringValue = criteriaValueText(node.stringValue) as string
-  const test = leafTest(op, stringValue)
+  const leafTest = valuesTest(op, stringValue)
+  const test = (actual: readonly string[]): boolean => leafTest(criteriaValues(actual))
   const property = normaliseProperty(key.property)
   const sourceId = key.sourceId ?? undefined
   const base = { kind: 'leaf', operation: op, stringValue } as const
@@ -202,41 +174,4 @@ function nativeIdentityOf(a: CriteriaAccount): { nativeIdentity?: string } {
 function sourceNameOf(accounts: readonly CriteriaAccount[]): { sourceName?: string } {
   const name = accounts.find((a) => a.sourceName !== undefined)?.sourceName
   return name === undefined ? {} : { sourceName: name }
-}
-
-type ValueTest = (actual: readonly string[]) => boolean
-
-/** The test a leaf applies to one set of values (one identity's, one account's, or all entitlements). */
-export function leafTest(op: RoleCriteriaLeafOperation, expected: string): ValueTest {
-  const e = fold(expected)
-  const any =
-    (pred: (v: string) => boolean): ValueTest =>
-    (actual) =>
-      actual.some(pred)
-  const none =
-    (pred: (v: string) => boolean): ValueTest =>
-    (actual) =>
-      !actual.some(pred)
-  switch (op) {
-    case 'EQUALS':
-      return any((v) => fold(v) === e)
-    case 'NOT_EQUALS':
-      return none((v) => fold(v) === e)
-    case 'CONTAINS':
-      return any((v) => fold(v).includes(e))
-    case 'DOES_NOT_CONTAIN':
-      return none((v) => fold(v).includes(e))
-    case 'STARTS_WITH':
-      return any((v) => fold(v).startsWith(e))
-    case 'ENDS_WITH':
-      return any((v) => fold(v).endsWith(e))
-    case 'GREATER_THAN':
-      return any((v) => compareOrdered(v, expected) > 0)
-    case 'LESS_THAN':
-      return any((v) => compareOrdered(v, expected) < 0)
-    case 'GREATER_THAN_EQUALS':
-      return any((v) => compareOrdered(v, expected) >= 0)
-    case 'LESS_THAN_EQUALS':
-      return any((v) => compareOrdered(v, expected) <= 0)
-  }
 }

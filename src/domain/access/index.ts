@@ -27,6 +27,7 @@ export {
   type ExplainedLeaf,
   type ExplainedNode,
 } from './compile-role-criteria.js'
+export { compileCriteriaBatch, type CriteriaBatch, type CriteriaBatchOptions } from './criteria-batch.js'
 export { describeCriteria, formatExplanation, type DescribeOptions } from './describe-criteria.js'
 export {
   PROVISIONING_LEAF_OPERATIONS,

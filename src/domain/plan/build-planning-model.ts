@@ -1,8 +1,11 @@
 import {
+  compileCriteriaBatch,
   compileProvisioningCriteria,
   compileRoleCriteria,
   describeCriteria,
   formatExplanation,
+  type CriteriaAccount,
+  type CriteriaEntitlement,
   type CriteriaSubject,
   type ProvisioningCriteria,
   type RoleCriteria,
@@ -20,6 +23,7 @@ import {
 } from '../config/workspace-config.js'
 import { compileTransform } from '../transforms/compile-transform.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
+import { roleGrants, stateGrants } from './desired-access.js'
 import type {
   MembershipSubject,
   PlanAccessProfile,
@@ -89,54 +93,54 @@ export function buildPlanningModel(
     return ap ? apIds.get(ap.name) : undefined
   }
 
-  // Every role checks the same identity: its criteria view is built once per identity, not per role.
-  const subjects = new WeakMap<MembershipSubject, CriteriaSubject>()
-  const toSubject = (s: MembershipSubject): CriteriaSubject => {
-    let subject = subjects.get(s)
-    if (!subject) {
-      subject = criteriaSubject(s)
-      subjects.set(s, subject)
-    }
-    return subject
-  }
-  const criteriaSubject = (s: MembershipSubject): CriteriaSubject => ({
+  const entitlementAttributes = new Map([...sourceById].map(([id, s]) => [id, entitlementAttributesOf(s)]))
+  const entitlementsOf = (a: CriteriaAccount): CriteriaEntitlement[] =>
+    accountEntitlements(entitlementAttributes.get(a.sourceId) ?? [], a.attributes)
+  const names = new Map([...sourceById].map(([id, s]) => [id, s.name]))
+  // For explanations: accounts with their source's name, to print `account[AD]`.
+  const explained = (s: MembershipSubject): CriteriaSubject => ({
     identity: s.identity,
-    accounts: s.accounts.map((a) => {
-      const src = sourceById.get(a.sourceId)
-      return {
-        sourceId: a.sourceId,
-        ...(src ? { sourceName: src.name } : {}),
-        nativeIdentity: a.nativeIdentity,
-        attributes: a.attributes,
-        entitlements: accountEntitlements(src ? entitlementAttributesOf(src) : [], a.attributes),
-      }
-    }),
+    accounts: s.accounts.map((a) => ({
+      ...a,
+      ...(names.has(a.sourceId) ? { sourceName: names.get(a.sourceId) } : {}),
+      entitlements: entitlementsOf(a),
+    })),
   })
 
   const roles: PlanRole[] = []
+  // Criteria roles are checked together (compileCriteriaBatch); identity lists by lookup.
+  const criteriaRoles: { position: number; criteria: RoleCriteria }[] = []
+  const listRoles: { position: number; members: ReadonlySet<string> }[] = []
   for (const { value: r } of config.roles) {
     if (!r.enabled || !r.membership) continue
+    const position = roles.length
     let membership: PlanRole['membership']
     // The explanation is built only when someone asks for it (explain), not for every plan.
     let explain: PlanRole['explain']
+    let detail: string
     if (r.membership.type === 'STANDARD' && r.membership.criteria) {
       const criteria = withSourceIds(r.membership.criteria, sourceId) as unknown as RoleCriteria
       const compiled = compileRoleCriteria(criteria)
-      const names = new Map([...sourceById].map(([id, s]) => [id, s.name]))
-      const detail = describeCriteria(criteria, { sourceName: (id) => names.get(id) })
+      detail = describeCriteria(criteria, { sourceName: (id) => names.get(id) })
       const result = { true: { matched: true, detail }, false: { matched: false, detail } }
-      membership = (s) => (compiled.matches(toSubject(s)) ? result.true : result.false)
-      explain = (s) => formatExplanation(compiled.evaluate(toSubject(s)).explanation)
+      membership = (s) => (compiled.evaluate(explained(s)).matched ? result.true : result.false)
+      explain = (s) => formatExplanation(compiled.evaluate(explained(s)).explanation)
+      criteriaRoles.push({ position, criteria })
     } else {
-      const members = new Set((r.membership.identities ?? []).flatMap((i) => [i.id, i.name].filter(Boolean)))
-      const yes = { matched: true, detail: 'identity list' }
-      const no = { matched: false, detail: 'identity list' }
-      membership = (s) =>
-        members.has(s.identityId) || members.has(String(s.identity['uid'] ?? '')) ? yes : no
+      detail = 'identity list'
+      const members = new Set(
+        (r.membership.identities ?? []).flatMap((i) => [i.id, i.name].filter((x): x is string => !!x)),
+      )
+      const yes = { matched: true, detail }
+      const no = { matched: false, detail }
+      membership = (s) => (isListed(members, s) ? yes : no)
+      listRoles.push({ position, members })
     }
-    roles.push({
+    const role = {
       id: r.id ?? r.name,
       name: r.name,
+      detail,
+      origin: r.membership.type === 'STANDARD' ? ('ROLE_CRITERIA' as const) : ('IDENTITY_LIST' as const),
       membership,
       ...(explain ? { explain } : {}),
       accessProfileIds: r.accessProfiles.flatMap((ref) => apId(ref) ?? []),
@@ -147,7 +151,20 @@ export function buildPlanningModel(
         const value = e.value ?? e.name
         return sid && attribute && value ? [{ sourceId: sid, attribute, value }] : []
       }),
-    })
+    }
+    roles.push({ ...role, grants: roleGrants(role, accessProfiles) })
+  }
+  const batch = compileCriteriaBatch(
+    criteriaRoles.map((r) => r.criteria),
+    { entitlementsOf },
+  )
+  const memberOf = (s: MembershipSubject): PlanRole[] => {
+    const matched = batch(s).map((i) => (criteriaRoles[i] as { position: number }).position)
+    if (listRoles.length > 0) {
+      for (const l of listRoles) if (isListed(l.members, s)) matched.push(l.position)
+      matched.sort((a, b) => a - b)
+    }
+    return matched.map((p) => roles[p] as PlanRole)
   }
 
   const lifecycleStates = new Map<string, Map<string, PlanLifecycleState>>()
@@ -166,11 +183,15 @@ export function buildPlanningModel(
         })),
         removeAllAccess: s.accessActionConfiguration.removeAllAccessEnabled,
         identityState: s.identityState,
+        grants: stateGrants(
+          { ...s, accessProfileIds: s.accessProfileIds.flatMap((ref) => apId(ref) ?? []) },
+          accessProfiles,
+        ),
       })
     }
     lifecycleStates.set(profile.name, states)
   }
-  return { sources, accessProfiles, roles, lifecycleStates }
+  return { sources, accessProfiles, roles, memberOf, lifecycleStates }
 }
 
 function planSource(
@@ -210,6 +231,10 @@ function planSource(
     ...(createFields ? { createFields } : {}),
     syncedAttributes,
   }
+}
+
+function isListed(members: ReadonlySet<string>, s: MembershipSubject): boolean {
+  return members.has(s.identityId) || members.has(String(s.identity['uid'] ?? ''))
 }
 
 /** Criteria name sources by name or id; the compiled criteria compare stored ids. */

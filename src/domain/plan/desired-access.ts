@@ -1,5 +1,13 @@
 import type { PlanReason } from './plan-item.js'
-import type { Grant, PlanIdentity, PlanLifecycleState, PlanningModel } from './planning-model.js'
+import type {
+  Grant,
+  KeyedGrant,
+  PlanAccessProfile,
+  PlanIdentity,
+  PlanLifecycleState,
+  PlanningModel,
+  PlanRole,
+} from './planning-model.js'
 
 /** What an identity should have now, with the role checks that decided it (for `explain`). */
 export interface DesiredAccess {
@@ -8,6 +16,7 @@ export interface DesiredAccess {
   readonly removeAll: boolean
   /** An inactive state: roles grant nothing while the identity is in it. */
   readonly rolesSuspended: boolean
+  /** Every role's verdict: only when asked for (explain); a bulk plan leaves them out. */
   readonly roles: readonly {
     readonly id: string
     readonly name: string
@@ -17,6 +26,8 @@ export interface DesiredAccess {
   }[]
   /** Roles, access profiles and entitlements granted (entitlements expanded from access profiles). */
   readonly grants: readonly Grant[]
+  /** The entitlements among the grants, by entitlementKey. */
+  readonly entitlements: ReadonlyMap<string, Grant>
 }
 
 /** Entitlements are identified by source, attribute and value. */
@@ -41,118 +52,116 @@ export function desiredAccess(
     removeAll ||
     (state?.identityState !== undefined && state.identityState !== null && state.identityState !== 'ACTIVE')
   const subject = { identityId: identity.id, identity: identity.attributes, accounts: identity.accounts }
-  const roles = model.roles.map((role) => ({ role, result: role.membership(subject) }))
 
-  // Reasons accumulate in place: a grant given by many roles must not be copied once per role.
-  const grants = new Map<string, Grant & { reasons: PlanReason[] }>()
-  const add = (key: string, grant: Grant): void => {
+  const grants = new Map<string, Grant>()
+  // Grants are shared between identities; one given twice is copied once, then its reasons grow in place.
+  const own = new Set<Grant>()
+  const add = ({ key, grant }: KeyedGrant): void => {
     const existing = grants.get(key)
-    if (existing) existing.reasons.push(...grant.reasons)
-    else grants.set(key, { ...grant, reasons: [...grant.reasons] })
-  }
-  const grantAccessProfile = (id: string, origin: Grant['origin'], reason: PlanReason): void => {
-    const ap = model.accessProfiles.get(id)
-    if (!ap) return
-    const apReason = accessProfileReason(reason, ap.id, ap.name)
-    add(`AP:${ap.id}`, { kind: 'ACCESS_PROFILE', id: ap.id, name: ap.name, origin, reasons: [reason] })
-    for (const e of ap.entitlements) {
-      add(`E:${entitlementKey(ap.sourceId, e.attribute, e.value)}`, {
-        kind: 'ENTITLEMENT',
-        id: entitlementKey(ap.sourceId, e.attribute, e.value),
-        name: e.value,
-        origin,
-        sourceId: ap.sourceId,
-        attribute: e.attribute,
-        value: e.value,
-        reasons: [apReason],
-      })
+    if (existing === undefined) grants.set(key, grant)
+    else if (own.has(existing)) (existing.reasons as PlanReason[]).push(...grant.reasons)
+    else {
+      const copy = { ...existing, reasons: [...existing.reasons, ...grant.reasons] }
+      own.add(copy)
+      grants.set(key, copy)
     }
   }
+  if (!rolesSuspended) for (const role of model.memberOf(subject)) for (const g of role.grants) add(g)
+  if (state && !removeAll) for (const g of state.grants) add(g)
 
-  if (!removeAll) {
-    if (!rolesSuspended) {
-      for (const { role, result } of roles) {
-        if (!result.matched) continue
-        const reason = roleReason(role, result.detail)
-        add(`R:${role.id}`, {
-          kind: 'ROLE',
-          id: role.id,
-          name: role.name,
-          origin: 'ROLE_CRITERIA',
-          reasons: [reason],
-        })
-        for (const apId of role.accessProfileIds) grantAccessProfile(apId, 'ROLE', reason)
-        for (const e of role.entitlements) {
-          const key = entitlementKey(e.sourceId, e.attribute, e.value)
-          add(`E:${key}`, {
-            kind: 'ENTITLEMENT',
-            id: key,
-            name: e.value,
-            origin: 'ROLE',
-            sourceId: e.sourceId,
-            attribute: e.attribute,
-            value: e.value,
-            reasons: [reason],
-          })
-        }
-      }
-    }
-    if (state) {
-      const reason = stateReason(state)
-      for (const apId of state.accessProfileIds) grantAccessProfile(apId, 'LIFECYCLE_STATE', reason)
-    }
-  }
+  const entitlements = new Map<string, Grant>()
+  for (const g of grants.values()) if (g.kind === 'ENTITLEMENT') entitlements.set(g.id, g)
   return {
     state,
     removeAll,
     rolesSuspended,
-    roles: (withRoles ? roles : []).map(({ role, result }) => ({
-      id: role.id,
-      name: role.name,
-      matched: result.matched,
-      detail: result.detail,
-      ...(role.explain ? { explain: () => (role.explain as NonNullable<typeof role.explain>)(subject) } : {}),
-    })),
+    roles: withRoles
+      ? model.roles.map((role) => {
+          const result = role.membership(subject)
+          const explain = role.explain
+          return {
+            id: role.id,
+            name: role.name,
+            matched: result.matched,
+            detail: result.detail,
+            ...(explain ? { explain: () => explain(subject) } : {}),
+          }
+        })
+      : [],
     grants: [...grants.values()],
+    entitlements,
   }
 }
 
-// Reasons are immutable and the same for every identity a role grants: built once, shared by all plans.
-const roleReasons = new WeakMap<object, PlanReason>()
-const apReasons = new WeakMap<PlanReason, Map<string, PlanReason>>()
-
-function roleReason(role: { id: string; name: string }, detail: string): PlanReason {
-  let reason = roleReasons.get(role)
-  if (!reason || reason.detail !== detail) {
-    reason = { kind: 'ROLE', id: role.id, name: role.name, detail }
-    roleReasons.set(role, reason)
+/** Everything a role grants its members, with the reasons, built once per configuration. */
+export function roleGrants(
+  role: Pick<PlanRole, 'id' | 'name' | 'detail' | 'origin' | 'accessProfileIds' | 'entitlements'>,
+  accessProfiles: ReadonlyMap<string, PlanAccessProfile>,
+): KeyedGrant[] {
+  const reason: PlanReason = { kind: 'ROLE', id: role.id, name: role.name, detail: role.detail }
+  const out: KeyedGrant[] = [
+    {
+      key: `R:${role.id}`,
+      grant: { kind: 'ROLE', id: role.id, name: role.name, origin: role.origin, reasons: [reason] },
+    },
+  ]
+  for (const id of role.accessProfileIds) {
+    out.push(...accessProfileGrants(accessProfiles.get(id), 'ROLE', reason))
   }
-  return reason
+  for (const e of role.entitlements) {
+    out.push(entitlementGrant(e.sourceId, e.attribute, e.value, 'ROLE', reason))
+  }
+  return out
 }
 
-const stateReasons = new WeakMap<PlanLifecycleState, PlanReason>()
-
-function stateReason(state: PlanLifecycleState): PlanReason {
-  let reason = stateReasons.get(state)
-  if (!reason) {
-    reason = { kind: 'LIFECYCLE_STATE', name: state.technicalName, detail: `lifecycle state "${state.name}"` }
-    stateReasons.set(state, reason)
+/** What being in a lifecycle state grants: its access profiles and their entitlements. */
+export function stateGrants(
+  state: Pick<PlanLifecycleState, 'technicalName' | 'name' | 'accessProfileIds'>,
+  accessProfiles: ReadonlyMap<string, PlanAccessProfile>,
+): KeyedGrant[] {
+  const reason: PlanReason = {
+    kind: 'LIFECYCLE_STATE',
+    name: state.technicalName,
+    detail: `lifecycle state "${state.name}"`,
   }
-  return reason
+  return state.accessProfileIds.flatMap((id) =>
+    accessProfileGrants(accessProfiles.get(id), 'LIFECYCLE_STATE', reason),
+  )
 }
 
-function accessProfileReason(via: PlanReason, id: string, name: string): PlanReason {
-  let byAp = apReasons.get(via)
-  if (!byAp) {
-    byAp = new Map()
-    apReasons.set(via, byAp)
+function accessProfileGrants(
+  ap: PlanAccessProfile | undefined,
+  origin: Grant['origin'],
+  via: PlanReason,
+): KeyedGrant[] {
+  if (!ap) return []
+  const apReason: PlanReason = {
+    kind: 'ACCESS_PROFILE',
+    id: ap.id,
+    name: ap.name,
+    detail: `via ${describe(via)}`,
   }
-  let reason = byAp.get(id)
-  if (!reason) {
-    reason = { kind: 'ACCESS_PROFILE', id, name, detail: `via ${describe(via)}` }
-    byAp.set(id, reason)
+  return [
+    {
+      key: `AP:${ap.id}`,
+      grant: { kind: 'ACCESS_PROFILE', id: ap.id, name: ap.name, origin, reasons: [via] },
+    },
+    ...ap.entitlements.map((e) => entitlementGrant(ap.sourceId, e.attribute, e.value, origin, apReason)),
+  ]
+}
+
+function entitlementGrant(
+  sourceId: string,
+  attribute: string,
+  value: string,
+  origin: Grant['origin'],
+  reason: PlanReason,
+): KeyedGrant {
+  const id = entitlementKey(sourceId, attribute, value)
+  return {
+    key: `E:${id}`,
+    grant: { kind: 'ENTITLEMENT', id, name: value, origin, sourceId, attribute, value, reasons: [reason] },
   }
-  return reason
 }
 
 function describe(reason: PlanReason): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compileTransform } from '../transforms/compile-transform.js'
-import { entitlementKey } from './desired-access.js'
+import { entitlementKey, roleGrants, stateGrants } from './desired-access.js'
 import { planIdentity, type PlanContext } from './plan-identity.js'
 import type {
   Grant,
@@ -15,7 +15,16 @@ import type {
 const BADGE = 'src-badge'
 const AD = 'src-ad'
 
-const state = (technicalName: string, extra: Partial<PlanLifecycleState> = {}): PlanLifecycleState => ({
+type StateSpec = Omit<PlanLifecycleState, 'grants'>
+type RoleSpec = Omit<PlanRole, 'grants' | 'origin'>
+interface ModelSpec {
+  sources: PlanningModel['sources']
+  accessProfiles: PlanningModel['accessProfiles']
+  roles: readonly RoleSpec[]
+  lifecycleStates: ReadonlyMap<string, ReadonlyMap<string, StateSpec>>
+}
+
+const state = (technicalName: string, extra: Partial<StateSpec> = {}): StateSpec => ({
   technicalName,
   name: technicalName,
   accessProfileIds: [],
@@ -25,9 +34,10 @@ const state = (technicalName: string, extra: Partial<PlanLifecycleState> = {}): 
   ...extra,
 })
 
-const engineering: PlanRole = {
+const engineering: RoleSpec = {
   id: 'role-eng',
   name: 'Engineering',
+  detail: 'department EQUALS "Engineering"',
   membership: (s) => ({
     matched: s.identity['department'] === 'Engineering',
     detail: 'department EQUALS "Engineering"',
@@ -36,8 +46,8 @@ const engineering: PlanRole = {
   entitlements: [],
 }
 
-function model(overrides: Partial<PlanningModel> = {}): PlanningModel {
-  return {
+function model(overrides: Partial<ModelSpec> = {}): PlanningModel {
+  return finish({
     sources: new Map<string, PlanSource>([
       [
         BADGE,
@@ -117,7 +127,7 @@ function model(overrides: Partial<PlanningModel> = {}): PlanningModel {
       ],
     ]),
     roles: [engineering],
-    lifecycleStates: new Map<string, Map<string, PlanLifecycleState>>([
+    lifecycleStates: new Map<string, Map<string, StateSpec>>([
       [
         'Employees',
         new Map([
@@ -141,6 +151,28 @@ function model(overrides: Partial<PlanningModel> = {}): PlanningModel {
       ],
     ]),
     ...overrides,
+  })
+}
+
+/** What buildPlanningModel adds: each role's and state's grants, and membership of all roles. */
+function finish(spec: ModelSpec): PlanningModel {
+  const roles = spec.roles.map((r) => {
+    const role = { ...r, origin: 'ROLE_CRITERIA' as const }
+    return { ...role, grants: roleGrants(role, spec.accessProfiles) }
+  })
+  return {
+    sources: spec.sources,
+    accessProfiles: spec.accessProfiles,
+    roles,
+    memberOf: (s) => roles.filter((r) => r.membership(s).matched),
+    lifecycleStates: new Map(
+      [...spec.lifecycleStates].map(([profile, states]) => [
+        profile,
+        new Map(
+          [...states].map(([name, st]) => [name, { ...st, grants: stateGrants(st, spec.accessProfiles) }]),
+        ),
+      ]),
+    ),
   }
 }
 

@@ -101,8 +101,7 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
   }
 
   // 2. Entitlements: wanted now versus held, per source.
-  const wanted = new Map<string, Grant>()
-  for (const g of desired.grants) if (g.kind === 'ENTITLEMENT' && g.sourceId) wanted.set(g.id, g)
+  const wanted = desired.entitlements
   const bySource = new Map<string, Grant[]>()
   for (const g of wanted.values()) {
     const list = bySource.get(g.sourceId as string)
@@ -137,14 +136,16 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
   }
 
   // 3. Revocations: what earlier plans granted and nothing grants now — or everything, when the state says so.
-  for (const account of identity.accounts) {
+  const previousEntitlements = new Map<string, Grant>()
+  for (const g of identity.previousGrants) if (g.kind === 'ENTITLEMENT') previousEntitlements.set(g.id, g)
+  for (const account of desired.removeAll || previousEntitlements.size > 0 ? identity.accounts : []) {
     const src = source(account.sourceId)
     if (!src || deleted.has(`${src.id}\u0000${account.nativeIdentity}`)) continue
     for (const attribute of src.entitlementAttributes) {
       for (const value of values(account.attributes[attribute])) {
         const key = entitlementKey(src.id, attribute, value)
         if (wanted.has(key)) continue
-        const previous = identity.previousGrants.find((g) => g.kind === 'ENTITLEMENT' && g.id === key)
+        const previous = previousEntitlements.get(key)
         if (!desired.removeAll && !previous) continue
         const reasons: PlanReason[] = desired.removeAll
           ? [{ kind: 'LIFECYCLE_STATE', name: state?.technicalName ?? '', detail: 'removes all access' }]
@@ -280,7 +281,11 @@ function chooseAccount(
 }
 
 function holds(account: PlanAccount, attribute: string, value: string): boolean {
-  return values(account.attributes[attribute]).includes(value)
+  const v = account.attributes[attribute]
+  if (v === value) return true
+  return Array.isArray(v)
+    ? v.some((x) => x === value || String(x) === value)
+    : v != null && String(v) === value
 }
 
 function values(v: unknown): string[] {

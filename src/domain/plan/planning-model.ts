@@ -9,6 +9,8 @@ export interface PlanningModel {
   readonly sources: ReadonlyMap<string, PlanSource>
   readonly accessProfiles: ReadonlyMap<string, PlanAccessProfile>
   readonly roles: readonly PlanRole[]
+  /** The roles an identity meets, every role's criteria checked in one pass (what bulk planning uses). */
+  readonly memberOf: (subject: MembershipSubject) => readonly PlanRole[]
   /** Lifecycle states per identity profile name, by technical name. */
   readonly lifecycleStates: ReadonlyMap<string, ReadonlyMap<string, PlanLifecycleState>>
 }
@@ -61,12 +63,18 @@ export interface MembershipResult {
 export interface PlanRole {
   readonly id: string
   readonly name: string
+  /** How membership is decided, printed: the criteria, or "identity list". */
+  readonly detail: string
+  readonly origin: 'ROLE_CRITERIA' | 'IDENTITY_LIST'
+  /** One role's verdict (explain); bulk planning uses `PlanningModel.memberOf`. */
   readonly membership: (subject: MembershipSubject) => MembershipResult
   /** Each criterion with the value it saw, for `explain`. */
   readonly explain?: (subject: MembershipSubject) => string
   readonly accessProfileIds: readonly string[]
   /** Entitlements granted directly, each on its source. */
   readonly entitlements: readonly (PlanEntitlement & { readonly sourceId: string })[]
+  /** Everything a member is granted (the role, its access profiles, their entitlements), built once. */
+  readonly grants: readonly KeyedGrant[]
 }
 
 export interface MembershipSubject {
@@ -87,6 +95,8 @@ export interface PlanLifecycleState {
   }[]
   readonly removeAllAccess: boolean
   readonly identityState: 'ACTIVE' | 'INACTIVE_SHORT_TERM' | 'INACTIVE_LONG_TERM' | null
+  /** What being in the state grants (its access profiles and their entitlements), built once. */
+  readonly grants: readonly KeyedGrant[]
 }
 
 /** An account as the planner sees it. */
@@ -122,4 +132,13 @@ export interface Grant {
   readonly attribute?: string
   readonly value?: string
   readonly reasons: readonly PlanReason[]
+}
+
+/**
+ * A grant with the key it merges on (`R:`, `AP:` or `E:` and the id). Shared, immutable: every
+ * identity a role grants gets the same objects, copied only when a second assignment adds a reason.
+ */
+export interface KeyedGrant {
+  readonly key: string
+  readonly grant: Grant
 }
