@@ -10,10 +10,10 @@ import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { buildPlanningModel } from '../src/domain/plan/build-planning-model.js'
 import { planIdentity } from '../src/domain/plan/plan-identity.js'
 import type { Identity } from '../src/domain/model.js'
-import type { PlanAccount } from '../src/domain/plan/planning-model.js'
+import type { PlanAccount, PlanningModel } from '../src/domain/plan/planning-model.js'
 import { loadAccountsOf } from '../src/store/accounts.js'
 import { listIdentityPage } from '../src/store/identities.js'
-import { listAccountRequests } from '../src/store/plans.js'
+import { listAccountRequests, loadAppliedStates } from '../src/store/plans.js'
 import { listSourceRows } from '../src/store/sources.js'
 import type { BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
@@ -134,57 +134,16 @@ export async function planBench(size: number): Promise<BenchResult> {
     await aggregateSource(ctx, 'HR')
     for (const s of ['Directory', ...EXTRA_SOURCES]) await aggregateSource(ctx, s)
 
-    // The pure planner, on identities and accounts already in memory.
     const sourceIds = new Map((await listSourceRows(store.db)).map((s) => [s.name, s.id]))
     const model = buildPlanningModel(config, sourceIds)
-    const identities: Identity[] = []
-    for (let page = await listIdentityPage(store.db, '', 10_000); page.length > 0;) {
-      identities.push(...page)
-      page = await listIdentityPage(store.db, (page[page.length - 1] as Identity).id, 10_000)
-    }
-    const accounts = new Map<string, PlanAccount[]>()
-    for (const a of await loadAccountsOf(store.db, { sourceIds: null })) {
-      const list = accounts.get(a.identityId as string) ?? []
-      list.push({
-        sourceId: a.sourceId,
-        nativeIdentity: a.nativeIdentity,
-        disabled: false,
-        attributes: a.attributes,
-      })
-      accounts.set(a.identityId as string, list)
-    }
-    const taken = new Set<string>()
-    const t0 = performance.now()
-    let items = 0
-    for (const identity of identities) {
-      const r = planIdentity(
-        {
-          id: identity.id,
-          name: identity.name,
-          identityProfile: identity.identityProfile,
-          attributes: identity.attributes,
-          lifecycleState: identity.lifecycleState,
-          previousLifecycleState: identity.lifecycleState,
-          accounts: accounts.get(identity.id) ?? [],
-          previousGrants: [],
-        },
-        {
-          model,
-          isAccountIdFree: (s, id) => !taken.has(s + id),
-          reserveAccountId: (s, id) => void taken.add(s + id),
-        },
-      )
-      items += r.items.length
-    }
-    const pureMs = performance.now() - t0
-    identities.length = 0
-    accounts.clear()
+    const pureFirst = await purePlanner(ctx, model)
 
     // First apply: every identity gets its access for the first time (~18 changes each).
     const first = await applyPlan(ctx)
     // Execution (the next milestone) is simulated: the groups added land in the source files, the
     // requests are marked done, and the sources are aggregated again — the steady state.
     await simulateExecution(ctx, dir)
+    const pureSteady = await purePlanner(ctx, model)
     const steady = await applyPlan(ctx)
     const accountsTotal = Number(
       (await store.db.query<{ n: string }>('SELECT count(*) AS n FROM accounts'))[0]?.n ?? 0,
@@ -200,8 +159,10 @@ export async function planBench(size: number): Promise<BenchResult> {
         'access profiles': config.accessProfiles.length,
         sources: config.sources.length,
         'accounts per identity': (accountsTotal / size).toFixed(2),
-        'pure planner (identities/s)': Math.round(size / (pureMs / 1000)),
-        'pure planner items': items,
+        'pure planner, first plan (identities/s)': Math.round(size / (pureFirst.ms / 1000)),
+        'pure planner, first plan items': pureFirst.items,
+        'pure planner, steady state (identities/s)': Math.round(size / (pureSteady.ms / 1000)),
+        'pure planner, steady state items': pureSteady.items,
         'first apply (s)': (first.durationMs / 1000).toFixed(2),
         'first apply (identities/s)': Math.round(size / (first.durationMs / 1000)),
         'first apply account requests': first.accountRequests,
@@ -213,6 +174,56 @@ export async function planBench(size: number): Promise<BenchResult> {
   } finally {
     await store.close()
   }
+}
+
+/** The pure planner alone, on every identity with its accounts and applied grants already in memory. */
+async function purePlanner(ctx: EngineContext, model: PlanningModel): Promise<{ ms: number; items: number }> {
+  const identities: Identity[] = []
+  for (let page = await listIdentityPage(ctx.db, '', 10_000); page.length > 0;) {
+    identities.push(...page)
+    page = await listIdentityPage(ctx.db, (page[page.length - 1] as Identity).id, 10_000)
+  }
+  const accounts = new Map<string, PlanAccount[]>()
+  for (const a of await loadAccountsOf(ctx.db, { sourceIds: null })) {
+    const list = accounts.get(a.identityId as string) ?? []
+    list.push({
+      sourceId: a.sourceId,
+      nativeIdentity: a.nativeIdentity,
+      disabled: a.disabled,
+      attributes: a.attributes,
+    })
+    accounts.set(a.identityId as string, list)
+  }
+  const applied = await loadAppliedStates(
+    ctx.db,
+    identities.map((i) => i.id),
+    new Map(),
+  )
+  const taken = new Set<string>()
+  const t0 = performance.now()
+  let items = 0
+  for (const identity of identities) {
+    const previous = applied.get(identity.id)
+    const r = planIdentity(
+      {
+        id: identity.id,
+        name: identity.name,
+        identityProfile: identity.identityProfile,
+        attributes: identity.attributes,
+        lifecycleState: identity.lifecycleState,
+        previousLifecycleState: previous?.lifecycleState ?? identity.lifecycleState,
+        accounts: accounts.get(identity.id) ?? [],
+        previousGrants: previous?.grants ?? [],
+      },
+      {
+        model,
+        isAccountIdFree: (s, id) => !taken.has(s + id),
+        reserveAccountId: (s, id) => void taken.add(s + id),
+      },
+    )
+    items += r.items.length
+  }
+  return { ms: performance.now() - t0, items }
 }
 
 /**

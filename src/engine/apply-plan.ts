@@ -1,7 +1,7 @@
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
 import type { AccountRequestRow } from '../store/plans.js'
-import { encodeGrants, insertAccountRequests, saveAppliedStates } from '../store/plans.js'
+import { encodeGrants, insertAccountRequests, saveAppliedStates, storedGrantSets } from '../store/plans.js'
 import type { EngineContext } from './engine-context.js'
 import { planBatches, type PlanOptions } from './plan-identities.js'
 
@@ -35,6 +35,8 @@ export async function applyPlan(
   const errors: PlanError[] = []
   let accountRequests = 0
   const identityNames = new Map<string, string>()
+  // Grant sets known to be stored: each distinct one is written once.
+  const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
     summary = addSummaries(
       summary,
@@ -48,16 +50,25 @@ export async function applyPlan(
     }
     const requests = toRequests(batch.items)
     accountRequests += requests.length
-    const states = batch.identities.flatMap(({ identity, desired, applied }) => {
-      const grants = encodeGrants(desired.grants)
+    const states: { identityId: string; lifecycleState: string | null; grantSet: string }[] = []
+    for (const { identity, applied, grantSet } of batch.identities) {
+      if (applied?.grantSet === grantSet) knownSets.add(grantSet)
       // Unchanged since the last apply: nothing to write.
-      if (applied?.stored === grants && applied.lifecycleState === identity.lifecycleState) return []
-      return [{ identityId: identity.id, lifecycleState: identity.lifecycleState, grants }]
-    })
+      if (applied?.grantSet === grantSet && applied.lifecycleState === identity.lifecycleState) continue
+      states.push({ identityId: identity.id, lifecycleState: identity.lifecycleState, grantSet })
+    }
+    const unknown = [...new Set(states.map((s) => s.grantSet))].filter((id) => !knownSets.has(id))
+    for (const id of await storedGrantSets(ctx.db, unknown)) knownSets.add(id)
+    const newSets: { id: string; grants: string }[] = []
+    for (const { desired, grantSet } of batch.identities) {
+      if (knownSets.has(grantSet)) continue
+      knownSets.add(grantSet)
+      newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
+    }
     if (requests.length === 0 && states.length === 0) continue
     await ctx.db.transaction(async (tx) => {
       await insertAccountRequests(tx, requests)
-      await saveAppliedStates(tx, states)
+      await saveAppliedStates(tx, states, newSets)
     })
   }
   return { summary, selections, errors, accountRequests, identityNames, durationMs: performance.now() - t0 }

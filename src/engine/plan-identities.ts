@@ -5,7 +5,8 @@ import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import { buildPlanningModel } from '../domain/plan/build-planning-model.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
-import type { PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
+import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
+import { hashText, stableHash } from '../domain/stable-hash.js'
 import { loadAccountsOf } from '../store/accounts.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
 import {
@@ -41,7 +42,9 @@ export interface PlanBatch {
   readonly identities: {
     readonly identity: Identity
     readonly desired: DesiredAccess
-    readonly applied: (AppliedState & { readonly stored: string }) | undefined
+    readonly applied: AppliedState | undefined
+    /** The id the identity's grants are stored under (see DesiredAccess.grantSetKey). */
+    readonly grantSet: string
   }[]
 }
 
@@ -73,13 +76,14 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
     config.sources.map(({ value: s }) => [s.name, stored.get(s.name) ?? `new:${s.name}`]),
   )
   const model = buildPlanningModel(config, sourceIds)
+  const configHash = planConfigHash(config, sourceIds)
   if (options.source !== undefined && !sourceIds.has(options.source)) {
     throw new NotFoundError(`no source named "${options.source}"`)
   }
   // Account ids reserved by creates planned in this run, and ids found taken in the store.
   const reserved = new Set<string>()
   const known = new Set<string>()
-  const planner = new BatchPlanner(ctx, model, options, reserved, known)
+  const planner = new BatchPlanner(ctx, model, configHash, options, reserved, known)
 
   if (options.identity !== undefined) {
     const one = await findIdentity(db, options.identity)
@@ -119,10 +123,13 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
 
 class BatchPlanner {
   private done = 0
+  /** Decoded grant sets, shared by every batch of the run. */
+  private readonly grantSets = new Map<string, readonly Grant[]>()
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly model: PlanningModel,
+    private readonly configHash: string,
     private readonly options: PlanOptions,
     private readonly reserved: Set<string>,
     private readonly known: Set<string>,
@@ -143,7 +150,7 @@ class BatchPlanner {
       if (list) list.push(account)
       else byIdentity.set(a.identityId as string, [account])
     }
-    const applied = await loadAppliedStates(db, ids)
+    const applied = await loadAppliedStates(db, ids, this.grantSets)
     const pendingKeys = new Map<string, Set<string>>()
     for (const r of await listAccountRequests(db, { status: 'PENDING', identityIds: ids })) {
       const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
@@ -219,7 +226,12 @@ class BatchPlanner {
     const inSource = (x: { sourceName?: string }): boolean => source === undefined || x.sourceName === source
     for (const identity of identities) {
       const { result } = results.get(identity.id) as { result: IdentityPlanResult }
-      batch.identities.push({ identity, desired: result.desired, applied: applied.get(identity.id) })
+      batch.identities.push({
+        identity,
+        desired: result.desired,
+        applied: applied.get(identity.id),
+        grantSet: hashText(`${this.configHash}\u0000${result.desired.grantSetKey}`),
+      })
       const pending = pendingKeys.get(identity.id)
       for (const item of result.items) {
         if (inSource(item) && !pending?.has(itemKey(item))) batch.items.push(item)
@@ -231,6 +243,19 @@ class BatchPlanner {
     this.ctx.progress?.('plan', this.done, this.options.identityIds?.length ?? this.done)
     return batch
   }
+}
+
+/** What planning reads of a configuration: a change to any of it may change what identities are granted. */
+export function planConfigHash(config: WorkspaceConfig, sourceIds: ReadonlyMap<string, string>): string {
+  const values = <T>(list: readonly { value: T }[]): T[] => list.map((x) => x.value)
+  return stableHash([
+    values(config.sources),
+    values(config.identityProfiles),
+    values(config.accessProfiles),
+    values(config.roles),
+    values(config.transforms),
+    [...sourceIds],
+  ])
 }
 
 /** A plan item and a pending request that would do the same thing share a key. */

@@ -38,7 +38,12 @@ interface Leaf {
 }
 
 type AnyNode = RoleCriteriaNode<AnyNode>
-type Verdict = (leaf: (index: number) => boolean) => boolean
+/** A compiled tree: a leaf by index, or AND / OR over children. One shape, so evaluation stays monomorphic. */
+interface Verdict {
+  readonly op: 'LEAF' | 'AND' | 'OR'
+  readonly leaf: number
+  readonly children: readonly Verdict[]
+}
 
 /**
  * Many roles' criteria compiled together, for planning every identity against every role. Each key
@@ -61,8 +66,7 @@ export function compileCriteriaBatch(
   const compile = (node: AnyNode): Verdict => {
     const op = node.operation
     if (isGroupOperation(op)) {
-      const children = (node.children ?? []).map(compile)
-      return op === 'AND' ? (leaf) => children.every((c) => c(leaf)) : (leaf) => children.some((c) => c(leaf))
+      return { op, leaf: -1, children: (node.children ?? []).map(compile) }
     }
     // Validation guarantees a leaf has a key and a value.
     const k = node.key as RoleCriteriaKey
@@ -84,8 +88,7 @@ export function compileCriteriaBatch(
       li = leaves.push({ key: ki, test: valuesTest(op, value) }) - 1
       leafIndex.set(leafId, li)
     }
-    const index = li
-    return (leaf) => leaf(index)
+    return { op: 'LEAF', leaf: li, children: [] }
   }
   const verdicts = list.map((criteria, i) => {
     const problems = validateRoleCriteria(criteria)
@@ -119,6 +122,12 @@ export function compileCriteriaBatch(
     keyValues[ki] = v
     return v
   }
+  const holds = (v: Verdict): boolean => {
+    if (v.op === 'LEAF') return leaf(v.leaf)
+    const and = v.op === 'AND'
+    for (const c of v.children) if (holds(c) !== and) return !and
+    return and
+  }
   const leaf = (li: number): boolean => {
     const state = leafState[li]
     if (state !== 0) return state === 1
@@ -135,7 +144,7 @@ export function compileCriteriaBatch(
     keyValues.fill(undefined)
     leafState.fill(0)
     const matched: number[] = []
-    for (let i = 0; i < verdicts.length; i++) if ((verdicts[i] as Verdict)(leaf)) matched.push(i)
+    for (let i = 0; i < verdicts.length; i++) if (holds(verdicts[i] as Verdict)) matched.push(i)
     return matched
   }
 }

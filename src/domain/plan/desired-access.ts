@@ -28,6 +28,13 @@ export interface DesiredAccess {
   readonly grants: readonly Grant[]
   /** The entitlements among the grants, by entitlementKey. */
   readonly entitlements: ReadonlyMap<string, Grant>
+  /** The same, grouped by source id. */
+  readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
+  /**
+   * What the grants follow from: the state and the roles met. Under one configuration, identities
+   * with the same key are granted the same, so applied grants are stored once per key.
+   */
+  readonly grantSetKey: string
 }
 
 /** Entitlements are identified by source, attribute and value. */
@@ -53,24 +60,9 @@ export function desiredAccess(
     (state?.identityState !== undefined && state.identityState !== null && state.identityState !== 'ACTIVE')
   const subject = { identityId: identity.id, identity: identity.attributes, accounts: identity.accounts }
 
-  const grants = new Map<string, Grant>()
-  // Grants are shared between identities; one given twice is copied once, then its reasons grow in place.
-  const own = new Set<Grant>()
-  const add = ({ key, grant }: KeyedGrant): void => {
-    const existing = grants.get(key)
-    if (existing === undefined) grants.set(key, grant)
-    else if (own.has(existing)) (existing.reasons as PlanReason[]).push(...grant.reasons)
-    else {
-      const copy = { ...existing, reasons: [...existing.reasons, ...grant.reasons] }
-      own.add(copy)
-      grants.set(key, copy)
-    }
-  }
-  if (!rolesSuspended) for (const role of model.memberOf(subject)) for (const g of role.grants) add(g)
-  if (state && !removeAll) for (const g of state.grants) add(g)
-
-  const entitlements = new Map<string, Grant>()
-  for (const g of grants.values()) if (g.kind === 'ENTITLEMENT') entitlements.set(g.id, g)
+  const memberOf = rolesSuspended ? [] : model.memberOf(subject)
+  const grantSetKey = [state?.technicalName ?? '', ...memberOf.map((r) => r.id)].join('\u0000')
+  const set = grantSetOf(model, grantSetKey, () => mergeGrants(memberOf, removeAll ? null : state))
   return {
     state,
     removeAll,
@@ -88,9 +80,66 @@ export function desiredAccess(
           }
         })
       : [],
-    grants: [...grants.values()],
-    entitlements,
+    grants: set.grants,
+    entitlements: set.entitlements,
+    entitlementsBySource: set.entitlementsBySource,
+    grantSetKey,
   }
+}
+
+interface GrantSet {
+  readonly grants: readonly Grant[]
+  readonly entitlements: ReadonlyMap<string, Grant>
+  readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
+}
+
+// Identities meeting the same roles in the same state are granted the same: each set is merged once per
+// model and shared (read-only) by all of them. Bounded, so a population of unusual combinations cannot grow it forever.
+const grantSets = new WeakMap<PlanningModel, Map<string, GrantSet>>()
+const MAX_CACHED_SETS = 20_000
+
+function grantSetOf(model: PlanningModel, key: string, merge: () => GrantSet): GrantSet {
+  let sets = grantSets.get(model)
+  if (!sets) {
+    sets = new Map()
+    grantSets.set(model, sets)
+  }
+  let set = sets.get(key)
+  if (!set) {
+    if (sets.size >= MAX_CACHED_SETS) sets.clear()
+    set = merge()
+    sets.set(key, set)
+  }
+  return set
+}
+
+/** The roles' and the state's grants merged: a grant given twice has both reasons. */
+function mergeGrants(roles: readonly PlanRole[], state: PlanLifecycleState | null): GrantSet {
+  const grants = new Map<string, Grant>()
+  // Role grants are shared between roles' sets; one given twice is copied once, then its reasons grow in place.
+  const own = new Set<Grant>()
+  const add = ({ key, grant }: KeyedGrant): void => {
+    const existing = grants.get(key)
+    if (existing === undefined) grants.set(key, grant)
+    else if (own.has(existing)) (existing.reasons as PlanReason[]).push(...grant.reasons)
+    else {
+      const copy = { ...existing, reasons: [...existing.reasons, ...grant.reasons] }
+      own.add(copy)
+      grants.set(key, copy)
+    }
+  }
+  for (const role of roles) for (const g of role.grants) add(g)
+  if (state) for (const g of state.grants) add(g)
+  const entitlements = new Map<string, Grant>()
+  const entitlementsBySource = new Map<string, Grant[]>()
+  for (const g of grants.values()) {
+    if (g.kind !== 'ENTITLEMENT') continue
+    entitlements.set(g.id, g)
+    const list = entitlementsBySource.get(g.sourceId as string)
+    if (list) list.push(g)
+    else entitlementsBySource.set(g.sourceId as string, [g])
+  }
+  return { grants: [...grants.values()], entitlements, entitlementsBySource }
 }
 
 /** Everything a role grants its members, with the reasons, built once per configuration. */

@@ -1,5 +1,5 @@
 import { coerceError } from '../errors.js'
-import { desiredAccess, entitlementKey, type DesiredAccess } from './desired-access.js'
+import { desiredAccess, type DesiredAccess } from './desired-access.js'
 import type { AccountSelection, IdentityPlan, PlanError, PlanItem, PlanReason } from './plan-item.js'
 import type { Grant, PlanAccount, PlanIdentity, PlanningModel, PlanSource } from './planning-model.js'
 
@@ -34,7 +34,6 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
   const items: PlanItem[] = []
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
-  const base = { identityId: identity.id, identityName: identity.name }
   const source = (id: string): PlanSource | undefined => model.sources.get(id)
   const accountsOn = (sourceId: string): PlanAccount[] =>
     identity.accounts.filter((a) => a.sourceId === sourceId)
@@ -48,7 +47,8 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
     why: readonly PlanReason[],
   ): void => {
     items.push({
-      ...base,
+      identityId: identity.id,
+      identityName: identity.name,
       sourceId: src.id,
       sourceName: src.name,
       nativeIdentity,
@@ -81,7 +81,8 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
         const src = source(account.sourceId)
         if (!src) continue
         const common = {
-          ...base,
+          identityId: identity.id,
+          identityName: identity.name,
           sourceId: src.id,
           sourceName: src.name,
           nativeIdentity: account.nativeIdentity,
@@ -101,14 +102,7 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
   }
 
   // 2. Entitlements: wanted now versus held, per source.
-  const wanted = desired.entitlements
-  const bySource = new Map<string, Grant[]>()
-  for (const g of wanted.values()) {
-    const list = bySource.get(g.sourceId as string)
-    if (list) list.push(g)
-    else bySource.set(g.sourceId as string, [g])
-  }
-  for (const [sourceId, grants] of bySource) {
+  for (const [sourceId, grants] of desired.entitlementsBySource) {
     const src = source(sourceId)
     if (!src) continue
     const accounts = accountsOn(sourceId).filter((a) => !deleted.has(`${sourceId}\u0000${a.nativeIdentity}`))
@@ -136,24 +130,43 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
   }
 
   // 3. Revocations: what earlier plans granted and nothing grants now — or everything, when the state says so.
-  const previousEntitlements = new Map<string, Grant>()
-  for (const g of identity.previousGrants) if (g.kind === 'ENTITLEMENT') previousEntitlements.set(g.id, g)
-  for (const account of desired.removeAll || previousEntitlements.size > 0 ? identity.accounts : []) {
-    const src = source(account.sourceId)
-    if (!src || deleted.has(`${src.id}\u0000${account.nativeIdentity}`)) continue
-    for (const attribute of src.entitlementAttributes) {
-      for (const value of values(account.attributes[attribute])) {
-        const key = entitlementKey(src.id, attribute, value)
-        if (wanted.has(key)) continue
-        const previous = previousEntitlements.get(key)
-        if (!desired.removeAll && !previous) continue
-        const reasons: PlanReason[] = desired.removeAll
-          ? [{ kind: 'LIFECYCLE_STATE', name: state?.technicalName ?? '', detail: 'removes all access' }]
-          : (previous?.reasons ?? []).map((r) => ({
-              ...r,
-              detail: `no longer granted (was: ${r.detail ?? r.name})`,
-            }))
-        modify(src, account.nativeIdentity, 'Remove', attribute, value, reasons)
+  const revoke = (
+    account: PlanAccount,
+    src: PlanSource,
+    attribute: string,
+    value: string,
+    why: PlanReason[],
+  ) => {
+    if (!deleted.has(`${src.id}\u0000${account.nativeIdentity}`)) {
+      modify(src, account.nativeIdentity, 'Remove', attribute, value, why)
+    }
+  }
+  if (desired.removeAll) {
+    const reasons: PlanReason[] = [
+      { kind: 'LIFECYCLE_STATE', name: state?.technicalName ?? '', detail: 'removes all access' },
+    ]
+    for (const account of identity.accounts) {
+      const src = source(account.sourceId)
+      if (!src) continue
+      for (const attribute of src.entitlementAttributes) {
+        for (const value of values(account.attributes[attribute])) {
+          revoke(account, src, attribute, value, reasons)
+        }
+      }
+    }
+  } else {
+    for (const previous of revocable(identity.previousGrants, desired)) {
+      const src = source(previous.sourceId as string)
+      if (!src) continue
+      const attribute = previous.attribute as string
+      const value = previous.value as string
+      for (const account of identity.accounts) {
+        if (account.sourceId !== src.id || !holds(account, attribute, value)) continue
+        const reasons = previous.reasons.map((r) => ({
+          ...r,
+          detail: `no longer granted (was: ${r.detail ?? r.name})`,
+        }))
+        revoke(account, src, attribute, value, reasons)
       }
     }
   }
@@ -178,6 +191,26 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
     }
   }
   return { items, selections, errors, desired }
+}
+
+// Applied grants and desired grants are both shared between identities (stored and merged once per set):
+// what the one has that the other lacks is worked out once per pair, not once per identity.
+const revocables = new WeakMap<readonly Grant[], WeakMap<readonly Grant[], readonly Grant[]>>()
+
+/** The entitlements granted before and not now. */
+function revocable(previous: readonly Grant[], desired: DesiredAccess): readonly Grant[] {
+  if (previous.length === 0) return previous
+  let byDesired = revocables.get(previous)
+  if (!byDesired) {
+    byDesired = new WeakMap()
+    revocables.set(previous, byDesired)
+  }
+  let gone = byDesired.get(desired.grants)
+  if (!gone) {
+    gone = previous.filter((g) => g.kind === 'ENTITLEMENT' && !desired.entitlements.has(g.id))
+    byDesired.set(desired.grants, gone)
+  }
+  return gone
 }
 
 /** The Create Account profile: fields in order, a later field's template may use an earlier one. */

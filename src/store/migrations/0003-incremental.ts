@@ -2,11 +2,16 @@
  * Incremental refresh. Aggregation and processing queue the identities whose inputs changed, so an
  * incremental refresh touches those instead of scanning 100,000 identities; `engine_state` remembers
  * the configuration each queue was last drained against (a changed configuration means everyone).
+ * Applied grants are shared between identities (grant_sets).
  */
 export const sql = `
 CREATE TABLE process_queue (identity_id text PRIMARY KEY);
 CREATE TABLE plan_queue (identity_id text PRIMARY KEY);
 CREATE TABLE engine_state (key text PRIMARY KEY, value text NOT NULL);
 -- Planning checks generated account ids against creates still pending.
+-- Identities that meet the same roles in the same lifecycle state are granted the same access: each
+-- distinct set of grants is stored once and identities point at it (a few hundred sets, not 100,000 copies).
+CREATE TABLE grant_sets (id text PRIMARY KEY, grants json NOT NULL);
+ALTER TABLE identity_grants ADD COLUMN grant_set text;
 CREATE INDEX account_requests_target ON account_requests (source_id, native_identity);
 `
