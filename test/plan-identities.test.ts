@@ -10,21 +10,8 @@ import { listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { listAccountRequests } from '../src/store/plans.js'
 import { databases } from './support/databases.js'
+import { editHr } from './support/edit-hr.js'
 import { demoWorkspace, engineContext, tempDir } from './support/temp-workspace.js'
-
-const HR_HEADER_COLUMNS = 14
-
-/** Rewrites one HR row (by employee id) with the given column values. */
-function editHr(dir: string, employeeId: string, changes: Record<number, string>): void {
-  const file = join(dir, 'data/hr.csv')
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
-  const i = lines.findIndex((l) => l.startsWith(`${employeeId},`))
-  const cells = (lines[i] as string).split(',')
-  expect(cells).toHaveLength(HR_HEADER_COLUMNS)
-  for (const [k, v] of Object.entries(changes)) cells[Number(k)] = v
-  lines[i] = cells.join(',')
-  writeFileSync(file, lines.join('\n') + '\n')
-}
 
 describe.each(databases)('planning on $name', (database) => {
   let store: Store | undefined

@@ -13,6 +13,7 @@ import { newId } from '../domain/new-id.js'
 import { deleteAccounts, insertAccounts, loadAccountRefs, updateAccounts } from '../store/accounts.js'
 import { analyze } from '../store/db.js'
 import { addEntitlements } from '../store/entitlements.js'
+import { enqueueIdentities } from '../store/queues.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource, markAggregated } from '../store/sources.js'
 import { correlateUncorrelated, correlatorFor } from './correlate-accounts.js'
@@ -114,6 +115,12 @@ export async function aggregateSource(
       tx,
       diff.deleted.map((d) => d.id),
     )
+    // The owners of what changed are what an incremental refresh looks at.
+    await enqueueIdentities(tx, [
+      ...rows.map((r) => r.identityId),
+      ...diff.updated.map((u) => u.identityId),
+      ...diff.deleted.map((d) => d.identityId),
+    ])
     timer.lap('write')
     const discovered = await addEntitlements(tx, sourceId, entitlementValues)
     timer.lap('entitlements')
@@ -144,6 +151,8 @@ export async function aggregateSource(
           identities: emptyCounts(),
           authoritativeAccountRemoved: 0,
           managersChanged: 0,
+          incremental: true,
+          plan: null,
           durationMs: 0,
           phases: {},
         }

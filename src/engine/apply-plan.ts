@@ -2,8 +2,9 @@ import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
 import type { AccountRequestRow } from '../store/plans.js'
 import { encodeGrants, insertAccountRequests, saveAppliedStates, storedGrantSets } from '../store/plans.js'
+import { dequeueIdentities, queuedIdentities, readEngineState, writeEngineState } from '../store/queues.js'
 import type { EngineContext } from './engine-context.js'
-import { planBatches, type PlanOptions } from './plan-identities.js'
+import { planBatches, planConfigHash, planningSourceIds, type PlanOptions } from './plan-identities.js'
 
 export interface ApplyResult {
   readonly summary: PlanSummary
@@ -65,13 +66,39 @@ export async function applyPlan(
       knownSets.add(grantSet)
       newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
     }
-    if (requests.length === 0 && states.length === 0) continue
     await ctx.db.transaction(async (tx) => {
       await insertAccountRequests(tx, requests)
       await saveAppliedStates(tx, states, newSets)
+      // Planned and recorded: no longer waiting for an incremental refresh.
+      await dequeueIdentities(tx, 'plan', batch.covers)
     })
   }
+  // Everyone planned against this configuration: from now on, a refresh plans only what changes.
+  if (options.identity === undefined && options.identityIds === undefined) {
+    await writeEngineState(
+      ctx.db,
+      PLAN_BASELINE,
+      planConfigHash(ctx.config, await planningSourceIds(ctx, ctx.config)),
+    )
+  }
   return { summary, selections, errors, accountRequests, identityNames, durationMs: performance.now() - t0 }
+}
+
+const PLAN_BASELINE = 'plan'
+
+/**
+ * Applies the plan of what changed since the last apply: the identities queued by aggregation and
+ * processing. Everyone is planned instead on a full refresh, on the first run, and when the
+ * configuration the planner reads (roles, access profiles, lifecycle states, policies…) changed.
+ */
+export async function applyChanges(
+  ctx: EngineContext,
+  options: { full?: boolean } = {},
+): Promise<ApplyResult & { readonly full: boolean }> {
+  const hash = planConfigHash(ctx.config, await planningSourceIds(ctx, ctx.config))
+  const full = options.full === true || (await readEngineState(ctx.db, PLAN_BASELINE)) !== hash
+  if (full) return { ...(await applyPlan(ctx)), full }
+  return { ...(await applyPlan(ctx, { identityIds: await queuedIdentities(ctx.db, 'plan') })), full }
 }
 
 /** One account request per account and operation, carrying its items and the distinct reasons. */

@@ -17,30 +17,26 @@ export async function correlateManagers(
   sourceId: string,
   work: WorkItem[],
   refs: ReadonlyMap<string, IdentityRef>,
+  /** Only queued identities are being processed: read just the others that can matter to them. */
+  scoped = false,
 ): Promise<Map<string, string | null>> {
   const changes = new Map<string, string | null>()
   const mapping = source.managerCorrelationMapping
   if (!mapping) return changes
+  if (scoped) return correlateManagersOf(db, mapping, sourceId, work, refs)
   const built = new Map(work.map((w) => [w.identityId, w]))
   // Identities not re-built this run: their stored values and manager keys are read from the store,
   // which a first run (everything new) skips entirely.
   const others = [...refs.keys()].some((id) => !built.has(id))
-  const index = new Map<string, string | null>()
-  const add = (value: string | null | undefined, id: string): void => {
-    if (value === null || value === undefined || value === '') return
-    index.set(value, index.has(value) && index.get(value) !== id ? null : id)
-  }
+  const index = managerIndex()
   if (others) {
     for (const i of await loadIdentityAttributes(db, [mapping.identityAttributeName])) {
-      if (!built.has(i.id)) add(i.attributes[mapping.identityAttributeName], i.id)
+      if (!built.has(i.id)) index.add(i.attributes[mapping.identityAttributeName], i.id)
     }
   }
-  for (const w of work) add(w.built?.attributes[mapping.identityAttributeName], w.identityId)
+  for (const w of work) index.add(w.built?.attributes[mapping.identityAttributeName], w.identityId)
 
-  const keys: { identityId: string; key: string | null }[] = work.map((w) => {
-    const v = w.accounts.find((a) => a.id === w.accountId)?.attributes[mapping.accountAttributeName]
-    return { identityId: w.identityId, key: typeof v === 'string' ? v : null }
-  })
+  const keys = managerKeys(work, mapping.accountAttributeName)
   if (others) {
     const rows = await selectTuples<[string, string | null]>(
       db,
@@ -50,14 +46,101 @@ export async function correlateManagers(
     )
     for (const [identityId, key] of rows) if (!built.has(identityId)) keys.push({ identityId, key })
   }
+  return resolveManagers(keys, index, built, (id) => refs.get(id)?.managerId ?? null)
+}
+
+type ManagerMapping = NonNullable<SourceConfig['managerCorrelationMapping']>
+
+/** Identity attribute value → the one identity holding it (null when several do: no guess). */
+function managerIndex(): { add(value: unknown, id: string): void; get(key: string): string | null } {
+  const index = new Map<string, string | null>()
+  return {
+    add(value, id) {
+      if (typeof value !== 'string' || value === '') return
+      index.set(value, index.has(value) && index.get(value) !== id ? null : id)
+    },
+    get: (key) => index.get(key) ?? null,
+  }
+}
+
+/** Each work item's manager key: its authoritative account's `accountAttributeName`. */
+function managerKeys(
+  work: readonly WorkItem[],
+  attribute: string,
+): { identityId: string; key: string | null }[] {
+  return work.map((w) => {
+    const v = w.accounts.find((a) => a.id === w.accountId)?.attributes[attribute]
+    return { identityId: w.identityId, key: typeof v === 'string' ? v : null }
+  })
+}
+
+function resolveManagers(
+  keys: readonly { identityId: string; key: string | null }[],
+  index: ReturnType<typeof managerIndex>,
+  built: ReadonlyMap<string, WorkItem>,
+  storedManager: (identityId: string) => string | null,
+): Map<string, string | null> {
+  const changes = new Map<string, string | null>()
   for (const k of keys) {
-    let managerId = k.key ? (index.get(k.key) ?? null) : null
+    let managerId = k.key ? index.get(k.key) : null
     if (managerId === k.identityId) managerId = null
     const w = built.get(k.identityId)
     if (w) w.managerId = managerId
-    if ((refs.get(k.identityId)?.managerId ?? null) !== managerId) changes.set(k.identityId, managerId)
+    if (storedManager(k.identityId) !== managerId) changes.set(k.identityId, managerId)
   }
   return changes
+}
+
+/**
+ * Manager correlation for a few queued identities: their managers are looked up by the keys they
+ * name, and the identities naming one of them (by its old or new value) are checked again. The
+ * same answers as the full pass, from what concerns the queued identities only.
+ */
+async function correlateManagersOf(
+  db: Db,
+  mapping: ManagerMapping,
+  sourceId: string,
+  work: WorkItem[],
+  refs: ReadonlyMap<string, IdentityRef>,
+): Promise<Map<string, string | null>> {
+  const built = new Map(work.map((w) => [w.identityId, w]))
+  const attribute = mapping.identityAttributeName
+  const keys = managerKeys(work, mapping.accountAttributeName)
+  const stored = await loadIdentityAttributesById(db, [...built.keys()])
+  const values = new Set<string>()
+  for (const w of work) {
+    for (const v of [w.built?.attributes[attribute], stored.get(w.identityId)?.[attribute]]) {
+      if (typeof v === 'string' && v !== '') values.add(v)
+    }
+  }
+  // Their reports: whoever names one of their values, before or after this change.
+  const reports = await selectTuples<[string, string | null, string | null]>(
+    db,
+    ['a.identity_id', 'a.attributes->>$1', 'i.manager_id'],
+    `FROM accounts a JOIN identities i ON i.id = a.identity_id
+     WHERE a.source_id = $2 AND a.attributes->>$1 = ANY($3::text[])`,
+    [mapping.accountAttributeName, sourceId, [...values]],
+  )
+  const reportManagers = new Map<string, string | null>()
+  for (const [identityId, key, managerId] of reports) {
+    if (built.has(identityId)) continue
+    keys.push({ identityId, key })
+    reportManagers.set(identityId, managerId)
+  }
+  // The identities the keys name, as stored (those re-built now count with their new values).
+  const wanted = [...new Set(keys.flatMap((k) => (k.key ? [k.key] : [])))]
+  const index = managerIndex()
+  const holders = await selectTuples<[string, string | null]>(
+    db,
+    ['id', 'attributes->>$1'],
+    'FROM identities WHERE attributes->>$1 = ANY($2::text[])',
+    [attribute, wanted],
+  )
+  for (const [id, value] of holders) if (!built.has(id)) index.add(value, id)
+  for (const w of work) index.add(w.built?.attributes[attribute], w.identityId)
+  return resolveManagers(keys, index, built, (id) =>
+    built.has(id) ? (refs.get(id)?.managerId ?? null) : (reportManagers.get(id) ?? null),
+  )
 }
 
 /**

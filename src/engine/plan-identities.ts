@@ -38,6 +38,8 @@ export interface PlanBatch {
   readonly items: PlanItem[]
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
+  /** The identities this batch covers, as asked for (an id with no identity behind it included). */
+  readonly covers: readonly string[]
   /** Per planned identity: who it is, what it should have, and what the last applied plan recorded. */
   readonly identities: {
     readonly identity: Identity
@@ -70,11 +72,7 @@ const MAX_ID_ROUNDS = 60
 export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}): AsyncGenerator<PlanBatch> {
   const { db } = ctx
   const config = options.config ?? ctx.config
-  const stored = new Map((await listSourceRows(db)).map((s) => [s.name, s.id]))
-  // A source the store has never seen has no accounts yet; a placeholder id keeps planning pure.
-  const sourceIds = new Map(
-    config.sources.map(({ value: s }) => [s.name, stored.get(s.name) ?? `new:${s.name}`]),
-  )
+  const sourceIds = await planningSourceIds(ctx, config)
   const model = buildPlanningModel(config, sourceIds)
   const configHash = planConfigHash(config, sourceIds)
   if (options.source !== undefined && !sourceIds.has(options.source)) {
@@ -88,19 +86,23 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
   if (options.identity !== undefined) {
     const one = await findIdentity(db, options.identity)
     if (!one) throw new NotFoundError(`no identity with id or name "${options.identity}"`)
-    yield await planner.plan([one])
+    yield await planner.plan([one], [one.id])
     return
   }
   if (options.identityIds !== undefined) {
     for (let i = 0; i < options.identityIds.length; i += BATCH) {
-      yield await planner.plan(await loadIdentitiesById(db, options.identityIds.slice(i, i + BATCH)))
+      const ids = options.identityIds.slice(i, i + BATCH)
+      yield await planner.plan(await loadIdentitiesById(db, ids), ids)
     }
     return
   }
   for (let after = ''; ;) {
     const page = await listIdentityPage(db, after, BATCH)
     if (page.length === 0) return
-    yield await planner.plan(page)
+    yield await planner.plan(
+      page,
+      page.map((p) => p.id),
+    )
     after = (page[page.length - 1] as Identity).id
   }
 }
@@ -135,7 +137,7 @@ class BatchPlanner {
     private readonly known: Set<string>,
   ) {}
 
-  async plan(identities: readonly Identity[]): Promise<PlanBatch> {
+  async plan(identities: readonly Identity[], covers: readonly string[]): Promise<PlanBatch> {
     const { db } = this.ctx
     const ids = identities.map((i) => i.id)
     const byIdentity = new Map<string, PlanAccount[]>()
@@ -221,7 +223,7 @@ class BatchPlanner {
       todo = todo.filter((i) => again.has(i.id))
     }
 
-    const batch: PlanBatch = { items: [], selections: [], errors: [], identities: [] }
+    const batch: PlanBatch = { items: [], selections: [], errors: [], covers, identities: [] }
     const source = this.options.source
     const inSource = (x: { sourceName?: string }): boolean => source === undefined || x.sourceName === source
     for (const identity of identities) {
@@ -243,6 +245,16 @@ class BatchPlanner {
     this.ctx.progress?.('plan', this.done, this.options.identityIds?.length ?? this.done)
     return batch
   }
+}
+
+/** The stored id of each configured source; a source the store has never seen gets a placeholder. */
+export async function planningSourceIds(
+  ctx: EngineContext,
+  config: WorkspaceConfig,
+): Promise<Map<string, string>> {
+  const stored = new Map((await listSourceRows(ctx.db)).map((s) => [s.name, s.id]))
+  // A source the store has never seen has no accounts yet; a placeholder id keeps planning pure.
+  return new Map(config.sources.map(({ value: s }) => [s.name, stored.get(s.name) ?? `new:${s.name}`]))
 }
 
 /** What planning reads of a configuration: a change to any of it may change what identities are granted. */

@@ -25,8 +25,17 @@ import {
   updateIdentities,
   type IdentityWrite,
 } from '../store/identities.js'
+import {
+  dequeueIdentities,
+  enqueueIdentities,
+  queuedIdentities,
+  readEngineState,
+  writeEngineState,
+} from '../store/queues.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource } from '../store/sources.js'
+import type { PlanSummary } from '../domain/plan/plan-summary.js'
+import { applyChanges } from './apply-plan.js'
 import { correlateUncorrelated } from './correlate-accounts.js'
 import type { EngineContext } from './engine-context.js'
 import {
@@ -44,6 +53,16 @@ export interface ProcessResult {
   /** Identities whose authoritative account is gone (flagged, kept). */
   readonly authoritativeAccountRemoved: number
   readonly managersChanged: number
+  /** Only the queued identities were looked at (no profile changed, no full refresh asked for). */
+  readonly incremental: boolean
+  /** What was applied afterwards (`settings.provisioning: automatic`); null when provisioning is left to `apply`. */
+  readonly plan: {
+    readonly identities: number
+    readonly accountRequests: number
+    /** Everyone was planned (a full refresh, or the roles, access profiles or policies changed). */
+    readonly full: boolean
+    readonly summary: PlanSummary
+  } | null
   readonly durationMs: number
   /** Milliseconds per phase (load, build, managers, write, …). */
   readonly phases: Readonly<Record<string, number>>
@@ -71,16 +90,28 @@ export async function processIdentities(
 
   // Correlating other sources' accounts to new identities changes those identities' inputs: go round
   // again (bounded) so their attributes reflect the new accounts in the same run.
+  const changed: string[] = []
+  let scanned = false
   for (let round = 0; round < 3; round++) {
+    // The identities queued since the last run (aggregation and correlation queue the owners of changed accounts).
+    const queue = await queuedIdentities(ctx.db, 'process')
     for (const { value: profile } of ctx.config.identityProfiles) {
       const compiled = compileIdentityProfile(profile, (id) => named.get(id), namedHash)
-      const r = await processProfile(ctx, profile, compiled, round === 0 && options.full === true, timer.lap)
+      const full = round === 0 && options.full === true
+      // Only the queued identities, unless asked for everyone or the profile changed since the last run.
+      const baseline = `process:${profile.name}`
+      const scope = !full && (await readEngineState(ctx.db, baseline)) === compiled.configHash ? queue : null
+      scanned ||= scope === null
+      const r = await processProfile(ctx, profile, compiled, full, timer.lap, scope)
       for (const k of Object.keys(total) as (keyof RunCounts)[]) {
         if (round === 0 || k !== 'unchanged') total[k] += r.counts[k]
       }
       removed += r.removed
       managersChanged += r.managersChanged
+      changed.push(...r.changed)
+      await writeEngineState(ctx.db, baseline, compiled.configHash)
     }
+    await dequeueIdentities(ctx.db, 'process', queue)
     let linked = 0
     for (const { value: source } of ctx.config.sources) {
       if (source.authoritative) continue
@@ -92,10 +123,25 @@ export async function processIdentities(
     }
     if (linked === 0) break
   }
+  // What changed is planned again: now (automatic provisioning) or at the next apply.
+  await enqueueIdentities(ctx.db, changed, ['plan'])
+  timer.lap('write')
+  const plan =
+    ctx.config.settings.provisioning === 'automatic'
+      ? await applyChanges(ctx, { full: options.full === true })
+      : null
+  timer.lap('plan')
   const result = {
     identities: total,
     authoritativeAccountRemoved: removed,
     managersChanged,
+    incremental: !scanned,
+    plan: plan && {
+      identities: plan.summary.identities,
+      accountRequests: plan.accountRequests,
+      full: plan.full,
+      summary: plan.summary,
+    },
     durationMs: performance.now() - t0,
     phases: timer.phases,
   }
@@ -116,16 +162,19 @@ async function processProfile(
   compiled: CompiledIdentityProfile,
   full: boolean,
   lap: (phase: string) => void,
-): Promise<{ counts: RunCounts; removed: number; managersChanged: number }> {
+  /** Only these identities (queued); null: every identity of the profile. */
+  scope: readonly string[] | null,
+): Promise<{ counts: RunCounts; removed: number; managersChanged: number; changed: string[] }> {
   const { db } = ctx
   const counts = emptyCounts()
   const authSource = findSource(ctx.config, compiled.authoritativeSource) as SourceConfig
   const authId = await ensureSource(db, authSource.name, authSource.id)
   const inputSources = await inputSourceIds(ctx, compiled, authId)
-  const refs = await loadIdentityRefs(db)
+  if (scope !== null && scope.length === 0) return { counts, removed: 0, managersChanged: 0, changed: [] }
+  const refs = await loadIdentityRefs(db, scope ?? undefined)
   const authRows: AccountKey[] = []
   const hashes = new Map<string, string[]>()
-  for (const k of await loadAccountKeys(db, inputSources, authId)) {
+  for (const k of await loadAccountKeys(db, inputSources, authId, scope ?? undefined)) {
     if (k.source_id === authId) authRows.push(k)
     if (k.identity_id === null || (inputSources !== null && !inputSources.has(k.source_id))) continue
     const entry = accountHashEntry(k.source_id, k.native_identity, k.hash)
@@ -164,7 +213,8 @@ async function processProfile(
   }
 
   lap('load')
-  await attachAccounts(db, work, inputSources, authRows.length)
+  // A queued few are read by identity; most of a population, by one scan of the sources.
+  await attachAccounts(db, work, inputSources, scope ? Infinity : authRows.length)
   lap('load accounts')
   const findIdentity = await referencedIdentities(db, compiled.referencedUids)
   const toTransformAccount = transformAccountMapper(ctx)
@@ -178,7 +228,7 @@ async function processProfile(
 
   const managerChanges =
     work.length > 0
-      ? await correlateManagers(db, authSource, authId, work, refs)
+      ? await correlateManagers(db, authSource, authId, work, refs, scope !== null)
       : new Map<string, string | null>()
   lap('managers')
   if (compiled.usesManager) await rebuildWithManagers(ctx, compiled, work, managerChanges, findIdentity)
@@ -186,17 +236,21 @@ async function processProfile(
 
   const toInsert: IdentityWrite[] = []
   const toUpdate: IdentityWrite[] = []
+  const changed: string[] = []
   for (const w of work) {
     const write = toWrite(ctx, profile, w)
     const ref = refs.get(w.identityId)
     if (w.isNew || !ref) {
       toInsert.push(write)
+      changed.push(write.id)
       counts.created++
     } else {
       const stale = ref.stateHash !== write.stateHash || ref.inputsHash !== write.inputsHash || ref.removed
       if (stale) toUpdate.push(write)
-      if (ref.stateHash !== write.stateHash) counts.updated++
-      else counts.unchanged++
+      if (ref.stateHash !== write.stateHash) {
+        counts.updated++
+        changed.push(write.id)
+      } else counts.unchanged++
     }
     if (write.processingError !== null) counts.errors++
   }
@@ -220,10 +274,11 @@ async function processProfile(
       .map(([id]) => id)
     await markAuthoritativeAccountRemoved(tx, gone, now)
     removed = gone.length
+    changed.push(...gone, ...managerChanges.keys())
   })
   if (toInsert.length > 1000) await analyze(db, 'identities')
   lap('write')
-  return { counts, removed, managersChanged: managerChanges.size }
+  return { counts, removed, managersChanged: managerChanges.size, changed }
 }
 
 function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem): IdentityWrite {

@@ -2,6 +2,7 @@ import type { StoredAccountRef } from '../domain/aggregation/diff-accounts.js'
 import type { Account, Attributes } from '../domain/model.js'
 import type { Db } from './db.js'
 import { batches, selectTuples } from './db.js'
+import { enqueueIdentities } from './queues.js'
 
 export interface DbAccountRow {
   id: string
@@ -119,11 +120,15 @@ export async function deleteAccounts(db: Db, ids: readonly string[]): Promise<vo
   for (const batch of batches(ids)) await db.query('DELETE FROM accounts WHERE id = ANY($1::text[])', [batch])
 }
 
-/** Links accounts to identities (correlation). */
+/** Links accounts to identities (correlation); the identities' inputs changed, so they are queued for refresh. */
 export async function setAccountIdentities(
   db: Db,
   links: readonly { accountId: string; identityId: string | null }[],
 ): Promise<void> {
+  await enqueueIdentities(
+    db,
+    links.map((l) => l.identityId),
+  )
   for (const batch of batches(links)) {
     await db.query(
       `UPDATE accounts a SET identity_id = u.identity_id FROM unnest($1::text[], $2::text[]) AS u(id, identity_id)
@@ -186,13 +191,35 @@ export async function loadAccountKeys(
   db: Db,
   sourceIds: ReadonlySet<string> | null,
   authoritativeSourceId: string,
+  /** Only the accounts of these identities (an incremental refresh of the queued ones). */
+  identityIds?: readonly string[],
 ): Promise<AccountKey[]> {
-  const tuples = await selectTuples<[string, string, string, string | null, string]>(
-    db,
-    ['id', 'source_id', 'native_identity', 'identity_id', 'hash'],
-    `FROM accounts WHERE source_id = $1 OR (identity_id IS NOT NULL ${sourceIds ? 'AND source_id = ANY($2::text[])' : ''})`,
-    sourceIds ? [authoritativeSourceId, [...sourceIds]] : [authoritativeSourceId],
-  )
+  const columns = ['id', 'source_id', 'native_identity', 'identity_id', 'hash']
+  const sources = sourceIds ? 'AND source_id = ANY($2::text[])' : ''
+  const params = sourceIds ? [authoritativeSourceId, [...sourceIds]] : [authoritativeSourceId]
+  const tuples: [string, string, string, string | null, string][] = []
+  if (identityIds === undefined) {
+    tuples.push(
+      ...(await selectTuples<[string, string, string, string | null, string]>(
+        db,
+        columns,
+        `FROM accounts WHERE source_id = $1 OR (identity_id IS NOT NULL ${sources})`,
+        params,
+      )),
+    )
+  } else {
+    const n = params.length + 1
+    for (const batch of batches(identityIds)) {
+      tuples.push(
+        ...(await selectTuples<[string, string, string, string | null, string]>(
+          db,
+          columns,
+          `FROM accounts WHERE identity_id = ANY($${n}::text[]) AND (source_id = $1 ${sourceIds ? 'OR source_id = ANY($2::text[])' : 'OR true'})`,
+          [...params, batch],
+        )),
+      )
+    }
+  }
   return tuples.map(([id, source_id, native_identity, identity_id, hash]) => ({
     id,
     source_id,

@@ -132,18 +132,25 @@ export async function setManagers(
   }
 }
 
-/** What incremental processing needs of every identity. */
-export async function loadIdentityRefs(db: Db): Promise<Map<string, IdentityRef>> {
-  const rows = await db.query<{
+/** What incremental processing needs of every identity (or of some, by id). */
+export async function loadIdentityRefs(db: Db, ids?: readonly string[]): Promise<Map<string, IdentityRef>> {
+  type Row = {
     id: string
     identity_profile: string
     inputs_hash: string | null
     state_hash: string | null
     manager_id: string | null
     authoritative_account_removed: unknown
-  }>(
-    'SELECT id, identity_profile, inputs_hash, state_hash, manager_id, authoritative_account_removed FROM identities',
-  )
+  }
+  const select =
+    'SELECT id, identity_profile, inputs_hash, state_hash, manager_id, authoritative_account_removed FROM identities'
+  const rows: Row[] = []
+  if (ids === undefined) rows.push(...(await db.query<Row>(select)))
+  else {
+    for (const batch of batches(ids)) {
+      rows.push(...(await db.query<Row>(`${select} WHERE id = ANY($1::text[])`, [batch])))
+    }
+  }
   return new Map(
     rows.map((r) => [
       r.id,

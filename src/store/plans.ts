@@ -1,7 +1,7 @@
 import { newId } from '../domain/new-id.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import type { Grant } from '../domain/plan/planning-model.js'
-import { batches, selectTuples, type Db } from './db.js'
+import { BATCH_SIZE, batches, selectTuples, type Db } from './db.js'
 
 /** What the last applied plan recorded for an identity. */
 export interface AppliedState {
@@ -198,37 +198,34 @@ export async function insertAccountRequests(
   )
 }
 
+/** Account requests in id (creation) order, read in pages: there may be hundreds of thousands. */
 export async function listAccountRequests(
   db: Db,
   filter: { status?: string; identityIds?: readonly string[] } = {},
 ): Promise<AccountRequestRow[]> {
-  const tuples = await selectTuples<
-    [
-      string,
-      string,
-      string,
-      string | null,
-      AccountOperation,
-      AccountRequestRow['items'],
-      PlanReason[],
-      string,
-    ]
-  >(
-    db,
-    ['id', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons', 'status'],
-    'FROM account_requests WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR identity_id = ANY($2))',
-    [filter.status ?? null, filter.identityIds ?? null],
-  )
-  return tuples
-    .map(([id, identityId, sourceId, nativeIdentity, operation, items, reasons, status]) => ({
-      id,
-      identityId,
-      sourceId,
-      nativeIdentity,
-      operation,
-      items,
-      reasons,
-      status,
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
+  type Tuple = [
+    string,
+    string,
+    string,
+    string | null,
+    AccountOperation,
+    AccountRequestRow['items'],
+    PlanReason[],
+    string,
+  ]
+  const out: AccountRequestRow[] = []
+  for (let after = ''; ;) {
+    const page = await selectTuples<Tuple>(
+      db,
+      ['id', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons', 'status'],
+      `FROM (SELECT * FROM account_requests WHERE id > $3 AND ($1::text IS NULL OR status = $1)
+         AND ($2::text[] IS NULL OR identity_id = ANY($2)) ORDER BY id LIMIT ${BATCH_SIZE}) AS page`,
+      [filter.status ?? null, filter.identityIds ?? null, after],
+    )
+    for (const [id, identityId, sourceId, nativeIdentity, operation, items, reasons, status] of page) {
+      out.push({ id, identityId, sourceId, nativeIdentity, operation, items, reasons, status })
+    }
+    if (page.length < BATCH_SIZE) return out.sort((a, b) => (a.id < b.id ? -1 : 1))
+    for (const [id] of page) if (id > after) after = id
+  }
 }

@@ -106,6 +106,12 @@ export const workspaceSettingsSchema = z.looseObject({
   name: z.string().default('provisio'),
   /** The identity attribute that names an identity (its `name`). */
   identityNameAttribute: z.string().default('uid'),
+  /**
+   * automatic: every refresh (after an aggregation, or `provisio process`) applies the plan of the
+   * identities that changed, as the reference product does. review: refreshes only process
+   * identities; `provisio plan` shows what would change and `provisio apply` applies it.
+   */
+  provisioning: z.enum(['automatic', 'review']).default('automatic'),
   server: z.looseObject({ port: z.number().int().min(0).max(65535).default(7100) }).default({ port: 7100 }),
   schedules: z.array(scheduleSchema).default([]),
 })

@@ -10,6 +10,10 @@ const SETTINGS = `# A Provisio workspace. Objects use the reference product's fi
 name: demo
 # The identity attribute that gives each identity its name.
 identityNameAttribute: uid
+# review: a refresh processes identities, and \`provisio plan\` shows what would change before
+# \`provisio apply\` makes it happen. automatic (the default): every refresh applies the plan of the
+# identities that changed, as the reference product does.
+provisioning: review
 server:
   port: 7100
 schedules:
