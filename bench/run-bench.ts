@@ -5,11 +5,13 @@ import { aggregateBench } from './aggregate-bench.js'
 import type { Bench, BenchResult } from './bench-types.js'
 import { planBench } from './plan-bench.js'
 import { processBench } from './process-bench.js'
+import { refreshBench } from './refresh-bench.js'
 
 const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   aggregate: { run: aggregateBench, defaultSize: 100_000 },
   process: { run: processBench, defaultSize: 100_000 },
   plan: { run: planBench, defaultSize: 100_000 },
+  'refresh-incremental': { run: refreshBench, defaultSize: 100_000 },
 }
 
 /** `npm run bench -- NAME [--size N]`: runs one benchmark (or all), prints a table, writes JSON. */

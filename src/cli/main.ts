@@ -43,9 +43,11 @@ program
 program
   .command('process')
   .alias('refresh')
-  .option('--full', 'process every identity, not only those whose inputs changed')
+  .option('--full', 'process and plan every identity, not only those whose inputs changed')
   .option('--json', 'print the result as JSON')
-  .description('identity processing: attributes from transforms, lifecycle state, managers')
+  .description(
+    'identity refresh: attributes, lifecycle state and managers; with provisioning: automatic, applies the plan',
+  )
   .action((o: { full?: boolean; json?: boolean }) => processCommand(ws(), o))
 
 program

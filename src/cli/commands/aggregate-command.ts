@@ -41,6 +41,11 @@ export function identitySummary(p: ProcessResult): string {
     `identities created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, errors ${c.errors}` +
     (p.authoritativeAccountRemoved > 0
       ? `, authoritative account removed ${p.authoritativeAccountRemoved}`
+      : '') +
+    (p.plan
+      ? `; planned ${p.plan.identities} identit${p.plan.identities === 1 ? 'y' : 'ies'}` +
+        `${p.plan.full ? ' (everyone)' : ''}, account requests ${p.plan.accountRequests}` +
+        (p.plan.summary.errors > 0 ? `, plan errors ${p.plan.summary.errors}` : '')
       : '')
   )
 }
@@ -60,7 +65,8 @@ export async function processCommand(
   )
   if (options.json) return printJson(result)
   process.stdout.write(
-    `processed${options.full ? ' (full refresh)' : ''}: ${identitySummary(result)}; ` +
+    `processed${options.full ? ' (full refresh)' : result.incremental ? ' (changed identities)' : ''}: ` +
+      `${identitySummary(result)}; ` +
       `managers changed ${result.managersChanged}; ${seconds(result.durationMs)}\n`,
   )
 }
