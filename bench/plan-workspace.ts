@@ -183,7 +183,7 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
       for (const g of removes.get(key) ?? []) held.delete(g)
       row[groupColumn] = [...held].join('|')
     }
-    data.push(...(creates.get(name) ?? []))
+    for (const row of creates.get(name) ?? []) data.push(row)
     writeFileSync(file, Papa.unparse(data, { columns: meta.fields ?? [] }) + '\n')
   }
   await ctx.db.query(`UPDATE account_requests SET status = 'FINISHED' WHERE status = 'PENDING'`)

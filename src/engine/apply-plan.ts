@@ -43,8 +43,8 @@ export async function applyPlan(
       summary,
       summarizePlan(batch.items, batch.selections, batch.errors, batch.identities.length),
     )
-    selections.push(...batch.selections)
-    errors.push(...batch.errors)
+    for (const s of batch.selections) selections.push(s)
+    for (const e of batch.errors) errors.push(e)
     const flagged = new Set([...batch.selections, ...batch.errors].map((x) => x.identityId))
     for (const { identity } of batch.identities) {
       if (flagged.has(identity.id)) identityNames.set(identity.id, identity.name)

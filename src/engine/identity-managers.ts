@@ -19,19 +19,23 @@ export async function correlateManagers(
   refs: ReadonlyMap<string, IdentityRef>,
   /** Only queued identities are being processed: read just the others that can matter to them. */
   scoped = false,
-): Promise<Map<string, string | null>> {
-  const changes = new Map<string, string | null>()
+): Promise<{ changes: Map<string, string | null>; keys: ManagerKeys[] }> {
   const mapping = source.managerCorrelationMapping
-  if (!mapping) return changes
-  if (scoped) return correlateManagersOf(db, mapping, sourceId, work, refs)
+  if (!mapping) return { changes: new Map(), keys: [] }
+  if (scoped) return { changes: await correlateManagersOf(db, mapping, work, refs), keys: [] }
   const built = new Map(work.map((w) => [w.identityId, w]))
   // Identities not re-built this run: their stored values and manager keys are read from the store,
   // which a first run (everything new) skips entirely.
   const others = [...refs.keys()].some((id) => !built.has(id))
   const index = managerIndex()
+  // The keys of identities not re-built are checked too: stored ones that differ (or predate them) are fixed.
+  const matchKeys = new Map<string, string | null>()
   if (others) {
     for (const i of await loadIdentityAttributes(db, [mapping.identityAttributeName])) {
-      if (!built.has(i.id)) index.add(i.attributes[mapping.identityAttributeName], i.id)
+      if (built.has(i.id)) continue
+      const value = i.attributes[mapping.identityAttributeName]
+      index.add(value, i.id)
+      matchKeys.set(i.id, typeof value === 'string' && value !== '' ? value : null)
     }
   }
   for (const w of work) index.add(w.built?.attributes[mapping.identityAttributeName], w.identityId)
@@ -46,7 +50,27 @@ export async function correlateManagers(
     )
     for (const [identityId, key] of rows) if (!built.has(identityId)) keys.push({ identityId, key })
   }
-  return resolveManagers(keys, index, built, (id) => refs.get(id)?.managerId ?? null)
+  const fixes: ManagerKeys[] = []
+  for (const k of keys) {
+    const ref = refs.get(k.identityId)
+    if (!ref || built.has(k.identityId)) continue
+    const managerKey = k.key === '' ? null : k.key
+    const matchKey = matchKeys.get(k.identityId) ?? null
+    if (ref.managerKey !== managerKey || ref.matchKey !== matchKey) {
+      fixes.push({ identityId: k.identityId, managerKey, matchKey })
+    }
+  }
+  return {
+    changes: resolveManagers(keys, index, built, (id) => refs.get(id)?.managerId ?? null),
+    keys: fixes,
+  }
+}
+
+/** An identity's manager-correlation keys, as stored on the identity (see IdentityWrite). */
+interface ManagerKeys {
+  readonly identityId: string
+  readonly managerKey: string | null
+  readonly matchKey: string | null
 }
 
 type ManagerMapping = NonNullable<SourceConfig['managerCorrelationMapping']>
@@ -99,27 +123,24 @@ function resolveManagers(
 async function correlateManagersOf(
   db: Db,
   mapping: ManagerMapping,
-  sourceId: string,
   work: WorkItem[],
   refs: ReadonlyMap<string, IdentityRef>,
 ): Promise<Map<string, string | null>> {
   const built = new Map(work.map((w) => [w.identityId, w]))
   const attribute = mapping.identityAttributeName
   const keys = managerKeys(work, mapping.accountAttributeName)
-  const stored = await loadIdentityAttributesById(db, [...built.keys()])
   const values = new Set<string>()
   for (const w of work) {
-    for (const v of [w.built?.attributes[attribute], stored.get(w.identityId)?.[attribute]]) {
+    for (const v of [w.built?.attributes[attribute], refs.get(w.identityId)?.matchKey]) {
       if (typeof v === 'string' && v !== '') values.add(v)
     }
   }
-  // Their reports: whoever names one of their values, before or after this change.
+  // Their reports: whoever names one of their values, before or after this change (stored keys, indexed).
   const reports = await selectTuples<[string, string | null, string | null]>(
     db,
-    ['a.identity_id', 'a.attributes->>$1', 'i.manager_id'],
-    `FROM accounts a JOIN identities i ON i.id = a.identity_id
-     WHERE a.source_id = $2 AND a.attributes->>$1 = ANY($3::text[])`,
-    [mapping.accountAttributeName, sourceId, [...values]],
+    ['id', 'manager_key', 'manager_id'],
+    'FROM identities WHERE manager_key = ANY($1::text[])',
+    [[...values]],
   )
   const reportManagers = new Map<string, string | null>()
   for (const [identityId, key, managerId] of reports) {
@@ -132,9 +153,9 @@ async function correlateManagersOf(
   const index = managerIndex()
   const holders = await selectTuples<[string, string | null]>(
     db,
-    ['id', 'attributes->>$1'],
-    'FROM identities WHERE attributes->>$1 = ANY($2::text[])',
-    [attribute, wanted],
+    ['id', 'match_key'],
+    'FROM identities WHERE match_key = ANY($1::text[])',
+    [wanted],
   )
   for (const [id, value] of holders) if (!built.has(id)) index.add(value, id)
   for (const w of work) index.add(w.built?.attributes[attribute], w.identityId)

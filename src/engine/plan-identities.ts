@@ -115,9 +115,10 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
   const errors: PlanError[] = []
   const identities = new Map<string, { identity: Identity; desired: DesiredAccess }>()
   for await (const batch of planBatches(ctx, options)) {
-    items.push(...batch.items)
-    selections.push(...batch.selections)
-    errors.push(...batch.errors)
+    // One by one: a batch can hold more items than a spread call may pass.
+    for (const i of batch.items) items.push(i)
+    for (const s of batch.selections) selections.push(s)
+    for (const e of batch.errors) errors.push(e)
     for (const p of batch.identities) identities.set(p.identity.id, p)
   }
   return { items, selections, errors, identities, durationMs: performance.now() - t0 }

@@ -21,6 +21,7 @@ import {
   insertIdentities,
   loadIdentityRefs,
   markAuthoritativeAccountRemoved,
+  setManagerKeys,
   setManagers,
   updateIdentities,
   type IdentityWrite,
@@ -108,7 +109,7 @@ export async function processIdentities(
       }
       removed += r.removed
       managersChanged += r.managersChanged
-      changed.push(...r.changed)
+      for (const id of r.changed) changed.push(id)
       await writeEngineState(ctx.db, baseline, compiled.configHash)
     }
     await dequeueIdentities(ctx.db, 'process', queue)
@@ -226,10 +227,10 @@ async function processProfile(
   ctx.progress?.('process', work.length, work.length)
   lap('build')
 
-  const managerChanges =
+  const { changes: managerChanges, keys: managerKeys } =
     work.length > 0
       ? await correlateManagers(db, authSource, authId, work, refs, scope !== null)
-      : new Map<string, string | null>()
+      : { changes: new Map<string, string | null>(), keys: [] }
   lap('managers')
   if (compiled.usesManager) await rebuildWithManagers(ctx, compiled, work, managerChanges, findIdentity)
   lap('build')
@@ -238,7 +239,7 @@ async function processProfile(
   const toUpdate: IdentityWrite[] = []
   const changed: string[] = []
   for (const w of work) {
-    const write = toWrite(ctx, profile, w)
+    const write = toWrite(ctx, profile, w, authSource.managerCorrelationMapping)
     const ref = refs.get(w.identityId)
     if (w.isNew || !ref) {
       toInsert.push(write)
@@ -263,6 +264,7 @@ async function processProfile(
     await insertIdentities(tx, toInsert)
     await updateIdentities(tx, toUpdate, now)
     const inWork = new Set(work.map((w) => w.identityId))
+    await setManagerKeys(tx, managerKeys)
     await setManagers(
       tx,
       [...managerChanges]
@@ -274,14 +276,19 @@ async function processProfile(
       .map(([id]) => id)
     await markAuthoritativeAccountRemoved(tx, gone, now)
     removed = gone.length
-    changed.push(...gone, ...managerChanges.keys())
+    for (const id of [...gone, ...managerChanges.keys()]) changed.push(id)
   })
   if (toInsert.length > 1000) await analyze(db, 'identities')
   lap('write')
   return { counts, removed, managersChanged: managerChanges.size, changed }
 }
 
-function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem): IdentityWrite {
+function toWrite(
+  ctx: EngineContext,
+  profile: IdentityProfileConfig,
+  w: WorkItem,
+  mapping: SourceConfig['managerCorrelationMapping'],
+): IdentityWrite {
   const { attributes, errors } = w.built as BuiltIdentity
   const authAccount = w.accounts.find((a) => a.id === w.accountId)
   const name =
@@ -297,11 +304,25 @@ function toWrite(ctx: EngineContext, profile: IdentityProfileConfig, w: WorkItem
     attributesJson,
     lifecycleState,
     managerId: w.managerId,
+    ...managerKeysOf(mapping, authAccount?.attributes, attributes),
     processingError,
     inputsHash: w.inputsHash,
     // Attributes come in mapping order, fixed by the profile: plain JSON is a stable form here.
     stateHash: hashText(
       JSON.stringify([name, profile.name, lifecycleState, w.managerId, processingError]) + attributesJson,
     ),
+  }
+}
+
+function managerKeysOf(
+  mapping: SourceConfig['managerCorrelationMapping'],
+  account: Readonly<Record<string, unknown>> | undefined,
+  attributes: Readonly<Record<string, unknown>>,
+): { managerKey: string | null; matchKey: string | null } {
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
+  if (!mapping) return { managerKey: null, matchKey: null }
+  return {
+    managerKey: text(account?.[mapping.accountAttributeName]),
+    matchKey: text(attributes[mapping.identityAttributeName]),
   }
 }

@@ -31,6 +31,9 @@ export interface IdentityWrite {
   readonly processingError: string | null
   readonly inputsHash: string
   readonly stateHash: string
+  /** Manager correlation: the key the authoritative account names the manager by, and the identity's own. */
+  readonly managerKey: string | null
+  readonly matchKey: string | null
 }
 
 /** What incremental processing needs to know of every identity. */
@@ -40,6 +43,8 @@ export interface IdentityRef {
   readonly managerId: string | null
   readonly removed: boolean
   readonly profile: string
+  readonly managerKey: string | null
+  readonly matchKey: string | null
 }
 
 const SELECT = `SELECT i.id, i.name, i.identity_profile, i.attributes, i.lifecycle_state, i.manager_id,
@@ -61,6 +66,8 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[]): 
       'processing_error',
       'inputs_hash',
       'state_hash',
+      'manager_key',
+      'match_key',
     ],
     rows.map((r) => [
       r.id,
@@ -73,6 +80,8 @@ export async function insertIdentities(db: Db, rows: readonly IdentityWrite[]): 
       r.processingError,
       r.inputsHash,
       r.stateHash,
+      r.managerKey,
+      r.matchKey,
     ]),
   )
 }
@@ -84,9 +93,10 @@ export async function updateIdentities(db: Db, rows: readonly IdentityWrite[], n
       `UPDATE identities i SET name = u.name, identity_profile = u.profile, attributes = u.attributes::json,
          lifecycle_state = u.lifecycle_state, processing_state = CASE WHEN u.error IS NULL THEN 'OK' ELSE 'ERROR' END,
          processing_error = u.error, inputs_hash = u.inputs_hash, manager_id = u.manager_id, state_hash = u.state_hash,
-         authoritative_account_removed = NULL, modified = $10
+         manager_key = u.manager_key, match_key = u.match_key, authoritative_account_removed = NULL, modified = $10
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[]) AS u(id, name, profile, attributes, lifecycle_state, error, inputs_hash, manager_id, state_hash)
+         $9::text[], $11::text[], $12::text[])
+         AS u(id, name, profile, attributes, lifecycle_state, error, inputs_hash, manager_id, state_hash, manager_key, match_key)
        WHERE i.id = u.id`,
       [
         batch.map((r) => r.id),
@@ -99,6 +109,8 @@ export async function updateIdentities(db: Db, rows: readonly IdentityWrite[], n
         batch.map((r) => r.managerId),
         batch.map((r) => r.stateHash),
         now.toISOString(),
+        batch.map((r) => r.managerKey),
+        batch.map((r) => r.matchKey),
       ],
     )
   }
@@ -115,6 +127,20 @@ export async function markAuthoritativeAccountRemoved(
       `UPDATE identities SET authoritative_account_removed = $2, modified = $2
        WHERE id = ANY($1::text[]) AND authoritative_account_removed IS NULL`,
       [batch, now.toISOString()],
+    )
+  }
+}
+
+/** Records identities' manager-correlation keys (see IdentityWrite). */
+export async function setManagerKeys(
+  db: Db,
+  keys: readonly { identityId: string; managerKey: string | null; matchKey: string | null }[],
+): Promise<void> {
+  for (const batch of batches(keys)) {
+    await db.query(
+      `UPDATE identities i SET manager_key = u.manager_key, match_key = u.match_key
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, manager_key, match_key) WHERE i.id = u.id`,
+      [batch.map((k) => k.identityId), batch.map((k) => k.managerKey), batch.map((k) => k.matchKey)],
     )
   }
 }
@@ -141,12 +167,14 @@ export async function loadIdentityRefs(db: Db, ids?: readonly string[]): Promise
     state_hash: string | null
     manager_id: string | null
     authoritative_account_removed: unknown
+    manager_key: string | null
+    match_key: string | null
   }
-  const select =
-    'SELECT id, identity_profile, inputs_hash, state_hash, manager_id, authoritative_account_removed FROM identities'
-  const rows: Row[] = []
-  if (ids === undefined) rows.push(...(await db.query<Row>(select)))
-  else {
+  const select = `SELECT id, identity_profile, inputs_hash, state_hash, manager_id, authoritative_account_removed,
+    manager_key, match_key FROM identities`
+  // Pushing 100,000 rows as spread arguments would overflow the stack: the full read is kept whole.
+  const rows: Row[] = ids === undefined ? await db.query<Row>(select) : []
+  if (ids !== undefined) {
     for (const batch of batches(ids)) {
       rows.push(...(await db.query<Row>(`${select} WHERE id = ANY($1::text[])`, [batch])))
     }
@@ -160,6 +188,8 @@ export async function loadIdentityRefs(db: Db, ids?: readonly string[]): Promise
         managerId: r.manager_id,
         removed: r.authoritative_account_removed !== null,
         profile: r.identity_profile,
+        managerKey: r.manager_key,
+        matchKey: r.match_key,
       },
     ]),
   )

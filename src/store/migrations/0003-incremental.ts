@@ -13,5 +13,10 @@ CREATE TABLE engine_state (key text PRIMARY KEY, value text NOT NULL);
 -- distinct set of grants is stored once and identities point at it (a few hundred sets, not 100,000 copies).
 CREATE TABLE grant_sets (id text PRIMARY KEY, grants json NOT NULL);
 ALTER TABLE identity_grants ADD COLUMN grant_set text;
+-- Manager correlation of a few queued identities looks up keys instead of reading every identity's JSON:
+-- the key an identity's authoritative account names its manager by, and its own value managers are found by.
+ALTER TABLE identities ADD COLUMN manager_key text, ADD COLUMN match_key text;
+CREATE INDEX identities_manager_key ON identities (manager_key) WHERE manager_key IS NOT NULL;
+CREATE INDEX identities_match_key ON identities (match_key) WHERE match_key IS NOT NULL;
 CREATE INDEX account_requests_target ON account_requests (source_id, native_identity);
 `
