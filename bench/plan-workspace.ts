@@ -7,6 +7,7 @@ import type { EngineContext } from '../src/engine/engine-context.js'
 import { processIdentities } from '../src/engine/process-identities.js'
 import { generatePeople, toCsv, type Person } from '../src/engine/sample-data/generate-people.js'
 import { loadWorkspace, SETTINGS_FILE } from '../src/engine/workspace/load-workspace.js'
+import { analyze } from '../src/store/db.js'
 import type { Store } from '../src/store/open-store.js'
 import { listAccountRequests } from '../src/store/plans.js'
 import { listSourceRows } from '../src/store/sources.js'
@@ -187,5 +188,6 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
     writeFileSync(file, Papa.unparse(data, { columns: meta.fields ?? [] }) + '\n')
   }
   await ctx.db.query(`UPDATE account_requests SET status = 'FINISHED' WHERE status = 'PENDING'`)
+  await analyze(ctx.db, 'account_requests')
   for (const [name] of sources) await aggregateSource(ctx, name, { process: false })
 }

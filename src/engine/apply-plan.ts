@@ -1,5 +1,6 @@
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
+import { analyzeIfGrown } from '../store/db.js'
 import type { AccountRequestRow } from '../store/plans.js'
 import { encodeGrants, insertAccountRequests, saveAppliedStates, storedGrantSets } from '../store/plans.js'
 import { dequeueIdentities, queuedIdentities, readEngineState, writeEngineState } from '../store/queues.js'
@@ -81,6 +82,8 @@ export async function applyPlan(
       planConfigHash(ctx.config, await planningSourceIds(ctx, ctx.config)),
     )
   }
+  // Without statistics, looking up a few identities' requests among 100,000 becomes a full scan.
+  await analyzeIfGrown(ctx.db, 'account_requests', accountRequests)
   return { summary, selections, errors, accountRequests, identityNames, durationMs: performance.now() - t0 }
 }
 

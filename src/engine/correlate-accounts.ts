@@ -2,7 +2,7 @@ import { Correlator } from '../domain/aggregation/correlator.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { loadUncorrelated, setAccountIdentities } from '../store/accounts.js'
 import type { Db } from '../store/db.js'
-import { loadIdentityAttributes } from '../store/identities.js'
+import { loadIdentityAttributes, loadIdentityAttributesById } from '../store/identities.js'
 
 /** Builds a correlator for a source's `accountCorrelationConfig` over the stored identities. */
 export async function correlatorFor(db: Db, source: SourceConfig): Promise<Correlator> {
@@ -18,11 +18,30 @@ export async function correlatorFor(db: Db, source: SourceConfig): Promise<Corre
   return new Correlator(rules, identities)
 }
 
-/** Links the source's uncorrelated accounts to identities where a rule finds exactly one. Returns how many were linked. */
-export async function correlateUncorrelated(db: Db, source: SourceConfig, sourceId: string): Promise<number> {
-  if (!source.accountCorrelationConfig?.attributeAssignments.length) return 0
-  const pending = await loadUncorrelated(db, sourceId)
+/**
+ * Links the source's uncorrelated accounts to identities where a rule finds exactly one. With `among`
+ * (the identities an incremental refresh changed), only those can be new matches: they are tried first,
+ * and every identity is read only to confirm a match is unique. Returns how many were linked.
+ */
+export async function correlateUncorrelated(
+  db: Db,
+  source: SourceConfig,
+  sourceId: string,
+  among?: readonly string[],
+): Promise<number> {
+  const rules = source.accountCorrelationConfig?.attributeAssignments ?? []
+  if (rules.length === 0 || among?.length === 0) return 0
+  let pending = await loadUncorrelated(db, sourceId)
   if (pending.length === 0) return 0
+  if (among !== undefined) {
+    const changed = await loadIdentityAttributesById(db, among)
+    const candidates = new Correlator(
+      rules,
+      [...changed].map(([id, attributes]) => ({ id, attributes })),
+    )
+    pending = pending.filter((a) => candidates.correlate(a.attributes) !== null)
+    if (pending.length === 0) return 0
+  }
   const correlator = await correlatorFor(db, source)
   const links: { accountId: string; identityId: string }[] = []
   for (const a of pending) {

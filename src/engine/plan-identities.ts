@@ -260,8 +260,11 @@ export async function planningSourceIds(
 
 /** What planning reads of a configuration: a change to any of it may change what identities are granted. */
 export function planConfigHash(config: WorkspaceConfig, sourceIds: ReadonlyMap<string, string>): string {
+  const ids = JSON.stringify([...sourceIds])
+  const cached = configHashes.get(config)
+  if (cached?.ids === ids) return cached.hash
   const values = <T>(list: readonly { value: T }[]): T[] => list.map((x) => x.value)
-  return stableHash([
+  const hash = stableHash([
     values(config.sources),
     values(config.identityProfiles),
     values(config.accessProfiles),
@@ -269,7 +272,12 @@ export function planConfigHash(config: WorkspaceConfig, sourceIds: ReadonlyMap<s
     values(config.transforms),
     [...sourceIds],
   ])
+  configHashes.set(config, { ids, hash })
+  return hash
 }
+
+// A loaded configuration is not changed in place: its hash is worked out once per run.
+const configHashes = new WeakMap<WorkspaceConfig, { ids: string; hash: string }>()
 
 /** A plan item and a pending request that would do the same thing share a key. */
 function itemKey(i: {

@@ -96,30 +96,36 @@ export async function processIdentities(
   for (let round = 0; round < 3; round++) {
     // The identities queued since the last run (aggregation and correlation queue the owners of changed accounts).
     const queue = await queuedIdentities(ctx.db, 'process')
+    const changedNow: string[] = []
+    let scannedNow = false
     for (const { value: profile } of ctx.config.identityProfiles) {
       const compiled = compileIdentityProfile(profile, (id) => named.get(id), namedHash)
       const full = round === 0 && options.full === true
       // Only the queued identities, unless asked for everyone or the profile changed since the last run.
       const baseline = `process:${profile.name}`
       const scope = !full && (await readEngineState(ctx.db, baseline)) === compiled.configHash ? queue : null
-      scanned ||= scope === null
+      scannedNow ||= scope === null
       const r = await processProfile(ctx, profile, compiled, full, timer.lap, scope)
       for (const k of Object.keys(total) as (keyof RunCounts)[]) {
         if (round === 0 || k !== 'unchanged') total[k] += r.counts[k]
       }
       removed += r.removed
       managersChanged += r.managersChanged
-      for (const id of r.changed) changed.push(id)
+      for (const id of r.changed) changedNow.push(id)
       await writeEngineState(ctx.db, baseline, compiled.configHash)
     }
     await dequeueIdentities(ctx.db, 'process', queue)
+    for (const id of changedNow) changed.push(id)
+    scanned ||= scannedNow
     let linked = 0
     for (const { value: source } of ctx.config.sources) {
       if (source.authoritative) continue
+      // After a pass over everyone, any identity may match; after a queued pass, only the changed ones.
       linked += await correlateUncorrelated(
         ctx.db,
         source,
         await ensureSource(ctx.db, source.name, source.id),
+        scannedNow ? undefined : changedNow,
       )
     }
     if (linked === 0) break

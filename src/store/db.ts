@@ -31,12 +31,34 @@ export function* batches<T>(items: readonly T[], size = BATCH_SIZE): Generator<r
  * Refreshes the planner's statistics of a table after a bulk change. The embedded database has no
  * autovacuum, and without statistics a 100,000-row table gets sequential scans where an index would do.
  */
-export async function analyze(db: Db, table: 'accounts' | 'identities'): Promise<void> {
-  // Only the columns queries filter on: statistics of the JSON attributes would cost more than the rest.
-  const columns =
-    table === 'accounts' ? 'source_id, identity_id, native_identity' : 'id, identity_profile, manager_id'
-  await db.exec(`ANALYZE ${table} (${columns})`)
+export async function analyze(db: Db, table: keyof typeof ANALYZED_COLUMNS): Promise<void> {
+  await db.exec(`ANALYZE ${table} (${ANALYZED_COLUMNS[table]})`)
 }
+
+/**
+ * Analyzes a table after `added` rows were written, when that is a tenth of it or more: sampling a
+ * 250,000-row table costs more than an incremental refresh of a thousand identities.
+ */
+export async function analyzeIfGrown(
+  db: Db,
+  table: keyof typeof ANALYZED_COLUMNS,
+  added: number,
+): Promise<void> {
+  if (added < 1000) return
+  const rows = await db.query<{ n: number }>(
+    'SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1',
+    [table],
+  )
+  // reltuples is -1 for a table never analyzed.
+  if (added * 10 >= Number(rows[0]?.n ?? -1)) await analyze(db, table)
+}
+
+// Only the columns queries filter on: statistics of the JSON attributes would cost more than the rest.
+const ANALYZED_COLUMNS = {
+  accounts: 'source_id, identity_id, native_identity',
+  identities: 'id, identity_profile, manager_id',
+  account_requests: 'identity_id, source_id, native_identity, status',
+} as const
 
 /**
  * Reads many rows as tuples, aggregated by the database into one JSON text. Decoding one value

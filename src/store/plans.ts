@@ -198,33 +198,61 @@ export async function insertAccountRequests(
   )
 }
 
+type RequestTuple = [
+  string,
+  string,
+  string,
+  string | null,
+  AccountOperation,
+  AccountRequestRow['items'],
+  PlanReason[],
+  string,
+]
+
 /** Account requests in id (creation) order, read in pages: there may be hundreds of thousands. */
 export async function listAccountRequests(
   db: Db,
   filter: { status?: string; identityIds?: readonly string[] } = {},
 ): Promise<AccountRequestRow[]> {
-  type Tuple = [
-    string,
-    string,
-    string,
-    string | null,
-    AccountOperation,
-    AccountRequestRow['items'],
-    PlanReason[],
-    string,
-  ]
   const out: AccountRequestRow[] = []
-  for (let after = ''; ;) {
-    const page = await selectTuples<Tuple>(
-      db,
-      ['id', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons', 'status'],
-      `FROM (SELECT * FROM account_requests WHERE id > $3 AND ($1::text IS NULL OR status = $1)
-         AND ($2::text[] IS NULL OR identity_id = ANY($2)) ORDER BY id LIMIT ${BATCH_SIZE}) AS page`,
-      [filter.status ?? null, filter.identityIds ?? null, after],
-    )
+  const columns = [
+    'id',
+    'identity_id',
+    'source_id',
+    'native_identity',
+    'operation',
+    'items',
+    'reasons',
+    'status',
+  ]
+  const add = (page: readonly RequestTuple[]): void => {
     for (const [id, identityId, sourceId, nativeIdentity, operation, items, reasons, status] of page) {
       out.push({ id, identityId, sourceId, nativeIdentity, operation, items, reasons, status })
     }
+  }
+  if (filter.identityIds !== undefined) {
+    // A few identities' requests: by the identity index, not by walking every request in id order.
+    for (const batch of batches(filter.identityIds)) {
+      const page = await selectTuples<RequestTuple>(
+        db,
+        columns,
+        // Status is filtered here, not in SQL: the planner would otherwise prefer the status index.
+        'FROM account_requests WHERE identity_id = ANY($1::text[])',
+        [batch],
+      )
+      add(filter.status === undefined ? page : page.filter((r) => r[7] === filter.status))
+    }
+    return out.sort((a, b) => (a.id < b.id ? -1 : 1))
+  }
+  for (let after = ''; ;) {
+    const page = await selectTuples<RequestTuple>(
+      db,
+      columns,
+      `FROM (SELECT * FROM account_requests WHERE id > $2 AND ($1::text IS NULL OR status = $1)
+         ORDER BY id LIMIT ${BATCH_SIZE}) AS page`,
+      [filter.status ?? null, after],
+    )
+    add(page)
     if (page.length < BATCH_SIZE) return out.sort((a, b) => (a.id < b.id ? -1 : 1))
     for (const [id] of page) if (id > after) after = id
   }
