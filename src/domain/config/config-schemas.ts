@@ -12,6 +12,7 @@ export { nonEmpty, objectRefSchema, transformDefinitionSchema, type ObjectRef } 
 export * from './access-schemas.js'
 export * from './lifecycle-state-schema.js'
 export * from './provisioning-policy-schema.js'
+export * from './retry-policy-schema.js'
 
 export const attributeDefinitionSchema = z.looseObject({
   name: nonEmpty,

@@ -1,0 +1,73 @@
+/**
+ * The connector contract: what the engine asks of a system it provisions. It mirrors the SailPoint
+ * SaaS connector commands (`std:test-connection`, `std:account:list|read|create|update|delete|enable|
+ * disable`, `std:entitlement:list`; updates as `changes[{op, attribute, value}]`) so connectors built
+ * with `@sailpoint/connector-sdk` can be hosted beside the built-in ones.
+ *
+ * Failures are thrown. A connector may throw a ConnectorError naming what happened; anything else is
+ * classified by the engine from its code and message (domain/execution/classify-error.ts).
+ */
+
+export type Attributes = Record<string, unknown>
+
+/** An account as the system reports it. */
+export interface ConnectorAccount {
+  /** The account's id on the system (the schema's identityAttribute). */
+  readonly nativeIdentity: string
+  readonly attributes: Attributes
+  readonly disabled?: boolean
+  readonly locked?: boolean
+}
+
+export interface ConnectorEntitlement {
+  /** The account attribute that holds it (e.g. `memberOf`, `groups`). */
+  readonly attribute: string
+  readonly value: string
+  readonly displayName?: string
+  readonly attributes?: Attributes
+}
+
+/** One change of an update: `Add` / `Remove` a value of a multi-valued attribute, or `Set` an attribute. */
+export interface AttributeChange {
+  readonly op: 'Add' | 'Remove' | 'Set'
+  readonly attribute: string
+  readonly value: unknown
+}
+
+/** What the engine needs of a system. Every method may throw; none retries by itself. */
+export interface Connector {
+  testConnection(): Promise<void>
+  listAccounts(): AsyncIterable<ConnectorAccount>
+  /** Throws a ConnectorError of kind NOT_FOUND when the account does not exist. */
+  readAccount(nativeIdentity: string): Promise<ConnectorAccount>
+  /**
+   * Creates an account. `nativeIdentity` is the id the Create Account profile produced (null when the
+   * system assigns it). Throws ALREADY_EXISTS when an account with that id exists.
+   */
+  createAccount(nativeIdentity: string | null, attributes: Attributes): Promise<ConnectorAccount>
+  /** Applies changes in order. Throws NOT_FOUND when the account does not exist. */
+  updateAccount(nativeIdentity: string, changes: readonly AttributeChange[]): Promise<ConnectorAccount>
+  deleteAccount(nativeIdentity: string): Promise<void>
+  enableAccount(nativeIdentity: string): Promise<ConnectorAccount>
+  disableAccount(nativeIdentity: string): Promise<ConnectorAccount>
+  listEntitlements(): AsyncIterable<ConnectorEntitlement>
+  /** Releases connections; the connector is not used afterwards. */
+  close(): Promise<void>
+}
+
+/** What a failure means for the operation that met it. */
+export type ConnectorErrorKind = 'RETRYABLE' | 'ALREADY_EXISTS' | 'NOT_FOUND' | 'TERMINAL'
+
+/** A failure the connector knows the meaning of. */
+export class ConnectorError extends Error {
+  readonly kind: ConnectorErrorKind
+  /** A short machine-readable code, e.g. `ECONNREFUSED`, `SCHEMA`, `HTTP_503`. */
+  readonly code: string | undefined
+
+  constructor(kind: ConnectorErrorKind, message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ConnectorError'
+    this.kind = kind
+    this.code = options.code
+  }
+}

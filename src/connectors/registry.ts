@@ -1,0 +1,41 @@
+import { InputError } from '../domain/errors.js'
+import type { Connector } from './connector.js'
+import { memoryConnectorOptions } from './memory/memory-connector-attributes.js'
+import { createMemoryConnector } from './memory/memory-connector.js'
+
+/** What a connector is built from: its source's name and `connectorAttributes`, and the workspace folder. */
+export interface ConnectorConfig {
+  readonly sourceName: string
+  readonly connectorAttributes: Record<string, unknown>
+  /** Relative paths in `connectorAttributes` are relative to it. */
+  readonly workspaceDir: string
+}
+
+/** Builds a connector for one source; throws InputError when the source's settings are invalid. */
+export type ConnectorFactory = (config: ConnectorConfig) => Connector
+
+const factories = new Map<string, ConnectorFactory>()
+
+/** The connector types known so far, by the name a source's `connector` field uses. */
+export const connectorRegistry: ReadonlyMap<string, ConnectorFactory> = factories
+
+/** Adds a connector type; a later registration of the same name replaces the earlier (tests substitute one). */
+export function registerConnector(type: string, factory: ConnectorFactory): void {
+  factories.set(type, factory)
+}
+
+/** A connector of `type` for one source. */
+export function createConnector(type: string, config: ConnectorConfig): Connector {
+  const factory = factories.get(type)
+  if (factory === undefined) {
+    const known = [...factories.keys()].sort().join(', ')
+    throw new InputError(`source ${config.sourceName}: unknown connector type ${type} (known: ${known})`)
+  }
+  return factory(config)
+}
+
+registerConnector('memory', (config) =>
+  createMemoryConnector(
+    memoryConnectorOptions(config.sourceName, config.connectorAttributes, config.workspaceDir),
+  ),
+)
