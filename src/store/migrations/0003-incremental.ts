@@ -8,6 +8,9 @@ export const sql = `
 CREATE TABLE process_queue (identity_id text PRIMARY KEY);
 CREATE TABLE plan_queue (identity_id text PRIMARY KEY);
 CREATE TABLE engine_state (key text PRIMARY KEY, value text NOT NULL);
+-- Requests change status in bulk and the embedded database has no autovacuum: a partial index on the
+-- status fills with dead entries the planner then walks. Requests are found by identity or account.
+DROP INDEX account_requests_pending;
 -- Planning checks generated account ids against creates still pending.
 -- Identities that meet the same roles in the same lifecycle state are granted the same access: each
 -- distinct set of grants is stored once and identities point at it (a few hundred sets, not 100,000 copies).
