@@ -14,7 +14,7 @@ describe('provisio command', () => {
 
   it('validates, aggregates and lists', () => {
     expect(runCli(['-w', dir, 'validate']).stdout).toMatch(
-      /is valid: 2 sources, 1 identity profiles, 2 transforms, 2 access profiles, 2 roles/,
+      /is valid: 3 sources, 1 identity profiles, 2 transforms, 4 access profiles, 2 roles/,
     )
 
     const agg = runCli(['-w', dir, 'aggregate', 'HR'])
@@ -54,14 +54,16 @@ describe('provisio command', () => {
     expect(plan.stdout).toMatch(
       /\n {4}\+ zones = datacenter on account "B\d+" — access profile "Datacenter Access" via role "Operations Datacenter" \(department EQUALS "Operations"\)\n/,
     )
-    expect(plan.stdout).toMatch(/plan: \d+ of 40 identities change — creates 0, adds \d+, removes 0/)
+    expect(plan.stdout).toMatch(/plan: \d+ of 40 identities change — creates \d+, adds \d+, removes 0/)
+    expect(plan.stdout).toMatch(/password = \*{8} \(generated when executed\)/)
     const json = JSON.parse(runCli(['-w', dir, 'plan', '--json']).stdout) as {
       items: { identity: { name: string }; source: { name: string }; operation: string; reasons: unknown[] }[]
       summary: { identities: number }
     }
     expect(json.summary.identities).toBe(40)
-    const who = json.items[0]?.identity.name as string
-    expect(json.items[0]).toMatchObject({
+    const badge = json.items.find((i) => i.source.name === 'Badge System')
+    const who = badge?.identity.name as string
+    expect(badge).toMatchObject({
       source: { name: 'Badge System' },
       operation: 'Modify',
       attributeOperation: 'Add',
@@ -75,9 +77,40 @@ describe('provisio command', () => {
       /\+ zones=datacenter — access profile "Datacenter Access" via role "Operations Datacenter"/,
     )
 
-    const apply = runCli(['-w', dir, 'apply'])
-    expect(apply.stdout).toMatch(/^applied: \d+ account requests pending execution/)
+    const apply = runCli(['-w', dir, 'apply', '--wait'])
+    expect(apply.status, apply.stderr).toBe(0)
+    expect(apply.stdout).toMatch(/^applied: \d+ account requests; plan: /)
+    // The directory is provisioned directly; the badge system's changes wait for its owner.
+    expect(apply.stdout).toMatch(/\nexecuted: finished \d+, failed 0, retrying 0, manual [1-9]\d*\n$/)
     expect(runCli(['-w', dir, 'plan']).stdout).toMatch(/plan: 0 of 40 identities change/)
+
+    const activities = JSON.parse(runCli(['-w', dir, 'activities', '--json']).stdout) as {
+      source: { name: string }
+      completionStatus: string
+      items: { attribute: string; value: unknown; provisioningStatus: string }[]
+    }[]
+    const direct = activities.filter((a) => a.source.name === 'Corporate Directory')
+    expect(direct.length).toBeGreaterThan(20)
+    expect(direct.every((a) => a.completionStatus === 'SUCCESS')).toBe(true)
+    expect(direct[0]?.items.find((i) => i.attribute === 'password')).toMatchObject({
+      value: null,
+      secret: true,
+    })
+    expect(runCli(['-w', dir, 'activities', '--status', 'nope']).status).toBe(2)
+
+    const tasks = JSON.parse(runCli(['-w', dir, 'tasks', '--json']).stdout) as {
+      id: string
+      description: string
+    }[]
+    expect(tasks[0]?.description).toMatch(/^Modify account 'B\d+' on source 'Badge System'$/)
+    expect(runCli(['-w', dir, 'tasks', 'show', tasks[0]?.id as string]).stdout).toMatch(
+      /\+ zones = datacenter/,
+    )
+    expect(runCli(['-w', dir, 'tasks', 'reject', tasks[0]?.id as string]).status).toBe(2)
+    const done = runCli(['-w', dir, 'tasks', 'complete', tasks[0]?.id as string, '--comment', 'issued'])
+    expect(done.stdout).toMatch(/is committed; the next aggregation verifies it/)
+    expect(runCli(['-w', dir, 'tasks', 'complete', tasks[0]?.id as string]).status).toBe(5)
+    expect(runCli(['-w', dir, 'retry']).status).toBe(2)
   })
 
   it('reports bad rows on stderr with file and line', () => {

@@ -35,12 +35,17 @@ describe('access configuration: lifecycle states, access profiles, roles, provis
       enabled: true,
       identityState: 'INACTIVE_LONG_TERM',
       accessActionConfiguration: { removeAllAccessEnabled: true },
-      accountActions: [{ action: 'DISABLE', sourceIds: ['Badge System'] }],
+      accountActions: [{ action: 'DISABLE', sourceIds: ['Badge System', 'Corporate Directory'] }],
       accessProfileIds: [],
     })
     expect(profile && findLifecycleState(profile, 'Terminated')).toBeUndefined()
 
-    expect(config.accessProfiles.map((a) => a.value.name)).toEqual(['Datacenter Access', 'Lobby Access'])
+    expect(config.accessProfiles.map((a) => a.value.name)).toEqual([
+      'Datacenter Access',
+      'Directory Users',
+      'Lobby Access',
+      'Operations Team',
+    ])
     const datacenter = findAccessProfile(config, 'Datacenter Access')
     expect(datacenter).toMatchObject({ enabled: true, requestable: true, source: { name: 'Badge System' } })
     const badge = findSource(config, 'Badge System')
@@ -52,10 +57,13 @@ describe('access configuration: lifecycle states, access profiles, roles, provis
     expect(findRole(config, 'All Employees')).toMatchObject({
       enabled: true,
       requestable: false,
-      accessProfiles: [{ name: 'Lobby Access' }],
+      accessProfiles: [{ name: 'Lobby Access' }, { name: 'Directory Users' }],
       membership: { type: 'STANDARD', criteria: { operation: 'EQUALS', stringValue: 'active' } },
     })
-    expect(findRole(config, 'Operations Datacenter')?.accessProfiles).toEqual([{ name: 'Datacenter Access' }])
+    expect(findRole(config, 'Operations Datacenter')?.accessProfiles).toEqual([
+      { name: 'Datacenter Access' },
+      { name: 'Operations Team' },
+    ])
 
     const create = badge?.provisioningPolicies.find((p) => p.usageType === 'CREATE')
     expect(create?.fields.map((f) => [f.name, f.type, f.isRequired])).toEqual([

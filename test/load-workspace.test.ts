@@ -8,10 +8,15 @@ import { demoWorkspace } from './support/temp-workspace.js'
 describe('workspace configuration', () => {
   it('loads the demo workspace', async () => {
     const { config } = await demoWorkspace()
-    expect(config.sources.map((s) => s.value.name)).toEqual(['Badge System', 'HR'])
+    expect(config.sources.map((s) => s.value.name)).toEqual(['Badge System', 'Corporate Directory', 'HR'])
     expect(config.identityProfiles[0]?.value.authoritativeSource.name).toBe('HR')
     expect(config.transforms.map((t) => t.value.name).sort()).toEqual(['Department Code', 'Lifecycle State'])
-    expect(config.accessProfiles.map((a) => a.value.name)).toEqual(['Datacenter Access', 'Lobby Access'])
+    expect(config.accessProfiles.map((a) => a.value.name)).toEqual([
+      'Datacenter Access',
+      'Directory Users',
+      'Lobby Access',
+      'Operations Team',
+    ])
     expect(config.roles.map((r) => r.value.name)).toEqual(['All Employees', 'Operations Datacenter'])
   })
 

@@ -22,7 +22,7 @@ function reasons(rs: readonly PlanReason[]): string {
 }
 
 function show(item: PlanItem): string {
-  if (item.secret) return `${MASK} (generated when applied)`
+  if (item.secret) return `${MASK} (generated when executed)`
   const v = item.value
   return Array.isArray(v) ? v.join(', ') : String(v ?? '')
 }

@@ -8,6 +8,14 @@ import {
   identityCommand,
 } from './commands/list-commands.js'
 import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
+import {
+  activitiesCommand,
+  retryCommand,
+  taskCompleteCommand,
+  taskRejectCommand,
+  taskShowCommand,
+  tasksCommand,
+} from './commands/execution-commands.js'
 import { applyCommand, explainCommand, planCommand } from './commands/plan-commands.js'
 import { serveCommand } from './commands/serve-command.js'
 import { initCommand, transformPreviewCommand, validateCommand } from './commands/workspace-commands.js'
@@ -97,9 +105,55 @@ program
 program
   .command('apply')
   .option('--identity <id>', 'apply the plan of one identity')
+  .option('--wait', 'execute the requests now and wait until each is finished, failed, retrying or manual')
   .option('--json', 'print JSON')
-  .description('turn the plan into pending account requests (executed by the execution milestone)')
-  .action((o: { identity?: string; json?: boolean }) => applyCommand(ws(), o))
+  .description('turn the plan into account requests (activities) for the executor')
+  .action((o: { identity?: string; wait?: boolean; json?: boolean }) => applyCommand(ws(), o))
+
+program
+  .command('activities')
+  .option('--identity <id>', 'only this identity (id or name)')
+  .option('--source <name>', 'only this source')
+  .option('--status <status>', 'PENDING, COMMITED, FINISHED, FAILED, RETRY or UNVERIFIABLE')
+  .option('--json', 'print JSON (the reference account-activity shape)')
+  .description('list account activities: what was requested of which system, and how it went')
+  .action((o: { identity?: string; source?: string; status?: string; json?: boolean }) =>
+    activitiesCommand(ws(), o),
+  )
+
+program
+  .command('retry')
+  .argument('[activity]', 'the id of a FAILED or RETRY account activity')
+  .option('--failed', 'every FAILED activity (with --source: of that source)')
+  .option('--source <name>', 'with --failed: only this source')
+  .description('retry now, with a fresh set of attempts, and wait for the outcome')
+  .action((id: string | undefined, o: { failed?: boolean; source?: string }) => retryCommand(ws(), id, o))
+
+const tasks = program
+  .command('tasks')
+  .option('--owner <name>', "only this owner's")
+  .option('--all', 'closed ones too')
+  .option('--json', 'print JSON (secret values masked)')
+  .description('manual work items for flat-file sources: what their owners must do by hand')
+  .action((o: { owner?: string; all?: boolean; json?: boolean }) => tasksCommand(ws(), o))
+tasks
+  .command('show')
+  .argument('<id>', 'work item id')
+  .option('--json', 'print JSON')
+  .description("one work item in full, secret values included (for its owner's eyes)")
+  .action((id: string, o: { json?: boolean }) => taskShowCommand(ws(), id, o))
+tasks
+  .command('complete')
+  .argument('<id>', 'work item id')
+  .option('--comment <text>', 'a note')
+  .description('the work is done: its request is committed, and the next aggregation verifies it')
+  .action((id: string, o: { comment?: string }) => taskCompleteCommand(ws(), id, o))
+tasks
+  .command('reject')
+  .argument('<id>', 'work item id')
+  .option('--comment <text>', 'why (required)')
+  .description('the work will not be done: its request fails with the comment')
+  .action((id: string, o: { comment?: string }) => taskRejectCommand(ws(), id, o))
 
 const transform = program.command('transform').description('work with transforms')
 transform

@@ -16,7 +16,10 @@ import { addEntitlements } from '../store/entitlements.js'
 import { enqueueIdentities } from '../store/queues.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource, markAggregated } from '../store/sources.js'
+import { createConnector } from '../connectors/registry.js'
+import { toSourceAccount } from './connector-accounts.js'
 import { correlateUncorrelated, correlatorFor } from './correlate-accounts.js'
+import { verifyCommitted } from './manual-tasks.js'
 import type { EngineContext } from './engine-context.js'
 import { phaseTimer } from './phase-timer.js'
 import { processIdentities, type ProcessResult } from './process-identities.js'
@@ -29,6 +32,8 @@ export interface AggregateResult {
   readonly entitlementsDiscovered: number
   readonly correlated: number
   readonly uncorrelated: number
+  /** Manually done requests the aggregated accounts confirm (FINISHED) or contradict (UNVERIFIABLE). */
+  readonly verified: { readonly finished: number; readonly unverifiable: number }
   /** Identity processing that followed (every aggregation can change identity inputs). */
   readonly identities: ProcessResult
   /** Reading, storing and correlating the accounts, before identity processing. */
@@ -144,6 +149,8 @@ export async function aggregateSource(
         )[0]?.n ?? 0,
       )
   timer.lap('count')
+  const verified = await verifyCommitted(ctx, sourceId)
+  timer.lap('verify')
   const aggregatedMs = performance.now() - t0
   const identities =
     options.process === false
@@ -173,6 +180,7 @@ export async function aggregateSource(
     entitlementsDiscovered: stats.discovered,
     correlated,
     uncorrelated,
+    verified,
     identities,
     aggregatedMs,
     durationMs: performance.now() - t0,
@@ -195,12 +203,24 @@ async function readAccounts(
   source: SourceConfig,
   file: string | undefined,
 ): Promise<{ file: string; accounts: SourceAccount[]; errors: RowError[] }> {
-  if (source.connector !== 'delimited-file') {
-    throw new InputError(
-      `source "${source.name}": connector "${source.connector}" cannot be aggregated yet (only delimited-file sources)`,
-    )
+  if (source.connector === 'delimited-file') {
+    return readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
   }
-  return readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
+  if (file !== undefined) {
+    throw new InputError(`source "${source.name}" is read by its connector, not from a file`)
+  }
+  const connector = createConnector(source.connector, {
+    sourceName: source.name,
+    connectorAttributes: source.connectorAttributes,
+    workspaceDir: ctx.config.dir,
+  })
+  try {
+    const accounts: SourceAccount[] = []
+    for await (const a of connector.listAccounts()) accounts.push(toSourceAccount(source, a))
+    return { file: `${source.connector}:${source.name}`, accounts, errors: [] }
+  } finally {
+    await connector.close()
+  }
 }
 
 /** Every distinct value of the schema's entitlement attributes, across the accounts read. */

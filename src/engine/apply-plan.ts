@@ -12,6 +12,8 @@ export interface ApplyResult {
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
   readonly accountRequests: number
+  /** The ids of the account requests written (their activities). */
+  readonly activityIds: readonly string[]
   /** Names of the identities with account selections or errors, for printing them. */
   readonly identityNames: ReadonlyMap<string, string>
   /** Planning and writing. */
@@ -36,6 +38,7 @@ export async function applyPlan(
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
   let accountRequests = 0
+  const activityIds: string[] = []
   const identityNames = new Map<string, string>()
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
@@ -68,7 +71,7 @@ export async function applyPlan(
       newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
     }
     await ctx.db.transaction(async (tx) => {
-      await insertAccountRequests(tx, requests)
+      for (const id of await insertAccountRequests(tx, requests)) activityIds.push(id)
       await saveAppliedStates(tx, states, newSets)
       // Planned and recorded: no longer waiting for an incremental refresh.
       await dequeueIdentities(tx, 'plan', batch.covers)
@@ -84,7 +87,15 @@ export async function applyPlan(
   }
   // Without statistics, looking up a few identities' requests among 100,000 becomes a full scan.
   await analyzeIfGrown(ctx.db, 'account_requests', accountRequests)
-  return { summary, selections, errors, accountRequests, identityNames, durationMs: performance.now() - t0 }
+  return {
+    summary,
+    selections,
+    errors,
+    accountRequests,
+    activityIds,
+    identityNames,
+    durationMs: performance.now() - t0,
+  }
 }
 
 const PLAN_BASELINE = 'plan'

@@ -155,7 +155,7 @@ class BatchPlanner {
     }
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const pendingKeys = new Map<string, Set<string>>()
-    for (const r of await listAccountRequests(db, { status: 'PENDING', identityIds: ids })) {
+    for (const r of await listAccountRequests(db, { status: 'OPEN', identityIds: ids })) {
       const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
       for (const k of requestKeys(r)) keys.add(k)
       pendingKeys.set(r.identityId, keys)

@@ -1,3 +1,4 @@
+import { processTypeOf } from '../domain/execution/account-activity.js'
 import { newId } from '../domain/new-id.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import type { Grant } from '../domain/plan/planning-model.js'
@@ -151,23 +152,25 @@ export function decodeGrants(stored: string): Grant[] {
 }
 
 /**
- * Which of some account ids are taken on their source: by a stored account or by a create still
- * waiting for execution. Planning checks the ids its generators chose.
+ * Which of some account ids are taken on their source: by a stored account or by another identity's
+ * create still waiting for execution (an identity's own pending create is its own). Planning checks
+ * the ids its generators chose.
  */
 export async function takenAccountIds(
   db: Db,
-  candidates: readonly { sourceId: string; nativeIdentity: string }[],
+  candidates: readonly { identityId: string; sourceId: string; nativeIdentity: string }[],
 ): Promise<Set<string>> {
   const taken = new Set<string>()
   for (const batch of batches(candidates)) {
     const rows = await selectTuples<[string, string]>(
       db,
       ['u.s', 'u.n'],
-      `FROM unnest($1::text[], $2::text[]) AS u(s, n)
+      `FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, n, i)
        WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.source_id = u.s AND a.native_identity = u.n)
           OR EXISTS (SELECT 1 FROM account_requests r WHERE r.source_id = u.s AND r.native_identity = u.n
-                       AND r.operation = 'Create' AND r.status = 'PENDING')`,
-      [batch.map((c) => c.sourceId), batch.map((c) => c.nativeIdentity)],
+                       AND r.operation = 'Create' AND r.status IN ('PENDING', 'RETRY', 'COMMITED')
+                       AND r.identity_id <> u.i)`,
+      [batch.map((c) => c.sourceId), batch.map((c) => c.nativeIdentity), batch.map((c) => c.identityId)],
     )
     for (const [s, n] of rows) taken.add(accountKey(s, n))
   }
@@ -179,15 +182,18 @@ export function accountKey(sourceId: string, nativeIdentity: string): string {
   return `${sourceId}\u0000${nativeIdentity}`
 }
 
+/** Inserts pending account requests, each typed by the process that caused it; returns their ids. */
 export async function insertAccountRequests(
   db: Db,
   rows: readonly Omit<AccountRequestRow, 'id' | 'status'>[],
-): Promise<void> {
+): Promise<string[]> {
+  const ids = rows.map(() => newId())
   await db.insertRows(
     'account_requests',
-    ['id', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons'],
-    rows.map((r) => [
-      newId(),
+    ['id', 'type', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons'],
+    rows.map((r, i) => [
+      ids[i] as string,
+      processTypeOf(r.reasons),
       r.identityId,
       r.sourceId,
       r.nativeIdentity,
@@ -196,6 +202,7 @@ export async function insertAccountRequests(
       JSON.stringify(r.reasons),
     ]),
   )
+  return ids
 }
 
 type RequestTuple = [
@@ -212,8 +219,11 @@ type RequestTuple = [
 /** Account requests in id (creation) order, read in pages: there may be hundreds of thousands. */
 export async function listAccountRequests(
   db: Db,
-  filter: { status?: string; identityIds?: readonly string[] } = {},
+  filter: { status?: string | 'OPEN'; identityIds?: readonly string[] } = {},
 ): Promise<AccountRequestRow[]> {
+  // OPEN: on their way to the system (not executed yet, retrying, or done by hand and not yet verified).
+  const statuses =
+    filter.status === 'OPEN' ? ['PENDING', 'RETRY', 'COMMITED'] : filter.status ? [filter.status] : null
   const out: AccountRequestRow[] = []
   const columns = [
     'id',
@@ -236,8 +246,8 @@ export async function listAccountRequests(
       const page = await selectTuples<RequestTuple>(
         db,
         columns,
-        'FROM account_requests WHERE identity_id = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)',
-        [batch, filter.status ?? null],
+        'FROM account_requests WHERE identity_id = ANY($1::text[]) AND ($2::text[] IS NULL OR status = ANY($2))',
+        [batch, statuses],
       )
       add(page)
     }
@@ -247,9 +257,9 @@ export async function listAccountRequests(
     const page = await selectTuples<RequestTuple>(
       db,
       columns,
-      `FROM (SELECT * FROM account_requests WHERE id > $2 AND ($1::text IS NULL OR status = $1)
+      `FROM (SELECT * FROM account_requests WHERE id > $2 AND ($1::text[] IS NULL OR status = ANY($1))
          ORDER BY id LIMIT ${BATCH_SIZE}) AS page`,
-      [filter.status ?? null, after],
+      [statuses, after],
     )
     add(page)
     if (page.length < BATCH_SIZE) return out.sort((a, b) => (a.id < b.id ? -1 : 1))

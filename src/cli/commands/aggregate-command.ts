@@ -31,6 +31,9 @@ export function aggregateSummary(r: AggregateResult): string {
     (r.uncorrelated > 0 || r.correlated > 0
       ? `correlated ${r.correlated}, uncorrelated ${r.uncorrelated}; `
       : '') +
+    (r.verified.finished + r.verified.unverifiable > 0
+      ? `manual work confirmed ${r.verified.finished}, not confirmed ${r.verified.unverifiable}; `
+      : '') +
     `${identitySummary(r.identities)}; ${seconds(r.durationMs)}`
   )
 }

@@ -9,7 +9,9 @@ import { findIdentity } from '../../store/identities.js'
 import { listSourceRows } from '../../store/sources.js'
 import { summarizePlan, type PlanSummary } from '../../domain/plan/plan-summary.js'
 import { describeReason, formatPlan } from '../format-plan.js'
+import { runUntilSettled } from '../../engine/run-until-settled.js'
 import { withEngine } from '../open-engine.js'
+import { settledLine } from './execution-commands.js'
 import { printJson } from '../print-table.js'
 import { terminalProgress } from '../progress.js'
 import { seconds } from './aggregate-command.js'
@@ -77,12 +79,24 @@ export async function planCommand(
 
 export async function applyCommand(
   workspace: string,
-  options: { identity?: string; json?: boolean },
+  options: { identity?: string; wait?: boolean; json?: boolean },
 ): Promise<void> {
-  const result = await withEngine(
+  const progress = terminalProgress()
+  const { result, settled } = await withEngine(
     workspace,
-    (e) => applyPlan(e, options.identity !== undefined ? { identity: options.identity } : {}),
-    terminalProgress(),
+    async (e) => {
+      const result = await applyPlan(e, options.identity !== undefined ? { identity: options.identity } : {})
+      const settled = options.wait
+        ? await runUntilSettled(e, result.activityIds, {
+            onProgress: (c) => {
+              const done = (c['FINISHED'] ?? 0) + (c['FAILED'] ?? 0) + (c['UNVERIFIABLE'] ?? 0)
+              progress?.('execute', done, result.activityIds.length)
+            },
+          })
+        : undefined
+      return { result, settled }
+    },
+    progress,
   )
   if (options.json) {
     return printJson({
@@ -90,14 +104,15 @@ export async function applyCommand(
       accountSelections: result.selections,
       errors: result.errors,
       summary: result.summary,
+      ...(settled ? { execution: settled } : {}),
     })
   }
   const names = new Map(result.identityNames)
   const text = formatPlan([], result.selections, result.errors, names)
   process.stdout.write(
     (text ? text + '\n' : '') +
-      `applied: ${result.accountRequests} account requests pending execution; ` +
-      `${summaryLine(result.summary, result.durationMs)}\n`,
+      `applied: ${result.accountRequests} account requests; ${summaryLine(result.summary, result.durationMs)}\n` +
+      (settled ? `executed: ${settledLine(settled)}\n` : ''),
   )
 }
 

@@ -1,4 +1,5 @@
 import type { ConfigProblem } from '../errors.js'
+import { compileRetryablePatterns } from '../execution/classify-error.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
 import { checkAccessProfiles, checkRoles } from './check-access.js'
 import { checkLifecycleStates } from './check-lifecycle-states.js'
@@ -71,6 +72,29 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
       })
     }
     checkProvisioning(source, transforms, { file, object }, problems)
+    const retryable = source.connectorAttributes['retryableErrors']
+    if (retryable !== undefined) {
+      if (!Array.isArray(retryable) || retryable.some((p) => typeof p !== 'string')) {
+        problems.push({
+          file,
+          object,
+          path: 'connectorAttributes.retryableErrors',
+          message: 'must be a list of texts',
+        })
+      } else {
+        const compiled = compileRetryablePatterns(retryable as string[])
+        if (!compiled.ok) {
+          for (const p of compiled.problems) {
+            problems.push({
+              file,
+              object,
+              path: `connectorAttributes.retryableErrors[${p.index}]`,
+              message: p.message,
+            })
+          }
+        }
+      }
+    }
   }
 
   for (const { file, value: t } of config.transforms) {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
+import { retryPoliciesSchema } from './retry-policy-schema.js'
 import { nonEmpty, objectRefSchema, transformDefinitionSchema } from './schema-primitives.js'
 
 /**
@@ -62,6 +63,10 @@ export const sourceSchema = z.looseObject({
   provisioningPolicies: z.array(provisioningPolicySchema).default([]),
   /** Which identity attributes are synced to which account attributes. */
   attributeSyncConfig: attributeSyncConfigSchema.optional(),
+  /** How many of this source's account requests may be executing at once, across every worker. */
+  concurrency: z.number().int('must be a whole number').min(1).max(256).default(8),
+  /** Retry policies for this source's requests, by process type (beat the workspace's and the defaults). */
+  retryPolicies: retryPoliciesSchema.optional(),
 })
 
 /** Settings of a delimited-file (CSV) source, in its `connectorAttributes`. */
@@ -113,6 +118,8 @@ export const workspaceSettingsSchema = z.looseObject({
    * identities; `provisio plan` shows what would change and `provisio apply` applies it.
    */
   provisioning: z.enum(['automatic', 'review']).default('automatic'),
+  /** Retry policies by process type, for every source (a source's own beat these). */
+  retryPolicies: retryPoliciesSchema.optional(),
   server: z.looseObject({ port: z.number().int().min(0).max(65535).default(7100) }).default({ port: 7100 }),
   schedules: z.array(scheduleSchema).default([]),
 })

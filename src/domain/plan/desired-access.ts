@@ -189,6 +189,9 @@ function accessProfileGrants(
     id: ap.id,
     name: ap.name,
     detail: `via ${describe(via)}`,
+    ...(via.kind === 'ROLE' || via.kind === 'LIFECYCLE_STATE' || via.kind === 'ACCESS_REQUEST'
+      ? { via: via.kind }
+      : {}),
   }
   return [
     {

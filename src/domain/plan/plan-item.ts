@@ -5,6 +5,8 @@ export interface PlanReason {
   readonly id?: string
   /** A human explanation, e.g. `department EQUALS "Engineering"` or `via role "Engineering"`. */
   readonly detail?: string
+  /** An access profile's reason: what granted the access profile (a role or a lifecycle state). */
+  readonly via?: 'ROLE' | 'LIFECYCLE_STATE' | 'ACCESS_REQUEST'
 }
 
 export type AccountOperation = 'Create' | 'Modify' | 'Enable' | 'Disable' | 'Delete'

@@ -119,6 +119,64 @@ attributeSyncConfig:
     - { name: displayName, enabled: true, target: holder }
 `
 
+const DIRECTORY_SOURCE = `name: Corporate Directory
+description: >-
+  The company directory, provisioned directly. In the demo it is an in-memory system (connector: memory)
+  whose state is kept in systems/directory.json; an LDAP source is configured the same way.
+owner: { type: IDENTITY, name: it.admin }
+connectionType: direct
+connector: memory
+features: [PROVISIONING, ENABLE]
+# At most this many of its account requests execute at once, across every worker.
+concurrency: 8
+connectorAttributes:
+  file: systems/directory.json
+  idAttribute: uid
+  entitlementAttributes: [groups]
+  # Messages this system uses for failures worth retrying, besides connection errors and timeouts.
+  retryableErrors: ["directory is busy"]
+schemas:
+  - name: account
+    nativeObjectType: inetOrgPerson
+    identityAttribute: uid
+    displayAttribute: displayName
+    attributes:
+      - { name: uid, type: STRING }
+      - { name: employeeNumber, type: STRING }
+      - { name: displayName, type: STRING }
+      - { name: mail, type: STRING }
+      - { name: department, type: STRING }
+      - { name: groups, type: STRING, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: employeeNumber, value: employeeNumber }
+provisioningPolicies:
+  - name: Corporate Directory Create Account
+    usageType: CREATE
+    fields:
+      - name: uid
+        transform: { type: identityAttribute, attributes: { name: uid } }
+        isRequired: true
+      - name: employeeNumber
+        transform: { type: identityAttribute, attributes: { name: employeeNumber } }
+        isRequired: true
+      - name: displayName
+        transform: { type: identityAttribute, attributes: { name: displayName } }
+      - name: mail
+        transform: { type: identityAttribute, attributes: { name: email } }
+      - name: department
+        transform: { type: identityAttribute, attributes: { name: department } }
+      # Generated when the account is created; never stored, printed or logged.
+      - name: password
+        type: secret
+        transform: { type: rule, attributes: { name: Create Password } }
+        attributes: { length: 16, minSpecial: 1 }
+attributeSyncConfig:
+  attributes:
+    - { name: displayName, enabled: true, target: displayName }
+    - { name: department, enabled: true, target: department }
+`
+
 const LIFECYCLE_TRANSFORM = `# The lifecycle state from the HR status; a terminated person whose last day is still ahead
 # is "activePendingTermination" until that day.
 name: Lifecycle State
@@ -178,7 +236,7 @@ lifecycleStates:
     identityState: ACTIVE
     priority: 10
     accountActions:
-      - { action: ENABLE, sourceIds: [Badge System] }
+      - { action: ENABLE, sourceIds: [Badge System, Corporate Directory] }
   - name: Pre-hire
     technicalName: prehire
     enabled: true
@@ -204,7 +262,7 @@ lifecycleStates:
     identityState: INACTIVE_LONG_TERM
     priority: 50
     accountActions:
-      - { action: DISABLE, sourceIds: [Badge System] }
+      - { action: DISABLE, sourceIds: [Badge System, Corporate Directory] }
     accessActionConfiguration: { removeAllAccessEnabled: true }
   - name: Inactive
     technicalName: inactive
@@ -312,6 +370,22 @@ accessRequestConfig:
     - { approverType: SOURCE_OWNER }
 `
 
+const DIRECTORY_USERS = `name: Directory Users
+description: A directory account in the all-staff group
+owner: { type: IDENTITY, name: it.admin }
+source: Corporate Directory
+entitlements:
+  - { attribute: groups, value: all-staff }
+`
+
+const OPERATIONS_TEAM = `name: Operations Team
+description: The Operations team's directory group
+owner: { type: IDENTITY, name: it.admin }
+source: Corporate Directory
+entitlements:
+  - { attribute: groups, value: ops-team }
+`
+
 const ALL_EMPLOYEES_ROLE = `name: All Employees
 description: Birthright access for every active employee
 owner: { type: IDENTITY, name: hr.admin }
@@ -323,6 +397,7 @@ membership:
     stringValue: active
 accessProfiles:
   - { type: ACCESS_PROFILE, name: Lobby Access }
+  - { type: ACCESS_PROFILE, name: Directory Users }
 `
 
 const OPERATIONS_DATACENTER_ROLE = `name: Operations Datacenter
@@ -336,6 +411,7 @@ membership:
     stringValue: Operations
 accessProfiles:
   - Datacenter Access
+  - Operations Team
 requestable: true
 `
 
@@ -360,8 +436,9 @@ function badgesCsv(people: readonly Person[]): string {
 }
 
 /**
- * Writes a working demo workspace: two flat-file sources, an identity profile with lifecycle states,
- * named transforms, access profiles and roles on the badge system, sample data.
+ * Writes a working demo workspace: two flat-file sources (HR, authoritative; a badge system provisioned by
+ * hand) and a directly provisioned directory (in memory), an identity profile with lifecycle states, named
+ * transforms, access profiles and roles, sample data.
  */
 export async function writeDemoWorkspace(
   dirArg: string,
@@ -376,16 +453,19 @@ export async function writeDemoWorkspace(
     [SETTINGS_FILE]: SETTINGS,
     'sources/hr.yaml': HR_SOURCE,
     'sources/badge-system.yaml': BADGE_SOURCE,
+    'sources/corporate-directory.yaml': DIRECTORY_SOURCE,
     'transforms/lifecycle-state.yaml': LIFECYCLE_TRANSFORM,
     'transforms/department-code.yaml': DEPARTMENT_CODE_TRANSFORM,
     'identity-profiles/employees.yaml': IDENTITY_PROFILE,
     'access-profiles/lobby-access.yaml': LOBBY_ACCESS,
     'access-profiles/datacenter-access.yaml': DATACENTER_ACCESS,
+    'access-profiles/directory-users.yaml': DIRECTORY_USERS,
+    'access-profiles/operations-team.yaml': OPERATIONS_TEAM,
     'roles/all-employees.yaml': ALL_EMPLOYEES_ROLE,
     'roles/operations-datacenter.yaml': OPERATIONS_DATACENTER_ROLE,
     'data/hr.csv': hrCsv(people),
     'data/badges.csv': badgesCsv(people),
-    '.gitignore': '.provisio/\n',
+    '.gitignore': '.provisio/\nsystems/\n',
   }
   for (const [name, text] of Object.entries(files)) {
     const path = join(dir, name)

@@ -1,0 +1,244 @@
+import { ConflictError, InputError, NotFoundError } from '../../domain/errors.js'
+import {
+  completionStatusOf,
+  executionStatusOf,
+  type AccountActivity,
+  type ProvisioningStatus,
+} from '../../domain/execution/account-activity.js'
+import { completeTask, rejectTask } from '../../engine/manual-tasks.js'
+import { runUntilSettled, type SettledSummary } from '../../engine/run-until-settled.js'
+import { listActivities, retryNow } from '../../store/activities.js'
+import { findIdentity } from '../../store/identities.js'
+import { listSourceRows } from '../../store/sources.js'
+import { listWorkItems, type WorkItem } from '../../store/work-items.js'
+import { withEngine, type OpenEngine } from '../open-engine.js'
+import { formatTable, printJson } from '../print-table.js'
+
+const STATUSES: readonly ProvisioningStatus[] = [
+  'PENDING',
+  'COMMITED',
+  'FINISHED',
+  'FAILED',
+  'RETRY',
+  'UNVERIFIABLE',
+]
+
+/** An activity in the reference's shape (`/account-activities`); secret values never appear. */
+export function activityJson(a: AccountActivity, sourceName: string | undefined): object {
+  return {
+    id: a.id,
+    type: a.type,
+    created: a.created,
+    completed: a.completed,
+    executionStatus: executionStatusOf(a.status),
+    completionStatus: completionStatusOf(a.status),
+    targetIdentity: { id: a.identityId },
+    source: { id: a.sourceId, name: sourceName ?? null },
+    operation: a.operation,
+    attempts: a.attempts,
+    nextAttempt: a.nextAttemptAt,
+    items: a.items.map((i) => ({
+      operation: i.operation,
+      attribute: i.attribute,
+      value: i.secret ? null : i.value,
+      ...(i.secret ? { secret: true } : {}),
+      nativeIdentity: a.nativeIdentity,
+      sourceId: a.sourceId,
+      provisioningStatus: a.status,
+    })),
+    provisioningStatus: a.status,
+    errors: a.errors,
+    reasons: a.reasons,
+  }
+}
+
+export async function activitiesCommand(
+  workspace: string,
+  options: { identity?: string; source?: string; status?: string; json?: boolean },
+): Promise<void> {
+  const status = options.status?.toUpperCase()
+  if (status !== undefined && !STATUSES.includes(status as ProvisioningStatus)) {
+    throw new InputError(`--status must be one of ${STATUSES.join(', ')}`)
+  }
+  const { activities, names } = await withEngine(workspace, async (e) => {
+    const names = await sourceNames(e)
+    const sourceId = options.source !== undefined ? sourceIdOf(names, options.source) : undefined
+    const identity = options.identity !== undefined ? await findIdentity(e.db, options.identity) : undefined
+    if (options.identity !== undefined && !identity) {
+      throw new NotFoundError(`no identity with id or name "${options.identity}"`)
+    }
+    const activities = await listActivities(e.db, {
+      ...(identity ? { identityId: identity.id } : {}),
+      ...(sourceId !== undefined ? { sourceId } : {}),
+      ...(status !== undefined ? { status: status as ProvisioningStatus } : {}),
+    })
+    return { activities, names }
+  })
+  if (options.json) return printJson(activities.map((a) => activityJson(a, names.get(a.sourceId))))
+  process.stdout.write(
+    formatTable(
+      ['ID', 'TYPE', 'SOURCE', 'ACCOUNT', 'OPERATION', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'],
+      activities.map((a) => [
+        a.id,
+        a.type,
+        names.get(a.sourceId) ?? a.sourceId,
+        a.nativeIdentity ?? '(new)',
+        `${a.operation}${a.items.length > 0 ? ` (${a.items.length})` : ''}`,
+        a.status,
+        String(a.attempts),
+        a.nextAttemptAt ?? '',
+        a.errors.at(-1)?.message ?? '',
+      ]),
+      48,
+    ) + `\n${activities.length} account activities\n`,
+  )
+}
+
+export async function retryCommand(
+  workspace: string,
+  id: string | undefined,
+  options: { failed?: boolean; source?: string },
+): Promise<void> {
+  if ((id === undefined) === (options.failed !== true)) {
+    throw new InputError('give an activity id, or --failed (optionally with --source NAME)')
+  }
+  const summary = await withEngine(workspace, async (e) => {
+    const names = await sourceNames(e)
+    const sourceId = options.source !== undefined ? sourceIdOf(names, options.source) : undefined
+    const ids = await retryNow(
+      e.db,
+      {
+        ...(id !== undefined ? { ids: [id] } : {}),
+        ...(sourceId !== undefined ? { sourceId } : {}),
+        failedOnly: id === undefined,
+      },
+      e.now(),
+    )
+    if (id !== undefined && ids.length === 0) {
+      const [found] = await listActivities(e.db, { ids: [id] })
+      if (!found) throw new NotFoundError(`no account activity with id "${id}"`)
+      throw new ConflictError(
+        `account activity ${id} is ${found.status}: only FAILED or RETRY ones are retried`,
+      )
+    }
+    return { retried: ids.length, ...(await runUntilSettled(e, ids)) }
+  })
+  process.stdout.write(`retried ${summary.retried}: ${settledLine(summary)}\n`)
+}
+
+export function settledLine(s: SettledSummary): string {
+  return (
+    `finished ${s.finished}, failed ${s.failed}, retrying ${s.retrying}, manual ${s.manual}` +
+    (s.unverifiable > 0 ? `, unverifiable ${s.unverifiable}` : '') +
+    s.sourceErrors.map((e) => `; source "${e.source}": ${e.message}`).join('')
+  )
+}
+
+export async function tasksCommand(
+  workspace: string,
+  options: { owner?: string; all?: boolean; json?: boolean },
+): Promise<void> {
+  const { tasks, names } = await withEngine(workspace, async (e) => ({
+    tasks: await listWorkItems(e.db, {
+      ...(options.owner !== undefined ? { owner: options.owner } : {}),
+      state: options.all ? 'all' : 'Pending',
+    }),
+    names: await sourceNames(e),
+  }))
+  // Secret values are for the owner, in the task's detail only (`tasks show`).
+  const masked = tasks.map((t) => taskJson(t, names, false))
+  if (options.json) return printJson(masked)
+  process.stdout.write(
+    formatTable(
+      ['ID', 'STATE', 'OWNER', 'SOURCE', 'DESCRIPTION', 'ITEMS'],
+      tasks.map((t) => [
+        t.id,
+        t.state,
+        t.owner ?? '',
+        names.get(t.sourceId) ?? t.sourceId,
+        t.description,
+        String(t.remediationItems.length),
+      ]),
+      60,
+    ) + `\n${tasks.length} work items\n`,
+  )
+}
+
+function taskJson(t: WorkItem, names: ReadonlyMap<string, string>, reveal: boolean): object {
+  return {
+    id: t.id,
+    type: t.type,
+    state: t.state,
+    owner: t.owner,
+    source: { id: t.sourceId, name: names.get(t.sourceId) ?? null },
+    activityId: t.activityId,
+    description: t.description,
+    remediationItems: t.remediationItems.map((i) => ({
+      operation: i.operation,
+      attribute: i.attribute,
+      value: i.secret ? (reveal ? (t.secrets?.[i.attribute] ?? null) : '********') : i.value,
+      ...(i.secret ? { secret: true } : {}),
+    })),
+    comment: t.comment,
+    created: t.created,
+    completed: t.completed,
+  }
+}
+
+/** One task in full, secret values included: what its owner needs to carry it out. */
+export async function taskShowCommand(
+  workspace: string,
+  id: string,
+  options: { json?: boolean },
+): Promise<void> {
+  const { task, names } = await withEngine(workspace, async (e) => ({
+    task: (await listWorkItems(e.db, { id, state: 'all' }))[0],
+    names: await sourceNames(e),
+  }))
+  if (!task) throw new NotFoundError(`no work item with id "${id}"`)
+  if (options.json) return printJson(taskJson(task, names, true))
+  const lines = [
+    `${task.description}  (${task.id}, ${task.state})`,
+    `  owner   ${task.owner ?? '(none)'}`,
+    ...task.remediationItems.map((i) => {
+      const value = i.secret
+        ? (task.secrets?.[i.attribute] ?? '(no longer shown: the task is closed)')
+        : i.value
+      const sign = i.operation === 'Add' ? '+' : i.operation === 'Remove' ? '-' : ' '
+      return `  ${sign} ${i.attribute} = ${Array.isArray(value) ? value.join(', ') : String(value ?? '')}`
+    }),
+    ...(task.comment ? [`  comment ${task.comment}`] : []),
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+}
+
+export async function taskCompleteCommand(
+  workspace: string,
+  id: string,
+  options: { comment?: string },
+): Promise<void> {
+  const task = await withEngine(workspace, (e) => completeTask(e, id, options.comment))
+  process.stdout.write(
+    `completed ${task.id}: "${task.description}" is committed; the next aggregation verifies it\n`,
+  )
+}
+
+export async function taskRejectCommand(
+  workspace: string,
+  id: string,
+  options: { comment?: string },
+): Promise<void> {
+  if (!options.comment) throw new InputError('rejecting a work item needs --comment saying why')
+  const comment = options.comment
+  const task = await withEngine(workspace, (e) => rejectTask(e, id, comment))
+  process.stdout.write(`rejected ${task.id}: "${task.description}" failed: ${comment}\n`)
+}
+
+async function sourceNames(e: OpenEngine): Promise<Map<string, string>> {
+  return new Map((await listSourceRows(e.db)).map((s) => [s.id, s.name]))
+}
+
+function sourceIdOf(names: ReadonlyMap<string, string>, name: string): string {
+  for (const [id, n] of names) if (n === name) return id
+  throw new NotFoundError(`no source named "${name}"`)
+}

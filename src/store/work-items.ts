@@ -1,0 +1,128 @@
+import type { ActivityItem } from '../domain/execution/account-activity.js'
+import { newId } from '../domain/new-id.js'
+import { selectTuples, type Db } from './db.js'
+
+/** A manual task for a flat-file source's owner: one account request to carry out by hand. */
+export interface WorkItem {
+  readonly id: string
+  readonly type: 'ManualAction'
+  readonly state: 'Pending' | 'Finished' | 'Rejected'
+  readonly owner: string | null
+  readonly sourceId: string
+  readonly activityId: string
+  readonly description: string
+  /** Exactly what to do; a secret item's value is in `secrets`, shown only in the task's detail. */
+  readonly remediationItems: readonly ActivityItem[]
+  readonly secrets: Readonly<Record<string, string>> | null
+  readonly comment: string | null
+  readonly created: string
+  readonly completed: string | null
+}
+
+type Row = [
+  string,
+  WorkItem['state'],
+  string | null,
+  string,
+  string,
+  string,
+  ActivityItem[],
+  Record<string, string> | null,
+  string | null,
+  string,
+  string | null,
+]
+
+const time = (c: string): string => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+const COLUMNS = [
+  'id',
+  'state',
+  'owner',
+  'source_id',
+  'activity_id',
+  'description',
+  'remediation_items',
+  'secrets',
+  'comment',
+  time('created'),
+  time('completed'),
+]
+
+export async function insertWorkItems(
+  db: Db,
+  items: readonly Omit<WorkItem, 'id' | 'type' | 'state' | 'comment' | 'created' | 'completed'>[],
+): Promise<void> {
+  if (items.length === 0) return
+  await db.query(
+    `INSERT INTO work_items (id, owner, source_id, activity_id, description, remediation_items, secrets)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::json[], $7::json[])
+     ON CONFLICT (activity_id) DO NOTHING`,
+    [
+      items.map(() => newId()),
+      items.map((i) => i.owner),
+      items.map((i) => i.sourceId),
+      items.map((i) => i.activityId),
+      items.map((i) => i.description),
+      items.map((i) => JSON.stringify(i.remediationItems)),
+      items.map((i) => (i.secrets ? JSON.stringify(i.secrets) : null)),
+    ],
+  )
+}
+
+export async function listWorkItems(
+  db: Db,
+  filter: { owner?: string; state?: WorkItem['state'] | 'all'; id?: string } = {},
+): Promise<WorkItem[]> {
+  const rows = await selectTuples<Row>(
+    db,
+    COLUMNS,
+    `FROM work_items WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
+       AND ($3::text IS NULL OR id = $3)`,
+    [filter.owner ?? null, filter.state === 'all' ? null : (filter.state ?? 'Pending'), filter.id ?? null],
+  )
+  rows.sort((a, b) => (a[0] < b[0] ? -1 : 1))
+  return rows.map(
+    ([
+      id,
+      state,
+      owner,
+      sourceId,
+      activityId,
+      description,
+      remediationItems,
+      secrets,
+      comment,
+      created,
+      completed,
+    ]) => ({
+      id,
+      type: 'ManualAction',
+      state,
+      owner,
+      sourceId,
+      activityId,
+      description,
+      remediationItems,
+      secrets,
+      comment,
+      created,
+      completed,
+    }),
+  )
+}
+
+/** Closes a pending work item; false when it was not pending (already closed, or no such item). */
+export async function closeWorkItem(
+  db: Db,
+  id: string,
+  state: 'Finished' | 'Rejected',
+  comment: string | null,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE work_items SET state = $2, comment = $3, completed = $4, secrets = NULL
+     WHERE id = $1 AND state = 'Pending' RETURNING id`,
+    [id, state, comment, now.toISOString()],
+  )
+  return rows.length === 1
+}
