@@ -8,6 +8,7 @@ import {
   identityCommand,
 } from './commands/list-commands.js'
 import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
+import { executeCommand, workerCommand } from './commands/worker-command.js'
 import {
   activitiesCommand,
   retryCommand,
@@ -128,6 +129,21 @@ program
   .option('--source <name>', 'with --failed: only this source')
   .description('retry now, with a fresh set of attempts, and wait for the outcome')
   .action((id: string | undefined, o: { failed?: boolean; source?: string }) => retryCommand(ws(), id, o))
+
+program
+  .command('execute')
+  .option('--source <name>', 'only this source')
+  .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
+  .description('execute the account activities due now, here, until none is left; print what happened')
+  .action((o: { source?: string; lease?: string }) => executeCommand(ws(), o))
+
+program
+  .command('worker')
+  .option('--poll <seconds>', 'how often to look for due work (default 1)')
+  .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
+  .option('--sources <n>', 'sources worked on at once (default 4)')
+  .description('execute account activities from the durable queue until stopped; workers share the work')
+  .action((o: { poll?: string; lease?: string; sources?: string }) => workerCommand(ws(), o))
 
 const tasks = program
   .command('tasks')

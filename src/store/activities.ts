@@ -250,3 +250,14 @@ export async function retryNow(
   )
   return rows.map((r) => r.id)
 }
+
+/**
+ * Ends every lease at once, keeping the activities marked in doubt. Only for the embedded database,
+ * which one process opens at a time: any lease found when it opens is a dead process's.
+ */
+export async function releaseDeadLeases(db: Db): Promise<void> {
+  await db.query(
+    `UPDATE account_requests SET lease_until = '-infinity'
+     WHERE lease_until IS NOT NULL AND lease_until <> '-infinity' AND status IN ('PENDING', 'RETRY')`,
+  )
+}

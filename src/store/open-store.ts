@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { InputError } from '../domain/errors.js'
 import type { Db } from './db.js'
+import { releaseDeadLeases } from './activities.js'
 import { migrate } from './migrate.js'
 import { openPgDb } from './pg-db.js'
 import { openPgliteDb } from './pglite-db.js'
@@ -37,6 +38,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     const { db, pglite } = await openPgliteDb(dataDir)
     await migrate(db)
+    // The lock above means no other process has this database open: a lease still held here belongs to
+    // a process that died. It is ended now (the activity stays in doubt and is read back when executed).
+    await releaseDeadLeases(db)
     return {
       db,
       pglite,

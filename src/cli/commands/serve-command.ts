@@ -9,6 +9,8 @@ import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
 import { installSchedules } from '../../jobs/schedules.js'
 import { startQueue } from '../../jobs/start-queue.js'
 import { openEngine, type OpenEngine } from '../open-engine.js'
+import { startExecutor } from '../start-executor.js'
+import { executorSettings } from './worker-command.js'
 import { aggregateSummary, identitySummary, seconds } from './aggregate-command.js'
 
 function log(line: string): void {
@@ -34,6 +36,8 @@ export async function serveCommand(
   const run = async (s: ScheduleConfig): Promise<string> => runSchedule(engine, s)
   const boss = await startQueue(engine.store, log)
   const queues = await installSchedules(boss, engine.config.settings.schedules, run, log)
+  // The executor runs here too; `provisio worker` processes on the same server share its work.
+  const stopExecutor = await startExecutor(engine, boss, executorSettings({}), log)
   let stopping = false
   const started = Date.now()
   const port = options.port !== undefined ? Number(options.port) : engine.config.settings.server.port
@@ -61,6 +65,7 @@ export async function serveCommand(
     stopping = true
     log(`${signal}: stopping`)
     server.close()
+    stopExecutor()
     await boss.stop({ graceful: true, timeout: 20_000 })
     await engine.close()
     log('stopped')

@@ -1,0 +1,83 @@
+import { coerceError, InputError } from '../../domain/errors.js'
+import { executeDue } from '../../engine/execute-activities.js'
+import { startQueue } from '../../jobs/start-queue.js'
+import { openEngine, withEngine } from '../open-engine.js'
+import { startExecutor, type ExecutorSettings } from '../start-executor.js'
+import { settledLine } from './execution-commands.js'
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`)
+}
+
+export interface ExecutorFlags {
+  poll?: string
+  lease?: string
+  sources?: string
+}
+
+/** Executor settings from command-line flags, each checked. */
+export function executorSettings(flags: ExecutorFlags): ExecutorSettings {
+  const number = (value: string | undefined, name: string, fallback: number, min: number): number => {
+    if (value === undefined) return fallback
+    const n = Number(value)
+    if (!Number.isFinite(n) || n < min) throw new InputError(`--${name} must be a number of at least ${min}`)
+    return n
+  }
+  return {
+    pollSeconds: number(flags.poll, 'poll', 1, 0.5),
+    leaseSeconds: number(flags.lease, 'lease', 60, 1),
+    sourcesAtOnce: Math.floor(number(flags.sources, 'sources', 4, 1)),
+  }
+}
+
+/**
+ * `provisio worker`: executes account activities from the durable queue until stopped. Several
+ * workers (and `serve`) on one PostgreSQL server share the work; each activity is executed once.
+ */
+export async function workerCommand(workspace: string, flags: ExecutorFlags): Promise<void> {
+  const settings = executorSettings(flags)
+  const engine = await openEngine(workspace)
+  const boss = await startQueue(engine.store, log)
+  const stopPolling = await startExecutor(engine, boss, settings, log)
+  log(`provisio worker: workspace ${engine.config.dir}, ${engine.db.kind} database, pid ${process.pid}`)
+  let stopping = false
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    log(`${signal}: stopping`)
+    stopPolling()
+    try {
+      await boss.stop({ graceful: true, timeout: 20_000 })
+      await engine.close()
+    } catch (err) {
+      log(`stopping: ${coerceError(err).message}`)
+    }
+    log('stopped')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/** `provisio execute`: runs the executor here until nothing more is due now, then prints what happened. */
+export async function executeCommand(
+  workspace: string,
+  flags: { source?: string; lease?: string },
+): Promise<void> {
+  const { leaseSeconds } = executorSettings({ ...(flags.lease !== undefined ? { lease: flags.lease } : {}) })
+  const totals = await withEngine(workspace, async (e) => {
+    const sum = { attempts: 0, finished: 0, failed: 0, retrying: 0, manual: 0, unverifiable: 0 }
+    const sourceErrors: { source: string; message: string }[] = []
+    for (;;) {
+      const r = await executeDue(e, {
+        leaseSeconds,
+        ...(flags.source !== undefined ? { sources: [flags.source] } : {}),
+      })
+      for (const k of ['attempts', 'finished', 'failed', 'retrying', 'manual'] as const) sum[k] += r[k]
+      sourceErrors.push(...r.sourceErrors)
+      if (r.attempts + r.manual === 0) break
+    }
+    return { ...sum, sourceErrors }
+  })
+  process.stdout.write(`executed: attempts ${totals.attempts}; ${settledLine(totals)}\n`)
+}
