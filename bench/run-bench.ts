@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { aggregateBench } from './aggregate-bench.js'
 import type { Bench, BenchResult } from './bench-types.js'
+import { executeBench } from './execute-bench.js'
 import { planBench } from './plan-bench.js'
 import { processBench } from './process-bench.js'
 import { refreshBench } from './refresh-bench.js'
@@ -12,6 +13,7 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   process: { run: processBench, defaultSize: 100_000 },
   plan: { run: planBench, defaultSize: 100_000 },
   'refresh-incremental': { run: refreshBench, defaultSize: 100_000 },
+  execute: { run: executeBench, defaultSize: 20_000 },
 }
 
 /** `npm run bench -- NAME [--size N]`: runs one benchmark (or all), prints a table, writes JSON. */

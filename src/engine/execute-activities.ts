@@ -31,6 +31,7 @@ import {
 import { loadIdentityAttributesById } from '../store/identities.js'
 import { enqueueIdentities } from '../store/queues.js'
 import { listSourceRows } from '../store/sources.js'
+import { vacuumIfChurned } from '../store/db.js'
 import { insertWorkItems } from '../store/work-items.js'
 import { schemaAttributes, storedAttributes } from './connector-accounts.js'
 import type { EngineContext } from './engine-context.js'
@@ -68,6 +69,9 @@ export async function executeDue(ctx: EngineContext, options: ExecuteOptions = {
   const due = new Set(await sourcesWithDueActivities(ctx.db, ctx.now()))
   const totals = { attempts: 0, finished: 0, failed: 0, retrying: 0, manual: 0 }
   const sourceErrors: { source: string; message: string }[] = []
+  // After a large run, the executors' index is cleaned and the planner's statistics brought up to date.
+  const maintain = async (): Promise<void> =>
+    vacuumIfChurned(ctx.db, 'account_requests', totals.attempts + totals.manual)
   await Promise.all(
     rows
       .filter((r) => due.has(r.id) && (options.sources === undefined || options.sources.includes(r.name)))
@@ -82,6 +86,7 @@ export async function executeDue(ctx: EngineContext, options: ExecuteOptions = {
         }
       }),
   )
+  await maintain()
   return { ...totals, sourceErrors }
 }
 

@@ -53,6 +53,23 @@ export async function analyzeIfGrown(
   if (added * 10 >= Number(rows[0]?.n ?? -1)) await analyze(db, table)
 }
 
+/**
+ * Vacuums and analyzes a table after `changed` rows changed, when that is a tenth of it or more. Executed
+ * requests leave dead entries in the index executors search, and the embedded database has no autovacuum.
+ */
+export async function vacuumIfChurned(
+  db: Db,
+  table: keyof typeof ANALYZED_COLUMNS,
+  changed: number,
+): Promise<void> {
+  if (changed < 1000) return
+  const rows = await db.query<{ n: number }>(
+    'SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1',
+    [table],
+  )
+  if (changed * 10 >= Number(rows[0]?.n ?? -1)) await db.exec(`VACUUM (ANALYZE) ${table}`)
+}
+
 // Only the columns queries filter on: statistics of the JSON attributes would cost more than the rest.
 const ANALYZED_COLUMNS = {
   accounts: 'source_id, identity_id, native_identity',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
@@ -11,6 +11,11 @@ import { createMemoryConnector, type MemoryConnector } from './memory-connector.
 
 const tempFile = (): string => join(mkdtempSync(join(tmpdir(), 'provisio-memory-')), 'state.json')
 const fixedClock = (): Date => new Date('2025-03-01T09:00:00.000Z')
+const journalLines = (file: string): Record<string, unknown>[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
@@ -339,19 +344,103 @@ describe('MemoryConnector state file', () => {
     await expect(engine.readAccount('a')).resolves.toMatchObject({ nativeIdentity: 'a' })
   })
 
-  it('is written after every applied operation and break-mode change, as whole JSON with no temp files left', async () => {
+  it('appends one JSON line per applied operation and break-mode change, leaving no other files', async () => {
     const file = tempFile()
-    const c = createMemoryConnector({ file })
-    const onDisk = (): { accounts: unknown[]; log: unknown[]; breakModes: unknown } =>
-      JSON.parse(readFileSync(file, 'utf8')) as { accounts: unknown[]; log: unknown[]; breakModes: unknown }
-    await c.createAccount('a', {})
-    expect(onDisk().log).toHaveLength(1)
+    const c = createMemoryConnector({ file, now: fixedClock })
+    await c.createAccount('a', { mail: 'a@x' })
     c.setBreakMode('delete', 'TIMEOUT')
-    expect(onDisk().breakModes).toEqual({ delete: { mode: 'TIMEOUT' } })
     await failure(c.deleteAccount('a'))
-    expect(onDisk().accounts).toHaveLength(1)
-    expect(onDisk().log).toHaveLength(1)
+    c.clearBreakModes()
+    await c.deleteAccount('a')
+    const at = '2025-03-01T09:00:00.000Z'
+    expect(journalLines(file)).toEqual([
+      { type: 'header', format: 'provisio-memory-connector', version: 2, entitlements: [], accounts: [] },
+      {
+        type: 'op',
+        entry: { seq: 1, op: 'create', nativeIdentity: 'a', attributes: { id: 'a', mail: 'a@x' }, at },
+        account: { attributes: { id: 'a', mail: 'a@x' }, disabled: false },
+      },
+      { type: 'breakMode', ops: ['delete'], setting: { mode: 'TIMEOUT' } },
+      { type: 'clearBreakModes' },
+      { type: 'op', entry: { seq: 2, op: 'delete', nativeIdentity: 'a', at }, account: null },
+    ])
     expect(readdirSync(join(file, '..'))).toEqual(['state.json'])
+  })
+
+  it('is replayed by a new connector: accounts, log and break modes', async () => {
+    const file = tempFile()
+    const first = createMemoryConnector({ file, now: fixedClock })
+    await first.createAccount('a', { groups: ['g1'] })
+    await first.createAccount('b', {})
+    await first.updateAccount('a', [{ op: 'Add', attribute: 'groups', value: 'g2' }])
+    await first.disableAccount('b')
+    await first.deleteAccount('a')
+    first.setBreakMode('*', 'NETWORK')
+    first.setBreakMode('read', 'SLOW', { latencyMs: 5 })
+    first.setBreakMode('test', 'NONE')
+
+    const second = createMemoryConnector({ file })
+    expect(second.accounts()).toEqual(first.accounts())
+    expect(second.accounts()).toEqual([{ nativeIdentity: 'b', attributes: { id: 'b' }, disabled: true }])
+    expect(second.operationLog()).toEqual(first.operationLog())
+    expect(second.operationLog().map((e) => e.op)).toEqual([
+      'create',
+      'create',
+      'update',
+      'disable',
+      'delete',
+    ])
+    expect(second.breakModes()).toEqual(first.breakModes())
+    expect(second.breakModes()['read']).toEqual({ mode: 'SLOW', latencyMs: 5 })
+    expect(second.breakModes()['test']).toBeUndefined()
+  })
+
+  it('keeps the break modes two connectors switch without having seen each other', () => {
+    const file = tempFile()
+    const one = createMemoryConnector({ file })
+    const two = createMemoryConnector({ file })
+    one.setBreakMode('read', 'NETWORK')
+    two.setBreakMode('update', 'TIMEOUT')
+    expect(one.breakModes()).toEqual({ read: { mode: 'NETWORK' }, update: { mode: 'TIMEOUT' } })
+  })
+
+  it('refuses to create an account another connector on the file created first, even after a SLOW wait', async () => {
+    const file = tempFile()
+    const slow = createMemoryConnector({ file })
+    const fast = createMemoryConnector({ file })
+    slow.setBreakMode('create', 'SLOW', { latencyMs: 50 })
+    const late = failure(slow.createAccount('x', { from: 'slow' }))
+    fast.clearBreakModes()
+    await fast.createAccount('x', { from: 'fast' })
+    expect(classifyError(await late)).toMatchObject({ kind: 'ALREADY_EXISTS' })
+    expect(slow.operationLog().map((e) => [e.op, e.nativeIdentity])).toEqual([['create', 'x']])
+    expect((await slow.readAccount('x')).attributes).toEqual({ id: 'x', from: 'fast' })
+  })
+
+  it('ignores an incomplete last line, and cuts it off before the next append', async () => {
+    const file = tempFile()
+    const c = createMemoryConnector({ file, now: fixedClock })
+    await c.createAccount('a', {})
+    await c.createAccount('b', {})
+    // What a process killed in the middle of writing a line leaves.
+    const torn = '{"type":"op","entry":{"seq":3,"op":"create","nativeIdentity":"c"'
+    appendFileSync(file, torn)
+
+    const reader = createMemoryConnector({ file })
+    expect(reader.accounts().map((a) => a.nativeIdentity)).toEqual(['a', 'b'])
+    expect(c.accounts().map((a) => a.nativeIdentity)).toEqual(['a', 'b'])
+    expect(readFileSync(file, 'utf8').endsWith(torn)).toBe(true)
+
+    await reader.createAccount('d', {})
+    expect(readFileSync(file, 'utf8')).not.toContain(torn)
+    expect(journalLines(file).map((l) => l['type'])).toEqual(['header', 'op', 'op', 'op'])
+    for (const connector of [c, reader, createMemoryConnector({ file })]) {
+      expect(connector.operationLog().map((e) => [e.seq, e.nativeIdentity])).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'd'],
+      ])
+    }
   })
 
   it('keeps configured entitlements and initial accounts', async () => {
@@ -367,24 +456,76 @@ describe('MemoryConnector state file', () => {
     })
     expect(later.accounts().map((a) => a.nativeIdentity)).toEqual(['a'])
     expect(await collect(later.listEntitlements())).toEqual([{ attribute: 'groups', value: 'admins' }])
+
+    createMemoryConnector({ file, entitlements: [{ attribute: 'groups', value: 'ops' }] })
+    expect(await collect(later.listEntitlements())).toEqual([{ attribute: 'groups', value: 'ops' }])
   })
 
   it('reloads on request', async () => {
     const file = tempFile()
     const c = createMemoryConnector({ file })
     await c.createAccount('a', {})
-    writeFileSync(
-      file,
-      JSON.stringify({ version: 1, accounts: [], entitlements: [], log: [], breakModes: {} }),
-    )
+    const header = readFileSync(file, 'utf8').split('\n')[0] as string
+    writeFileSync(file, `${header}\n`)
     c.reload()
     expect(c.accounts()).toEqual([])
+    expect(c.operationLog()).toEqual([])
+  })
+
+  it('starts over when the file is replaced', async () => {
+    const file = tempFile()
+    const c = createMemoryConnector({ file })
+    await c.createAccount('a', {})
+    const other = join(file, '..', 'other.json')
+    await createMemoryConnector({ file: other }).createAccount('z', {})
+    renameSync(other, file)
+    expect(c.accounts().map((a) => a.nativeIdentity)).toEqual(['z'])
+  })
+
+  it('reads a state file of version 1, and turns it into a journal at the first change', async () => {
+    const file = tempFile()
+    const at = '2025-03-01T09:00:00.000Z'
+    const v1 = {
+      version: 1,
+      accounts: [{ nativeIdentity: 'a', attributes: { id: 'a', groups: ['g1'] }, disabled: false }],
+      entitlements: [{ attribute: 'groups', value: 'admins' }],
+      log: [{ seq: 1, op: 'create', nativeIdentity: 'a', attributes: { id: 'a', groups: ['g1'] }, at }],
+      breakModes: { delete: { mode: 'TIMEOUT' } },
+    }
+    writeFileSync(file, JSON.stringify(v1, null, 2) + '\n')
+    const reader = createMemoryConnector({ file, now: fixedClock })
+    expect(reader.accounts()).toEqual(v1.accounts)
+    expect(reader.operationLog()).toEqual(v1.log)
+    expect(reader.breakModes()).toEqual(v1.breakModes)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(v1)
+
+    const writer = createMemoryConnector({ file, now: fixedClock })
+    await writer.createAccount('b', {})
+    expect(journalLines(file).map((l) => l['type'])).toEqual(['header', 'op'])
+    for (const c of [reader, writer, createMemoryConnector({ file })]) {
+      expect(c.operationLog().map((e) => [e.seq, e.nativeIdentity])).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+      ])
+      expect(c.breakModes()).toEqual(v1.breakModes)
+      expect(await collect(c.listEntitlements())).toEqual(v1.entitlements)
+    }
   })
 
   it('refuses a file that is not a state file', () => {
     const file = tempFile()
     writeFileSync(file, JSON.stringify({ version: 2 }))
     expect(() => createMemoryConnector({ file })).toThrow(/not a memory connector state file/)
+    // The format before the journal: one JSON document.
+    writeFileSync(file, JSON.stringify({ version: 1, accounts: [], log: [] }, null, 2) + '\n')
+    expect(() => createMemoryConnector({ file })).toThrow(/line 1: not a memory connector state file/)
+  })
+
+  it('refuses a journal with a bad line, naming it', async () => {
+    const file = tempFile()
+    await createMemoryConnector({ file }).createAccount('a', {})
+    appendFileSync(file, '{"type":"op"}\n')
+    expect(() => createMemoryConnector({ file })).toThrow(/line 3: not a memory connector journal record/)
   })
 })
 

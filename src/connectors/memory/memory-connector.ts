@@ -10,16 +10,14 @@ import { ConnectorError } from '../connector.js'
 import { applyAttributeChanges } from './apply-attribute-changes.js'
 import type { BreakMode, BreakModeOptions, BreakModeSetting, MemoryOperation } from './break-mode.js'
 import { BREAK_MODES, DEFAULT_SLOW_LATENCY_MS, MEMORY_OPERATIONS, breakModeError } from './break-mode.js'
-import type { MemoryLogEntry, MemoryStateFile } from './memory-state-file.js'
-import {
-  emptyMemoryState,
-  readMemoryStateFile,
-  stateFileVersion,
-  writeMemoryStateFile,
-} from './memory-state-file.js'
+import type { JournalChange, MemoryLogEntry, MemoryState, StoredAccount } from './memory-state-file.js'
+import { MemoryJournal, applyJournalRecord, emptyMemoryState, journalHeader } from './memory-state-file.js'
 
 export interface MemoryConnectorOptions {
-  /** A JSON file holding the state, shared with other processes; without it the state lives in memory. */
+  /**
+   * A file holding the state (a journal of JSON lines), shared with other processes; without it the state
+   * lives in memory.
+   */
   readonly file?: string
   /** The attribute `createAccount(null, attributes)` takes the account id from (default `id`). */
   readonly idAttribute?: string
@@ -37,52 +35,71 @@ export interface MemoryConnectorOptions {
 
 type WriteOperation = MemoryLogEntry['op']
 
-interface StoredAccount {
-  attributes: Attributes
-  disabled: boolean
+/** What a write operation does to the account it is on: its new state (undefined: deleted), and the log's detail. */
+interface AccountChange {
+  readonly stored: StoredAccount | undefined
+  readonly detail?: Pick<MemoryLogEntry, 'changes' | 'attributes'>
 }
 
 /**
  * A system held in memory, for tests and demos: accounts, entitlements, break modes that make operations
- * fail like a real system does, and a log of every operation it applied. With a `file`, the state is kept
- * in that file, which is the source of truth: every operation first re-reads it when another process has
- * changed it (e.g. switched a break mode), then writes it back. File I/O is synchronous on purpose: an
- * operation's read, change and write then run without another operation of this process in between.
+ * fail like a real system does, and a log of every operation it applied.
+ *
+ * With a `file`, the state lives in that file, shared with other processes: a journal of every change
+ * (memory-state-file.ts). Before every operation the connector reads what any process appended since its
+ * last look. A change (an account written, a break mode switched) is checked and appended under a lock
+ * beside the file, after catching up, so that two processes never both create one account or lose each
+ * other's changes. File I/O is synchronous on purpose: the lock is held for microseconds, never across an
+ * await, and latency (the connector's or a SLOW break mode's) is spent before the lock is taken.
  */
 export class MemoryConnector implements Connector {
-  readonly #file: string | undefined
+  readonly #journal: MemoryJournal | undefined
   readonly #idAttribute: string
   readonly #entitlementAttributes: readonly string[]
   readonly #configuredEntitlements: readonly ConnectorEntitlement[] | undefined
   readonly #latencyMs: number
   readonly #now: () => Date
-  #accounts = new Map<string, StoredAccount>()
-  #entitlements: ConnectorEntitlement[] = []
-  #log: MemoryLogEntry[] = []
-  #breakModes: Partial<Record<MemoryOperation, BreakModeSetting>> = {}
-  #fileVersion = 'absent'
+  #state: MemoryState = emptyMemoryState()
   #closed = false
 
   constructor(options: MemoryConnectorOptions = {}) {
-    this.#file = options.file
+    this.#journal = options.file === undefined ? undefined : new MemoryJournal(options.file)
     this.#idAttribute = options.idAttribute ?? 'id'
     this.#entitlementAttributes = [...(options.entitlementAttributes ?? [])]
     this.#configuredEntitlements = options.entitlements?.map((e) => cloneJson(e))
     this.#latencyMs = checkLatency(options.latencyMs ?? 0)
     this.#now = options.now ?? (() => new Date())
-    const loaded = this.#file === undefined ? undefined : this.#load()
-    if (loaded === undefined) {
-      this.#restore(emptyMemoryState())
-      for (const account of options.initialAccounts ?? []) {
-        this.#accounts.set(account.nativeIdentity, {
-          attributes: cloneJson(account.attributes),
-          disabled: account.disabled ?? false,
-        })
-      }
-      // Written now, so that a process that switches a break mode before the first operation does not
-      // replace the file with one that lacks these accounts.
-      if (this.#file !== undefined && (options.initialAccounts?.length ?? 0) > 0) this.#persist()
+    const initialAccounts = new Map(
+      (options.initialAccounts ?? []).map((a) => [
+        a.nativeIdentity,
+        { attributes: cloneJson(a.attributes), disabled: a.disabled ?? false },
+      ]),
+    )
+    const journal = this.#journal
+    if (journal === undefined) {
+      this.#state.accounts = initialAccounts
+      return
     }
+    this.#catchUp()
+    // What this connector is given is written at once, for other processes: without a journal yet, the
+    // initial accounts start it (so that a process that switches a break mode before the first operation
+    // does not start one that lacks them), and configured entitlements replace the file's.
+    const configured = this.#configuredEntitlements
+    const needed = (): 'start' | 'entitlements' | undefined => {
+      if (!journal.started) return initialAccounts.size > 0 || configured !== undefined ? 'start' : undefined
+      return configured !== undefined && !sameJson(configured, this.#state.entitlements)
+        ? 'entitlements'
+        : undefined
+    }
+    if (needed() === undefined) return
+    // Checked again under the lock: another process may have done it meanwhile.
+    this.#locked(() => {
+      const need = needed()
+      if (need === 'start') this.#start(initialAccounts)
+      else if (need === 'entitlements') {
+        this.#append({ type: 'entitlements', entitlements: cloneJson([...(configured ?? [])]) })
+      }
+    })
   }
 
   async testConnection(): Promise<void> {
@@ -92,13 +109,13 @@ export class MemoryConnector implements Connector {
   async *listAccounts(): AsyncIterable<ConnectorAccount> {
     await this.#enter('list')
     // A snapshot: the caller may update accounts while it iterates.
-    const accounts = [...this.#accounts].map(([id, stored]) => toAccount(id, stored))
+    const accounts = [...this.#state.accounts].map(([id, stored]) => toAccount(id, stored))
     yield* accounts
   }
 
   async readAccount(nativeIdentity: string): Promise<ConnectorAccount> {
     await this.#enter('read', nativeIdentity)
-    return toAccount(nativeIdentity, this.#existing(nativeIdentity))
+    return toAccount(nativeIdentity, existing(this.#state.accounts.get(nativeIdentity), nativeIdentity))
   }
 
   async createAccount(nativeIdentity: string | null, attributes: Attributes): Promise<ConnectorAccount> {
@@ -111,13 +128,15 @@ export class MemoryConnector implements Connector {
         { code: 'SCHEMA' },
       )
     }
-    if (this.#accounts.has(id)) {
-      throw new ConnectorError('ALREADY_EXISTS', `account ${id} already exists`, { code: 'ALREADY_EXISTS' })
-    }
     // The id is also an attribute, as it is on a real system's account, unless the caller set it otherwise.
-    const stored = { attributes: { [this.#idAttribute]: id, ...cloneJson(attributes) }, disabled: false }
-    this.#apply('create', id, stored, { attributes: stored.attributes })
-    return toAccount(id, stored)
+    const created = { [this.#idAttribute]: id, ...cloneJson(attributes) }
+    const stored = this.#write('create', id, (current) => {
+      if (current !== undefined) {
+        throw new ConnectorError('ALREADY_EXISTS', `account ${id} already exists`, { code: 'ALREADY_EXISTS' })
+      }
+      return { stored: { attributes: created, disabled: false }, detail: { attributes: created } }
+    })
+    return toAccount(id, stored as StoredAccount)
   }
 
   async updateAccount(
@@ -125,17 +144,23 @@ export class MemoryConnector implements Connector {
     changes: readonly AttributeChange[],
   ): Promise<ConnectorAccount> {
     await this.#enter('update', nativeIdentity)
-    const current = this.#existing(nativeIdentity)
     const copied = cloneJson([...changes])
-    const stored = { ...current, attributes: applyAttributeChanges(current.attributes, copied) }
-    this.#apply('update', nativeIdentity, stored, { changes: copied })
-    return toAccount(nativeIdentity, stored)
+    const stored = this.#write('update', nativeIdentity, (current) => {
+      const held = existing(current, nativeIdentity)
+      return {
+        stored: { ...held, attributes: applyAttributeChanges(held.attributes, copied) },
+        detail: { changes: copied },
+      }
+    })
+    return toAccount(nativeIdentity, stored as StoredAccount)
   }
 
   async deleteAccount(nativeIdentity: string): Promise<void> {
     await this.#enter('delete', nativeIdentity)
-    this.#existing(nativeIdentity)
-    this.#apply('delete', nativeIdentity, undefined)
+    this.#write('delete', nativeIdentity, (current) => {
+      existing(current, nativeIdentity)
+      return { stored: undefined }
+    })
   }
 
   async enableAccount(nativeIdentity: string): Promise<ConnectorAccount> {
@@ -159,8 +184,8 @@ export class MemoryConnector implements Connector {
       seen.add(key)
       out.push(e)
     }
-    for (const e of this.#entitlements) add(cloneJson(e))
-    for (const { attributes } of this.#accounts.values()) {
+    for (const e of this.#entitlements()) add(cloneJson(e))
+    for (const { attributes } of this.#state.accounts.values()) {
       for (const attribute of this.#entitlementAttributes) {
         const values = attributes[attribute]
         for (const value of Array.isArray(values) ? (values as unknown[]) : [values]) {
@@ -181,135 +206,146 @@ export class MemoryConnector implements Connector {
     if (op !== '*' && !MEMORY_OPERATIONS.includes(op)) throw new RangeError(`unknown operation ${op}`)
     if (!BREAK_MODES.includes(mode)) throw new RangeError(`unknown break mode ${mode}`)
     if (options.latencyMs !== undefined) checkLatency(options.latencyMs)
-    this.#refresh()
-    const setting: BreakModeSetting = { ...options, mode }
-    for (const o of op === '*' ? MEMORY_OPERATIONS : [op]) {
-      if (mode === 'NONE') delete this.#breakModes[o]
-      else this.#breakModes[o] = setting
-    }
-    this.#persist()
+    const setting = cloneJson<BreakModeSetting>({ ...options, mode })
+    this.#locked(() =>
+      this.#append({ type: 'breakMode', ops: op === '*' ? [...MEMORY_OPERATIONS] : [op], setting }),
+    )
   }
 
   /** Every operation works again. */
   clearBreakModes(): void {
-    this.#refresh()
-    this.#breakModes = {}
-    this.#persist()
+    this.#locked(() => this.#append({ type: 'clearBreakModes' }))
   }
 
   /** The break mode of each operation that has one. */
   breakModes(): Partial<Record<MemoryOperation, BreakModeSetting>> {
-    this.#refresh()
-    return cloneJson(this.#breakModes)
+    this.#catchUp()
+    return cloneJson(this.#state.breakModes)
   }
 
   /** Every operation applied so far, oldest first. */
   operationLog(): readonly MemoryLogEntry[] {
-    this.#refresh()
-    return cloneJson(this.#log)
+    this.#catchUp()
+    return cloneJson(this.#state.log)
   }
 
   /** The accounts as they are now, without going through break modes (for assertions). */
   accounts(): ConnectorAccount[] {
-    this.#refresh()
-    return [...this.#accounts].map(([id, stored]) => toAccount(id, stored))
+    this.#catchUp()
+    return [...this.#state.accounts].map(([id, stored]) => toAccount(id, stored))
   }
 
-  /** Re-reads the state file (operations do so by themselves when it changed). */
+  /** Replays the state file from its start (operations read what was appended by themselves). */
   reload(): void {
-    if (this.#file === undefined) return
-    this.#restore(this.#load() ?? emptyMemoryState())
+    if (this.#journal === undefined) return
+    this.#journal.rewind()
+    this.#state = emptyMemoryState()
+    this.#catchUp()
   }
 
   /** The gate every operation passes: latency, other processes' changes, then the break mode. */
   async #enter(op: MemoryOperation, nativeIdentity?: string): Promise<void> {
     if (this.#closed) throw new Error('the memory connector is closed')
     if (this.#latencyMs > 0) await sleepAtLeast(this.#latencyMs)
-    this.#refresh()
-    const setting = this.#breakModes[op]
+    this.#catchUp()
+    const setting = this.#state.breakModes[op]
     if (setting === undefined) return
     const error = breakModeError(setting, op, nativeIdentity)
     if (error !== undefined) throw error
     if (setting.mode === 'SLOW') {
       await sleepAtLeast(setting.latencyMs ?? DEFAULT_SLOW_LATENCY_MS)
-      // Another process may have written the file while this operation waited.
-      this.#refresh()
+      // Another process may have changed the state while this operation waited.
+      this.#catchUp()
     }
   }
 
-  #existing(nativeIdentity: string): StoredAccount {
-    const stored = this.#accounts.get(nativeIdentity)
-    if (stored === undefined) {
-      throw new ConnectorError('NOT_FOUND', `account ${nativeIdentity} not found`, { code: 'NOT_FOUND' })
-    }
-    return stored
+  #entitlements(): readonly ConnectorEntitlement[] {
+    // Entitlements given to this connector are configuration: they win over whatever the file holds.
+    return this.#configuredEntitlements ?? this.#state.entitlements
   }
 
   #setDisabled(op: WriteOperation, nativeIdentity: string, disabled: boolean): ConnectorAccount {
-    const stored = { ...this.#existing(nativeIdentity), disabled }
-    this.#apply(op, nativeIdentity, stored)
-    return toAccount(nativeIdentity, stored)
+    const stored = this.#write(op, nativeIdentity, (current) => ({
+      stored: { ...existing(current, nativeIdentity), disabled },
+    }))
+    return toAccount(nativeIdentity, stored as StoredAccount)
   }
 
-  /** Records an applied operation: the account's new state (undefined: deleted), the log, the file. */
-  #apply(
+  /**
+   * Applies a write operation to the account `nativeIdentity` as it is now (in every process): `change`
+   * checks it and gives its new state, which is logged and, with a file, appended to it. Returns the new state.
+   */
+  #write(
     op: WriteOperation,
     nativeIdentity: string,
-    stored: StoredAccount | undefined,
-    detail: Pick<MemoryLogEntry, 'changes' | 'attributes'> = {},
-  ): void {
-    if (stored === undefined) this.#accounts.delete(nativeIdentity)
-    else this.#accounts.set(nativeIdentity, stored)
-    const seq = (this.#log.at(-1)?.seq ?? 0) + 1
-    this.#log.push({ seq, op, nativeIdentity, ...cloneJson(detail), at: this.#now().toISOString() })
-    try {
-      this.#persist()
-    } catch (e) {
-      // The operation failed, so it must not look applied: go back to what the file holds.
-      this.reload()
-      throw e
+    change: (current: StoredAccount | undefined) => AccountChange,
+  ): StoredAccount | undefined {
+    return this.#locked(() => {
+      const { stored, detail } = change(this.#state.accounts.get(nativeIdentity))
+      const entry: MemoryLogEntry = {
+        seq: (this.#state.log.at(-1)?.seq ?? 0) + 1,
+        op,
+        nativeIdentity,
+        ...cloneJson(detail ?? {}),
+        at: this.#now().toISOString(),
+      }
+      // `stored` is the caller's own object: the state may take it over.
+      this.#append({ type: 'op', entry, account: stored ?? null })
+      return stored
+    })
+  }
+
+  /** Runs `fn` with the state up to date and no other process changing it (with a file: under its lock). */
+  #locked<T>(fn: () => T): T {
+    const journal = this.#journal
+    if (journal === undefined) return fn()
+    return journal.withLock(() => {
+      this.#catchUp()
+      journal.repairTail()
+      // A state file of version 1 becomes a journal that starts with what it held.
+      if (journal.legacy) journal.start(journalHeader(this.#state))
+      return fn()
+    })
+  }
+
+  /** Records a change: in the file first (so a failed write applies nothing), then in memory. */
+  #append(change: JournalChange): void {
+    const journal = this.#journal
+    if (journal !== undefined) {
+      if (!journal.started) this.#start(new Map())
+      journal.append(change)
     }
+    applyJournalRecord(this.#state, change)
   }
 
-  #refresh(): void {
-    if (this.#file !== undefined && stateFileVersion(this.#file) !== this.#fileVersion) this.reload()
+  /** Starts the journal file (under the lock): the entitlements and accounts the system starts with. */
+  #start(accounts: ReadonlyMap<string, StoredAccount>): void {
+    const header = journalHeader({
+      entitlements: cloneJson([...(this.#configuredEntitlements ?? [])]),
+      accounts,
+    })
+    ;(this.#journal as MemoryJournal).start(header)
+    applyJournalRecord(this.#state, cloneJson(header))
   }
 
-  #load(): MemoryStateFile | undefined {
-    const file = this.#file as string
-    const version = stateFileVersion(file)
-    const state = readMemoryStateFile(file)
-    this.#fileVersion = version
-    if (state !== undefined) this.#restore(state)
-    return state
-  }
-
-  #restore(state: MemoryStateFile): void {
-    this.#accounts = new Map(
-      state.accounts.map((a) => [a.nativeIdentity, { attributes: a.attributes, disabled: a.disabled }]),
-    )
-    // Entitlements given to this connector are configuration: they win over whatever the file holds.
-    this.#entitlements = cloneJson([...(this.#configuredEntitlements ?? state.entitlements)])
-    this.#log = state.log
-    this.#breakModes = state.breakModes
-  }
-
-  #persist(): void {
-    if (this.#file === undefined) return
-    const state: MemoryStateFile = {
-      version: 1,
-      accounts: [...this.#accounts].map(([nativeIdentity, s]) => ({ nativeIdentity, ...s })),
-      entitlements: this.#entitlements,
-      log: this.#log,
-      breakModes: this.#breakModes,
-    }
-    writeMemoryStateFile(this.#file, state)
-    this.#fileVersion = stateFileVersion(this.#file)
+  /** Applies what any process appended to the file since the last look. */
+  #catchUp(): void {
+    const update = this.#journal?.read()
+    if (update === undefined) return
+    if (update.reset) this.#state = emptyMemoryState()
+    for (const record of update.records) applyJournalRecord(this.#state, record)
   }
 }
 
 export function createMemoryConnector(options: MemoryConnectorOptions = {}): MemoryConnector {
   return new MemoryConnector(options)
+}
+
+function existing(stored: StoredAccount | undefined, nativeIdentity: string): StoredAccount {
+  if (stored === undefined) {
+    throw new ConnectorError('NOT_FOUND', `account ${nativeIdentity} not found`, { code: 'NOT_FOUND' })
+  }
+  return stored
 }
 
 function toAccount(nativeIdentity: string, stored: StoredAccount): ConnectorAccount {
@@ -326,6 +362,10 @@ function idOf(value: unknown): string | undefined {
 // no caller holds a reference into the connector's state.
 function cloneJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
 }
 
 function checkLatency(ms: number): number {
