@@ -216,7 +216,7 @@ describe.each(databases)('execution on $name', (database) => {
     const { ctx, clock, store, directory, connectors, sourceId } = await setup()
     // A worker claims the first wave, applies two of them, and dies before recording anything.
     const now = clock.now()
-    const claimed = await claimDue(store.db, {
+    const { claimed } = await claimDue(store.db, {
       sourceId,
       concurrency: 8,
       now,

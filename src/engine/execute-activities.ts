@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import {
   ConnectorError,
   type AttributeChange,
@@ -95,6 +96,10 @@ export function isManualSource(source: SourceConfig): boolean {
   return source.connectionType === 'file' || source.connector === 'delimited-file'
 }
 
+/** How long a worker waits when other workers hold all of a source's slots. */
+const SATURATED_WAIT_MS = 20
+const SATURATED_WAITS = 100
+
 type Counts = { attempts: number; finished: number; failed: number; retrying: number; manual: number }
 
 async function executeSource(
@@ -120,15 +125,25 @@ async function executeSource(
   const run = new SourceRun(ctx, source, sourceId, connector)
   try {
     // Waves: claim what the concurrency limit allows, run them together, record them together.
+    let waits = 0
     for (;;) {
       const now = ctx.now()
-      const claimed = await claimDue(ctx.db, {
+      const { claimed, saturated } = await claimDue(ctx.db, {
         sourceId,
         concurrency: source.concurrency,
         now,
         leaseUntil: new Date(now.getTime() + leaseMs),
       })
-      if (claimed.length === 0) break
+      if (claimed.length === 0) {
+        // Other workers hold every slot of this source: wait a while for one to free up rather than
+        // leave (the next job comes back anyway, so a worker whose peers are all stuck gives up).
+        if (saturated && ++waits <= SATURATED_WAITS) {
+          await sleep(SATURATED_WAIT_MS)
+          continue
+        }
+        break
+      }
+      waits = 0
       const renew = setInterval(() => {
         const until = new Date(ctx.now().getTime() + leaseMs)
         renewLeases(
@@ -445,7 +460,7 @@ async function createManualTasks(
   let created = 0
   for (;;) {
     const now = ctx.now()
-    const claimed = await claimDue(ctx.db, {
+    const { claimed } = await claimDue(ctx.db, {
       sourceId,
       concurrency: 1000,
       now,

@@ -76,7 +76,10 @@ export interface ClaimedActivity extends AccountActivity {
 export async function claimDue(
   db: Db,
   options: { sourceId: string; concurrency: number; now: Date; leaseUntil: Date },
-): Promise<ClaimedActivity[]> {
+): Promise<{
+  readonly claimed: ClaimedActivity[]
+  /** Nothing claimed because the limit is reached. */ readonly saturated: boolean
+}> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7101, hashtext($1))', [options.sourceId])
     const busy = await tx.query<{ n: number }>(
@@ -85,7 +88,7 @@ export async function claimDue(
       [options.sourceId, options.now.toISOString()],
     )
     const free = options.concurrency - Number(busy[0]?.n ?? 0)
-    if (free <= 0) return []
+    if (free <= 0) return { claimed: [], saturated: true }
     const result = await tx.query<{ j: string }>(
       `WITH due AS (
          SELECT r.id, r.lease_until IS NOT NULL AS in_doubt FROM account_requests r
@@ -107,9 +110,10 @@ export async function claimDue(
     )
     const rows = JSON.parse(result[0]?.j ?? '[]') as [...Row, boolean][]
     const n = columns('c').length
-    return rows
+    const claimed = rows
       .map((r) => ({ ...toActivity(r.slice(0, n) as Row), inDoubt: r[n] === true }))
       .sort((a, b) => (a.id < b.id ? -1 : 1))
+    return { claimed, saturated: false }
   })
 }
 
