@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { aggregateBench } from './aggregate-bench.js'
 import type { Bench, BenchResult } from './bench-types.js'
 import { executeBench } from './execute-bench.js'
+import { executeLatencyBench } from './execute-latency-bench.js'
 import { planBench } from './plan-bench.js'
 import { processBench } from './process-bench.js'
 import { refreshBench } from './refresh-bench.js'
@@ -14,6 +15,7 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   plan: { run: planBench, defaultSize: 100_000 },
   'refresh-incremental': { run: refreshBench, defaultSize: 100_000 },
   execute: { run: executeBench, defaultSize: 20_000 },
+  'execute-latency': { run: executeLatencyBench, defaultSize: 4_000 },
 }
 
 /** `npm run bench -- NAME [--size N]`: runs one benchmark (or all), prints a table, writes JSON. */
