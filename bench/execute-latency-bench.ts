@@ -62,8 +62,9 @@ async function withWorkers(serverUrl: string, workers: number, perSource: number
     for (const s of sources) {
       const journal = join(dir, `systems/${s.name}.json`)
       const creates = existsSync(journal) ? readFileSync(journal, 'utf8').split('"create"').length - 1 : 0
-      if (creates !== perSource)
-        {throw new Error(`${s.name}: ${creates} creates applied, expected ${perSource}`)}
+      if (creates !== perSource) {
+        throw new Error(`${s.name}: ${creates} creates applied, expected ${perSource}`)
+      }
     }
     return rate
   } finally {
