@@ -31,7 +31,7 @@ export function* batches<T>(items: readonly T[], size = BATCH_SIZE): Generator<r
  * Refreshes the planner's statistics of a table after a bulk change. The embedded database has no
  * autovacuum, and without statistics a 100,000-row table gets sequential scans where an index would do.
  */
-export async function analyze(db: Db, table: keyof typeof ANALYZED_COLUMNS): Promise<void> {
+export async function analyze(db: Db, table: AnalyzedTable): Promise<void> {
   await db.exec(`ANALYZE ${table} (${ANALYZED_COLUMNS[table]})`)
 }
 
@@ -39,35 +39,28 @@ export async function analyze(db: Db, table: keyof typeof ANALYZED_COLUMNS): Pro
  * Analyzes a table after `added` rows were written, when that is a tenth of it or more: sampling a
  * 250,000-row table costs more than an incremental refresh of a thousand identities.
  */
-export async function analyzeIfGrown(
-  db: Db,
-  table: keyof typeof ANALYZED_COLUMNS,
-  added: number,
-): Promise<void> {
-  if (added < 1000) return
-  const rows = await db.query<{ n: number }>(
-    'SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1',
-    [table],
-  )
-  // reltuples is -1 for a table never analyzed.
-  if (added * 10 >= Number(rows[0]?.n ?? -1)) await analyze(db, table)
+export async function analyzeIfGrown(db: Db, table: AnalyzedTable, added: number): Promise<void> {
+  if (await isLargeChange(db, table, added)) await analyze(db, table)
 }
 
 /**
  * Vacuums and analyzes a table after `changed` rows changed, when that is a tenth of it or more. Executed
  * requests leave dead entries in the index executors search, and the embedded database has no autovacuum.
  */
-export async function vacuumIfChurned(
-  db: Db,
-  table: keyof typeof ANALYZED_COLUMNS,
-  changed: number,
-): Promise<void> {
-  if (changed < 1000) return
-  const rows = await db.query<{ n: number }>(
+export async function vacuumIfChurned(db: Db, table: AnalyzedTable, changed: number): Promise<void> {
+  if (await isLargeChange(db, table, changed)) await db.exec(`VACUUM (ANALYZE) ${table}`)
+}
+
+type AnalyzedTable = keyof typeof ANALYZED_COLUMNS
+
+/** At least a thousand rows, and a tenth of the table by the planner's estimate (-1: never analyzed). */
+async function isLargeChange(db: Db, table: AnalyzedTable, rows: number): Promise<boolean> {
+  if (rows < 1000) return false
+  const found = await db.query<{ n: number }>(
     'SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1',
     [table],
   )
-  if (changed * 10 >= Number(rows[0]?.n ?? -1)) await db.exec(`VACUUM (ANALYZE) ${table}`)
+  return rows * 10 >= Number(found[0]?.n ?? -1)
 }
 
 // Only the columns queries filter on: statistics of the JSON attributes would cost more than the rest.
