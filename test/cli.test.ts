@@ -113,6 +113,22 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'retry']).status).toBe(2)
   })
 
+  it('the demo loop: a broken directory shows retries, and recovers', () => {
+    const ws = join(tempDir(), 'loop')
+    expect(runCli(['init', ws]).status).toBe(0)
+    for (const s of ['HR', 'Badge System']) expect(runCli(['-w', ws, 'aggregate', s]).status).toBe(0)
+    const broken = runCli(['-w', ws, 'memory', 'break', 'Corporate Directory', '--operation', 'create'])
+    expect(broken.stdout).toMatch(/create now NETWORK/)
+    const apply = runCli(['-w', ws, 'apply', '--wait'])
+    expect(apply.stdout).toMatch(/\nexecuted: finished 0, failed 0, retrying (\d+), manual \d+\n$/)
+    const retrying = runCli(['-w', ws, 'activities', '--status', 'RETRY'])
+    expect(retrying.stdout).toMatch(/Corporate Directory .* RETRY\s+1\s+\S+\s+connect ECONNREFUSED/)
+    expect(runCli(['-w', ws, 'memory', 'heal', 'Corporate Directory']).status).toBe(0)
+    const retried = runCli(['-w', ws, 'retry', '--failed', '--source', 'Corporate Directory'])
+    expect(retried.stdout).toMatch(/^retried (\d+): finished \1, failed 0, retrying 0/)
+    expect(runCli(['-w', ws, 'memory', 'break', 'HR']).status).toBe(2)
+  })
+
   it('reports bad rows on stderr with file and line', () => {
     const file = join(tempDir(), 'hr.csv')
     writeFileSync(

@@ -293,7 +293,7 @@ describe.each(databases)('execution on $name', (database) => {
     await executeDue(ctx, { connectors })
     expect((await ofSource(ctx, sourceId)).every((a) => a.status === 'FAILED')).toBe(true)
     directory.clearBreakModes()
-    const ids = await retryNow(ctx.db, { sourceId, failedOnly: true }, ctx.now())
+    const ids = await retryNow(ctx.db, { sourceId }, ctx.now())
     expect(ids.length).toBeGreaterThan(0)
     await executeDue(ctx, { connectors })
     expect((await ofSource(ctx, sourceId)).every((a) => a.status === 'FINISHED' && a.attempts === 1)).toBe(

@@ -8,6 +8,7 @@ import {
   identityCommand,
 } from './commands/list-commands.js'
 import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
+import { memoryCommand } from './commands/memory-command.js'
 import { executeCommand, workerCommand } from './commands/worker-command.js'
 import {
   activitiesCommand,
@@ -125,7 +126,7 @@ program
 program
   .command('retry')
   .argument('[activity]', 'the id of a FAILED or RETRY account activity')
-  .option('--failed', 'every FAILED activity (with --source: of that source)')
+  .option('--failed', 'every FAILED or RETRY activity (with --source: of that source)')
   .option('--source <name>', 'with --failed: only this source')
   .description('retry now, with a fresh set of attempts, and wait for the outcome')
   .action((id: string | undefined, o: { failed?: boolean; source?: string }) => retryCommand(ws(), id, o))
@@ -144,6 +145,29 @@ program
   .option('--sources <n>', 'sources worked on at once (default 4)')
   .description('execute account activities from the durable queue until stopped; workers share the work')
   .action((o: { poll?: string; lease?: string; sources?: string }) => workerCommand(ws(), o))
+
+const memory = program
+  .command('memory')
+  .description('fault injection for in-memory sources (connector: memory), e.g. to watch retries in the demo')
+memory
+  .command('break')
+  .argument('<source>', 'an in-memory source with a state file')
+  .option('--operation <op>', 'create, update, delete, enable, disable, read, list, test, or * (default)')
+  .option(
+    '--mode <mode>',
+    'NETWORK (default), HOST_UNREACHABLE, TIMEOUT, SCHEMA, ALREADY_EXISTS, NOT_FOUND, GENERIC, SLOW',
+  )
+  .option('--latency <ms>', 'for SLOW: how long each operation takes')
+  .option('--message <text>', 'the failure message (e.g. to match a retryableErrors pattern)')
+  .description('make an operation of the system fail (or be slow) until healed')
+  .action((source: string, o: { operation?: string; mode?: string; latency?: string; message?: string }) =>
+    memoryCommand(ws(), 'break', source, o),
+  )
+memory
+  .command('heal')
+  .argument('<source>', 'an in-memory source with a state file')
+  .description('every operation of the system works again')
+  .action((source: string) => memoryCommand(ws(), 'heal', source, {}))
 
 const tasks = program
   .command('tasks')

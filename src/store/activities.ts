@@ -241,14 +241,14 @@ export async function countByStatus(db: Db, ids?: readonly string[]): Promise<Re
  */
 export async function retryNow(
   db: Db,
-  filter: { ids?: readonly string[]; sourceId?: string; failedOnly: boolean },
+  filter: { ids?: readonly string[]; sourceId?: string },
   now: Date,
 ): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `UPDATE account_requests SET status = 'RETRY', attempts = 0, next_attempt_at = $3, lease_until = NULL,
        completed = NULL, modified = $3
      WHERE ($1::text[] IS NULL OR id = ANY($1)) AND ($2::text IS NULL OR source_id = $2)
-       AND status IN (${filter.failedOnly ? "'FAILED'" : "'FAILED', 'RETRY'"})
+       AND status IN ('FAILED', 'RETRY')
      RETURNING id`,
     [filter.ids ?? null, filter.sourceId ?? null, now.toISOString()],
   )

@@ -110,7 +110,6 @@ export async function retryCommand(
       {
         ...(id !== undefined ? { ids: [id] } : {}),
         ...(sourceId !== undefined ? { sourceId } : {}),
-        failedOnly: id === undefined,
       },
       e.now(),
     )
