@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
@@ -42,7 +42,29 @@ export async function benchWorkspace(
   writeFileSync(join(dir, 'data/hr.csv'), hrCsv(people))
   writeFileSync(join(dir, 'data/directory.csv'), directoryCsv(people))
   writeFileSync(join(dir, 'sources/directory.yaml'), DIRECTORY_SOURCE)
+  withoutDemoDirectory(dir)
   const config = await loadWorkspace(dir)
   const store = await openStore({ workspaceDir: dir })
   return { config, store, ctx: { config, db: store.db, now: () => new Date() } }
+}
+
+/**
+ * The benchmarks measure their own sources: the demo's in-memory Corporate Directory (and what refers to
+ * it) is taken out, so every benchmark's workspace is what its description says.
+ */
+function withoutDemoDirectory(dir: string): void {
+  for (const f of [
+    'sources/corporate-directory.yaml',
+    'access-profiles/directory-users.yaml',
+    'access-profiles/operations-team.yaml',
+  ]) {
+    rmSync(join(dir, f))
+  }
+  const edit = (file: string, from: string, to: string): void => {
+    const path = join(dir, file)
+    writeFileSync(path, readFileSync(path, 'utf8').replaceAll(from, to))
+  }
+  edit('roles/all-employees.yaml', '  - { type: ACCESS_PROFILE, name: Directory Users }\n', '')
+  edit('roles/operations-datacenter.yaml', '  - Operations Team\n', '')
+  edit('identity-profiles/employees.yaml', '[Badge System, Corporate Directory]', '[Badge System]')
 }
