@@ -14,6 +14,8 @@ export function describeReason(r: PlanReason): string {
       return `attribute sync from ${r.detail ?? r.name}`
     case 'ACCESS_REQUEST':
       return `access request "${r.name}"${r.detail ? ` (${r.detail})` : ''}`
+    case 'PROVISIONING_POLICY':
+      return `${r.detail ?? 'provisioning policy'} "${r.name}"`
   }
 }
 

@@ -200,22 +200,26 @@ function planSource(
   resolve: (id: string) => TransformDefinition | undefined,
 ): PlanSource {
   const create = s.provisioningPolicies.find((p) => p.usageType === 'CREATE')
-  const createFields: PlanField[] | undefined = create?.fields.map((f) => ({
-    name: f.name,
-    transform: isEmptyTransform(f.transform)
-      ? null
-      : compileTransform(f.transform as TransformDefinition, {
-          resolve,
-          fieldAttributes: f.attributes ?? {},
-        }),
-    isRequired: f.isRequired,
-    secret: f.type === 'secret',
-    multiValued: f.isMultiValued,
-    ...(f.attributes?.cloudMaxSize !== undefined ? { maxSize: f.attributes.cloudMaxSize } : {}),
-  }))
+  const update = s.provisioningPolicies.find((p) => p.usageType === 'UPDATE')
+  const planFields = (fields: NonNullable<typeof create>['fields']): PlanField[] =>
+    fields.map((f) => ({
+      name: f.name,
+      transform: isEmptyTransform(f.transform)
+        ? null
+        : compileTransform(f.transform as TransformDefinition, {
+            resolve,
+            fieldAttributes: f.attributes ?? {},
+          }),
+      isRequired: f.isRequired,
+      secret: f.type === 'secret',
+      multiValued: f.isMultiValued,
+      ...(f.attributes?.cloudMaxSize !== undefined ? { maxSize: f.attributes.cloudMaxSize } : {}),
+    }))
+  const createFields = create ? planFields(create.fields) : undefined
+  const updateFields = update ? planFields(update.fields) : undefined
   // Sync targets: the configured one, else the Create Account field mapped straight from that identity attribute.
   const direct = (name: string): string | undefined =>
-    create?.fields.find((f) => {
+    [...(create?.fields ?? []), ...(update?.fields ?? [])].find((f) => {
       const t = f.transform as { type?: string; attributes?: { name?: unknown } }
       return !f.isMultiValued && t.type === 'identityAttribute' && t.attributes?.name === name
     })?.name
@@ -229,6 +233,9 @@ function planSource(
     accountIdAttribute: accountSchemaOf(s).identityAttribute,
     entitlementAttributes: entitlementAttributesOf(s),
     ...(createFields ? { createFields } : {}),
+    ...(updateFields && update
+      ? { updatePolicy: { name: update.name ?? 'Update Account', fields: updateFields } }
+      : {}),
     syncedAttributes,
   }
 }

@@ -341,6 +341,68 @@ describe('planIdentity', () => {
     expect(r.desired.grants.filter((g) => g.kind === 'ROLE')).toEqual([])
   })
 
+  it('the Update Account profile goes with a change to the account, minus what it already has', () => {
+    const base = model({
+      roles: [{ ...engineering, accessProfileIds: ['ap-ad'] }],
+      lifecycleStates: new Map(),
+    })
+    const ad = base.sources.get(AD) as PlanSource
+    const withUpdate = {
+      ...base,
+      sources: new Map([
+        ...base.sources,
+        [
+          AD,
+          {
+            ...ad,
+            updatePolicy: {
+              name: 'AD Update',
+              fields: [
+                {
+                  name: 'description',
+                  transform: compileTransform({
+                    type: 'static',
+                    attributes: { value: 'Managed by Provisio' },
+                  }),
+                  isRequired: false,
+                  secret: false,
+                  multiValued: false,
+                },
+                {
+                  name: 'department',
+                  transform: compileTransform({
+                    type: 'identityAttribute',
+                    attributes: { name: 'department' },
+                  }),
+                  isRequired: false,
+                  secret: false,
+                  multiValued: false,
+                },
+              ],
+            },
+          },
+        ],
+      ]),
+    }
+    const account = {
+      sourceId: AD,
+      nativeIdentity: 'ada',
+      disabled: false,
+      attributes: { department: 'Engineering' },
+    }
+    const r = planIdentity(person({ accounts: [account] }), context(withUpdate))
+    expect(summary(r.items)).toEqual([
+      'Modify ada Add memberOf cn=eng',
+      'Modify ada Set description Managed by Provisio',
+    ])
+    expect(r.items[1]?.reasons).toEqual([
+      { kind: 'PROVISIONING_POLICY', name: 'AD Update', detail: 'Update Account profile' },
+    ])
+    // Nothing else changes on the account: the profile adds nothing by itself.
+    const holding = { ...account, attributes: { ...account.attributes, memberOf: ['cn=eng'] } }
+    expect(planIdentity(person({ accounts: [holding] }), context(withUpdate)).items).toEqual([])
+  })
+
   it('several accounts: provisioning criteria choose one, else a person must select', () => {
     const primary = { sourceId: AD, nativeIdentity: 'ada', disabled: false, attributes: { type: 'primary' } }
     const admin = { sourceId: AD, nativeIdentity: 'ada-adm', disabled: false, attributes: { type: 'admin' } }

@@ -190,6 +190,15 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
       }
     }
   }
+  // 5. The Update Account profile goes with every change made to an account, minus what it already has.
+  const modified = new Set(
+    items.filter((i) => i.operation === 'Modify').map((i) => `${i.sourceId}\u0000${i.nativeIdentity}`),
+  )
+  for (const account of modified.size > 0 ? identity.accounts : []) {
+    const src = source(account.sourceId)
+    if (!src?.updatePolicy || !modified.has(`${src.id}\u0000${account.nativeIdentity}`)) continue
+    planUpdate(identity, account, src, src.updatePolicy, ctx, items, errors)
+  }
   return { items, selections, errors, desired }
 }
 
@@ -211,6 +220,70 @@ function revocable(previous: readonly Grant[], desired: DesiredAccess): readonly
     byDesired.set(desired.grants, gone)
   }
   return gone
+}
+
+/**
+ * The Update Account profile, for an account the plan changes: fields in order (a later one sees the
+ * earlier ones); a value the account already holds, a secret, or no value adds nothing.
+ */
+function planUpdate(
+  identity: PlanIdentity,
+  account: PlanAccount,
+  src: PlanSource,
+  policy: NonNullable<PlanSource['updatePolicy']>,
+  ctx: PlanContext,
+  items: PlanItem[],
+  errors: PlanError[],
+): void {
+  const reason: PlanReason = {
+    kind: 'PROVISIONING_POLICY',
+    name: policy.name,
+    detail: 'Update Account profile',
+  }
+  const setHere = new Set(
+    items
+      .filter(
+        (i) =>
+          i.sourceId === src.id &&
+          i.nativeIdentity === account.nativeIdentity &&
+          i.attributeOperation === 'Set',
+      )
+      .map((i) => i.attribute),
+  )
+  const fields: Record<string, unknown> = {}
+  for (const field of policy.fields) {
+    if (field.secret || !field.transform) continue
+    let value: string | null
+    try {
+      value = field.transform.evaluate({
+        identity: identity.attributes,
+        fields,
+        ...(ctx.now ? { now: ctx.now } : {}),
+      })
+    } catch (err) {
+      errors.push({
+        identityId: identity.id,
+        sourceName: src.name,
+        message: `update field "${field.name}": ${coerceError(err).message}`,
+      })
+      continue
+    }
+    if (value !== null && field.maxSize !== undefined) value = value.slice(0, field.maxSize)
+    fields[field.name] = value
+    if (value === null || setHere.has(field.name) || account.attributes[field.name] === value) continue
+    items.push({
+      identityId: identity.id,
+      identityName: identity.name,
+      sourceId: src.id,
+      sourceName: src.name,
+      nativeIdentity: account.nativeIdentity,
+      operation: 'Modify',
+      attributeOperation: 'Set',
+      attribute: field.name,
+      value,
+      reasons: [reason],
+    })
+  }
 }
 
 /** The Create Account profile: fields in order, a later field's template may use an earlier one. */

@@ -1,6 +1,12 @@
 /** Why an item is in the plan: the role, access profile, lifecycle state or sync mapping behind it. */
 export interface PlanReason {
-  readonly kind: 'ROLE' | 'ACCESS_PROFILE' | 'LIFECYCLE_STATE' | 'ATTRIBUTE_SYNC' | 'ACCESS_REQUEST'
+  readonly kind:
+    | 'ROLE'
+    | 'ACCESS_PROFILE'
+    | 'LIFECYCLE_STATE'
+    | 'ATTRIBUTE_SYNC'
+    | 'ACCESS_REQUEST'
+    | 'PROVISIONING_POLICY'
   readonly name: string
   readonly id?: string
   /** A human explanation, e.g. `department EQUALS "Engineering"` or `via role "Engineering"`. */

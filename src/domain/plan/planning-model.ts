@@ -24,6 +24,11 @@ export interface PlanSource {
   readonly entitlementAttributes: readonly string[]
   /** The Create Account profile's fields, in order; absent when the source has no CREATE policy. */
   readonly createFields?: readonly PlanField[]
+  /**
+   * The Update Account profile: its fields are added to every change the plan makes to an account, except
+   * values the account already has (as the reference does with UPDATE provisioning policies).
+   */
+  readonly updatePolicy?: { readonly name: string; readonly fields: readonly PlanField[] }
   /** Attribute sync: identity attribute → account attribute, for the enabled, single-valued mappings. */
   readonly syncedAttributes: readonly {
     readonly identityAttribute: string
