@@ -40,6 +40,9 @@ export async function applyPlan(
   let accountRequests = 0
   const activityIds: string[] = []
   const identityNames = new Map<string, string>()
+  // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
+  const queued =
+    options.identityIds !== undefined || (await ctx.db.query('SELECT 1 FROM plan_queue LIMIT 1')).length > 0
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
@@ -70,11 +73,12 @@ export async function applyPlan(
       knownSets.add(grantSet)
       newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
     }
+    if (requests.length === 0 && states.length === 0 && !queued) continue
     await ctx.db.transaction(async (tx) => {
       for (const id of await insertAccountRequests(tx, requests)) activityIds.push(id)
       await saveAppliedStates(tx, states, newSets)
       // Planned and recorded: no longer waiting for an incremental refresh.
-      await dequeueIdentities(tx, 'plan', batch.covers)
+      if (queued) await dequeueIdentities(tx, 'plan', batch.covers)
     })
   }
   // Everyone planned against this configuration: from now on, a refresh plans only what changes.

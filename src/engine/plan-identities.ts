@@ -7,7 +7,7 @@ import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
-import { loadAccountsOf } from '../store/accounts.js'
+import { loadPlanAccounts } from '../store/accounts.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
 import {
   accountKey,
@@ -142,16 +142,10 @@ class BatchPlanner {
     const { db } = this.ctx
     const ids = identities.map((i) => i.id)
     const byIdentity = new Map<string, PlanAccount[]>()
-    for (const a of await loadAccountsOf(db, { sourceIds: null, identityIds: ids })) {
-      const account = {
-        sourceId: a.sourceId,
-        nativeIdentity: a.nativeIdentity,
-        disabled: a.disabled,
-        attributes: a.attributes,
-      }
-      const list = byIdentity.get(a.identityId as string)
+    for (const { identityId, ...account } of await loadPlanAccounts(db, ids)) {
+      const list = byIdentity.get(identityId)
       if (list) list.push(account)
-      else byIdentity.set(a.identityId as string, [account])
+      else byIdentity.set(identityId, [account])
     }
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const pendingKeys = new Map<string, Set<string>>()

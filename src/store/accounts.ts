@@ -384,3 +384,40 @@ export async function loadAccountsToVerify(
     disabled,
   }))
 }
+
+/**
+ * The accounts of some identities as the planner reads them, aggregated into one JSON value per query
+ * (the planner reads ~4 accounts for each of 2,000 identities per batch).
+ */
+export async function loadPlanAccounts(
+  db: Db,
+  identityIds: readonly string[],
+): Promise<
+  {
+    identityId: string
+    sourceId: string
+    nativeIdentity: string
+    disabled: boolean
+    attributes: Attributes
+  }[]
+> {
+  const out: {
+    identityId: string
+    sourceId: string
+    nativeIdentity: string
+    disabled: boolean
+    attributes: Attributes
+  }[] = []
+  for (const batch of batches(identityIds)) {
+    const rows = await selectTuples<[string, string, string, boolean, Attributes]>(
+      db,
+      ['identity_id', 'source_id', 'native_identity', 'disabled', 'attributes'],
+      'FROM accounts WHERE identity_id = ANY($1::text[])',
+      [batch],
+    )
+    for (const [identityId, sourceId, nativeIdentity, disabled, attributes] of rows) {
+      out.push({ identityId, sourceId, nativeIdentity, disabled, attributes })
+    }
+  }
+  return out
+}
