@@ -8,7 +8,9 @@ import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
+import { listEntitlements } from '../src/store/entitlements.js'
 import { listAccountRequests } from '../src/store/plans.js'
+import { listSourceRows } from '../src/store/sources.js'
 import { databases } from './support/databases.js'
 import { editHr } from './support/edit-hr.js'
 import { demoWorkspace, engineContext, tempDir } from './support/temp-workspace.js'
@@ -112,6 +114,39 @@ describe.each(databases)('planning on $name', (database) => {
       'Create Add zones lobby',
       'Create Add zones datacenter',
     ])
+  })
+
+  it('resolves an entitlement given by its id alone, and says when it cannot', async () => {
+    const { ctx, dir, store } = await setup()
+    const sourceId = (await listSourceRows(store.db)).find((s) => s.name === 'Badge System')?.id as string
+    const datacenter = (await listEntitlements(store.db, sourceId)).find((e) => e.value === 'datacenter')
+    const file = join(dir, 'access-profiles/datacenter-access.yaml')
+    const byValue = (await planIdentities(ctx, { source: 'Badge System' })).items
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('  - { value: datacenter }', `  - { id: ${datacenter?.id} }`),
+    )
+    const byId = await planIdentities(
+      { ...ctx, config: await loadWorkspace(dir) },
+      { source: 'Badge System' },
+    )
+    expect(byId.warnings).toEqual([])
+    expect(byId.items).toEqual(byValue)
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        `{ id: ${datacenter?.id} }`,
+        '{ id: 2c9180835d2e5168015d32f890ca1581 }',
+      ),
+    )
+    const unknown = await planIdentities(
+      { ...ctx, config: await loadWorkspace(dir) },
+      { source: 'Badge System' },
+    )
+    expect(unknown.warnings).toEqual([
+      'access profile "Datacenter Access": entitlement 2c9180835d2e5168015d32f890ca1581 is not an entitlement of its source (aggregate the source first?)',
+    ])
+    expect(unknown.items).toEqual([])
   })
 
   it('simulates a configuration change without enabling it', async () => {

@@ -11,6 +11,8 @@ export interface ApplyResult {
   readonly summary: PlanSummary
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
+  /** What the configuration refers to and the planner could not resolve. */
+  readonly warnings: readonly string[]
   readonly accountRequests: number
   /** The ids of the account requests written (their activities). */
   readonly activityIds: readonly string[]
@@ -38,6 +40,7 @@ export async function applyPlan(
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
   let accountRequests = 0
+  let warnings: readonly string[] = []
   const activityIds: string[] = []
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
@@ -46,6 +49,7 @@ export async function applyPlan(
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
+    warnings = batch.warnings
     summary = addSummaries(
       summary,
       summarizePlan(batch.items, batch.selections, batch.errors, batch.identities.length),
@@ -95,6 +99,7 @@ export async function applyPlan(
     summary,
     selections,
     errors,
+    warnings,
     accountRequests,
     activityIds,
     identityNames,

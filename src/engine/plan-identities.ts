@@ -8,6 +8,7 @@ import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-ident
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
 import { loadPlanAccounts } from '../store/accounts.js'
+import { loadEntitlementsById } from '../store/entitlements.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
 import {
   accountKey,
@@ -38,6 +39,8 @@ export interface PlanBatch {
   readonly items: PlanItem[]
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
+  /** What the configuration refers to and the planner could not resolve (the same for every batch). */
+  readonly warnings: readonly string[]
   /** The identities this batch covers, as asked for (an id with no identity behind it included). */
   readonly covers: readonly string[]
   /** Per planned identity: who it is, what it should have, and what the last applied plan recorded. */
@@ -54,6 +57,7 @@ export interface PlanRun {
   readonly items: PlanItem[]
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
+  readonly warnings: readonly string[]
   /** Per planned identity: who it is and what it should have (for explain). */
   readonly identities: Map<string, { readonly identity: Identity; readonly desired: DesiredAccess }>
   readonly durationMs: number
@@ -73,7 +77,12 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
   const { db } = ctx
   const config = options.config ?? ctx.config
   const sourceIds = await planningSourceIds(ctx, config)
-  const model = buildPlanningModel(config, sourceIds)
+  // Entitlements referred to by id alone are looked up among the aggregated ones.
+  const byId = [...config.accessProfiles, ...config.roles].flatMap(({ value }) =>
+    value.entitlements.flatMap((e) => (e.value === undefined && e.name === undefined && e.id ? [e.id] : [])),
+  )
+  const model = buildPlanningModel(config, sourceIds, await loadEntitlementsById(db, byId))
+  const warnings = model.unresolved ?? []
   const configHash = planConfigHash(config, sourceIds)
   if (options.source !== undefined && !sourceIds.has(options.source)) {
     throw new NotFoundError(`no source named "${options.source}"`)
@@ -86,23 +95,26 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
   if (options.identity !== undefined) {
     const one = await findIdentity(db, options.identity)
     if (!one) throw new NotFoundError(`no identity with id or name "${options.identity}"`)
-    yield await planner.plan([one], [one.id])
+    yield { ...(await planner.plan([one], [one.id])), warnings }
     return
   }
   if (options.identityIds !== undefined) {
     for (let i = 0; i < options.identityIds.length; i += BATCH) {
       const ids = options.identityIds.slice(i, i + BATCH)
-      yield await planner.plan(await loadIdentitiesById(db, ids), ids)
+      yield { ...(await planner.plan(await loadIdentitiesById(db, ids), ids)), warnings }
     }
     return
   }
   for (let after = ''; ;) {
     const page = await listIdentityPage(db, after, BATCH)
     if (page.length === 0) return
-    yield await planner.plan(
-      page,
-      page.map((p) => p.id),
-    )
+    yield {
+      ...(await planner.plan(
+        page,
+        page.map((p) => p.id),
+      )),
+      warnings,
+    }
     after = (page[page.length - 1] as Identity).id
   }
 }
@@ -114,14 +126,16 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
   const identities = new Map<string, { identity: Identity; desired: DesiredAccess }>()
+  let warnings: readonly string[] = []
   for await (const batch of planBatches(ctx, options)) {
+    warnings = batch.warnings
     // One by one: a batch can hold more items than a spread call may pass.
     for (const i of batch.items) items.push(i)
     for (const s of batch.selections) selections.push(s)
     for (const e of batch.errors) errors.push(e)
     for (const p of batch.identities) identities.set(p.identity.id, p)
   }
-  return { items, selections, errors, identities, durationMs: performance.now() - t0 }
+  return { items, selections, errors, warnings, identities, durationMs: performance.now() - t0 }
 }
 
 class BatchPlanner {
@@ -138,7 +152,10 @@ class BatchPlanner {
     private readonly known: Set<string>,
   ) {}
 
-  async plan(identities: readonly Identity[], covers: readonly string[]): Promise<PlanBatch> {
+  async plan(
+    identities: readonly Identity[],
+    covers: readonly string[],
+  ): Promise<Omit<PlanBatch, 'warnings'>> {
     const { db } = this.ctx
     const ids = identities.map((i) => i.id)
     const byIdentity = new Map<string, PlanAccount[]>()
@@ -218,7 +235,13 @@ class BatchPlanner {
       todo = todo.filter((i) => again.has(i.id))
     }
 
-    const batch: PlanBatch = { items: [], selections: [], errors: [], covers, identities: [] }
+    const batch: Omit<PlanBatch, 'warnings'> = {
+      items: [],
+      selections: [],
+      errors: [],
+      covers,
+      identities: [],
+    }
     const source = this.options.source
     const inSource = (x: { sourceName?: string }): boolean => source === undefined || x.sourceName === source
     for (const identity of identities) {

@@ -53,3 +53,16 @@ export async function listEntitlements(db: Db, sourceId: string): Promise<Entitl
     created: iso(r.created),
   }))
 }
+
+/** Stored entitlements by id (configuration may refer to one by id alone). */
+export async function loadEntitlementsById(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { sourceId: string; attribute: string; value: string }>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.query<{ id: string; source_id: string; attribute: string; value: string }>(
+    'SELECT id, source_id, attribute, value FROM entitlements WHERE id = ANY($1::text[])',
+    [ids],
+  )
+  return new Map(rows.map((r) => [r.id, { sourceId: r.source_id, attribute: r.attribute, value: r.value }]))
+}

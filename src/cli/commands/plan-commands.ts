@@ -35,6 +35,7 @@ export function planJson(plan: PlanRun): object {
     })),
     accountSelections: plan.selections,
     errors: plan.errors,
+    warnings: plan.warnings,
     summary: summary(plan),
   }
 }
@@ -67,6 +68,7 @@ export async function planCommand(
     terminalProgress(),
   )
   if (options.json) return printJson(planJson(plan))
+  for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`)
   const names = new Map([...plan.identities.values()].map(({ identity }) => [identity.id, identity.name]))
   const text = formatPlan(plan.items, plan.selections, plan.errors, names)
   process.stdout.write(
@@ -103,10 +105,12 @@ export async function applyCommand(
       accountRequests: result.accountRequests,
       accountSelections: result.selections,
       errors: result.errors,
+      warnings: result.warnings,
       summary: result.summary,
       ...(settled ? { execution: settled } : {}),
     })
   }
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
   const names = new Map(result.identityNames)
   const text = formatPlan([], result.selections, result.errors, names)
   process.stdout.write(

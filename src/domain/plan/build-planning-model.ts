@@ -33,6 +33,7 @@ import type {
   PlanningModel,
   PlanRole,
   PlanSource,
+  StoredEntitlement,
 } from './planning-model.js'
 
 /**
@@ -42,7 +43,26 @@ import type {
 export function buildPlanningModel(
   config: WorkspaceConfig,
   sourceIds: ReadonlyMap<string, string>,
+  /** Stored entitlements, by id, for references that give only an id. */
+  entitlementsById: ReadonlyMap<string, StoredEntitlement> = new Map(),
 ): PlanningModel {
+  const unresolved: string[] = []
+  // A reference by value (or name) is the entitlement; one by id alone is looked up among the stored ones.
+  const entitlementOf = (
+    e: { id?: string | undefined; value?: string | undefined; name?: string | undefined },
+    attribute: string | undefined,
+    sid: string | undefined,
+    where: string,
+  ): PlanEntitlement | undefined => {
+    const value = e.value ?? e.name
+    if (attribute !== undefined && value !== undefined) return { attribute, value }
+    const stored = e.id !== undefined ? entitlementsById.get(e.id) : undefined
+    if (stored && stored.sourceId === sid) return { attribute: stored.attribute, value: stored.value }
+    unresolved.push(
+      `${where}: entitlement ${e.id ?? '?'} is not an entitlement of its source (aggregate the source first?)`,
+    )
+    return undefined
+  }
   const named = new Map<string, TransformDefinition>()
   for (const t of config.transforms) named.set(t.value.name ?? t.value.id ?? '', t.value)
   const resolve = (id: string): TransformDefinition | undefined => named.get(id)
@@ -72,9 +92,8 @@ export function buildPlanningModel(
     if (ap.id) apIds.set(ap.id, id)
     const entitlements: PlanEntitlement[] = []
     for (const e of ap.entitlements) {
-      const attribute = entitlementAttributeOf(src, e)
-      const value = e.value ?? e.name
-      if (attribute !== undefined && value !== undefined) entitlements.push({ attribute, value })
+      const found = entitlementOf(e, entitlementAttributeOf(src, e), sid, `access profile "${ap.name}"`)
+      if (found) entitlements.push(found)
     }
     const criteria = ap.provisioningCriteria
       ? compileProvisioningCriteria(ap.provisioningCriteria as unknown as ProvisioningCriteria)
@@ -147,9 +166,10 @@ export function buildPlanningModel(
       entitlements: r.entitlements.flatMap((e) => {
         const src = findSource(config, e.source.name ?? e.source.id ?? '')
         const sid = sourceId(e.source)
-        const attribute = src ? entitlementAttributeOf(src, e) : undefined
-        const value = e.value ?? e.name
-        return sid && attribute && value ? [{ sourceId: sid, attribute, value }] : []
+        const found = src
+          ? entitlementOf(e, entitlementAttributeOf(src, e), sid, `role "${r.name}"`)
+          : undefined
+        return sid && found ? [{ sourceId: sid, ...found }] : []
       }),
     }
     roles.push({ ...role, grants: roleGrants(role, accessProfiles) })
@@ -191,7 +211,7 @@ export function buildPlanningModel(
     }
     lifecycleStates.set(profile.name, states)
   }
-  return { sources, accessProfiles, roles, memberOf, lifecycleStates }
+  return { sources, accessProfiles, roles, memberOf, lifecycleStates, unresolved }
 }
 
 function planSource(

@@ -13,6 +13,8 @@ export interface PlanningModel {
   readonly memberOf: (subject: MembershipSubject) => readonly PlanRole[]
   /** Lifecycle states per identity profile name, by technical name. */
   readonly lifecycleStates: ReadonlyMap<string, ReadonlyMap<string, PlanLifecycleState>>
+  /** References the model could not resolve (entitlements given by an unknown id): said, not guessed. */
+  readonly unresolved?: readonly string[]
 }
 
 export interface PlanSource {
@@ -146,4 +148,11 @@ export interface Grant {
 export interface KeyedGrant {
   readonly key: string
   readonly grant: Grant
+}
+
+/** An entitlement as the store holds it (aggregated), for references that give only its id. */
+export interface StoredEntitlement {
+  readonly sourceId: string
+  readonly attribute: string
+  readonly value: string
 }
