@@ -127,6 +127,12 @@ describe('provisio command', () => {
     const retried = runCli(['-w', ws, 'retry', '--failed', '--source', 'Corporate Directory'])
     expect(retried.stdout).toMatch(/^retried (\d+): finished \1, failed 0, retrying 0/)
     expect(runCli(['-w', ws, 'memory', 'break', 'HR']).status).toBe(2)
+    expect(runCli(['-w', ws, 'source', 'test', 'Corporate Directory']).stdout).toMatch(/connection OK/)
+    runCli(['-w', ws, 'memory', 'break', 'Corporate Directory', '--operation', 'test'])
+    const down = runCli(['-w', ws, 'source', 'test', 'Corporate Directory'])
+    expect(down.status).toBe(7)
+    expect(down.stderr).toMatch(/unreachable \(retryable\): connect ECONNREFUSED/)
+    expect(runCli(['-w', ws, 'source', 'test', 'Badge System']).status).toBe(2)
   })
 
   it('reports bad rows on stderr with file and line', () => {

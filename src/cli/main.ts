@@ -9,6 +9,7 @@ import {
 } from './commands/list-commands.js'
 import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
 import { memoryCommand } from './commands/memory-command.js'
+import { sourceTestCommand } from './commands/source-command.js'
 import { executeCommand, workerCommand } from './commands/worker-command.js'
 import {
   activitiesCommand,
@@ -145,6 +146,13 @@ program
   .option('--sources <n>', 'sources worked on at once (default 4)')
   .description('execute account activities from the durable queue until stopped; workers share the work')
   .action((o: { poll?: string; lease?: string; sources?: string }) => workerCommand(ws(), o))
+
+const source = program.command('source').description('work with sources')
+source
+  .command('test')
+  .argument('<name>', 'a directly connected source')
+  .description("check that the source's system can be reached with its configuration")
+  .action((name: string) => sourceTestCommand(ws(), name))
 
 const memory = program
   .command('memory')
