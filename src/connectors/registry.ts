@@ -1,6 +1,7 @@
 import { InputError } from '../domain/errors.js'
 import type { Connector } from './connector.js'
 import { memoryConnectorOptions } from './memory/memory-connector-attributes.js'
+import { LdapConnector, ldapSettings } from './ldap/ldap-connector.js'
 import { createMemoryConnector } from './memory/memory-connector.js'
 
 /** What a connector is built from: its source's name and `connectorAttributes`, and the workspace folder. */
@@ -38,4 +39,9 @@ registerConnector('memory', (config) =>
   createMemoryConnector(
     memoryConnectorOptions(config.sourceName, config.connectorAttributes, config.workspaceDir),
   ),
+)
+
+registerConnector(
+  'ldap',
+  (config) => new LdapConnector(ldapSettings(config.sourceName, config.connectorAttributes)),
 )

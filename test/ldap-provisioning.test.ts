@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Client } from 'ldapts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { executeDue } from '../src/engine/execute-activities.js'
+import { planIdentities } from '../src/engine/plan-identities.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { countByStatus } from '../src/store/activities.js'
+import { openStore, type Store } from '../src/store/open-store.js'
+import { addGroups, hasSlapd, LDAP_ADMIN, LDAP_BASE, LDAP_PASSWORD, startSlapd } from './support/slapd.js'
+import { demoWorkspace } from './support/temp-workspace.js'
+
+const ldapSource = (url: string): string => `name: LDAP
+connectionType: direct
+connector: ldap
+features: [PROVISIONING, ENABLE]
+connectorAttributes:
+  url: ${url}
+  bindDn: ${LDAP_ADMIN}
+  password: \${env:PROVISIO_TEST_LDAP_PASSWORD}
+  accountBase: ou=people,${LDAP_BASE}
+  groupBase: ou=groups,${LDAP_BASE}
+schemas:
+  - identityAttribute: uid
+    displayAttribute: cn
+    attributes:
+      - { name: uid }
+      - { name: cn }
+      - { name: sn }
+      - { name: mail }
+      - { name: groups, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: uid, value: uid }
+provisioningPolicies:
+  - name: LDAP Create Account
+    usageType: CREATE
+    fields:
+      - { name: uid, transform: { type: identityAttribute, attributes: { name: uid } }, isRequired: true }
+      - { name: cn, transform: { type: identityAttribute, attributes: { name: displayName } } }
+      - { name: sn, transform: { type: identityAttribute, attributes: { name: lastname } } }
+      - { name: mail, transform: { type: identityAttribute, attributes: { name: email } } }
+      - { name: password, type: secret, transform: { type: rule, attributes: { name: Create Password } } }
+`
+
+describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
+  let store: Store | undefined
+  let stop: (() => Promise<void>) | undefined
+  afterEach(async () => {
+    await store?.close()
+    await stop?.()
+  })
+
+  it('creates the accounts the plan asks for, with group membership, and aggregates them back', async () => {
+    const server = await startSlapd()
+    stop = server.stop
+    const [staff] = (await addGroups(server.url, ['staff'])) as [string]
+    process.env['PROVISIO_TEST_LDAP_PASSWORD'] = LDAP_PASSWORD
+    const { dir } = await demoWorkspace()
+    writeFileSync(join(dir, 'sources/ldap.yaml'), ldapSource(server.url))
+    writeFileSync(
+      join(dir, 'access-profiles/ldap-staff.yaml'),
+      `name: LDAP Staff\nsource: LDAP\nentitlements:\n  - { attribute: groups, value: "${staff}" }\n`,
+    )
+    const role = join(dir, 'roles/all-employees.yaml')
+    writeFileSync(role, readFileSync(role, 'utf8') + '  - LDAP Staff\n')
+    const config = await loadWorkspace(dir)
+    store = await openStore({ workspaceDir: 'memory' })
+    const ctx = { config, db: store.db, now: () => new Date() }
+    await aggregateSource(ctx, 'HR')
+    await aggregateSource(ctx, 'LDAP')
+    const applied = await applyPlan(ctx)
+    expect(applied.errors).toEqual([])
+    const result = await executeDue(ctx, { sources: ['LDAP'] })
+    expect(result.failed).toBe(0)
+    expect(result.finished).toBeGreaterThan(20)
+    const counts = await countByStatus(ctx.db)
+    expect(counts['FAILED'] ?? 0).toBe(0)
+
+    const client = new Client({ url: server.url })
+    await client.bind(LDAP_ADMIN, LDAP_PASSWORD)
+    try {
+      const people = await client.search(`ou=people,${LDAP_BASE}`, {
+        scope: 'one',
+        attributes: ['uid', 'userPassword'],
+      })
+      expect(people.searchEntries).toHaveLength(result.finished)
+      expect(people.searchEntries.every((e) => e['userPassword'] !== undefined)).toBe(true)
+      const group = await client.search(staff, { scope: 'base', attributes: ['member'] })
+      expect(group.searchEntries[0]?.['member']).toHaveLength(result.finished + 1)
+    } finally {
+      await client.unbind()
+    }
+    // The directory shows what was provisioned: aggregated and correlated, nothing left to plan there.
+    const aggregated = await aggregateSource(ctx, 'LDAP')
+    expect(aggregated.accounts.created + aggregated.accounts.updated).toBe(result.finished)
+    expect(aggregated.uncorrelated).toBe(0)
+    expect((await planIdentities(ctx, { source: 'LDAP' })).items).toEqual([])
+  })
+})
