@@ -5,6 +5,7 @@ import { aggregateBench } from './aggregate-bench.js'
 import type { Bench, BenchResult } from './bench-types.js'
 import { executeBench } from './execute-bench.js'
 import { executeLatencyBench } from './execute-latency-bench.js'
+import { ldapAggregateBench, ldapProvisionBench } from './ldap-bench.js'
 import { planBench } from './plan-bench.js'
 import { processBench } from './process-bench.js'
 import { refreshBench } from './refresh-bench.js'
@@ -16,6 +17,8 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   'refresh-incremental': { run: refreshBench, defaultSize: 100_000 },
   execute: { run: executeBench, defaultSize: 20_000 },
   'execute-latency': { run: executeLatencyBench, defaultSize: 4_000 },
+  'ldap-provision': { run: ldapProvisionBench, defaultSize: 10_000 },
+  'ldap-aggregate': { run: ldapAggregateBench, defaultSize: 10_000 },
 }
 
 /** `npm run bench -- NAME [--size N]`: runs one benchmark (or all), prints a table, writes JSON. */

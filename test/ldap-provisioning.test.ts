@@ -9,7 +9,14 @@ import { planIdentities } from '../src/engine/plan-identities.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { countByStatus } from '../src/store/activities.js'
 import { openStore, type Store } from '../src/store/open-store.js'
-import { addGroups, hasSlapd, LDAP_ADMIN, LDAP_BASE, LDAP_PASSWORD, startSlapd } from './support/slapd.js'
+import {
+  addGroups,
+  hasSlapd,
+  LDAP_ADMIN,
+  LDAP_BASE,
+  LDAP_PASSWORD,
+  startSlapd,
+} from '../bench/slapd-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 
 const ldapSource = (url: string): string => `name: LDAP

@@ -1,7 +1,14 @@
 import { describe } from 'vitest'
 import { LdapConnector, ldapSettings } from '../../src/connectors/ldap/ldap-connector.js'
 import { connectorContract } from '../support/connector-contract.js'
-import { addGroups, hasSlapd, LDAP_ADMIN, LDAP_BASE, LDAP_PASSWORD, startSlapd } from '../support/slapd.js'
+import {
+  addGroups,
+  hasSlapd,
+  LDAP_ADMIN,
+  LDAP_BASE,
+  LDAP_PASSWORD,
+  startSlapd,
+} from '../../bench/slapd-server.js'
 
 describe.runIf(hasSlapd)('LDAP against a real OpenLDAP slapd', () => {
   connectorContract('ldap', async () => {

@@ -188,8 +188,10 @@ export class LdapConnector implements Connector {
       entry['sn'] ??= id
     }
     await this.#run((c) => c.add(dn, entry))
-    for (const group of list(attributes[this.#s.groupsAttribute])) await this.#membership(group, dn, 'add')
-    return this.readAccount(id)
+    const groups = list(attributes[this.#s.groupsAttribute])
+    for (const group of groups) await this.#membership(group, dn, 'add')
+    // What was written is the account: reading it back would double the cost of every create.
+    return this.#account({ ...entry, dn }, groups)
   }
 
   async updateAccount(

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Client } from 'ldapts'
-import { tempDir } from './temp-workspace.js'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** Whether OpenLDAP's slapd is installed (CI installs it; PROVISIO_REQUIRE_LDAP=1 makes its absence an error). */
 export const hasSlapd = existsSync('/usr/sbin/slapd')
@@ -20,8 +21,8 @@ let nextPort = 38900 + Math.floor(Math.random() * 500)
  * A throwaway OpenLDAP server (cn=config made with slapadd; nothing under /etc is touched), in the
  * foreground as our child so it is stopped by its pid. Base dc=example,dc=com with ou=people, ou=groups.
  */
-export async function startSlapd(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = tempDir('provisio-slapd-')
+export async function startSlapd(): Promise<{ url: string; dir: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'provisio-slapd-'))
   const port = nextPort++
   mkdirSync(`${dir}/slapd.d`)
   mkdirSync(`${dir}/data`)
@@ -108,6 +109,7 @@ olcDbNoSync: TRUE
   let stopped = false
   return {
     url,
+    dir,
     async stop() {
       if (stopped) return
       stopped = true

@@ -1,0 +1,197 @@
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Client } from 'ldapts'
+import { newId } from '../src/domain/new-id.js'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { executeDue } from '../src/engine/execute-activities.js'
+import { generatePeople } from '../src/engine/sample-data/generate-people.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { countByStatus } from '../src/store/activities.js'
+import { analyze } from '../src/store/db.js'
+import { insertAccountRequests } from '../src/store/plans.js'
+import { ensureSource } from '../src/store/sources.js'
+import type { BenchResult } from './bench-types.js'
+import { benchWorkspace } from './bench-workspace.js'
+import { addGroups, LDAP_ADMIN, LDAP_BASE, LDAP_PASSWORD, startSlapd } from './slapd-server.js'
+
+const PEOPLE = `ou=people,${LDAP_BASE}`
+
+function ldapSourceYaml(url: string, concurrency: number): string {
+  return `name: LDAP
+connectionType: direct
+connector: ldap
+features: [PROVISIONING, ENABLE]
+concurrency: ${concurrency}
+connectorAttributes:
+  url: ${url}
+  bindDn: ${LDAP_ADMIN}
+  password: \${env:PROVISIO_BENCH_LDAP_PASSWORD}
+  accountBase: ${PEOPLE}
+  groupBase: ou=groups,${LDAP_BASE}
+schemas:
+  - identityAttribute: uid
+    displayAttribute: cn
+    attributes:
+      - { name: uid }
+      - { name: cn }
+      - { name: sn }
+      - { name: mail }
+      - { name: employeeNumber }
+      - { name: groups, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: employeeNumber, value: employeeNumber }
+`
+}
+
+/** One person's entry: 5 attributes (uid, cn, sn, mail, employeeNumber). */
+function entryOf(i: number): { uid: string; cn: string; sn: string; mail: string; employeeNumber: string } {
+  const uid = `user${i}`
+  return { uid, cn: `User ${i}`, sn: `${i}`, mail: `${uid}@example.com`, employeeNumber: String(100000 + i) }
+}
+
+/**
+ * `ldap-provision`: `size` account creates (5 attributes and one group membership) through the whole
+ * executor into slapd, against raw `ldapadd` of the same entries and memberships into a fresh slapd
+ * configured the same way, in the same run. The metric is the ratio of the engine's throughput to ldapadd's.
+ */
+export async function ldapProvisionBench(size: number): Promise<BenchResult> {
+  process.env['PROVISIO_BENCH_LDAP_PASSWORD'] = LDAP_PASSWORD
+  // Raw: one ldapadd of every entry, then the memberships, into its own server.
+  const raw = await startSlapd()
+  let rawMs: number
+  try {
+    const [group] = (await addGroups(raw.url, ['staff'])) as [string]
+    const ldif =
+      Array.from({ length: size }, (_, i) => {
+        const e = entryOf(i)
+        return `dn: uid=${e.uid},${PEOPLE}\nobjectClass: inetOrgPerson\nuid: ${e.uid}\ncn: ${e.cn}\nsn: ${e.sn}\nmail: ${e.mail}\nemployeeNumber: ${e.employeeNumber}\n`
+      }).join('\n') +
+      '\n' +
+      Array.from(
+        { length: size },
+        (_, i) => `dn: ${group}\nchangetype: modify\nadd: member\nmember: uid=user${i},${PEOPLE}\n`,
+      ).join('\n')
+    const file = join(raw.dir, 'bench.ldif')
+    writeFileSync(file, ldif)
+    const t0 = performance.now()
+    const r = spawnSync('ldapadd', ['-x', '-H', raw.url, '-D', LDAP_ADMIN, '-w', LDAP_PASSWORD, '-f', file], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+    rawMs = performance.now() - t0
+    if (r.status !== 0) throw new Error(`ldapadd failed: ${r.stderr}`)
+  } finally {
+    await raw.stop()
+  }
+
+  // The engine: account requests (as apply writes them) executed through the LDAP connector.
+  const server = await startSlapd()
+  const { store, ctx: base, config } = await benchWorkspace(1)
+  try {
+    const [group] = (await addGroups(server.url, ['staff'])) as [string]
+    writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSourceYaml(server.url, 32))
+    const ctx = { ...base, config: await loadWorkspace(config.dir) }
+    const sourceId = await ensureSource(ctx.db, 'LDAP')
+    const rows = Array.from({ length: size }, (_, i) => {
+      const e = entryOf(i)
+      return {
+        identityId: newId(),
+        sourceId,
+        nativeIdentity: e.uid,
+        operation: 'Create' as const,
+        items: [
+          ...Object.entries(e).map(([attribute, value]) => ({ operation: 'Set' as const, attribute, value })),
+          { operation: 'Add' as const, attribute: 'groups', value: group },
+        ],
+        reasons: [{ kind: 'ROLE' as const, name: 'Bench' }],
+      }
+    })
+    for (let i = 0; i < rows.length; i += 5000) await insertAccountRequests(ctx.db, rows.slice(i, i + 5000))
+    await analyze(ctx.db, 'account_requests')
+    const t0 = performance.now()
+    while ((await executeDue(ctx, { sources: ['LDAP'] })).attempts > 0);
+    const engineMs = performance.now() - t0
+    const finished = (await countByStatus(ctx.db))['FINISHED'] ?? 0
+    if (finished !== size) throw new Error(`expected ${size} finished, got ${finished}`)
+    const ratio = rawMs / engineMs
+    return {
+      name: 'ldap-provision',
+      metric: 'account creates per second through the engine into slapd',
+      value: size / (engineMs / 1000),
+      unit: 'accounts/s',
+      size,
+      baseline: Math.round(size / (rawMs / 1000)),
+      ratio,
+      details: {
+        'engine (s)': (engineMs / 1000).toFixed(2),
+        'raw ldapadd (s)': (rawMs / 1000).toFixed(2),
+        'per-source concurrency': 32,
+        target: 'ratio ≥ 0.8',
+      },
+    }
+  } finally {
+    await store.close()
+    await server.stop()
+  }
+}
+
+/** `ldap-aggregate`: `size` LDAP accounts aggregated and correlated to identities (by employeeNumber). */
+export async function ldapAggregateBench(size: number): Promise<BenchResult> {
+  process.env['PROVISIO_BENCH_LDAP_PASSWORD'] = LDAP_PASSWORD
+  const server = await startSlapd()
+  const { store, ctx: base, config } = await benchWorkspace(size)
+  try {
+    const people = generatePeople(size)
+    const client = new Client({ url: server.url })
+    await client.bind(LDAP_ADMIN, LDAP_PASSWORD)
+    try {
+      for (let i = 0; i < size; i += 500) {
+        await Promise.all(
+          people.slice(i, i + 500).map((p, k) =>
+            client.add(`uid=user${i + k},${PEOPLE}`, {
+              objectClass: 'inetOrgPerson',
+              uid: `user${i + k}`,
+              cn: p.displayName,
+              sn: p.lastName,
+              mail: `user${i + k}@example.com`,
+              employeeNumber: p.employeeId,
+            }),
+          ),
+        )
+      }
+    } finally {
+      await client.unbind()
+    }
+    writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSourceYaml(server.url, 8))
+    const ctx = { ...base, config: await loadWorkspace(config.dir) }
+    await aggregateSource(ctx, 'HR')
+    const t0 = performance.now()
+    const result = await aggregateSource(ctx, 'LDAP', { process: false })
+    const ms = performance.now() - t0
+    if (result.accounts.created !== size || result.correlated !== size) {
+      throw new Error(
+        `expected ${size} created and correlated, got ${JSON.stringify(result.accounts)}, ${result.correlated}`,
+      )
+    }
+    return {
+      name: 'ldap-aggregate',
+      metric: 'LDAP accounts aggregated and correlated per second',
+      value: size / (ms / 1000),
+      unit: 'accounts/s',
+      size,
+      details: {
+        'duration (s)': (ms / 1000).toFixed(2),
+        correlated: result.correlated,
+        ...Object.fromEntries(
+          Object.entries(result.phases).map(([k, v]) => [`  phase ${k} (s)`, (v / 1000).toFixed(2)]),
+        ),
+        target: '10,000 accounts/s',
+      },
+    }
+  } finally {
+    await store.close()
+    await server.stop()
+  }
+}
