@@ -13,36 +13,24 @@ import { insertAccountRequests } from '../src/store/plans.js'
 import { ensureSource } from '../src/store/sources.js'
 import type { BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
-import { addGroups, LDAP_ADMIN, LDAP_BASE, LDAP_PASSWORD, startSlapd } from './slapd-server.js'
+import {
+  addGroups,
+  LDAP_ADMIN,
+  LDAP_BASE,
+  LDAP_PASSWORD,
+  ldapSourceYaml,
+  startSlapd,
+} from './slapd-server.js'
 
 const PEOPLE = `ou=people,${LDAP_BASE}`
 
-function ldapSourceYaml(url: string, concurrency: number): string {
-  return `name: LDAP
-connectionType: direct
-connector: ldap
-features: [PROVISIONING, ENABLE]
-concurrency: ${concurrency}
-connectorAttributes:
-  url: ${url}
-  bindDn: ${LDAP_ADMIN}
-  password: \${env:PROVISIO_BENCH_LDAP_PASSWORD}
-  accountBase: ${PEOPLE}
-  groupBase: ou=groups,${LDAP_BASE}
-schemas:
-  - identityAttribute: uid
-    displayAttribute: cn
-    attributes:
-      - { name: uid }
-      - { name: cn }
-      - { name: sn }
-      - { name: mail }
-      - { name: employeeNumber }
-      - { name: groups, isMulti: true, isEntitlement: true }
-accountCorrelationConfig:
-  attributeAssignments:
-    - { property: employeeNumber, value: employeeNumber }
-`
+function ldapSource(url: string, concurrency: number): string {
+  return ldapSourceYaml({
+    url,
+    concurrency,
+    passwordEnv: 'PROVISIO_BENCH_LDAP_PASSWORD',
+    correlateBy: 'employeeNumber',
+  })
 }
 
 /** One person's entry: 5 attributes (uid, cn, sn, mail, employeeNumber). */
@@ -91,7 +79,7 @@ export async function ldapProvisionBench(size: number): Promise<BenchResult> {
   const { store, ctx: base, config } = await benchWorkspace(1)
   try {
     const [group] = (await addGroups(server.url, ['staff'])) as [string]
-    writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSourceYaml(server.url, 32))
+    writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSource(server.url, 32))
     const ctx = { ...base, config: await loadWorkspace(config.dir) }
     const sourceId = await ensureSource(ctx.db, 'LDAP')
     const rows = Array.from({ length: size }, (_, i) => {
@@ -164,7 +152,7 @@ export async function ldapAggregateBench(size: number): Promise<BenchResult> {
     } finally {
       await client.unbind()
     }
-    writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSourceYaml(server.url, 8))
+    writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSource(server.url, 8))
     const ctx = { ...base, config: await loadWorkspace(config.dir) }
     await aggregateSource(ctx, 'HR')
     const t0 = performance.now()

@@ -138,3 +138,42 @@ export async function addGroups(url: string, names: readonly string[]): Promise<
     await client.unbind()
   }
 }
+
+/**
+ * A workspace source file for an LDAP source on such a server: accounts under ou=people (uid, cn, sn,
+ * mail, employeeNumber), groups under ou=groups, the password from `passwordEnv`. `more` is appended
+ * (e.g. provisioning policies).
+ */
+export function ldapSourceYaml(options: {
+  url: string
+  passwordEnv: string
+  correlateBy: 'uid' | 'employeeNumber'
+  concurrency?: number
+  more?: string
+}): string {
+  return `name: LDAP
+connectionType: direct
+connector: ldap
+features: [PROVISIONING, ENABLE]
+concurrency: ${options.concurrency ?? 8}
+connectorAttributes:
+  url: ${options.url}
+  bindDn: ${LDAP_ADMIN}
+  password: \${env:${options.passwordEnv}}
+  accountBase: ou=people,${LDAP_BASE}
+  groupBase: ou=groups,${LDAP_BASE}
+schemas:
+  - identityAttribute: uid
+    displayAttribute: cn
+    attributes:
+      - { name: uid }
+      - { name: cn }
+      - { name: sn }
+      - { name: mail }
+      - { name: employeeNumber }
+      - { name: groups, isMulti: true, isEntitlement: true }
+accountCorrelationConfig:
+  attributeAssignments:
+    - { property: ${options.correlateBy}, value: ${options.correlateBy} }
+${options.more ?? ''}`
+}

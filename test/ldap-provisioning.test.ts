@@ -15,33 +15,17 @@ import {
   LDAP_ADMIN,
   LDAP_BASE,
   LDAP_PASSWORD,
+  ldapSourceYaml,
   startSlapd,
 } from '../bench/slapd-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 
-const ldapSource = (url: string): string => `name: LDAP
-connectionType: direct
-connector: ldap
-features: [PROVISIONING, ENABLE]
-connectorAttributes:
-  url: ${url}
-  bindDn: ${LDAP_ADMIN}
-  password: \${env:PROVISIO_TEST_LDAP_PASSWORD}
-  accountBase: ou=people,${LDAP_BASE}
-  groupBase: ou=groups,${LDAP_BASE}
-schemas:
-  - identityAttribute: uid
-    displayAttribute: cn
-    attributes:
-      - { name: uid }
-      - { name: cn }
-      - { name: sn }
-      - { name: mail }
-      - { name: groups, isMulti: true, isEntitlement: true }
-accountCorrelationConfig:
-  attributeAssignments:
-    - { property: uid, value: uid }
-provisioningPolicies:
+const ldapSource = (url: string): string =>
+  ldapSourceYaml({
+    url,
+    passwordEnv: 'PROVISIO_TEST_LDAP_PASSWORD',
+    correlateBy: 'uid',
+    more: `provisioningPolicies:
   - name: LDAP Create Account
     usageType: CREATE
     fields:
@@ -50,7 +34,8 @@ provisioningPolicies:
       - { name: sn, transform: { type: identityAttribute, attributes: { name: lastname } } }
       - { name: mail, transform: { type: identityAttribute, attributes: { name: email } } }
       - { name: password, type: secret, transform: { type: rule, attributes: { name: Create Password } } }
-`
+`,
+  })
 
 describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
   let store: Store | undefined

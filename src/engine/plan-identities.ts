@@ -205,10 +205,10 @@ class BatchPlanner {
     // Plan, then check the account ids generators chose against the store in one query; an identity
     // whose id turned out taken is planned again knowing it (its generator moves on to the next pattern).
     const results = new Map<string, { result: IdentityPlanResult; reservations: string[] }>()
-    let todo = identities
-    for (let round = 0; todo.length > 0 && round < MAX_ID_ROUNDS; round++) {
+    let unsettled = identities
+    for (let round = 0; unsettled.length > 0 && round < MAX_ID_ROUNDS; round++) {
       const creates: { identityId: string; sourceId: string; nativeIdentity: string }[] = []
-      for (const identity of todo) {
+      for (const identity of unsettled) {
         results.get(identity.id)?.reservations.forEach((k) => this.reserved.delete(k))
         const reservations: string[] = []
         const result = planOne(identity, reservations)
@@ -232,7 +232,7 @@ class BatchPlanner {
         this.known.add(key)
         again.add(c.identityId)
       }
-      todo = todo.filter((i) => again.has(i.id))
+      unsettled = unsettled.filter((i) => again.has(i.id))
     }
 
     const batch: Omit<PlanBatch, 'warnings'> = {
