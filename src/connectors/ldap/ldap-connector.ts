@@ -20,6 +20,7 @@ import type {
 } from '../connector.js'
 import { ConnectorError } from '../connector.js'
 import { escapeDnValue } from './escape-dn.js'
+import { GroupCommit } from './group-commit.js'
 
 /** An LDAP source's `connectorAttributes`. */
 export const ldapConnectorAttributesSchema = z.looseObject({
@@ -75,6 +76,11 @@ export class LdapConnector implements Connector {
   readonly #password: string
   #client: Client | undefined
   #bound: Promise<Client> | undefined
+  // Every new account joining the same group would otherwise rewrite that group's entry once each.
+  readonly #joins = new GroupCommit<string>((group, members) => this.#modifyMembers(group, members, 'add'))
+  readonly #leaves = new GroupCommit<string>((group, members) =>
+    this.#modifyMembers(group, members, 'delete'),
+  )
 
   constructor(
     settings: LdapConnectorAttributes,
@@ -338,18 +344,23 @@ export class LdapConnector implements Connector {
   }
 
   async #membership(group: string, member: string, operation: 'add' | 'delete'): Promise<void> {
-    const change = new Change({
-      operation,
-      modification: new Attribute({ type: this.#memberAttribute, values: [member] }),
-    })
     try {
-      await this.#run((c) => c.modify(group, [change]))
+      await (operation === 'add' ? this.#joins : this.#leaves).submit(group, member)
     } catch (err) {
       // Adding a member twice or removing one twice is already done.
       if (err instanceof ConnectorError && err.code === 'LDAP_20' && operation === 'add') return
       if (err instanceof ConnectorError && err.code === 'LDAP_16' && operation === 'delete') return
       throw err
     }
+  }
+
+  /** One modify of a group's member attribute, for one or (under load, group-committed) many members. */
+  #modifyMembers(group: string, members: readonly string[], operation: 'add' | 'delete'): Promise<void> {
+    const change = new Change({
+      operation,
+      modification: new Attribute({ type: this.#memberAttribute, values: [...members] }),
+    })
+    return this.#run((c) => c.modify(group, [change]))
   }
 
   #account(entry: Entry, groups: readonly string[] = []): ConnectorAccount {
