@@ -3,6 +3,7 @@ import type { Connector } from './connector.js'
 import { memoryConnectorOptions } from './memory/memory-connector-attributes.js'
 import { LdapConnector, ldapSettings } from './ldap/ldap-connector.js'
 import { createMemoryConnector } from './memory/memory-connector.js'
+import { secretFileReader } from './read-secret-file.js'
 
 /** What a connector is built from: its source's name and `connectorAttributes`, and the workspace folder. */
 export interface ConnectorConfig {
@@ -43,5 +44,10 @@ registerConnector('memory', (config) =>
 
 registerConnector(
   'ldap',
-  (config) => new LdapConnector(ldapSettings(config.sourceName, config.connectorAttributes)),
+  (config) =>
+    new LdapConnector(
+      ldapSettings(config.sourceName, config.connectorAttributes),
+      process.env,
+      secretFileReader(config.workspaceDir),
+    ),
 )

@@ -26,7 +26,7 @@ import { GroupCommit } from './group-commit.js'
 export const ldapConnectorAttributesSchema = z.looseObject({
   url: z.string().regex(/^ldaps?:\/\//, 'must be an ldap:// or ldaps:// URL'),
   bindDn: z.string().min(1),
-  /** A `${env:NAME}` reference. */
+  /** A `${env:NAME}` or `${file:PATH}` reference. */
   password: z.string().min(1),
   startTls: z.boolean().default(false),
   /** Accept a server certificate no CA vouches for (tests only). */
@@ -85,9 +85,10 @@ export class LdapConnector implements Connector {
   constructor(
     settings: LdapConnectorAttributes,
     env: Readonly<Record<string, string | undefined>> = process.env,
+    readSecretFile?: (path: string) => string,
   ) {
     this.#s = settings
-    this.#password = resolveSecret(settings.password, env)
+    this.#password = resolveSecret(settings.password, env, readSecretFile)
   }
 
   get #memberAttribute(): string {

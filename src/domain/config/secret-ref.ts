@@ -1,8 +1,16 @@
 /**
- * Secrets live outside the workspace: configuration holds `${env:NAME}` references, resolved only
- * at the moment a connector needs the value, so they are never stored, printed or logged.
+ * Secrets live outside the workspace: configuration holds `${env:NAME}` references (an environment
+ * variable) or `${file:PATH}` references (a file such as a mounted Kubernetes or Docker secret), resolved
+ * only at the moment a connector needs the value, so they are never stored, printed or logged.
  */
-const SECRET_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/
+const SECRET_REF = /^\$\{(?:env:[A-Za-z_][A-Za-z0-9_]*|file:[^}]+)\}$/
+
+/** The parts of a secret reference, or undefined for a plain value. */
+export function parseSecretRef(value: string): { kind: 'env' | 'file'; name: string } | undefined {
+  const m = /^\$\{(env|file):(.+)\}$/.exec(value)
+  return m && SECRET_REF.test(value) ? { kind: m[1] as 'env' | 'file', name: m[2] as string } : undefined
+}
+
 const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key|api.?key/i
 
 export function isSecretRef(value: unknown): value is string {
@@ -23,13 +31,25 @@ export function findPlainSecrets(obj: Readonly<Record<string, unknown>>, prefix:
   return found
 }
 
-/** Resolves a `${env:NAME}` reference; a plain value is returned as is. Throws when the variable is unset. */
-export function resolveSecret(value: string, env: Readonly<Record<string, string | undefined>>): string {
-  const m = SECRET_REF.exec(value)
-  if (!m) return value
-  const name = m[1] as string
-  const resolved = env[name]
-  if (resolved === undefined) throw new Error(`environment variable ${name} is not set`)
+/**
+ * Resolves a secret reference; a plain value is returned as is. Throws when the variable is unset or the
+ * file cannot be read. Files are read by `readFile` (the caller's I/O, relative paths against the
+ * workspace); without one, a file reference is refused.
+ */
+export function resolveSecret(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+  readFile?: (path: string) => string,
+): string {
+  const ref = parseSecretRef(value)
+  if (!ref) return value
+  if (ref.kind === 'file') {
+    if (!readFile) throw new Error(`a file secret reference cannot be used here: ${value}`)
+    // A trailing newline is how editors and `echo` end a file; it is never part of the secret.
+    return readFile(ref.name).replace(/\r?\n$/, '')
+  }
+  const resolved = env[ref.name]
+  if (resolved === undefined) throw new Error(`environment variable ${ref.name} is not set`)
   return resolved
 }
 
