@@ -21,7 +21,12 @@ import {
 } from './commands/execution-commands.js'
 import { applyCommand, explainCommand, planCommand } from './commands/plan-commands.js'
 import { serveCommand } from './commands/serve-command.js'
-import { initCommand, transformPreviewCommand, validateCommand } from './commands/workspace-commands.js'
+import {
+  initCommand,
+  ldapCommand,
+  transformPreviewCommand,
+  validateCommand,
+} from './commands/workspace-commands.js'
 
 const program = new Command()
   .name('provisio')
@@ -35,8 +40,21 @@ program
   .command('init')
   .argument('[dir]', 'folder to create the workspace in', '.')
   .option('--force', 'overwrite an existing workspace')
+  .option('--with-ldap', 'also set up a real OpenLDAP directory (slapd) on this machine and an LDAP source')
   .description('write a working demo workspace (sources, identity profile, transforms, sample HR data)')
-  .action((dir: string, o: { force?: boolean }) => initCommand(dir, o))
+  .action((dir: string, o: { force?: boolean; withLdap?: boolean }) => initCommand(dir, o))
+
+const ldap = program
+  .command('ldap')
+  .description('the local OpenLDAP directory of a workspace made with init --with-ldap')
+ldap
+  .command('start')
+  .description('start it (it keeps running after init; start it again after a reboot or a stop)')
+  .action(() => ldapCommand(ws(), 'start'))
+ldap
+  .command('stop')
+  .description('stop it, by its pid')
+  .action(() => ldapCommand(ws(), 'stop'))
 
 program
   .command('validate')

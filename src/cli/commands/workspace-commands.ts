@@ -9,13 +9,28 @@ import type {
 } from '../../domain/transforms/transform-types.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
+import { addDemoLdap, startDemoLdap, stopDemoLdap } from '../../engine/workspace/demo-ldap.js'
 
-export async function initCommand(dir: string, options: { force?: boolean }): Promise<void> {
+export async function initCommand(
+  dir: string,
+  options: { force?: boolean; withLdap?: boolean },
+): Promise<void> {
   const files = await writeDemoWorkspace(dir, options)
+  if (options.withLdap) files.push(...(await addDemoLdap(dir)))
   process.stdout.write(
     `created a demo workspace in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\n` +
-      `next: provisio -w ${dir} aggregate HR && provisio -w ${dir} identities\n`,
+      `next: provisio -w ${dir} aggregate HR && provisio -w ${dir} identities\n` +
+      (options.withLdap
+        ? `then: provisio -w ${dir} plan, provisio -w ${dir} apply --wait, provisio -w ${dir} aggregate "LDAP Directory"\n` +
+          `the directory server keeps running: provisio -w ${dir} ldap stop (and ldap start)\n`
+        : ''),
   )
+}
+
+/** `provisio ldap start|stop`: the local directory server of a workspace made with `init --with-ldap`. */
+export async function ldapCommand(workspace: string, action: 'start' | 'stop'): Promise<void> {
+  const message = action === 'start' ? await startDemoLdap(workspace) : await stopDemoLdap(workspace)
+  process.stdout.write(`${message}\n`)
 }
 
 export async function validateCommand(workspace: string): Promise<void> {
