@@ -8,6 +8,8 @@ import { executeDue } from '../src/engine/execute-activities.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { countByStatus } from '../src/store/activities.js'
+import { listEntitlements } from '../src/store/entitlements.js'
+import { ensureSource } from '../src/store/sources.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 import {
   addGroups,
@@ -48,7 +50,7 @@ describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
   it('creates the accounts the plan asks for, with group membership, and aggregates them back', async () => {
     const server = await startSlapd()
     stop = server.stop
-    const [staff] = (await addGroups(server.url, ['staff'])) as [string]
+    const [staff, unused] = (await addGroups(server.url, ['staff', 'unused'])) as [string, string]
     process.env['PROVISIO_TEST_LDAP_PASSWORD'] = LDAP_PASSWORD
     const { dir } = await demoWorkspace()
     writeFileSync(join(dir, 'sources/ldap.yaml'), ldapSource(server.url))
@@ -90,5 +92,13 @@ describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
     expect(aggregated.accounts.created + aggregated.accounts.updated).toBe(result.finished)
     expect(aggregated.uncorrelated).toBe(0)
     expect((await planIdentities(ctx, { source: 'LDAP' })).items).toEqual([])
+    // Entitlements come from the directory's groups, a group nobody holds included, named by its cn.
+    const entitlements = await listEntitlements(ctx.db, await ensureSource(ctx.db, 'LDAP'))
+    expect(entitlements.map((e) => [e.value, e.displayName])).toEqual(
+      expect.arrayContaining([
+        [staff, 'staff'],
+        [unused, 'unused'],
+      ]),
+    )
   })
 })

@@ -75,7 +75,7 @@ export async function aggregateSource(
   let correlated = 0
   const taken = new Set<string>()
   timer.lap('correlate')
-  const entitlementValues = collectEntitlements(source, read.accounts)
+  const entitlementValues = [...collectEntitlements(source, read.accounts), ...read.entitlements]
   timer.lap('entitlements')
   const stats = await db.transaction(async (tx) => {
     const rows = diff.created.map(({ account: a, hash, attributesJson }) => {
@@ -202,9 +202,15 @@ async function readAccounts(
   ctx: EngineContext,
   source: SourceConfig,
   file: string | undefined,
-): Promise<{ file: string; accounts: SourceAccount[]; errors: RowError[] }> {
+): Promise<{
+  file: string
+  accounts: SourceAccount[]
+  errors: RowError[]
+  entitlements: ListedEntitlement[]
+}> {
   if (source.connector === 'delimited-file') {
-    return readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
+    const read = await readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
+    return { ...read, entitlements: [] }
   }
   if (file !== undefined) {
     throw new InputError(`source "${source.name}" is read by its connector, not from a file`)
@@ -217,10 +223,26 @@ async function readAccounts(
   try {
     const accounts: SourceAccount[] = []
     for await (const a of connector.listAccounts()) accounts.push(toSourceAccount(source, a))
-    return { file: `${source.connector}:${source.name}`, accounts, errors: [] }
+    // Groups nobody holds yet exist too, and the system knows their names.
+    const entitlements: ListedEntitlement[] = []
+    for await (const e of connector.listEntitlements()) {
+      entitlements.push({
+        attribute: e.attribute,
+        value: e.value,
+        ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
+      })
+    }
+    return { file: `${source.connector}:${source.name}`, accounts, errors: [], entitlements }
   } finally {
     await connector.close()
   }
+}
+
+/** An entitlement a connector lists, with the name the system gives it. */
+interface ListedEntitlement {
+  readonly attribute: string
+  readonly value: string
+  readonly displayName?: string
 }
 
 /** Every distinct value of the schema's entitlement attributes, across the accounts read. */

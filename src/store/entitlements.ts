@@ -4,24 +4,38 @@ import type { Db } from './db.js'
 import { batches } from './db.js'
 import { iso } from './accounts.js'
 
-/** Records entitlements discovered in accounts' entitlement attributes; known ones are left as they are. Returns how many were new. */
+/**
+ * Records entitlements found in accounts' entitlement attributes or listed by a connector; known ones
+ * keep their id, and take a display name the system gives. Returns how many were new.
+ */
 export async function addEntitlements(
   db: Db,
   sourceId: string,
-  values: readonly { attribute: string; value: string }[],
+  values: readonly { attribute: string; value: string; displayName?: string }[],
 ): Promise<number> {
-  const existing = await db.query<{ attribute: string; value: string }>(
-    'SELECT attribute, value FROM entitlements WHERE source_id = $1',
+  const existing = await db.query<{ attribute: string; value: string; display_name: string | null }>(
+    'SELECT attribute, value, display_name FROM entitlements WHERE source_id = $1',
     [sourceId],
   )
-  const known = new Set(existing.map((e) => `${e.attribute}\u0000${e.value}`))
+  const known = new Map(existing.map((e) => [`${e.attribute}\u0000${e.value}`, e.display_name]))
   const fresh = values.filter((v) => !known.has(`${v.attribute}\u0000${v.value}`))
-  for (const batch of batches(fresh)) {
+  const renamed = values.filter((v) => {
+    const held = known.get(`${v.attribute}\u0000${v.value}`)
+    return held !== undefined && v.displayName !== undefined && held !== v.displayName
+  })
+  for (const batch of batches([...fresh, ...renamed])) {
     await db.query(
       `INSERT INTO entitlements (id, source_id, attribute, value, display_name)
-       SELECT u.id, $1, u.attribute, u.value, u.value FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, attribute, value)
-       ON CONFLICT (source_id, attribute, value) DO NOTHING`,
-      [sourceId, batch.map(() => newId()), batch.map((v) => v.attribute), batch.map((v) => v.value)],
+       SELECT u.id, $1, u.attribute, u.value, coalesce(u.display_name, u.value)
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, attribute, value, display_name)
+       ON CONFLICT (source_id, attribute, value) DO UPDATE SET display_name = excluded.display_name`,
+      [
+        sourceId,
+        batch.map(() => newId()),
+        batch.map((v) => v.attribute),
+        batch.map((v) => v.value),
+        batch.map((v) => v.displayName ?? null),
+      ],
     )
   }
   return fresh.length
