@@ -104,4 +104,16 @@ describe.each(databases)('store on $name', (database) => {
     expect(await addEntitlements(store.db, sourceId, [{ attribute: 'zones', value: 'lobby' }])).toBe(0)
     expect((await listEntitlements(store.db, sourceId)).map((e) => e.value)).toEqual(['lab', 'lobby'])
   })
+
+  it('an entitlement both held and listed is recorded once, with the name the system gives', async () => {
+    store = await database.open()
+    const sourceId = await ensureSource(store.db, 'Directory')
+    const staff = { attribute: 'groups', value: 'cn=staff' }
+    expect(
+      await addEntitlements(store.db, sourceId, [staff, { ...staff, displayName: 'Staff' }, staff]),
+    ).toBe(1)
+    expect(await addEntitlements(store.db, sourceId, [{ ...staff, displayName: 'All staff' }])).toBe(0)
+    const [listed] = await listEntitlements(store.db, sourceId)
+    expect(listed?.displayName).toBe('All staff')
+  })
 })

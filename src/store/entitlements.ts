@@ -18,8 +18,15 @@ export async function addEntitlements(
     [sourceId],
   )
   const known = new Map(existing.map((e) => [`${e.attribute}\u0000${e.value}`, e.display_name]))
-  const fresh = values.filter((v) => !known.has(`${v.attribute}\u0000${v.value}`))
-  const renamed = values.filter((v) => {
+  // The same entitlement may be both held by accounts and listed by the system: once, with its name.
+  const unique = new Map<string, { attribute: string; value: string; displayName?: string }>()
+  for (const v of values) {
+    const key = `${v.attribute}\u0000${v.value}`
+    if (!unique.has(key) || v.displayName !== undefined) unique.set(key, v)
+  }
+  const distinct = [...unique.values()]
+  const fresh = distinct.filter((v) => !known.has(`${v.attribute}\u0000${v.value}`))
+  const renamed = distinct.filter((v) => {
     const held = known.get(`${v.attribute}\u0000${v.value}`)
     return held !== undefined && v.displayName !== undefined && held !== v.displayName
   })
