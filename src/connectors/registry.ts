@@ -4,6 +4,12 @@ import { memoryConnectorOptions } from './memory/memory-connector-attributes.js'
 import { LdapConnector, ldapSettings } from './ldap/ldap-connector.js'
 import { createMemoryConnector } from './memory/memory-connector.js'
 import { secretFileReader } from './read-secret-file.js'
+import { SailPointSdkConnector } from './sailpoint-sdk/sailpoint-sdk-connector.js'
+import { sailpointSdkSettings } from './sailpoint-sdk/sailpoint-sdk-settings.js'
+import { ScimConnector } from './scim/scim-connector.js'
+import { scimSettings } from './scim/scim-connector-attributes.js'
+import { SqlConnector } from './sql/sql-connector.js'
+import { sqlSettings } from './sql/sql-connector-attributes.js'
 
 /** What a connector is built from: its source's name and `connectorAttributes`, and the workspace folder. */
 export interface ConnectorConfig {
@@ -47,6 +53,33 @@ registerConnector(
   (config) =>
     new LdapConnector(
       ldapSettings(config.sourceName, config.connectorAttributes),
+      process.env,
+      secretFileReader(config.workspaceDir),
+    ),
+)
+
+registerConnector(
+  'scim',
+  (config) =>
+    new ScimConnector(scimSettings(config.sourceName, config.connectorAttributes), {
+      readSecretFile: secretFileReader(config.workspaceDir),
+    }),
+)
+
+registerConnector(
+  'sailpoint-sdk',
+  (config) =>
+    new SailPointSdkConnector(
+      sailpointSdkSettings(config.sourceName, config.connectorAttributes, config.workspaceDir),
+      { readSecretFile: secretFileReader(config.workspaceDir) },
+    ),
+)
+
+registerConnector(
+  'sql',
+  (config) =>
+    new SqlConnector(
+      sqlSettings(config.sourceName, config.connectorAttributes),
       process.env,
       secretFileReader(config.workspaceDir),
     ),

@@ -12,13 +12,15 @@ export interface ContractSubject {
   readonly groups: { readonly attribute: string; readonly values: readonly [string, string] }
 }
 
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+/** Every item of a connector's list. */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const item of items) out.push(item)
   return out
 }
 
-async function failure(p: Promise<unknown>): Promise<ReturnType<typeof classifyError>> {
+/** How the engine classifies the failure an operation must end in. */
+export async function failure(p: Promise<unknown>): Promise<ReturnType<typeof classifyError>> {
   try {
     await p
   } catch (err) {

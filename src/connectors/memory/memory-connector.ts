@@ -7,7 +7,7 @@ import type {
   ConnectorEntitlement,
 } from '../connector.js'
 import { ConnectorError } from '../connector.js'
-import { applyAttributeChanges } from './apply-attribute-changes.js'
+import { applyAttributeChanges } from '../apply-attribute-changes.js'
 import type { BreakMode, BreakModeOptions, BreakModeSetting, MemoryOperation } from './break-mode.js'
 import { BREAK_MODES, DEFAULT_SLOW_LATENCY_MS, MEMORY_OPERATIONS, breakModeError } from './break-mode.js'
 import type { JournalChange, MemoryLogEntry, MemoryState, StoredAccount } from './memory-state-file.js'
