@@ -112,6 +112,42 @@ accountCorrelationConfig:
     ])
   })
 
+  it("checks a direct source's connector type and settings against its connector's schema", async () => {
+    const { dir } = await demoWorkspace()
+    const source = (name: string, connector: string, attributes: string): string =>
+      `name: ${name}\nconnectionType: direct\nconnector: ${connector}\nconnectorAttributes:\n${attributes}schemas:\n  - identityAttribute: uid\n    attributes:\n      - { name: uid }\n`
+    writeFileSync(
+      join(dir, 'sources/ldap.yaml'),
+      source(
+        'Directory',
+        'ldap',
+        '  url: http://ldap.example.com\n  bindDn: cn=admin\n  password: ${env:P}\n',
+      ),
+    )
+    writeFileSync(
+      join(dir, 'sources/scim.yaml'),
+      source('Cloud App', 'scim', '  baseUrl: https://app.example.com/scim/v2\n  auth: { type: bearer }\n'),
+    )
+    writeFileSync(join(dir, 'sources/typo.yaml'), source('Typo', 'ldpa', '  url: ldap://x\n'))
+    const problems = await problemsOf(dir)
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^sources\/ldap\.yaml \| source "Directory" \| connectorAttributes\.url \| must be an ldap/,
+        ),
+        expect.stringMatching(
+          /^sources\/ldap\.yaml \| source "Directory" \| connectorAttributes\.accountBase \| /,
+        ),
+        expect.stringMatching(
+          /^sources\/scim\.yaml \| source "Cloud App" \| connectorAttributes\.auth\.token \| /,
+        ),
+        expect.stringMatching(
+          /^sources\/typo\.yaml \| source "Typo" \| connector \| unknown connector type ldpa \(known: .*ldap.*\)/,
+        ),
+      ]),
+    )
+  })
+
   it('names a folder that is not a workspace', async () => {
     await expect(loadWorkspace('/tmp')).rejects.toThrow(/not a Provisio workspace/)
   })

@@ -1,15 +1,22 @@
+import type { z } from 'zod'
 import { InputError } from '../domain/errors.js'
 import type { Connector } from './connector.js'
-import { memoryConnectorOptions } from './memory/memory-connector-attributes.js'
-import { LdapConnector, ldapSettings } from './ldap/ldap-connector.js'
+import {
+  memoryConnectorAttributesSchema,
+  memoryConnectorOptions,
+} from './memory/memory-connector-attributes.js'
+import { LdapConnector, ldapConnectorAttributesSchema, ldapSettings } from './ldap/ldap-connector.js'
 import { createMemoryConnector } from './memory/memory-connector.js'
 import { secretFileReader } from './read-secret-file.js'
 import { SailPointSdkConnector } from './sailpoint-sdk/sailpoint-sdk-connector.js'
-import { sailpointSdkSettings } from './sailpoint-sdk/sailpoint-sdk-settings.js'
+import {
+  sailpointSdkConnectorAttributesSchema,
+  sailpointSdkSettings,
+} from './sailpoint-sdk/sailpoint-sdk-settings.js'
 import { ScimConnector } from './scim/scim-connector.js'
-import { scimSettings } from './scim/scim-connector-attributes.js'
+import { scimConnectorAttributesSchema, scimSettings } from './scim/scim-connector-attributes.js'
 import { SqlConnector } from './sql/sql-connector.js'
-import { sqlSettings } from './sql/sql-connector-attributes.js'
+import { sqlConnectorAttributesSchema, sqlSettings } from './sql/sql-connector-attributes.js'
 
 /** What a connector is built from: its source's name and `connectorAttributes`, and the workspace folder. */
 export interface ConnectorConfig {
@@ -23,13 +30,24 @@ export interface ConnectorConfig {
 export type ConnectorFactory = (config: ConnectorConfig) => Connector
 
 const factories = new Map<string, ConnectorFactory>()
+const schemas = new Map<string, z.ZodType>()
 
 /** The connector types known so far, by the name a source's `connector` field uses. */
 export const connectorRegistry: ReadonlyMap<string, ConnectorFactory> = factories
 
-/** Adds a connector type; a later registration of the same name replaces the earlier (tests substitute one). */
-export function registerConnector(type: string, factory: ConnectorFactory): void {
+/**
+ * Adds a connector type; a later registration of the same name replaces the earlier (tests substitute
+ * one). `schema` is its `connectorAttributes` schema, which `provisio validate` checks every source against.
+ */
+export function registerConnector(type: string, factory: ConnectorFactory, schema?: z.ZodType): void {
   factories.set(type, factory)
+  if (schema) schemas.set(type, schema)
+  else schemas.delete(type)
+}
+
+/** The `connectorAttributes` schema of a connector type, when it registered one. */
+export function connectorSettingsSchema(type: string): z.ZodType | undefined {
+  return schemas.get(type)
 }
 
 /** A connector of `type` for one source. */
@@ -42,10 +60,13 @@ export function createConnector(type: string, config: ConnectorConfig): Connecto
   return factory(config)
 }
 
-registerConnector('memory', (config) =>
-  createMemoryConnector(
-    memoryConnectorOptions(config.sourceName, config.connectorAttributes, config.workspaceDir),
-  ),
+registerConnector(
+  'memory',
+  (config) =>
+    createMemoryConnector(
+      memoryConnectorOptions(config.sourceName, config.connectorAttributes, config.workspaceDir),
+    ),
+  memoryConnectorAttributesSchema,
 )
 
 registerConnector(
@@ -56,6 +77,7 @@ registerConnector(
       process.env,
       secretFileReader(config.workspaceDir),
     ),
+  ldapConnectorAttributesSchema,
 )
 
 registerConnector(
@@ -64,6 +86,7 @@ registerConnector(
     new ScimConnector(scimSettings(config.sourceName, config.connectorAttributes), {
       readSecretFile: secretFileReader(config.workspaceDir),
     }),
+  scimConnectorAttributesSchema,
 )
 
 registerConnector(
@@ -73,6 +96,7 @@ registerConnector(
       sailpointSdkSettings(config.sourceName, config.connectorAttributes, config.workspaceDir),
       { readSecretFile: secretFileReader(config.workspaceDir) },
     ),
+  sailpointSdkConnectorAttributesSchema,
 )
 
 registerConnector(
@@ -83,4 +107,5 @@ registerConnector(
       process.env,
       secretFileReader(config.workspaceDir),
     ),
+  sqlConnectorAttributesSchema,
 )

@@ -9,7 +9,6 @@ import {
   type Entry,
 } from 'ldapts'
 import { z } from 'zod'
-import { InputError } from '../../domain/errors.js'
 import { resolveSecret } from '../../domain/config/secret-ref.js'
 import type {
   AttributeChange,
@@ -19,6 +18,7 @@ import type {
   ConnectorEntitlement,
 } from '../connector.js'
 import { ConnectorError } from '../connector.js'
+import { parseConnectorAttributes } from '../connector-settings.js'
 import { escapeDnValue } from './escape-dn.js'
 import { GroupCommit } from './group-commit.js'
 
@@ -51,19 +51,12 @@ export const ldapConnectorAttributesSchema = z.looseObject({
 })
 export type LdapConnectorAttributes = z.infer<typeof ldapConnectorAttributesSchema>
 
-/** Builds the settings from a source's connectorAttributes; InputError names the bad field. */
+/** Builds the settings from a source's connectorAttributes; InputError names the bad fields. */
 export function ldapSettings(
   sourceName: string,
   attributes: Record<string, unknown>,
 ): LdapConnectorAttributes {
-  const parsed = ldapConnectorAttributesSchema.safeParse(attributes)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new InputError(
-      `source ${sourceName}: connectorAttributes.${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-    )
-  }
-  return parsed.data
+  return parseConnectorAttributes(ldapConnectorAttributesSchema, sourceName, attributes)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import { parseConnectorAttributes } from '../connector-settings.js'
 import { nonEmpty } from '../../domain/config/schema-primitives.js'
-import { InputError } from '../../domain/errors.js'
 import type { MemoryConnectorOptions } from './memory-connector.js'
 
 /** Settings of a `memory` source, in its `connectorAttributes`. */
@@ -22,12 +22,11 @@ export function memoryConnectorOptions(
   connectorAttributes: Record<string, unknown>,
   workspaceDir: string,
 ): MemoryConnectorOptions {
-  const parsed = memoryConnectorAttributesSchema.safeParse(connectorAttributes)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `connectorAttributes.${i.path.join('.')}: ${i.message}`)
-    throw new InputError(`source ${sourceName}: ${problems.join('; ')}`)
-  }
-  const { file, idAttribute, entitlementAttributes, latencyMs } = parsed.data
+  const { file, idAttribute, entitlementAttributes, latencyMs } = parseConnectorAttributes(
+    memoryConnectorAttributesSchema,
+    sourceName,
+    connectorAttributes,
+  )
   return {
     ...(file === undefined ? {} : { file: isAbsolute(file) ? file : resolve(workspaceDir, file) }),
     ...(idAttribute === undefined ? {} : { idAttribute }),

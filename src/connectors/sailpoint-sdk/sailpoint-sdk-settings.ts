@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { parseConnectorAttributes } from '../connector-settings.js'
 import { nonEmpty } from '../../domain/config/schema-primitives.js'
 import { InputError } from '../../domain/errors.js'
 
@@ -40,21 +41,15 @@ export function sailpointSdkSettings(
   attributes: Record<string, unknown>,
   workspaceDir: string,
 ): SailPointSdkSettings {
-  const parsed = sailpointSdkConnectorAttributesSchema.safeParse(attributes)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new InputError(
-      `source ${sourceName}: connectorAttributes.${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-    )
-  }
-  const modulePath = connectorModulePath(resolve(workspaceDir, parsed.data.module))
+  const parsed = parseConnectorAttributes(sailpointSdkConnectorAttributesSchema, sourceName, attributes)
+  const modulePath = connectorModulePath(resolve(workspaceDir, parsed.module))
   if (modulePath === undefined) {
     throw new InputError(
-      `source ${sourceName}: connectorAttributes.module: no connector at ${parsed.data.module} ` +
+      `source ${sourceName}: connectorAttributes.module: no connector at ${parsed.module} ` +
         '(a bundle file, or a folder with package.json "main", dist/index.js or index.js)',
     )
   }
-  return { ...parsed.data, sourceName, modulePath }
+  return { ...parsed, sourceName, modulePath }
 }
 
 /** The file a connector path designates: itself, its package's `main`, or a build's index.js. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { parseConnectorAttributes } from '../connector-settings.js'
 import { nonEmpty } from '../../domain/config/schema-primitives.js'
-import { InputError } from '../../domain/errors.js'
 import { parseScimPath } from './scim-path.js'
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
@@ -58,12 +58,5 @@ export function scimSettings(
   sourceName: string,
   attributes: Record<string, unknown>,
 ): ScimConnectorAttributes {
-  const parsed = scimConnectorAttributesSchema.safeParse(attributes)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new InputError(
-      `source ${sourceName}: connectorAttributes.${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-    )
-  }
-  return parsed.data
+  return parseConnectorAttributes(scimConnectorAttributesSchema, sourceName, attributes)
 }

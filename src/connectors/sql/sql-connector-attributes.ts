@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { parseConnectorAttributes } from '../connector-settings.js'
 import { isSecretRef } from '../../domain/config/secret-ref.js'
-import { InputError } from '../../domain/errors.js'
 import { compileNamedStatement, StatementError, type CompiledStatement } from './compile-named-statement.js'
 import { COLUMN_NAME, COLUMN_NAME_MESSAGE, TABLE_NAME, TABLE_NAME_MESSAGE } from './quote-identifier.js'
 
@@ -191,13 +191,5 @@ export type SqlStatements = z.infer<typeof statementsSchema>
 
 /** The settings from a source's connectorAttributes; InputError names every bad field. */
 export function sqlSettings(sourceName: string, attributes: Record<string, unknown>): SqlConnectorAttributes {
-  const parsed = sqlConnectorAttributesSchema.safeParse(attributes)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) =>
-        `connectorAttributes${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`,
-    )
-    throw new InputError(`source ${sourceName}: ${problems.join('; ')}`)
-  }
-  return parsed.data
+  return parseConnectorAttributes(sqlConnectorAttributesSchema, sourceName, attributes)
 }

@@ -68,7 +68,7 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
         file,
         object,
         path,
-        message: 'a secret must be a reference like ${env:NAME}, not a value',
+        message: 'a secret must be a reference like ${env:NAME} or ${file:PATH}, not a value',
       })
     }
     checkProvisioning(source, transforms, { file, object }, problems)

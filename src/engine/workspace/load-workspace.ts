@@ -14,6 +14,7 @@ import {
 } from '../../domain/config/config-schemas.js'
 import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
+import { checkConnectorSettings } from './check-connector-settings.js'
 import { ConfigError, type ConfigProblem, InputError } from '../../domain/errors.js'
 
 export const SETTINGS_FILE = 'provisio.yaml'
@@ -58,7 +59,7 @@ export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
     accessProfiles,
     roles,
   }
-  problems.push(...checkReferences(config))
+  problems.push(...checkReferences(config), ...checkConnectorSettings(sources))
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }
