@@ -88,6 +88,9 @@ id: 2c9180835d2e5168015d32f890ca1581
 connectionType: direct
 connector: scim
 features: [ENABLE, PROVISIONING]
+connectorAttributes:
+  baseUrl: https://directory.example.com/scim/v2
+  auth: { type: bearer, token: "\${env:DIRECTORY_TOKEN}" }
 schemas:
   - identityAttribute: userName
     attributes:
@@ -247,6 +250,9 @@ identityAttributeConfig:
       `name: Directory
 connectionType: direct
 connector: scim
+connectorAttributes:
+  baseUrl: https://directory.example.com/scim/v2
+  auth: { type: bearer, token: "\${env:DIRECTORY_TOKEN}" }
 schemas:
   - identityAttribute: userName
     attributes:
