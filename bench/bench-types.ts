@@ -12,3 +12,8 @@ export interface BenchResult {
 }
 
 export type Bench = (size: number) => Promise<BenchResult>
+
+/** Thrown by a benchmark that cannot run here (e.g. no server to run against): reported, not a failure. */
+export class BenchSkipped extends Error {
+  override readonly name = 'BenchSkipped'
+}

@@ -2,16 +2,11 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from 'ldapts'
-import { newId } from '../src/domain/new-id.js'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
-import { executeDue } from '../src/engine/execute-activities.js'
 import { generatePeople } from '../src/engine/sample-data/generate-people.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
-import { countByStatus } from '../src/store/activities.js'
-import { analyze } from '../src/store/db.js'
-import { insertAccountRequests } from '../src/store/plans.js'
-import { ensureSource } from '../src/store/sources.js'
 import type { BenchResult } from './bench-types.js'
+import { executeAll, insertCreateRequests } from './provision-requests.js'
 import { benchWorkspace } from './bench-workspace.js'
 import {
   addGroups,
@@ -81,28 +76,8 @@ export async function ldapProvisionBench(size: number): Promise<BenchResult> {
     const [group] = (await addGroups(server.url, ['staff'])) as [string]
     writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSource(server.url, 32))
     const ctx = { ...base, config: await loadWorkspace(config.dir) }
-    const sourceId = await ensureSource(ctx.db, 'LDAP')
-    const rows = Array.from({ length: size }, (_, i) => {
-      const e = entryOf(i)
-      return {
-        identityId: newId(),
-        sourceId,
-        nativeIdentity: e.uid,
-        operation: 'Create' as const,
-        items: [
-          ...Object.entries(e).map(([attribute, value]) => ({ operation: 'Set' as const, attribute, value })),
-          { operation: 'Add' as const, attribute: 'groups', value: group },
-        ],
-        reasons: [{ kind: 'ROLE' as const, name: 'Bench' }],
-      }
-    })
-    for (let i = 0; i < rows.length; i += 5000) await insertAccountRequests(ctx.db, rows.slice(i, i + 5000))
-    await analyze(ctx.db, 'account_requests')
-    const t0 = performance.now()
-    while ((await executeDue(ctx, { sources: ['LDAP'] })).attempts > 0);
-    const engineMs = performance.now() - t0
-    const finished = (await countByStatus(ctx.db))['FINISHED'] ?? 0
-    if (finished !== size) throw new Error(`expected ${size} finished, got ${finished}`)
+    await insertCreateRequests(ctx, 'LDAP', size, group, entryOf)
+    const engineMs = await executeAll(ctx, 'LDAP', size)
     const ratio = rawMs / engineMs
     return {
       name: 'ldap-provision',

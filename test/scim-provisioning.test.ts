@@ -8,7 +8,7 @@ import { planIdentities } from '../src/engine/plan-identities.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { countByStatus } from '../src/store/activities.js'
 import { openStore, type Store } from '../src/store/open-store.js'
-import { SCIM_TOKEN, startScimServer, type ScimServer } from './support/scim-server.js'
+import { SCIM_TOKEN, startScimServer, type ScimServer } from '../bench/scim-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 
 const TOKEN_ENV = 'PROVISIO_TEST_SCIM_TOKEN'

@@ -9,7 +9,7 @@ import {
   startScimServer,
   type ScimServer,
   type ScimServerOptions,
-} from '../support/scim-server.js'
+} from '../../bench/scim-server.js'
 import { all } from '../support/connector-contract.js'
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'

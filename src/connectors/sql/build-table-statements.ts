@@ -23,8 +23,12 @@ export interface TableStatements {
     readonly remove: string
     readonly removeAll: string
   }
-  /** The groups of `$1` (an array of ids) that exist, when there is a groups table. */
-  readonly existingGroups?: string
+  /**
+   * When there is a groups table: adds the account (`$1`, its key) to those of the groups `$2` (an array
+   * of ids) that exist and it is not in yet, in one statement, and returns the ids (`id`) of the groups
+   * that exist, so the caller can fail (and roll back) when one does not.
+   */
+  readonly addToExistingGroups?: string
   /** The entitlements: `id` and perhaps `name`. */
   readonly entitlements?: string
 }
@@ -87,7 +91,12 @@ export function buildTableStatements(
     ...(groups === undefined
       ? { entitlements: `SELECT DISTINCT m.${group}::text AS id FROM ${M} AS m WHERE m.${group} IS NOT NULL` }
       : {
-          existingGroups: `SELECT g.${q(groups.idColumn)}::text AS id FROM ${q(groups.table)} AS g WHERE g.${q(groups.idColumn)} = ANY($1)`,
+          addToExistingGroups:
+            `WITH found AS (SELECT g.${q(groups.idColumn)} AS id FROM ${q(groups.table)} AS g` +
+            ` WHERE g.${q(groups.idColumn)} = ANY($2)),` +
+            ` added AS (INSERT INTO ${M} (${account}, ${group}) SELECT $1, f.id FROM found AS f WHERE NOT EXISTS` +
+            ` (SELECT 1 FROM ${M} AS m WHERE m.${account} = $1 AND m.${group} = f.id))` +
+            ` SELECT f.id::text AS id FROM found AS f`,
           entitlements:
             `SELECT g.${q(groups.idColumn)}::text AS id` +
             (groups.nameColumn === undefined ? '' : `, g.${q(groups.nameColumn)}::text AS name`) +

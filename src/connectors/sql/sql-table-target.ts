@@ -248,8 +248,10 @@ export class SqlTableTarget implements SqlTarget {
     if (groups.length === 0) return
     const sql = this.#sql.membership
     if (sql === undefined) throw schemaError('memberships are not configured')
-    if (this.#sql.existingGroups !== undefined) {
-      const { rows } = await session.query(this.#sql.existingGroups, [groups])
+    if (this.#sql.addToExistingGroups !== undefined) {
+      // One round trip for all the groups: the memberships of those that exist are added, and a group
+      // that does not exist fails the call, whose transaction then takes them back.
+      const { rows } = await session.query(this.#sql.addToExistingGroups, [key, groups])
       const found = new Set(rows.map((r) => String(r['id'])))
       const missing = groups.filter((g) => !found.has(g))
       if (missing.length > 0) {
@@ -259,6 +261,7 @@ export class SqlTableTarget implements SqlTarget {
           { code: 'NO_SUCH_GROUP' },
         )
       }
+      return
     }
     for (const group of groups) await session.query(sql.add, [key, group])
   }
