@@ -32,7 +32,10 @@ accountCorrelationConfig:
     - { property: employeeNumber, value: employeeNumber }
 `
 
-/** The demo workspace with `size` people in HR and a 10-column Directory source, on an embedded store on disk. */
+/**
+ * The demo workspace with `size` people in HR and a 10-column Directory source, on an embedded store on
+ * disk, in a temporary folder that closing the store removes.
+ */
 export async function benchWorkspace(
   size: number,
 ): Promise<{ config: WorkspaceConfig; store: Store; ctx: EngineContext }> {
@@ -44,8 +47,23 @@ export async function benchWorkspace(
   writeFileSync(join(dir, 'sources/directory.yaml'), DIRECTORY_SOURCE)
   withoutDemoDirectory(dir)
   const config = await loadWorkspace(dir)
-  const store = await openStore({ workspaceDir: dir })
+  const store = await openBenchStore(dir)
   return { config, store, ctx: { config, db: store.db, now: () => new Date() } }
+}
+
+/**
+ * The store of a benchmark's temporary workspace `dir` (embedded, or on a server with `databaseUrl`).
+ * A benchmark's workspace and database are gigabytes at 100,000: closing the store removes the folder.
+ */
+export async function openBenchStore(dir: string, databaseUrl?: string): Promise<Store> {
+  const opened = await openStore({ workspaceDir: dir, ...(databaseUrl ? { databaseUrl } : {}) })
+  return {
+    ...opened,
+    close: async () => {
+      await opened.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }
 
 /**

@@ -4,11 +4,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
-import { newId } from '../src/domain/new-id.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { countByStatus } from '../src/store/activities.js'
+import { benchDatabase } from './bench-database.js'
 import type { BenchResult } from './bench-types.js'
 import { executeWorkspace, insertCreates } from './execute-workspace.js'
 
@@ -31,13 +30,8 @@ async function atConcurrency(concurrency: number, count: number): Promise<number
 
 /** Requests per second with `workers` worker processes on a PostgreSQL server, four sources of 16 slots. */
 async function withWorkers(serverUrl: string, workers: number, perSource: number): Promise<number> {
-  const name = `provisio_bench_${newId().slice(0, 12)}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
+  const database = await benchDatabase(serverUrl)
+  const url = new URL(database.url)
   const sources = ['T1', 'T2', 'T3', 'T4'].map((n) => ({
     name: n,
     concurrency: 16,
@@ -70,6 +64,7 @@ async function withWorkers(serverUrl: string, workers: number, perSource: number
   } finally {
     for (const c of children) c.kill('SIGTERM')
     await store.close()
+    await database.drop()
   }
 }
 

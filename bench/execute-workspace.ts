@@ -5,7 +5,8 @@ import type { EngineContext } from '../src/engine/engine-context.js'
 import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { newId } from '../src/domain/new-id.js'
-import { openStore, type Store } from '../src/store/open-store.js'
+import type { Store } from '../src/store/open-store.js'
+import { openBenchStore } from './bench-workspace.js'
 import { analyze } from '../src/store/db.js'
 import { insertAccountRequests } from '../src/store/plans.js'
 import { ensureSource } from '../src/store/sources.js'
@@ -28,7 +29,7 @@ schemas:
 `
 }
 
-/** The demo workspace plus target sources, on an embedded store (or a server, with `databaseUrl`). */
+/** The demo workspace plus target sources, on an embedded store (or a server, with `databaseUrl`); closing the store removes it. */
 export async function executeWorkspace(
   sources: readonly { name: string; concurrency: number; connectorAttributes?: string }[],
   databaseUrl?: string,
@@ -42,7 +43,7 @@ export async function executeWorkspace(
     )
   }
   const config = await loadWorkspace(dir)
-  const store = await openStore({ workspaceDir: dir, ...(databaseUrl ? { databaseUrl } : {}) })
+  const store = await openBenchStore(dir, databaseUrl)
   return { dir, store, ctx: { config, db: store.db, now: () => new Date() } }
 }
 

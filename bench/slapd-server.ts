@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from 'ldapts'
@@ -29,7 +29,11 @@ export async function startSlapd(): Promise<{ url: string; dir: string; stop: ()
   const dir = mkdtempSync(join(tmpdir(), 'provisio-slapd-'))
   configureSlapd(dir, LDAP_PASSWORD)
   const url = `ldap://127.0.0.1:${nextPort++}`
-  const { stop } = await startLocalSlapd(dir, url, LDAP_PASSWORD, true)
+  const server = await startLocalSlapd(dir, url, LDAP_PASSWORD, true)
+  const stop = async (): Promise<void> => {
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
   try {
     await seedDirectory(url, LDAP_PASSWORD, [])
   } catch (err) {

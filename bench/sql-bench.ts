@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { newId } from '../src/domain/new-id.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { benchDatabase } from './bench-database.js'
 import { BenchSkipped, type BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
 import { benchAccount, executeAll, inParallel, insertCreateRequests } from './provision-requests.js'
@@ -61,39 +61,6 @@ accountCorrelationConfig:
     - { property: uid, value: uid }
 `
 
-/** A fresh database on the server with SCHEMA; `drop` removes it. */
-async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `provisio_bench_${newId().slice(0, 12)}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  try {
-    await admin.query(`CREATE DATABASE ${name}`)
-  } finally {
-    await admin.end()
-  }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const client = new pg.Client({ connectionString: url.toString() })
-  await client.connect()
-  try {
-    await client.query(SCHEMA)
-  } finally {
-    await client.end()
-  }
-  return {
-    url: url.toString(),
-    async drop() {
-      const maintenance = new pg.Client({ connectionString: serverUrl })
-      await maintenance.connect()
-      try {
-        await maintenance.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      } finally {
-        await maintenance.end()
-      }
-    },
-  }
-}
-
 /** The database holds the `size` accounts with their attributes, each a member of staff (and of nothing else). */
 async function check(url: string, size: number): Promise<void> {
   const client = new pg.Client({ connectionString: url })
@@ -129,7 +96,7 @@ export async function sqlProvisionBench(size: number): Promise<BenchResult> {
     )
   }
   // Direct: per account, BEGIN, INSERT the account, INSERT its membership, COMMIT, CONCURRENCY at a time.
-  const direct = await freshDatabase(serverUrl)
+  const direct = await benchDatabase(serverUrl, SCHEMA)
   let directMs: number
   try {
     const pool = new pg.Pool({ connectionString: direct.url, max: CONCURRENCY })
@@ -162,7 +129,7 @@ export async function sqlProvisionBench(size: number): Promise<BenchResult> {
   }
 
   // The engine: account requests (as apply writes them) executed through the SQL connector.
-  const target = await freshDatabase(serverUrl)
+  const target = await benchDatabase(serverUrl, SCHEMA)
   const { store, ctx: base, config } = await benchWorkspace(1)
   try {
     process.env[URL_ENV] = target.url

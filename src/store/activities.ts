@@ -84,7 +84,7 @@ export async function claimDue(
     await tx.query('SELECT pg_advisory_xact_lock(7101, hashtext($1))', [options.sourceId])
     const busy = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM account_requests
-       WHERE source_id = $1 AND status IN ('PENDING', 'RETRY') AND lease_until > $2`,
+       WHERE source_id = $1 AND lease_until IS NOT NULL AND lease_until > $2 AND status IN ('PENDING', 'RETRY')`,
       [options.sourceId, options.now.toISOString()],
     )
     const free = options.concurrency - Number(busy[0]?.n ?? 0)
