@@ -6,7 +6,7 @@ import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { generatePeople } from '../src/engine/sample-data/generate-people.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import type { BenchResult } from './bench-types.js'
-import { executeAll, insertCreateRequests } from './provision-requests.js'
+import { executeAll, insertCreateRequests, provisionResult } from './provision-requests.js'
 import { benchWorkspace } from './bench-workspace.js'
 import {
   addGroups,
@@ -78,22 +78,15 @@ export async function ldapProvisionBench(size: number): Promise<BenchResult> {
     const ctx = { ...base, config: await loadWorkspace(config.dir) }
     await insertCreateRequests(ctx, 'LDAP', size, group, entryOf)
     const engineMs = await executeAll(ctx, 'LDAP', size)
-    const ratio = rawMs / engineMs
-    return {
+    return provisionResult({
       name: 'ldap-provision',
       metric: 'account creates per second through the engine into slapd',
-      value: size / (engineMs / 1000),
-      unit: 'accounts/s',
       size,
-      baseline: Math.round(size / (rawMs / 1000)),
-      ratio,
-      details: {
-        'engine (s)': (engineMs / 1000).toFixed(2),
-        'raw ldapadd (s)': (rawMs / 1000).toFixed(2),
-        'per-source concurrency': 32,
-        target: 'ratio ≥ 0.8',
-      },
-    }
+      engineMs,
+      directMs: rawMs,
+      direct: 'raw ldapadd',
+      concurrency: 32,
+    })
   } finally {
     await store.close()
     await server.stop()

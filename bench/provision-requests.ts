@@ -5,6 +5,7 @@ import { countByStatus } from '../src/store/activities.js'
 import { analyze } from '../src/store/db.js'
 import { insertAccountRequests } from '../src/store/plans.js'
 import { ensureSource } from '../src/store/sources.js'
+import type { BenchResult } from './bench-types.js'
 
 /** Account `i`'s 5 attributes, as the SCIM and SQL benchmark sources name them. */
 export interface BenchAccount {
@@ -91,4 +92,36 @@ export async function inParallel(
       while (next < size) await work(next++)
     }),
   )
+}
+
+/**
+ * A provision benchmark's result: the engine's creates per second, against a direct client's (`direct`
+ * names it) doing the same creates in the same run; the ratio is what the target is set on.
+ */
+export function provisionResult(r: {
+  readonly name: string
+  readonly metric: string
+  readonly size: number
+  readonly engineMs: number
+  readonly directMs: number
+  readonly direct: string
+  readonly concurrency: number
+  readonly details?: Readonly<Record<string, string | number>>
+}): BenchResult {
+  return {
+    name: r.name,
+    metric: r.metric,
+    value: r.size / (r.engineMs / 1000),
+    unit: 'accounts/s',
+    size: r.size,
+    baseline: Math.round(r.size / (r.directMs / 1000)),
+    ratio: r.directMs / r.engineMs,
+    details: {
+      'engine (s)': (r.engineMs / 1000).toFixed(2),
+      [`${r.direct} (s)`]: (r.directMs / 1000).toFixed(2),
+      'per-source concurrency': r.concurrency,
+      ...r.details,
+      target: 'ratio ≥ 0.8',
+    },
+  }
 }

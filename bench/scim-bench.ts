@@ -3,7 +3,13 @@ import { join } from 'node:path'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import type { BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
-import { benchAccount, executeAll, inParallel, insertCreateRequests } from './provision-requests.js'
+import {
+  benchAccount,
+  executeAll,
+  inParallel,
+  insertCreateRequests,
+  provisionResult,
+} from './provision-requests.js'
 import { SCIM_TOKEN, startScimServer, type ScimServer } from './scim-server.js'
 
 const CONCURRENCY = 32
@@ -130,22 +136,16 @@ export async function scimProvisionBench(size: number): Promise<BenchResult> {
     const engineMs = await executeAll(ctx, 'SCIM', size)
     check(server, size, group)
     const requests = server.requests.length
-    return {
+    return provisionResult({
       name: 'scim-provision',
       metric: 'account creates per second through the engine into the SCIM test server',
-      value: size / (engineMs / 1000),
-      unit: 'accounts/s',
       size,
-      baseline: Math.round(size / (directMs / 1000)),
-      ratio: directMs / engineMs,
-      details: {
-        'engine (s)': (engineMs / 1000).toFixed(2),
-        'direct fetch (s)': (directMs / 1000).toFixed(2),
-        'engine requests to the server': requests,
-        'per-source concurrency': CONCURRENCY,
-        target: 'ratio ≥ 0.8',
-      },
-    }
+      engineMs,
+      directMs,
+      direct: 'direct fetch',
+      concurrency: CONCURRENCY,
+      details: { 'engine requests to the server': requests },
+    })
   } finally {
     await store.close()
     await server.stop()

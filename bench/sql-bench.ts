@@ -5,7 +5,13 @@ import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { benchDatabase } from './bench-database.js'
 import { BenchSkipped, type BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
-import { benchAccount, executeAll, inParallel, insertCreateRequests } from './provision-requests.js'
+import {
+  benchAccount,
+  executeAll,
+  inParallel,
+  insertCreateRequests,
+  provisionResult,
+} from './provision-requests.js'
 
 const CONCURRENCY = 32
 const URL_ENV = 'PROVISIO_BENCH_SQL_URL'
@@ -138,21 +144,15 @@ export async function sqlProvisionBench(size: number): Promise<BenchResult> {
     await insertCreateRequests(ctx, 'App DB', size, 'staff')
     const engineMs = await executeAll(ctx, 'App DB', size)
     await check(target.url, size)
-    return {
+    return provisionResult({
       name: 'sql-provision',
       metric: 'account creates per second through the engine into PostgreSQL tables',
-      value: size / (engineMs / 1000),
-      unit: 'accounts/s',
       size,
-      baseline: Math.round(size / (directMs / 1000)),
-      ratio: directMs / engineMs,
-      details: {
-        'engine (s)': (engineMs / 1000).toFixed(2),
-        'direct pg (s)': (directMs / 1000).toFixed(2),
-        'per-source concurrency': CONCURRENCY,
-        target: 'ratio ≥ 0.8',
-      },
-    }
+      engineMs,
+      directMs,
+      direct: 'direct pg',
+      concurrency: CONCURRENCY,
+    })
   } finally {
     delete process.env[URL_ENV]
     await store.close()
