@@ -14,16 +14,6 @@ export interface SdkFailureContext {
   readonly retryableErrors: readonly string[]
 }
 
-// fetch (undici), which SDK connectors use, names the failures of a socket it already had with codes of its
-// own: a server that went away mid-call is "other side closed" (UND_ERR_SOCKET), not ECONNRESET.
-const UNDICI_RETRYABLE = new Set([
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-])
-
 /**
  * What a failure a connector built with the SDK reported means to the engine. The SDK has two error types
  * (`generic`, `notFound`), and connectors signal a bad configuration with their own
@@ -61,9 +51,11 @@ export function sdkConnectorError(error: ForwardedError, context: SdkFailureCont
   }
   const rebuilt = rebuild(error, context.secrets)
   const classified = classifyError(rebuilt, context.retryableErrors)
-  const kind = hasCode(error, UNDICI_RETRYABLE) ? 'RETRYABLE' : classified.kind
   const code = classified.code
-  return new ConnectorError(kind, message, { ...(code === undefined ? {} : { code }), cause: rebuilt })
+  return new ConnectorError(classified.kind, message, {
+    ...(code === undefined ? {} : { code }),
+    cause: rebuilt,
+  })
 }
 
 /** The forwarded error as an Error again, with its code, status and causes: what classifyError reads. */
@@ -77,11 +69,6 @@ function rebuild(error: ForwardedError, secrets: readonly string[]): Error {
     ...(error.code === undefined ? {} : { code: error.code }),
     ...(error.status === undefined ? {} : { status: error.status }),
   })
-}
-
-function hasCode(error: ForwardedError | undefined, codes: ReadonlySet<string>): boolean {
-  for (let e = error; e !== undefined; e = e.cause) if (e.code !== undefined && codes.has(e.code)) return true
-  return false
 }
 
 function redact(text: string, secrets: readonly string[]): string {

@@ -48,6 +48,8 @@ describe('classifyError', () => {
       'ENOTFOUND',
       'EAI_AGAIN',
       'ESOCKETTIMEDOUT',
+      'UND_ERR_SOCKET',
+      'UND_ERR_HEADERS_TIMEOUT',
     ].map((code): [string, unknown, ErrorClassification] => [
       `Node error code ${code}`,
       withProps('socket failure', { code }),

@@ -40,6 +40,13 @@ const RETRYABLE_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'ESOCKETTIMEDOUT',
+  // fetch (undici) names the failures of a socket it already had with codes of its own: a server that went
+  // away mid-call is "other side closed" (UND_ERR_SOCKET), not ECONNRESET.
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ])
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
