@@ -85,6 +85,7 @@ describe('access configuration: lifecycle states, access profiles, roles, provis
       'sources/directory.yaml',
       `name: Directory
 id: 2c9180835d2e5168015d32f890ca1581
+owner: { type: IDENTITY, id: 2c9180857182305e0171993735622948, name: ada.lovelace }
 connectionType: direct
 connector: scim
 features: [ENABLE, PROVISIONING]
@@ -167,7 +168,7 @@ attributeSyncConfig:
         - operation: AND
           children:
             - { operation: EQUALS, key: { type: ACCOUNT, property: attribute.active, sourceId: Badge System }, stringValue: "true" }
-            - { operation: EQUALS, key: { type: ENTITLEMENT, property: attribute.zones, sourceId: 2c9180835d2e5168015d32f890ca1581 }, stringValue: lobby }
+            - { operation: EQUALS, key: { type: ENTITLEMENT, property: attribute.groups, sourceId: 2c9180835d2e5168015d32f890ca1581 }, stringValue: lobby }
         - { operation: EQUALS, key: { type: IDENTITY, property: attribute.department }, stringValue: Facilities }
   accessProfiles: [Lobby Access]
 `,
@@ -248,6 +249,7 @@ identityAttributeConfig:
       dir,
       'sources/directory.yaml',
       `name: Directory
+owner: it.admin
 connectionType: direct
 connector: scim
 connectorAttributes:
@@ -282,6 +284,7 @@ attributeSyncConfig:
       dir,
       'sources/generator.yaml',
       `name: Generator
+owner: it.admin
 schemas:
   - identityAttribute: id
     attributes: [{ name: id }]
@@ -333,7 +336,7 @@ provisioningPolicies:
       children:
         - operation: AND
           children:
-            - { operation: EQUALS, key: { type: ACCOUNT, property: attribute.x, sourceId: Badge System }, stringValue: y }
+            - { operation: EQUALS, key: { type: ACCOUNT, property: attribute.active, sourceId: Badge System }, stringValue: y }
             - { operation: EQUALS, key: { type: ACCOUNT, property: attribute.x, sourceId: Nowhere }, stringValue: y }
   entitlements:
     - { source: Mars, value: x }

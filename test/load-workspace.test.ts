@@ -81,6 +81,7 @@ identityAttributeConfig:
     writeFileSync(
       join(dir, 'sources/bad.yaml'),
       `name: Bad
+owner: { type: IDENTITY, name: it.admin }
 connectorAttributes:
   file: data/bad.csv
   delimiter: ";;"
@@ -109,13 +110,16 @@ accountCorrelationConfig:
       expect.stringMatching(
         /connectorAttributes\.password \| a secret must be a reference like \$\{env:NAME\}/,
       ),
+      // A delimited-file source has no such settings: they are unknown fields, whatever their values.
+      expect.stringMatching(/connectorAttributes\.password \| unknown field/),
+      expect.stringMatching(/connectorAttributes\.token \| unknown field/),
     ])
   })
 
   it("checks a direct source's connector type and settings against its connector's schema", async () => {
     const { dir } = await demoWorkspace()
     const source = (name: string, connector: string, attributes: string): string =>
-      `name: ${name}\nconnectionType: direct\nconnector: ${connector}\nconnectorAttributes:\n${attributes}schemas:\n  - identityAttribute: uid\n    attributes:\n      - { name: uid }\n`
+      `name: ${name}\nowner: it.admin\nconnectionType: direct\nconnector: ${connector}\nconnectorAttributes:\n${attributes}schemas:\n  - identityAttribute: uid\n    attributes:\n      - { name: uid }\n`
     writeFileSync(
       join(dir, 'sources/ldap.yaml'),
       source(

@@ -24,22 +24,33 @@ export interface ConfigProblem {
   readonly object?: string
   readonly path: string
   readonly message: string
+  /** Absent means error: the workspace does not load. A warning is printed by `validate` and nothing stops. */
+  readonly severity?: 'error' | 'warning'
+}
+
+export function isConfigWarning(p: ConfigProblem): boolean {
+  return p.severity === 'warning'
 }
 
 export function formatConfigProblem(p: ConfigProblem): string {
   const where = [p.file, p.object, p.path].filter((s) => s !== undefined && s !== '').join(': ')
-  return `${where}: ${p.message}`
+  return `${where}: ${isConfigWarning(p) ? 'warning: ' : ''}${p.message}`
 }
 
-/** The workspace configuration is invalid; every problem found is listed, not only the first. */
+/**
+ * The workspace configuration is invalid; every problem found is listed, not only the first. `problems`
+ * are the errors; `warnings`, found in the same pass, are listed after them.
+ */
 export class ConfigError extends ProvisioError {
   readonly problems: readonly ConfigProblem[]
-  constructor(problems: readonly ConfigProblem[]) {
+  readonly warnings: readonly ConfigProblem[]
+  constructor(problems: readonly ConfigProblem[], warnings: readonly ConfigProblem[] = []) {
     super(
       `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => '  ' + formatConfigProblem(p)).join('\n'),
+        [...problems, ...warnings].map((p) => '  ' + formatConfigProblem(p)).join('\n'),
     )
     this.problems = problems
+    this.warnings = warnings
   }
 }
 

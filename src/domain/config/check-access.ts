@@ -1,6 +1,7 @@
 import type { ConfigProblem } from '../errors.js'
 import type { EntitlementRefConfig, SourceConfig } from './config-schemas.js'
 import { walkObjects } from './check-transform.js'
+import { checkProvisioningCriteria, checkRoleCriteria } from './check-criteria.js'
 import { refKeys, refLabel, type ObjectRef } from './schema-primitives.js'
 import {
   entitlementAttributesOf,
@@ -29,6 +30,9 @@ export function checkAccessProfiles(config: WorkspaceConfig, problems: ConfigPro
       report('entitlements', 'an enabled access profile needs at least one entitlement')
     }
     const source = resolveSource(config, ap.source)
+    if (ap.provisioningCriteria !== undefined) {
+      checkProvisioningCriteria(source, ap.provisioningCriteria, 'provisioningCriteria', report)
+    }
     if (!source) {
       report('source', `no source named "${refLabel(ap.source)}"`)
       continue
@@ -68,7 +72,10 @@ export function checkRoles(config: WorkspaceConfig, problems: ConfigProblem[]): 
     if (membership?.type === 'IDENTITY_LIST' && membership.identities === undefined) {
       report('membership.identities', 'an IDENTITY_LIST membership needs identities')
     }
-    // The criteria tree is validated with the criteria evaluator; a source it names is checked here.
+    if (membership?.type === 'STANDARD' && membership.criteria !== undefined) {
+      checkRoleCriteria(config, membership.criteria, 'membership.criteria', report)
+    }
+    // A source the criteria name, at any depth, exists.
     walkObjects(membership?.criteria, 'membership.criteria', (node, path) => {
       const key = node['key']
       if (key === null || typeof key !== 'object') return

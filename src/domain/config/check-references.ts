@@ -45,6 +45,16 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
     const schema = accountSchemaOf(source)
     const attrs = new Set(schema.attributes.map((a) => a.name))
     const schemaPath = `schemas[${source.schemas.indexOf(schema)}]`
+    // The reference requires an owner: a flat-file source's manual tasks must always go to someone.
+    if (source.owner === undefined) {
+      problems.push({
+        file,
+        object,
+        path: 'owner',
+        message:
+          'required: the identity who owns the source and receives its manual tasks, e.g. owner: { type: IDENTITY, name: jane.doe }',
+      })
+    }
     const need = (name: string | undefined, path: string): void => {
       if (name !== undefined && !attrs.has(name)) {
         problems.push({ file, object, path, message: `"${name}" is not an attribute of the account schema` })
@@ -125,6 +135,14 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
         path: `schedules[${i}].source`,
         message:
           s.source === undefined ? 'an aggregate schedule names a source' : `no source named "${s.source}"`,
+      })
+    }
+    if (s.task === 'process' && s.source !== undefined) {
+      problems.push({
+        file: 'provisio.yaml',
+        object: 'workspace',
+        path: `schedules[${i}].source`,
+        message: 'a process schedule processes every identity: only an aggregate schedule names a source',
       })
     }
   })

@@ -2,14 +2,22 @@ import { z } from 'zod'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
 import { retryPoliciesSchema } from './retry-policy-schema.js'
-import { nonEmpty, objectRefSchema, transformDefinitionSchema } from './schema-primitives.js'
+import { nonEmpty, objectRefSchema, ownerRefSchema, transformDefinitionSchema } from './schema-primitives.js'
 
 /**
- * The workspace configuration, with the reference product's object and field names. Objects are
- * loose (unknown keys are kept) so a tenant's exported objects load with little change.
+ * The workspace configuration, with the reference product's object and field names. These schemas are the
+ * one description of every field Provisio reads: loading compares each raw object with them
+ * (unknownFieldProblems), so a field they do not name is reported as unknown, or as ignored when it is one
+ * of the reference's fields listed in ignored-fields.ts.
  */
 
-export { nonEmpty, objectRefSchema, transformDefinitionSchema, type ObjectRef } from './schema-primitives.js'
+export {
+  nonEmpty,
+  objectRefSchema,
+  ownerRefSchema,
+  transformDefinitionSchema,
+  type ObjectRef,
+} from './schema-primitives.js'
 export * from './access-schemas.js'
 export * from './lifecycle-state-schema.js'
 export * from './provisioning-policy-schema.js'
@@ -45,7 +53,8 @@ export const sourceSchema = z.looseObject({
   name: nonEmpty.max(128, 'at most 128 characters'),
   id: z.string().optional(),
   description: z.string().optional(),
-  owner: objectRefSchema.optional(),
+  /** Required (checkReferences says so): the identity who receives the source's manual tasks. */
+  owner: ownerRefSchema.optional(),
   connectionType: z.enum(['file', 'direct']).default('file'),
   connector: nonEmpty.default('delimited-file'),
   authoritative: z.boolean().default(false),
@@ -101,9 +110,15 @@ export const scheduleSchema = z.looseObject({
   /** What to run: aggregate a source, or process identities. */
   task: z.enum(['aggregate', 'process']),
   source: z.string().optional(),
-  /** Cron expression (5 fields), in `timeZone`. */
+  /** Cron expression (5 fields), in `timeZone`; checked by the scheduler's own parser when the workspace loads. */
   cron: nonEmpty,
-  timeZone: z.string().default('UTC'),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, {
+      error: (issue) =>
+        `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as UTC or Europe/Paris`,
+    })
+    .default('UTC'),
   /** Run once when `provisio serve` starts. */
   runOnStart: z.boolean().default(false),
 })
@@ -123,6 +138,16 @@ export const workspaceSettingsSchema = z.looseObject({
   server: z.looseObject({ port: z.number().int().min(0).max(65535).default(7100) }).default({ port: 7100 }),
   schedules: z.array(scheduleSchema).default([]),
 })
+
+/** Whether the platform knows a time zone (an IANA name such as `Europe/Paris`, or `UTC`). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
 
 export type SourceConfig = z.infer<typeof sourceSchema>
 export type AccountSchemaConfig = z.infer<typeof accountSchemaSchema>

@@ -65,6 +65,12 @@ export const fieldAttributesSchema = z.looseObject({
   cloudRequired: z.boolean().optional(),
   /** Create Unique Account ID's pattern, e.g. `$(firstname).$(lastname)$(uniqueCounter)`. */
   template: z.string().optional(),
+  // Create Password's settings; the rule checks their values when it compiles.
+  length: z.unknown().optional(),
+  minUpper: z.unknown().optional(),
+  minLower: z.unknown().optional(),
+  minNumeric: z.unknown().optional(),
+  minSpecial: z.unknown().optional(),
 })
 
 export const provisioningFieldSchema = z.looseObject({

@@ -23,6 +23,21 @@ export const objectRefSchema = z.union(
   },
 )
 
+/**
+ * An owner: an identity, `{type: IDENTITY, id|name}` or its name. The reference's owners are identities
+ * (a governance group may be an additional owner, never the owner): a manual task or an approval goes to
+ * one person.
+ */
+export const ownerRefSchema = objectRefSchema.superRefine((ref, ctx) => {
+  if (ref.type !== undefined && ref.type !== 'IDENTITY') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['type'],
+      message: `an owner is an identity: type must be IDENTITY, not ${JSON.stringify(ref.type)}`,
+    })
+  }
+})
+
 export const transformDefinitionSchema: z.ZodType<{
   type: string
   name?: string

@@ -1,19 +1,32 @@
-import type { SourceConfig } from '../../domain/config/config-schemas.js'
+import { delimitedFileAttributesSchema, type SourceConfig } from '../../domain/config/config-schemas.js'
+import { unknownFieldProblems } from '../../domain/config/unknown-fields.js'
 import type { Located } from '../../domain/config/workspace-config.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
 import type { ConfigProblem } from '../../domain/errors.js'
 import { connectorRegistry, connectorSettingsSchema } from '../../connectors/registry.js'
 
+/** Settings every source may have whatever its connector: the engine reads them, not the connector. */
+const ENGINE_SETTINGS = ['retryableErrors']
+
 /**
  * Each direct source's `connector` is a known type and its `connectorAttributes` fit that connector's
- * schema, so `provisio validate` finds a misspelt setting before a run does. Nothing is connected and no
- * secret is resolved: that is `provisio source test`.
+ * schema, with no field the connector does not know (a misspelt `delimeter` would leave the default in
+ * force), so `provisio validate` finds a misspelt setting before a run does. Nothing is connected and no
+ * secret is resolved: that is `provisio source test`. A delimited-file source's values are checked with the
+ * rest of the source (checkReferences); its field names here, like every connector's.
  */
 export function checkConnectorSettings(sources: readonly Located<SourceConfig>[]): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   for (const { file, value: source } of sources) {
-    if (source.connector === 'delimited-file') continue
     const object = `source "${source.name}"`
+    const at = { file, object, prefix: 'connectorAttributes', allowed: ENGINE_SETTINGS }
+    if (source.connector === 'delimited-file') {
+      const attributes = source.connectorAttributes
+      problems.push(
+        ...unknownFieldProblems(attributes, delimitedFileAttributesSchema, 'connector settings', at),
+      )
+      continue
+    }
     if (!connectorRegistry.has(source.connector)) {
       const known = [...connectorRegistry.keys(), 'delimited-file'].sort().join(', ')
       problems.push({
@@ -24,10 +37,13 @@ export function checkConnectorSettings(sources: readonly Located<SourceConfig>[]
       })
       continue
     }
-    const parsed = connectorSettingsSchema(source.connector)?.safeParse(source.connectorAttributes)
-    if (parsed && !parsed.success) {
+    const schema = connectorSettingsSchema(source.connector)
+    if (!schema) continue
+    const parsed = schema.safeParse(source.connectorAttributes)
+    if (!parsed.success) {
       problems.push(...zodProblems(parsed.error, file, object, 'connectorAttributes'))
     }
+    problems.push(...unknownFieldProblems(source.connectorAttributes, schema, 'connector settings', at))
   }
   return problems
 }

@@ -13,9 +13,12 @@ import {
   workspaceSettingsSchema,
 } from '../../domain/config/config-schemas.js'
 import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
+import type { ConfigObjectKind } from '../../domain/config/ignored-fields.js'
+import { unknownFieldProblems } from '../../domain/config/unknown-fields.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
 import { checkConnectorSettings } from './check-connector-settings.js'
-import { ConfigError, type ConfigProblem, InputError } from '../../domain/errors.js'
+import { checkSchedules } from './check-schedules.js'
+import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '../../domain/errors.js'
 
 export const SETTINGS_FILE = 'provisio.yaml'
 
@@ -28,11 +31,25 @@ const FOLDERS = {
   roles: { dir: 'roles', kind: 'role', schema: roleSchema },
 } as const
 
+/** A workspace that loaded, and what `validate` warns about in it (fields it ignores). */
+export interface LoadedWorkspace {
+  readonly config: WorkspaceConfig
+  readonly warnings: readonly ConfigProblem[]
+}
+
 /**
  * Reads and validates a workspace folder. Every problem is collected (syntax, fields, references)
  * and thrown together as one ConfigError, each naming its file, object and field path.
  */
 export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
+  return (await loadWorkspaceWithWarnings(dirArg)).config
+}
+
+/**
+ * loadWorkspace, also returning the warnings: the reference's fields that Provisio ignores and unknown
+ * keys in open maps. Errors (unknown fields among them) throw a ConfigError that carries the warnings too.
+ */
+export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedWorkspace> {
   const dir = resolve(dirArg)
   if (!existsSync(join(dir, SETTINGS_FILE))) {
     throw new InputError(
@@ -42,8 +59,15 @@ export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
   const problems: ConfigProblem[] = []
 
   const settingsDocs = await readObjects(dir, SETTINGS_FILE, problems)
-  const settingsParsed = workspaceSettingsSchema.safeParse(settingsDocs[0]?.value ?? {})
+  const settingsValue = settingsDocs[0]?.value ?? {}
+  const settingsParsed = workspaceSettingsSchema.safeParse(settingsValue)
   if (!settingsParsed.success) problems.push(...zodProblems(settingsParsed.error, SETTINGS_FILE, 'workspace'))
+  problems.push(
+    ...unknownFieldProblems(settingsValue, workspaceSettingsSchema, 'workspace', {
+      file: SETTINGS_FILE,
+      object: 'workspace',
+    }),
+  )
 
   const sources = await loadFolder(dir, FOLDERS.sources, problems)
   const identityProfiles = await loadFolder(dir, FOLDERS.identityProfiles, problems)
@@ -59,14 +83,20 @@ export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
     accessProfiles,
     roles,
   }
-  problems.push(...checkReferences(config), ...checkConnectorSettings(sources))
-  if (problems.length > 0) throw new ConfigError(problems)
-  return config
+  problems.push(
+    ...checkReferences(config),
+    ...checkConnectorSettings(sources),
+    ...(await checkSchedules(config.settings.schedules)),
+  )
+  const errors = problems.filter((p) => !isConfigWarning(p))
+  const warnings = problems.filter(isConfigWarning)
+  if (errors.length > 0) throw new ConfigError(errors, warnings)
+  return { config, warnings }
 }
 
 async function loadFolder<S extends z.ZodType>(
   root: string,
-  folder: { dir: string; kind: string; schema: S },
+  folder: { dir: string; kind: ConfigObjectKind; schema: S },
   problems: ConfigProblem[],
 ): Promise<Located<z.infer<S>>[]> {
   const dir = join(root, folder.dir)
@@ -81,6 +111,7 @@ async function loadFolder<S extends z.ZodType>(
       const parsed = folder.schema.safeParse(value)
       if (parsed.success) out.push({ file, value: parsed.data })
       else problems.push(...zodProblems(parsed.error, file, object))
+      problems.push(...unknownFieldProblems(value, folder.schema, folder.kind, { file, object }))
     }
   }
   return out
