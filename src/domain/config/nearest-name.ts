@@ -4,20 +4,23 @@
  * enough to be a typo rather than a different word. Undefined when nothing is that close.
  */
 export function nearestName(name: string, known: Iterable<string>): string | undefined {
+  const candidates = [...known]
   const wanted = name.toLowerCase()
   // A third of the name's length, at least one edit: "delimeter" (1) and "provisoning" (1) are typos;
   // "id" for "name" is not.
   const limit = Math.max(1, Math.floor(wanted.length / 3))
   let best: string | undefined
   let bestDistance = limit + 1
-  for (const candidate of known) {
+  for (const candidate of candidates) {
     const d = editDistance(wanted, candidate.toLowerCase())
     if (d < bestDistance) {
       best = candidate
       bestDistance = d
     }
   }
-  return best
+  if (best !== undefined || wanted.length < 4) return best
+  // A prefix or suffix left out: "multi" for "isMulti", "Threshold" for "deleteThreshold".
+  return candidates.find((k) => k.toLowerCase().includes(wanted))
 }
 
 /** Optimal string alignment distance: Levenshtein plus the swap of two adjacent characters. */

@@ -7,6 +7,8 @@ import { nearestName } from './nearest-name.js'
 export interface UnknownField {
   /** Where it is: `schemas[0].attributes[2].nativeName`. */
   readonly path: string
+  /** The path as keys and list indexes. */
+  readonly segments: readonly (string | number)[]
   /** The same place with list indexes as `[]`, the way IGNORED_FIELDS names places: `schemas[].attributes[]`. */
   readonly parent: string
   readonly key: string
@@ -59,11 +61,38 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function findUnknownFields(value: unknown, schema: z.ZodType): UnknownField[] {
   const out: UnknownField[] = []
-  walk(value, schema as unknown as Schema, '', '', out)
+  walk(value, schema as unknown as Schema, { path: '', segments: [], parent: '' }, out)
   return out
 }
 
-function walk(value: unknown, schema: Schema, path: string, parent: string, out: UnknownField[]): void {
+/**
+ * A copy of `value` without the given fields, so an object with a misspelt field still loads (a strict
+ * schema would refuse it whole) and one typo is reported once, not again by every object referring to it.
+ */
+export function withoutFields(value: unknown, fields: readonly UnknownField[]): unknown {
+  if (fields.length === 0) return value
+  const copy: unknown = structuredClone(value)
+  for (const f of fields) {
+    let node: unknown = copy
+    for (const s of f.segments.slice(0, -1)) node = (node as Record<string | number, unknown>)[s]
+    delete (node as Record<string, unknown>)[f.key]
+  }
+  return copy
+}
+
+interface Where {
+  readonly path: string
+  readonly segments: readonly (string | number)[]
+  readonly parent: string
+}
+
+function at(where: Where, key: string | number): Where {
+  return typeof key === 'number'
+    ? { path: `${where.path}[${key}]`, segments: [...where.segments, key], parent: `${where.parent}[]` }
+    : { path: join(where.path, key), segments: [...where.segments, key], parent: join(where.parent, key) }
+}
+
+function walk(value: unknown, schema: Schema, where: Where, out: UnknownField[]): void {
   const def = unwrap(schema)
   switch (def.type) {
     case 'object': {
@@ -74,30 +103,26 @@ function walk(value: unknown, schema: Schema, path: string, parent: string, out:
       const open = catchall !== undefined && catchall !== 'unknown' && catchall !== 'never'
       const known = Object.keys(shape)
       for (const [key, v] of Object.entries(value)) {
-        const at = join(path, key)
-        const place = join(parent, key)
         const field = shape[key] ?? (open ? def.catchall : undefined)
-        if (field) walk(v, field, at, place, out)
-        else out.push({ path: at, parent, key, known })
+        if (field) walk(v, field, at(where, key), out)
+        else out.push({ ...at(where, key), parent: where.parent, key, known })
       }
       return
     }
     case 'array':
       if (Array.isArray(value) && def.element) {
         const element = def.element
-        value.forEach((v, i) => walk(v, element, `${path}[${i}]`, `${parent}[]`, out))
+        value.forEach((v, i) => walk(v, element, at(where, i), out))
       }
       return
     case 'record':
       if (isPlainObject(value) && def.valueType) {
         const valueType = def.valueType
-        for (const [key, v] of Object.entries(value)) {
-          walk(v, valueType, join(path, key), join(parent, key), out)
-        }
+        for (const [key, v] of Object.entries(value)) walk(v, valueType, at(where, key), out)
       }
       return
     case 'union':
-      walkUnion(value, def, path, parent, out)
+      walkUnion(value, def, where, out)
       return
     default:
       return
@@ -105,7 +130,7 @@ function walk(value: unknown, schema: Schema, path: string, parent: string, out:
 }
 
 /** A union is walked with the option the value is meant for: by its discriminator, else the best fit. */
-function walkUnion(value: unknown, def: Def, path: string, parent: string, out: UnknownField[]): void {
+function walkUnion(value: unknown, def: Def, where: Where, out: UnknownField[]): void {
   const options = def.options ?? []
   if (def.discriminator !== undefined && isPlainObject(value)) {
     const tag = value[def.discriminator]
@@ -114,14 +139,14 @@ function walkUnion(value: unknown, def: Def, path: string, parent: string, out: 
       return field !== undefined && (unwrap(field).values ?? []).includes(tag)
     })
     // An unknown discriminator value is zod's to report; the fields cannot be judged without it.
-    if (chosen) walk(value, chosen, path, parent, out)
+    if (chosen) walk(value, chosen, where, out)
     return
   }
   const kind = Array.isArray(value) ? 'array' : isPlainObject(value) ? 'object' : undefined
   let best: UnknownField[] | undefined
   for (const option of options.filter((o) => unwrap(o).type === kind)) {
     const found: UnknownField[] = []
-    walk(value, option, path, parent, found)
+    walk(value, option, where, found)
     if (best === undefined || found.length < best.length) best = found
   }
   if (best) out.push(...best)

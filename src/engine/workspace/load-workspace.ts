@@ -14,7 +14,7 @@ import {
 } from '../../domain/config/config-schemas.js'
 import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import type { ConfigObjectKind } from '../../domain/config/ignored-fields.js'
-import { unknownFieldProblems } from '../../domain/config/unknown-fields.js'
+import { findUnknownFields, unknownFieldProblems, withoutFields } from '../../domain/config/unknown-fields.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
 import { checkConnectorSettings } from './check-connector-settings.js'
 import { checkSchedules } from './check-schedules.js'
@@ -60,7 +60,9 @@ export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedW
 
   const settingsDocs = await readObjects(dir, SETTINGS_FILE, problems)
   const settingsValue = settingsDocs[0]?.value ?? {}
-  const settingsParsed = workspaceSettingsSchema.safeParse(settingsValue)
+  const settingsParsed = workspaceSettingsSchema.safeParse(
+    withoutFields(settingsValue, findUnknownFields(settingsValue, workspaceSettingsSchema)),
+  )
   if (!settingsParsed.success) problems.push(...zodProblems(settingsParsed.error, SETTINGS_FILE, 'workspace'))
   problems.push(
     ...unknownFieldProblems(settingsValue, workspaceSettingsSchema, 'workspace', {
@@ -108,7 +110,8 @@ async function loadFolder<S extends z.ZodType>(
     for (const { value, index } of await readObjects(root, file, problems)) {
       const name = objectName(value)
       const object = `${folder.kind} ${name !== undefined ? `"${name}"` : `#${index + 1}`}`
-      const parsed = folder.schema.safeParse(value)
+      // Parsed without its unknown fields (reported below), so one typo does not drop the whole object.
+      const parsed = folder.schema.safeParse(withoutFields(value, findUnknownFields(value, folder.schema)))
       if (parsed.success) out.push({ file, value: parsed.data })
       else problems.push(...zodProblems(parsed.error, file, object))
       problems.push(...unknownFieldProblems(value, folder.schema, folder.kind, { file, object }))
