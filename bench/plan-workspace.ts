@@ -18,6 +18,7 @@ const POOL = 60
 
 function groupSource(name: string): string {
   return `name: ${name}
+owner: { type: IDENTITY, name: it.admin }
 connectionType: file
 connector: delimited-file
 deleteThreshold: 10

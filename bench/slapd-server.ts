@@ -67,6 +67,7 @@ export function ldapSourceYaml(options: {
   more?: string
 }): string {
   return `name: LDAP
+owner: { type: IDENTITY, name: it.admin }
 connectionType: direct
 connector: ldap
 features: [PROVISIONING, ENABLE]

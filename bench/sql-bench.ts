@@ -37,6 +37,7 @@ INSERT INTO groups VALUES ('staff', 'Staff');
 
 /** A SQL source on those tables, described by a table mapping; the URL (password included) from the environment. */
 const SQL_SOURCE = `name: App DB
+owner: { type: IDENTITY, name: it.admin }
 connectionType: direct
 connector: sql
 features: [PROVISIONING, ENABLE]

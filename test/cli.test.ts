@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from './support/run-cli.js'
@@ -202,6 +202,33 @@ describe('provisio command', () => {
     expect(r.status).toBe(3)
     expect(r.stderr).toMatch(/sources\/x.yaml: source "X": deleteThreshold: /)
     expect(r.stderr).toMatch(/sources\/x.yaml: source "X": schemas: needs an account schema/)
+  })
+
+  it('validate: an unknown field is an error (exit 3), an ignored reference field a warning (exit 0)', () => {
+    const ws = join(tempDir(), 'ws')
+    expect(runCli(['init', ws]).status).toBe(0)
+    const settings = join(ws, 'provisio.yaml')
+    const original = readFileSync(settings, 'utf8')
+    writeFileSync(settings, original.replace('provisioning: review', 'provisoning: review'))
+    const typo = runCli(['-w', ws, 'validate'])
+    expect(typo.status).toBe(3)
+    expect(typo.stdout).toBe('')
+    expect(typo.stderr).toMatch(
+      /provisio\.yaml: workspace: provisoning: unknown field \(did you mean "provisioning"\?\)/,
+    )
+
+    writeFileSync(settings, original)
+    const hr = join(ws, 'sources/hr.yaml')
+    writeFileSync(
+      hr,
+      readFileSync(hr, 'utf8').replace('name: HR\n', 'name: HR\nconnectorClass: sailpoint.Delimited\n'),
+    )
+    const exported = runCli(['-w', ws, 'validate'])
+    expect(exported.status, exported.stderr).toBe(0)
+    expect(exported.stderr).toBe(
+      'sources/hr.yaml: source "HR": connectorClass: warning: ignored: a field of the reference product that Provisio does not use\n',
+    )
+    expect(exported.stdout).toMatch(/is valid \(1 warning\): 3 sources/)
   })
 
   it('serves: schedules on start, health endpoint, clean stop on SIGTERM', async () => {

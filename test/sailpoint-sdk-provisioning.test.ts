@@ -18,6 +18,7 @@ const TOKEN = 'rest-provisioning-token'
 
 /** A source whose system is reached by the rest-users connector, an unmodified SailPoint SaaS connector. */
 const restSource = (url: string): string => `name: REST Users
+owner: { type: IDENTITY, name: it.admin }
 connectionType: direct
 connector: sailpoint-sdk
 features: [PROVISIONING, ENABLE]

@@ -15,6 +15,7 @@ const TOKEN_ENV = 'PROVISIO_TEST_SCIM_TOKEN'
 
 /** A SCIM source with the default attribute map, correlated by employee number. */
 const scimSource = (url: string): string => `name: SCIM App
+owner: { type: IDENTITY, name: it.admin }
 connectionType: direct
 connector: scim
 features: [PROVISIONING, ENABLE]

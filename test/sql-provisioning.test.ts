@@ -13,6 +13,7 @@ import { demoWorkspace } from './support/temp-workspace.js'
 
 // The application database of the tests (test/support/sql-test-database.ts), described by a table mapping.
 const APP_DB_SOURCE = `name: App DB
+owner: { type: IDENTITY, name: it.admin }
 connectionType: direct
 connector: sql
 features: [PROVISIONING, ENABLE]
