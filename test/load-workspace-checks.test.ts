@@ -128,4 +128,30 @@ describe('validate catches what a run would fail on', () => {
       'sources/badge-system.yaml | source "Badge System" | owner | required: the identity who owns the source and receives its manual tasks, e.g. owner: { type: IDENTITY, name: jane.doe }',
     ])
   })
+
+  it('reports a secret field nothing generates, and an SDK connector module that is not there', async () => {
+    const { dir } = await demoWorkspace()
+    edit(
+      dir,
+      'sources/corporate-directory.yaml',
+      '        transform: { type: rule, attributes: { name: Create Password } }\n',
+      '',
+    )
+    writeFileSync(
+      join(dir, 'sources/rest.yaml'),
+      `name: REST
+owner: it.admin
+connectionType: direct
+connector: sailpoint-sdk
+connectorAttributes: { module: connectors/rest-users }
+schemas:
+  - identityAttribute: id
+    attributes: [{ name: id }]
+`,
+    )
+    expect(await problemsOf(dir)).toEqual([
+      'sources/corporate-directory.yaml | source "Corporate Directory" | provisioningPolicies[0].fields[5].transform | a secret field needs a transform that generates it, e.g. the rule Create Password',
+      'sources/rest.yaml | source "REST" | connectorAttributes.module | no connector at connectors/rest-users (a bundle file, or a folder with package.json "main", dist/index.js or index.js)',
+    ])
+  })
 })

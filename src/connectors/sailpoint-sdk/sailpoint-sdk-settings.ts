@@ -44,16 +44,20 @@ export function sailpointSdkSettings(
   const parsed = parseConnectorAttributes(sailpointSdkConnectorAttributesSchema, sourceName, attributes)
   const modulePath = connectorModulePath(resolve(workspaceDir, parsed.module))
   if (modulePath === undefined) {
-    throw new InputError(
-      `source ${sourceName}: connectorAttributes.module: no connector at ${parsed.module} ` +
-        '(a bundle file, or a folder with package.json "main", dist/index.js or index.js)',
-    )
+    throw new InputError(`source ${sourceName}: connectorAttributes.module: ${noConnectorAt(parsed.module)}`)
   }
   return { ...parsed, sourceName, modulePath }
 }
 
-/** The file a connector path designates: itself, its package's `main`, or a build's index.js. */
-function connectorModulePath(path: string): string | undefined {
+export function noConnectorAt(module: string): string {
+  return `no connector at ${module} (a bundle file, or a folder with package.json "main", dist/index.js or index.js)`
+}
+
+/**
+ * The file a connector path designates: itself, its package's `main`, or a build's index.js; undefined when
+ * there is none (`provisio validate` reports it, as a run would).
+ */
+export function connectorModulePath(path: string): string | undefined {
   if (!existsSync(path)) return undefined
   if (statSync(path).isFile()) return path
   const pkg = join(path, 'package.json')

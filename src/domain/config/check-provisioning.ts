@@ -33,7 +33,16 @@ export function checkProvisioning(
         report(`${path}.name`, `duplicate field "${field.name}" (also ${base}.fields[${earlier}])`)
       } else fieldAt.set(field.name, j)
       // `{}` is the reference's "no value" (the UI's Disable mapping): nothing to compile.
-      if (isEmptyTransform(field.transform)) return
+      if (isEmptyTransform(field.transform)) {
+        // A secret is generated when the account is created; with nothing to generate it, every create fails.
+        if (field.type === 'secret' && policy.usageType === 'CREATE') {
+          report(
+            `${path}.transform`,
+            'a secret field needs a transform that generates it, e.g. the rule Create Password',
+          )
+        }
+        return
+      }
       checkTransform(
         field.transform,
         transforms,

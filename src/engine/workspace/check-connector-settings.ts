@@ -3,7 +3,9 @@ import { unknownFieldProblems } from '../../domain/config/unknown-fields.js'
 import type { Located } from '../../domain/config/workspace-config.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
 import type { ConfigProblem } from '../../domain/errors.js'
+import { resolve } from 'node:path'
 import { connectorRegistry, connectorSettingsSchema } from '../../connectors/registry.js'
+import { connectorModulePath, noConnectorAt } from '../../connectors/sailpoint-sdk/sailpoint-sdk-settings.js'
 
 /** Settings every source may have whatever its connector: the engine reads them, not the connector. */
 const ENGINE_SETTINGS = ['retryableErrors']
@@ -15,7 +17,11 @@ const ENGINE_SETTINGS = ['retryableErrors']
  * secret is resolved: that is `provisio source test`. A delimited-file source's values are checked with the
  * rest of the source (checkReferences); its field names here, like every connector's.
  */
-export function checkConnectorSettings(sources: readonly Located<SourceConfig>[]): ConfigProblem[] {
+export function checkConnectorSettings(
+  sources: readonly Located<SourceConfig>[],
+  /** The workspace folder, which relative paths in the settings are relative to. */
+  dir: string,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   for (const { file, value: source } of sources) {
     const object = `source "${source.name}"`
@@ -42,6 +48,12 @@ export function checkConnectorSettings(sources: readonly Located<SourceConfig>[]
     const parsed = schema.safeParse(source.connectorAttributes)
     if (!parsed.success) {
       problems.push(...zodProblems(parsed.error, file, object, 'connectorAttributes'))
+    } else if (source.connector === 'sailpoint-sdk') {
+      // The one setting a connector reads from disk when it is built: a run would stop on it.
+      const module = (parsed.data as { module: string }).module
+      if (connectorModulePath(resolve(dir, module)) === undefined) {
+        problems.push({ file, object, path: 'connectorAttributes.module', message: noConnectorAt(module) })
+      }
     }
     problems.push(...unknownFieldProblems(source.connectorAttributes, schema, 'connector settings', at))
   }

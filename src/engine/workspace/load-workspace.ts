@@ -87,7 +87,7 @@ export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedW
   }
   problems.push(
     ...checkReferences(config),
-    ...checkConnectorSettings(sources),
+    ...checkConnectorSettings(sources, dir),
     ...(await checkSchedules(config.settings.schedules)),
   )
   const errors = problems.filter((p) => !isConfigWarning(p))
