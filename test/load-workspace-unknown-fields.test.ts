@@ -132,4 +132,23 @@ describe('unknown configuration fields', () => {
       /^invalid configuration \(1 problem\):\n {2}sources.*authorative.*\n {2}sources.*modified: warning: /,
     )
   })
+
+  it("reports fields named like Object's own properties as unknown, and does not stumble on them", async () => {
+    const { dir } = await demoWorkspace()
+    edit(
+      dir,
+      'sources/hr.yaml',
+      'name: HR\n',
+      'name: HR\nconstructor: x\ntoString: y\n__proto__: { polluted: true }\n',
+    )
+    edit(dir, 'sources/hr.yaml', '  quoteChar:', '  hasOwnProperty: 1\n  quoteChar:')
+    const problems = await problemsOf(dir)
+    expect(problems).toEqual([
+      'sources/hr.yaml | source "HR" | constructor | unknown field',
+      'sources/hr.yaml | source "HR" | toString | unknown field',
+      'sources/hr.yaml | source "HR" | __proto__ | unknown field',
+      'sources/hr.yaml | source "HR" | connectorAttributes.hasOwnProperty | unknown field (known fields: file, delimiter, quoteChar, multiValueDelimiter, encoding, retryableErrors)',
+    ])
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
 })

@@ -103,7 +103,8 @@ function walk(value: unknown, schema: Schema, where: Where, out: UnknownField[])
       const open = catchall !== undefined && catchall !== 'unknown' && catchall !== 'never'
       const known = Object.keys(shape)
       for (const [key, v] of Object.entries(value)) {
-        const field = shape[key] ?? (open ? def.catchall : undefined)
+        // Own keys only: a field named `constructor` or `__proto__` is unknown, not Object's.
+        const field = Object.hasOwn(shape, key) ? shape[key] : open ? def.catchall : undefined
         if (field) walk(v, field, at(where, key), out)
         else out.push({ ...at(where, key), parent: where.parent, key, known })
       }
@@ -173,7 +174,8 @@ export function unknownFieldProblems(
     if (f.parent === '' && at.allowed?.includes(f.key)) continue
     const path = prefix === '' ? f.path : `${prefix}.${f.path}`
     const site = { file: at.file, object: at.object, path }
-    if (IGNORED_FIELDS[kind][f.parent]?.includes(f.key)) {
+    const ignored = IGNORED_FIELDS[kind]
+    if (Object.hasOwn(ignored, f.parent) && ignored[f.parent]?.includes(f.key)) {
       problems.push({
         ...site,
         severity: 'warning',
