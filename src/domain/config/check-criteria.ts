@@ -1,6 +1,6 @@
 import { fold } from '../access/criteria-values.js'
 import { validateProvisioningCriteria } from '../access/provisioning-criteria.js'
-import { normaliseProperty, validateRoleCriteria } from '../access/role-criteria.js'
+import { MAX_CRITERIA_LEVELS, normaliseProperty, validateRoleCriteria } from '../access/role-criteria.js'
 import type { SourceConfig } from './config-schemas.js'
 import { nearestName } from './nearest-name.js'
 import { hint } from './unknown-fields.js'
@@ -144,16 +144,22 @@ function reportAt(problem: string, base: string, report: Report): void {
   report(rel === 'criteria' ? base : `${base}.${rel}`, message)
 }
 
-/** Every node of a criteria tree (at any depth the data has; depth itself is validated above). */
+/**
+ * Every node of a criteria tree down to the deepest level allowed: a deeper node is already reported as
+ * too deep, and a hostile file nesting thousands of levels must not exhaust the stack.
+ */
 function walkNodes(
   node: unknown,
   path: string,
   visit: (node: Record<string, unknown>, path: string) => void,
+  level = 1,
 ): void {
-  if (!isObject(node)) return
+  if (!isObject(node) || level > MAX_CRITERIA_LEVELS) return
   visit(node, path)
   const children = node['children']
-  if (Array.isArray(children)) children.forEach((c, i) => walkNodes(c, `${path}.children[${i}]`, visit))
+  if (Array.isArray(children)) {
+    children.forEach((c, i) => walkNodes(c, `${path}.children[${i}]`, visit, level + 1))
+  }
 }
 
 function unknownKeys(
