@@ -114,7 +114,11 @@ program
   .command('plan')
   .option('--identity <id>', 'plan one identity (id or name)')
   .option('--source <name>', 'show only the changes on this source')
-  .option('--config <dir>', 'plan against the configuration in <dir> (simulation: nothing is enabled)')
+  .option(
+    '--config <dir>',
+    'simulation: plan against the configuration in <dir>, a candidate made by copying the workspace folder ' +
+      '(cp -r) and editing the copy; the stored identities are used and nothing is enabled',
+  )
   .option('--json', 'print the plan as JSON (docs/plan.md)')
   .description('preview the account changes that would make access match policy, each with its reasons')
   .action((o: { identity?: string; source?: string; config?: string; json?: boolean }) =>

@@ -13,7 +13,10 @@ export interface OpenEngine extends EngineContext {
 /** Loads the workspace and opens its store: the embedded database, or DATABASE_URL's server. */
 export async function openEngine(workspace: string, progress?: Progress): Promise<OpenEngine> {
   const config: WorkspaceConfig = await loadWorkspace(workspace)
-  const databaseUrl = process.env['DATABASE_URL']
+  const databaseUrl = process.env['DATABASE_URL'] || undefined
+  if (databaseUrl !== undefined && !/^postgres(ql)?:$/.test(urlProtocol(databaseUrl))) {
+    throw new InputError('DATABASE_URL must be a postgres://user@host:port/database URL')
+  }
   const store = await openStore({ databaseUrl, workspaceDir: config.dir }).catch((err: unknown) => {
     throw databaseUrl ? serverFailure(databaseUrl, err) : err
   })
@@ -52,9 +55,6 @@ function serverFailure(databaseUrl: string, err: unknown): unknown {
   if (typeof code === 'string' && (code.startsWith('28') || code === '3D000')) {
     return new DatabaseUnavailableError(`${where} refused the connection: ${message}`, { cause: err })
   }
-  if (err instanceof TypeError && /url/i.test(message)) {
-    return new InputError(`DATABASE_URL is not a valid postgres:// URL: ${message}`, { cause: err })
-  }
   if (classifyError(err).kind === 'RETRYABLE') {
     return new DatabaseUnavailableError(`${where} cannot be reached: ${message}`, { cause: err })
   }
@@ -68,5 +68,13 @@ function withoutPassword(url: string): string {
     return u.toString()
   } catch {
     return '(not a URL)'
+  }
+}
+
+function urlProtocol(url: string): string {
+  try {
+    return new URL(url).protocol
+  } catch {
+    return ''
   }
 }

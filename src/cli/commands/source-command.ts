@@ -1,5 +1,11 @@
 import { createConnector } from '../../connectors/registry.js'
-import { InputError, NotFoundError, ProvisioError, SystemError } from '../../domain/errors.js'
+import {
+  InputError,
+  NotFoundError,
+  ProvisioError,
+  SecretUnavailableError,
+  SystemError,
+} from '../../domain/errors.js'
 import { findSource } from '../../domain/config/workspace-config.js'
 import { classifyError } from '../../domain/execution/classify-error.js'
 import { isManualSource } from '../../engine/execute-activities.js'
@@ -22,11 +28,20 @@ export async function sourceTestCommand(
   }
   // Settings that cannot be read (an unset ${env:} variable, an invalid URL) are configuration problems
   // and keep their own error; whatever the system answers is the system's failure.
-  const connector = createConnector(source.connector, {
-    sourceName: source.name,
-    connectorAttributes: source.connectorAttributes,
-    workspaceDir: config.dir,
-  })
+  const connector = (() => {
+    try {
+      return createConnector(source.connector, {
+        sourceName: source.name,
+        connectorAttributes: source.connectorAttributes,
+        workspaceDir: config.dir,
+      })
+    } catch (err) {
+      if (err instanceof SecretUnavailableError) {
+        throw new SecretUnavailableError(`source "${name}": ${err.message}`, { cause: err })
+      }
+      throw err
+    }
+  })()
   try {
     await connector.testConnection()
   } catch (err) {
