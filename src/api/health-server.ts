@@ -8,7 +8,8 @@ export interface HealthInfo {
 
 /**
  * The HTTP endpoint of `provisio serve`, on 127.0.0.1 only. Today it answers `GET /health` (no
- * credentials: it reveals only liveness, counts and how the schedules went, never a path on disk); the v3 API routes, all authenticated, come here next.
+ * credentials: it reveals only liveness, counts and how the schedules went, never a path on disk); the
+ * v3 API routes, all authenticated, come here next.
  */
 export async function startHealthServer(
   port: number,
