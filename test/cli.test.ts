@@ -1,8 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { editHr, HR } from './support/edit-hr.js'
 import { runCli, spawnCli } from './support/run-cli.js'
 import { tempDir } from './support/temp-workspace.js'
+
+const ROOT = join(import.meta.dirname, '..')
+const doc = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 
 describe('provisio command', () => {
   const dir = join(tempDir(), 'ws')
@@ -34,6 +39,10 @@ describe('provisio command', () => {
     const table = runCli(['-w', dir, 'identities']).stdout
     expect(table).toMatch(/^NAME\s+DISPLAY NAME\s+LIFECYCLE STATE\s+MANAGER/)
     expect(table).toMatch(/40 identities\n$/)
+    // The README's tour names identities of the demo.
+    const tour = [...doc('README.md').matchAll(/^provisio (?:identity|explain) (\S+)/gm)].map((m) => m[1])
+    expect(tour.length).toBeGreaterThanOrEqual(2)
+    for (const name of tour) expect(identities.map((i) => i.name)).toContain(name)
 
     const one = JSON.parse(
       runCli(['-w', dir, 'identity', identities[5]?.name as string, '--json']).stdout,
@@ -56,6 +65,16 @@ describe('provisio command', () => {
     )
     expect(plan.stdout).toMatch(/plan: \d+ of 40 identities change — creates \d+, adds \d+, removes 0/)
     expect(plan.stdout).toMatch(/password = \*{8} \(generated when executed\)/)
+    // docs/plan.md's example is an excerpt of this very output (the time aside).
+    const example = /Example \(`provisio plan` on the demo[\s\S]*?```\n([\s\S]*?)```/.exec(
+      doc('docs/plan.md'),
+    )?.[1]
+    const untimed = (s: string): string => s.replace(/; \d+\.\d\d s$/gm, '')
+    const [excerpt, summary] = untimed(example ?? '').split(/^(?=plan: )/m)
+    expect(untimed(plan.stdout)).toContain(excerpt)
+    expect(untimed(plan.stdout)).toMatch(
+      new RegExp(`^${summary?.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+    )
     const json = JSON.parse(runCli(['-w', dir, 'plan', '--json']).stdout) as {
       items: { identity: { name: string }; source: { name: string }; operation: string; reasons: unknown[] }[]
       summary: { identities: number }
@@ -76,6 +95,25 @@ describe('provisio command', () => {
     expect(explain.stdout).toMatch(
       /\+ zones=datacenter — access profile "Datacenter Access" via role "Operations Datacenter"/,
     )
+    const explained = JSON.parse(runCli(['-w', dir, 'explain', who, '--json']).stdout) as {
+      identity: { name: string }
+      lifecycleState: { technicalName: string; identityState: string }
+      roles: { name: string; matched: boolean }[]
+      access: { source: { name: string }; entitlements: { value: string; status: string }[] }[]
+      plan: { items: { source: { name: string } }[] }
+    }
+    expect(explained.identity.name).toBe(who)
+    expect(explained.lifecycleState).toMatchObject({ technicalName: 'active', identityState: 'ACTIVE' })
+    expect(explained.roles).toContainEqual({
+      name: 'Operations Datacenter',
+      matched: true,
+      detail: 'department EQUALS "Operations"',
+    })
+    const badges = explained.access.find((a) => a.source.name === 'Badge System')
+    expect(badges?.entitlements).toContainEqual(
+      expect.objectContaining({ value: 'datacenter', status: 'missing' }),
+    )
+    expect(explained.plan.items.some((i) => i.source.name === 'Badge System')).toBe(true)
 
     const apply = runCli(['-w', dir, 'apply', '--wait'])
     expect(apply.status, apply.stderr).toBe(0)
@@ -85,9 +123,10 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'plan']).stdout).toMatch(/plan: 0 of 40 identities change/)
 
     const activities = JSON.parse(runCli(['-w', dir, 'activities', '--json']).stdout) as {
-      source: { name: string }
+      operation: string
+      source: { id: string; name: string }
       completionStatus: string
-      items: { attribute: string; value: unknown; provisioningStatus: string }[]
+      items: { attribute: string; value: unknown; nativeIdentity: string; provisioningStatus: string }[]
     }[]
     const direct = activities.filter((a) => a.source.name === 'Corporate Directory')
     expect(direct.length).toBeGreaterThan(20)
@@ -111,6 +150,27 @@ describe('provisio command', () => {
     expect(done.stdout).toMatch(/is committed; the next aggregation verifies it/)
     expect(runCli(['-w', dir, 'tasks', 'complete', tasks[0]?.id as string]).status).toBe(5)
     expect(runCli(['-w', dir, 'retry']).status).toBe(2)
+
+    // A leaver: the lifecycle state disables the directory account. That activity names its account too.
+    const leaver = direct.find((a) => a.operation === 'Create')?.items[0]?.nativeIdentity as string
+    const row = readFileSync(join(dir, 'data/hr.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes(`,${leaver}@`))
+    editHr(dir, row?.split(',')[0] as string, { [HR.status]: 'T', [HR.terminationDate]: '2020-01-01' })
+    expect(runCli(['-w', dir, 'aggregate', 'HR']).status).toBe(0)
+    expect(runCli(['-w', dir, 'apply', '--wait']).status).toBe(0)
+    const after = JSON.parse(runCli(['-w', dir, 'activities', '--json']).stdout) as typeof activities
+    const disable = after.find((a) => a.operation === 'Disable' && a.source.name === 'Corporate Directory')
+    expect(disable?.items).toEqual([
+      {
+        operation: 'Disable',
+        attribute: null,
+        value: null,
+        nativeIdentity: leaver,
+        sourceId: disable?.source.id,
+        provisioningStatus: 'FINISHED',
+      },
+    ])
   })
 
   it('the demo loop: a broken directory shows retries, and recovers', () => {
@@ -124,18 +184,48 @@ describe('provisio command', () => {
     const retrying = runCli(['-w', ws, 'activities', '--status', 'RETRY'])
     expect(retrying.stdout).toMatch(/Corporate Directory .* RETRY\s+1\s+\S+\s+connect ECONNREFUSED/)
     expect(runCli(['-w', ws, 'memory', 'heal', 'Corporate Directory']).status).toBe(0)
-    const retried = runCli(['-w', ws, 'retry', '--failed', '--source', 'Corporate Directory'])
-    expect(retried.stdout).toMatch(/^retried (\d+): finished \1, failed 0, retrying 0/)
+    const retried = JSON.parse(
+      runCli(['-w', ws, 'retry', '--failed', '--source', 'Corporate Directory', '--json']).stdout,
+    ) as { retried: number; finished: number; failed: number; retrying: number }
+    expect(retried.retried).toBeGreaterThan(0)
+    expect(retried).toMatchObject({ finished: retried.retried, failed: 0, retrying: 0 })
+    expect(JSON.parse(runCli(['-w', ws, 'execute', '--json']).stdout)).toMatchObject({
+      attempts: 0,
+      finished: 0,
+      sourceErrors: [],
+    })
     expect(runCli(['-w', ws, 'memory', 'break', 'HR']).status).toBe(2)
-    expect(runCli(['-w', ws, 'source', 'test', 'Corporate Directory']).stdout).toMatch(/connection OK/)
+    expect(JSON.parse(runCli(['-w', ws, 'source', 'test', 'Corporate Directory', '--json']).stdout)).toEqual({
+      source: 'Corporate Directory',
+      connector: 'memory',
+      ok: true,
+    })
     runCli(['-w', ws, 'memory', 'break', 'Corporate Directory', '--operation', 'test'])
     const down = runCli(['-w', ws, 'source', 'test', 'Corporate Directory'])
     expect(down.status).toBe(7)
     expect(down.stderr).toMatch(/unreachable \(retryable\): connect ECONNREFUSED/)
+    // Whatever a connector throws is the system's failure, not an unexpected error of Provisio.
+    runCli(['-w', ws, 'memory', 'break', 'Corporate Directory', '--operation', '*', '--mode', 'GENERIC'])
+    const generic = runCli(['-w', ws, 'source', 'test', 'Corporate Directory', '--json'])
+    expect(generic.status).toBe(7)
+    expect(JSON.parse(generic.stdout)).toMatchObject({ ok: false, error: { kind: 'TERMINAL' } })
+    expect(generic.stderr).toMatch(
+      /^provisio: the system "Corporate Directory" failed: terminal: internal error/,
+    )
+    expect(runCli(['-w', ws, 'aggregate', 'Corporate Directory']).status).toBe(7)
     expect(runCli(['-w', ws, 'source', 'test', 'Badge System']).status).toBe(2)
   })
 
-  it('reports bad rows on stderr with file and line', () => {
+  it('reports bad rows on stderr with file and line, aggregates the rest, and exits 8', () => {
+    const hr = readFileSync(join(dir, 'data/hr.csv'), 'utf8')
+    const withBad = join(tempDir(), 'hr-bad.csv')
+    writeFileSync(withBad, hr.trimEnd() + '\n2,too,few\n')
+    const rejected = runCli(['-w', dir, 'aggregate', 'HR', '--file', withBad])
+    expect(rejected.status).toBe(8)
+    expect(rejected.stderr).toMatch(new RegExp(`hr-bad\\.csv:${hr.trimEnd().split('\n').length + 1}: `))
+    expect(rejected.stderr).toMatch(/1 row rejected \(exit code 8\); the others were aggregated/)
+    expect(rejected.stdout).toMatch(/errors 1;/)
+
     const file = join(tempDir(), 'hr.csv')
     writeFileSync(
       file,
@@ -194,6 +284,63 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'transform', 'preview', t, '--context', ctx]).stdout).toBe('null\n')
   })
 
+  it('exits as docs/operations.md says: usage errors, --version, secrets, the database', async () => {
+    const version = runCli(['--version'])
+    expect(version.status).toBe(0)
+    expect(version.stdout.trim()).toBe((JSON.parse(doc('package.json')) as { version: string }).version)
+    for (const args of [['plan', '--bogus'], ['identity'], ['nosuch'], ['serve', '--port', 'abc']]) {
+      const r = runCli(['-w', dir, ...args])
+      expect({ args, status: r.status }).toEqual({ args, status: 2 })
+      expect(r.stderr).not.toMatch(/unexpected/)
+    }
+    const help = runCli(['plan', '--help'])
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/a candidate made by copying the workspace folder/)
+
+    // A source whose settings name an unset variable: a configuration problem, naming the source.
+    const file = join(dir, 'sources/env-directory.yaml')
+    writeFileSync(
+      file,
+      [
+        'name: Env Directory',
+        'owner: { type: IDENTITY, name: it.admin }',
+        'connectionType: direct',
+        'connector: ldap',
+        'connectorAttributes:',
+        '  url: ldap://127.0.0.1:1',
+        '  bindDn: cn=admin,dc=example,dc=org',
+        '  password: ${env:PROVISIO_TEST_UNSET_SECRET}',
+        '  accountBase: ou=people,dc=example,dc=org',
+        'schemas:',
+        '  - { name: account, identityAttribute: uid, attributes: [{ name: uid, type: STRING }] }',
+        '',
+      ].join('\n'),
+    )
+    try {
+      const unset = runCli(['-w', dir, 'source', 'test', 'Env Directory'])
+      expect(unset.status).toBe(3)
+      expect(unset.stderr).toMatch(/source "Env Directory": .*PROVISIO_TEST_UNSET_SECRET is not set/)
+    } finally {
+      rmSync(file)
+    }
+
+    // A server that refuses the login (a user it does not know) and one that is not there.
+    const server = process.env['PROVISIO_TEST_DATABASE_URL']
+    if (server) {
+      const url = new URL(server)
+      url.username = 'provisio_no_such_user'
+      url.password = 'wrong'
+      const refused = runCli(['-w', dir, 'identities'], { DATABASE_URL: url.toString() })
+      expect(refused.status).toBe(9)
+      expect(refused.stderr).toMatch(/refused the connection: .*provisio_no_such_user/)
+      expect(refused.stderr).not.toMatch(/wrong/)
+    }
+    const away = runCli(['-w', dir, 'identities'], {
+      DATABASE_URL: 'postgres://provisio@127.0.0.1:1/provisio',
+    })
+    expect(away.status).toBe(9)
+    expect(away.stderr).toMatch(/cannot be reached/)
+  })
+
   it('lists every configuration problem and exits 3', () => {
     const bad = join(tempDir(), 'ws')
     expect(runCli(['init', bad]).status).toBe(0)
@@ -231,9 +378,12 @@ describe('provisio command', () => {
     expect(exported.stdout).toMatch(/is valid \(1 warning\): 3 sources/)
   })
 
-  it('serves: schedules on start, health endpoint, clean stop on SIGTERM', async () => {
+  it('serves: schedules on start, health endpoint with a failed run, clean stop on SIGTERM', async () => {
     const ws = join(tempDir(), 'served')
-    const child = spawnCli(['serve', '--demo', ws, '--port', '0'])
+    await writeDemoWorkspace(ws)
+    // The badge system's file is missing: its aggregation on start fails, and /health says so.
+    rmSync(join(ws, 'data/badges.csv'))
+    const child = spawnCli(['-w', ws, 'serve', '--port', '0'])
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
@@ -247,15 +397,34 @@ describe('provisio command', () => {
       }
     }
     const [, port] = await until(/health: http:\/\/127\.0\.0\.1:(\d+)\/health/)
-    await until(/Badge System aggregation \(on start\): aggregated/)
+    await until(/Badge System aggregation \(on start\): failed/)
     const res = await fetch(`http://127.0.0.1:${port}/health`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', identities: 40, schedules: 3 })
+    const text = await res.text()
+    const failure = {
+      schedule: 'Badge System aggregation',
+      at: expect.any(String),
+      error: expect.any(String),
+    }
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'degraded',
+      database: 'pglite',
+      identities: 40,
+      schedules: 3,
+      failingSchedules: [failure],
+      lastFailedRun: failure,
+    })
+    expect(JSON.parse(text).lastFailedRun.error).toMatch(/data\/badges\.csv/)
+    expect(text).not.toContain(ws)
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
-    // The embedded database belongs to the serving process: another command says so and stops.
+    // The embedded database belongs to the serving process: another command says which and stops.
     const busy = runCli(['-w', ws, 'identities'])
-    expect(busy.status).toBe(2)
-    expect(busy.stderr).toMatch(/embedded database is in use by process \d+/)
+    expect(busy.status).toBe(5)
+    expect(busy.stderr).toMatch(
+      new RegExp(
+        `embedded database is in use by process ${child.pid} \\("provisio .*serve --port 0", since \\d{4}-`,
+      ),
+    )
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)

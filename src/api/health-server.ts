@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http'
 
 export interface HealthInfo {
-  readonly status: 'ok' | 'stopping'
+  /** `degraded`: the process works, but the latest run of some schedule failed (still HTTP 200). */
+  readonly status: 'ok' | 'degraded' | 'stopping'
   readonly [key: string]: unknown
 }
 
 /**
  * The HTTP endpoint of `provisio serve`, on 127.0.0.1 only. Today it answers `GET /health` (no
- * credentials: it reveals only liveness and counts); the v3 API routes, all authenticated, come here next.
+ * credentials: it reveals only liveness, counts and how the schedules went, never a path on disk); the
+ * v3 API routes, all authenticated, come here next.
  */
 export async function startHealthServer(
   port: number,
@@ -18,7 +20,7 @@ export async function startHealthServer(
     if (req.method === 'GET' && path === '/health') {
       info().then(
         (body) => {
-          res.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+          res.writeHead(body.status === 'stopping' ? 503 : 200, { 'content-type': 'application/json' })
           res.end(JSON.stringify(body))
         },
         () => {

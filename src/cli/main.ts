@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
 import { exitCodeFor } from './exit-code.js'
+import { packageVersion } from './package-version.js'
 import {
   accountsCommand,
   entitlementsCommand,
@@ -32,7 +33,10 @@ const program = new Command()
   .name('provisio')
   .description('Identity provisioning engine: sources, accounts, identities, transforms.')
   .option('-w, --workspace <dir>', 'the workspace folder', process.env['PROVISIO_WORKSPACE'] ?? '.')
+  .version(packageVersion(), '-V, --version', 'print the version of provisio')
   .showHelpAfterError()
+  // Usage errors (unknown option, missing argument…) end through the one exit-code map: code 2.
+  .exitOverride()
 
 const ws = (): string => program.opts<{ workspace: string }>().workspace
 
@@ -110,7 +114,11 @@ program
   .command('plan')
   .option('--identity <id>', 'plan one identity (id or name)')
   .option('--source <name>', 'show only the changes on this source')
-  .option('--config <dir>', 'plan against the configuration in <dir> (simulation: nothing is enabled)')
+  .option(
+    '--config <dir>',
+    'simulation: plan against the configuration in <dir>, a candidate made by copying the workspace folder ' +
+      '(cp -r) and editing the copy; the stored identities are used and nothing is enabled',
+  )
   .option('--json', 'print the plan as JSON (docs/plan.md)')
   .description('preview the account changes that would make access match policy, each with its reasons')
   .action((o: { identity?: string; source?: string; config?: string; json?: boolean }) =>
@@ -120,8 +128,9 @@ program
 program
   .command('explain')
   .argument('<identity>', 'identity id or name')
+  .option('--json', 'print JSON (docs/plan.md)')
   .description('why an identity has, or will get, its access: lifecycle state, roles, desired versus actual')
-  .action((id: string) => explainCommand(ws(), id))
+  .action((id: string, o: { json?: boolean }) => explainCommand(ws(), id, o))
 
 program
   .command('apply')
@@ -147,15 +156,19 @@ program
   .argument('[activity]', 'the id of a FAILED or RETRY account activity')
   .option('--failed', 'every FAILED or RETRY activity (with --source: of that source)')
   .option('--source <name>', 'with --failed: only this source')
+  .option('--json', 'print JSON')
   .description('retry now, with a fresh set of attempts, and wait for the outcome')
-  .action((id: string | undefined, o: { failed?: boolean; source?: string }) => retryCommand(ws(), id, o))
+  .action((id: string | undefined, o: { failed?: boolean; source?: string; json?: boolean }) =>
+    retryCommand(ws(), id, o),
+  )
 
 program
   .command('execute')
   .option('--source <name>', 'only this source')
   .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
+  .option('--json', 'print JSON')
   .description('execute the account activities due now, here, until none is left; print what happened')
-  .action((o: { source?: string; lease?: string }) => executeCommand(ws(), o))
+  .action((o: { source?: string; lease?: string; json?: boolean }) => executeCommand(ws(), o))
 
 program
   .command('worker')
@@ -169,8 +182,9 @@ const source = program.command('source').description('work with sources')
 source
   .command('test')
   .argument('<name>', 'a directly connected source')
+  .option('--json', 'print JSON')
   .description("check that the source's system can be reached with its configuration")
-  .action((name: string) => sourceTestCommand(ws(), name))
+  .action((name: string, o: { json?: boolean }) => sourceTestCommand(ws(), name, o))
 
 const memory = program
   .command('memory')
@@ -238,6 +252,6 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const { code, message } = exitCodeFor(err)
-  process.stderr.write(`provisio: ${message}\n`)
+  if (message) process.stderr.write(`provisio: ${message}\n`)
   process.exit(code)
 })

@@ -18,6 +18,24 @@ export class NotFoundError extends ProvisioError {}
 /** The request conflicts with the current state (e.g. a delete threshold would be exceeded). */
 export class ConflictError extends ProvisioError {}
 
+/**
+ * A connected system failed (a connection test, an aggregation's read): not a bug of Provisio. `cause` holds
+ * the system's own error, which `classifyError` reads.
+ */
+export class SystemError extends ProvisioError {
+  readonly system: string
+  constructor(system: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.system = system
+  }
+}
+
+/** The database cannot be used: a server that refuses the login, does not exist, or cannot be reached. */
+export class DatabaseUnavailableError extends ProvisioError {}
+
+/** A `${env:NAME}` or `${file:PATH}` reference that cannot be resolved: a configuration problem. */
+export class SecretUnavailableError extends ProvisioError {}
+
 /** One problem in the workspace configuration: the file, the object and the field path. */
 export interface ConfigProblem {
   readonly file: string

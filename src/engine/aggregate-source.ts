@@ -7,7 +7,7 @@ import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { accountEntitlements, type HeldEntitlement } from '../domain/config/account-entitlements.js'
 import { entitlementAttributesOf, findSource } from '../domain/config/workspace-config.js'
-import { InputError, NotFoundError } from '../domain/errors.js'
+import { InputError, NotFoundError, ProvisioError, SystemError } from '../domain/errors.js'
 import { emptyCounts, type RunCounts, type SourceAccount } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
 import { deleteAccounts, insertAccounts, loadAccountRefs, updateAccounts } from '../store/accounts.js'
@@ -233,6 +233,9 @@ async function readAccounts(
       })
     }
     return { file: `${source.connector}:${source.name}`, accounts, errors: [], entitlements }
+  } catch (err) {
+    // Whatever the system threw is its failure, not a bug of Provisio (exit code 7, docs/operations.md).
+    throw err instanceof ProvisioError ? err : new SystemError(source.name, err)
   } finally {
     await connector.close()
   }

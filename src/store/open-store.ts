@@ -1,12 +1,12 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
-import { InputError } from '../domain/errors.js'
 import type { Db } from './db.js'
 import { releaseDeadLeases } from './activities.js'
 import { migrate } from './migrate.js'
 import { openPgDb } from './pg-db.js'
 import { openPgliteDb } from './pglite-db.js'
+import { lockWorkspace } from './workspace-lock.js'
 
 export interface StoreOptions {
   /** A PostgreSQL server; when absent the embedded database is used. */
@@ -34,7 +34,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dataDir = join(options.workspaceDir, '.provisio', 'db')
     mkdirSync(dataDir, { recursive: true })
   }
-  const release = dataDir === undefined ? () => undefined : lockDataDir(dataDir)
+  const release = dataDir === undefined ? () => undefined : lockWorkspace(join(dataDir, '..', 'db.lock'))
   try {
     const { db, pglite } = await openPgliteDb(dataDir)
     await migrate(db)
@@ -52,37 +52,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } catch (err) {
     release()
     throw err
-  }
-}
-
-/**
- * The embedded database belongs to one process at a time (two would corrupt it). A lock file holds
- * the owner's pid; a stale one (its process gone) is taken over.
- */
-function lockDataDir(dataDir: string): () => void {
-  const lock = join(dataDir, '..', 'db.lock')
-  let owner: number | undefined
-  try {
-    owner = Number(readFileSync(lock, 'utf8').trim())
-  } catch {
-    owner = undefined
-  }
-  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-    throw new InputError(
-      `the workspace's embedded database is in use by process ${owner} (a running "provisio serve"?); ` +
-        'stop it first, or share a PostgreSQL server through DATABASE_URL',
-    )
-  }
-  writeFileSync(lock, String(process.pid))
-  return () => rmSync(lock, { force: true })
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -3,6 +3,7 @@ import type { AggregateResult } from '../../engine/aggregate-source.js'
 import { aggregateSource } from '../../engine/aggregate-source.js'
 import type { ProcessResult } from '../../engine/process-identities.js'
 import { processIdentities } from '../../engine/process-identities.js'
+import { EXIT } from '../exit-code.js'
 import { withEngine } from '../open-engine.js'
 import { printJson } from '../print-table.js'
 import { terminalProgress } from '../progress.js'
@@ -17,10 +18,19 @@ export async function aggregateCommand(
     (engine) => aggregateSource(engine, source, options.file ? { file: options.file } : {}),
     terminalProgress(),
   )
+  // Rows that were refused do not stop the run, but a scheduled job must notice them: a distinct exit code.
+  const rejected = result.rowErrors.length > 0 || result.accounts.errors > 0
+  if (rejected) process.exitCode = EXIT.rowsRejected
   if (options.json) return printJson(result)
   const file = relative(process.cwd(), result.file) || result.file
   for (const e of result.rowErrors) process.stderr.write(`${file}:${e.line}: ${e.message}\n`)
   process.stdout.write(aggregateSummary(result) + '\n')
+  if (rejected) {
+    const n = Math.max(result.rowErrors.length, result.accounts.errors)
+    process.stderr.write(
+      `${n} row${n === 1 ? '' : 's'} rejected (exit code ${EXIT.rowsRejected}); the others were aggregated\n`,
+    )
+  }
 }
 
 export function aggregateSummary(r: AggregateResult): string {

@@ -37,15 +37,29 @@ export function activityJson(a: AccountActivity, sourceName: string | undefined)
     operation: a.operation,
     attempts: a.attempts,
     nextAttempt: a.nextAttemptAt,
-    items: a.items.map((i) => ({
-      operation: i.operation,
-      attribute: i.attribute,
-      value: i.secret ? null : i.value,
-      ...(i.secret ? { secret: true } : {}),
-      nativeIdentity: a.nativeIdentity,
-      sourceId: a.sourceId,
-      provisioningStatus: a.status,
-    })),
+    // Enable, Disable and Delete change no attribute; their one item names the account all the same, as
+    // the reference's items do (operation ENABLE, DISABLE, DELETE), so every activity says which account.
+    items:
+      a.items.length === 0 && a.operation !== 'Create' && a.operation !== 'Modify'
+        ? [
+            {
+              operation: a.operation,
+              attribute: null,
+              value: null,
+              nativeIdentity: a.nativeIdentity,
+              sourceId: a.sourceId,
+              provisioningStatus: a.status,
+            },
+          ]
+        : a.items.map((i) => ({
+            operation: i.operation,
+            attribute: i.attribute,
+            value: i.secret ? null : i.value,
+            ...(i.secret ? { secret: true } : {}),
+            nativeIdentity: a.nativeIdentity,
+            sourceId: a.sourceId,
+            provisioningStatus: a.status,
+          })),
     provisioningStatus: a.status,
     errors: a.errors,
     reasons: a.reasons,
@@ -97,7 +111,7 @@ export async function activitiesCommand(
 export async function retryCommand(
   workspace: string,
   id: string | undefined,
-  options: { failed?: boolean; source?: string },
+  options: { failed?: boolean; source?: string; json?: boolean },
 ): Promise<void> {
   if ((id === undefined) === (options.failed !== true)) {
     throw new InputError('give an activity id, or --failed (optionally with --source NAME)')
@@ -122,6 +136,7 @@ export async function retryCommand(
     }
     return { retried: ids.length, ...(await runUntilSettled(e, ids)) }
   })
+  if (options.json) return printJson(summary)
   process.stdout.write(`retried ${summary.retried}: ${settledLine(summary)}\n`)
 }
 

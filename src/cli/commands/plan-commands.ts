@@ -8,6 +8,7 @@ import { listAccounts } from '../../store/accounts.js'
 import { findIdentity } from '../../store/identities.js'
 import { listSourceRows } from '../../store/sources.js'
 import { summarizePlan, type PlanSummary } from '../../domain/plan/plan-summary.js'
+import type { PlanReason } from '../../domain/plan/plan-item.js'
 import { describeReason, formatPlan } from '../format-plan.js'
 import { runUntilSettled } from '../../engine/run-until-settled.js'
 import { withEngine } from '../open-engine.js'
@@ -120,8 +121,41 @@ export async function applyCommand(
   )
 }
 
+/** The stable `explain --json` shape (docs/plan.md). */
+export interface Explanation {
+  readonly identity: {
+    readonly id: string
+    readonly name: string
+    readonly attributes: Readonly<Record<string, unknown>>
+  }
+  readonly lifecycleState: {
+    readonly technicalName: string | null
+    readonly name: string | null
+    readonly identityState: string | null
+    readonly removeAllAccess: boolean
+  }
+  readonly rolesSuspended: boolean
+  readonly roles: readonly { name: string; matched: boolean; detail: string }[]
+  readonly access: readonly {
+    readonly source: { readonly id: string | null; readonly name: string }
+    readonly accounts: readonly { nativeIdentity: string; disabled: boolean }[]
+    readonly entitlements: readonly {
+      attribute: string
+      value: string
+      /** `held` (granted and present), `missing` (granted, not yet present), `notGranted` (present only). */
+      status: 'held' | 'missing' | 'notGranted'
+      reasons: readonly PlanReason[]
+    }[]
+  }[]
+  readonly plan: object
+}
+
 /** Everything about why an identity has, or will have, its access. */
-export async function explainCommand(workspace: string, idOrName: string): Promise<void> {
+export async function explainCommand(
+  workspace: string,
+  idOrName: string,
+  options: { json?: boolean } = {},
+): Promise<void> {
   const out = await withEngine(workspace, async (e) => {
     const identity = await findIdentity(e.db, idOrName)
     if (!identity) throw new NotFoundError(`no identity with id or name "${idOrName}"`)
@@ -132,11 +166,61 @@ export async function explainCommand(workspace: string, idOrName: string): Promi
   })
   const { identity, plan, accounts, config, sourceIds } = out
   const desired = plan.identities.get(identity.id)?.desired
+  const state = desired?.state
+  const access: Explanation['access'][number][] = []
+  for (const { value: source } of config.sources) {
+    const sourceId = sourceIds.get(source.name)
+    const mine = accounts.filter((a) => a.sourceName === source.name)
+    const wanted = (desired?.grants ?? []).filter((g) => g.kind === 'ENTITLEMENT' && g.sourceId === sourceId)
+    if (mine.length === 0 && wanted.length === 0) continue
+    const held = new Map(
+      mine.flatMap((a) =>
+        accountEntitlements(entitlementAttributesOf(source), a.attributes).map(
+          (e) => [`${e.attribute}=${e.value}`, e] as const,
+        ),
+      ),
+    )
+    const wantedKeys = new Set(wanted.map((g) => `${g.attribute}=${g.value}`))
+    access.push({
+      source: { id: sourceId ?? null, name: source.name },
+      accounts: mine.map((a) => ({ nativeIdentity: a.nativeIdentity, disabled: a.disabled })),
+      entitlements: [
+        ...wanted.map((g) => ({
+          attribute: g.attribute ?? '',
+          value: g.value ?? '',
+          status: held.has(`${g.attribute}=${g.value}`) ? ('held' as const) : ('missing' as const),
+          reasons: g.reasons,
+        })),
+        ...[...held]
+          .filter(([key]) => !wantedKeys.has(key))
+          .map(([, e]) => ({
+            attribute: e.attribute,
+            value: e.value,
+            status: 'notGranted' as const,
+            reasons: [],
+          })),
+      ],
+    })
+  }
+  const explanation: Explanation = {
+    identity: { id: identity.id, name: identity.name, attributes: identity.attributes },
+    lifecycleState: {
+      technicalName: identity.lifecycleState ?? null,
+      name: state?.name ?? null,
+      identityState: state ? (state.identityState ?? 'ACTIVE') : null,
+      removeAllAccess: state?.removeAllAccess === true,
+    },
+    rolesSuspended: desired?.rolesSuspended === true,
+    roles: (desired?.roles ?? []).map((r) => ({ name: r.name, matched: r.matched, detail: r.detail })),
+    access,
+    plan: planJson(plan),
+  }
+  if (options.json) return printJson(explanation)
+
   const lines: string[] = [`${identity.name}  (${identity.id})`, '  attributes']
   for (const [k, v] of Object.entries(identity.attributes).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`    ${k.padEnd(22)} ${v ?? ''}`)
   }
-  const state = desired?.state
   lines.push(
     `  lifecycle state: ${identity.lifecycleState ?? '(none)'}` +
       (state
@@ -152,28 +236,16 @@ export async function explainCommand(workspace: string, idOrName: string): Promi
     for (const l of (r.explain?.() ?? '').split('\n').filter(Boolean)) lines.push(`        ${l}`)
   }
   lines.push('  access, desired versus actual')
-  for (const { value: source } of config.sources) {
-    const sourceId = sourceIds.get(source.name)
-    const mine = accounts.filter((a) => a.sourceName === source.name)
-    const wanted = (desired?.grants ?? []).filter((g) => g.kind === 'ENTITLEMENT' && g.sourceId === sourceId)
-    if (mine.length === 0 && wanted.length === 0) continue
-    const held = new Set(
-      mine.flatMap((a) =>
-        accountEntitlements(entitlementAttributesOf(source), a.attributes).map(
-          (e) => `${e.attribute}=${e.value}`,
-        ),
-      ),
-    )
-    const accountList = mine.map((a) => a.nativeIdentity + (a.disabled ? ' (disabled)' : '')).join(', ')
-    lines.push(`    ${source.name}: ${accountList || 'no account'}`)
-    for (const g of wanted) {
+  for (const a of access) {
+    const accountList = a.accounts.map((x) => x.nativeIdentity + (x.disabled ? ' (disabled)' : '')).join(', ')
+    lines.push(`    ${a.source.name}: ${accountList || 'no account'}`)
+    for (const g of a.entitlements) {
       const key = `${g.attribute}=${g.value}`
-      lines.push(`      ${held.has(key) ? '=' : '+'} ${key} — ${g.reasons.map(describeReason).join('; ')}`)
-    }
-    for (const key of held) {
-      if (!wanted.some((g) => `${g.attribute}=${g.value}` === key)) {
-        lines.push(`      · ${key} — not granted by policy`)
-      }
+      lines.push(
+        g.status === 'notGranted'
+          ? `      · ${key} — not granted by policy`
+          : `      ${g.status === 'held' ? '=' : '+'} ${key} — ${g.reasons.map(describeReason).join('; ')}`,
+      )
     }
   }
   const names = new Map([[identity.id, identity.name]])

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
-import { startHealthServer } from '../../api/health-server.js'
+import { startHealthServer, type HealthInfo } from '../../api/health-server.js'
+import { ConflictError, InputError } from '../../domain/errors.js'
 import { aggregateSource } from '../../engine/aggregate-source.js'
 import { processIdentities } from '../../engine/process-identities.js'
 import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
@@ -9,6 +10,7 @@ import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
 import { installSchedules } from '../../jobs/schedules.js'
 import { startQueue } from '../../jobs/start-queue.js'
 import { openEngine, type OpenEngine } from '../open-engine.js'
+import { ScheduleOutcomes } from '../schedule-outcomes.js'
 import { startExecutor } from '../start-executor.js'
 import { executorSettings } from './worker-command.js'
 import { aggregateSummary, identitySummary, seconds } from './aggregate-command.js'
@@ -32,28 +34,54 @@ export async function serveCommand(
       log(`created the demo workspace in ${workspace}`)
     }
   }
+  const port = options.port !== undefined ? portOption(options.port) : undefined
   const engine = await openEngine(workspace)
-  const run = async (s: ScheduleConfig): Promise<string> => runSchedule(engine, s)
+  const outcomes = new ScheduleOutcomes(engine.config.dir)
+  const run = async (s: ScheduleConfig): Promise<string> => {
+    try {
+      const summary = await runSchedule(engine, s)
+      outcomes.succeeded(scheduleName(s), new Date())
+      return summary
+    } catch (err) {
+      outcomes.failed(scheduleName(s), new Date(), err)
+      throw err
+    }
+  }
   const boss = await startQueue(engine.store, log)
   const queues = await installSchedules(boss, engine.config.settings.schedules, run, log)
   // The executor runs here too; `provisio worker` processes on the same server share its work.
   const stopExecutor = await startExecutor(engine, boss, executorSettings({}), log)
   let stopping = false
   const started = Date.now()
-  const port = options.port !== undefined ? Number(options.port) : engine.config.settings.server.port
-  const { server, port: bound } = await startHealthServer(port, async () => {
+  const listen = port ?? engine.config.settings.server.port
+  // The endpoint is unauthenticated: it shows liveness, counts and how the schedules went, never the
+  // workspace's location on disk.
+  const health = async (): Promise<HealthInfo> => {
     const [counts] = await engine.db.query<{ identities: string; accounts: string }>(
       'SELECT (SELECT count(*) FROM identities) AS identities, (SELECT count(*) FROM accounts) AS accounts',
     )
+    const failing = outcomes.failing().map(({ schedule, at, error }) => ({ schedule, at, error }))
+    const last = outcomes.lastFailure()
     return {
-      status: stopping ? 'stopping' : 'ok',
-      workspace: engine.config.dir,
+      status: stopping ? 'stopping' : failing.length > 0 ? 'degraded' : 'ok',
       database: engine.db.kind,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       schedules: queues.length,
+      failingSchedules: failing,
+      lastFailedRun: last ? { schedule: last.schedule, at: last.at, error: last.error } : null,
       identities: Number(counts?.identities ?? 0),
       accounts: Number(counts?.accounts ?? 0),
     }
+  }
+  const { server, port: bound } = await startHealthServer(listen, health).catch(async (err: unknown) => {
+    await boss.stop({ graceful: false }).catch(() => undefined)
+    await engine.close()
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConflictError(
+        `port ${listen} is in use by another program: choose another with --port or server.port in provisio.yaml`,
+      )
+    }
+    throw err
   })
   log(
     `provisio serve: workspace ${engine.config.dir}, ${engine.db.kind} database, ${queues.length} schedules`,
@@ -82,6 +110,19 @@ export async function serveCommand(
       log(`${s.name ?? s.task} (on start): failed: ${(err as Error).message}`)
     }
   }
+}
+
+/** `--port`: a whole number from 0 (any free port) to 65535. */
+function portOption(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n > 65535) {
+    throw new InputError(`--port must be a whole number from 0 to 65535, not "${value}"`)
+  }
+  return n
+}
+
+function scheduleName(s: ScheduleConfig): string {
+  return s.name ?? (s.task === 'aggregate' ? `aggregate ${s.source ?? ''}` : s.task)
 }
 
 async function runSchedule(engine: OpenEngine, s: ScheduleConfig): Promise<string> {

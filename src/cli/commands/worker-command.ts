@@ -2,6 +2,7 @@ import { coerceError, InputError } from '../../domain/errors.js'
 import { executeDue } from '../../engine/execute-activities.js'
 import { startQueue } from '../../jobs/start-queue.js'
 import { openEngine, withEngine } from '../open-engine.js'
+import { printJson } from '../print-table.js'
 import { startExecutor, type ExecutorSettings } from '../start-executor.js'
 import { settledLine } from './execution-commands.js'
 
@@ -62,7 +63,7 @@ export async function workerCommand(workspace: string, flags: ExecutorFlags): Pr
 /** `provisio execute`: runs the executor here until nothing more is due now, then prints what happened. */
 export async function executeCommand(
   workspace: string,
-  flags: { source?: string; lease?: string },
+  flags: { source?: string; lease?: string; json?: boolean },
 ): Promise<void> {
   const { leaseSeconds } = executorSettings({ ...(flags.lease !== undefined ? { lease: flags.lease } : {}) })
   const totals = await withEngine(workspace, async (e) => {
@@ -79,5 +80,6 @@ export async function executeCommand(
     }
     return { ...sum, sourceErrors }
   })
+  if (flags.json) return printJson(totals)
   process.stdout.write(`executed: attempts ${totals.attempts}; ${settledLine(totals)}\n`)
 }

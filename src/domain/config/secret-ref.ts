@@ -1,3 +1,5 @@
+import { SecretUnavailableError } from '../errors.js'
+
 /**
  * Secrets live outside the workspace: configuration holds `${env:NAME}` references (an environment
  * variable) or `${file:PATH}` references (a file such as a mounted Kubernetes or Docker secret), resolved
@@ -44,12 +46,12 @@ export function resolveSecret(
   const ref = parseSecretRef(value)
   if (!ref) return value
   if (ref.kind === 'file') {
-    if (!readFile) throw new Error(`a file secret reference cannot be used here: ${value}`)
+    if (!readFile) throw new SecretUnavailableError(`a file secret reference cannot be used here: ${value}`)
     // A trailing newline is how editors and `echo` end a file; it is never part of the secret.
     return readFile(ref.name).replace(/\r?\n$/, '')
   }
   const resolved = env[ref.name]
-  if (resolved === undefined) throw new Error(`environment variable ${ref.name} is not set`)
+  if (resolved === undefined) throw new SecretUnavailableError(`environment variable ${ref.name} is not set`)
   return resolved
 }
 
