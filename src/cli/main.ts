@@ -9,6 +9,7 @@ import {
   identityCommand,
 } from './commands/list-commands.js'
 import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
+import { keysRotateCommand } from './commands/keys-command.js'
 import { memoryCommand } from './commands/memory-command.js'
 import { sourceTestCommand } from './commands/source-command.js'
 import { executeCommand, workerCommand } from './commands/worker-command.js'
@@ -234,6 +235,13 @@ tasks
   .option('--comment <text>', 'why (required)')
   .description('the work will not be done: its request fails with the comment')
   .action((id: string, o: { comment?: string }) => taskRejectCommand(ws(), id, o))
+
+program
+  .command('keys')
+  .description('the keys that encrypt the secrets of pending tasks')
+  .command('rotate')
+  .description('encrypt them again with a new key (PROVISIO_SECRETS_KEY: its first key) and drop unused ones')
+  .action(() => keysRotateCommand(ws()))
 
 const transform = program.command('transform').description('work with transforms')
 transform

@@ -36,6 +36,7 @@ import { vacuumIfChurned } from '../store/db.js'
 import { insertWorkItems } from '../store/work-items.js'
 import { schemaAttributes, storedAttributes } from './connector-accounts.js'
 import type { EngineContext } from './engine-context.js'
+import { sealTaskSecrets } from './manual-tasks.js'
 
 export interface ExecuteOptions {
   /** Only these sources (by name); default: every source with activities due. */
@@ -474,10 +475,15 @@ async function createManualTasks(
     const tasks: Parameters<typeof insertWorkItems>[1][number][] = []
     for (const a of claimed) {
       const secretItems = a.items.filter((i) => i.secret)
+      // Kept for the owner until the task closes, encrypted with a key outside the database.
       const secrets =
         secretItems.length > 0
-          ? Object.fromEntries(
-              await generateSecrets(ctx, source, identities.get(a.identityId) ?? {}, secretItems),
+          ? sealTaskSecrets(
+              ctx,
+              a.id,
+              Object.fromEntries(
+                await generateSecrets(ctx, source, identities.get(a.identityId) ?? {}, secretItems),
+              ),
             )
           : null
       tasks.push({

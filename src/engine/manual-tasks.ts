@@ -1,9 +1,104 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js'
 import { differences } from '../domain/execution/account-activity.js'
+import {
+  isSealed,
+  openSecrets,
+  sealSecrets,
+  type KeyRing,
+  type SealedSecrets,
+} from '../domain/secrets/sealed-secrets.js'
 import { loadAccountsToVerify } from '../store/accounts.js'
 import { listActivities, recordOutcomes } from '../store/activities.js'
-import { closeWorkItem, listWorkItems, type WorkItem } from '../store/work-items.js'
+import {
+  closeWorkItem,
+  listWorkItems,
+  listWorkItemSecrets,
+  replaceWorkItemSecrets,
+  type StoredSecrets,
+  type WorkItem,
+} from '../store/work-items.js'
 import type { EngineContext } from './engine-context.js'
+import {
+  addKeyToFile,
+  keyPlaces,
+  keyRingForSealing,
+  pruneKeyFile,
+  readKeyRing,
+  SECRETS_KEY_ENV,
+} from './secrets/secrets-key-ring.js'
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * Seals a new task's secrets (a generated password) for the database: encrypted with the workspace's
+ * key, bound to the task's request. The key is made on first need.
+ */
+export function sealTaskSecrets(
+  ctx: EngineContext,
+  activityId: string,
+  secrets: Readonly<Record<string, string>>,
+  env: Env = process.env,
+): SealedSecrets {
+  return sealSecrets(keyRingForSealing(ctx.config.dir, env), secrets, activityId)
+}
+
+/** A task's secret values, for its owner (`tasks show`); null once the task is closed. */
+export function revealTaskSecrets(
+  ctx: EngineContext,
+  task: Pick<WorkItem, 'activityId' | 'secrets'>,
+  env: Env = process.env,
+): Record<string, string> | null {
+  return openStored(readKeyRing(ctx.config.dir, env), task.secrets, task.activityId, ctx.config.dir)
+}
+
+function openStored(
+  ring: KeyRing | undefined,
+  stored: StoredSecrets | null,
+  activityId: string,
+  workspaceDir: string,
+): Record<string, string> | null {
+  if (stored === null) return null
+  if (!isSealed(stored)) return { ...stored }
+  return openSecrets(ring, stored, activityId, keyPlaces(workspaceDir))
+}
+
+/** What a rotation did: tasks sealed again with `keyId`, and keys dropped from the key file. */
+export interface RotationResult {
+  readonly keyId: string
+  readonly resealed: number
+  readonly keysRemoved: number
+  /** The new key was made in the key file (false: the environment's first key seals). */
+  readonly newKey: boolean
+}
+
+/**
+ * Key rotation. With the key file: a new key is added first, every pending task's secrets are sealed
+ * again with it, and the keys nothing is sealed with any more are removed. With PROVISIO_SECRETS_KEY: its
+ * first key is the new one (the old ones after it, until this has run); everything is sealed again with
+ * it. Secrets stored before they were encrypted are sealed too.
+ */
+export async function rotateTaskSecrets(ctx: EngineContext, env: Env = process.env): Promise<RotationResult> {
+  const dir = ctx.config.dir
+  const fromEnv = (env[SECRETS_KEY_ENV] ?? '').trim() !== ''
+  // Everything must open with the keys there are now, before anything changes.
+  const before = readKeyRing(dir, env)
+  const pending = await listWorkItemSecrets(ctx.db)
+  const opened = pending.map((t) => ({ ...t, values: openStored(before, t.secrets, t.activityId, dir) }))
+  if (!fromEnv) addKeyToFile(dir)
+  const ring = keyRingForSealing(dir, env)
+  let resealed = 0
+  for (const t of opened) {
+    if (t.values === null) continue
+    if (await replaceWorkItemSecrets(ctx.db, t.id, sealSecrets(ring, t.values, t.activityId))) resealed++
+  }
+  // A key still in use (a task sealed meanwhile by another process) stays.
+  const inUse = new Set(
+    (await listWorkItemSecrets(ctx.db)).flatMap((t) => (isSealed(t.secrets) ? [t.secrets.kid] : [])),
+  )
+  inUse.add(ring.current.id)
+  const keysRemoved = pruneKeyFile(dir, inUse)
+  return { keyId: ring.current.id, resealed, keysRemoved, newKey: !fromEnv }
+}
 
 async function pendingTask(ctx: EngineContext, id: string): Promise<WorkItem> {
   const [task] = await listWorkItems(ctx.db, { id, state: 'all' })

@@ -1,4 +1,5 @@
 import type { ActivityItem } from '../domain/execution/account-activity.js'
+import type { SealedSecrets } from '../domain/secrets/sealed-secrets.js'
 import { newId } from '../domain/new-id.js'
 import { selectTuples, type Db } from './db.js'
 
@@ -13,11 +14,15 @@ export interface WorkItem {
   readonly description: string
   /** Exactly what to do; a secret item's value is in `secrets`, shown only in the task's detail. */
   readonly remediationItems: readonly ActivityItem[]
-  readonly secrets: Readonly<Record<string, string>> | null
+  /** Sealed (engine/manual-tasks.ts opens them); null once the task is closed. */
+  readonly secrets: StoredSecrets | null
   readonly comment: string | null
   readonly created: string
   readonly completed: string | null
 }
+
+/** Sealed secrets, or (written before secrets were encrypted) the values themselves. */
+export type StoredSecrets = SealedSecrets | Readonly<Record<string, string>>
 
 type Row = [
   string,
@@ -27,7 +32,7 @@ type Row = [
   string,
   string,
   ActivityItem[],
-  Record<string, string> | null,
+  StoredSecrets | null,
   string | null,
   string,
   string | null,
@@ -123,6 +128,28 @@ export async function closeWorkItem(
     `UPDATE work_items SET state = $2, comment = $3, completed = $4, secrets = NULL
      WHERE id = $1 AND state = 'Pending' RETURNING id`,
     [id, state, comment, now.toISOString()],
+  )
+  return rows.length === 1
+}
+
+/** The pending work items that hold secrets: what a key rotation seals again. */
+export async function listWorkItemSecrets(
+  db: Db,
+): Promise<{ id: string; activityId: string; secrets: StoredSecrets }[]> {
+  const rows = await selectTuples<[string, string, StoredSecrets]>(
+    db,
+    ['id', 'activity_id', 'secrets'],
+    `FROM work_items WHERE state = 'Pending' AND secrets IS NOT NULL`,
+    [],
+  )
+  return rows.map(([id, activityId, secrets]) => ({ id, activityId, secrets }))
+}
+
+/** Replaces a pending work item's secrets (sealed again); false when it was closed meanwhile. */
+export async function replaceWorkItemSecrets(db: Db, id: string, secrets: SealedSecrets): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE work_items SET secrets = $2 WHERE id = $1 AND state = 'Pending' AND secrets IS NOT NULL RETURNING id`,
+    [id, JSON.stringify(secrets)],
   )
   return rows.length === 1
 }

@@ -5,7 +5,7 @@ import {
   type AccountActivity,
   type ProvisioningStatus,
 } from '../../domain/execution/account-activity.js'
-import { completeTask, rejectTask } from '../../engine/manual-tasks.js'
+import { completeTask, rejectTask, revealTaskSecrets } from '../../engine/manual-tasks.js'
 import { runUntilSettled, type SettledSummary } from '../../engine/run-until-settled.js'
 import { listActivities, retryNow } from '../../store/activities.js'
 import { findIdentity } from '../../store/identities.js'
@@ -160,7 +160,7 @@ export async function tasksCommand(
     names: await sourceNames(e),
   }))
   // Secret values are for the owner, in the task's detail only (`tasks show`).
-  const masked = tasks.map((t) => taskJson(t, names, false))
+  const masked = tasks.map((t) => taskJson(t, names, undefined))
   if (options.json) return printJson(masked)
   process.stdout.write(
     formatTable(
@@ -178,7 +178,12 @@ export async function tasksCommand(
   )
 }
 
-function taskJson(t: WorkItem, names: ReadonlyMap<string, string>, reveal: boolean): object {
+/** `secrets`: the task's secret values, opened (null once closed); undefined masks them. */
+function taskJson(
+  t: WorkItem,
+  names: ReadonlyMap<string, string>,
+  secrets: Readonly<Record<string, string>> | null | undefined,
+): object {
   return {
     id: t.id,
     type: t.type,
@@ -190,7 +195,7 @@ function taskJson(t: WorkItem, names: ReadonlyMap<string, string>, reveal: boole
     remediationItems: t.remediationItems.map((i) => ({
       operation: i.operation,
       attribute: i.attribute,
-      value: i.secret ? (reveal ? (t.secrets?.[i.attribute] ?? null) : '********') : i.value,
+      value: i.secret ? (secrets === undefined ? '********' : (secrets?.[i.attribute] ?? null)) : i.value,
       ...(i.secret ? { secret: true } : {}),
     })),
     comment: t.comment,
@@ -205,19 +210,18 @@ export async function taskShowCommand(
   id: string,
   options: { json?: boolean },
 ): Promise<void> {
-  const { task, names } = await withEngine(workspace, async (e) => ({
-    task: (await listWorkItems(e.db, { id, state: 'all' }))[0],
-    names: await sourceNames(e),
-  }))
+  const { task, names, secrets } = await withEngine(workspace, async (e) => {
+    const found = (await listWorkItems(e.db, { id, state: 'all' }))[0]
+    // Decrypted here only, for the owner's eyes.
+    return { task: found, names: await sourceNames(e), secrets: found ? revealTaskSecrets(e, found) : null }
+  })
   if (!task) throw new NotFoundError(`no work item with id "${id}"`)
-  if (options.json) return printJson(taskJson(task, names, true))
+  if (options.json) return printJson(taskJson(task, names, secrets))
   const lines = [
     `${task.description}  (${task.id}, ${task.state})`,
     `  owner   ${task.owner ?? '(none)'}`,
     ...task.remediationItems.map((i) => {
-      const value = i.secret
-        ? (task.secrets?.[i.attribute] ?? '(no longer shown: the task is closed)')
-        : i.value
+      const value = i.secret ? (secrets?.[i.attribute] ?? '(no longer shown: the task is closed)') : i.value
       const sign = i.operation === 'Add' ? '+' : i.operation === 'Remove' ? '-' : ' '
       return `  ${sign} ${i.attribute} = ${Array.isArray(value) ? value.join(', ') : String(value ?? '')}`
     }),

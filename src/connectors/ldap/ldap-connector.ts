@@ -19,6 +19,8 @@ import type {
 } from '../connector.js'
 import { ConnectorError } from '../connector.js'
 import { parseConnectorAttributes } from '../connector-settings.js'
+import { InputError } from '../../domain/errors.js'
+import { adUnicodePwd, hashPassword } from '../password-hash.js'
 import { escapeDnValue } from './escape-dn.js'
 import { GroupCommit } from './group-commit.js'
 
@@ -45,18 +47,37 @@ export const ldapConnectorAttributesSchema = z.looseObject({
   /** Enable/disable: this attribute is set to `disableValue` on a disabled account and removed on enable. */
   disableAttribute: z.string().default('employeeType'),
   disableValue: z.string().default('DISABLED'),
-  /** The account attribute a Create Password field is written to. */
-  passwordAttribute: z.string().default('userPassword'),
+  /** The account attribute a Create Password field is written to (default userPassword; unicodePwd for `ad`). */
+  passwordAttribute: z.string().min(1).optional(),
+  /**
+   * How a password is sent: `server` as generated, for a directory that hashes it (OpenLDAP with ppolicy's
+   * olcPPolicyHashCleartext, 389 DS); `ssha` / `ssha512` as a salted hash the connector makes; `ad` as
+   * Active Directory's unicodePwd (over ldaps:// or StartTLS only).
+   */
+  passwordHashing: z.enum(['server', 'ssha', 'ssha512', 'ad']).default('server'),
   pageSize: z.number().int().positive().default(500),
 })
 export type LdapConnectorAttributes = z.infer<typeof ldapConnectorAttributesSchema>
+
+/** AD takes a password only over an encrypted connection: a setting that cannot work is refused up front. */
+function checkPasswordHashing(s: LdapConnectorAttributes, sourceName: string): LdapConnectorAttributes {
+  if (s.passwordHashing === 'ad' && !s.url.startsWith('ldaps://') && !s.startTls) {
+    throw new InputError(
+      `source ${sourceName}: connectorAttributes.passwordHashing: ad needs an encrypted connection (an ldaps:// url, or startTls: true)`,
+    )
+  }
+  return s
+}
 
 /** Builds the settings from a source's connectorAttributes; InputError names the bad fields. */
 export function ldapSettings(
   sourceName: string,
   attributes: Record<string, unknown>,
 ): LdapConnectorAttributes {
-  return parseConnectorAttributes(ldapConnectorAttributesSchema, sourceName, attributes)
+  return checkPasswordHashing(
+    parseConnectorAttributes(ldapConnectorAttributesSchema, sourceName, attributes),
+    sourceName,
+  )
 }
 
 /**
@@ -82,6 +103,24 @@ export class LdapConnector implements Connector {
   ) {
     this.#s = settings
     this.#password = resolveSecret(settings.password, env, readSecretFile)
+  }
+
+  get #passwordAttribute(): string {
+    return this.#s.passwordAttribute ?? (this.#s.passwordHashing === 'ad' ? 'unicodePwd' : 'userPassword')
+  }
+
+  /** A password as this directory takes it (see `passwordHashing`). */
+  #passwordValues(values: readonly string[]): string[] | Buffer[] {
+    switch (this.#s.passwordHashing) {
+      case 'server':
+        return [...values]
+      case 'ssha':
+        return values.map((v) => hashPassword('SSHA', v))
+      case 'ssha512':
+        return values.map((v) => hashPassword('SSHA512', v))
+      case 'ad':
+        return values.map(adUnicodePwd)
+    }
   }
 
   get #memberAttribute(): string {
@@ -173,21 +212,26 @@ export class LdapConnector implements Connector {
       })
     }
     const dn = this.#dnOf(id)
-    const entry: Record<string, string | string[]> = {
+    const entry: Record<string, string | string[] | Buffer[]> = {
       objectClass: this.#s.accountObjectClasses,
       [this.#s.idAttribute]: id,
     }
     for (const [name, value] of Object.entries(attributes)) {
       if (name === this.#s.groupsAttribute || value === null || value === undefined) continue
       const values = list(value)
-      if (values.length > 0) entry[name === 'password' ? this.#s.passwordAttribute : name] = values
+      if (values.length === 0) continue
+      if (name === 'password') entry[this.#passwordAttribute] = this.#passwordValues(values)
+      else entry[name] = values
     }
     // inetOrgPerson needs a cn and an sn: the display name and the id when the profile gives none.
     if (this.#s.accountObjectClasses.includes('inetOrgPerson')) {
       entry['cn'] ??= text(attributes['displayName']) ?? id
       entry['sn'] ??= id
     }
-    await this.#run((c) => c.add(dn, entry))
+    const add = Object.entries(entry).map(
+      ([type, v]) => new Attribute({ type, values: (Array.isArray(v) ? v : [v]) as string[] | Buffer[] }),
+    )
+    await this.#run((c) => c.add(dn, add))
     const groups = list(attributes[this.#s.groupsAttribute])
     for (const group of groups) await this.#membership(group, dn, 'add')
     // What was written is the account: reading it back would double the cost of every create.
@@ -213,7 +257,16 @@ export class LdapConnector implements Connector {
         }
         continue
       }
-      const type = change.attribute === 'password' ? this.#s.passwordAttribute : change.attribute
+      if (change.attribute === 'password') {
+        // A password is set (an add or a remove of one makes no sense, and the directory hides the old one).
+        const modification = new Attribute({
+          type: this.#passwordAttribute,
+          values: this.#passwordValues(values),
+        })
+        mods.push(new Change({ operation: 'replace', modification }))
+        continue
+      }
+      const type = change.attribute
       const held = list(entry[type])
       if (change.op === 'Add') {
         const missing = values.filter((v) => !held.includes(v))
@@ -360,7 +413,7 @@ export class LdapConnector implements Connector {
   #account(entry: Entry, groups: readonly string[] = []): ConnectorAccount {
     const attributes: Attributes = {}
     for (const [name, value] of Object.entries(entry)) {
-      if (name === 'dn' || name === 'objectClass' || name === this.#s.passwordAttribute) continue
+      if (name === 'dn' || name === 'objectClass' || name === this.#passwordAttribute) continue
       const values = list(value)
       attributes[name] = values.length === 1 ? values[0] : values
     }

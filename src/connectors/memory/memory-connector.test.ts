@@ -1,4 +1,13 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
@@ -7,6 +16,7 @@ import type { ConnectorAccount, ConnectorErrorKind } from '../connector.js'
 import { ConnectorError } from '../connector.js'
 import type { BreakMode, MemoryOperation } from './break-mode.js'
 import { MEMORY_OPERATIONS } from './break-mode.js'
+import { verifyPassword } from '../password-hash.js'
 import { createMemoryConnector, type MemoryConnector } from './memory-connector.js'
 
 const tempFile = (): string => join(mkdtempSync(join(tmpdir(), 'provisio-memory-')), 'state.json')
@@ -365,6 +375,26 @@ describe('MemoryConnector state file', () => {
       { type: 'op', entry: { seq: 2, op: 'delete', nativeIdentity: 'a', at }, account: null },
     ])
     expect(readdirSync(join(file, '..'))).toEqual(['state.json'])
+  })
+
+  it('is readable by its owner only and holds a hash of a password, never the password', async () => {
+    const file = tempFile()
+    const c = createMemoryConnector({ file, now: fixedClock })
+    const created = await c.createAccount('a', { mail: 'a@x', password: 'Clear-Text-1!' })
+    await c.updateAccount('a', [{ op: 'Set', attribute: 'password', value: 'Clear-Text-2!' }])
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    const text = readFileSync(file, 'utf8')
+    expect(text).not.toContain('Clear-Text-')
+    expect(verifyPassword(created.attributes['password'] as string, 'Clear-Text-1!')).toBe(true)
+    const now = (await c.readAccount('a')).attributes['password'] as string
+    expect(now).toMatch(/^\{SSHA512\}/)
+    expect(verifyPassword(now, 'Clear-Text-2!')).toBe(true)
+    expect(verifyPassword(now, 'Clear-Text-1!')).toBe(false)
+    // A file from before, readable by others, becomes the owner's only at its next change.
+    chmodSync(file, 0o644)
+    const later = createMemoryConnector({ file, now: fixedClock })
+    await later.disableAccount('a')
+    expect(statSync(file).mode & 0o777).toBe(0o600)
   })
 
   it('is replayed by a new connector: accounts, log and break modes', async () => {

@@ -8,6 +8,7 @@ import type {
 } from '../connector.js'
 import { ConnectorError } from '../connector.js'
 import { applyAttributeChanges } from '../apply-attribute-changes.js'
+import { hashPassword, isPasswordHash } from '../password-hash.js'
 import type { BreakMode, BreakModeOptions, BreakModeSetting, MemoryOperation } from './break-mode.js'
 import { BREAK_MODES, DEFAULT_SLOW_LATENCY_MS, MEMORY_OPERATIONS, breakModeError } from './break-mode.js'
 import type { JournalChange, MemoryLogEntry, MemoryState, StoredAccount } from './memory-state-file.js'
@@ -129,7 +130,7 @@ export class MemoryConnector implements Connector {
       )
     }
     // The id is also an attribute, as it is on a real system's account, unless the caller set it otherwise.
-    const created = { [this.#idAttribute]: id, ...cloneJson(attributes) }
+    const created = hashPasswords({ [this.#idAttribute]: id, ...cloneJson(attributes) })
     const stored = this.#write('create', id, (current) => {
       if (current !== undefined) {
         throw new ConnectorError('ALREADY_EXISTS', `account ${id} already exists`, { code: 'ALREADY_EXISTS' })
@@ -144,7 +145,7 @@ export class MemoryConnector implements Connector {
     changes: readonly AttributeChange[],
   ): Promise<ConnectorAccount> {
     await this.#enter('update', nativeIdentity)
-    const copied = cloneJson([...changes])
+    const copied = cloneJson([...changes]).map(hashPasswordChange)
     const stored = this.#write('update', nativeIdentity, (current) => {
       const held = existing(current, nativeIdentity)
       return {
@@ -339,6 +340,28 @@ export class MemoryConnector implements Connector {
 
 export function createMemoryConnector(options: MemoryConnectorOptions = {}): MemoryConnector {
   return new MemoryConnector(options)
+}
+
+/**
+ * The attribute a generated password (a Create Password field) arrives in. Like a directory, the system
+ * keeps a salted hash of it, never the password: not in memory, its log or its state file.
+ */
+export const MEMORY_PASSWORD_ATTRIBUTE = 'password'
+
+function hashed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hashed)
+  return typeof value === 'string' && !isPasswordHash(value) ? hashPassword('SSHA512', value) : value
+}
+
+function hashPasswords(attributes: Attributes): Attributes {
+  const value = attributes[MEMORY_PASSWORD_ATTRIBUTE]
+  return value === undefined || value === null
+    ? attributes
+    : { ...attributes, [MEMORY_PASSWORD_ATTRIBUTE]: hashed(value) }
+}
+
+function hashPasswordChange(change: AttributeChange): AttributeChange {
+  return change.attribute === MEMORY_PASSWORD_ATTRIBUTE ? { ...change, value: hashed(change.value) } : change
 }
 
 function existing(stored: StoredAccount | undefined, nativeIdentity: string): StoredAccount {

@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  chmodSync,
   closeSync,
   fstatSync,
   mkdirSync,
@@ -201,6 +202,8 @@ export class MemoryJournal {
   /** The file is a state file of version 1, read whole: the next writer converts it to a journal. */
   #legacy = false
   #dirMade = false
+  /** The file's mode was checked (owner only) by this process. */
+  #private = false
 
   constructor(file: string) {
     this.file = file
@@ -224,6 +227,7 @@ export class MemoryJournal {
     this.#identity = undefined
     this.#tail = 0
     this.#legacy = false
+    this.#private = false
   }
 
   /**
@@ -352,7 +356,9 @@ export class MemoryJournal {
     // Unique per process and write, so two processes never write the same temporary file.
     const temp = `${this.file}.${process.pid}.${++tempCounter}.tmp`
     try {
-      writeFileSync(temp, line)
+      // The state may hold what a password was hashed to: the owner's only (the umask may allow more).
+      writeFileSync(temp, line, { mode: 0o600 })
+      chmodSync(temp, 0o600)
       renameSync(temp, this.file)
     } catch (e) {
       try {
@@ -368,11 +374,17 @@ export class MemoryJournal {
     this.#lines = 1
     this.#tail = 0
     this.#legacy = false
+    this.#private = true
   }
 
   /** Appends one record as one line (under the lock, after a read and repairTail). */
   append(record: JournalChange): void {
     const line = JSON.stringify(record) + '\n'
+    // A file made before state files were private becomes so at its next change.
+    if (!this.#private) {
+      if ((statSync(this.file).mode & 0o077) !== 0) chmodSync(this.file, 0o600)
+      this.#private = true
+    }
     appendFileSync(this.file, line)
     this.#offset += Buffer.byteLength(line)
     this.#lines += 1

@@ -19,6 +19,15 @@ describe('secret references', () => {
     ).toEqual(['connectorAttributes.password'])
   })
 
+  it('does not take settings about a password for a password', () => {
+    expect(
+      findPlainSecrets(
+        { passwordAttribute: 'unicodePwd', passwordHashing: 'ssha', tokenUrl: 'https://x/token' },
+        'connectorAttributes',
+      ),
+    ).toEqual([])
+  })
+
   it('resolves an environment variable, and says which one is missing', () => {
     expect(resolveSecret('${env:P}', { P: 's3cret' })).toBe('s3cret')
     expect(() => resolveSecret('${env:NOPE}', {})).toThrow('environment variable NOPE is not set')

@@ -14,6 +14,8 @@ export function parseSecretRef(value: string): { kind: 'env' | 'file'; name: str
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key|api.?key/i
+/** Settings about a secret, not secrets: which attribute holds a password, how it is hashed, a token's URL. */
+const ABOUT_SECRET = /(Attribute|Attributes|Hashing|Url|Uri|Field|Policy)$/
 
 export function isSecretRef(value: unknown): value is string {
   return typeof value === 'string' && SECRET_REF.test(value)
@@ -26,7 +28,13 @@ export function findPlainSecrets(obj: Readonly<Record<string, unknown>>, prefix:
     const path = `${prefix}.${key}`
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       found.push(...findPlainSecrets(value as Record<string, unknown>, path))
-    } else if (SECRET_KEY.test(key) && typeof value === 'string' && value !== '' && !isSecretRef(value)) {
+    } else if (
+      SECRET_KEY.test(key) &&
+      !ABOUT_SECRET.test(key) &&
+      typeof value === 'string' &&
+      value !== '' &&
+      !isSecretRef(value)
+    ) {
       found.push(path)
     }
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { InputError } from '../../domain/errors.js'
 import {
   configureSlapd,
@@ -33,6 +33,8 @@ connectorAttributes:
   bindDn: ${LOCAL_LDAP_ADMIN}
   # A file reference, relative to the workspace: the password itself is never in the configuration.
   password: \${file:${PASSWORD_FILE}}
+  # Passwords are sent as generated and hashed by the directory (slapd's ppolicy olcPPolicyHashCleartext).
+  passwordHashing: server
   accountBase: ou=people,${LOCAL_LDAP_BASE}
   groupBase: ou=groups,${LOCAL_LDAP_BASE}
   groupsAttribute: groups
@@ -97,9 +99,10 @@ export async function addDemoLdap(dir: string): Promise<string[]> {
       'init --with-ldap needs OpenLDAP (Debian/Ubuntu: apt-get install slapd ldap-utils); the demo works without it',
     )
   }
-  mkdirSync(join(dir, 'secrets'), { recursive: true })
+  mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 })
   const password = randomBytes(18).toString('base64url')
-  writeFileSync(join(dir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 })
+  // No newline at the end: \`ldapsearch -y secrets/ldap-admin\` takes the whole file as the password.
+  writeFileSync(join(dir, PASSWORD_FILE), password, { mode: 0o600 })
   const url = `ldap://127.0.0.1:${await freePort()}`
   configureSlapd(join(dir, LDAP_DIR), password)
   writeFileSync(join(dir, URL_FILE), `${url}\n`)
@@ -144,6 +147,8 @@ function appendAccessProfile(file: string, name: string): void {
 export async function startDemoLdap(dir: string): Promise<string> {
   const { ldapDir, url, password } = demoLdap(dir)
   if (slapdPid(ldapDir) !== undefined) return `slapd is already running at ${url}`
+  // Made again from where the workspace is now (it may have moved), with the admin password of secrets/.
+  configureSlapd(ldapDir, password)
   await startSlapd(ldapDir, url, password, false)
   return `slapd started at ${url}`
 }
@@ -154,7 +159,8 @@ export async function stopDemoLdap(dir: string): Promise<string> {
   return (await stopSlapd(ldapDir)) ? 'slapd stopped' : 'slapd was not running'
 }
 
-function demoLdap(dir: string): { ldapDir: string; url: string; password: string } {
+function demoLdap(workspace: string): { ldapDir: string; url: string; password: string } {
+  const dir = resolve(workspace)
   const ldapDir = join(dir, LDAP_DIR)
   if (!existsSync(join(dir, URL_FILE))) {
     throw new InputError(`${dir} has no local directory server (create one with provisio init --with-ldap)`)
