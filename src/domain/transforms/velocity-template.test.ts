@@ -134,6 +134,11 @@ describe('unsupported methods and directives fail instead of rendering empty', (
     )
   })
 
+  it('text parsed while rendering is checked too', () => {
+    expect(() => render('#evaluate("#if($s)x")', { s: 'a' })).toThrow('#if is never closed')
+    expect(() => render('#set($t = "a #else b")$t')).toThrow('#else without an open #if')
+  })
+
   it('a macro defined in the template and #evaluate still work', () => {
     expect(render('#macro(hi $w)hi $w#end#hi("you")')).toBe('hi you')
     expect(render('#evaluate("#set($q = 1)$q")')).toBe('1')

@@ -232,6 +232,17 @@ class StrictTemplate extends Compile {
     return velocityGetPropMethod.call(this, property, baseRef, ast)
   }
 
+  // Text rendered at run time ("$a #if…" strings, #evaluate) goes through the same checking parser.
+  protected override evalStr(source: string): string {
+    return this.renderAstList(parseVelocity(source), this.contextId)
+  }
+
+  protected override eval(source: string | Ast[], local?: object, contextId?: string): string {
+    const asts = typeof source === 'string' ? parseVelocity(source) : source
+    const evaluate = super.eval as unknown as (s: Ast[], l?: object, c?: string) => string
+    return evaluate.call(this, asts, local, contextId)
+  }
+
   protected override getMacro(ast: Ast, ...rest: unknown[]): string {
     const id = (ast as unknown as { readonly id?: string }).id ?? ''
     if (!Object.hasOwn(this.macrosStore, id) && !Object.hasOwn(this.#macros, id)) {
