@@ -24,11 +24,17 @@ export interface ConfigProblem {
   readonly object?: string
   readonly path: string
   readonly message: string
+  /** A warning is reported but does not make the workspace invalid; absent means an error. */
+  readonly severity?: 'error' | 'warning'
+}
+
+export function isConfigWarning(p: ConfigProblem): boolean {
+  return p.severity === 'warning'
 }
 
 export function formatConfigProblem(p: ConfigProblem): string {
   const where = [p.file, p.object, p.path].filter((s) => s !== undefined && s !== '').join(': ')
-  return `${where}: ${p.message}`
+  return `${isConfigWarning(p) ? 'warning: ' : ''}${where}: ${p.message}`
 }
 
 /** The workspace configuration is invalid; every problem found is listed, not only the first. */

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { parse as parseYaml } from 'yaml'
-import { ConfigError, InputError } from '../../domain/errors.js'
+import { ConfigError, formatConfigProblem, InputError } from '../../domain/errors.js'
 import { compileTransform } from '../../domain/transforms/compile-transform.js'
 import type {
   TransformAccount,
   TransformContext,
   TransformDefinition,
 } from '../../domain/transforms/transform-types.js'
-import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
+import { loadWorkspace, loadWorkspaceWithWarnings } from '../../engine/workspace/load-workspace.js'
 import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
 import { addDemoLdap, startDemoLdap, stopDemoLdap } from '../../engine/workspace/demo-ldap.js'
 
@@ -34,7 +34,8 @@ export async function ldapCommand(workspace: string, action: 'start' | 'stop'): 
 }
 
 export async function validateCommand(workspace: string): Promise<void> {
-  const config = await loadWorkspace(workspace)
+  const { config, warnings } = await loadWorkspaceWithWarnings(workspace)
+  for (const w of warnings) process.stderr.write(`${formatConfigProblem(w)}\n`)
   process.stdout.write(
     `workspace ${config.dir} is valid: ${config.sources.length} sources, ${config.identityProfiles.length} identity profiles, ` +
       `${config.transforms.length} transforms, ${config.accessProfiles.length} access profiles, ${config.roles.length} roles\n`,

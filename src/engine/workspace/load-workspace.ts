@@ -15,7 +15,7 @@ import {
 import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
 import { checkConnectorSettings } from './check-connector-settings.js'
-import { ConfigError, type ConfigProblem, InputError } from '../../domain/errors.js'
+import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '../../domain/errors.js'
 
 export const SETTINGS_FILE = 'provisio.yaml'
 
@@ -30,9 +30,17 @@ const FOLDERS = {
 
 /**
  * Reads and validates a workspace folder. Every problem is collected (syntax, fields, references)
- * and thrown together as one ConfigError, each naming its file, object and field path.
+ * and thrown together as one ConfigError, each naming its file, object and field path. Warnings alone
+ * do not make the workspace invalid: see loadWorkspaceWithWarnings.
  */
 export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
+  return (await loadWorkspaceWithWarnings(dirArg)).config
+}
+
+/** loadWorkspace, also returning the warnings of a valid workspace (for `validate`). */
+export async function loadWorkspaceWithWarnings(
+  dirArg: string,
+): Promise<{ readonly config: WorkspaceConfig; readonly warnings: readonly ConfigProblem[] }> {
   const dir = resolve(dirArg)
   if (!existsSync(join(dir, SETTINGS_FILE))) {
     throw new InputError(
@@ -60,8 +68,11 @@ export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
     roles,
   }
   problems.push(...checkReferences(config), ...checkConnectorSettings(sources))
-  if (problems.length > 0) throw new ConfigError(problems)
-  return config
+  const warnings = problems.filter(isConfigWarning)
+  if (warnings.length < problems.length) {
+    throw new ConfigError([...problems.filter((p) => !isConfigWarning(p)), ...warnings])
+  }
+  return { config, warnings }
 }
 
 async function loadFolder<S extends z.ZodType>(
