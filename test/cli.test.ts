@@ -378,6 +378,31 @@ describe('provisio command', () => {
     expect(exported.stdout).toMatch(/is valid \(1 warning\): 3 sources/)
   })
 
+  it('validate: a Velocity template that does not parse exits 3 naming file and path; an unused transform reading a missing source only warns', () => {
+    const ws = join(tempDir(), 'ws')
+    expect(runCli(['init', ws]).status).toBe(0)
+    writeFileSync(
+      join(ws, 'transforms/vendor.yaml'),
+      'name: Vendor Region\ntype: accountAttribute\nattributes: { sourceName: Vendors, attributeName: region }\n',
+    )
+    const warned = runCli(['-w', ws, 'validate'])
+    expect(warned.status, warned.stderr).toBe(0)
+    expect(warned.stderr).toMatch(
+      /^transforms\/vendor.yaml: transform "Vendor Region": attributes.sourceName: warning: no source named "Vendors"/,
+    )
+    expect(warned.stdout).toMatch(/is valid/)
+
+    writeFileSync(
+      join(ws, 'transforms/status.yaml'),
+      'name: Status\ntype: static\nattributes: { value: "#if($x)a#{elseif}($y)b" }\n',
+    )
+    const r = runCli(['-w', ws, 'validate'])
+    expect(r.status).toBe(3)
+    expect(r.stderr).toContain(
+      'transforms/status.yaml: transform "Status": static: attributes.value is not a valid Velocity template: line 1, column 1: #if is never closed: #end is missing',
+    )
+  })
+
   it('serves: schedules on start, health endpoint with a failed run, clean stop on SIGTERM', async () => {
     const ws = join(tempDir(), 'served')
     await writeDemoWorkspace(ws)

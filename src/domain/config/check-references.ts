@@ -4,7 +4,7 @@ import type { TransformDefinition } from '../transforms/transform-types.js'
 import { checkAccessProfiles, checkRoles } from './check-access.js'
 import { checkLifecycleStates } from './check-lifecycle-states.js'
 import { checkProvisioning } from './check-provisioning.js'
-import { checkTransform, type TransformCheckContext } from './check-transform.js'
+import { checkTransform, referencedTransformNames, type TransformCheckContext } from './check-transform.js'
 import { delimitedFileAttributesSchema } from './config-schemas.js'
 import { accountSchemaOf, type Located, type WorkspaceConfig } from './workspace-config.js'
 import { findPlainSecrets } from './secret-ref.js'
@@ -107,8 +107,23 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
     }
   }
 
+  // A named transform reading a source the workspace lacks only fails when something evaluates it.
+  const used = referencedTransformNames(
+    [
+      ...config.identityProfiles.flatMap((p) =>
+        p.value.identityAttributeConfig.attributeTransforms.map((m) => m.transformDefinition),
+      ),
+      ...config.sources.flatMap((s) =>
+        s.value.provisioningPolicies.flatMap((p) => p.fields.map((f) => f.transform)),
+      ),
+    ],
+    resolve,
+  )
   for (const { file, value: t } of config.transforms) {
-    checkTransform(t, transforms, { file, object: `transform "${t.name ?? '?'}"`, path: '' }, problems)
+    const name = t.name ?? t.id
+    const check: TransformCheckContext =
+      name !== undefined && used.has(name) ? transforms : { ...transforms, missingSource: 'warning' }
+    checkTransform(t, check, { file, object: `transform "${t.name ?? '?'}"`, path: '' }, problems)
   }
 
   for (const { file, value: profile } of config.identityProfiles) {

@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../errors.js'
-import { coerceError } from '../errors.js'
+import { coerceError, TransformError } from '../errors.js'
+import { transformProblems } from '../transforms/transform-errors.js'
 import { compileTransform } from '../transforms/compile-transform.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
 
@@ -7,6 +8,11 @@ import type { TransformDefinition } from '../transforms/transform-types.js'
 export interface TransformCheckContext {
   readonly resolve: (id: string) => TransformDefinition | undefined
   readonly sourceNames: ReadonlySet<string>
+  /**
+   * How a source name the workspace lacks is reported: an error (the default) where the transform is
+   * used, a warning for a named transform nothing uses (it can only fail once something does).
+   */
+  readonly missingSource?: 'error' | 'warning'
 }
 
 /** Where a problem was found. */
@@ -30,7 +36,9 @@ export function checkTransform(
   try {
     compileTransform(def, { resolve: check.resolve, fieldAttributes })
   } catch (err) {
-    problems.push({ ...at, message: coerceError(err).message })
+    // Every problem of the transform is its own line (all broken rows of a lookup table, not the first).
+    const found = err instanceof TransformError ? transformProblems(err) : [coerceError(err)]
+    for (const e of found) problems.push({ ...at, message: e.message })
     return
   }
   walkTransforms(def, at.path, (t, path) => {
@@ -40,13 +48,42 @@ export function checkTransform(
       typeof sourceName === 'string' &&
       !check.sourceNames.has(sourceName)
     ) {
-      problems.push({
-        ...at,
-        path: `${path}.attributes.sourceName`,
-        message: `no source named "${sourceName}"`,
-      })
+      // A named transform's root sits at path ''.
+      const where = path === '' ? 'attributes.sourceName' : `${path}.attributes.sourceName`
+      problems.push(
+        check.missingSource === 'warning'
+          ? {
+              ...at,
+              path: where,
+              message: `no source named "${sourceName}" (no identity profile or provisioning policy uses this transform yet; it fails when one does)`,
+              severity: 'warning',
+            }
+          : { ...at, path: where, message: `no source named "${sourceName}"` },
+      )
     }
   })
+}
+
+/**
+ * The names of the named transforms that `roots` (the transforms the workspace evaluates: identity
+ * profile mappings, provisioning policy fields) reference, directly or through other named transforms.
+ */
+export function referencedTransformNames(
+  roots: readonly unknown[],
+  resolve: (id: string) => TransformDefinition | undefined,
+): Set<string> {
+  const names = new Set<string>()
+  const pending = [...roots]
+  for (let root = pending.pop(); root !== undefined; root = pending.pop()) {
+    walkTransforms(root, '', (t) => {
+      const id = t.attributes?.['id']
+      if (t.type !== 'reference' || typeof id !== 'string' || names.has(id)) return
+      names.add(id)
+      const target = resolve(id)
+      if (target !== undefined) pending.push(target)
+    })
+  }
+  return names
 }
 
 function walkTransforms(

@@ -13,8 +13,8 @@ import type { TransformAccount } from './transform-types.js'
  *   literal:= "text" | 'text' | number | true | false | null | { literal, … }
  *
  * A path is an account attribute, or `nativeIdentity`, `displayName`, `sourceName`, `created`, or
- * `entitlements` (true when the account has any). On a multi-valued attribute, `==`, `contains`,
- * `startsWith`… hold when some value does; `containsAll` when every listed value is present.
+ * `entitlements` (true when the account has any). On a multi-valued attribute, `==`, `contains`
+ * (a substring of the value), `startsWith`… hold when some value does; `containsAll` when every listed value is present.
  */
 export type AccountPredicate = (account: TransformAccount) => boolean
 
@@ -273,20 +273,11 @@ function methodTest(path: string, method: string, arg: Literal | undefined, src:
     case 'equalsIgnoreCase':
       return anyValue((s) => s.toLowerCase() === lower)
     case 'contains':
-      // On a list: membership; on a single value: substring.
-      return (acc) => {
-        const v = property(acc, path)
-        return Array.isArray(v)
-          ? v.some((x) => equal(x, needle))
-          : v !== null && v !== undefined && text(v).includes(needle)
-      }
+      // Substring of some value, on a single value as on each value of a multi-valued one (an AD
+      // `memberOf` holds group DNs: `memberOf.contains("Tier")` must match "CN=Tier1,OU=…").
+      return anyValue((s) => s.includes(needle))
     case 'containsIgnoreCase':
-      return (acc) => {
-        const v = property(acc, path)
-        return Array.isArray(v)
-          ? v.some((x) => text(x).toLowerCase() === lower)
-          : v !== null && v !== undefined && text(v).toLowerCase().includes(lower)
-      }
+      return anyValue((s) => s.toLowerCase().includes(lower))
     case 'containsAll':
       return (acc) => {
         const have = values(property(acc, path)).map(text)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compileTransform, evaluateTransform } from './compile-transform.js'
+import { TransformErrors } from './transform-errors.js'
 import type { TransformAccount, TransformContext, TransformDefinition } from './transform-types.js'
 
 const hr = (attributes: Record<string, unknown>): TransformAccount => ({
@@ -219,6 +220,51 @@ describe('lookup', () => {
     }
     expect(() => evaluateTransform(noDefault, { input: 'XX' })).toThrow(
       'lookup: no entry for "XX" and no "default"',
+    )
+  })
+
+  it('reports every broken table entry at once, at any depth, not only the first', () => {
+    const access = (role: string) => ({ type: 'static', attributes: { accessPolicy: `US_${role}` } })
+    const def: TransformDefinition = {
+      type: 'lookup',
+      attributes: {
+        table: {
+          USA: {
+            type: 'lookup',
+            attributes: { table: { Manager: access('Manager'), Employee: access('Employee'), default: 'x' } },
+          },
+          CAN: { type: 'static', attributes: {} },
+          FRA: 'EMEA',
+          GBR: null,
+          default: { region: 'none' },
+        },
+      },
+    }
+    let caught: unknown
+    try {
+      compileTransform(def)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(TransformErrors)
+    expect((caught as TransformErrors).errors.map((e) => e.message)).toEqual([
+      'static: missing required attribute attributes.table["USA"].attributes.table["Manager"].attributes.value',
+      'static: missing required attribute attributes.table["USA"].attributes.table["Employee"].attributes.value',
+      'static: missing required attribute attributes.table["CAN"].attributes.value',
+      'lookup: attributes.table["GBR"] has no value (write "" for an empty text)',
+      'lookup: attributes.table["default"] must be a string or a transform',
+    ])
+    expect((caught as TransformErrors).message).toMatch(/^5 problems: static: missing required attribute/)
+  })
+
+  it('reports every broken value of a list at once', () => {
+    expect(() =>
+      compileTransform({
+        type: 'concat',
+        attributes: { values: [{ type: 'nope' }, 'a', { type: 'upper', attributes: { input: { x: 1 } } }] },
+      }),
+    ).toThrow(
+      '2 problems: unknown transform type "nope" at attributes.values[0]; upper: attributes.values[2].attributes.input must be a string or a transform',
     )
   })
 

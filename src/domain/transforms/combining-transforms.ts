@@ -1,3 +1,4 @@
+import { compileEach } from './transform-errors.js'
 import { isTransformDefinition, type Evaluator, type TransformNode } from './transform-node.js'
 import type { TransformContext, TransformValue } from './transform-types.js'
 import { quote } from './transform-value.js'
@@ -69,14 +70,19 @@ export function compileLookup(node: TransformNode): Evaluator {
     throw node.error(`${node.attributePath('table')} must be an object of key → value`)
   }
   const entries = new Map<string, Evaluator>()
-  for (const [key, value] of Object.entries(table as Record<string, unknown>)) {
-    if (value !== null && typeof value === 'object' && !isTransformDefinition(value)) {
-      throw node.error(
-        `${node.attributePath(`table[${JSON.stringify(key)}]`)} must be a string or a transform`,
-      )
-    }
-    entries.set(key, node.compileValue(value, node.attributePath(`table[${JSON.stringify(key)}]`)))
-  }
+  // Every broken entry is reported, not only the first.
+  compileEach(
+    Object.entries(table as Record<string, unknown>).map(([key, value]) => () => {
+      const path = node.attributePath(`table[${JSON.stringify(key)}]`)
+      if (value === null || value === undefined) {
+        throw node.error(`${path} has no value (write "" for an empty text)`)
+      }
+      if (typeof value === 'object' && !isTransformDefinition(value)) {
+        throw node.error(`${path} must be a string or a transform`)
+      }
+      entries.set(key, node.compileValue(value, path))
+    }),
+  )
   const fallback = entries.get('default')
   const input = node.input()
   return (ctx) => {

@@ -268,6 +268,17 @@ describe('account filters', () => {
     entitlements: ['g1'],
     attributes: { status: 'active', location: 'Austin', groups: ['Admin', 'Dev'], level: '7', email: null },
   })
+  const member = acc({
+    nativeIdentity: 'CN=Ann,OU=Users',
+    attributes: {
+      memberOf: ['CN=All Staff,OU=Groups,DC=corp', 'CN=O365_Licensing_Tier1,OU=Licensing,DC=corp'],
+    },
+  })
+  it('contains tests each value of a multi-valued attribute as text (AD group DNs)', () => {
+    expect(compileAccountFilter('(memberOf.contains("O365_Licensing_Tier"))')(member)).toBe(true)
+    expect(compileAccountFilter('memberOf.contains("OU=Licensing")')(member)).toBe(true)
+    expect(compileAccountFilter('memberOf.contains("Tier2")')(member)).toBe(false)
+  })
   it.each([
     ['(status != "terminated")', true],
     ['(status == "terminated")', false],
@@ -282,6 +293,9 @@ describe('account filters', () => {
     ['displayName.startsWithIgnoreCase("ann")', true],
     ['location.containsIgnoreCase("STI")', true],
     ['location.contains("zz")', false],
+    ['groups.contains("Adm")', true],
+    ['groups.containsIgnoreCase("EV")', true],
+    ['groups.contains("Ops")', false],
     ['email.isNull()', true],
     ['location.notNull()', true],
     ['email == null', true],

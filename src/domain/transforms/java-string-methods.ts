@@ -59,3 +59,22 @@ export const JAVA_STRING_METHOD_HANDLER = {
     return method === undefined ? undefined : method(context as string, params)
   },
 }
+
+/** Methods JavaScript strings share with `java.lang.String`, called natively. */
+const SHARED = [
+  'charAt',
+  'codePointAt',
+  'concat',
+  'endsWith',
+  'indexOf',
+  'lastIndexOf',
+  'startsWith',
+  'substring',
+  'toLowerCase',
+  'toUpperCase',
+  'toString',
+  'trim',
+]
+
+/** Every string method a template may call (for the unsupported-method check). */
+export const JAVA_STRING_METHOD_NAMES: ReadonlySet<string> = new Set([...Object.keys(METHODS), ...SHARED])

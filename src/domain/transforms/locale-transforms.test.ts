@@ -127,6 +127,8 @@ describe('normalizeNames', () => {
     ['"of" (docs)', 'earl OF GRANTHAM', 'Earl of Grantham'],
     ['roman numeral suffix (docs: iii → III)', 'john smith iii', 'John Smith III'],
     ['hyphens', 'mary-jane WATSON-PARKER', 'Mary-Jane Watson-Parker'],
+    ['Mac before a hyphen takes the word (tenant, vscode issue #73)', 'mac-donalds', 'Mac-donalds'],
+    ['Mc before a hyphen takes the word', 'ann MC-DONALDS', 'Ann Mc-donalds'],
     ['the first word is never a particle or a numeral', 'de niro', 'De Niro'],
     ['accented letters', 'ÉLODIE ÇAKIR', 'Élodie Çakir'],
     ['spacing is kept', '  ann   lee ', '  Ann   Lee '],

@@ -7,9 +7,13 @@
  * Where the docs are silent: the first word of the text is never turned into a particle or a numeral
  * ("De Niro", "Vi"); `Mac` only applies to names of six letters or more that do not end in a, c, i, o,
  * z or j and are not a known exception (Mack, Macy, Machado, Macias…), the rule Lingua::EN::NameCase
- * uses, since MacHado would be wrong.
+ * uses, since MacHado would be wrong. A `Mc`/`Mac` prefix followed by a hyphen or apostrophe takes the
+ * whole word and leaves the rest lower case ("mac-donalds" → "Mac-donalds", "mc-donalds" →
+ * "Mc-donalds"), which is what the reference gives on a tenant (vscode-sailpoint-identitynow issue #73)
+ * while "jean-baptiste" still becomes "Jean-Baptiste".
  */
 const PARTICLES = new Set(['von', 'del', 'of', 'de', 'la', 'y'])
+const MAC_BEFORE_PUNCTUATION = /^(mc|mac)(?=[-'’])/
 const ROMAN = /^(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xv)$/i
 const MAC_EXCEPTIONS = new Set([
   'macedo',
@@ -48,6 +52,8 @@ function normalizeWord(word: string, first: boolean): string {
   const lower = word.toLowerCase()
   if (!first && PARTICLES.has(lower)) return lower
   if (!first && ROMAN.test(word)) return word.toUpperCase()
+  const prefix = MAC_BEFORE_PUNCTUATION.exec(lower)
+  if (prefix !== null) return capitalise(prefix[1] ?? '') + lower.slice(prefix[1]?.length ?? 0)
   // Split at hyphens and apostrophes, keeping them.
   return lower
     .split(/([-'’])/)

@@ -1,4 +1,5 @@
 import { TransformError } from '../errors.js'
+import { compileEach } from './transform-errors.js'
 import type { TransformContext, TransformDefinition, TransformValue } from './transform-types.js'
 import { toTransformValue } from './transform-value.js'
 
@@ -137,7 +138,9 @@ export class TransformNode {
   list(key: string): Evaluator[] {
     const v = this.require(key)
     if (!Array.isArray(v)) throw this.error(`${this.attributePath(key)} must be an array`)
-    return v.map((item: unknown, i) => this.compileValue(item, `${this.attributePath(key)}[${i}]`))
+    return compileEach(
+      v.map((item: unknown, i) => () => this.compileValue(item, `${this.attributePath(key)}[${i}]`)),
+    )
   }
 
   /**
@@ -146,21 +149,23 @@ export class TransformNode {
    */
   variables(reserved: ReadonlySet<string>): Map<string, Evaluator> {
     const vars = new Map<string, Evaluator>()
-    for (const [key, v] of Object.entries(this.attributes)) {
-      if (reserved.has(key) || key === 'input' || key === 'requiresPeriodicRefresh') continue
-      if (
-        v === undefined ||
-        v === null ||
-        typeof v === 'string' ||
-        typeof v === 'number' ||
-        typeof v === 'boolean'
-      ) {
-        vars.set(key, constant(toTransformValue(v)))
-      } else if (isTransformDefinition(v)) {
-        vars.set(key, this.session.compile(v, `${this.attributePath(key)}.`))
-      }
-      // Other shapes (maps, lists of settings) are not variables; they are ignored like unknown settings.
-    }
+    compileEach(
+      Object.entries(this.attributes).map(([key, v]) => () => {
+        if (reserved.has(key) || key === 'input' || key === 'requiresPeriodicRefresh') return
+        if (
+          v === undefined ||
+          v === null ||
+          typeof v === 'string' ||
+          typeof v === 'number' ||
+          typeof v === 'boolean'
+        ) {
+          vars.set(key, constant(toTransformValue(v)))
+        } else if (isTransformDefinition(v)) {
+          vars.set(key, this.session.compile(v, `${this.attributePath(key)}.`))
+        }
+        // Other shapes (maps, lists of settings) are not variables; they are ignored like unknown settings.
+      }),
+    )
     return vars
   }
 

@@ -1,7 +1,12 @@
-import { Compile, Helper, parse } from 'velocityjs'
-import { JAVA_STRING_METHOD_HANDLER } from './java-string-methods.js'
-
-type Ast = ReturnType<typeof parse>[number]
+import { Compile, Helper } from 'velocityjs'
+import {
+  JAVA_COLLECTION_METHOD_HANDLER,
+  JAVA_LIST_METHOD_NAMES,
+  JAVA_MAP_METHOD_NAMES,
+} from './java-collection-methods.js'
+import { JAVA_NUMBER_METHOD_HANDLER, JAVA_NUMBER_METHOD_NAMES } from './java-number-methods.js'
+import { JAVA_STRING_METHOD_HANDLER, JAVA_STRING_METHOD_NAMES } from './java-string-methods.js'
+import { parseVelocity, type VelocityAst as Ast } from './velocity-parse.js'
 type RefTextAst = Parameters<typeof Helper.getRefText>[0]
 
 interface ReferenceAst {
@@ -25,6 +30,17 @@ export class MissingReferenceError extends Error {
   }
 }
 
+/**
+ * A template called a method or directive that Provisio does not provide. The reference product would
+ * run it (or fail); rendering it as empty text would silently give a wrong value, so it is an error.
+ */
+export class UnsupportedTemplateError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnsupportedTemplateError'
+  }
+}
+
 /** A Velocity template parsed once and rendered many times. */
 export interface CompiledTemplate {
   readonly source: string
@@ -36,12 +52,12 @@ export interface CompiledTemplate {
   render(vars: Record<string, unknown>): string
 }
 
-/** Parses a template; throws when its syntax is invalid. */
+/** Parses a template; throws VelocitySyntaxError when its syntax is invalid. */
 export function compileTemplate(source: string): CompiledTemplate {
   if (!source.includes('$') && !source.includes('#')) {
     return { source, constant: source, names: [], render: () => source }
   }
-  const asts = parse(source)
+  const asts = parseVelocity(source)
   if (asts.every((a) => typeof a === 'string')) {
     const text = asts.join('')
     return { source, constant: text, names: [], render: () => text }
@@ -155,8 +171,15 @@ function formatValue(v: unknown): string {
 class StrictTemplate extends Compile {
   readonly #macros: Record<string, () => string>
 
-  constructor(asts: ReturnType<typeof parse>) {
-    super(asts, { escape: false, customMethodHandlers: [JAVA_STRING_METHOD_HANDLER] })
+  constructor(asts: Ast[]) {
+    super(asts, {
+      escape: false,
+      customMethodHandlers: [
+        JAVA_STRING_METHOD_HANDLER,
+        JAVA_NUMBER_METHOD_HANDLER,
+        JAVA_COLLECTION_METHOD_HANDLER,
+      ],
+    })
     const macros = {
       stop: (): string => {
         this.runState.stop = true
@@ -164,6 +187,8 @@ class StrictTemplate extends Compile {
       },
     }
     Object.defineProperty(macros, 'eval', { value: this.eval.bind(this) })
+    // Velocity 1.7's name for velocityjs's #eval.
+    Object.defineProperty(macros, 'evaluate', { value: this.eval.bind(this) })
     this.#macros = macros
   }
 
@@ -174,8 +199,58 @@ class StrictTemplate extends Compile {
     this.local = {}
     this.conditions = []
     this.defines = {}
-    this.runState = { stop: false, break: false }
+    // Velocity 1.7 ends the innermost #foreach at #break, leaving the rest of that iteration unrendered
+    // (outside a #foreach, the whole template); velocityjs only skips the following iterations. Its
+    // renderer stops a list at `stop`, so `stop` reads true while a #break is pending.
+    let stopped = false
+    let broken = false
+    this.runState = {
+      get stop() {
+        return stopped || broken
+      },
+      set stop(v: boolean) {
+        stopped = v
+      },
+      get break() {
+        return broken
+      },
+      set break(v: boolean) {
+        broken = v
+      },
+    }
     return this.renderAstList()
+  }
+
+  /** Only the Java methods listed in docs/transforms.md: anything else fails instead of rendering "". */
+  getPropMethod(property: { readonly id: string }, baseRef: unknown, ast: Ast): unknown {
+    if (!supportsMethod(baseRef, property.id)) {
+      const text = Helper.getRefText(ast as RefTextAst)
+      throw new UnsupportedTemplateError(
+        `${text} calls ${property.id}(), which is not supported on ${javaTypeName(baseRef)}`,
+      )
+    }
+    return velocityGetPropMethod.call(this, property, baseRef, ast)
+  }
+
+  // Text rendered at run time ("$a #if…" strings, #evaluate) goes through the same checking parser.
+  protected override evalStr(source: string): string {
+    return this.renderAstList(parseVelocity(source), this.contextId)
+  }
+
+  protected override eval(source: string | Ast[], local?: object, contextId?: string): string {
+    const asts = typeof source === 'string' ? parseVelocity(source) : source
+    const evaluate = super.eval as unknown as (s: Ast[], l?: object, c?: string) => string
+    return evaluate.call(this, asts, local, contextId)
+  }
+
+  protected override getMacro(ast: Ast, ...rest: unknown[]): string {
+    const id = (ast as unknown as { readonly id?: string }).id ?? ''
+    if (!Object.hasOwn(this.macrosStore, id) && !Object.hasOwn(this.#macros, id)) {
+      throw new UnsupportedTemplateError(
+        `#${id} is not a supported directive or a macro defined in the template`,
+      )
+    }
+    return (super.getMacro as (ast: Ast, ...rest: unknown[]) => string).call(this, ast, ...rest)
   }
 
   protected override getReferences(ast: Ast, isVal?: boolean): string {
@@ -187,4 +262,36 @@ class StrictTemplate extends Compile {
     }
     return formatValue(value)
   }
+}
+
+// velocityjs mixes its method lookup into Compile's prototype; its type declarations omit it.
+const velocityGetPropMethod = (
+  Compile.prototype as unknown as {
+    getPropMethod: (this: Compile, property: unknown, baseRef: unknown, ast: unknown) => unknown
+  }
+).getPropMethod
+
+const BOOLEAN_METHOD_NAMES: ReadonlySet<string> = new Set(['toString', 'booleanValue', 'equals'])
+
+function supportsMethod(receiver: unknown, name: string): boolean {
+  if (typeof receiver === 'string') return JAVA_STRING_METHOD_NAMES.has(name)
+  if (typeof receiver === 'number') return JAVA_NUMBER_METHOD_NAMES.has(name)
+  if (typeof receiver === 'boolean') return BOOLEAN_METHOD_NAMES.has(name)
+  if (Array.isArray(receiver)) return JAVA_LIST_METHOD_NAMES.has(name)
+  if (typeof receiver === 'object' && receiver !== null) {
+    // A function the context provides (`$identity.getAttribute('x')`), a map method, or a bean getter.
+    const own = (receiver as Record<string, unknown>)[name]
+    if (Object.hasOwn(receiver, name) && typeof own === 'function') return true
+    return JAVA_MAP_METHOD_NAMES.has(name) || /^(get|is)[A-Z]/.test(name)
+  }
+  return false
+}
+
+function javaTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'null'
+  if (typeof v === 'string') return 'a string (java.lang.String)'
+  if (typeof v === 'number') return `a number (java.lang.${Number.isInteger(v) ? 'Integer' : 'Double'})`
+  if (typeof v === 'boolean') return 'a boolean (java.lang.Boolean)'
+  if (Array.isArray(v)) return 'a list (java.util.List)'
+  return 'a map (java.util.Map)'
 }

@@ -39,7 +39,8 @@ export interface LoadedWorkspace {
 
 /**
  * Reads and validates a workspace folder. Every problem is collected (syntax, fields, references)
- * and thrown together as one ConfigError, each naming its file, object and field path.
+ * and thrown together as one ConfigError, each naming its file, object and field path. Warnings alone
+ * do not make the workspace invalid: see loadWorkspaceWithWarnings.
  */
 export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
   return (await loadWorkspaceWithWarnings(dirArg)).config
