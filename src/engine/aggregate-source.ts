@@ -241,6 +241,8 @@ async function readAccounts(
     // Groups nobody holds yet exist too, and the system knows their names.
     const entitlements: ListedEntitlement[] = []
     for await (const e of connector.listEntitlements()) {
+      // An empty value is no entitlement (as in an account's attributes, see schemaAttributes).
+      if (e.value.trim() === '') continue
       entitlements.push({
         attribute: e.attribute,
         value: e.value,

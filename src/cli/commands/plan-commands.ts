@@ -104,7 +104,10 @@ export async function applyCommand(
         ? await runUntilSettled(e, result.activityIds, {
             ...(options.source !== undefined ? { sources: [options.source] } : {}),
             onProgress: (c) => {
-              const done = (c['FINISHED'] ?? 0) + (c['FAILED'] ?? 0) + (c['UNVERIFIABLE'] ?? 0)
+              const done = ['FINISHED', 'FAILED', 'UNVERIFIABLE', 'CANCELED'].reduce(
+                (n, k) => n + (c[k] ?? 0),
+                0,
+              )
               progress?.('execute', done, result.activityIds.length)
             },
           })
