@@ -288,6 +288,28 @@ describe.each(databases)('execution on $name', (database) => {
     expect(statuses[2]?.errors.at(-1)?.message).toMatch(/zones lacks datacenter/)
   })
 
+  it('stores the account it provisioned as the next aggregation reads it: nothing "updated"', async () => {
+    // Executed against the directory's own state file, which the aggregation then reads.
+    const { ctx, store, sourceId } = await setup()
+    const result = await executeDue(ctx, { sources: [DIRECTORY] })
+    expect(result.finished).toBeGreaterThan(20)
+    // A modify too: one identity moves department (attribute sync), executed the same way.
+    const [first] = await ofSource(ctx, sourceId)
+    await store.db.query(
+      `UPDATE identities SET attributes = (attributes::jsonb || '{"department": "Moved"}')::json WHERE id = $1`,
+      [first?.identityId],
+    )
+    await applyPlan(ctx, { identity: first?.identityId as string })
+    expect((await executeDue(ctx, { sources: [DIRECTORY] })).finished).toBe(1)
+    const before = (await listAccounts(store.db, { sourceId })).map((a) => [a.nativeIdentity, a.displayName])
+    const aggregated = await aggregateSource(ctx, DIRECTORY)
+    expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
+    expect(aggregated.accounts.unchanged).toBe(result.finished)
+    expect(
+      (await listAccounts(store.db, { sourceId })).map((a) => [a.nativeIdentity, a.displayName]),
+    ).toEqual(before)
+  })
+
   it('retry now gives a failed request a fresh set of attempts', async () => {
     const { ctx, directory, connectors, sourceId } = await setup()
     directory.setBreakMode('create', 'SCHEMA')

@@ -12,7 +12,7 @@ import { listEntitlements } from '../src/store/entitlements.js'
 import { listAccountRequests } from '../src/store/plans.js'
 import { listSourceRows } from '../src/store/sources.js'
 import { databases } from './support/databases.js'
-import { editHr } from './support/edit-hr.js'
+import { editHr, HR } from './support/edit-hr.js'
 import { demoWorkspace, engineContext, tempDir } from './support/temp-workspace.js'
 
 describe.each(databases)('planning on $name', (database) => {
@@ -30,6 +30,43 @@ describe.each(databases)('planning on $name', (database) => {
     await aggregateSource(ctx, 'Badge System')
     return { ...ws, ctx, store }
   }
+
+  it("apply --source applies only that source's plan; the next apply still applies the rest", async () => {
+    const { dir, ctx, store } = await setup()
+    await applyPlan(ctx)
+    const requestsOf = async (source: string) =>
+      (await listAccountRequests(store.db)).filter((r) => r.sourceId === sourceIds.get(source))
+    const sourceIds = new Map((await listSourceRows(store.db)).map((s) => [s.name, s.id]))
+    const directoryBefore = (await requestsOf('Corporate Directory')).length
+    // A badge holder leaves: the terminated state disables the badge and removes all access.
+    const badge = (await listAccounts(store.db, {})).find((a) => a.sourceName === 'Badge System')
+    const hr = (await listAccounts(store.db, { identityIds: [badge?.identityId as string] })).find(
+      (a) => a.sourceName === 'HR',
+    )
+    editHr(dir, hr?.nativeIdentity as string, { [HR.status]: 'T', [HR.terminationDate]: '2020-01-31' })
+    await aggregateSource(ctx, 'HR')
+    const leaverPlan = await planIdentities(ctx, { identity: badge?.identityId as string })
+    expect(leaverPlan.items).toContainEqual(
+      expect.objectContaining({ sourceName: 'Badge System', operation: 'Disable' }),
+    )
+
+    const partial = await applyPlan(ctx, { source: 'Corporate Directory' })
+    const badgeNow = await requestsOf('Badge System')
+    expect(badgeNow.filter((r) => r.identityId === badge?.identityId && r.operation === 'Disable')).toEqual(
+      [],
+    )
+    expect((await requestsOf('Corporate Directory')).length).toBe(directoryBefore + partial.accountRequests)
+
+    // Everything else is still to apply, the leaver's badge disable included; nothing is requested twice.
+    const rest = await applyPlan(ctx)
+    expect(rest.accountRequests).toBeGreaterThan(0)
+    const disables = (await requestsOf('Badge System')).filter(
+      (r) => r.identityId === badge?.identityId && r.operation === 'Disable',
+    )
+    expect(disables).toHaveLength(1)
+    expect((await requestsOf('Corporate Directory')).length).toBe(directoryBefore + partial.accountRequests)
+    await expect(applyPlan(ctx, { source: 'No Such Source' })).rejects.toThrow(/no source named/)
+  })
 
   it('plans the role grants with their reasons, and nothing more once applied', async () => {
     const { ctx, store } = await setup()

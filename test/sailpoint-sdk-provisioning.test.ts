@@ -6,7 +6,11 @@ import { applyPlan } from '../src/engine/apply-plan.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import { listAccounts } from '../src/store/accounts.js'
 import { countByStatus } from '../src/store/activities.js'
+import { listEntitlements } from '../src/store/entitlements.js'
+import { listIdentities } from '../src/store/identities.js'
+import { ensureSource } from '../src/store/sources.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 import { CLI, spawnCli, type CliResult } from './support/run-cli.js'
 import { startRestTarget, type RestTarget } from './support/rest-target-server.js'
@@ -105,11 +109,36 @@ describe('provisioning through a SailPoint SDK connector', () => {
     expect(users.every((u) => u.groups.includes('staff'))).toBe(true)
     expect(users.every((u) => typeof u.attributes['mail'] === 'string')).toBe(true)
 
-    // The system shows what was provisioned: aggregated and correlated, nothing left to plan there.
+    // The system shows what was provisioned: the copy stored at provisioning is what aggregation reads
+    // (nothing "updated"), correlated, and nothing is left to plan there.
     const aggregated = await aggregateSource(ctx, 'REST Users')
-    expect(aggregated.accounts.created + aggregated.accounts.updated).toBe(result.finished)
+    expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
+    expect(aggregated.accounts.unchanged).toBe(result.finished)
     expect(aggregated.uncorrelated).toBe(0)
     expect((await planIdentities(ctx, { source: 'REST Users' })).items).toEqual([])
+  })
+
+  it('an empty value the connector reports is no entitlement: nothing to remove, run after run', async () => {
+    server = await startRestTarget({ token: TOKEN, groups: ['staff'] })
+    process.env[TOKEN_ENV] = TOKEN
+    const config = await loadWorkspace(await workspaceWithRestSource(server.url))
+    store = await openStore({ workspaceDir: 'memory' })
+    const ctx = { config, db: store.db, now: () => new Date() }
+    await aggregateSource(ctx, 'HR')
+    // A leaver (whose state removes all access) has an account without groups, which the connector
+    // reports as `groups: [""]`, as unmodified connectors do.
+    const leaver = (await listIdentities(ctx.db)).find((i) => i.lifecycleState === 'terminated')
+    const uid = leaver?.attributes['uid'] as string
+    expect(uid).toBeTruthy()
+    server.users.set(uid, { id: uid, uuid: 'u-1', attributes: {}, groups: [''], disabled: true })
+    const aggregated = await aggregateSource(ctx, 'REST Users')
+    expect(aggregated.correlated).toBe(1)
+    const sourceId = await ensureSource(ctx.db, 'REST Users')
+    const [account] = await listAccounts(ctx.db, { sourceId })
+    expect(account?.attributes['groups']).toEqual([])
+    expect((await listEntitlements(ctx.db, sourceId)).map((e) => e.value)).not.toContain('')
+    const plan = await planIdentities(ctx, { identity: leaver?.id as string, source: 'REST Users' })
+    expect(plan.items).toEqual([])
   })
 
   // The built CLI (`npm test` builds first): the connector's logs (pino, to fd 1) must not reach stdout.

@@ -136,16 +136,19 @@ program
 program
   .command('apply')
   .option('--identity <id>', 'apply the plan of one identity')
+  .option('--source <name>', "apply only this source's plan (the other sources' changes stay to apply)")
   .option('--wait', 'execute the requests now and wait until each is finished, failed, retrying or manual')
   .option('--json', 'print JSON')
   .description('turn the plan into account requests (activities) for the executor')
-  .action((o: { identity?: string; wait?: boolean; json?: boolean }) => applyCommand(ws(), o))
+  .action((o: { identity?: string; source?: string; wait?: boolean; json?: boolean }) =>
+    applyCommand(ws(), o),
+  )
 
 program
   .command('activities')
   .option('--identity <id>', 'only this identity (id or name)')
   .option('--source <name>', 'only this source')
-  .option('--status <status>', 'PENDING, COMMITED, FINISHED, FAILED, RETRY or UNVERIFIABLE')
+  .option('--status <status>', 'PENDING, COMMITED, FINISHED, FAILED, RETRY, UNVERIFIABLE or CANCELED')
   .option('--json', 'print JSON (the reference account-activity shape)')
   .description('list account activities: what was requested of which system, and how it went')
   .action((o: { identity?: string; source?: string; status?: string; json?: boolean }) =>

@@ -18,7 +18,7 @@ import { recordRun } from '../store/runs.js'
 import { ensureSource, markAggregated } from '../store/sources.js'
 import { createConnector } from '../connectors/registry.js'
 import { toSourceAccount } from './connector-accounts.js'
-import { correlateUncorrelated, correlatorFor } from './correlate-accounts.js'
+import { correlateUncorrelated, correlatorFor, withdrawOvertaken } from './correlate-accounts.js'
 import { verifyCommitted } from './manual-tasks.js'
 import type { EngineContext } from './engine-context.js'
 import { phaseTimer } from './phase-timer.js'
@@ -32,6 +32,11 @@ export interface AggregateResult {
   readonly entitlementsDiscovered: number
   readonly correlated: number
   readonly uncorrelated: number
+  /**
+   * Pending Create requests (and manual create tasks) withdrawn because the identity's account is now
+   * on the source: carrying them out would have made a duplicate.
+   */
+  readonly withdrawn: number
   /** Manually done requests the aggregated accounts confirm (FINISHED) or contradict (UNVERIFIABLE). */
   readonly verified: { readonly finished: number; readonly unverifiable: number }
   /** Identity processing that followed (every aggregation can change identity inputs). */
@@ -130,11 +135,14 @@ export async function aggregateSource(
     const discovered = await addEntitlements(tx, sourceId, entitlementValues)
     timer.lap('entitlements')
     // Accounts that were already stored but matched nobody may match identities created since.
-    if (!source.authoritative) correlated += await correlateUncorrelated(tx, source, sourceId)
+    if (!source.authoritative) correlated += await correlateUncorrelated(tx, source, sourceId, undefined, now)
     timer.lap('correlate')
+    // Creates still waiting for identities that now have an account here (correlated now or before).
+    const withdrawn = await withdrawOvertaken(tx, sourceId, now)
+    timer.lap('withdraw')
     await markAggregated(tx, sourceId, now)
     timer.lap('write')
-    return { discovered }
+    return { discovered, withdrawn }
   })
   if (diff.created.length + diff.deleted.length + diff.updated.length > 1000) await analyze(db, 'accounts')
   timer.lap('commit')
@@ -180,6 +188,7 @@ export async function aggregateSource(
     entitlementsDiscovered: stats.discovered,
     correlated,
     uncorrelated,
+    withdrawn: stats.withdrawn,
     verified,
     identities,
     aggregatedMs,
@@ -192,7 +201,13 @@ export async function aggregateSource(
     started,
     finished: ctx.now(),
     status: read.errors.length > 0 ? 'WARNING' : 'SUCCESS',
-    stats: { accounts, entitlementsDiscovered: stats.discovered, correlated, uncorrelated },
+    stats: {
+      accounts,
+      entitlementsDiscovered: stats.discovered,
+      correlated,
+      uncorrelated,
+      withdrawn: stats.withdrawn,
+    },
     errors: read.errors,
   })
   return result
@@ -226,6 +241,8 @@ async function readAccounts(
     // Groups nobody holds yet exist too, and the system knows their names.
     const entitlements: ListedEntitlement[] = []
     for await (const e of connector.listEntitlements()) {
+      // An empty value is no entitlement (as in an account's attributes, see schemaAttributes).
+      if (e.value.trim() === '') continue
       entitlements.push({
         attribute: e.attribute,
         value: e.value,

@@ -30,11 +30,18 @@ type NewRequest = Omit<AccountRequestRow, 'id' | 'status'> & { items: AccountReq
  * which the next plan compares against. Batch by batch, each in one transaction: a batch's requests
  * and its identities' grants are written together or not at all, and an interrupted apply leaves the
  * identities it did not reach to be planned again.
+ *
+ * With `source`, only that source's requests are written and nothing else is recorded: what an identity
+ * was granted and its lifecycle state are recorded per identity, not per source, so recording them
+ * would lose the other sources' removals and account actions. The identities stay queued, and the
+ * next apply plans them in full; what this one requested is pending or done by then, and is not
+ * requested twice.
  */
 export async function applyPlan(
   ctx: EngineContext,
-  options: Omit<PlanOptions, 'config' | 'source' | 'explain'> = {},
+  options: Omit<PlanOptions, 'config' | 'explain'> = {},
 ): Promise<ApplyResult> {
+  const partial = options.source !== undefined
   const t0 = performance.now()
   let summary = summarizePlan([], [], [], 0)
   const selections: AccountSelection[] = []
@@ -45,7 +52,8 @@ export async function applyPlan(
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
   const queued =
-    options.identityIds !== undefined || (await ctx.db.query('SELECT 1 FROM plan_queue LIMIT 1')).length > 0
+    !partial &&
+    (options.identityIds !== undefined || (await ctx.db.query('SELECT 1 FROM plan_queue LIMIT 1')).length > 0)
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
@@ -63,7 +71,7 @@ export async function applyPlan(
     const requests = toRequests(batch.items)
     accountRequests += requests.length
     const states: { identityId: string; lifecycleState: string | null; grantSet: string }[] = []
-    for (const { identity, applied, grantSet } of batch.identities) {
+    for (const { identity, applied, grantSet } of partial ? [] : batch.identities) {
       if (applied?.grantSet === grantSet) knownSets.add(grantSet)
       // Unchanged since the last apply: nothing to write.
       if (applied?.grantSet === grantSet && applied.lifecycleState === identity.lifecycleState) continue
@@ -72,7 +80,7 @@ export async function applyPlan(
     const unknown = [...new Set(states.map((s) => s.grantSet))].filter((id) => !knownSets.has(id))
     for (const id of await storedGrantSets(ctx.db, unknown)) knownSets.add(id)
     const newSets: { id: string; grants: string }[] = []
-    for (const { desired, grantSet } of batch.identities) {
+    for (const { desired, grantSet } of partial ? [] : batch.identities) {
       if (knownSets.has(grantSet)) continue
       knownSets.add(grantSet)
       newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
@@ -86,7 +94,7 @@ export async function applyPlan(
     })
   }
   // Everyone planned against this configuration: from now on, a refresh plans only what changes.
-  if (options.identity === undefined && options.identityIds === undefined) {
+  if (!partial && options.identity === undefined && options.identityIds === undefined) {
     await writeEngineState(
       ctx.db,
       PLAN_BASELINE,

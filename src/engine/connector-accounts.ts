@@ -6,19 +6,22 @@ import type { AttributeValue, Attributes as StoredAttributes, SourceAccount } fr
 /** A system's attribute values as the store keeps them: text, numbers, booleans, lists of text. */
 export function storedAttributes(attributes: Attributes): StoredAttributes {
   const out: Record<string, AttributeValue> = {}
-  for (const [k, v] of Object.entries(attributes)) {
-    if (v === undefined) continue
-    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v
-    else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
-    else out[k] = JSON.stringify(v)
-  }
+  for (const [k, v] of Object.entries(attributes)) if (v !== undefined) out[k] = storedValue(v)
   return out
+}
+
+function storedValue(v: unknown): AttributeValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+  return JSON.stringify(v)
 }
 
 /**
  * A connector's account as aggregation reads it: only the attributes of the source's account schema
  * (a system may hand back more, such as a password, which is not the engine's to keep), named by the
- * schema's display attribute.
+ * schema's display attribute. The same account read twice gives the same value whatever order the
+ * system listed it in, and provisioning stores exactly this, so that the next aggregation finds it
+ * unchanged.
  */
 export function toSourceAccount(source: SourceConfig, account: ConnectorAccount): SourceAccount {
   const attributes = schemaAttributes(source, account.attributes)
@@ -32,8 +35,26 @@ export function toSourceAccount(source: SourceConfig, account: ConnectorAccount)
   }
 }
 
-/** The attributes of the source's account schema, as the store keeps them; the rest is dropped. */
+/**
+ * The attributes of the source's account schema, as the store keeps them; the rest is dropped.
+ * Values are normalised as the delimited-file reader normalises a multi-valued cell: an empty value is
+ * no value (a connector that reports `groups: [""]` for an account without groups would otherwise hold
+ * the entitlement "", which the planner then removes on every run); the values of a multi-valued
+ * attribute are distinct and sorted (a system's listing order carries no meaning and must not make an
+ * account look changed); attributes are in name order (the order the store serialises them in).
+ */
 export function schemaAttributes(source: SourceConfig, attributes: Attributes): StoredAttributes {
-  const listed = new Set(accountSchemaOf(source).attributes.map((a) => a.name))
-  return storedAttributes(Object.fromEntries(Object.entries(attributes).filter(([name]) => listed.has(name))))
+  const schema = new Map(accountSchemaOf(source).attributes.map((a) => [a.name, a]))
+  const out: Record<string, AttributeValue> = {}
+  for (const name of Object.keys(attributes).sort()) {
+    const a = schema.get(name)
+    if (a === undefined || attributes[name] === undefined) continue
+    const v = storedValue(attributes[name])
+    if (Array.isArray(v)) {
+      const values = v.filter((x) => x.trim() !== '')
+      out[name] = a.isMulti || a.isEntitlement ? [...new Set(values)].sort() : values
+    } else if (a.isEntitlement && typeof v === 'string' && v.trim() === '') continue
+    else out[name] = v
+  }
+  return out
 }

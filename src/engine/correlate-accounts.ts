@@ -1,8 +1,10 @@
 import { Correlator } from '../domain/aggregation/correlator.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { loadUncorrelated, setAccountIdentities } from '../store/accounts.js'
+import { withdrawOvertakenCreates } from '../store/activities.js'
 import type { Db } from '../store/db.js'
 import { loadIdentityAttributes, loadIdentityAttributesById } from '../store/identities.js'
+import { enqueueIdentities } from '../store/queues.js'
 
 /** Builds a correlator for a source's `accountCorrelationConfig` over the stored identities. */
 export async function correlatorFor(db: Db, source: SourceConfig): Promise<Correlator> {
@@ -19,15 +21,42 @@ export async function correlatorFor(db: Db, source: SourceConfig): Promise<Corre
 }
 
 /**
+ * Withdraws the pending Create requests (and manual create tasks) of identities that now have an
+ * account on the source (all of the source's identities, or only `identityIds`): the account exists, so
+ * creating one would make a duplicate. The identities are planned again, against the account found.
+ * Returns how many requests were withdrawn. Call it inside the transaction that linked the accounts.
+ */
+export async function withdrawOvertaken(
+  db: Db,
+  sourceId: string,
+  now: Date,
+  identityIds?: readonly string[],
+): Promise<number> {
+  const withdrawn = await withdrawOvertakenCreates(db, {
+    sourceId,
+    now,
+    ...(identityIds !== undefined ? { identityIds } : {}),
+  })
+  await enqueueIdentities(
+    db,
+    withdrawn.map((w) => w.identityId),
+    ['plan'],
+  )
+  return withdrawn.length
+}
+
+/**
  * Links the source's uncorrelated accounts to identities where a rule finds exactly one. With `among`
  * (the identities an incremental refresh changed), only those can be new matches: they are tried first,
- * and every identity is read only to confirm a match is unique. Returns how many were linked.
+ * and every identity is read only to confirm a match is unique. An identity that gains an account this
+ * way has its pending create on the source withdrawn. Returns how many were linked.
  */
 export async function correlateUncorrelated(
   db: Db,
   source: SourceConfig,
   sourceId: string,
   among?: readonly string[],
+  now: Date = new Date(),
 ): Promise<number> {
   const rules = source.accountCorrelationConfig?.attributeAssignments ?? []
   if (rules.length === 0 || among?.length === 0) return 0
@@ -49,5 +78,13 @@ export async function correlateUncorrelated(
     if (identityId !== null) links.push({ accountId: a.id, identityId })
   }
   await setAccountIdentities(db, links)
+  if (links.length > 0) {
+    await withdrawOvertaken(
+      db,
+      sourceId,
+      now,
+      links.map((l) => l.identityId),
+    )
+  }
   return links.length
 }

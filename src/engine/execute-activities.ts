@@ -4,9 +4,11 @@ import {
   type AttributeChange,
   type Attributes,
   type Connector,
+  type ConnectorAccount,
 } from '../connectors/connector.js'
 import { createConnector } from '../connectors/registry.js'
 import { Correlator } from '../domain/aggregation/correlator.js'
+import { hashAccount } from '../domain/aggregation/diff-accounts.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { isEmptyTransform } from '../domain/config/provisioning-policy-schema.js'
 import { coerceError } from '../domain/errors.js'
@@ -34,7 +36,7 @@ import { enqueueIdentities } from '../store/queues.js'
 import { listSourceRows } from '../store/sources.js'
 import { vacuumIfChurned } from '../store/db.js'
 import { insertWorkItems } from '../store/work-items.js'
-import { schemaAttributes, storedAttributes } from './connector-accounts.js'
+import { storedAttributes, toSourceAccount } from './connector-accounts.js'
 import type { EngineContext } from './engine-context.js'
 import { sealTaskSecrets } from './manual-tasks.js'
 
@@ -237,17 +239,16 @@ class SourceRun {
     switch (a.operation) {
       case 'Create': {
         if (current) {
-          return this.done(a, current.nativeIdentity, current.attributes, current.disabled ?? false)
+          return this.done(a, current)
         }
         const attributes = await this.createAttributes(a)
-        const created = await c.createAccount(id, attributes)
-        return this.done(a, created.nativeIdentity, created.attributes, created.disabled ?? false)
+        return this.done(a, await c.createAccount(id, attributes))
       }
       case 'Modify': {
         const target = required(id)
         const items = current ? unappliedItems(current, a.items) : a.items
         if (current && items.length === 0) {
-          return this.done(a, target, current.attributes, current.disabled ?? false)
+          return this.done(a, { ...current, nativeIdentity: target })
         }
         const changes: AttributeChange[] = items.map((i) => ({
           op: i.operation,
@@ -255,17 +256,17 @@ class SourceRun {
           value: i.value,
         }))
         const updated = await c.updateAccount(target, changes)
-        return this.done(a, target, updated.attributes, updated.disabled ?? false)
+        return this.done(a, { ...updated, nativeIdentity: target })
       }
       case 'Enable':
       case 'Disable': {
         const target = required(id)
         const wantDisabled = a.operation === 'Disable'
         if (current && (current.disabled ?? false) === wantDisabled) {
-          return this.done(a, target, current.attributes, wantDisabled)
+          return this.done(a, { ...current, nativeIdentity: target, disabled: wantDisabled })
         }
         const after = wantDisabled ? await c.disableAccount(target) : await c.enableAccount(target)
-        return this.done(a, target, after.attributes, after.disabled ?? wantDisabled)
+        return this.done(a, { ...after, nativeIdentity: target, disabled: after.disabled ?? wantDisabled })
       }
       case 'Delete': {
         const target = required(id)
@@ -318,21 +319,26 @@ class SourceRun {
     return attributes
   }
 
-  private done(
-    a: ClaimedActivity,
-    nativeIdentity: string,
-    attributes: Attributes,
-    disabled: boolean,
-  ): AttemptResult {
+  /**
+   * A request that reached the system. The account the system handed back is stored as aggregation
+   * would read it (same attributes, order, values and display name, same hash), so the next aggregation
+   * finds it unchanged rather than "updated".
+   */
+  private done(a: ClaimedActivity, account: ConnectorAccount): AttemptResult {
     const now = this.ctx.now()
+    const read = toSourceAccount(this.source, account)
+    const { hash, attributesJson } = hashAccount(read)
     return {
       outcome: { id: a.id, status: 'FINISHED', completed: now },
       saved: {
         sourceId: this.sourceId,
-        nativeIdentity,
+        nativeIdentity: read.nativeIdentity,
         identityId: a.identityId,
-        attributes: schemaAttributes(this.source, attributes),
-        disabled,
+        displayName: read.displayName,
+        attributesJson,
+        hash,
+        disabled: read.disabled ?? false,
+        locked: read.locked ?? false,
       },
     }
   }
@@ -375,7 +381,7 @@ class SourceRun {
     if (c.kind === 'ALREADY_EXISTS' && a.operation === 'Create' && id !== null) {
       const linked = await this.correlateExisting(a, id).catch(() => undefined)
       if (linked) {
-        const result = this.done(a, id, linked.attributes, linked.disabled ?? false)
+        const result = this.done(a, { ...linked, nativeIdentity: id })
         return {
           ...result,
           outcome: {

@@ -136,7 +136,7 @@ export interface ActivityOutcome {
   readonly completed?: Date
 }
 
-/** Records attempts' outcomes and releases their leases, in one statement. */
+/** Records attempts' outcomes and releases their leases, in one statement; a withdrawn request stays withdrawn. */
 export async function recordOutcomes(db: Db, outcomes: readonly ActivityOutcome[], now: Date): Promise<void> {
   for (const batch of batches(outcomes)) {
     await db.query(
@@ -146,7 +146,7 @@ export async function recordOutcomes(db: Db, outcomes: readonly ActivityOutcome[
          errors = CASE WHEN u.error IS NULL THEN r.errors
                        ELSE (r.errors::jsonb || jsonb_build_array(u.error::jsonb))::json END
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, status, next, error, completed)
-       WHERE r.id = u.id`,
+       WHERE r.id = u.id AND r.status <> 'CANCELED'`,
       [
         batch.map((o) => o.id),
         batch.map((o) => o.status),
@@ -264,4 +264,58 @@ export async function releaseDeadLeases(db: Db): Promise<void> {
     `UPDATE account_requests SET lease_until = '-infinity'
      WHERE lease_until IS NOT NULL AND lease_until <> '-infinity' AND status IN ('PENDING', 'RETRY')`,
   )
+}
+
+/** A Create request withdrawn because its identity's account appeared on the source. */
+export interface WithdrawnCreate {
+  readonly id: string
+  readonly identityId: string
+  /** The account the identity has on the source now. */
+  readonly account: string
+}
+
+/**
+ * Withdraws (CANCELED, with the reason) the Create requests of a source, optionally only of some
+ * identities, that have not run and whose identity now has an account on the source: carrying them
+ * out would make a second account. Their manual tasks (flat-file sources) are canceled with the same
+ * reason and their secrets erased. A request a worker holds (leased, or in doubt after a worker died)
+ * is left to the executor, which reads back before it acts; so is one whose task its owner has closed.
+ * Work items are closed before requests, the order `tasks complete` takes its locks in.
+ */
+export async function withdrawOvertakenCreates(
+  db: Db,
+  options: { sourceId: string; identityIds?: readonly string[]; now: Date },
+): Promise<WithdrawnCreate[]> {
+  if (options.identityIds?.length === 0) return []
+  const now = options.now.toISOString()
+  const candidates = `SELECT r.id, r.identity_id,
+         (SELECT min(a.native_identity) FROM accounts a
+          WHERE a.source_id = r.source_id AND a.identity_id = r.identity_id) AS account
+       FROM account_requests r
+       WHERE r.source_id = $1 AND r.operation = 'Create' AND r.status IN ('PENDING', 'RETRY')
+         AND r.lease_until IS NULL AND ($2::text[] IS NULL OR r.identity_id = ANY($2::text[]))`
+  const params = [options.sourceId, options.identityIds ?? null, now]
+  await db.query(
+    `UPDATE work_items w SET state = 'Canceled', completed = $3, secrets = NULL,
+       comment = 'withdrawn: account ' || quote_literal(c.account) || ' of this identity appeared on the source '
+         || '(aggregation found it); creating another would make a duplicate'
+     FROM (${candidates}) c
+     WHERE w.activity_id = c.id AND c.account IS NOT NULL AND w.state = 'Pending'`,
+    params,
+  )
+  const rows = await db.query<{ id: string; identity_id: string; account: string }>(
+    `WITH c AS (${candidates})
+     UPDATE account_requests r SET status = 'CANCELED', next_attempt_at = NULL, completed = $3, modified = $3,
+       errors = (r.errors::jsonb || jsonb_build_array(jsonb_build_object(
+         'at', to_char($3::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         'attempt', r.attempts, 'kind', 'WITHDRAWN',
+         'message', 'withdrawn: account ' || quote_literal(c.account) || ' of this identity appeared on the '
+           || 'source (aggregation found it); creating another would make a duplicate')))::json
+     FROM c
+     WHERE r.id = c.id AND c.account IS NOT NULL AND r.status IN ('PENDING', 'RETRY') AND r.lease_until IS NULL
+       AND NOT EXISTS (SELECT 1 FROM work_items w WHERE w.activity_id = r.id AND w.state <> 'Canceled')
+     RETURNING r.id, r.identity_id, c.account`,
+    params,
+  )
+  return rows.map((r) => ({ id: r.id, identityId: r.identity_id, account: r.account }))
 }

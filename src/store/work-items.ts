@@ -7,7 +7,8 @@ import { selectTuples, type Db } from './db.js'
 export interface WorkItem {
   readonly id: string
   readonly type: 'ManualAction'
-  readonly state: 'Pending' | 'Finished' | 'Rejected'
+  /** Canceled: withdrawn by the engine (its request was overtaken), with the reason in `comment`. */
+  readonly state: 'Pending' | 'Finished' | 'Rejected' | 'Canceled'
   readonly owner: string | null
   readonly sourceId: string
   readonly activityId: string

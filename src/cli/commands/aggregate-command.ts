@@ -41,6 +41,7 @@ export function aggregateSummary(r: AggregateResult): string {
     (r.uncorrelated > 0 || r.correlated > 0
       ? `correlated ${r.correlated}, uncorrelated ${r.uncorrelated}; `
       : '') +
+    (r.withdrawn > 0 ? `pending creates withdrawn (account found) ${r.withdrawn}; ` : '') +
     (r.verified.finished + r.verified.unverifiable > 0
       ? `manual work confirmed ${r.verified.finished}, not confirmed ${r.verified.unverifiable}; `
       : '') +

@@ -21,6 +21,7 @@ const STATUSES: readonly ProvisioningStatus[] = [
   'FAILED',
   'RETRY',
   'UNVERIFIABLE',
+  'CANCELED',
 ]
 
 /** An activity in the reference's shape (`/account-activities`); secret values never appear. */

@@ -76,23 +76,39 @@ export async function planCommand(
     (text ? text + '\n' : '') +
       (simulated ? `(simulated with the configuration in ${simulated.dir})\n` : '') +
       summaryLine(summary(plan), plan.durationMs) +
-      '\n',
+      '\n' +
+      (options.source !== undefined ? sourceNote(options.source) : ''),
+  )
+}
+
+/** `plan --source` shows one source; `apply` without `--source` would apply every source's plan. */
+function sourceNote(source: string): string {
+  return (
+    `note: this is the plan of source "${source}" only; \`apply\` applies every source's plan — ` +
+    `\`apply --source ${JSON.stringify(source)}\` applies only this one\n`
   )
 }
 
 export async function applyCommand(
   workspace: string,
-  options: { identity?: string; wait?: boolean; json?: boolean },
+  options: { identity?: string; source?: string; wait?: boolean; json?: boolean },
 ): Promise<void> {
   const progress = terminalProgress()
   const { result, settled } = await withEngine(
     workspace,
     async (e) => {
-      const result = await applyPlan(e, options.identity !== undefined ? { identity: options.identity } : {})
+      const result = await applyPlan(e, {
+        ...(options.identity !== undefined ? { identity: options.identity } : {}),
+        ...(options.source !== undefined ? { source: options.source } : {}),
+      })
       const settled = options.wait
         ? await runUntilSettled(e, result.activityIds, {
+            ...(options.source !== undefined ? { sources: [options.source] } : {}),
             onProgress: (c) => {
-              const done = (c['FINISHED'] ?? 0) + (c['FAILED'] ?? 0) + (c['UNVERIFIABLE'] ?? 0)
+              const done = ['FINISHED', 'FAILED', 'UNVERIFIABLE', 'CANCELED'].reduce(
+                (n, k) => n + (c[k] ?? 0),
+                0,
+              )
               progress?.('execute', done, result.activityIds.length)
             },
           })
@@ -116,7 +132,7 @@ export async function applyCommand(
   const text = formatPlan([], result.selections, result.errors, names)
   process.stdout.write(
     (text ? text + '\n' : '') +
-      `applied: ${result.accountRequests} account requests; ${summaryLine(result.summary, result.durationMs)}\n` +
+      `applied${options.source !== undefined ? ` (source "${options.source}" only)` : ''}: ${result.accountRequests} account requests; ${summaryLine(result.summary, result.durationMs)}\n` +
       (settled ? `executed: ${settledLine(settled)}\n` : ''),
   )
 }

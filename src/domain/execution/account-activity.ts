@@ -4,9 +4,12 @@ import { nextAttempt, type ProcessType, type RetryPolicy } from './retry-policy.
 
 /**
  * An account activity, the reference product's record of one account request on its way to a system.
- * `provisioningStatus` keeps the reference's spelling (COMMITED, one T).
+ * `provisioningStatus` keeps the reference's spelling (COMMITED, one T). CANCELED is Provisio's: a
+ * request withdrawn before it ran because reality overtook it (the account it was to create appeared
+ * on the source); the reference shows such a request as executionStatus TERMINATED.
  */
-export type ProvisioningStatus = 'PENDING' | 'COMMITED' | 'FINISHED' | 'FAILED' | 'RETRY' | 'UNVERIFIABLE'
+export type ProvisioningStatus =
+  'PENDING' | 'COMMITED' | 'FINISHED' | 'FAILED' | 'RETRY' | 'UNVERIFIABLE' | 'CANCELED'
 export type ExecutionStatus = 'EXECUTING' | 'VERIFYING' | 'TERMINATED' | 'COMPLETED'
 export type CompletionStatus = 'SUCCESS' | 'FAILURE' | 'INCOMPLETE' | 'PENDING'
 
@@ -21,7 +24,7 @@ export interface ActivityItem {
 export interface ActivityError {
   readonly at: string
   readonly attempt: number
-  readonly kind: ErrorClassification['kind'] | 'REJECTED' | 'UNVERIFIED'
+  readonly kind: ErrorClassification['kind'] | 'REJECTED' | 'UNVERIFIED' | 'WITHDRAWN'
   readonly message: string
   readonly code?: string
 }
@@ -47,6 +50,7 @@ export interface AccountActivity {
 export function executionStatusOf(status: ProvisioningStatus): ExecutionStatus {
   if (status === 'PENDING' || status === 'RETRY') return 'EXECUTING'
   if (status === 'COMMITED') return 'VERIFYING'
+  if (status === 'CANCELED') return 'TERMINATED'
   return 'COMPLETED'
 }
 
@@ -54,7 +58,7 @@ export function executionStatusOf(status: ProvisioningStatus): ExecutionStatus {
 export function completionStatusOf(status: ProvisioningStatus): CompletionStatus {
   if (status === 'FINISHED') return 'SUCCESS'
   if (status === 'FAILED') return 'FAILURE'
-  if (status === 'UNVERIFIABLE') return 'INCOMPLETE'
+  if (status === 'UNVERIFIABLE' || status === 'CANCELED') return 'INCOMPLETE'
   return 'PENDING'
 }
 
