@@ -126,6 +126,7 @@ export async function processIdentities(
         source,
         await ensureSource(ctx.db, source.name, source.id),
         scannedNow ? undefined : changedNow,
+        ctx.now(),
       )
     }
     if (linked === 0) break
