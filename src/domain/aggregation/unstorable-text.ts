@@ -48,3 +48,8 @@ export function unstorableAttribute(
 export function printable(value: string): string {
   return JSON.stringify(value).slice(1, -1)
 }
+
+/** The text with each lone surrogate replaced by U+FFFD, as a UTF-8 encoder writes it (String#toWellFormed). */
+export function wellFormed(value: string): string {
+  return value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+}
