@@ -10,6 +10,7 @@ import { listEntitlements } from '../src/store/entitlements.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
+import { sql as repairUnreadableJson } from '../src/store/migrations/0006-unreadable-json.js'
 import { ensureSource } from '../src/store/sources.js'
 import { databases } from './support/databases.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
@@ -334,5 +335,51 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     expect(accounts.find((a) => a.nativeIdentity === 'kept')?.attributes['department']).toBe('IT')
     expect(accounts.map((a) => a.nativeIdentity).sort()).toEqual(['kept', 'ok'])
     await processIdentities(ctx, { full: true })
+  })
+
+  it('repairs a store that an earlier version let hold a NUL or a lone surrogate (migration 6)', async () => {
+    const { ctx, store } = await setup()
+    await aggregateSource(ctx, 'HR')
+    const [a, b] = await listIdentities(store.db)
+    const sourceId = await ensureSource(store.db, 'HR')
+    const account = (await listAccounts(store.db, { sourceId })).find((x) => x.identityId === a?.id)
+    // What an earlier version wrote: JSON that json accepts and its text functions never read again.
+    const poison = async (table: string, id: string, attributes: Record<string, unknown>) =>
+      store.db.query(`UPDATE ${table} SET attributes = $1::json WHERE id = $2`, [
+        JSON.stringify(attributes),
+        id,
+      ])
+    await poison('identities', a?.id as string, {
+      ...a?.attributes,
+      title: 'Bad\u0000Title',
+      note: 'a \\u0000 text',
+    })
+    await poison('identities', b?.id as string, { ...b?.attributes, title: 'Lone\ud800' })
+    await poison('accounts', account?.id as string, { ...account?.attributes, title: 'Bad\u0000Title' })
+    const titles = "SELECT attributes->>'title' AS t FROM identities"
+    await expect(store.db.query(titles)).rejects.toThrow(/unsupported Unicode escape sequence/)
+    await poison('identities', a?.id as string, { ...a?.attributes, note: 'a \\u0000 text' })
+    await expect(store.db.query(titles)).rejects.toThrow(/invalid input syntax for type json/)
+    await poison('identities', a?.id as string, {
+      ...a?.attributes,
+      title: 'Bad\u0000Title',
+      note: 'a \\u0000 text',
+    })
+
+    await store.db.transaction((tx) => tx.exec(repairUnreadableJson))
+    const cleaned = await findIdentity(store.db, a?.id as string)
+    // The escapes become U+FFFD; the text "\\u0000" (an escaped backslash) is left as it was.
+    expect(cleaned?.attributes).toMatchObject({ title: 'Bad\ufffdTitle', note: 'a \\u0000 text' })
+    expect((await findIdentity(store.db, b?.id as string))?.attributes['title']).toBe('Lone\ufffd')
+    const full = await processIdentities(ctx, { full: true })
+    expect(full.identities.errors).toBe(0)
+    // The repaired account is read again from the file, and its identity with it.
+    const again = await aggregateSource(ctx, 'HR')
+    expect(again.accounts).toMatchObject({ updated: 1, deleted: 0, errors: 0 })
+    const repaired = await findIdentity(store.db, a?.id as string)
+    expect(repaired?.attributes['title']).toBe(a?.attributes['title'])
+    const lone = await findIdentity(store.db, b?.id as string)
+    expect(lone?.attributes['title']).toBe(b?.attributes['title'])
+    expect(await store.db.query(titles)).toHaveLength(40)
   })
 })
