@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { journalHeader } from '../src/connectors/memory/memory-state-file.js'
 import { ConflictError } from '../src/domain/errors.js'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { schemaAttributes, toSourceAccount } from '../src/engine/connector-accounts.js'
 import { processIdentities } from '../src/engine/process-identities.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { listEntitlements } from '../src/store/entitlements.js'
@@ -381,5 +382,22 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     const lone = await findIdentity(store.db, b?.id as string)
     expect(lone?.attributes['title']).toBe(b?.attributes['title'])
     expect(await store.db.query(titles)).toHaveLength(40)
+  })
+})
+
+describe("a provisioned account's stored copy", () => {
+  it("holds U+FFFD where the system handed back a NUL or a lone surrogate, and only the schema's attributes", async () => {
+    const { config } = await demoWorkspace()
+    const source = config.sources.find((s) => s.value.name === 'Corporate Directory')?.value
+    if (!source) throw new Error('no Corporate Directory in the demo')
+    expect(
+      schemaAttributes(source, { uid: 'u\u0000', mail: 'm', groups: ['a\ud800', 'b😀'], password: 'secret' }),
+    ).toEqual({ uid: 'u\ufffd', mail: 'm', groups: ['a\ufffd', 'b😀'] })
+    // Aggregation sees the system's value as it is, to report it.
+    expect(
+      toSourceAccount(source, { nativeIdentity: 'u', attributes: { uid: 'u\u0000' } }).attributes,
+    ).toEqual({
+      uid: 'u\u0000',
+    })
   })
 })

@@ -1,4 +1,5 @@
 import type { Attributes, ConnectorAccount } from '../connectors/connector.js'
+import { unstorableText, wellFormed } from '../domain/aggregation/unstorable-text.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { accountSchemaOf } from '../domain/config/workspace-config.js'
 import type { AttributeValue, Attributes as StoredAttributes, SourceAccount } from '../domain/model.js'
@@ -21,7 +22,8 @@ export function storedAttributes(attributes: Attributes): StoredAttributes {
  * schema's display attribute.
  */
 export function toSourceAccount(source: SourceConfig, account: ConnectorAccount): SourceAccount {
-  const attributes = schemaAttributes(source, account.attributes)
+  // Not made storable here: aggregation reports what the store cannot hold, and keeps the account.
+  const attributes = storedAttributes(onlySchema(source, account.attributes))
   const display = attributes[accountSchemaOf(source).displayAttribute ?? '']
   return {
     nativeIdentity: account.nativeIdentity,
@@ -32,8 +34,24 @@ export function toSourceAccount(source: SourceConfig, account: ConnectorAccount)
   }
 }
 
-/** The attributes of the source's account schema, as the store keeps them; the rest is dropped. */
+/**
+ * The attributes of the source's account schema, as the store keeps them after provisioning; the rest is
+ * dropped. A NUL or a lone surrogate the system hands back becomes U+FFFD: stored as it is, it would break
+ * every later query of the attribute, and the next aggregation reports the system's real value.
+ */
 export function schemaAttributes(source: SourceConfig, attributes: Attributes): StoredAttributes {
+  const out: Record<string, AttributeValue> = {}
+  for (const [k, v] of Object.entries(storedAttributes(onlySchema(source, attributes)))) {
+    out[k] = typeof v === 'string' ? storable(v) : Array.isArray(v) ? v.map(storable) : v
+  }
+  return out
+}
+
+function onlySchema(source: SourceConfig, attributes: Attributes): Attributes {
   const listed = new Set(accountSchemaOf(source).attributes.map((a) => a.name))
-  return storedAttributes(Object.fromEntries(Object.entries(attributes).filter(([name]) => listed.has(name))))
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => listed.has(name)))
+}
+
+function storable(value: string): string {
+  return unstorableText(value) === undefined ? value : wellFormed(value).replaceAll('\u0000', '\ufffd')
 }
