@@ -4,6 +4,12 @@ import {
   type RowError,
 } from '../connectors/delimited/read-delimited-file.js'
 import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
+import {
+  printable,
+  unstorableAttribute,
+  unstorableText,
+  wellFormed,
+} from '../domain/aggregation/unstorable-text.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { accountEntitlements, type HeldEntitlement } from '../domain/config/account-entitlements.js'
 import { entitlementAttributesOf, findSource } from '../domain/config/workspace-config.js'
@@ -71,7 +77,10 @@ export async function aggregateSource(
   const sourceId = await ensureSource(db, source.name, source.id)
   const stored = await loadAccountRefs(db, sourceId)
   // An account whose row could not be read is kept as it is: a typo must not delete it.
-  for (const e of read.errors) if (e.nativeIdentity !== undefined) stored.delete(e.nativeIdentity)
+  for (const e of read.errors) {
+    if (e.nativeIdentity !== undefined) stored.delete(e.nativeIdentity)
+    for (const id of e.otherIds ?? []) stored.delete(id)
+  }
   const diff = diffAccounts(read.accounts, stored, source.deleteThreshold, source.name)
   timer.lap('diff')
 
@@ -208,7 +217,8 @@ export async function aggregateSource(
       uncorrelated,
       withdrawn: stats.withdrawn,
     },
-    errors: read.errors,
+    // The record is jsonb, which refuses what the refused rows were refused for.
+    errors: read.errors.map(storableRowError),
   })
   return result
 }
@@ -237,24 +247,77 @@ async function readAccounts(
   })
   try {
     const accounts: SourceAccount[] = []
-    for await (const a of connector.listAccounts()) accounts.push(toSourceAccount(source, a))
+    const errors: RowError[] = []
+    let position = 0
+    for await (const a of connector.listAccounts()) {
+      position++
+      const account = toSourceAccount(source, a)
+      // A value the store cannot hold is this account's error: the account is kept as it was.
+      const problem = unstorableAccount(account)
+      if (problem === undefined) accounts.push(account)
+      else errors.push(accountError(position, account.nativeIdentity, problem))
+    }
     // Groups nobody holds yet exist too, and the system knows their names.
     const entitlements: ListedEntitlement[] = []
+    position = 0
     for await (const e of connector.listEntitlements()) {
       // An empty value is no entitlement (as in an account's attributes, see schemaAttributes).
       if (e.value.trim() === '') continue
+      position++
+      const problem = [e.attribute, e.value, e.displayName ?? '']
+        .map((t) => unstorableText(t))
+        .find((p) => p !== undefined)
+      if (problem !== undefined) {
+        errors.push({
+          line: position,
+          message: `entitlement ${JSON.stringify(e.value)} of "${printable(e.attribute)}" ${problem}, which the store cannot hold`,
+        })
+        continue
+      }
       entitlements.push({
         attribute: e.attribute,
         value: e.value,
         ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
       })
     }
-    return { file: `${source.connector}:${source.name}`, accounts, errors: [], entitlements }
+    return { file: `${source.connector}:${source.name}`, accounts, errors, entitlements }
   } catch (err) {
     // Whatever the system threw is its failure, not a bug of Provisio (exit code 7, docs/operations.md).
     throw err instanceof ProvisioError ? err : new SystemError(source.name, err)
   } finally {
     await connector.close()
+  }
+}
+
+/** The attribute, id or name of a connector's account that the store cannot hold, with why. */
+function unstorableAccount(account: SourceAccount): string | undefined {
+  const id = unstorableText(account.nativeIdentity)
+  if (id !== undefined) return `its id ${id}`
+  const name = account.displayName === null ? undefined : unstorableText(account.displayName)
+  if (name !== undefined) return `its display name ${name}`
+  const bad = unstorableAttribute(account.attributes)
+  return bad === undefined ? undefined : `attribute "${printable(bad.attribute)}" ${bad.problem}`
+}
+
+function accountError(position: number, nativeIdentity: string, problem: string): RowError {
+  // A lone surrogate in the id reaches the store as U+FFFD (the driver encodes UTF-8): that is the id kept.
+  // A NUL cannot be in any stored id, so there is nothing to keep.
+  const kept = nativeIdentity.includes('\u0000') ? undefined : wellFormed(nativeIdentity)
+  return {
+    line: position,
+    message: `account ${JSON.stringify(nativeIdentity)}: ${problem}, which the store cannot hold`,
+    ...(kept !== undefined ? { nativeIdentity: kept } : {}),
+  }
+}
+
+/** A row error as the run's record (jsonb) can hold it. */
+function storableRowError(e: RowError): RowError {
+  const text = (t: string) => (unstorableText(t) === undefined ? t : printable(t))
+  return {
+    ...e,
+    message: text(e.message),
+    ...(e.nativeIdentity !== undefined ? { nativeIdentity: text(e.nativeIdentity) } : {}),
+    ...(e.otherIds !== undefined ? { otherIds: e.otherIds.map(text) } : {}),
   }
 }
 

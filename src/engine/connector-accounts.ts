@@ -1,4 +1,5 @@
 import type { Attributes, ConnectorAccount } from '../connectors/connector.js'
+import { unstorableText, wellFormed } from '../domain/aggregation/unstorable-text.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { accountSchemaOf } from '../domain/config/workspace-config.js'
 import type { AttributeValue, Attributes as StoredAttributes, SourceAccount } from '../domain/model.js'
@@ -24,6 +25,7 @@ function storedValue(v: unknown): AttributeValue {
  * unchanged.
  */
 export function toSourceAccount(source: SourceConfig, account: ConnectorAccount): SourceAccount {
+  // Not made storable here: aggregation reports what the store cannot hold, and keeps the account.
   const attributes = schemaAttributes(source, account.attributes)
   const display = attributes[accountSchemaOf(source).displayAttribute ?? '']
   return {
@@ -57,4 +59,22 @@ export function schemaAttributes(source: SourceConfig, attributes: Attributes): 
     else out[name] = v
   }
   return out
+}
+
+/**
+ * An account as provisioning stores it: a NUL or a lone surrogate the system handed back becomes U+FFFD.
+ * Stored as it is, it would break every later query of the attribute; the next aggregation reads the
+ * system's real value and reports it as an account error.
+ */
+export function storableAccount(account: SourceAccount): SourceAccount {
+  const attributes: Record<string, AttributeValue> = {}
+  for (const [k, v] of Object.entries(account.attributes)) {
+    attributes[k] = typeof v === 'string' ? storable(v) : Array.isArray(v) ? v.map(storable) : v
+  }
+  const displayName = account.displayName === null ? null : storable(account.displayName)
+  return { ...account, displayName, attributes }
+}
+
+function storable(value: string): string {
+  return unstorableText(value) === undefined ? value : wellFormed(value).replaceAll('\u0000', '\ufffd')
 }

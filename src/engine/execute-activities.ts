@@ -36,7 +36,7 @@ import { enqueueIdentities } from '../store/queues.js'
 import { listSourceRows } from '../store/sources.js'
 import { vacuumIfChurned } from '../store/db.js'
 import { insertWorkItems } from '../store/work-items.js'
-import { storedAttributes, toSourceAccount } from './connector-accounts.js'
+import { storableAccount, storedAttributes, toSourceAccount } from './connector-accounts.js'
 import type { EngineContext } from './engine-context.js'
 import { sealTaskSecrets } from './manual-tasks.js'
 
@@ -326,7 +326,7 @@ class SourceRun {
    */
   private done(a: ClaimedActivity, account: ConnectorAccount): AttemptResult {
     const now = this.ctx.now()
-    const read = toSourceAccount(this.source, account)
+    const read = storableAccount(toSourceAccount(this.source, account))
     const { hash, attributesJson } = hashAccount(read)
     return {
       outcome: { id: a.id, status: 'FINISHED', completed: now },

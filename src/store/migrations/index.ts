@@ -3,6 +3,7 @@ import { sql as plans } from './0002-plans.js'
 import { sql as incremental } from './0003-incremental.js'
 import { sql as execution } from './0004-execution.js'
 import { sql as claimIndexes } from './0005-claim-indexes.js'
+import { sql as unreadableJson } from './0006-unreadable-json.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -11,4 +12,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'incremental', sql: incremental },
   { version: 4, name: 'execution', sql: execution },
   { version: 5, name: 'claim-indexes', sql: claimIndexes },
+  { version: 6, name: 'unreadable-json', sql: unreadableJson },
 ]
