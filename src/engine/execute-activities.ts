@@ -38,7 +38,7 @@ import { vacuumIfChurned } from '../store/db.js'
 import { insertWorkItems } from '../store/work-items.js'
 import { storableAccount, storedAttributes, toSourceAccount } from './connector-accounts.js'
 import type { EngineContext } from './engine-context.js'
-import { sealTaskSecrets } from './manual-tasks.js'
+import { taskSecretsSealer } from './manual-tasks.js'
 
 export interface ExecuteOptions {
   /** Only these sources (by name); default: every source with activities due. */
@@ -465,6 +465,7 @@ async function createManualTasks(
   leaseMs: number,
 ): Promise<number> {
   let created = 0
+  const seal = taskSecretsSealer(ctx)
   for (;;) {
     const now = ctx.now()
     const { claimed } = await claimDue(ctx.db, {
@@ -484,8 +485,7 @@ async function createManualTasks(
       // Kept for the owner until the task closes, encrypted with a key outside the database.
       const secrets =
         secretItems.length > 0
-          ? sealTaskSecrets(
-              ctx,
+          ? seal(
               a.id,
               Object.fromEntries(
                 await generateSecrets(ctx, source, identities.get(a.identityId) ?? {}, secretItems),

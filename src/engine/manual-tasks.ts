@@ -30,16 +30,19 @@ import {
 type Env = Readonly<Record<string, string | undefined>>
 
 /**
- * Seals a new task's secrets (a generated password) for the database: encrypted with the workspace's
- * key, bound to the task's request. The key is made on first need.
+ * Seals new tasks' secrets (a generated password) for the database: encrypted with the workspace's key,
+ * each bound to its task's request. The keys are read at the first seal (and the key file made then, if
+ * there is no key yet), once for all the tasks sealed with the function returned.
  */
-export function sealTaskSecrets(
+export function taskSecretsSealer(
   ctx: EngineContext,
-  activityId: string,
-  secrets: Readonly<Record<string, string>>,
   env: Env = process.env,
-): SealedSecrets {
-  return sealSecrets(keyRingForSealing(ctx.config.dir, env), secrets, activityId)
+): (activityId: string, secrets: Readonly<Record<string, string>>) => SealedSecrets {
+  let ring: KeyRing | undefined
+  return (activityId, secrets) => {
+    ring ??= keyRingForSealing(ctx.config.dir, env)
+    return sealSecrets(ring, secrets, activityId)
+  }
 }
 
 /** A task's secret values, for its owner (`tasks show`); null once the task is closed. */
@@ -48,18 +51,19 @@ export function revealTaskSecrets(
   task: Pick<WorkItem, 'activityId' | 'secrets'>,
   env: Env = process.env,
 ): Record<string, string> | null {
-  return openStored(readKeyRing(ctx.config.dir, env), task.secrets, task.activityId, ctx.config.dir)
+  return openStored(() => readKeyRing(ctx.config.dir, env), task.secrets, task.activityId, ctx.config.dir)
 }
 
+/** The keys are read only when there is something sealed to open. */
 function openStored(
-  ring: KeyRing | undefined,
+  ring: () => KeyRing | undefined,
   stored: StoredSecrets | null,
   activityId: string,
   workspaceDir: string,
 ): Record<string, string> | null {
   if (stored === null) return null
   if (!isSealed(stored)) return { ...stored }
-  return openSecrets(ring, stored, activityId, keyPlaces(workspaceDir))
+  return openSecrets(ring(), stored, activityId, keyPlaces(workspaceDir))
 }
 
 /** What a rotation did: tasks sealed again with `keyId`, and keys dropped from the key file. */
@@ -83,7 +87,10 @@ export async function rotateTaskSecrets(ctx: EngineContext, env: Env = process.e
   // Everything must open with the keys there are now, before anything changes.
   const before = readKeyRing(dir, env)
   const pending = await listWorkItemSecrets(ctx.db)
-  const opened = pending.map((t) => ({ ...t, values: openStored(before, t.secrets, t.activityId, dir) }))
+  const opened = pending.map((t) => ({
+    ...t,
+    values: openStored(() => before, t.secrets, t.activityId, dir),
+  }))
   if (!fromEnv) addKeyToFile(dir)
   const ring = keyRingForSealing(dir, env)
   let resealed = 0

@@ -19,65 +19,62 @@ import type {
 } from '../connector.js'
 import { ConnectorError } from '../connector.js'
 import { parseConnectorAttributes } from '../connector-settings.js'
-import { InputError } from '../../domain/errors.js'
 import { adUnicodePwd, hashPassword } from '../password-hash.js'
 import { escapeDnValue } from './escape-dn.js'
 import { GroupCommit } from './group-commit.js'
 
 /** An LDAP source's `connectorAttributes`. */
-export const ldapConnectorAttributesSchema = z.looseObject({
-  url: z.string().regex(/^ldaps?:\/\//, 'must be an ldap:// or ldaps:// URL'),
-  bindDn: z.string().min(1),
-  /** A `${env:NAME}` or `${file:PATH}` reference. */
-  password: z.string().min(1),
-  startTls: z.boolean().default(false),
-  /** Accept a server certificate no CA vouches for (tests only). */
-  tlsRejectUnauthorized: z.boolean().default(true),
-  timeoutMs: z.number().int().positive().default(10_000),
-  accountBase: z.string().min(1),
-  accountObjectClasses: z.array(z.string()).default(['inetOrgPerson']),
-  /** The account id attribute, also the DN's RDN attribute. */
-  idAttribute: z.string().default('uid'),
-  /** The DN of a new account; `{id}` is the account id, escaped. Default: `<idAttribute>={id},<accountBase>`. */
-  dnTemplate: z.string().optional(),
-  groupBase: z.string().optional(),
-  groupObjectClass: z.enum(['groupOfNames', 'groupOfUniqueNames']).default('groupOfNames'),
-  /** The account attribute that carries the account's groups (by DN), as the engine sees it. */
-  groupsAttribute: z.string().default('groups'),
-  /** Enable/disable: this attribute is set to `disableValue` on a disabled account and removed on enable. */
-  disableAttribute: z.string().default('employeeType'),
-  disableValue: z.string().default('DISABLED'),
-  /** The account attribute a Create Password field is written to (default userPassword; unicodePwd for `ad`). */
-  passwordAttribute: z.string().min(1).optional(),
-  /**
-   * How a password is sent: `server` as generated, for a directory that hashes it (OpenLDAP with ppolicy's
-   * olcPPolicyHashCleartext, 389 DS); `ssha` / `ssha512` as a salted hash the connector makes; `ad` as
-   * Active Directory's unicodePwd (over ldaps:// or StartTLS only).
-   */
-  passwordHashing: z.enum(['server', 'ssha', 'ssha512', 'ad']).default('server'),
-  pageSize: z.number().int().positive().default(500),
-})
+export const ldapConnectorAttributesSchema = z
+  .looseObject({
+    url: z.string().regex(/^ldaps?:\/\//, 'must be an ldap:// or ldaps:// URL'),
+    bindDn: z.string().min(1),
+    /** A `${env:NAME}` or `${file:PATH}` reference. */
+    password: z.string().min(1),
+    startTls: z.boolean().default(false),
+    /** Accept a server certificate no CA vouches for (tests only). */
+    tlsRejectUnauthorized: z.boolean().default(true),
+    timeoutMs: z.number().int().positive().default(10_000),
+    accountBase: z.string().min(1),
+    accountObjectClasses: z.array(z.string()).default(['inetOrgPerson']),
+    /** The account id attribute, also the DN's RDN attribute. */
+    idAttribute: z.string().default('uid'),
+    /** The DN of a new account; `{id}` is the account id, escaped. Default: `<idAttribute>={id},<accountBase>`. */
+    dnTemplate: z.string().optional(),
+    groupBase: z.string().optional(),
+    groupObjectClass: z.enum(['groupOfNames', 'groupOfUniqueNames']).default('groupOfNames'),
+    /** The account attribute that carries the account's groups (by DN), as the engine sees it. */
+    groupsAttribute: z.string().default('groups'),
+    /** Enable/disable: this attribute is set to `disableValue` on a disabled account and removed on enable. */
+    disableAttribute: z.string().default('employeeType'),
+    disableValue: z.string().default('DISABLED'),
+    /** The account attribute a Create Password field is written to (default userPassword; unicodePwd for `ad`). */
+    passwordAttribute: z.string().min(1).optional(),
+    /**
+     * How a password is sent: `server` as generated, for a directory that hashes it (OpenLDAP with ppolicy's
+     * olcPPolicyHashCleartext, 389 DS); `ssha` / `ssha512` as a salted hash the connector makes; `ad` as
+     * Active Directory's unicodePwd (over ldaps:// or StartTLS only).
+     */
+    passwordHashing: z.enum(['server', 'ssha', 'ssha512', 'ad']).default('server'),
+    pageSize: z.number().int().positive().default(500),
+  })
+  .superRefine((s, ctx) => {
+    // AD takes a password only over an encrypted connection: a setting that cannot work is refused up front.
+    if (s.passwordHashing === 'ad' && !s.url.startsWith('ldaps://') && !s.startTls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passwordHashing'],
+        message: 'ad needs an encrypted connection (an ldaps:// url, or startTls: true)',
+      })
+    }
+  })
 export type LdapConnectorAttributes = z.infer<typeof ldapConnectorAttributesSchema>
-
-/** AD takes a password only over an encrypted connection: a setting that cannot work is refused up front. */
-function checkPasswordHashing(s: LdapConnectorAttributes, sourceName: string): LdapConnectorAttributes {
-  if (s.passwordHashing === 'ad' && !s.url.startsWith('ldaps://') && !s.startTls) {
-    throw new InputError(
-      `source ${sourceName}: connectorAttributes.passwordHashing: ad needs an encrypted connection (an ldaps:// url, or startTls: true)`,
-    )
-  }
-  return s
-}
 
 /** Builds the settings from a source's connectorAttributes; InputError names the bad fields. */
 export function ldapSettings(
   sourceName: string,
   attributes: Record<string, unknown>,
 ): LdapConnectorAttributes {
-  return checkPasswordHashing(
-    parseConnectorAttributes(ldapConnectorAttributesSchema, sourceName, attributes),
-    sourceName,
-  )
+  return parseConnectorAttributes(ldapConnectorAttributesSchema, sourceName, attributes)
 }
 
 /**
