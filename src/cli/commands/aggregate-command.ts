@@ -23,10 +23,10 @@ export async function aggregateCommand(
   if (rejected) process.exitCode = EXIT.rowsRejected
   if (options.json) return printJson(result)
   const file = relative(process.cwd(), result.file) || result.file
-  for (const e of result.rowErrors)
-    process.stderr.write(
-      `${file}:${e.line}${e.endLine !== undefined && e.endLine !== e.line ? `-${e.endLine}` : ''}: ${e.message}\n`,
-    )
+  for (const e of result.rowErrors) {
+    const lines = e.endLine !== undefined && e.endLine !== e.line ? `${e.line}-${e.endLine}` : `${e.line}`
+    process.stderr.write(`${file}:${lines}: ${e.message}\n`)
+  }
   process.stdout.write(aggregateSummary(result) + '\n')
   if (rejected) {
     const n = Math.max(result.rowErrors.length, result.accounts.errors)
