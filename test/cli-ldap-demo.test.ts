@@ -1,17 +1,18 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { hasSlapd } from '../bench/slapd-server.js'
-import { runCli } from './support/run-cli.js'
+import { CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
 
-describe.runIf(hasSlapd)('provisio init --with-ldap', () => {
+// The first test runs a dozen CLI processes and starts slapd: its limit is the CLI's.
+describe.runIf(hasSlapd)('provisio init --with-ldap', { timeout: CLI_TEST_TIMEOUT }, () => {
   let dir: string | undefined
-  afterEach(() => {
+  afterAll(() => {
     if (dir) runCli(['-w', dir, 'ldap', 'stop'])
   })
 
-  it('sets up a real directory the demo provisions into, and stops and starts it', () => {
+  it('sets up a real directory the demo provisions into', () => {
     dir = join(mkdtempSync(join(tmpdir(), 'provisio-ldap-demo-')), 'ws')
     const init = runCli(['init', dir, '--with-ldap'])
     expect(init.stderr).toBe('')
@@ -34,7 +35,10 @@ describe.runIf(hasSlapd)('provisio init --with-ldap', () => {
     const aggregated = runCli([...w, 'aggregate', 'LDAP Directory'])
     expect(aggregated.stdout).toMatch(/errors 0/)
     expect(runCli([...w, 'plan']).stdout).toMatch(/plan: 0 of \d+ identities change/)
+  })
 
+  it('stops and starts the directory of the workspace above', () => {
+    const w = ['-w', dir as string]
     expect(runCli([...w, 'ldap', 'stop']).stdout).toBe('slapd stopped\n')
     const down = runCli([...w, 'source', 'test', 'LDAP Directory'])
     expect(down.status).toBe(7)

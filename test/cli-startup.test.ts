@@ -1,17 +1,17 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './support/run-cli.js'
+import { CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
 import { packagesLoadedBy } from './support/loaded-modules.js'
 import { tempDir } from './support/temp-workspace.js'
 
 // What each command loads, not how long it takes: a command pays only for what it uses.
-describe('provisio start-up', () => {
+describe('provisio start-up', { timeout: CLI_TEST_TIMEOUT }, () => {
   const dir = join(tempDir(), 'ws')
 
   beforeAll(() => {
     expect(runCli(['init', dir]).status).toBe(0)
     expect(runCli(['-w', dir, 'aggregate', 'HR']).status).toBe(0)
-  })
+  }, CLI_TEST_TIMEOUT)
 
   it('--help loads no command, database, connector or queue', () => {
     const { packages } = packagesLoadedBy(['--help'])

@@ -1,18 +1,30 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli, spawnCli } from './support/run-cli.js'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { withEngine } from '../src/cli/open-engine.js'
+import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { CLI_TEST_TIMEOUT, runCli, spawnCli } from './support/run-cli.js'
 import { tempDir } from './support/temp-workspace.js'
 
-describe('provisio command', () => {
+/** A demo workspace with HR and the badge system aggregated, made in this process (setup, not under test). */
+async function aggregatedDemo(dir: string): Promise<void> {
+  await writeDemoWorkspace(dir)
+  await withEngine(dir, async (engine) => {
+    for (const source of ['HR', 'Badge System']) await aggregateSource(engine, source)
+  })
+}
+
+// Most tests here run a dozen or more CLI processes one after another: their limit is the CLI's.
+describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
   const dir = join(tempDir(), 'ws')
 
   beforeAll(() => {
     const init = runCli(['init', dir])
     expect(init.status, init.stderr).toBe(0)
-  })
+  }, CLI_TEST_TIMEOUT)
 
-  it('validates, aggregates and lists', () => {
+  it('validates and aggregates', () => {
     expect(runCli(['-w', dir, 'validate']).stdout).toMatch(
       /is valid: 3 sources, 1 identity profiles, 2 transforms, 4 access profiles, 2 roles/,
     )
@@ -24,7 +36,10 @@ describe('provisio command', () => {
     )
     const badge = runCli(['-w', dir, 'aggregate', 'Badge System'])
     expect(badge.stdout).toMatch(/correlated \d+, uncorrelated 1;/)
+  })
 
+  // The tests below share the workspace above, in order; each runs a handful of CLI processes.
+  it('lists identities, one identity, accounts and entitlements', () => {
     const identities = JSON.parse(runCli(['-w', dir, 'identities', '--json']).stdout) as {
       name: string
       lifecycleState: string
@@ -48,7 +63,7 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'entitlements', 'Badge System']).stdout).toMatch(/zones\s+lobby/)
   })
 
-  it('plans, explains and applies', () => {
+  it('plans and explains', () => {
     const plan = runCli(['-w', dir, 'plan'])
     expect(plan.status, plan.stderr).toBe(0)
     expect(plan.stdout).toMatch(
@@ -76,7 +91,9 @@ describe('provisio command', () => {
     expect(explain.stdout).toMatch(
       /\+ zones=datacenter — access profile "Datacenter Access" via role "Operations Datacenter"/,
     )
+  })
 
+  it('applies, and lists the activities', () => {
     const apply = runCli(['-w', dir, 'apply', '--wait'])
     expect(apply.status, apply.stderr).toBe(0)
     expect(apply.stdout).toMatch(/^applied: \d+ account requests; plan: /)
@@ -97,7 +114,9 @@ describe('provisio command', () => {
       secret: true,
     })
     expect(runCli(['-w', dir, 'activities', '--status', 'nope']).status).toBe(2)
+  })
 
+  it("shows, rejects and completes the badge system owner's tasks", () => {
     const tasks = JSON.parse(runCli(['-w', dir, 'tasks', '--json']).stdout) as {
       id: string
       description: string
@@ -113,10 +132,9 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'retry']).status).toBe(2)
   })
 
-  it('the demo loop: a broken directory shows retries, and recovers', () => {
+  it('the demo loop: a broken directory shows retries, and recovers', async () => {
     const ws = join(tempDir(), 'loop')
-    expect(runCli(['init', ws]).status).toBe(0)
-    for (const s of ['HR', 'Badge System']) expect(runCli(['-w', ws, 'aggregate', s]).status).toBe(0)
+    await aggregatedDemo(ws)
     const broken = runCli(['-w', ws, 'memory', 'break', 'Corporate Directory', '--operation', 'create'])
     expect(broken.stdout).toMatch(/create now NETWORK/)
     const apply = runCli(['-w', ws, 'apply', '--wait'])
@@ -194,9 +212,9 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'transform', 'preview', t, '--context', ctx]).stdout).toBe('null\n')
   })
 
-  it('lists every configuration problem and exits 3', () => {
+  it('lists every configuration problem and exits 3', async () => {
     const bad = join(tempDir(), 'ws')
-    expect(runCli(['init', bad]).status).toBe(0)
+    await writeDemoWorkspace(bad)
     writeFileSync(join(bad, 'sources/x.yaml'), 'name: X\ndeleteThreshold: -1\nschemas: []\n')
     const r = runCli(['-w', bad, 'validate'])
     expect(r.status).toBe(3)
@@ -210,7 +228,7 @@ describe('provisio command', () => {
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    const deadline = Date.now() + 60_000
+    const deadline = Date.now() + CLI_TEST_TIMEOUT - 30_000
     const until = async (re: RegExp): Promise<RegExpMatchArray> => {
       for (;;) {
         const m = out.match(re)
