@@ -7,6 +7,8 @@ export interface BenchResult {
   readonly size: number
   readonly baseline?: number
   readonly ratio?: number
+  /** Structured figures written to the JSON as they are (e.g. one entry per command). */
+  readonly figures?: Readonly<Record<string, unknown>>
   /** Extra rows for the printed table (phase → figure). */
   readonly details?: Readonly<Record<string, string | number>>
 }

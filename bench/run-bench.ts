@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { aggregateBench } from './aggregate-bench.js'
 import { BenchSkipped, type Bench, type BenchResult } from './bench-types.js'
+import { cliBench } from './cli-bench.js'
 import { executeBench } from './execute-bench.js'
 import { executeLatencyBench } from './execute-latency-bench.js'
 import { ldapAggregateBench, ldapProvisionBench } from './ldap-bench.js'
@@ -23,6 +24,8 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   'ldap-aggregate': { run: ldapAggregateBench, defaultSize: 10_000 },
   'scim-provision': { run: scimProvisionBench, defaultSize: 10_000 },
   'sql-provision': { run: sqlProvisionBench, defaultSize: 10_000 },
+  // Its size is the number of runs of each command.
+  cli: { run: cliBench, defaultSize: 7 },
 }
 
 /** `npm run bench -- NAME [--size N]`: runs one benchmark (or all), prints a table, writes JSON. */

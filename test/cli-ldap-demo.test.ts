@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hasSlapd } from '../bench/slapd-server.js'
-import { CLI, runCli } from './support/run-cli.js'
+import { CLI, CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
 
 /** The CLI run from another current folder. */
 function runCliIn(cwd: string, args: readonly string[]) {
@@ -23,7 +23,8 @@ function ldapsearch(url: string, args: readonly string[]) {
   })
 }
 
-describe.runIf(hasSlapd)('provisio init --with-ldap', () => {
+// Each test runs a dozen CLI processes and starts slapd: its limit is the CLI's.
+describe.runIf(hasSlapd)('provisio init --with-ldap', { timeout: CLI_TEST_TIMEOUT }, () => {
   let dir: string | undefined
   afterEach(() => {
     if (dir) runCli(['-w', dir, 'ldap', 'stop'])

@@ -1,23 +1,34 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { withEngine } from '../src/cli/open-engine.js'
 import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
 import { editHr, HR } from './support/edit-hr.js'
-import { runCli, spawnCli } from './support/run-cli.js'
+import { CLI_TEST_TIMEOUT, runCli, spawnCli } from './support/run-cli.js'
 import { tempDir } from './support/temp-workspace.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const doc = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 
-describe('provisio command', () => {
+/** A demo workspace with HR and the badge system aggregated, made in this process (setup, not under test). */
+async function aggregatedDemo(dir: string): Promise<void> {
+  await writeDemoWorkspace(dir)
+  await withEngine(dir, async (engine) => {
+    for (const source of ['HR', 'Badge System']) await aggregateSource(engine, source)
+  })
+}
+
+// Most tests here run a dozen or more CLI processes one after another: their limit is the CLI's.
+describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
   const dir = join(tempDir(), 'ws')
 
   beforeAll(() => {
     const init = runCli(['init', dir])
     expect(init.status, init.stderr).toBe(0)
-  })
+  }, CLI_TEST_TIMEOUT)
 
-  it('validates, aggregates and lists', () => {
+  it('validates and aggregates', () => {
     expect(runCli(['-w', dir, 'validate']).stdout).toMatch(
       /is valid: 3 sources, 1 identity profiles, 2 transforms, 4 access profiles, 2 roles/,
     )
@@ -29,7 +40,10 @@ describe('provisio command', () => {
     )
     const badge = runCli(['-w', dir, 'aggregate', 'Badge System'])
     expect(badge.stdout).toMatch(/correlated \d+, uncorrelated 1;/)
+  })
 
+  // The tests below share the workspace above, in order; each runs a handful of CLI processes.
+  it('lists identities, one identity, accounts and entitlements', () => {
     const identities = JSON.parse(runCli(['-w', dir, 'identities', '--json']).stdout) as {
       name: string
       lifecycleState: string
@@ -57,7 +71,7 @@ describe('provisio command', () => {
     expect(runCli(['-w', dir, 'entitlements', 'Badge System']).stdout).toMatch(/zones\s+lobby/)
   })
 
-  it('plans, explains and applies', () => {
+  it('plans and explains', () => {
     const plan = runCli(['-w', dir, 'plan'])
     expect(plan.status, plan.stderr).toBe(0)
     expect(plan.stdout).toMatch(
@@ -114,7 +128,9 @@ describe('provisio command', () => {
       expect.objectContaining({ value: 'datacenter', status: 'missing' }),
     )
     expect(explained.plan.items.some((i) => i.source.name === 'Badge System')).toBe(true)
+  })
 
+  it('applies, and lists the activities', () => {
     const apply = runCli(['-w', dir, 'apply', '--wait'])
     expect(apply.status, apply.stderr).toBe(0)
     expect(apply.stdout).toMatch(/^applied: \d+ account requests; plan: /)
@@ -136,7 +152,9 @@ describe('provisio command', () => {
       secret: true,
     })
     expect(runCli(['-w', dir, 'activities', '--status', 'nope']).status).toBe(2)
+  })
 
+  it("shows, rejects and completes the badge system owner's tasks", () => {
     const tasks = JSON.parse(runCli(['-w', dir, 'tasks', '--json']).stdout) as {
       id: string
       description: string
@@ -150,6 +168,16 @@ describe('provisio command', () => {
     expect(done.stdout).toMatch(/is committed; the next aggregation verifies it/)
     expect(runCli(['-w', dir, 'tasks', 'complete', tasks[0]?.id as string]).status).toBe(5)
     expect(runCli(['-w', dir, 'retry']).status).toBe(2)
+  })
+
+  it("a leaver's Disable activity names its account", () => {
+    type Activity = {
+      operation: string
+      source: { id: string; name: string }
+      items: { operation?: string; attribute: string | null; nativeIdentity: string }[]
+    }
+    const activities = JSON.parse(runCli(['-w', dir, 'activities', '--json']).stdout) as Activity[]
+    const direct = activities.filter((a) => a.source.name === 'Corporate Directory')
 
     // A leaver: the lifecycle state disables the directory account. That activity names its account too.
     const leaver = direct.find((a) => a.operation === 'Create')?.items[0]?.nativeIdentity as string
@@ -159,7 +187,7 @@ describe('provisio command', () => {
     editHr(dir, row?.split(',')[0] as string, { [HR.status]: 'T', [HR.terminationDate]: '2020-01-01' })
     expect(runCli(['-w', dir, 'aggregate', 'HR']).status).toBe(0)
     expect(runCli(['-w', dir, 'apply', '--wait']).status).toBe(0)
-    const after = JSON.parse(runCli(['-w', dir, 'activities', '--json']).stdout) as typeof activities
+    const after = JSON.parse(runCli(['-w', dir, 'activities', '--json']).stdout) as Activity[]
     const disable = after.find((a) => a.operation === 'Disable' && a.source.name === 'Corporate Directory')
     expect(disable?.items).toEqual([
       {
@@ -173,10 +201,9 @@ describe('provisio command', () => {
     ])
   })
 
-  it('the demo loop: a broken directory shows retries, and recovers', () => {
+  it('the demo loop: a broken directory shows retries, and recovers', async () => {
     const ws = join(tempDir(), 'loop')
-    expect(runCli(['init', ws]).status).toBe(0)
-    for (const s of ['HR', 'Badge System']) expect(runCli(['-w', ws, 'aggregate', s]).status).toBe(0)
+    await aggregatedDemo(ws)
     const broken = runCli(['-w', ws, 'memory', 'break', 'Corporate Directory', '--operation', 'create'])
     expect(broken.stdout).toMatch(/create now NETWORK/)
     const apply = runCli(['-w', ws, 'apply', '--wait'])
@@ -341,9 +368,9 @@ describe('provisio command', () => {
     expect(away.stderr).toMatch(/cannot be reached/)
   })
 
-  it('lists every configuration problem and exits 3', () => {
+  it('lists every configuration problem and exits 3', async () => {
     const bad = join(tempDir(), 'ws')
-    expect(runCli(['init', bad]).status).toBe(0)
+    await writeDemoWorkspace(bad)
     writeFileSync(join(bad, 'sources/x.yaml'), 'name: X\ndeleteThreshold: -1\nschemas: []\n')
     const r = runCli(['-w', bad, 'validate'])
     expect(r.status).toBe(3)
@@ -412,7 +439,7 @@ describe('provisio command', () => {
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    const deadline = Date.now() + 60_000
+    const deadline = Date.now() + CLI_TEST_TIMEOUT - 30_000
     const until = async (re: RegExp): Promise<RegExpMatchArray> => {
       for (;;) {
         const m = out.match(re)

@@ -2,33 +2,18 @@
 import { Command } from 'commander'
 import { exitCodeFor } from './exit-code.js'
 import { packageVersion } from './package-version.js'
-import {
-  accountsCommand,
-  entitlementsCommand,
-  identitiesCommand,
-  identityCommand,
-} from './commands/list-commands.js'
-import { aggregateCommand, processCommand } from './commands/aggregate-command.js'
-import { keysRotateCommand } from './commands/keys-command.js'
-import { memoryCommand } from './commands/memory-command.js'
-import { sourceTestCommand } from './commands/source-command.js'
-import { executeCommand, workerCommand } from './commands/worker-command.js'
-import {
-  activitiesCommand,
-  retryCommand,
-  taskCompleteCommand,
-  taskRejectCommand,
-  taskShowCommand,
-  tasksCommand,
-} from './commands/execution-commands.js'
-import { applyCommand, explainCommand, planCommand } from './commands/plan-commands.js'
-import { serveCommand } from './commands/serve-command.js'
-import {
-  initCommand,
-  ldapCommand,
-  transformPreviewCommand,
-  validateCommand,
-} from './commands/workspace-commands.js'
+// Each command's module is loaded when that command runs, not up front: `--help` loads none of them, and
+// a command loads only what it uses (the database, connectors, the queue...).
+const listCommands = () => import('./commands/list-commands.js')
+const aggregateCommands = () => import('./commands/aggregate-command.js')
+const memoryCommands = () => import('./commands/memory-command.js')
+const sourceCommands = () => import('./commands/source-command.js')
+const workerCommands = () => import('./commands/worker-command.js')
+const executionCommands = () => import('./commands/execution-commands.js')
+const planCommands = () => import('./commands/plan-commands.js')
+const serveCommands = () => import('./commands/serve-command.js')
+const workspaceCommands = () => import('./commands/workspace-commands.js')
+const keysCommands = () => import('./commands/keys-command.js')
 
 const program = new Command()
   .name('provisio')
@@ -47,7 +32,9 @@ program
   .option('--force', 'overwrite an existing workspace')
   .option('--with-ldap', 'also set up a real OpenLDAP directory (slapd) on this machine and an LDAP source')
   .description('write a working demo workspace (sources, identity profile, transforms, sample HR data)')
-  .action((dir: string, o: { force?: boolean; withLdap?: boolean }) => initCommand(dir, o))
+  .action(async (dir: string, o: { force?: boolean; withLdap?: boolean }) =>
+    (await workspaceCommands()).initCommand(dir, o),
+  )
 
 const ldap = program
   .command('ldap')
@@ -55,16 +42,16 @@ const ldap = program
 ldap
   .command('start')
   .description('start it (it keeps running after init; start it again after a reboot or a stop)')
-  .action(() => ldapCommand(ws(), 'start'))
+  .action(async () => (await workspaceCommands()).ldapCommand(ws(), 'start'))
 ldap
   .command('stop')
   .description('stop it, by its pid')
-  .action(() => ldapCommand(ws(), 'stop'))
+  .action(async () => (await workspaceCommands()).ldapCommand(ws(), 'stop'))
 
 program
   .command('validate')
   .description('check the workspace configuration; every problem is listed with file, object and field')
-  .action(() => validateCommand(ws()))
+  .action(async () => (await workspaceCommands()).validateCommand(ws()))
 
 program
   .command('aggregate')
@@ -72,7 +59,9 @@ program
   .option('--file <path>', 'read this file instead of the configured one')
   .option('--json', 'print the result as JSON')
   .description("read a source's accounts and entitlements, correlate them, and process identities")
-  .action((source: string, o: { file?: string; json?: boolean }) => aggregateCommand(ws(), source, o))
+  .action(async (source: string, o: { file?: string; json?: boolean }) =>
+    (await aggregateCommands()).aggregateCommand(ws(), source, o),
+  )
 
 program
   .command('process')
@@ -82,34 +71,40 @@ program
   .description(
     'identity refresh: attributes, lifecycle state and managers; with provisioning: automatic, applies the plan',
   )
-  .action((o: { full?: boolean; json?: boolean }) => processCommand(ws(), o))
+  .action(async (o: { full?: boolean; json?: boolean }) =>
+    (await aggregateCommands()).processCommand(ws(), o),
+  )
 
 program
   .command('identities')
   .option('--json', 'print JSON')
   .description('list identities')
-  .action((o: { json?: boolean }) => identitiesCommand(ws(), o))
+  .action(async (o: { json?: boolean }) => (await listCommands()).identitiesCommand(ws(), o))
 
 program
   .command('identity')
   .argument('<id>', 'identity id or name')
   .option('--json', 'print JSON')
   .description('show one identity: attributes, lifecycle state, manager, accounts')
-  .action((id: string, o: { json?: boolean }) => identityCommand(ws(), id, o))
+  .action(async (id: string, o: { json?: boolean }) => (await listCommands()).identityCommand(ws(), id, o))
 
 program
   .command('accounts')
   .argument('<source>', 'source name')
   .option('--json', 'print JSON')
   .description('list the accounts of a source')
-  .action((source: string, o: { json?: boolean }) => accountsCommand(ws(), source, o))
+  .action(async (source: string, o: { json?: boolean }) =>
+    (await listCommands()).accountsCommand(ws(), source, o),
+  )
 
 program
   .command('entitlements')
   .argument('<source>', 'source name')
   .option('--json', 'print JSON')
   .description('list the entitlements of a source')
-  .action((source: string, o: { json?: boolean }) => entitlementsCommand(ws(), source, o))
+  .action(async (source: string, o: { json?: boolean }) =>
+    (await listCommands()).entitlementsCommand(ws(), source, o),
+  )
 
 program
   .command('plan')
@@ -122,8 +117,8 @@ program
   )
   .option('--json', 'print the plan as JSON (docs/plan.md)')
   .description('preview the account changes that would make access match policy, each with its reasons')
-  .action((o: { identity?: string; source?: string; config?: string; json?: boolean }) =>
-    planCommand(ws(), o),
+  .action(async (o: { identity?: string; source?: string; config?: string; json?: boolean }) =>
+    (await planCommands()).planCommand(ws(), o),
   )
 
 program
@@ -131,7 +126,7 @@ program
   .argument('<identity>', 'identity id or name')
   .option('--json', 'print JSON (docs/plan.md)')
   .description('why an identity has, or will get, its access: lifecycle state, roles, desired versus actual')
-  .action((id: string, o: { json?: boolean }) => explainCommand(ws(), id, o))
+  .action(async (id: string, o: { json?: boolean }) => (await planCommands()).explainCommand(ws(), id, o))
 
 program
   .command('apply')
@@ -140,8 +135,8 @@ program
   .option('--wait', 'execute the requests now and wait until each is finished, failed, retrying or manual')
   .option('--json', 'print JSON')
   .description('turn the plan into account requests (activities) for the executor')
-  .action((o: { identity?: string; source?: string; wait?: boolean; json?: boolean }) =>
-    applyCommand(ws(), o),
+  .action(async (o: { identity?: string; source?: string; wait?: boolean; json?: boolean }) =>
+    (await planCommands()).applyCommand(ws(), o),
   )
 
 program
@@ -151,8 +146,8 @@ program
   .option('--status <status>', 'PENDING, COMMITED, FINISHED, FAILED, RETRY, UNVERIFIABLE or CANCELED')
   .option('--json', 'print JSON (the reference account-activity shape)')
   .description('list account activities: what was requested of which system, and how it went')
-  .action((o: { identity?: string; source?: string; status?: string; json?: boolean }) =>
-    activitiesCommand(ws(), o),
+  .action(async (o: { identity?: string; source?: string; status?: string; json?: boolean }) =>
+    (await executionCommands()).activitiesCommand(ws(), o),
   )
 
 program
@@ -162,8 +157,8 @@ program
   .option('--source <name>', 'with --failed: only this source')
   .option('--json', 'print JSON')
   .description('retry now, with a fresh set of attempts, and wait for the outcome')
-  .action((id: string | undefined, o: { failed?: boolean; source?: string; json?: boolean }) =>
-    retryCommand(ws(), id, o),
+  .action(async (id: string | undefined, o: { failed?: boolean; source?: string; json?: boolean }) =>
+    (await executionCommands()).retryCommand(ws(), id, o),
   )
 
 program
@@ -172,7 +167,9 @@ program
   .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
   .option('--json', 'print JSON')
   .description('execute the account activities due now, here, until none is left; print what happened')
-  .action((o: { source?: string; lease?: string; json?: boolean }) => executeCommand(ws(), o))
+  .action(async (o: { source?: string; lease?: string; json?: boolean }) =>
+    (await workerCommands()).executeCommand(ws(), o),
+  )
 
 program
   .command('worker')
@@ -180,7 +177,9 @@ program
   .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
   .option('--sources <n>', 'sources worked on at once (default 4)')
   .description('execute account activities from the durable queue until stopped; workers share the work')
-  .action((o: { poll?: string; lease?: string; sources?: string }) => workerCommand(ws(), o))
+  .action(async (o: { poll?: string; lease?: string; sources?: string }) =>
+    (await workerCommands()).workerCommand(ws(), o),
+  )
 
 const source = program.command('source').description('work with sources')
 source
@@ -188,7 +187,9 @@ source
   .argument('<name>', 'a directly connected source')
   .option('--json', 'print JSON')
   .description("check that the source's system can be reached with its configuration")
-  .action((name: string, o: { json?: boolean }) => sourceTestCommand(ws(), name, o))
+  .action(async (name: string, o: { json?: boolean }) =>
+    (await sourceCommands()).sourceTestCommand(ws(), name, o),
+  )
 
 const memory = program
   .command('memory')
@@ -204,14 +205,15 @@ memory
   .option('--latency <ms>', 'for SLOW: how long each operation takes')
   .option('--message <text>', 'the failure message (e.g. to match a retryableErrors pattern)')
   .description('make an operation of the system fail (or be slow) until healed')
-  .action((source: string, o: { operation?: string; mode?: string; latency?: string; message?: string }) =>
-    memoryCommand(ws(), 'break', source, o),
+  .action(
+    async (source: string, o: { operation?: string; mode?: string; latency?: string; message?: string }) =>
+      (await memoryCommands()).memoryCommand(ws(), 'break', source, o),
   )
 memory
   .command('heal')
   .argument('<source>', 'an in-memory source with a state file')
   .description('every operation of the system works again')
-  .action((source: string) => memoryCommand(ws(), 'heal', source, {}))
+  .action(async (source: string) => (await memoryCommands()).memoryCommand(ws(), 'heal', source, {}))
 
 const tasks = program
   .command('tasks')
@@ -219,32 +221,40 @@ const tasks = program
   .option('--all', 'closed ones too')
   .option('--json', 'print JSON (secret values masked)')
   .description('manual work items for flat-file sources: what their owners must do by hand')
-  .action((o: { owner?: string; all?: boolean; json?: boolean }) => tasksCommand(ws(), o))
+  .action(async (o: { owner?: string; all?: boolean; json?: boolean }) =>
+    (await executionCommands()).tasksCommand(ws(), o),
+  )
 tasks
   .command('show')
   .argument('<id>', 'work item id')
   .option('--json', 'print JSON')
   .description("one work item in full, secret values included (for its owner's eyes)")
-  .action((id: string, o: { json?: boolean }) => taskShowCommand(ws(), id, o))
+  .action(async (id: string, o: { json?: boolean }) =>
+    (await executionCommands()).taskShowCommand(ws(), id, o),
+  )
 tasks
   .command('complete')
   .argument('<id>', 'work item id')
   .option('--comment <text>', 'a note')
   .description('the work is done: its request is committed, and the next aggregation verifies it')
-  .action((id: string, o: { comment?: string }) => taskCompleteCommand(ws(), id, o))
+  .action(async (id: string, o: { comment?: string }) =>
+    (await executionCommands()).taskCompleteCommand(ws(), id, o),
+  )
 tasks
   .command('reject')
   .argument('<id>', 'work item id')
   .option('--comment <text>', 'why (required)')
   .description('the work will not be done: its request fails with the comment')
-  .action((id: string, o: { comment?: string }) => taskRejectCommand(ws(), id, o))
+  .action(async (id: string, o: { comment?: string }) =>
+    (await executionCommands()).taskRejectCommand(ws(), id, o),
+  )
 
 program
   .command('keys')
   .description('the keys that encrypt the secrets of pending tasks')
   .command('rotate')
   .description('encrypt them again with a new key (PROVISIO_SECRETS_KEY: its first key) and drop unused ones')
-  .action(() => keysRotateCommand(ws()))
+  .action(async () => (await keysCommands()).keysRotateCommand(ws()))
 
 const transform = program.command('transform').description('work with transforms')
 transform
@@ -252,14 +262,16 @@ transform
   .argument('<file>', 'a transform object (JSON or YAML)')
   .option('--context <file>', 'JSON: {"input", "identity", "accounts": {"<source>": {...}}, "manager"}')
   .description('evaluate a transform and print its value as JSON')
-  .action((file: string, o: { context?: string }) => transformPreviewCommand(file, { ...o, workspace: ws() }))
+  .action(async (file: string, o: { context?: string }) =>
+    (await workspaceCommands()).transformPreviewCommand(file, { ...o, workspace: ws() }),
+  )
 
 program
   .command('serve')
   .option('--demo <dir>', 'create the demo workspace in <dir> if needed, and serve it')
   .option('--port <port>', 'health endpoint port (default: server.port of provisio.yaml)')
   .description('run the configured schedules and the health endpoint until stopped')
-  .action((o: { demo?: string; port?: string }) => serveCommand(ws(), o))
+  .action(async (o: { demo?: string; port?: string }) => (await serveCommands()).serveCommand(ws(), o))
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const { code, message } = exitCodeFor(err)

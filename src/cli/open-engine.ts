@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { DatabaseUnavailableError, InputError } from '../domain/errors.js'
 import { classifyError } from '../domain/execution/classify-error.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import type { EngineContext, Progress } from '../engine/engine-context.js'
-import { loadWorkspace } from '../engine/workspace/load-workspace.js'
+import { loadWorkspace, SETTINGS_FILE } from '../engine/workspace/load-workspace.js'
 import { openStore, type Store } from '../store/open-store.js'
 
 export interface OpenEngine extends EngineContext {
@@ -10,16 +12,32 @@ export interface OpenEngine extends EngineContext {
   close(): Promise<void>
 }
 
-/** Loads the workspace and opens its store: the embedded database, or DATABASE_URL's server. */
+/**
+ * Loads the workspace and opens its store: the embedded database, or DATABASE_URL's server. Both at once:
+ * opening the embedded database waits on its files and on compiling PostgreSQL's WebAssembly, and the
+ * configuration is read and checked meanwhile. A configuration problem still comes first (and the store
+ * is closed again); a folder that is not a workspace gets no database.
+ */
 export async function openEngine(workspace: string, progress?: Progress): Promise<OpenEngine> {
-  const config: WorkspaceConfig = await loadWorkspace(workspace)
+  const dir = resolve(workspace)
+  if (!existsSync(join(dir, SETTINGS_FILE))) await loadWorkspace(dir)
   const databaseUrl = process.env['DATABASE_URL'] || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:$/.test(urlProtocol(databaseUrl))) {
     throw new InputError('DATABASE_URL must be a postgres://user@host:port/database URL')
   }
-  const store = await openStore({ databaseUrl, workspaceDir: config.dir }).catch((err: unknown) => {
-    throw databaseUrl ? serverFailure(databaseUrl, err) : err
-  })
+  const [loaded, opened] = await Promise.allSettled([
+    loadWorkspace(dir),
+    openStore({ databaseUrl, workspaceDir: dir }).catch((err: unknown) => {
+      throw databaseUrl ? serverFailure(databaseUrl, err) : err
+    }),
+  ])
+  if (loaded.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.close()
+    throw loaded.reason
+  }
+  if (opened.status === 'rejected') throw opened.reason
+  const config: WorkspaceConfig = loaded.value
+  const store = opened.value
   return {
     config,
     db: store.db,

@@ -7,6 +7,7 @@ import {
 } from './memory/memory-connector-attributes.js'
 import { LdapConnector, ldapConnectorAttributesSchema, ldapSettings } from './ldap/ldap-connector.js'
 import { createMemoryConnector } from './memory/memory-connector.js'
+import { lazyConnector } from './lazy-connector.js'
 import { secretFileReader } from './read-secret-file.js'
 import { SailPointSdkConnector } from './sailpoint-sdk/sailpoint-sdk-connector.js'
 import {
@@ -15,7 +16,6 @@ import {
 } from './sailpoint-sdk/sailpoint-sdk-settings.js'
 import { ScimConnector } from './scim/scim-connector.js'
 import { scimConnectorAttributesSchema, scimSettings } from './scim/scim-connector-attributes.js'
-import { SqlConnector } from './sql/sql-connector.js'
 import { sqlConnectorAttributesSchema, sqlSettings } from './sql/sql-connector-attributes.js'
 
 /** What a connector is built from: its source's name and `connectorAttributes`, and the workspace folder. */
@@ -99,13 +99,16 @@ registerConnector(
   sailpointSdkConnectorAttributesSchema,
 )
 
+// The SQL connector loads the PostgreSQL driver: it is loaded when a source first uses it. Its settings are
+// checked now, so that a bad one is still an error when the connector is built.
 registerConnector(
   'sql',
-  (config) =>
-    new SqlConnector(
-      sqlSettings(config.sourceName, config.connectorAttributes),
-      process.env,
-      secretFileReader(config.workspaceDir),
-    ),
+  (config) => {
+    const settings = sqlSettings(config.sourceName, config.connectorAttributes)
+    return lazyConnector(async () => {
+      const { SqlConnector } = await import('./sql/sql-connector.js')
+      return new SqlConnector(settings, process.env, secretFileReader(config.workspaceDir))
+    })
+  },
   sqlConnectorAttributesSchema,
 )

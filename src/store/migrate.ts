@@ -3,6 +3,8 @@ import { migrations } from './migrations/index.js'
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. Returns the versions applied. */
 export async function migrate(db: Db): Promise<number[]> {
+  // Every command opens the store: when the database is up to date, one read says so (no DDL, no lock).
+  if (await isUpToDate(db)) return []
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
   const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations')
@@ -21,4 +23,14 @@ export async function migrate(db: Db): Promise<number[]> {
     })
   }
   return applied
+}
+
+async function isUpToDate(db: Db): Promise<boolean> {
+  const [table] = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
+  )
+  if (!table?.present) return false
+  const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations')
+  const done = new Set(rows.map((r) => Number(r.version)))
+  return migrations.every((m) => done.has(m.version))
 }

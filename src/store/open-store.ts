@@ -4,7 +4,6 @@ import type { PGlite } from '@electric-sql/pglite'
 import type { Db } from './db.js'
 import { releaseDeadLeases } from './activities.js'
 import { migrate } from './migrate.js'
-import { openPgDb } from './pg-db.js'
 import { openPgliteDb } from './pglite-db.js'
 import { lockWorkspace } from './workspace-lock.js'
 
@@ -25,6 +24,8 @@ export interface Store {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    // The PostgreSQL driver is loaded only when a server is used.
+    const { openPgDb } = await import('./pg-db.js')
     const { db } = openPgDb(options.databaseUrl)
     await migrate(db)
     return { db, databaseUrl: options.databaseUrl, close: () => db.close() }

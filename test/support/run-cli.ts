@@ -4,6 +4,12 @@ import { join } from 'node:path'
 /** The built CLI (`npm test` builds first). */
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js')
 
+/**
+ * The limit of a test that runs CLI processes one after another: a dozen of them, each opening the
+ * embedded database (about a second on a quiet machine), stay well inside it on a busy one.
+ */
+export const CLI_TEST_TIMEOUT = 180_000
+
 export interface CliResult {
   readonly status: number | null
   readonly stdout: string

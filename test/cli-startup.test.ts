@@ -1,0 +1,32 @@
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
+import { packagesLoadedBy } from './support/loaded-modules.js'
+import { tempDir } from './support/temp-workspace.js'
+
+// What each command loads, not how long it takes: a command pays only for what it uses.
+describe('provisio start-up', { timeout: CLI_TEST_TIMEOUT }, () => {
+  const dir = join(tempDir(), 'ws')
+
+  beforeAll(() => {
+    expect(runCli(['init', dir]).status).toBe(0)
+    expect(runCli(['-w', dir, 'aggregate', 'HR']).status).toBe(0)
+  }, CLI_TEST_TIMEOUT)
+
+  it('--help loads no command, database, connector or queue', () => {
+    const { packages } = packagesLoadedBy(['--help'])
+    expect([...packages]).toEqual(['commander'])
+  })
+
+  it('validate opens no database and loads no database driver or queue', () => {
+    const { packages } = packagesLoadedBy(['-w', dir, 'validate'])
+    expect(packages).toContain('zod')
+    for (const p of ['@electric-sql/pglite', 'pg', 'pg-boss']) expect(packages).not.toContain(p)
+  })
+
+  it('identities on the embedded database loads neither the PostgreSQL driver nor the queue', () => {
+    const { packages } = packagesLoadedBy(['-w', dir, 'identities'])
+    expect(packages).toContain('@electric-sql/pglite')
+    for (const p of ['pg', 'pg-boss']) expect(packages).not.toContain(p)
+  })
+})

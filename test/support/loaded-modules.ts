@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { CLI } from './run-cli.js'
+import { tempDir } from './temp-workspace.js'
+
+// A module-loading hook (it runs on Node's loader thread) that writes every module URL it resolves to a file.
+const HOOK = `import { appendFileSync } from 'node:fs'
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context)
+  appendFileSync(process.env.PROVISIO_TEST_MODULE_LOG, resolved.url + '\\n')
+  return resolved
+}
+`
+
+/**
+ * Runs the built CLI with `args` and returns the packages (node_modules names) it loaded, and its exit
+ * status: what a command pulls in, without measuring time.
+ */
+export function packagesLoadedBy(args: readonly string[]): { status: number | null; packages: Set<string> } {
+  const dir = tempDir('provisio-modules-')
+  const hook = join(dir, 'hook.mjs')
+  const register = join(dir, 'register.mjs')
+  const log = join(dir, 'modules.log')
+  writeFileSync(hook, HOOK)
+  writeFileSync(
+    register,
+    `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hook).href)})\n`,
+  )
+  writeFileSync(log, '')
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', PROVISIO_TEST_MODULE_LOG: log },
+  })
+  if (r.status !== 0) throw new Error(`provisio ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
+  const packages = new Set<string>()
+  for (const url of readFileSync(log, 'utf8').split('\n')) {
+    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)
+    if (m?.[1]) packages.add(m[1])
+  }
+  return { status: r.status, packages }
+}
