@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { DatabaseUnavailableError, InputError } from '../domain/errors.js'
 import { classifyError } from '../domain/execution/classify-error.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
@@ -12,7 +14,16 @@ export interface OpenEngine extends EngineContext {
 
 /** Loads the workspace and opens its store: the embedded database, or DATABASE_URL's server. */
 export async function openEngine(workspace: string, progress?: Progress): Promise<OpenEngine> {
-  const config: WorkspaceConfig = await loadWorkspace(workspace)
+  return openEngineFor(await loadWorkspace(workspace), progress)
+}
+
+/** Whether the workspace has a store yet: DATABASE_URL, or an embedded database made by an earlier run. */
+export function hasStore(config: WorkspaceConfig): boolean {
+  return Boolean(process.env['DATABASE_URL']) || existsSync(join(config.dir, '.provisio', 'db'))
+}
+
+/** Opens the store of a workspace already loaded. */
+export async function openEngineFor(config: WorkspaceConfig, progress?: Progress): Promise<OpenEngine> {
   const databaseUrl = process.env['DATABASE_URL'] || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:$/.test(urlProtocol(databaseUrl))) {
     throw new InputError('DATABASE_URL must be a postgres://user@host:port/database URL')
