@@ -9,7 +9,7 @@ import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 
 const DIRECTORY_SOURCE = `name: Directory
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: file
 connector: delimited-file
 deleteThreshold: 10

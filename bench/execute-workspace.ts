@@ -14,7 +14,7 @@ import { ensureSource } from '../src/store/sources.js'
 /** A direct source on the memory connector, for the execution benchmarks. */
 export function targetSource(name: string, concurrency: number, connectorAttributes = '{}'): string {
   return `name: ${name}
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: direct
 connector: memory
 features: [PROVISIONING, ENABLE]

@@ -18,7 +18,7 @@ const POOL = 60
 
 function groupSource(name: string): string {
   return `name: ${name}
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: file
 connector: delimited-file
 deleteThreshold: 10

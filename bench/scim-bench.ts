@@ -24,7 +24,7 @@ const HEADERS = {
 /** A SCIM source on the test server with the default attribute map (5 attributes and the groups). */
 function scimSource(url: string): string {
   return `name: SCIM
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: direct
 connector: scim
 features: [PROVISIONING, ENABLE]

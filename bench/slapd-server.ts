@@ -67,7 +67,7 @@ export function ldapSourceYaml(options: {
   more?: string
 }): string {
   return `name: LDAP
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: direct
 connector: ldap
 features: [PROVISIONING, ENABLE]

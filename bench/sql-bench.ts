@@ -37,7 +37,7 @@ INSERT INTO groups VALUES ('staff', 'Staff');
 
 /** A SQL source on those tables, described by a table mapping; the URL (password included) from the environment. */
 const SQL_SOURCE = `name: App DB
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: direct
 connector: sql
 features: [PROVISIONING, ENABLE]

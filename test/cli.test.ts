@@ -29,9 +29,11 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
   }, CLI_TEST_TIMEOUT)
 
   it('validates and aggregates', () => {
-    expect(runCli(['-w', dir, 'validate']).stdout).toMatch(
+    const first = runCli(['-w', dir, 'validate']).stdout
+    expect(first).toMatch(
       /is valid: 3 sources, 1 identity profiles, 2 transforms, 4 access profiles, 2 roles/,
     )
+    expect(first).toMatch(/owners not checked against identities: no identities yet/)
 
     const agg = runCli(['-w', dir, 'aggregate', 'HR'])
     expect(agg.status, agg.stderr).toBe(0)
@@ -40,6 +42,17 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
     )
     const badge = runCli(['-w', dir, 'aggregate', 'Badge System'])
     expect(badge.stdout).toMatch(/correlated \d+, uncorrelated 1;/)
+    // Now owners are checked against the identities: the demo's are people of the HR file.
+    expect(runCli(['-w', dir, 'validate']).stdout).not.toMatch(/owners not checked/)
+    const badgeFile = join(dir, 'sources/badge-system.yaml')
+    const badgeYaml = readFileSync(badgeFile, 'utf8')
+    writeFileSync(badgeFile, badgeYaml.replace('name: james.lamarr', 'name: facilities.lead'))
+    const notOwner = runCli(['-w', dir, 'validate'])
+    expect(notOwner.status).toBe(3)
+    expect(notOwner.stderr).toMatch(
+      /sources\/badge-system.yaml: source "Badge System": owner: "facilities.lead" is not an identity/,
+    )
+    writeFileSync(badgeFile, badgeYaml)
   })
 
   // The tests below share the workspace above, in order; each runs a handful of CLI processes.

@@ -254,7 +254,7 @@ describe.each(databases)('execution on $name', (database) => {
     expect(result.manual).toBe(tasks.length)
     expect(tasks.length).toBeGreaterThanOrEqual(3)
     expect(tasks[0]).toMatchObject({
-      owner: 'facilities.lead',
+      owner: 'james.lamarr',
       description: expect.stringMatching(/^Modify account 'B\d+' on source 'Badge System'$/),
       remediationItems: [{ operation: 'Add', attribute: 'zones', value: 'datacenter' }],
     })

@@ -109,17 +109,17 @@ describe('validate catches what a run would fail on', () => {
 
   it('requires every source to have an owner, and owners to be identities', async () => {
     const { dir } = await demoWorkspace()
-    edit(dir, 'sources/badge-system.yaml', 'owner: { type: IDENTITY, name: facilities.lead }\n', '')
+    edit(dir, 'sources/badge-system.yaml', 'owner: { type: IDENTITY, name: james.lamarr }\n', '')
     edit(
       dir,
       'roles/all-employees.yaml',
-      'owner: { type: IDENTITY, name: hr.admin }',
+      'owner: { type: IDENTITY, name: joan.goldwasser }',
       'owner: { type: GOVERNANCE_GROUP, name: HR Admins }',
     )
     edit(
       dir,
       'access-profiles/lobby-access.yaml',
-      'owner: { type: IDENTITY, name: facilities.lead }',
+      'owner: { type: IDENTITY, name: james.lamarr }',
       'owner: { type: IDENTITY }',
     )
     expect(await problemsOf(dir)).toEqual([
@@ -140,7 +140,7 @@ describe('validate catches what a run would fail on', () => {
     writeFileSync(
       join(dir, 'sources/rest.yaml'),
       `name: REST
-owner: it.admin
+owner: james.wilson
 connectionType: direct
 connector: sailpoint-sdk
 connectorAttributes: { module: connectors/rest-users }

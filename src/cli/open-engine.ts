@@ -21,23 +21,32 @@ export interface OpenEngine extends EngineContext {
 export async function openEngine(workspace: string, progress?: Progress): Promise<OpenEngine> {
   const dir = resolve(workspace)
   if (!existsSync(join(dir, SETTINGS_FILE))) await loadWorkspace(dir)
-  const databaseUrl = process.env['DATABASE_URL'] || undefined
-  if (databaseUrl !== undefined && !/^postgres(ql)?:$/.test(urlProtocol(databaseUrl))) {
-    throw new InputError('DATABASE_URL must be a postgres://user@host:port/database URL')
-  }
-  const [loaded, opened] = await Promise.allSettled([
-    loadWorkspace(dir),
-    openStore({ databaseUrl, workspaceDir: dir }).catch((err: unknown) => {
-      throw databaseUrl ? serverFailure(databaseUrl, err) : err
-    }),
-  ])
+  const [loaded, opened] = await Promise.allSettled([loadWorkspace(dir), openStoreOf(dir)])
   if (loaded.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value.close()
     throw loaded.reason
   }
   if (opened.status === 'rejected') throw opened.reason
-  const config: WorkspaceConfig = loaded.value
-  const store = opened.value
+  return engineOver(loaded.value, opened.value, progress)
+}
+
+/** Opens the store of a workspace already loaded. */
+export async function openEngineFor(config: WorkspaceConfig, progress?: Progress): Promise<OpenEngine> {
+  return engineOver(config, await openStoreOf(config.dir), progress)
+}
+
+/** DATABASE_URL's server, else the workspace's embedded database; a server's failure in an operator's words. */
+async function openStoreOf(dir: string): Promise<Store> {
+  const databaseUrl = process.env['DATABASE_URL'] || undefined
+  if (databaseUrl !== undefined && !/^postgres(ql)?:$/.test(urlProtocol(databaseUrl))) {
+    throw new InputError('DATABASE_URL must be a postgres://user@host:port/database URL')
+  }
+  return openStore({ databaseUrl, workspaceDir: dir }).catch((err: unknown) => {
+    throw databaseUrl ? serverFailure(databaseUrl, err) : err
+  })
+}
+
+function engineOver(config: WorkspaceConfig, store: Store, progress?: Progress): OpenEngine {
   return {
     config,
     db: store.db,

@@ -1,3 +1,5 @@
+import { ConfigError } from '../domain/errors.js'
+import { checkOwners } from './check-owners.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
 import { analyzeIfGrown } from '../store/db.js'
@@ -43,6 +45,10 @@ export async function applyPlan(
 ): Promise<ApplyResult> {
   const partial = options.source !== undefined
   const t0 = performance.now()
+  // A manual task must have a person to go to: an owner who is not an identity stops the apply before it
+  // writes anything.
+  const owners = await checkOwners(ctx.db, ctx.config, 'manual-sources')
+  if (owners.problems.length > 0) throw new ConfigError(owners.problems)
   let summary = summarizePlan([], [], [], 0)
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []

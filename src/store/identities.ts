@@ -288,3 +288,17 @@ function toIdentity(r: DbIdentityRow): Identity {
     modified: iso(r.modified),
   }
 }
+
+/** Which of these ids or names belong to an identity, and whether the store holds any identity at all. */
+export async function findIdentityKeys(
+  db: Db,
+  keys: readonly string[],
+): Promise<{ readonly found: Set<string>; readonly any: boolean }> {
+  const rows = await db.query<{ id: string; name: string }>(
+    'SELECT id, name FROM identities WHERE id = ANY($1) OR name = ANY($1)',
+    [keys],
+  )
+  const found = new Set(rows.flatMap((r) => [r.id, r.name]))
+  const any = found.size > 0 || (await db.query('SELECT 1 FROM identities LIMIT 1')).length > 0
+  return { found, any }
+}

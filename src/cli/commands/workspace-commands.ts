@@ -1,6 +1,15 @@
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { ConfigError, formatConfigProblem, InputError } from '../../domain/errors.js'
+import type { WorkspaceConfig } from '../../domain/config/workspace-config.js'
+import {
+  ConfigError,
+  type ConfigProblem,
+  ConflictError,
+  formatConfigProblem,
+  InputError,
+} from '../../domain/errors.js'
 import { compileTransform } from '../../domain/transforms/compile-transform.js'
 import type {
   TransformAccount,
@@ -39,10 +48,44 @@ export async function validateCommand(workspace: string): Promise<void> {
   for (const w of warnings) process.stderr.write(`${formatConfigProblem(w)}\n`)
   const warned =
     warnings.length === 0 ? '' : ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})`
+  const owners = await checkOwnersIfStored(config)
+  if (owners.problems.length > 0) throw new ConfigError(owners.problems, warnings)
   process.stdout.write(
     `workspace ${config.dir} is valid${warned}: ${config.sources.length} sources, ${config.identityProfiles.length} identity profiles, ` +
       `${config.transforms.length} transforms, ${config.accessProfiles.length} access profiles, ${config.roles.length} roles\n`,
   )
+}
+
+/**
+ * Owners are identities, which exist in the store once the authoritative source is aggregated: checked
+ * then, and said so when they cannot be checked yet (no store, no identities, or the store is in use).
+ */
+async function checkOwnersIfStored(
+  config: WorkspaceConfig,
+): Promise<{ readonly problems: readonly ConfigProblem[] }> {
+  const note = (why: string): { problems: ConfigProblem[] } => {
+    process.stdout.write(`owners not checked against identities: ${why}\n`)
+    return { problems: [] }
+  }
+  if (!process.env['DATABASE_URL'] && !existsSync(join(config.dir, '.provisio', 'db'))) {
+    return note('no identities yet (aggregate the authoritative source first)')
+  }
+  // Loaded only here: a workspace without a store is validated without a database driver.
+  const { openEngineFor } = await import('../open-engine.js')
+  const { checkOwners } = await import('../../engine/check-owners.js')
+  let engine
+  try {
+    engine = await openEngineFor(config)
+  } catch (err) {
+    if (err instanceof ConflictError) return note(err.message)
+    throw err
+  }
+  try {
+    const owners = await checkOwners(engine.db, config)
+    return owners.checked ? owners : note('no identities yet (aggregate the authoritative source first)')
+  } finally {
+    await engine.close()
+  }
 }
 
 /** Reads a JSON or YAML file into a value, with the file named in the error. */

@@ -23,7 +23,7 @@ const LDAP_SOURCE = (url: string): string => `name: LDAP Directory
 description: >-
   A real OpenLDAP directory on this machine (slapd), set up by \`provisio init --with-ldap\`; its
   configuration and data are in ldap/. \`provisio ldap start\` and \`provisio ldap stop\` run it.
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: direct
 connector: ldap
 features: [PROVISIONING, ENABLE]
@@ -82,7 +82,7 @@ attributeSyncConfig:
 
 const accessProfile = (name: string, group: string, description: string): string => `name: ${name}
 description: ${description}
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 source: LDAP Directory
 entitlements:
   - { attribute: groups, value: "${group}" }

@@ -34,7 +34,7 @@ schedules:
 
 const HR_SOURCE = `name: HR
 description: Authoritative HR extract (employees and contractors)
-owner: { type: IDENTITY, name: hr.admin }
+owner: { type: IDENTITY, name: joan.goldwasser }
 connectionType: file
 connector: delimited-file
 authoritative: true
@@ -74,7 +74,7 @@ managerCorrelationMapping:
 
 const BADGE_SOURCE = `name: Badge System
 description: Building access badges, provisioned by facilities (flat file, manual tasks)
-owner: { type: IDENTITY, name: facilities.lead }
+owner: { type: IDENTITY, name: james.lamarr }
 connectionType: file
 connector: delimited-file
 deleteThreshold: 30
@@ -123,7 +123,7 @@ const DIRECTORY_SOURCE = `name: Corporate Directory
 description: >-
   The company directory, provisioned directly. In the demo it is an in-memory system (connector: memory)
   whose state is kept in systems/directory.json; an LDAP source is configured the same way.
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 connectionType: direct
 connector: memory
 features: [PROVISIONING, ENABLE]
@@ -351,7 +351,7 @@ identityAttributeConfig:
 
 const LOBBY_ACCESS = `name: Lobby Access
 description: Badge access to the building lobby
-owner: { type: IDENTITY, name: facilities.lead }
+owner: { type: IDENTITY, name: james.lamarr }
 source: { type: SOURCE, name: Badge System }
 entitlements:
   - { attribute: zones, value: lobby }
@@ -359,7 +359,7 @@ entitlements:
 
 const DATACENTER_ACCESS = `name: Datacenter Access
 description: Badge access to the datacenter floor
-owner: { type: IDENTITY, name: facilities.lead }
+owner: { type: IDENTITY, name: james.lamarr }
 source: Badge System
 # The attribute defaults to the source's only entitlement attribute (zones).
 entitlements:
@@ -372,7 +372,7 @@ accessRequestConfig:
 
 const DIRECTORY_USERS = `name: Directory Users
 description: A directory account in the all-staff group
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 source: Corporate Directory
 entitlements:
   - { attribute: groups, value: all-staff }
@@ -380,7 +380,7 @@ entitlements:
 
 const OPERATIONS_TEAM = `name: Operations Team
 description: The Operations team's directory group
-owner: { type: IDENTITY, name: it.admin }
+owner: { type: IDENTITY, name: james.wilson }
 source: Corporate Directory
 entitlements:
   - { attribute: groups, value: ops-team }
@@ -388,7 +388,7 @@ entitlements:
 
 const ALL_EMPLOYEES_ROLE = `name: All Employees
 description: Birthright access for every active employee
-owner: { type: IDENTITY, name: hr.admin }
+owner: { type: IDENTITY, name: joan.goldwasser }
 membership:
   type: STANDARD
   criteria:
@@ -402,7 +402,7 @@ accessProfiles:
 
 const OPERATIONS_DATACENTER_ROLE = `name: Operations Datacenter
 description: Datacenter access for the Operations department
-owner: { type: IDENTITY, name: facilities.lead }
+owner: { type: IDENTITY, name: james.lamarr }
 membership:
   type: STANDARD
   criteria:

@@ -1,0 +1,47 @@
+import type { Located, WorkspaceConfig } from '../domain/config/workspace-config.js'
+import { refKeys, refLabel, type ObjectRef } from '../domain/config/schema-primitives.js'
+import type { ConfigProblem } from '../domain/errors.js'
+import type { Db } from '../store/db.js'
+import { findIdentityKeys } from '../store/identities.js'
+import { isManualSource } from './execute-activities.js'
+
+/** What an owner check covers: every owner, or only the owners manual tasks go to (flat-file sources). */
+export type OwnerScope = 'all' | 'manual-sources'
+
+/**
+ * Owners must be identities: a manual task or an approval goes to a person who can act on it. Identities
+ * exist only once the authoritative source has been aggregated, so before that nothing is checked
+ * (`checked: false`); after it, every owner that names no identity is a problem with its file and path.
+ */
+export async function checkOwners(
+  db: Db,
+  config: WorkspaceConfig,
+  scope: OwnerScope = 'all',
+): Promise<{ readonly checked: boolean; readonly problems: ConfigProblem[] }> {
+  const owned: { file: string; object: string; owner: ObjectRef }[] = []
+  const add = (items: readonly Located<{ name: string; owner?: ObjectRef }>[], kind: string): void => {
+    for (const { file, value } of items) {
+      if (value.owner) owned.push({ file, object: `${kind} "${value.name}"`, owner: value.owner })
+    }
+  }
+  add(
+    config.sources.filter((s) => scope === 'all' || isManualSource(s.value)),
+    'source',
+  )
+  if (scope === 'all') {
+    add(config.roles, 'role')
+    add(config.accessProfiles, 'access profile')
+  }
+  if (owned.length === 0) return { checked: true, problems: [] }
+  const { found, any } = await findIdentityKeys(db, [...new Set(owned.flatMap((o) => refKeys(o.owner)))])
+  if (!any) return { checked: false, problems: [] }
+  const problems = owned
+    .filter((o) => !refKeys(o.owner).some((k) => found.has(k)))
+    .map((o) => ({
+      file: o.file,
+      object: o.object,
+      path: 'owner',
+      message: `"${refLabel(o.owner)}" is not an identity: name an identity (by name or id) that can act on its tasks`,
+    }))
+  return { checked: true, problems }
+}

@@ -1,0 +1,48 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ConfigError } from '../src/domain/errors.js'
+import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { checkOwners } from '../src/engine/check-owners.js'
+import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
+import type { Store } from '../src/store/open-store.js'
+import { listAccountRequests } from '../src/store/plans.js'
+import { databases } from './support/databases.js'
+import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+
+describe.each(databases)('owners are identities, on $name', (database) => {
+  let store: Store | undefined
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+  })
+
+  it("the demo's owners are identities; an owner who is not stops apply before it writes anything", async () => {
+    const { dir, config } = await demoWorkspace()
+    store = await database.open()
+    const ctx = engineContext(config, store)
+    // Before the authoritative source is aggregated there is no identity to check against.
+    expect(await checkOwners(store.db, config)).toEqual({ checked: false, problems: [] })
+    await aggregateSource(ctx, 'HR')
+    expect(await checkOwners(store.db, config)).toEqual({ checked: true, problems: [] })
+
+    const file = join(dir, 'sources/badge-system.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name: james.lamarr', 'name: facilities.lead'))
+    const edited = await loadWorkspace(dir)
+    const owners = await checkOwners(store.db, edited)
+    expect(owners.problems).toEqual([
+      {
+        file: 'sources/badge-system.yaml',
+        object: 'source "Badge System"',
+        path: 'owner',
+        message:
+          '"facilities.lead" is not an identity: name an identity (by name or id) that can act on its tasks',
+      },
+    ])
+    await expect(applyPlan(engineContext(edited, store))).rejects.toThrow(ConfigError)
+    expect(await listAccountRequests(store.db)).toEqual([])
+    // The same workspace with a real owner applies.
+    expect((await applyPlan(ctx)).accountRequests).toBeGreaterThan(0)
+  })
+})
