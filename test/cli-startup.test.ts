@@ -18,10 +18,15 @@ describe('provisio start-up', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect([...packages]).toEqual(['commander'])
   })
 
-  it('validate opens no database and loads no database driver or queue', () => {
-    const { packages } = packagesLoadedBy(['-w', dir, 'validate'])
-    expect(packages).toContain('zod')
-    for (const p of ['@electric-sql/pglite', 'pg', 'pg-boss']) expect(packages).not.toContain(p)
+  it('validate loads no queue, and a database only when the workspace has one (to check owners)', () => {
+    const fresh = join(tempDir(), 'fresh')
+    expect(runCli(['init', fresh]).status).toBe(0)
+    const before = packagesLoadedBy(['-w', fresh, 'validate']).packages
+    expect(before).toContain('zod')
+    for (const p of ['@electric-sql/pglite', 'pg', 'pg-boss']) expect(before).not.toContain(p)
+    const after = packagesLoadedBy(['-w', dir, 'validate']).packages
+    expect(after).toContain('@electric-sql/pglite')
+    for (const p of ['pg', 'pg-boss']) expect(after).not.toContain(p)
   })
 
   it('identities on the embedded database loads neither the PostgreSQL driver nor the queue', () => {

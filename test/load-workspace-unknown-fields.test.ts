@@ -147,7 +147,7 @@ describe('unknown configuration fields', () => {
       'sources/hr.yaml | source "HR" | constructor | unknown field',
       'sources/hr.yaml | source "HR" | toString | unknown field',
       'sources/hr.yaml | source "HR" | __proto__ | unknown field',
-      'sources/hr.yaml | source "HR" | connectorAttributes.hasOwnProperty | unknown field (known fields: file, delimiter, quoteChar, multiValueDelimiter, encoding, retryableErrors)',
+      'sources/hr.yaml | source "HR" | connectorAttributes.hasOwnProperty | unknown field (known fields: file, delimiter, quoteChar, multiValueDelimiter, encoding, multilineFields, maxFieldLength, retryableErrors)',
     ])
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
   })

@@ -54,6 +54,9 @@ export async function validateCommand(workspace: string): Promise<void> {
     `workspace ${config.dir} is valid${warned}: ${config.sources.length} sources, ${config.identityProfiles.length} identity profiles, ` +
       `${config.transforms.length} transforms, ${config.accessProfiles.length} access profiles, ${config.roles.length} roles\n`,
   )
+  if (owners.unchecked !== undefined) {
+    process.stdout.write(`owners not checked against identities: ${owners.unchecked}\n`)
+  }
 }
 
 /**
@@ -62,11 +65,8 @@ export async function validateCommand(workspace: string): Promise<void> {
  */
 async function checkOwnersIfStored(
   config: WorkspaceConfig,
-): Promise<{ readonly problems: readonly ConfigProblem[] }> {
-  const note = (why: string): { problems: ConfigProblem[] } => {
-    process.stdout.write(`owners not checked against identities: ${why}\n`)
-    return { problems: [] }
-  }
+): Promise<{ readonly problems: readonly ConfigProblem[]; readonly unchecked?: string }> {
+  const note = (why: string) => ({ problems: [], unchecked: why })
   if (!process.env['DATABASE_URL'] && !existsSync(join(config.dir, '.provisio', 'db'))) {
     return note('no identities yet (aggregate the authoritative source first)')
   }

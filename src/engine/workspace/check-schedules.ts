@@ -1,20 +1,18 @@
+import { CronExpressionParser } from 'cron-parser'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
 import type { ConfigProblem } from '../../domain/errors.js'
 const SETTINGS_FILE = 'provisio.yaml'
 
 /**
  * Each schedule's cron expression and time zone are ones `provisio serve` can install: they are read by
- * pg-boss's own parser (previewSchedule, the check its schedule() makes), so `validate` accepts exactly what
- * the scheduler will. The expression must also have the five fields the documentation promises: the parser
+ * cron-parser as pg-boss's schedule() reads them (the expression against UTC first, then with its zone and
+ * a reference date, which is when cron-parser checks the zone), so `validate` accepts what the scheduler
+ * will, without loading the queue. The expression must also have the five fields the documentation promises: the parser
  * would read `0 8 *` as something else than the user meant (every minute of hour 8? of every hour?).
  */
 export async function checkSchedules(schedules: readonly ScheduleConfig[]): Promise<ConfigProblem[]> {
   if (schedules.length === 0) return []
   const problems: ConfigProblem[] = []
-  // Loaded only when there are schedules to check: most commands never start the queue.
-  const { PgBoss } = await import('pg-boss')
-  // Never started: previewSchedule is pure arithmetic and opens no connection.
-  const boss = new PgBoss({ connectionString: 'postgres://unused.invalid/unused' })
   schedules.forEach((s, i) => {
     const report = (field: string, message: string): void =>
       void problems.push({
@@ -32,7 +30,8 @@ export async function checkSchedules(schedules: readonly ScheduleConfig[]): Prom
       return
     }
     try {
-      boss.previewSchedule(s.cron, { tz: s.timeZone, count: 1, from: new Date(0) })
+      CronExpressionParser.parse(s.cron, { tz: 'UTC', strict: false })
+      CronExpressionParser.parse(s.cron, { tz: s.timeZone, strict: false, currentDate: new Date(0) }).next()
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       // The time zone is checked by its schema (Intl); name the field the parser blames.
