@@ -1,4 +1,5 @@
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max'
+import { createRequire } from 'node:module'
+import type * as PhoneNumbers from 'libphonenumber-js/max'
 import { findCountry } from './iso3166.js'
 import { normalizeNames } from './normalize-names.js'
 import { languageTag } from './rfc5646.js'
@@ -10,6 +11,7 @@ import type { Evaluator, TransformNode } from './transform-node.js'
  * uses libphonenumber's full metadata (Google's libphonenumber is what the reference uses).
  */
 export function compileE164Phone(node: TransformNode): Evaluator {
+  const { isSupportedCountry, parsePhoneNumberFromString } = phoneNumbers()
   const region = node.string('defaultRegion', 'US').trim().toUpperCase()
   if (!isSupportedCountry(region)) {
     throw node.error(
@@ -20,9 +22,21 @@ export function compileE164Phone(node: TransformNode): Evaluator {
   return (ctx) => {
     const v = input(ctx)
     if (v === null) return null
-    const phone = parsePhoneNumberFromString(v, region as CountryCode)
+    const phone = parsePhoneNumberFromString(v, region as PhoneNumbers.CountryCode)
     return phone !== undefined && phone.isValid() ? phone.number : null
   }
+}
+
+let loadedPhoneNumbers: typeof PhoneNumbers | undefined
+
+/**
+ * libphonenumber with its full metadata, loaded (synchronously, its CommonJS build) by the first
+ * `e164phone` transform compiled: it is hundreds of modules and most workspaces have no such transform,
+ * yet every command that reads the configuration compiles the transforms.
+ */
+function phoneNumbers(): typeof PhoneNumbers {
+  loadedPhoneNumbers ??= createRequire(import.meta.url)('libphonenumber-js/max') as typeof PhoneNumbers
+  return loadedPhoneNumbers
 }
 
 const ISO3166_FORMATS = ['alpha2', 'alpha3', 'numeric'] as const

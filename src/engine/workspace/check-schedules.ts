@@ -11,10 +11,12 @@ const SETTINGS_FILE = 'provisio.yaml'
 export async function checkSchedules(schedules: readonly ScheduleConfig[]): Promise<ConfigProblem[]> {
   if (schedules.length === 0) return []
   const problems: ConfigProblem[] = []
-  // Loaded only when there are schedules to check: most commands never start the queue.
-  const { PgBoss } = await import('pg-boss')
-  // Never started: previewSchedule is pure arithmetic and opens no connection.
-  const boss = new PgBoss({ connectionString: 'postgres://unused.invalid/unused' })
+  // PgBoss.previewSchedule only hands the expression to its Timekeeper: that module alone is loaded, not
+  // the whole queue (with its telemetry, hundreds of modules), since every command that reads the
+  // configuration checks the schedules. Never started: previewSchedule is pure arithmetic, and it
+  // touches neither the database nor the manager it is built with.
+  const { default: Timekeeper } = await import('pg-boss/dist/timekeeper.js')
+  const boss = new Timekeeper(undefined as never, undefined as never, {} as never)
   schedules.forEach((s, i) => {
     const report = (field: string, message: string): void =>
       void problems.push({
