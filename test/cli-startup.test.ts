@@ -18,15 +18,23 @@ describe('provisio start-up', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect([...packages]).toEqual(['commander'])
   })
 
-  it('validate opens no database and loads no database driver or queue', () => {
-    const { packages } = packagesLoadedBy(['-w', dir, 'validate'])
+  it('validate of a workspace without a store opens no database and loads no database driver or queue', () => {
+    // A workspace with a store has its owners checked against the store's identities (that opens it).
+    const fresh = join(tempDir(), 'fresh')
+    expect(runCli(['init', fresh]).status).toBe(0)
+    const { packages, packageModules } = packagesLoadedBy(['-w', fresh, 'validate'])
     expect(packages).toContain('zod')
-    for (const p of ['@electric-sql/pglite', 'pg', 'pg-boss']) expect(packages).not.toContain(p)
+    for (const p of ['@electric-sql/pglite', 'pg']) expect(packages).not.toContain(p)
+    expect(packageModules).not.toContain('pg-boss/dist/index.js')
   })
 
-  it('identities on the embedded database loads neither the PostgreSQL driver nor the queue', () => {
-    const { packages } = packagesLoadedBy(['-w', dir, 'identities'])
+  it('identities on the embedded database loads neither the PostgreSQL driver, the queue nor libphonenumber', () => {
+    const { packages, packageModules } = packagesLoadedBy(['-w', dir, 'identities'])
     expect(packages).toContain('@electric-sql/pglite')
-    for (const p of ['pg', 'pg-boss']) expect(packages).not.toContain(p)
+    // The demo has no e164phone transform: libphonenumber's metadata is not needed to check it.
+    for (const p of ['pg', 'libphonenumber-js', '@opentelemetry/api']) expect(packages).not.toContain(p)
+    // The demo's schedules are checked by pg-boss's own cron reading (its Timekeeper), not by the queue.
+    expect(packageModules).toContain('pg-boss/dist/timekeeper.js')
+    expect(packageModules).not.toContain('pg-boss/dist/index.js')
   })
 })

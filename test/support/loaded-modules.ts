@@ -15,10 +15,15 @@ export async function resolve(specifier, context, next) {
 `
 
 /**
- * Runs the built CLI with `args` and returns the packages (node_modules names) it loaded, and its exit
- * status: what a command pulls in, without measuring time.
+ * Runs the built CLI with `args` and returns the packages (node_modules names) it loaded, the modules
+ * of those packages (their paths under node_modules) and its exit status: what a command pulls in,
+ * without measuring time.
  */
-export function packagesLoadedBy(args: readonly string[]): { status: number | null; packages: Set<string> } {
+export function packagesLoadedBy(args: readonly string[]): {
+  status: number | null
+  packages: Set<string>
+  packageModules: Set<string>
+} {
   const dir = tempDir('provisio-modules-')
   const hook = join(dir, 'hook.mjs')
   const register = join(dir, 'register.mjs')
@@ -35,9 +40,13 @@ export function packagesLoadedBy(args: readonly string[]): { status: number | nu
   })
   if (r.status !== 0) throw new Error(`provisio ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
   const packages = new Set<string>()
+  const packageModules = new Set<string>()
   for (const url of readFileSync(log, 'utf8').split('\n')) {
-    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)
-    if (m?.[1]) packages.add(m[1])
+    const m = /\/node_modules\/(((?:@[^/]+\/)?[^/]+)\/.*)$/.exec(url)
+    if (m?.[1] && m[2]) {
+      packages.add(m[2])
+      packageModules.add(m[1])
+    }
   }
-  return { status: r.status, packages }
+  return { status: r.status, packages, packageModules }
 }
