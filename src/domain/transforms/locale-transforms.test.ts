@@ -1,12 +1,18 @@
+import { getCountries } from 'libphonenumber-js/max'
 import { describe, expect, it } from 'vitest'
 import { compileTransform, evaluateTransform } from './compile-transform.js'
 import { allCountries } from './iso3166.js'
 import { normalizeNames } from './normalize-names.js'
+import { PHONE_REGIONS } from './phone-regions.js'
 import type { TransformDefinition } from './transform-types.js'
 
 const st = (value: string): TransformDefinition => ({ type: 'static', attributes: { value } })
 
 describe('e164phone', () => {
+  it('knows the regions libphonenumber has metadata for (checked without loading it)', () => {
+    expect([...PHONE_REGIONS].sort()).toEqual([...getCountries()].sort())
+  })
+
   it.each([
     // The docs print "+1512459222" for this input, a typo: the number is +1 512 777 2222.
     ['docs: "512-777-2222" → +15127772222', { input: st('512-777-2222') }, '+15127772222'],

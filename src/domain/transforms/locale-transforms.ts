@@ -1,5 +1,7 @@
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max'
+import { createRequire } from 'node:module'
+import type * as PhoneNumbers from 'libphonenumber-js/max'
 import { findCountry } from './iso3166.js'
+import { PHONE_REGIONS } from './phone-regions.js'
 import { normalizeNames } from './normalize-names.js'
 import { languageTag } from './rfc5646.js'
 import type { Evaluator, TransformNode } from './transform-node.js'
@@ -11,7 +13,7 @@ import type { Evaluator, TransformNode } from './transform-node.js'
  */
 export function compileE164Phone(node: TransformNode): Evaluator {
   const region = node.string('defaultRegion', 'US').trim().toUpperCase()
-  if (!isSupportedCountry(region)) {
+  if (!PHONE_REGIONS.has(region)) {
     throw node.error(
       `${node.attributePath('defaultRegion')} ${JSON.stringify(region)} is not a known ISO 3166-1 alpha-2 region`,
     )
@@ -20,9 +22,21 @@ export function compileE164Phone(node: TransformNode): Evaluator {
   return (ctx) => {
     const v = input(ctx)
     if (v === null) return null
-    const phone = parsePhoneNumberFromString(v, region as CountryCode)
+    const phone = phoneNumbers().parsePhoneNumberFromString(v, region as PhoneNumbers.CountryCode)
     return phone !== undefined && phone.isValid() ? phone.number : null
   }
+}
+
+let loadedPhoneNumbers: typeof PhoneNumbers | undefined
+
+/**
+ * libphonenumber with its full metadata, loaded (synchronously, its CommonJS build) by the first number
+ * an `e164phone` transform reads: it is hundreds of modules, and every command that reads the
+ * configuration compiles the transforms, while few of them evaluate one.
+ */
+function phoneNumbers(): typeof PhoneNumbers {
+  loadedPhoneNumbers ??= createRequire(import.meta.url)('libphonenumber-js/max') as typeof PhoneNumbers
+  return loadedPhoneNumbers
 }
 
 const ISO3166_FORMATS = ['alpha2', 'alpha3', 'numeric'] as const
