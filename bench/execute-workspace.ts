@@ -8,7 +8,7 @@ import { newId } from '../src/domain/new-id.js'
 import type { Store } from '../src/store/open-store.js'
 import { openBenchStore } from './bench-workspace.js'
 import { analyze } from '../src/store/db.js'
-import { insertAccountRequests } from '../src/store/plans.js'
+import { insertActivities } from '../src/store/activities.js'
 import { ensureSource } from '../src/store/sources.js'
 
 /** A direct source on the memory connector, for the execution benchmarks. */
@@ -71,11 +71,12 @@ export async function insertCreates(
           { operation: 'Add' as const, attribute: 'groups', value: 'all-staff' },
         ],
         reasons: [{ kind: 'ROLE' as const, name: 'Bench' }],
+        type: 'ROLE' as const,
       }
     })
-    ids.push(...(await insertAccountRequests(ctx.db, rows)))
+    ids.push(...(await insertActivities(ctx.db, rows)))
   }
   // As apply does after writing many requests: the executors' queries need the statistics.
-  await analyze(ctx.db, 'account_requests')
+  await analyze(ctx.db, 'activities')
   return ids
 }

@@ -4,7 +4,7 @@ import type { PlanAccount, PlanningModel } from '../src/domain/plan/planning-mod
 import { planIdentity } from '../src/domain/plan/plan-identity.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { loadAccountsOf } from '../src/store/accounts.js'
+import { loadAccountsOf } from '../src/store/account-processing.js'
 import { listIdentityPage } from '../src/store/identities.js'
 import { loadAppliedStates } from '../src/store/plans.js'
 import { listSourceRows } from '../src/store/sources.js'

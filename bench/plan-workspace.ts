@@ -9,7 +9,7 @@ import { generatePeople, toCsv, type Person } from '../src/engine/sample-data/ge
 import { loadWorkspace, SETTINGS_FILE } from '../src/engine/workspace/load-workspace.js'
 import { analyze } from '../src/store/db.js'
 import type { Store } from '../src/store/open-store.js'
-import { listAccountRequests } from '../src/store/plans.js'
+import { listPlannedActivities } from '../src/store/activities.js'
 import { listSourceRows } from '../src/store/sources.js'
 import { benchWorkspace } from './bench-workspace.js'
 
@@ -149,7 +149,7 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
   const adds = new Map<string, Set<string>>()
   const removes = new Map<string, Set<string>>()
   const creates = new Map<string, Record<string, string>[]>()
-  for (const r of await listAccountRequests(ctx.db, { status: 'PENDING' })) {
+  for (const r of await listPlannedActivities(ctx.db, { status: 'PENDING' })) {
     const source = names.get(r.sourceId) as string
     if (r.operation === 'Create') {
       const row: Record<string, string> = {}
@@ -189,6 +189,6 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
     writeFileSync(file, Papa.unparse(data, { columns: meta.fields ?? [] }) + '\n')
   }
   await ctx.db.query(`UPDATE account_requests SET status = 'FINISHED' WHERE status = 'PENDING'`)
-  await analyze(ctx.db, 'account_requests')
+  await analyze(ctx.db, 'activities')
   for (const [name] of sources) await aggregateSource(ctx, name, { process: false })
 }

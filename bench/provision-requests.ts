@@ -3,7 +3,7 @@ import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { countByStatus } from '../src/store/activities.js'
 import { analyze } from '../src/store/db.js'
-import { insertAccountRequests } from '../src/store/plans.js'
+import { insertActivities } from '../src/store/activities.js'
 import { ensureSource } from '../src/store/sources.js'
 import type { BenchResult } from './bench-types.js'
 
@@ -56,10 +56,11 @@ export async function insertCreateRequests(
         { operation: 'Add' as const, attribute: 'groups', value: group },
       ],
       reasons: [{ kind: 'ROLE' as const, name: 'Bench' }],
+      type: 'ROLE' as const,
     }
   })
-  for (let i = 0; i < rows.length; i += 5000) await insertAccountRequests(ctx.db, rows.slice(i, i + 5000))
-  await analyze(ctx.db, 'account_requests')
+  for (let i = 0; i < rows.length; i += 5000) await insertActivities(ctx.db, rows.slice(i, i + 5000))
+  await analyze(ctx.db, 'activities')
 }
 
 /**

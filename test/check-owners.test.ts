@@ -7,7 +7,7 @@ import { applyPlan } from '../src/engine/apply-plan.js'
 import { checkOwners } from '../src/engine/check-owners.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import type { Store } from '../src/store/open-store.js'
-import { listAccountRequests } from '../src/store/plans.js'
+import { listPlannedActivities } from '../src/store/activities.js'
 import { databases } from './support/databases.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
 
@@ -41,7 +41,7 @@ describe.each(databases)('owners are identities, on $name', (database) => {
       },
     ])
     await expect(applyPlan(engineContext(edited, store))).rejects.toThrow(ConfigError)
-    expect(await listAccountRequests(store.db)).toEqual([])
+    expect(await listPlannedActivities(store.db)).toEqual([])
     // The same workspace with a real owner applies.
     expect((await applyPlan(ctx)).accountRequests).toBeGreaterThan(0)
   })

@@ -9,7 +9,7 @@ import { listAccounts } from '../src/store/accounts.js'
 import { listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { listEntitlements } from '../src/store/entitlements.js'
-import { listAccountRequests } from '../src/store/plans.js'
+import { listPlannedActivities } from '../src/store/activities.js'
 import { listSourceRows } from '../src/store/sources.js'
 import { databases } from './support/databases.js'
 import { editHr, HR } from './support/edit-hr.js'
@@ -35,7 +35,7 @@ describe.each(databases)('planning on $name', (database) => {
     const { dir, ctx, store } = await setup()
     await applyPlan(ctx)
     const requestsOf = async (source: string) =>
-      (await listAccountRequests(store.db)).filter((r) => r.sourceId === sourceIds.get(source))
+      (await listPlannedActivities(store.db)).filter((r) => r.sourceId === sourceIds.get(source))
     const sourceIds = new Map((await listSourceRows(store.db)).map((s) => [s.name, s.id]))
     const directoryBefore = (await requestsOf('Corporate Directory')).length
     // A badge holder leaves: the terminated state disables the badge and removes all access.
@@ -90,12 +90,12 @@ describe.each(databases)('planning on $name', (database) => {
       expect(plan.identities.get(item.identityId)?.identity.attributes['department']).toBe('Operations')
     }
     // Planning changes nothing.
-    expect(await listAccountRequests(store.db)).toEqual([])
+    expect(await listPlannedActivities(store.db)).toEqual([])
 
     const applied = await applyPlan(ctx)
     const requests = new Set(plan.items.map((i) => `${i.identityId}/${i.sourceId}/${i.operation}`))
     expect(applied.accountRequests).toBe(requests.size)
-    const pending = await listAccountRequests(store.db, { status: 'PENDING' })
+    const pending = await listPlannedActivities(store.db, { status: 'PENDING' })
     expect(pending).toHaveLength(requests.size)
     expect(pending.find((r) => r.operation === 'Modify')).toMatchObject({
       operation: 'Modify',
@@ -206,6 +206,6 @@ describe.each(databases)('planning on $name', (database) => {
       )
     expect(deps(live)).toEqual(new Set(['Operations']))
     expect(deps(simulated)).toEqual(new Set(['Finance']))
-    expect(await listAccountRequests(store.db)).toEqual([])
+    expect(await listPlannedActivities(store.db)).toEqual([])
   })
 })

@@ -9,7 +9,7 @@ import { loadWorkspace, SETTINGS_FILE } from '../src/engine/workspace/load-works
 import { listAccounts } from '../src/store/accounts.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
-import { listAccountRequests } from '../src/store/plans.js'
+import { listPlannedActivities } from '../src/store/activities.js'
 import { queuedIdentities } from '../src/store/queues.js'
 import { databases } from './support/databases.js'
 import { editHr, HR, removeHr } from './support/edit-hr.js'
@@ -59,7 +59,7 @@ describe.each(databases)('incremental refresh with automatic provisioning on $na
     expect(badges.identities.incremental).toBe(true)
     expect(badges.identities.plan?.full).toBe(false)
     expect(badges.identities.plan?.identities).toBeLessThan(40)
-    const pending = await listAccountRequests(store.db)
+    const pending = await listPlannedActivities(store.db)
     expect(pending.length).toBeGreaterThan(0)
 
     // Nothing changed: nothing to process, nothing to plan, nothing queued.
@@ -79,7 +79,7 @@ describe.each(databases)('incremental refresh with automatic provisioning on $na
     const moved = await aggregateSource(ctx, 'HR')
     expect(moved.identities.identities).toMatchObject({ created: 0, updated: 1 })
     expect(moved.identities.plan).toMatchObject({ full: false, identities: 1, accountRequests: 1 })
-    const added = (await listAccountRequests(store.db)).slice(pending.length)
+    const added = (await listPlannedActivities(store.db)).slice(pending.length)
     expect(added).toMatchObject([
       {
         identityId: mover.id,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrate } from '../src/store/migrate.js'
-import { insertAccounts, listAccounts, loadAccountRefs, updateAccounts } from '../src/store/accounts.js'
+import { insertAccounts, loadAccountRefs, updateAccounts } from '../src/store/account-aggregation.js'
+import { listAccounts } from '../src/store/accounts.js'
 import { addEntitlements, listEntitlements } from '../src/store/entitlements.js'
 import type { Store } from '../src/store/open-store.js'
 import { ensureSource } from '../src/store/sources.js'

@@ -1,7 +1,7 @@
 import type { PgBoss } from 'pg-boss'
 import { executeDue } from '../engine/execute-activities.js'
 import { startProvisioning } from '../jobs/provisioning-jobs.js'
-import { sourcesWithDueActivities } from '../store/activities.js'
+import { sourcesWithDueActivities } from '../store/activity-claims.js'
 import { listSourceRows } from '../store/sources.js'
 import type { OpenEngine } from './open-engine.js'
 

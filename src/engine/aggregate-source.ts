@@ -16,7 +16,13 @@ import { entitlementAttributesOf, findSource } from '../domain/config/workspace-
 import { InputError, NotFoundError, ProvisioError, SystemError } from '../domain/errors.js'
 import { emptyCounts, type RunCounts, type SourceAccount } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
-import { deleteAccounts, insertAccounts, loadAccountRefs, updateAccounts } from '../store/accounts.js'
+import {
+  countUncorrelated,
+  deleteAccounts,
+  insertAccounts,
+  loadAccountRefs,
+  updateAccounts,
+} from '../store/account-aggregation.js'
 import { analyze } from '../store/db.js'
 import { addEntitlements } from '../store/entitlements.js'
 import { enqueueIdentities } from '../store/queues.js'
@@ -155,16 +161,7 @@ export async function aggregateSource(
   })
   if (diff.created.length + diff.deleted.length + diff.updated.length > 1000) await analyze(db, 'accounts')
   timer.lap('commit')
-  const uncorrelated = source.authoritative
-    ? 0
-    : Number(
-        (
-          await db.query<{ n: string }>(
-            'SELECT count(*) AS n FROM accounts WHERE source_id = $1 AND identity_id IS NULL',
-            [sourceId],
-          )
-        )[0]?.n ?? 0,
-      )
+  const uncorrelated = source.authoritative ? 0 : await countUncorrelated(db, sourceId)
   timer.lap('count')
   const verified = await verifyCommitted(ctx, sourceId)
   timer.lap('verify')

@@ -3,9 +3,16 @@ import { checkOwners } from './check-owners.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
 import { analyzeIfGrown } from '../store/db.js'
-import type { AccountRequestRow } from '../store/plans.js'
-import { encodeGrants, insertAccountRequests, saveAppliedStates, storedGrantSets } from '../store/plans.js'
-import { dequeueIdentities, queuedIdentities, readEngineState, writeEngineState } from '../store/queues.js'
+import { processTypeOf } from '../domain/execution/account-activity.js'
+import { insertActivities, type NewActivity, type PlannedActivityRow } from '../store/activities.js'
+import { encodeGrants, saveAppliedStates, storedGrantSets } from '../store/plans.js'
+import {
+  dequeueIdentities,
+  hasQueuedIdentities,
+  queuedIdentities,
+  readEngineState,
+  writeEngineState,
+} from '../store/queues.js'
 import type { EngineContext } from './engine-context.js'
 import { planBatches, planConfigHash, planningSourceIds, type PlanOptions } from './plan-identities.js'
 
@@ -24,7 +31,7 @@ export interface ApplyResult {
   readonly durationMs: number
 }
 
-type NewRequest = Omit<AccountRequestRow, 'id' | 'status'> & { items: AccountRequestRow['items'][number][] }
+type NewRequest = Omit<PlannedActivityRow, 'id' | 'status'> & { items: PlannedActivityRow['items'][number][] }
 
 /**
  * Turns the plan into pending account requests (one per account and operation; executing them is
@@ -58,8 +65,7 @@ export async function applyPlan(
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
   const queued =
-    !partial &&
-    (options.identityIds !== undefined || (await ctx.db.query('SELECT 1 FROM plan_queue LIMIT 1')).length > 0)
+    !partial && (options.identityIds !== undefined || (await hasQueuedIdentities(ctx.db, 'plan')))
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
@@ -93,7 +99,7 @@ export async function applyPlan(
     }
     if (requests.length === 0 && states.length === 0 && !queued) continue
     await ctx.db.transaction(async (tx) => {
-      for (const id of await insertAccountRequests(tx, requests)) activityIds.push(id)
+      for (const id of await insertActivities(tx, requests)) activityIds.push(id)
       await saveAppliedStates(tx, states, newSets)
       // Planned and recorded: no longer waiting for an incremental refresh.
       if (queued) await dequeueIdentities(tx, 'plan', batch.covers)
@@ -108,7 +114,7 @@ export async function applyPlan(
     )
   }
   // Without statistics, looking up a few identities' requests among 100,000 becomes a full scan.
-  await analyzeIfGrown(ctx.db, 'account_requests', accountRequests)
+  await analyzeIfGrown(ctx.db, 'activities', accountRequests)
   return {
     summary,
     selections,
@@ -138,8 +144,11 @@ export async function applyChanges(
   return { ...(await applyPlan(ctx, { identityIds: await queuedIdentities(ctx.db, 'plan') })), full }
 }
 
-/** One account request per account and operation, carrying its items and the distinct reasons. */
-function toRequests(items: readonly PlanItem[]): NewRequest[] {
+/**
+ * One account request per account and operation, carrying its items and the distinct reasons, and
+ * typed by the process that caused it (the reference's activity `type`).
+ */
+function toRequests(items: readonly PlanItem[]): NewActivity[] {
   const requests = new Map<string, NewRequest>()
   for (const i of items) {
     const key = `${i.identityId}\u0000${i.sourceId}\u0000${i.nativeIdentity}\u0000${i.operation}`
@@ -169,5 +178,5 @@ function toRequests(items: readonly PlanItem[]): NewRequest[] {
       }
     }
   }
-  return [...requests.values()]
+  return [...requests.values()].map((r) => ({ ...r, type: processTypeOf(r.reasons) }))
 }

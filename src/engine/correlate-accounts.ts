@@ -1,9 +1,10 @@
 import { Correlator } from '../domain/aggregation/correlator.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
-import { loadUncorrelated, setAccountIdentities } from '../store/accounts.js'
-import { withdrawOvertakenCreates } from '../store/activities.js'
+import { loadUncorrelated, setAccountIdentities } from '../store/account-aggregation.js'
+import { withdrawOvertakenCreates } from '../store/activity-withdrawals.js'
 import type { Db } from '../store/db.js'
-import { loadIdentityAttributes, loadIdentityAttributesById } from '../store/identities.js'
+import { loadIdentityAttributesById } from '../store/identities.js'
+import { loadIdentityAttributes } from '../store/identity-processing.js'
 import { enqueueIdentities } from '../store/queues.js'
 
 /** Builds a correlator for a source's `accountCorrelationConfig` over the stored identities. */

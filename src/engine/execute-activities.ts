@@ -22,7 +22,11 @@ import { classifyError } from '../domain/execution/classify-error.js'
 import { resolveRetryPolicy } from '../domain/execution/retry-policy.js'
 import { compileTransform } from '../domain/transforms/compile-transform.js'
 import type { TransformDefinition } from '../domain/transforms/transform-types.js'
-import { removeAccounts, saveProvisionedAccounts, type ProvisionedAccount } from '../store/accounts.js'
+import {
+  removeAccounts,
+  saveProvisionedAccounts,
+  type ProvisionedAccount,
+} from '../store/account-provisioning.js'
 import {
   claimDue,
   recordOutcomes,
@@ -30,7 +34,7 @@ import {
   sourcesWithDueActivities,
   type ActivityOutcome,
   type ClaimedActivity,
-} from '../store/activities.js'
+} from '../store/activity-claims.js'
 import { loadIdentityAttributesById } from '../store/identities.js'
 import { enqueueIdentities } from '../store/queues.js'
 import { listSourceRows } from '../store/sources.js'
@@ -75,7 +79,7 @@ export async function executeDue(ctx: EngineContext, options: ExecuteOptions = {
   const sourceErrors: { source: string; message: string }[] = []
   // After a large run, the executors' index is cleaned and the planner's statistics brought up to date.
   const maintain = async (): Promise<void> =>
-    vacuumIfChurned(ctx.db, 'account_requests', totals.attempts + totals.manual)
+    vacuumIfChurned(ctx.db, 'activities', totals.attempts + totals.manual)
   await Promise.all(
     rows
       .filter((r) => due.has(r.id) && (options.sources === undefined || options.sources.includes(r.name)))

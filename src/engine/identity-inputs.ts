@@ -4,8 +4,9 @@ import { entitlementAttributesOf, findSource } from '../domain/config/workspace-
 import type { BuiltIdentity, CompiledIdentityProfile } from '../domain/identity/compile-identity-profile.js'
 import type { Account } from '../domain/model.js'
 import type { TransformAccount } from '../domain/transforms/transform-types.js'
-import { loadAccountsOf } from '../store/accounts.js'
+import { loadAccountsOf } from '../store/account-processing.js'
 import type { Db } from '../store/db.js'
+import { loadIdentityAttributesByName } from '../store/identities.js'
 import { ensureSource } from '../store/sources.js'
 import type { EngineContext } from './engine-context.js'
 
@@ -87,10 +88,6 @@ export async function referencedIdentities(
   uids: readonly string[],
 ): Promise<((uid: string) => Record<string, string | null> | undefined) | undefined> {
   if (uids.length === 0) return undefined
-  const rows = await db.query<{ name: string; attributes: Record<string, string | null> }>(
-    'SELECT name, attributes FROM identities WHERE name = ANY($1::text[])',
-    [uids],
-  )
-  const byName = new Map(rows.map((r) => [r.name, r.attributes]))
+  const byName = await loadIdentityAttributesByName(db, uids)
   return (uid) => byName.get(uid)
 }

@@ -1,8 +1,16 @@
 /** Manager correlation, and the re-evaluation of the mappings that read the manager. */
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import type { CompiledIdentityProfile, IdentityInputs } from '../domain/identity/compile-identity-profile.js'
-import { selectTuples, type Db } from '../store/db.js'
-import { loadIdentityAttributes, loadIdentityAttributesById, type IdentityRef } from '../store/identities.js'
+import type { Db } from '../store/db.js'
+import { loadCorrelatedAccountValues } from '../store/account-processing.js'
+import { loadIdentityAttributesById } from '../store/identities.js'
+import {
+  loadAuthoritativeAccounts,
+  loadIdentitiesByManagerKey,
+  loadIdentitiesByMatchKey,
+  loadIdentityAttributes,
+  type IdentityRef,
+} from '../store/identity-processing.js'
 import type { EngineContext } from './engine-context.js'
 import { attachAccounts, transformAccountMapper, type WorkItem } from './identity-inputs.js'
 
@@ -42,13 +50,8 @@ export async function correlateManagers(
 
   const keys = managerKeys(work, mapping.accountAttributeName)
   if (others) {
-    const rows = await selectTuples<[string, string | null]>(
-      db,
-      ['identity_id', 'attributes->>$1'],
-      'FROM accounts WHERE source_id = $2 AND identity_id IS NOT NULL',
-      [mapping.accountAttributeName, sourceId],
-    )
-    for (const [identityId, key] of rows) if (!built.has(identityId)) keys.push({ identityId, key })
+    const values = await loadCorrelatedAccountValues(db, sourceId, mapping.accountAttributeName)
+    for (const [identityId, key] of values) if (!built.has(identityId)) keys.push({ identityId, key })
   }
   const fixes: ManagerKeys[] = []
   for (const k of keys) {
@@ -136,12 +139,7 @@ async function correlateManagersOf(
     }
   }
   // Their reports: whoever names one of their values, before or after this change (stored keys, indexed).
-  const reports = await selectTuples<[string, string | null, string | null]>(
-    db,
-    ['id', 'manager_key', 'manager_id'],
-    'FROM identities WHERE manager_key = ANY($1::text[])',
-    [[...values]],
-  )
+  const reports = await loadIdentitiesByManagerKey(db, [...values])
   const reportManagers = new Map<string, string | null>()
   for (const [identityId, key, managerId] of reports) {
     if (built.has(identityId)) continue
@@ -151,12 +149,7 @@ async function correlateManagersOf(
   // The identities the keys name, as stored (those re-built now count with their new values).
   const wanted = [...new Set(keys.flatMap((k) => (k.key ? [k.key] : [])))]
   const index = managerIndex()
-  const holders = await selectTuples<[string, string | null]>(
-    db,
-    ['id', 'match_key'],
-    'FROM identities WHERE match_key = ANY($1::text[])',
-    [wanted],
-  )
+  const holders = await loadIdentitiesByMatchKey(db, wanted)
   for (const [id, value] of holders) if (!built.has(id)) index.add(value, id)
   for (const w of work) index.add(w.built?.attributes[attribute], w.identityId)
   return resolveManagers(keys, index, built, (id) =>
@@ -180,24 +173,15 @@ export async function rebuildWithManagers(
   const extra = [...managerChanges.keys()].filter((id) => !byId.has(id))
   if (extra.length > 0) {
     // Identities whose only change is their manager: re-built too, so their manager-derived attributes follow.
-    const rows = await ctx.db.query<{
-      id: string
-      native_identity: string
-      inputs_hash: string | null
-      account_id: string
-    }>(
-      `SELECT i.id, a.native_identity, i.inputs_hash, a.id AS account_id FROM identities i
-       JOIN accounts a ON a.identity_id = i.id AND a.authoritative WHERE i.id = ANY($1::text[])`,
-      [extra],
-    )
+    const rows = await loadAuthoritativeAccounts(ctx.db, extra)
     const added: WorkItem[] = rows.map((r) => ({
-      identityId: r.id,
+      identityId: r.identityId,
       isNew: false,
-      accountId: r.account_id,
-      nativeIdentity: r.native_identity,
-      inputsHash: r.inputs_hash ?? '',
+      accountId: r.accountId,
+      nativeIdentity: r.nativeIdentity,
+      inputsHash: r.inputsHash ?? '',
       accounts: [],
-      managerId: managerChanges.get(r.id) ?? null,
+      managerId: managerChanges.get(r.identityId) ?? null,
     }))
     await attachAccounts(ctx.db, added, null, Infinity)
     for (const w of added) {

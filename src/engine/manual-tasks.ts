@@ -7,8 +7,9 @@ import {
   type KeyRing,
   type SealedSecrets,
 } from '../domain/secrets/sealed-secrets.js'
-import { loadAccountsToVerify } from '../store/accounts.js'
-import { listActivities, recordOutcomes } from '../store/activities.js'
+import { loadAccountsToVerify } from '../store/account-provisioning.js'
+import { listActivities } from '../store/activities.js'
+import { recordOutcomes } from '../store/activity-claims.js'
 import {
   closeWorkItem,
   listWorkItems,

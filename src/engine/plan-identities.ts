@@ -7,17 +7,12 @@ import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
-import { loadPlanAccounts } from '../store/accounts.js'
+import { loadPlanAccounts } from '../store/account-planning.js'
 import { loadEntitlementsById } from '../store/entitlements.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
-import {
-  accountKey,
-  listAccountRequests,
-  loadAppliedStates,
-  takenAccountIds,
-  type AccountRequestRow,
-  type AppliedState,
-} from '../store/plans.js'
+import { accountKey, takenAccountIds } from '../store/account-planning.js'
+import { listPlannedActivities, type PlannedActivityRow } from '../store/activities.js'
+import { loadAppliedStates, type AppliedState } from '../store/plans.js'
 import { listSourceRows } from '../store/sources.js'
 import type { EngineContext } from './engine-context.js'
 
@@ -166,7 +161,7 @@ class BatchPlanner {
     }
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const pendingKeys = new Map<string, Set<string>>()
-    for (const r of await listAccountRequests(db, { status: 'OPEN', identityIds: ids })) {
+    for (const r of await listPlannedActivities(db, { status: 'OPEN', identityIds: ids })) {
       const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
       for (const k of requestKeys(r)) keys.add(k)
       pendingKeys.set(r.identityId, keys)
@@ -319,7 +314,7 @@ function itemKey(i: {
   ].join('\u0000')
 }
 
-function requestKeys(r: AccountRequestRow): string[] {
+function requestKeys(r: PlannedActivityRow): string[] {
   const base = {
     identityId: r.identityId,
     sourceId: r.sourceId,

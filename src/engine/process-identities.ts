@@ -10,12 +10,8 @@ import { emptyCounts, type RunCounts } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
 import type { TransformDefinition } from '../domain/transforms/transform-types.js'
-import {
-  accountHashEntry,
-  loadAccountKeys,
-  setAccountIdentities,
-  type AccountKey,
-} from '../store/accounts.js'
+import { setAccountIdentities } from '../store/account-aggregation.js'
+import { accountHashEntry, loadAccountKeys, type AccountKey } from '../store/account-processing.js'
 import { analyze } from '../store/db.js'
 import {
   insertIdentities,
@@ -25,7 +21,7 @@ import {
   setManagers,
   updateIdentities,
   type IdentityWrite,
-} from '../store/identities.js'
+} from '../store/identity-processing.js'
 import {
   dequeueIdentities,
   enqueueIdentities,

@@ -2,7 +2,7 @@ import type { Entitlement } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
 import type { Db } from './db.js'
 import { batches } from './db.js'
-import { iso } from './accounts.js'
+import { iso } from './iso-time.js'
 
 /**
  * Records entitlements found in accounts' entitlement attributes or listed by a connector; known ones

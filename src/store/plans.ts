@@ -1,8 +1,6 @@
-import { processTypeOf } from '../domain/execution/account-activity.js'
-import { newId } from '../domain/new-id.js'
-import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
+import type { PlanReason } from '../domain/plan/plan-item.js'
 import type { Grant } from '../domain/plan/planning-model.js'
-import { BATCH_SIZE, batches, selectTuples, type Db } from './db.js'
+import { batches, selectTuples, type Db } from './db.js'
 
 /** What the last applied plan recorded for an identity. */
 export interface AppliedState {
@@ -10,23 +8,6 @@ export interface AppliedState {
   /** The id of the stored set of grants (null for plans applied before sets were shared). */
   readonly grantSet: string | null
   readonly grants: readonly Grant[]
-}
-
-/** One account request waiting for execution (the next milestone executes them). */
-export interface AccountRequestRow {
-  readonly id: string
-  readonly identityId: string
-  readonly sourceId: string
-  readonly nativeIdentity: string | null
-  readonly operation: AccountOperation
-  readonly items: readonly {
-    readonly operation: AttributeOperation
-    readonly attribute: string
-    readonly value: string | readonly string[] | null
-    readonly secret?: boolean
-  }[]
-  readonly reasons: readonly PlanReason[]
-  readonly status: string
 }
 
 /**
@@ -109,6 +90,7 @@ export async function storedGrantSets(db: Db, ids: readonly string[]): Promise<S
 }
 
 type StoredReason = [kind: PlanReason['kind'], name: string, id?: string]
+
 type StoredGrant = [
   kind: Grant['kind'],
   id: string,
@@ -149,120 +131,4 @@ export function decodeGrants(stored: string): Grant[] {
     const [sourceId, attribute, value] = id.split('\u0000')
     return { ...grant, sourceId, attribute, value }
   })
-}
-
-/**
- * Which of some account ids are taken on their source: by a stored account or by another identity's
- * create still waiting for execution (an identity's own pending create is its own). Planning checks
- * the ids its generators chose.
- */
-export async function takenAccountIds(
-  db: Db,
-  candidates: readonly { identityId: string; sourceId: string; nativeIdentity: string }[],
-): Promise<Set<string>> {
-  const taken = new Set<string>()
-  for (const batch of batches(candidates)) {
-    const rows = await selectTuples<[string, string]>(
-      db,
-      ['u.s', 'u.n'],
-      `FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, n, i)
-       WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.source_id = u.s AND a.native_identity = u.n)
-          OR EXISTS (SELECT 1 FROM account_requests r WHERE r.source_id = u.s AND r.native_identity = u.n
-                       AND r.operation = 'Create' AND r.status IN ('PENDING', 'RETRY', 'COMMITED')
-                       AND r.identity_id <> u.i)`,
-      [batch.map((c) => c.sourceId), batch.map((c) => c.nativeIdentity), batch.map((c) => c.identityId)],
-    )
-    for (const [s, n] of rows) taken.add(accountKey(s, n))
-  }
-  return taken
-}
-
-/** One account on one source, as a map key. */
-export function accountKey(sourceId: string, nativeIdentity: string): string {
-  return `${sourceId}\u0000${nativeIdentity}`
-}
-
-/** Inserts pending account requests, each typed by the process that caused it; returns their ids. */
-export async function insertAccountRequests(
-  db: Db,
-  rows: readonly Omit<AccountRequestRow, 'id' | 'status'>[],
-): Promise<string[]> {
-  const ids = rows.map(() => newId())
-  await db.insertRows(
-    'account_requests',
-    ['id', 'type', 'identity_id', 'source_id', 'native_identity', 'operation', 'items', 'reasons'],
-    rows.map((r, i) => [
-      ids[i] as string,
-      processTypeOf(r.reasons),
-      r.identityId,
-      r.sourceId,
-      r.nativeIdentity,
-      r.operation,
-      JSON.stringify(r.items),
-      JSON.stringify(r.reasons),
-    ]),
-  )
-  return ids
-}
-
-type RequestTuple = [
-  string,
-  string,
-  string,
-  string | null,
-  AccountOperation,
-  AccountRequestRow['items'],
-  PlanReason[],
-  string,
-]
-
-/** Account requests in id (creation) order, read in pages: there may be hundreds of thousands. */
-export async function listAccountRequests(
-  db: Db,
-  filter: { status?: string | 'OPEN'; identityIds?: readonly string[] } = {},
-): Promise<AccountRequestRow[]> {
-  // OPEN: on their way to the system (not executed yet, retrying, or done by hand and not yet verified).
-  const statuses =
-    filter.status === 'OPEN' ? ['PENDING', 'RETRY', 'COMMITED'] : filter.status ? [filter.status] : null
-  const out: AccountRequestRow[] = []
-  const columns = [
-    'id',
-    'identity_id',
-    'source_id',
-    'native_identity',
-    'operation',
-    'items',
-    'reasons',
-    'status',
-  ]
-  const add = (page: readonly RequestTuple[]): void => {
-    for (const [id, identityId, sourceId, nativeIdentity, operation, items, reasons, status] of page) {
-      out.push({ id, identityId, sourceId, nativeIdentity, operation, items, reasons, status })
-    }
-  }
-  if (filter.identityIds !== undefined) {
-    // A few identities' requests: by the identity index, not by walking every request in id order.
-    for (const batch of batches(filter.identityIds)) {
-      const page = await selectTuples<RequestTuple>(
-        db,
-        columns,
-        'FROM account_requests WHERE identity_id = ANY($1::text[]) AND ($2::text[] IS NULL OR status = ANY($2))',
-        [batch, statuses],
-      )
-      add(page)
-    }
-    return out.sort((a, b) => (a.id < b.id ? -1 : 1))
-  }
-  for (let after = ''; ;) {
-    const page = await selectTuples<RequestTuple>(
-      db,
-      columns,
-      `FROM (SELECT * FROM account_requests WHERE id > $2 AND ($1::text[] IS NULL OR status = ANY($1))
-         ORDER BY id LIMIT ${BATCH_SIZE}) AS page`,
-      [statuses, after],
-    )
-    add(page)
-    if (page.length < BATCH_SIZE) return out.sort((a, b) => (a.id < b.id ? -1 : 1))
-    for (const [id] of page) if (id > after) after = id
-  }
 }

@@ -39,6 +39,11 @@ export async function queuedIdentities(db: Db, queue: IdentityQueue): Promise<st
   return rows.map((r) => r.identity_id)
 }
 
+/** Whether any identity waits in a queue. */
+export async function hasQueuedIdentities(db: Db, queue: IdentityQueue): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM ${TABLES[queue]} LIMIT 1`)).length > 0
+}
+
 export async function dequeueIdentities(db: Db, queue: IdentityQueue, ids: readonly string[]): Promise<void> {
   for (const batch of batches(ids)) {
     await db.query(`DELETE FROM ${TABLES[queue]} WHERE identity_id = ANY($1::text[])`, [batch])
