@@ -4,7 +4,7 @@ import { aggregateSource } from '../../engine/aggregate-source.js'
 import type { ProcessResult } from '../../engine/process-identities.js'
 import { processIdentities } from '../../engine/process-identities.js'
 import { EXIT } from '../exit-code.js'
-import { withEngine } from '../open-engine.js'
+import { withEngine } from '../../app/open-engine.js'
 import { printJson } from '../print-table.js'
 import { terminalProgress } from '../progress.js'
 

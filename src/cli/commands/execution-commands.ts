@@ -11,7 +11,7 @@ import { listActivities, retryNow } from '../../store/activities.js'
 import { findIdentity } from '../../store/identities.js'
 import { listSourceRows } from '../../store/sources.js'
 import { listWorkItems, type WorkItem } from '../../store/work-items.js'
-import { withEngine, type OpenEngine } from '../open-engine.js'
+import { withEngine, type OpenEngine } from '../../app/open-engine.js'
 import { formatTable, printJson } from '../print-table.js'
 
 const STATUSES: readonly ProvisioningStatus[] = [

@@ -1,6 +1,6 @@
 import { rotateTaskSecrets } from '../../engine/manual-tasks.js'
 import { SECRETS_KEY_ENV, SECRETS_KEY_FILE } from '../../engine/secrets/secrets-key-ring.js'
-import { withEngine } from '../open-engine.js'
+import { withEngine } from '../../app/open-engine.js'
 
 /** `provisio keys rotate`: pending tasks' secrets sealed again with a new key (see docs/execution.md). */
 export async function keysRotateCommand(workspace: string): Promise<void> {

@@ -5,7 +5,7 @@ import { listAccounts } from '../../store/accounts.js'
 import { listEntitlements } from '../../store/entitlements.js'
 import { findIdentity, listIdentities } from '../../store/identities.js'
 import { ensureSource } from '../../store/sources.js'
-import { withEngine, type OpenEngine } from '../open-engine.js'
+import { withEngine, type OpenEngine } from '../../app/open-engine.js'
 import { formatTable, printJson } from '../print-table.js'
 
 export async function identitiesCommand(workspace: string, options: { json?: boolean }): Promise<void> {

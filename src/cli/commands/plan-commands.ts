@@ -11,7 +11,7 @@ import { summarizePlan, type PlanSummary } from '../../domain/plan/plan-summary.
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import { describeReason, formatPlan } from '../format-plan.js'
 import { runUntilSettled } from '../../engine/run-until-settled.js'
-import { withEngine } from '../open-engine.js'
+import { withEngine } from '../../app/open-engine.js'
 import { settledLine } from './execution-commands.js'
 import { printJson } from '../print-table.js'
 import { terminalProgress } from '../progress.js'

@@ -7,11 +7,10 @@ import { aggregateSource } from '../../engine/aggregate-source.js'
 import { processIdentities } from '../../engine/process-identities.js'
 import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
 import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
-import { installSchedules } from '../../jobs/schedules.js'
-import { startQueue } from '../../jobs/start-queue.js'
-import { openEngine, type OpenEngine } from '../open-engine.js'
-import { ScheduleOutcomes } from '../schedule-outcomes.js'
-import { startExecutor } from '../start-executor.js'
+import { openEngine, type OpenEngine } from '../../app/open-engine.js'
+import { ScheduleOutcomes } from '../../app/schedule-outcomes.js'
+import { startServices } from '../../app/start-services.js'
+import { countStore } from '../../engine/queries/count-store.js'
 import { executorSettings } from './worker-command.js'
 import { aggregateSummary, identitySummary, seconds } from './aggregate-command.js'
 
@@ -47,19 +46,15 @@ export async function serveCommand(
       throw err
     }
   }
-  const boss = await startQueue(engine.store, log)
-  const queues = await installSchedules(boss, engine.config.settings.schedules, run, log)
-  // The executor runs here too; `provisio worker` processes on the same server share its work.
-  const stopExecutor = await startExecutor(engine, boss, executorSettings({}), log)
+  const services = await startServices(engine, { executor: executorSettings({}), runSchedule: run, log })
+  const queues = services.schedules
   let stopping = false
   const started = Date.now()
   const listen = port ?? engine.config.settings.server.port
   // The endpoint is unauthenticated: it shows liveness, counts and how the schedules went, never the
   // workspace's location on disk.
   const health = async (): Promise<HealthInfo> => {
-    const [counts] = await engine.db.query<{ identities: string; accounts: string }>(
-      'SELECT (SELECT count(*) FROM identities) AS identities, (SELECT count(*) FROM accounts) AS accounts',
-    )
+    const counts = await countStore(engine)
     const failing = outcomes.failing().map(({ schedule, at, error }) => ({ schedule, at, error }))
     const last = outcomes.lastFailure()
     return {
@@ -69,13 +64,12 @@ export async function serveCommand(
       schedules: queues.length,
       failingSchedules: failing,
       lastFailedRun: last ? { schedule: last.schedule, at: last.at, error: last.error } : null,
-      identities: Number(counts?.identities ?? 0),
-      accounts: Number(counts?.accounts ?? 0),
+      identities: counts.identities,
+      accounts: counts.accounts,
     }
   }
   const { server, port: bound } = await startHealthServer(listen, health).catch(async (err: unknown) => {
-    await boss.stop({ graceful: false }).catch(() => undefined)
-    await engine.close()
+    await services.abort()
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConflictError(
         `port ${listen} is in use by another program: choose another with --port or server.port in provisio.yaml`,
@@ -93,9 +87,7 @@ export async function serveCommand(
     stopping = true
     log(`${signal}: stopping`)
     server.close()
-    stopExecutor()
-    await boss.stop({ graceful: true, timeout: 20_000 })
-    await engine.close()
+    await services.stop()
     log('stopped')
     process.exit(0)
   }

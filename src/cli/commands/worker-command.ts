@@ -1,9 +1,9 @@
 import { coerceError, InputError } from '../../domain/errors.js'
 import { executeDue } from '../../engine/execute-activities.js'
-import { startQueue } from '../../jobs/start-queue.js'
-import { openEngine, withEngine } from '../open-engine.js'
+import { openEngine, withEngine } from '../../app/open-engine.js'
 import { printJson } from '../print-table.js'
-import { startExecutor, type ExecutorSettings } from '../start-executor.js'
+import type { ExecutorSettings } from '../../app/start-executor.js'
+import { startServices } from '../../app/start-services.js'
 import { settledLine } from './execution-commands.js'
 
 function log(line: string): void {
@@ -38,18 +38,15 @@ export function executorSettings(flags: ExecutorFlags): ExecutorSettings {
 export async function workerCommand(workspace: string, flags: ExecutorFlags): Promise<void> {
   const settings = executorSettings(flags)
   const engine = await openEngine(workspace)
-  const boss = await startQueue(engine.store, log)
-  const stopPolling = await startExecutor(engine, boss, settings, log)
+  const services = await startServices(engine, { executor: settings, log })
   log(`provisio worker: workspace ${engine.config.dir}, ${engine.db.kind} database, pid ${process.pid}`)
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
     log(`${signal}: stopping`)
-    stopPolling()
     try {
-      await boss.stop({ graceful: true, timeout: 20_000 })
-      await engine.close()
+      await services.stop()
     } catch (err) {
       log(`stopping: ${coerceError(err).message}`)
     }

@@ -71,7 +71,7 @@ async function checkOwnersIfStored(
     return note('no identities yet (aggregate the authoritative source first)')
   }
   // Loaded only here: a workspace without a store is validated without a database driver.
-  const { openEngineFor } = await import('../open-engine.js')
+  const { openEngineFor } = await import('../../app/open-engine.js')
   const { checkOwners } = await import('../../engine/check-owners.js')
   let engine
   try {

@@ -1,0 +1,60 @@
+import type { PgBoss } from 'pg-boss'
+import { installSchedules, type ScheduleRunner } from '../jobs/schedules.js'
+import { startQueue } from '../jobs/start-queue.js'
+import type { OpenEngine } from './open-engine.js'
+import { startExecutor, type ExecutorSettings } from './start-executor.js'
+
+/** The long-running part of the runtime: the durable queue, the executor and (for `serve`) the schedules. */
+export interface Services {
+  readonly boss: PgBoss
+  /** The queues of the installed schedules (none for a worker). */
+  readonly schedules: readonly string[]
+  /** Stops taking work, lets running jobs finish (up to 20 s), and closes the engine. */
+  stop(): Promise<void>
+  /** Stops at once without waiting for jobs, and closes the engine: for a start-up that failed half-way. */
+  abort(): Promise<void>
+}
+
+export interface ServicesOptions {
+  readonly executor: ExecutorSettings
+  /** Runs the configured schedules with this runner; without it, no schedule is installed. */
+  readonly runSchedule?: ScheduleRunner
+  readonly log: (line: string) => void
+}
+
+/**
+ * Starts the queue on the engine's store, then the schedules and the executor on it: what `serve` and
+ * `worker` run, so both start and stop the same way. The engine is closed by `stop` and `abort`.
+ */
+export async function startServices(engine: OpenEngine, options: ServicesOptions): Promise<Services> {
+  const boss = await startQueue(engine.store, options.log)
+  let stopExecutor: () => void = () => undefined
+  const abort = async (): Promise<void> => {
+    stopExecutor()
+    await boss.stop({ graceful: false }).catch(() => undefined)
+    await engine.close()
+  }
+  try {
+    const schedules = options.runSchedule
+      ? await installSchedules(boss, engine.config.settings.schedules, options.runSchedule, options.log)
+      : []
+    // `provisio worker` processes on the same server share the executor's work.
+    stopExecutor = await startExecutor(engine, boss, options.executor, options.log)
+    return {
+      boss,
+      schedules,
+      abort,
+      stop: async () => {
+        stopExecutor()
+        try {
+          await boss.stop({ graceful: true, timeout: 20_000 })
+        } finally {
+          await engine.close()
+        }
+      },
+    }
+  } catch (err) {
+    await abort()
+    throw err
+  }
+}
