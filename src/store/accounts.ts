@@ -1,6 +1,7 @@
 import type { Account, Attributes } from '../domain/model.js'
 import type { Db } from './db.js'
 import { iso } from './iso-time.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
 export interface DbAccountRow {
   id: string
@@ -22,10 +23,42 @@ const SELECT = `SELECT a.id, a.source_id, s.name AS source_name, a.native_identi
   a.authoritative, a.attributes, a.disabled, a.locked, a.manually_correlated, a.created, a.modified
   FROM accounts a JOIN sources s ON s.id = a.source_id`
 
+/** What accounts can be filtered by. */
+export interface AccountFilter {
+  readonly sourceId?: string
+  readonly identityIds?: readonly string[]
+  readonly ids?: readonly string[]
+}
+
+/** The fields account listings sort by. */
+export type AccountSortField = 'nativeIdentity' | 'name' | 'created' | 'modified' | 'id'
+const ACCOUNT_COLUMNS: Record<AccountSortField, string> = {
+  nativeIdentity: 'a.native_identity',
+  name: 'a.display_name',
+  created: 'a.created',
+  modified: 'a.modified',
+  id: 'a.id',
+}
+
+/** How many accounts match a filter. */
+export async function countAccounts(db: Db, filter: AccountFilter): Promise<number> {
+  const { where, params } = accountWhere(filter)
+  return await countRows(db, `FROM accounts a ${where}`, params)
+}
+
+/** Accounts by source name and native identity (or a page's order). */
 export async function listAccounts(
   db: Db,
-  filter: { sourceId?: string; identityIds?: readonly string[]; ids?: readonly string[] },
+  filter: AccountFilter,
+  page?: Page<AccountSortField>,
 ): Promise<Account[]> {
+  const { where, params } = accountWhere(filter)
+  const order = orderClause(page?.sort, ACCOUNT_COLUMNS, 's.name, a.native_identity', 'a.id')
+  const rows = await db.query<DbAccountRow>(`${SELECT} ${where} ${order}${limitClause(page, params)}`, params)
+  return rows.map(toAccount)
+}
+
+function accountWhere(filter: AccountFilter): { where: string; params: unknown[] } {
   const where: string[] = []
   const params: unknown[] = []
   if (filter.ids !== undefined) {
@@ -40,11 +73,7 @@ export async function listAccounts(
     params.push(filter.identityIds)
     where.push(`a.identity_id = ANY($${params.length}::text[])`)
   }
-  const rows = await db.query<DbAccountRow>(
-    `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.name, a.native_identity`,
-    params,
-  )
-  return rows.map(toAccount)
+  return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', params }
 }
 
 export function toAccount(r: DbAccountRow): Account {

@@ -4,6 +4,7 @@ import { newId } from '../domain/new-id.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import { BATCH_SIZE, batches, selectTuples, type Db } from './db.js'
 import { activityColumns, toActivity, type ActivityTuple } from './activity-rows.js'
+import { countRows, isPartial, limitClause, orderClause, type Page } from './paging.js'
 
 export interface ActivityFilter {
   readonly ids?: readonly string[]
@@ -13,8 +14,15 @@ export interface ActivityFilter {
   readonly type?: ProcessType
 }
 
-/** Activities matching a filter, oldest first, read in pages. */
-export async function listActivities(db: Db, filter: ActivityFilter = {}): Promise<AccountActivity[]> {
+/** The fields activity listings sort by. */
+export type ActivitySortField = 'created' | 'modified' | 'id'
+const ACTIVITY_COLUMNS: Record<ActivitySortField, string> = {
+  created: 'created',
+  modified: 'modified',
+  id: 'id',
+}
+
+function activityWhere(filter: ActivityFilter): { where: string[]; params: unknown[] } {
   const where: string[] = []
   const params: unknown[] = []
   const add = (sql: string, value: unknown): void => {
@@ -26,20 +34,51 @@ export async function listActivities(db: Db, filter: ActivityFilter = {}): Promi
   if (filter.sourceId !== undefined) add('source_id = ?', filter.sourceId)
   if (filter.status !== undefined) add('status = ?', filter.status)
   if (filter.type !== undefined) add('type = ?', filter.type)
+  return { where, params }
+}
+
+/** How many activities match a filter. */
+export async function countActivities(db: Db, filter: ActivityFilter = {}): Promise<number> {
+  const { where, params } = activityWhere(filter)
+  return countRows(db, `FROM account_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params)
+}
+
+/**
+ * Activities matching a filter, oldest first; a page reads one part in its order. The whole listing
+ * is read in batches by id: there may be hundreds of thousands.
+ */
+export async function listActivities(
+  db: Db,
+  filter: ActivityFilter = {},
+  page?: Page<ActivitySortField>,
+): Promise<AccountActivity[]> {
+  const { where, params } = activityWhere(filter)
+  if (isPartial(page)) {
+    const order = orderClause(page?.sort, ACTIVITY_COLUMNS, 'id', 'id')
+    const rows = await selectTuples<ActivityTuple>(
+      db,
+      activityColumns('page'),
+      `FROM (SELECT * FROM account_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ${order}${limitClause(page, params)}) AS page`,
+      params,
+      order,
+    )
+    return rows.map(toActivity)
+  }
   const out: AccountActivity[] = []
   for (let after = ''; ;) {
-    const page = await selectTuples<ActivityTuple>(
+    const batch = await selectTuples<ActivityTuple>(
       db,
       activityColumns('page'),
       `FROM (SELECT * FROM account_requests WHERE ${[...where, `id > $${params.length + 1}`].join(' AND ')}
          ORDER BY id LIMIT ${BATCH_SIZE}) AS page`,
       [...params, after],
     )
-    for (const r of page) {
+    for (const r of batch) {
       out.push(toActivity(r))
       if (r[0] > after) after = r[0]
     }
-    if (page.length < BATCH_SIZE) return out.sort((a, b) => (a.id < b.id ? -1 : 1))
+    if (batch.length < BATCH_SIZE) return out.sort((a, b) => (a.id < b.id ? -1 : 1))
   }
 }
 

@@ -82,9 +82,11 @@ export async function selectTuples<T extends readonly unknown[]>(
   columns: readonly string[],
   rest: string,
   params: readonly unknown[] = [],
+  /** An ORDER BY for the tuples (the aggregate keeps no order of its own). */
+  orderBy = '',
 ): Promise<T[]> {
   const rows = await db.query<{ j: string }>(
-    `SELECT coalesce(json_agg(json_build_array(${columns.join(', ')})), '[]')::text AS j ${rest}`,
+    `SELECT coalesce(json_agg(json_build_array(${columns.join(', ')})${orderBy ? ` ${orderBy}` : ''}), '[]')::text AS j ${rest}`,
     params,
   )
   return JSON.parse(rows[0]?.j ?? '[]') as T[]

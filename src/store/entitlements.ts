@@ -3,6 +3,7 @@ import { newId } from '../domain/new-id.js'
 import type { Db } from './db.js'
 import { batches } from './db.js'
 import { iso } from './iso-time.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
 /**
  * Records entitlements found in accounts' entitlement attributes or listed by a connector; known ones
@@ -48,7 +49,29 @@ export async function addEntitlements(
   return fresh.length
 }
 
-export async function listEntitlements(db: Db, sourceId: string): Promise<Entitlement[]> {
+/** The fields entitlement listings sort by. */
+export type EntitlementSortField = 'attribute' | 'value' | 'name' | 'created' | 'id'
+const ENTITLEMENT_COLUMNS: Record<EntitlementSortField, string> = {
+  attribute: 'e.attribute',
+  value: 'e.value',
+  name: 'e.display_name',
+  created: 'e.created',
+  id: 'e.id',
+}
+
+/** How many entitlements a source has. */
+export async function countEntitlements(db: Db, sourceId: string): Promise<number> {
+  return countRows(db, 'FROM entitlements e WHERE e.source_id = $1', [sourceId])
+}
+
+/** A source's entitlements by attribute and value (or a page's order). */
+export async function listEntitlements(
+  db: Db,
+  sourceId: string,
+  page?: Page<EntitlementSortField>,
+): Promise<Entitlement[]> {
+  const params: unknown[] = [sourceId]
+  const order = orderClause(page?.sort, ENTITLEMENT_COLUMNS, 'e.attribute, e.value', 'e.id')
   const rows = await db.query<{
     id: string
     source_id: string
@@ -60,8 +83,8 @@ export async function listEntitlements(db: Db, sourceId: string): Promise<Entitl
     created: string | Date
   }>(
     `SELECT e.id, e.source_id, s.name AS source_name, e.attribute, e.value, e.display_name, e.requestable, e.created
-     FROM entitlements e JOIN sources s ON s.id = e.source_id WHERE e.source_id = $1 ORDER BY e.attribute, e.value`,
-    [sourceId],
+     FROM entitlements e JOIN sources s ON s.id = e.source_id WHERE e.source_id = $1 ${order}${limitClause(page, params)}`,
+    params,
   )
   return rows.map((r) => ({
     id: r.id,

@@ -1,6 +1,7 @@
 import type { Identity } from '../domain/model.js'
 import { batches, type Db } from './db.js'
 import { iso } from './iso-time.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
 interface DbIdentityRow {
   id: string
@@ -21,9 +22,47 @@ const SELECT = `SELECT i.id, i.name, i.identity_profile, i.attributes, i.lifecyc
   m.name AS manager_name, i.authoritative_account_removed, i.processing_state, i.processing_error, i.created, i.modified
   FROM identities i LEFT JOIN identities m ON m.id = i.manager_id`
 
-export async function listIdentities(db: Db): Promise<Identity[]> {
-  const rows = await db.query<DbIdentityRow>(`${SELECT} ORDER BY i.name, i.id`)
+/** What identities can be filtered by. */
+export interface IdentityFilter {
+  /** Names starting with this text. */
+  readonly nameStartsWith?: string
+}
+
+/** The fields identity listings sort by. */
+export type IdentitySortField = 'name' | 'created' | 'modified' | 'id'
+const IDENTITY_COLUMNS: Record<IdentitySortField, string> = {
+  name: 'i.name',
+  created: 'i.created',
+  modified: 'i.modified',
+  id: 'i.id',
+}
+
+/** Identities by name (or a page's order). */
+export async function listIdentities(
+  db: Db,
+  filter: IdentityFilter = {},
+  page?: Page<IdentitySortField>,
+): Promise<Identity[]> {
+  const params: unknown[] = []
+  const where = identityWhere(filter, params)
+  const order = orderClause(page?.sort, IDENTITY_COLUMNS, 'i.name, i.id', 'i.id')
+  const rows = await db.query<DbIdentityRow>(
+    `${SELECT} ${where} ${order}${limitClause(page, params)}`,
+    params,
+  )
   return rows.map(toIdentity)
+}
+
+/** How many identities match a filter. */
+export async function countIdentities(db: Db, filter: IdentityFilter = {}): Promise<number> {
+  const params: unknown[] = []
+  return await countRows(db, `FROM identities i ${identityWhere(filter, params)}`, params)
+}
+
+function identityWhere(filter: IdentityFilter, params: unknown[]): string {
+  if (filter.nameStartsWith === undefined) return ''
+  params.push(filter.nameStartsWith.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')
+  return `WHERE i.name LIKE $${params.length}`
 }
 
 /** Identities in id order after `afterId`: the pages a plan of every identity walks through. */

@@ -2,6 +2,7 @@ import type { ActivityItem } from '../domain/execution/account-activity.js'
 import type { SealedSecrets } from '../domain/secrets/sealed-secrets.js'
 import { newId } from '../domain/new-id.js'
 import { selectTuples, type Db } from './db.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
 /** A manual task for a flat-file source's owner: one account request to carry out by hand. */
 export interface WorkItem {
@@ -75,18 +76,48 @@ export async function insertWorkItems(
   )
 }
 
+/** What work items can be filtered by; `state` defaults to Pending. */
+export interface WorkItemFilter {
+  readonly owner?: string
+  readonly state?: WorkItem['state'] | 'all'
+  readonly id?: string
+}
+
+/** The fields work item listings sort by. */
+export type WorkItemSortField = 'created' | 'id'
+const WORK_ITEM_COLUMNS: Record<WorkItemSortField, string> = { created: 'created', id: 'id' }
+
+const WORK_ITEM_WHERE = `WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
+  AND ($3::text IS NULL OR id = $3)`
+
+function workItemParams(filter: WorkItemFilter): unknown[] {
+  return [
+    filter.owner ?? null,
+    filter.state === 'all' ? null : (filter.state ?? 'Pending'),
+    filter.id ?? null,
+  ]
+}
+
+/** How many work items match a filter. */
+export async function countWorkItems(db: Db, filter: WorkItemFilter = {}): Promise<number> {
+  return countRows(db, `FROM work_items ${WORK_ITEM_WHERE}`, workItemParams(filter))
+}
+
+/** Work items in creation order (or a page's order). */
 export async function listWorkItems(
   db: Db,
-  filter: { owner?: string; state?: WorkItem['state'] | 'all'; id?: string } = {},
+  filter: WorkItemFilter = {},
+  page?: Page<WorkItemSortField>,
 ): Promise<WorkItem[]> {
+  const params = workItemParams(filter)
+  const order = orderClause(page?.sort, WORK_ITEM_COLUMNS, 'id', 'id')
   const rows = await selectTuples<Row>(
     db,
     COLUMNS,
-    `FROM work_items WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
-       AND ($3::text IS NULL OR id = $3)`,
-    [filter.owner ?? null, filter.state === 'all' ? null : (filter.state ?? 'Pending'), filter.id ?? null],
+    `FROM (SELECT * FROM work_items ${WORK_ITEM_WHERE} ${order}${limitClause(page, params)}) AS page`,
+    params,
+    order,
   )
-  rows.sort((a, b) => (a[0] < b[0] ? -1 : 1))
   return rows.map(
     ([
       id,

@@ -1,17 +1,16 @@
-import { ConflictError, InputError, NotFoundError } from '../../domain/errors.js'
+import { InputError } from '../../domain/errors.js'
 import {
   completionStatusOf,
   executionStatusOf,
   type AccountActivity,
   type ProvisioningStatus,
 } from '../../domain/execution/account-activity.js'
-import { completeTask, rejectTask, revealTaskSecrets } from '../../engine/manual-tasks.js'
-import { runUntilSettled, type SettledSummary } from '../../engine/run-until-settled.js'
-import { listActivities, retryNow } from '../../store/activities.js'
-import { findIdentity } from '../../store/identities.js'
-import { listSourceRows } from '../../store/sources.js'
-import { listWorkItems, type WorkItem } from '../../store/work-items.js'
-import { withEngine, type OpenEngine } from '../../app/open-engine.js'
+import { completeTask, rejectTask } from '../../engine/manual-tasks.js'
+import { listActivities } from '../../engine/queries/list-activities.js'
+import { getWorkItem, listWorkItems, type WorkItemRow } from '../../engine/queries/list-work-items.js'
+import { retryActivities } from '../../engine/retry-activities.js'
+import type { SettledSummary } from '../../engine/run-until-settled.js'
+import { withEngine } from '../../app/open-engine.js'
 import { formatTable, printJson } from '../print-table.js'
 
 const STATUSES: readonly ProvisioningStatus[] = [
@@ -75,28 +74,23 @@ export async function activitiesCommand(
   if (status !== undefined && !STATUSES.includes(status as ProvisioningStatus)) {
     throw new InputError(`--status must be one of ${STATUSES.join(', ')}`)
   }
-  const { activities, names } = await withEngine(workspace, async (e) => {
-    const names = await sourceNames(e)
-    const sourceId = options.source !== undefined ? sourceIdOf(names, options.source) : undefined
-    const identity = options.identity !== undefined ? await findIdentity(e.db, options.identity) : undefined
-    if (options.identity !== undefined && !identity) {
-      throw new NotFoundError(`no identity with id or name "${options.identity}"`)
-    }
-    const activities = await listActivities(e.db, {
-      ...(identity ? { identityId: identity.id } : {}),
-      ...(sourceId !== undefined ? { sourceId } : {}),
-      ...(status !== undefined ? { status: status as ProvisioningStatus } : {}),
-    })
-    return { activities, names }
-  })
-  if (options.json) return printJson(activities.map((a) => activityJson(a, names.get(a.sourceId))))
+  const { rows: activities } = await withEngine(workspace, (e) =>
+    listActivities(e, {
+      filters: {
+        ...(options.identity !== undefined ? { identity: options.identity } : {}),
+        ...(options.source !== undefined ? { source: options.source } : {}),
+        ...(status !== undefined ? { status: status as ProvisioningStatus } : {}),
+      },
+    }),
+  )
+  if (options.json) return printJson(activities.map((a) => activityJson(a, a.sourceName ?? undefined)))
   process.stdout.write(
     formatTable(
       ['ID', 'TYPE', 'SOURCE', 'ACCOUNT', 'OPERATION', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'],
       activities.map((a) => [
         a.id,
         a.type,
-        names.get(a.sourceId) ?? a.sourceId,
+        a.sourceName ?? a.sourceId,
         a.nativeIdentity ?? '(new)',
         `${a.operation}${a.items.length > 0 ? ` (${a.items.length})` : ''}`,
         a.status,
@@ -117,26 +111,12 @@ export async function retryCommand(
   if ((id === undefined) === (options.failed !== true)) {
     throw new InputError('give an activity id, or --failed (optionally with --source NAME)')
   }
-  const summary = await withEngine(workspace, async (e) => {
-    const names = await sourceNames(e)
-    const sourceId = options.source !== undefined ? sourceIdOf(names, options.source) : undefined
-    const ids = await retryNow(
-      e.db,
-      {
-        ...(id !== undefined ? { ids: [id] } : {}),
-        ...(sourceId !== undefined ? { sourceId } : {}),
-      },
-      e.now(),
-    )
-    if (id !== undefined && ids.length === 0) {
-      const [found] = await listActivities(e.db, { ids: [id] })
-      if (!found) throw new NotFoundError(`no account activity with id "${id}"`)
-      throw new ConflictError(
-        `account activity ${id} is ${found.status}: only FAILED or RETRY ones are retried`,
-      )
-    }
-    return { retried: ids.length, ...(await runUntilSettled(e, ids)) }
-  })
+  const summary = await withEngine(workspace, (e) =>
+    retryActivities(e, {
+      ...(id !== undefined ? { id } : {}),
+      ...(options.source !== undefined ? { source: options.source } : {}),
+    }),
+  )
   if (options.json) return printJson(summary)
   process.stdout.write(`retried ${summary.retried}: ${settledLine(summary)}\n`)
 }
@@ -153,15 +133,16 @@ export async function tasksCommand(
   workspace: string,
   options: { owner?: string; all?: boolean; json?: boolean },
 ): Promise<void> {
-  const { tasks, names } = await withEngine(workspace, async (e) => ({
-    tasks: await listWorkItems(e.db, {
-      ...(options.owner !== undefined ? { owner: options.owner } : {}),
-      state: options.all ? 'all' : 'Pending',
+  const { rows: tasks } = await withEngine(workspace, (e) =>
+    listWorkItems(e, {
+      filters: {
+        ...(options.owner !== undefined ? { owner: options.owner } : {}),
+        state: options.all ? 'all' : 'Pending',
+      },
     }),
-    names: await sourceNames(e),
-  }))
+  )
   // Secret values are for the owner, in the task's detail only (`tasks show`).
-  const masked = tasks.map((t) => taskJson(t, names, undefined))
+  const masked = tasks.map((t) => taskJson(t, undefined))
   if (options.json) return printJson(masked)
   process.stdout.write(
     formatTable(
@@ -170,7 +151,7 @@ export async function tasksCommand(
         t.id,
         t.state,
         t.owner ?? '',
-        names.get(t.sourceId) ?? t.sourceId,
+        t.sourceName ?? t.sourceId,
         t.description,
         String(t.remediationItems.length),
       ]),
@@ -180,17 +161,13 @@ export async function tasksCommand(
 }
 
 /** `secrets`: the task's secret values, opened (null once closed); undefined masks them. */
-function taskJson(
-  t: WorkItem,
-  names: ReadonlyMap<string, string>,
-  secrets: Readonly<Record<string, string>> | null | undefined,
-): object {
+function taskJson(t: WorkItemRow, secrets: Readonly<Record<string, string>> | null | undefined): object {
   return {
     id: t.id,
     type: t.type,
     state: t.state,
     owner: t.owner,
-    source: { id: t.sourceId, name: names.get(t.sourceId) ?? null },
+    source: { id: t.sourceId, name: t.sourceName },
     activityId: t.activityId,
     description: t.description,
     remediationItems: t.remediationItems.map((i) => ({
@@ -211,13 +188,9 @@ export async function taskShowCommand(
   id: string,
   options: { json?: boolean },
 ): Promise<void> {
-  const { task, names, secrets } = await withEngine(workspace, async (e) => {
-    const found = (await listWorkItems(e.db, { id, state: 'all' }))[0]
-    // Decrypted here only, for the owner's eyes.
-    return { task: found, names: await sourceNames(e), secrets: found ? revealTaskSecrets(e, found) : null }
-  })
-  if (!task) throw new NotFoundError(`no work item with id "${id}"`)
-  if (options.json) return printJson(taskJson(task, names, secrets))
+  // Secret values are decrypted here only, for the owner's eyes.
+  const { task, secrets } = await withEngine(workspace, (e) => getWorkItem(e, id))
+  if (options.json) return printJson(taskJson(task, secrets))
   const lines = [
     `${task.description}  (${task.id}, ${task.state})`,
     `  owner   ${task.owner ?? '(none)'}`,
@@ -251,13 +224,4 @@ export async function taskRejectCommand(
   const comment = options.comment
   const task = await withEngine(workspace, (e) => rejectTask(e, id, comment))
   process.stdout.write(`rejected ${task.id}: "${task.description}" failed: ${comment}\n`)
-}
-
-async function sourceNames(e: OpenEngine): Promise<Map<string, string>> {
-  return new Map((await listSourceRows(e.db)).map((s) => [s.id, s.name]))
-}
-
-function sourceIdOf(names: ReadonlyMap<string, string>, name: string): string {
-  for (const [id, n] of names) if (n === name) return id
-  throw new NotFoundError(`no source named "${name}"`)
 }

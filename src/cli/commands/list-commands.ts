@@ -1,15 +1,13 @@
-import { findSource } from '../../domain/config/workspace-config.js'
-import { NotFoundError } from '../../domain/errors.js'
 import type { Identity } from '../../domain/model.js'
-import { listAccounts } from '../../store/accounts.js'
-import { listEntitlements } from '../../store/entitlements.js'
-import { findIdentity, listIdentities } from '../../store/identities.js'
-import { ensureSource } from '../../store/sources.js'
-import { withEngine, type OpenEngine } from '../../app/open-engine.js'
+import { getIdentity } from '../../engine/queries/get-identity.js'
+import { listAccounts } from '../../engine/queries/list-accounts.js'
+import { listEntitlements } from '../../engine/queries/list-entitlements.js'
+import { listIdentities } from '../../engine/queries/list-identities.js'
+import { withEngine } from '../../app/open-engine.js'
 import { formatTable, printJson } from '../print-table.js'
 
 export async function identitiesCommand(workspace: string, options: { json?: boolean }): Promise<void> {
-  const identities = await withEngine(workspace, (e) => listIdentities(e.db))
+  const { rows: identities } = await withEngine(workspace, (e) => listIdentities(e))
   if (options.json) return printJson(identities)
   process.stdout.write(
     formatTable(
@@ -36,11 +34,7 @@ export async function identityCommand(
   idOrName: string,
   options: { json?: boolean },
 ): Promise<void> {
-  const found = await withEngine(workspace, async (e) => {
-    const identity = await findIdentity(e.db, idOrName)
-    if (!identity) throw new NotFoundError(`no identity with id or name "${idOrName}"`)
-    return { identity, accounts: await listAccounts(e.db, { identityIds: [identity.id] }) }
-  })
+  const found = await withEngine(workspace, (e) => getIdentity(e, idOrName))
   if (options.json) return printJson({ ...found.identity, accounts: found.accounts })
   const i = found.identity
   const lines = [
@@ -64,20 +58,14 @@ export async function identityCommand(
   process.stdout.write(lines.join('\n') + '\n')
 }
 
-async function sourceIdOf(e: OpenEngine, name: string): Promise<string> {
-  const source = findSource(e.config, name)
-  if (!source) throw new NotFoundError(`no source named "${name}"`)
-  return ensureSource(e.db, source.name, source.id)
-}
-
 export async function accountsCommand(
   workspace: string,
   source: string,
   options: { json?: boolean },
 ): Promise<void> {
   const { accounts, names } = await withEngine(workspace, async (e) => ({
-    accounts: await listAccounts(e.db, { sourceId: await sourceIdOf(e, source) }),
-    names: new Map((await listIdentities(e.db)).map((i) => [i.id, i.name])),
+    accounts: (await listAccounts(e, { filters: { source } })).rows,
+    names: new Map((await listIdentities(e)).rows.map((i) => [i.id, i.name])),
   }))
   if (options.json) return printJson(accounts)
   process.stdout.write(
@@ -98,8 +86,8 @@ export async function entitlementsCommand(
   source: string,
   options: { json?: boolean },
 ): Promise<void> {
-  const entitlements = await withEngine(workspace, async (e) =>
-    listEntitlements(e.db, await sourceIdOf(e, source)),
+  const { rows: entitlements } = await withEngine(workspace, (e) =>
+    listEntitlements(e, { filters: { source } }),
   )
   if (options.json) return printJson(entitlements)
   process.stdout.write(

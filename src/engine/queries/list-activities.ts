@@ -1,0 +1,52 @@
+import type { AccountActivity, ProvisioningStatus } from '../../domain/execution/account-activity.js'
+import type { ProcessType } from '../../domain/execution/retry-policy.js'
+import {
+  countActivities,
+  listActivities as listStored,
+  type ActivitySortField,
+} from '../../store/activities.js'
+import type { EngineContext } from '../engine-context.js'
+import { findIdentity } from './get-identity.js'
+import { sourceNamesById, storedSourceId } from './list-sources.js'
+import { pageOf, resultOf, type Query, type QueryResult } from './query.js'
+
+export interface ActivityFilters {
+  /** An identity's id or name. */
+  readonly identity?: string
+  /** A source's name. */
+  readonly source?: string
+  readonly status?: ProvisioningStatus
+  readonly type?: ProcessType
+  readonly ids?: readonly string[]
+}
+
+/** An account activity with its source's name (null when the store no longer knows the source). */
+export type ActivityRow = AccountActivity & { readonly sourceName: string | null }
+
+const FIELDS: readonly ActivitySortField[] = ['created', 'modified', 'id']
+
+/**
+ * Account activities, oldest first unless sorted otherwise; NotFoundError for an unknown source or
+ * identity (the source is looked up first).
+ */
+export async function listActivities(
+  ctx: EngineContext,
+  query: Query<ActivityFilters, ActivitySortField> = {},
+): Promise<QueryResult<ActivityRow>> {
+  const { identity, source, status, type, ids } = query.filters ?? {}
+  const names = await sourceNamesById(ctx)
+  const sourceId = source !== undefined ? storedSourceId(names, source) : undefined
+  const identityId = identity !== undefined ? (await findIdentity(ctx, identity)).id : undefined
+  const filter = {
+    ...(ids !== undefined ? { ids } : {}),
+    ...(identityId !== undefined ? { identityId } : {}),
+    ...(sourceId !== undefined ? { sourceId } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(type !== undefined ? { type } : {}),
+  }
+  const rows = (await listStored(ctx.db, filter, pageOf(query, FIELDS))).map((a) => ({
+    ...a,
+    sourceName: names.get(a.sourceId) ?? null,
+  }))
+  return resultOf(query, rows, () => countActivities(ctx.db, filter))
+}
