@@ -1,16 +1,13 @@
 import { InputError } from '../../domain/errors.js'
-import {
-  completionStatusOf,
-  executionStatusOf,
-  type AccountActivity,
-  type ProvisioningStatus,
-} from '../../domain/execution/account-activity.js'
+import type { ProvisioningStatus } from '../../domain/execution/account-activity.js'
 import { completeTask, rejectTask } from '../../engine/manual-tasks.js'
 import { listActivities } from '../../engine/queries/list-activities.js'
-import { getWorkItem, listWorkItems, type WorkItemRow } from '../../engine/queries/list-work-items.js'
+import { getWorkItem, listWorkItems } from '../../engine/queries/list-work-items.js'
 import { retryActivities } from '../../engine/retry-activities.js'
 import type { SettledSummary } from '../../engine/run-until-settled.js'
 import { withEngine } from '../../app/open-engine.js'
+import { activityJson } from '../../api/presenters/activity-json.js'
+import { workItemJson } from '../../api/presenters/work-item-json.js'
 import { formatTable, printJson } from '../print-table.js'
 
 const STATUSES: readonly ProvisioningStatus[] = [
@@ -22,49 +19,6 @@ const STATUSES: readonly ProvisioningStatus[] = [
   'UNVERIFIABLE',
   'CANCELED',
 ]
-
-/** An activity in the reference's shape (`/account-activities`); secret values never appear. */
-export function activityJson(a: AccountActivity, sourceName: string | undefined): object {
-  return {
-    id: a.id,
-    type: a.type,
-    created: a.created,
-    completed: a.completed,
-    executionStatus: executionStatusOf(a.status),
-    completionStatus: completionStatusOf(a.status),
-    targetIdentity: { id: a.identityId },
-    source: { id: a.sourceId, name: sourceName ?? null },
-    operation: a.operation,
-    attempts: a.attempts,
-    nextAttempt: a.nextAttemptAt,
-    // Enable, Disable and Delete change no attribute; their one item names the account all the same, as
-    // the reference's items do (operation ENABLE, DISABLE, DELETE), so every activity says which account.
-    items:
-      a.items.length === 0 && a.operation !== 'Create' && a.operation !== 'Modify'
-        ? [
-            {
-              operation: a.operation,
-              attribute: null,
-              value: null,
-              nativeIdentity: a.nativeIdentity,
-              sourceId: a.sourceId,
-              provisioningStatus: a.status,
-            },
-          ]
-        : a.items.map((i) => ({
-            operation: i.operation,
-            attribute: i.attribute,
-            value: i.secret ? null : i.value,
-            ...(i.secret ? { secret: true } : {}),
-            nativeIdentity: a.nativeIdentity,
-            sourceId: a.sourceId,
-            provisioningStatus: a.status,
-          })),
-    provisioningStatus: a.status,
-    errors: a.errors,
-    reasons: a.reasons,
-  }
-}
 
 export async function activitiesCommand(
   workspace: string,
@@ -83,7 +37,7 @@ export async function activitiesCommand(
       },
     }),
   )
-  if (options.json) return printJson(activities.map((a) => activityJson(a, a.sourceName ?? undefined)))
+  if (options.json) return printJson(activities.map((a) => activityJson(a, a.sourceName)))
   process.stdout.write(
     formatTable(
       ['ID', 'TYPE', 'SOURCE', 'ACCOUNT', 'OPERATION', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'],
@@ -142,7 +96,7 @@ export async function tasksCommand(
     }),
   )
   // Secret values are for the owner, in the task's detail only (`tasks show`).
-  const masked = tasks.map((t) => taskJson(t, undefined))
+  const masked = tasks.map((t) => workItemJson(t, undefined))
   if (options.json) return printJson(masked)
   process.stdout.write(
     formatTable(
@@ -160,28 +114,6 @@ export async function tasksCommand(
   )
 }
 
-/** `secrets`: the task's secret values, opened (null once closed); undefined masks them. */
-function taskJson(t: WorkItemRow, secrets: Readonly<Record<string, string>> | null | undefined): object {
-  return {
-    id: t.id,
-    type: t.type,
-    state: t.state,
-    owner: t.owner,
-    source: { id: t.sourceId, name: t.sourceName },
-    activityId: t.activityId,
-    description: t.description,
-    remediationItems: t.remediationItems.map((i) => ({
-      operation: i.operation,
-      attribute: i.attribute,
-      value: i.secret ? (secrets === undefined ? '********' : (secrets?.[i.attribute] ?? null)) : i.value,
-      ...(i.secret ? { secret: true } : {}),
-    })),
-    comment: t.comment,
-    created: t.created,
-    completed: t.completed,
-  }
-}
-
 /** One task in full, secret values included: what its owner needs to carry it out. */
 export async function taskShowCommand(
   workspace: string,
@@ -190,7 +122,7 @@ export async function taskShowCommand(
 ): Promise<void> {
   // Secret values are decrypted here only, for the owner's eyes.
   const { task, secrets } = await withEngine(workspace, (e) => getWorkItem(e, id))
-  if (options.json) return printJson(taskJson(task, secrets))
+  if (options.json) return printJson(workItemJson(task, secrets))
   const lines = [
     `${task.description}  (${task.id}, ${task.state})`,
     `  owner   ${task.owner ?? '(none)'}`,

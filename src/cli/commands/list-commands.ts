@@ -4,11 +4,14 @@ import { listAccounts } from '../../engine/queries/list-accounts.js'
 import { listEntitlements } from '../../engine/queries/list-entitlements.js'
 import { listIdentities } from '../../engine/queries/list-identities.js'
 import { withEngine } from '../../app/open-engine.js'
+import { accountJson } from '../../api/presenters/account-json.js'
+import { entitlementJson } from '../../api/presenters/entitlement-json.js'
+import { identityDetailJson, identityJson } from '../../api/presenters/identity-json.js'
 import { formatTable, printJson } from '../print-table.js'
 
 export async function identitiesCommand(workspace: string, options: { json?: boolean }): Promise<void> {
   const { rows: identities } = await withEngine(workspace, (e) => listIdentities(e))
-  if (options.json) return printJson(identities)
+  if (options.json) return printJson(identities.map(identityJson))
   process.stdout.write(
     formatTable(
       ['NAME', 'DISPLAY NAME', 'LIFECYCLE STATE', 'MANAGER', 'STATUS', 'ID'],
@@ -35,7 +38,7 @@ export async function identityCommand(
   options: { json?: boolean },
 ): Promise<void> {
   const found = await withEngine(workspace, (e) => getIdentity(e, idOrName))
-  if (options.json) return printJson({ ...found.identity, accounts: found.accounts })
+  if (options.json) return printJson(identityDetailJson(found.identity, found.accounts))
   const i = found.identity
   const lines = [
     `${i.name}  (${i.id})`,
@@ -67,7 +70,7 @@ export async function accountsCommand(
     accounts: (await listAccounts(e, { filters: { source } })).rows,
     names: new Map((await listIdentities(e)).rows.map((i) => [i.id, i.name])),
   }))
-  if (options.json) return printJson(accounts)
+  if (options.json) return printJson(accounts.map(accountJson))
   process.stdout.write(
     formatTable(
       ['NATIVE IDENTITY', 'DISPLAY NAME', 'IDENTITY', 'DISABLED'],
@@ -89,7 +92,7 @@ export async function entitlementsCommand(
   const { rows: entitlements } = await withEngine(workspace, (e) =>
     listEntitlements(e, { filters: { source } }),
   )
-  if (options.json) return printJson(entitlements)
+  if (options.json) return printJson(entitlements.map(entitlementJson))
   process.stdout.write(
     formatTable(
       ['ATTRIBUTE', 'VALUE', 'ID'],

@@ -1,13 +1,11 @@
-import { createConnector } from '../../connectors/registry.js'
+import { InputError } from '../../domain/errors.js'
 import {
   BREAK_MODES,
   MEMORY_OPERATIONS,
+  openMemoryFaults,
   type BreakMode,
   type MemoryOperation,
-} from '../../connectors/memory/break-mode.js'
-import { MemoryConnector } from '../../connectors/memory/memory-connector.js'
-import { InputError, NotFoundError } from '../../domain/errors.js'
-import { findSource } from '../../domain/config/workspace-config.js'
+} from '../../engine/memory-faults.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 
 /**
@@ -21,20 +19,10 @@ export async function memoryCommand(
   options: { operation?: string; mode?: string; latency?: string; message?: string },
 ): Promise<void> {
   const config = await loadWorkspace(workspace)
-  const source = findSource(config, sourceName)
-  if (!source) throw new NotFoundError(`no source named "${sourceName}"`)
-  if (source.connector !== 'memory' || typeof source.connectorAttributes['file'] !== 'string') {
-    throw new InputError(`source "${sourceName}" is not an in-memory source with a state file`)
-  }
-  const connector = createConnector('memory', {
-    sourceName: source.name,
-    connectorAttributes: source.connectorAttributes,
-    workspaceDir: config.dir,
-  })
-  if (!(connector instanceof MemoryConnector)) throw new InputError(`source "${sourceName}" is not in memory`)
+  const faults = openMemoryFaults(config, sourceName)
   try {
     if (action === 'heal') {
-      connector.clearBreakModes()
+      faults.clear()
       process.stdout.write(`"${sourceName}": every operation works again\n`)
       return
     }
@@ -50,7 +38,7 @@ export async function memoryCommand(
     }
     const latencyMs = options.latency !== undefined ? Number(options.latency) : undefined
     if (latencyMs !== undefined && !(latencyMs >= 0)) throw new InputError('--latency must be milliseconds')
-    connector.setBreakMode(operation as MemoryOperation | '*', mode as BreakMode, {
+    faults.set(operation as MemoryOperation | '*', mode as BreakMode, {
       ...(latencyMs !== undefined ? { latencyMs } : {}),
       ...(options.message !== undefined ? { message: options.message } : {}),
     })
@@ -58,6 +46,6 @@ export async function memoryCommand(
       `"${sourceName}": ${operation === '*' ? 'every operation' : operation} now ${mode}\n`,
     )
   } finally {
-    await connector.close()
+    await faults.close()
   }
 }

@@ -1,49 +1,17 @@
-import { accountEntitlements } from '../../domain/config/account-entitlements.js'
-import { entitlementAttributesOf } from '../../domain/config/workspace-config.js'
-import { NotFoundError } from '../../domain/errors.js'
 import { applyPlan } from '../../engine/apply-plan.js'
-import { planIdentities, type PlanRun } from '../../engine/plan-identities.js'
-import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
-import { listAccounts } from '../../store/accounts.js'
-import { findIdentity } from '../../store/identities.js'
-import { listSourceRows } from '../../store/sources.js'
-import { summarizePlan, type PlanSummary } from '../../domain/plan/plan-summary.js'
-import type { PlanReason } from '../../domain/plan/plan-item.js'
-import { describeReason, formatPlan } from '../format-plan.js'
+import { explainIdentity } from '../../engine/explain-identity.js'
+import { planIdentities } from '../../engine/plan-identities.js'
 import { runUntilSettled } from '../../engine/run-until-settled.js'
+import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
+import type { PlanSummary } from '../../domain/plan/plan-summary.js'
+import { explanationJson } from '../../api/presenters/explanation-json.js'
+import { applyJson, planJson, planSummary } from '../../api/presenters/plan-json.js'
 import { withEngine } from '../../app/open-engine.js'
-import { settledLine } from './execution-commands.js'
+import { describeReason, formatPlan } from '../format-plan.js'
 import { printJson } from '../print-table.js'
 import { terminalProgress } from '../progress.js'
+import { settledLine } from './execution-commands.js'
 import { seconds } from './aggregate-command.js'
-
-/** The stable `plan --json` shape (docs/plan.md). Secret values are never included. */
-export function planJson(plan: PlanRun): object {
-  return {
-    items: plan.items.map((i) => ({
-      identity: { id: i.identityId, name: i.identityName },
-      source: { id: i.sourceId, name: i.sourceName },
-      account:
-        i.operation === 'Create'
-          ? { nativeIdentity: i.nativeIdentity, new: true }
-          : { nativeIdentity: i.nativeIdentity },
-      operation: i.operation,
-      ...(i.attributeOperation ? { attributeOperation: i.attributeOperation } : {}),
-      ...(i.attribute !== undefined ? { attribute: i.attribute } : {}),
-      ...(i.attribute !== undefined ? { value: i.secret ? null : (i.value ?? null) } : {}),
-      ...(i.secret ? { secret: true } : {}),
-      reasons: i.reasons,
-    })),
-    accountSelections: plan.selections,
-    errors: plan.errors,
-    warnings: plan.warnings,
-    summary: summary(plan),
-  }
-}
-
-function summary(plan: PlanRun): PlanSummary {
-  return summarizePlan(plan.items, plan.selections, plan.errors, plan.identities.size)
-}
 
 function summaryLine(s: PlanSummary, durationMs: number): string {
   return (
@@ -75,7 +43,7 @@ export async function planCommand(
   process.stdout.write(
     (text ? text + '\n' : '') +
       (simulated ? `(simulated with the configuration in ${simulated.dir})\n` : '') +
-      summaryLine(summary(plan), plan.durationMs) +
+      summaryLine(planSummary(plan), plan.durationMs) +
       '\n' +
       (options.source !== undefined ? sourceNote(options.source) : ''),
   )
@@ -117,16 +85,7 @@ export async function applyCommand(
     },
     progress,
   )
-  if (options.json) {
-    return printJson({
-      accountRequests: result.accountRequests,
-      accountSelections: result.selections,
-      errors: result.errors,
-      warnings: result.warnings,
-      summary: result.summary,
-      ...(settled ? { execution: settled } : {}),
-    })
-  }
+  if (options.json) return printJson(applyJson(result, settled))
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
   const names = new Map(result.identityNames)
   const text = formatPlan([], result.selections, result.errors, names)
@@ -137,119 +96,32 @@ export async function applyCommand(
   )
 }
 
-/** The stable `explain --json` shape (docs/plan.md). */
-export interface Explanation {
-  readonly identity: {
-    readonly id: string
-    readonly name: string
-    readonly attributes: Readonly<Record<string, unknown>>
-  }
-  readonly lifecycleState: {
-    readonly technicalName: string | null
-    readonly name: string | null
-    readonly identityState: string | null
-    readonly removeAllAccess: boolean
-  }
-  readonly rolesSuspended: boolean
-  readonly roles: readonly { name: string; matched: boolean; detail: string }[]
-  readonly access: readonly {
-    readonly source: { readonly id: string | null; readonly name: string }
-    readonly accounts: readonly { nativeIdentity: string; disabled: boolean }[]
-    readonly entitlements: readonly {
-      attribute: string
-      value: string
-      /** `held` (granted and present), `missing` (granted, not yet present), `notGranted` (present only). */
-      status: 'held' | 'missing' | 'notGranted'
-      reasons: readonly PlanReason[]
-    }[]
-  }[]
-  readonly plan: object
-}
-
 /** Everything about why an identity has, or will have, its access. */
 export async function explainCommand(
   workspace: string,
   idOrName: string,
   options: { json?: boolean } = {},
 ): Promise<void> {
-  const out = await withEngine(workspace, async (e) => {
-    const identity = await findIdentity(e.db, idOrName)
-    if (!identity) throw new NotFoundError(`no identity with id or name "${idOrName}"`)
-    const plan = await planIdentities(e, { identity: identity.id, explain: true })
-    const accounts = await listAccounts(e.db, { identityIds: [identity.id] })
-    const sourceIds = new Map((await listSourceRows(e.db)).map((s) => [s.name, s.id]))
-    return { identity, plan, accounts, config: e.config, sourceIds }
-  })
-  const { identity, plan, accounts, config, sourceIds } = out
-  const desired = plan.identities.get(identity.id)?.desired
-  const state = desired?.state
-  const access: Explanation['access'][number][] = []
-  for (const { value: source } of config.sources) {
-    const sourceId = sourceIds.get(source.name)
-    const mine = accounts.filter((a) => a.sourceName === source.name)
-    const wanted = (desired?.grants ?? []).filter((g) => g.kind === 'ENTITLEMENT' && g.sourceId === sourceId)
-    if (mine.length === 0 && wanted.length === 0) continue
-    const held = new Map(
-      mine.flatMap((a) =>
-        accountEntitlements(entitlementAttributesOf(source), a.attributes).map(
-          (e) => [`${e.attribute}=${e.value}`, e] as const,
-        ),
-      ),
-    )
-    const wantedKeys = new Set(wanted.map((g) => `${g.attribute}=${g.value}`))
-    access.push({
-      source: { id: sourceId ?? null, name: source.name },
-      accounts: mine.map((a) => ({ nativeIdentity: a.nativeIdentity, disabled: a.disabled })),
-      entitlements: [
-        ...wanted.map((g) => ({
-          attribute: g.attribute ?? '',
-          value: g.value ?? '',
-          status: held.has(`${g.attribute}=${g.value}`) ? ('held' as const) : ('missing' as const),
-          reasons: g.reasons,
-        })),
-        ...[...held]
-          .filter(([key]) => !wantedKeys.has(key))
-          .map(([, e]) => ({
-            attribute: e.attribute,
-            value: e.value,
-            status: 'notGranted' as const,
-            reasons: [],
-          })),
-      ],
-    })
-  }
-  const explanation: Explanation = {
-    identity: { id: identity.id, name: identity.name, attributes: identity.attributes },
-    lifecycleState: {
-      technicalName: identity.lifecycleState ?? null,
-      name: state?.name ?? null,
-      identityState: state ? (state.identityState ?? 'ACTIVE') : null,
-      removeAllAccess: state?.removeAllAccess === true,
-    },
-    rolesSuspended: desired?.rolesSuspended === true,
-    roles: (desired?.roles ?? []).map((r) => ({ name: r.name, matched: r.matched, detail: r.detail })),
-    access,
-    plan: planJson(plan),
-  }
-  if (options.json) return printJson(explanation)
-
+  const explanation = await withEngine(workspace, (e) => explainIdentity(e, idOrName))
+  if (options.json) return printJson(explanationJson(explanation))
+  const { identity, lifecycleState: state, access, plan } = explanation
   const lines: string[] = [`${identity.name}  (${identity.id})`, '  attributes']
   for (const [k, v] of Object.entries(identity.attributes).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`    ${k.padEnd(22)} ${v ?? ''}`)
   }
   lines.push(
     `  lifecycle state: ${identity.lifecycleState ?? '(none)'}` +
-      (state
+      (state.name !== null
         ? ` — "${state.name}", identity state ${state.identityState ?? 'ACTIVE'}${state.removeAllAccess ? ', removes all access' : ''}`
         : identity.lifecycleState
           ? ' — no enabled lifecycle state with this technical name'
           : ''),
   )
-  if (desired?.rolesSuspended) lines.push('  roles grant nothing while the identity is in this state')
+  if (explanation.rolesSuspended) lines.push('  roles grant nothing while the identity is in this state')
   lines.push('  roles')
-  for (const r of desired?.roles ?? []) {
+  for (const r of explanation.roles) {
     lines.push(`    ${r.matched ? '✓' : '✗'} ${r.name} — ${r.detail}`)
-    for (const l of (r.explain?.() ?? '').split('\n').filter(Boolean)) lines.push(`        ${l}`)
+    for (const l of r.criteria) lines.push(`        ${l}`)
   }
   lines.push('  access, desired versus actual')
   for (const a of access) {

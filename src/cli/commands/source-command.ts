@@ -1,15 +1,7 @@
-import { createConnector } from '../../connectors/registry.js'
-import {
-  InputError,
-  NotFoundError,
-  ProvisioError,
-  SecretUnavailableError,
-  SystemError,
-} from '../../domain/errors.js'
-import { findSource } from '../../domain/config/workspace-config.js'
-import { classifyError } from '../../domain/execution/classify-error.js'
-import { isManualSource } from '../../engine/execute-activities.js'
+import { SystemError } from '../../domain/errors.js'
+import { testSource } from '../../engine/test-source.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
+import { sourceTestJson } from '../../api/presenters/source-json.js'
 import { printJson } from '../print-table.js'
 
 /** `provisio source test NAME`: can the source's system be reached with its configuration? */
@@ -18,51 +10,8 @@ export async function sourceTestCommand(
   name: string,
   options: { json?: boolean } = {},
 ): Promise<void> {
-  const config = await loadWorkspace(workspace)
-  const source = findSource(config, name)
-  if (!source) throw new NotFoundError(`no source named "${name}"`)
-  if (isManualSource(source)) {
-    throw new InputError(
-      `source "${name}" is a flat-file source: it is read from its file, there is nothing to connect to`,
-    )
-  }
-  // Settings that cannot be read (an unset ${env:} variable, an invalid URL) are configuration problems
-  // and keep their own error; whatever the system answers is the system's failure.
-  const connector = (() => {
-    try {
-      return createConnector(source.connector, {
-        sourceName: source.name,
-        connectorAttributes: source.connectorAttributes,
-        workspaceDir: config.dir,
-      })
-    } catch (err) {
-      if (err instanceof SecretUnavailableError) {
-        throw new SecretUnavailableError(`source "${name}": ${err.message}`, { cause: err })
-      }
-      throw err
-    }
-  })()
-  try {
-    await connector.testConnection()
-  } catch (err) {
-    if (err instanceof ProvisioError) throw err
-    if (options.json) {
-      const failure = classifyError(err)
-      printJson({
-        source: source.name,
-        connector: source.connector,
-        ok: false,
-        error: {
-          kind: failure.kind,
-          ...(failure.code ? { code: failure.code } : {}),
-          message: failure.message,
-        },
-      })
-    }
-    throw new SystemError(source.name, err)
-  } finally {
-    await connector.close()
-  }
-  if (options.json) return printJson({ source: source.name, connector: source.connector, ok: true })
-  process.stdout.write(`source "${name}": connection OK (${source.connector})\n`)
+  const result = await testSource(await loadWorkspace(workspace), name)
+  if (options.json) printJson(sourceTestJson(result))
+  if (!result.ok) throw new SystemError(result.source, result.cause)
+  if (!options.json) process.stdout.write(`source "${name}": connection OK (${result.connector})\n`)
 }
