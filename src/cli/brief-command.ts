@@ -52,9 +52,13 @@ export function isBriefCommand(args: readonly string[]): boolean {
  *   setting it here, before any command's module is loaded, is early enough (no second process needed).
  * A command taken for brief by mistake is only slower, never wrong: both settings concern speed alone.
  */
-export function tuneForBriefCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+export function tuneForBriefCommand(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  setV8Flags: (flags: string) => void = setFlagsFromString,
+): boolean {
   if (!isBriefCommand(args)) return false
   if (!env['PROVISIO_DB_BUFFERS']) env['PROVISIO_DB_BUFFERS'] = BRIEF_DB_BUFFERS
-  setFlagsFromString('--liftoff-only')
+  setV8Flags('--liftoff-only')
   return true
 }
