@@ -234,6 +234,12 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
       finished: 0,
       sourceErrors: [],
     })
+  })
+
+  // A system's failures as `source test` and `aggregate` report them; no data needed, only the demo's files.
+  it('source test: a reachable, an unreachable and a failing system; a flat-file source is not connected', async () => {
+    const ws = join(tempDir(), 'systems')
+    await writeDemoWorkspace(ws)
     expect(runCli(['-w', ws, 'memory', 'break', 'HR']).status).toBe(2)
     expect(JSON.parse(runCli(['-w', ws, 'source', 'test', 'Corporate Directory', '--json']).stdout)).toEqual({
       source: 'Corporate Directory',
