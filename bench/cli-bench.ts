@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BRIEF_DB_BUFFERS } from '../src/cli/brief-command.js'
 import type { BenchResult } from './bench-types.js'
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js')
@@ -22,8 +23,17 @@ const COMMANDS: readonly Subject[] = [
 ]
 const NODE: Subject = { label: 'node (empty script)', args: () => ['-e', ''], db: false }
 const FLOOR: Subject = {
-  label: 'bare open (PGlite, select 1)',
+  label: 'bare open (PGlite defaults, select 1)',
   args: (ws) => [BARE_OPEN, join(ws, '.provisio', 'db')],
+  db: true,
+}
+/**
+ * The same open as a brief command's (src/cli/brief-command.ts: small buffers, Liftoff only): what a
+ * command takes beyond this is the project's own code and queries, not PostgreSQL's start.
+ */
+const BRIEF_FLOOR: Subject = {
+  label: `bare open (${BRIEF_DB_BUFFERS}, --liftoff-only)`,
+  args: (ws) => ['--liftoff-only', BARE_OPEN, join(ws, '.provisio', 'db'), BRIEF_DB_BUFFERS],
   db: true,
 }
 
@@ -32,16 +42,17 @@ const TARGET_MS = 500
 
 /**
  * `cli`: the demo workspace (`provisio init`, every source aggregated once); then `runs` rounds, each
- * running `--help`, `validate`, `identities`, `plan`, a bare open of the same database and an empty node
- * process once, in turn (so that the machine's load affects all alike). Medians per subject; the metric
- * is the largest overhead over the bare open of a command that opens the database.
+ * running `--help`, `validate`, `identities`, `plan`, two bare opens of the same database (PGlite's
+ * defaults; as a brief command opens it) and an empty node process once, in turn (so that the machine's
+ * load affects all alike). Medians per subject; the metric is the largest overhead over the bare open with
+ * PGlite's defaults of a command that opens the database.
  */
 export async function cliBench(runs: number): Promise<BenchResult> {
   const ws = join(mkdtempSync(join(tmpdir(), 'provisio-bench-cli-')), 'demo')
   try {
     run(['init', ws])
     for (const source of ['HR', 'Badge System', 'Corporate Directory']) run(['-w', ws, 'aggregate', source])
-    const subjects = [...COMMANDS, FLOOR, NODE]
+    const subjects = [...COMMANDS, FLOOR, BRIEF_FLOOR, NODE]
     const times = new Map<Subject, number[]>(subjects.map((s) => [s, []]))
     const cpuTimes = new Map<Subject, number[]>(subjects.map((s) => [s, []]))
     // Wall-clock figures depend on what else the machine runs: its load is recorded with them.
@@ -61,12 +72,15 @@ export async function cliBench(runs: number): Promise<BenchResult> {
     }
     const floorCpu = cpuMedian(FLOOR)
     const floor = median(FLOOR)
+    const briefFloor = median(BRIEF_FLOOR)
     const node = median(NODE)
     const commands = COMMANDS.map((s) => ({
       command: s.label,
       opensDatabase: s.db,
       medianMs: Math.round(median(s)),
       overFloorMs: Math.round(median(s) - floor),
+      ratioToFloor: Number((median(s) / floor).toFixed(2)),
+      overBriefFloorMs: Math.round(median(s) - briefFloor),
       overNodeMs: Math.round(median(s) - node),
       cpuMs: cpuMedian(s),
       cpuOverFloorMs: floorCpu === undefined ? undefined : (cpuMedian(s) as number) - floorCpu,
@@ -85,6 +99,8 @@ export async function cliBench(runs: number): Promise<BenchResult> {
         loadAverage,
         floorMs: Math.round(floor),
         floorCpuMs: floorCpu,
+        briefFloorMs: Math.round(briefFloor),
+        briefFloorCpuMs: cpuMedian(BRIEF_FLOOR),
         nodeMs: Math.round(node),
         nodeCpuMs: cpuMedian(NODE),
         commands,
@@ -93,11 +109,13 @@ export async function cliBench(runs: number): Promise<BenchResult> {
         runs: `${runs} of each, interleaved; medians`,
         'load average (1 min) before, after': loadAverage.join(', '),
         [FLOOR.label]: `${ms(floor)}${floorCpu === undefined ? '' : ` (CPU ${ms(floorCpu)})`}`,
+        [BRIEF_FLOOR.label]: `${ms(briefFloor)} (CPU ${ms(cpuMedian(BRIEF_FLOOR) ?? 0)})`,
         [NODE.label]: ms(node),
         ...Object.fromEntries(
           commands.map((c) => [
             c.command,
-            `${ms(c.medianMs)} — over the bare open ${signed(c.overFloorMs)}, over node ${signed(c.overNodeMs)}` +
+            `${ms(c.medianMs)} — over the bare open ${signed(c.overFloorMs)} (×${c.ratioToFloor}), ` +
+              `over the brief one ${signed(c.overBriefFloorMs)}, over node ${signed(c.overNodeMs)}` +
               (c.cpuMs === undefined
                 ? ''
                 : `; CPU ${ms(c.cpuMs)}, over the bare open's ${signed(c.cpuOverFloorMs ?? 0)}`),

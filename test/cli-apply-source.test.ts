@@ -1,13 +1,15 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from './support/run-cli.js'
-import { tempDir } from './support/temp-workspace.js'
+import { CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
+import { tempDir, withEmptyDatabase } from './support/temp-workspace.js'
 
 // The built CLI (`npm test` builds first).
-describe('plan --source and apply --source', () => {
-  it("plan --source says apply applies every source; apply --source applies only that source's plan", () => {
+// A dozen CLI processes one after another: the limit is the CLI's.
+describe('plan --source and apply --source', { timeout: CLI_TEST_TIMEOUT }, () => {
+  it("plan --source says apply applies every source; apply --source applies only that source's plan", async () => {
     const dir = join(tempDir(), 'ws')
     expect(runCli(['init', dir]).status).toBe(0)
+    await withEmptyDatabase(dir)
     for (const source of ['HR', 'Badge System', 'Corporate Directory']) {
       const r = runCli(['-w', dir, 'aggregate', source])
       expect(r.status, r.stderr).toBe(0)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
@@ -38,5 +39,28 @@ describe('provisio start-up', { timeout: CLI_TEST_TIMEOUT }, () => {
       expect(packages).not.toContain(p)
     }
     expect(packages).toContain('cron-parser')
+  })
+
+  // PGlite writes the shared buffers it opens the database with into the folder's postgresql.conf.
+  const buffers = (): string | undefined =>
+    /^shared_buffers = (\S+)$/m.exec(
+      readFileSync(join(dir, '.provisio', 'db', 'postgresql.conf'), 'utf8'),
+    )?.[1]
+
+  it('a brief command opens the database with small buffers, one that loads data with the default; PROVISIO_DB_BUFFERS decides', () => {
+    const unset = { PROVISIO_DB_BUFFERS: '' }
+    expect(runCli(['-w', dir, 'identities'], unset).status).toBe(0)
+    expect(buffers()).toBe('16MB')
+    expect(runCli(['-w', dir, 'aggregate', 'HR'], unset).status).toBe(0)
+    expect(buffers()).toBe('512MB')
+    expect(runCli(['-w', dir, 'identities'], { PROVISIO_DB_BUFFERS: '32MB' }).status).toBe(0)
+    expect(buffers()).toBe('32MB')
+    const bad = runCli(['-w', dir, 'plan'], { PROVISIO_DB_BUFFERS: '16 megs' })
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toBe(
+      'provisio: PROVISIO_DB_BUFFERS must be a size from 128kB to 1GB, such as 16MB or 1GB (got "16 megs")\n',
+    )
+    // The workspace is not left locked.
+    expect(runCli(['-w', dir, 'identities']).status).toBe(0)
   })
 })

@@ -6,7 +6,7 @@ import { withEngine } from '../src/app/open-engine.js'
 import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
 import { editHr, HR } from './support/edit-hr.js'
 import { CLI_TEST_TIMEOUT, runCli, spawnCli } from './support/run-cli.js'
-import { tempDir } from './support/temp-workspace.js'
+import { tempDir, withEmptyDatabase } from './support/temp-workspace.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const doc = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
@@ -14,6 +14,7 @@ const doc = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 /** A demo workspace with HR and the badge system aggregated, made in this process (setup, not under test). */
 async function aggregatedDemo(dir: string): Promise<void> {
   await writeDemoWorkspace(dir)
+  await withEmptyDatabase(dir)
   await withEngine(dir, async (engine) => {
     for (const source of ['HR', 'Badge System']) await aggregateSource(engine, source)
   })
@@ -23,9 +24,10 @@ async function aggregatedDemo(dir: string): Promise<void> {
 describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
   const dir = join(tempDir(), 'ws')
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const init = runCli(['init', dir])
     expect(init.status, init.stderr).toBe(0)
+    await withEmptyDatabase(dir)
   }, CLI_TEST_TIMEOUT)
 
   it('validates and aggregates', () => {
@@ -234,6 +236,13 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
       finished: 0,
       sourceErrors: [],
     })
+  })
+
+  // A system's failures as `source test` and `aggregate` report them; no data needed, only the demo's files.
+  it('source test: a reachable, an unreachable and a failing system; a flat-file source is not connected', async () => {
+    const ws = join(tempDir(), 'systems')
+    await writeDemoWorkspace(ws)
+    await withEmptyDatabase(ws)
     expect(runCli(['-w', ws, 'memory', 'break', 'HR']).status).toBe(2)
     expect(JSON.parse(runCli(['-w', ws, 'source', 'test', 'Corporate Directory', '--json']).stdout)).toEqual({
       source: 'Corporate Directory',
@@ -446,6 +455,7 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('serves: schedules on start, health endpoint with a failed run, clean stop on SIGTERM', async () => {
     const ws = join(tempDir(), 'served')
     await writeDemoWorkspace(ws)
+    await withEmptyDatabase(ws)
     // The badge system's file is missing: its aggregation on start fails, and /health says so.
     rmSync(join(ws, 'data/badges.csv'))
     const child = spawnCli(['-w', ws, 'serve', '--port', '0'])

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
+import { tuneForBriefCommand } from './brief-command.js'
 import { exitCodeFor } from './exit-code.js'
 import { packageVersion } from './package-version.js'
+
+tuneForBriefCommand(process.argv.slice(2))
 // Each command's module is loaded when that command runs, not up front: `--help` loads none of them, and
 // a command loads only what it uses (the database, connectors, the queue...).
 const listCommands = () => import('./commands/list-commands.js')

@@ -1,13 +1,18 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite'
 import type { Db } from './db.js'
 import { batches } from './db.js'
+import { dbBuffers } from './db-buffers.js'
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>
 
-/** The embedded database: PostgreSQL compiled to WASM, stored in a folder (or in memory). */
+/**
+ * The embedded database: PostgreSQL compiled to WASM, stored in a folder (or in memory). Its shared buffers
+ * (PROVISIO_DB_BUFFERS, see db-buffers.ts) are zeroed at every open; PGlite writes them into the folder's
+ * postgresql.conf, so the next open without this setting inherits them.
+ */
 export async function openPgliteDb(dataDir: string | undefined): Promise<{ db: Db; pglite: PGlite }> {
   const pglite = await PGlite.create(dataDir === undefined ? 'memory://' : dataDir, {
-    postgresqlconf: 'shared_buffers = 512MB',
+    postgresqlconf: `shared_buffers = ${dbBuffers(process.env['PROVISIO_DB_BUFFERS'])}`,
   })
   return { db: wrap(pglite, pglite), pglite }
 }

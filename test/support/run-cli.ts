@@ -16,15 +16,25 @@ export interface CliResult {
   readonly stderr: string
 }
 
+/**
+ * The environment of a CLI process under test: the embedded database, with small shared buffers for every
+ * command (the demo's tables take a few hundred kB; 512MB, the default of the commands that load data, are
+ * zeroed at every open and cost a second of CPU). A test that checks the buffers themselves passes
+ * `PROVISIO_DB_BUFFERS: ''` (unset: the commands' own choice).
+ */
+function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...process.env, DATABASE_URL: '', PROVISIO_DB_BUFFERS: '16MB', ...env }
+}
+
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', ...env },
+    env: cliEnv(env),
     timeout: 120_000,
   })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: '', ...env } })
+  return spawn(process.execPath, [CLI, ...args], { env: cliEnv(env) })
 }

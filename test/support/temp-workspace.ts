@@ -1,11 +1,11 @@
-import { mkdtempSync } from 'node:fs'
+import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { WorkspaceConfig } from '../../src/domain/config/workspace-config.js'
 import type { EngineContext } from '../../src/engine/engine-context.js'
 import { writeDemoWorkspace } from '../../src/engine/workspace/demo-workspace.js'
 import { loadWorkspace } from '../../src/engine/workspace/load-workspace.js'
-import type { Store } from '../../src/store/open-store.js'
+import { openStore, type Store } from '../../src/store/open-store.js'
 
 export function tempDir(prefix = 'provisio-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -21,4 +21,21 @@ export async function demoWorkspace(): Promise<{ dir: string; config: WorkspaceC
 /** An engine context over a store, with a fixed clock unless one is given. */
 export function engineContext(config: WorkspaceConfig, store: Store, now = () => new Date()): EngineContext {
   return { config, db: store.db, now }
+}
+
+let emptyDatabase: Promise<string> | undefined
+
+/**
+ * Puts an empty embedded database (created and migrated, no data) in the workspace `dir`, as the first
+ * command to open it would. Creating a database (PGlite's initdb) costs several seconds of CPU: a test file
+ * pays it once, here, and each workspace gets a copy of that folder. test/cli-startup.test.ts still lets
+ * the CLI create its database.
+ */
+export async function withEmptyDatabase(dir: string): Promise<void> {
+  emptyDatabase ??= (async () => {
+    const made = tempDir('provisio-empty-db-')
+    await (await openStore({ workspaceDir: made })).close()
+    return made
+  })()
+  cpSync(join(await emptyDatabase, '.provisio'), join(dir, '.provisio'), { recursive: true })
 }
