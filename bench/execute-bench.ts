@@ -1,13 +1,16 @@
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { countByStatus } from '../src/store/activities.js'
-import type { BenchResult } from './bench-types.js'
-import { executeWorkspace, insertCreates } from './execute-workspace.js'
+import { bareClaimAndRecord, kindOf } from './bare-store.js'
+import { againstBaseline, type BenchResult } from './bench-types.js'
+import { createItems, executeWorkspace, insertCreates } from './execute-workspace.js'
 
 /**
  * `execute`: `size` account requests (creates of 3 items each) executed against the in-memory
  * connector at zero latency on the embedded store, each attempt's outcome and the created account
- * recorded — the executor's own cost.
+ * recorded — the executor's own cost. Its baseline: the same number of rows, with the same items,
+ * claimed `concurrency` at a time and each recorded with a result by plain SQL in a fresh embedded store,
+ * in the same run.
  */
 export async function executeBench(size: number): Promise<BenchResult> {
   const concurrency = 64
@@ -27,13 +30,23 @@ export async function executeBench(size: number): Promise<BenchResult> {
     if ((counts['FINISHED'] ?? 0) !== size || target.accounts().length !== size) {
       throw new Error(`expected ${size} finished, got ${JSON.stringify(counts)}`)
     }
+    const value = size / (ms / 1000)
+    const bare = await bareClaimAndRecord(
+      Array.from({ length: size }, (_, i) => JSON.stringify(createItems(`u${i}`))),
+      concurrency,
+      accountOf,
+    )
     return {
       name: 'execute',
       metric: 'account requests per second (claim, execute, record)',
-      value: size / (ms / 1000),
+      value,
       unit: 'requests/s',
       size,
+      ...againstBaseline(value, bare.rowsPerSecond),
+      baselineMetric: `rows/s, bare claim (UPDATE … FOR UPDATE SKIP LOCKED … RETURNING) and record loop, ${concurrency} a batch (${kindOf({})})`,
       details: {
+        'baseline (s)': (bare.ms / 1000).toFixed(2),
+        'baseline batches': bare.batches,
         'items per request': 3,
         'per-source concurrency': concurrency,
         attempts,
@@ -44,4 +57,14 @@ export async function executeBench(size: number): Promise<BenchResult> {
   } finally {
     await store.close()
   }
+}
+
+/** The result a bare claim records: the account its items make. */
+function accountOf(items: string): string {
+  const account: Record<string, string | string[]> = {}
+  for (const i of JSON.parse(items) as { operation: string; attribute: string; value: string }[]) {
+    if (i.operation === 'Add') account[i.attribute] = [...((account[i.attribute] as string[]) ?? []), i.value]
+    else account[i.attribute] = i.value
+  }
+  return JSON.stringify(account)
 }

@@ -48,6 +48,15 @@ export async function executeWorkspace(
   return { dir, store, ctx: { config, db: store.db, now: () => new Date() } }
 }
 
+/** The 3 items of a bench account create: two Sets and a group Add. */
+export function createItems(uid: string): { operation: 'Set' | 'Add'; attribute: string; value: string }[] {
+  return [
+    { operation: 'Set', attribute: 'uid', value: uid },
+    { operation: 'Set', attribute: 'mail', value: `${uid}@example.com` },
+    { operation: 'Add', attribute: 'groups', value: 'all-staff' },
+  ]
+}
+
 /** `count` account creates of 3 items each (two Sets and a group Add) on a source, as apply writes them. */
 export async function insertCreates(
   ctx: EngineContext,
@@ -65,11 +74,7 @@ export async function insertCreates(
         sourceId,
         nativeIdentity: uid,
         operation: 'Create' as const,
-        items: [
-          { operation: 'Set' as const, attribute: 'uid', value: uid },
-          { operation: 'Set' as const, attribute: 'mail', value: `${uid}@example.com` },
-          { operation: 'Add' as const, attribute: 'groups', value: 'all-staff' },
-        ],
+        items: createItems(uid),
         reasons: [{ kind: 'ROLE' as const, name: 'Bench' }],
         type: 'ROLE' as const,
       }

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Client } from 'ldapts'
+import { Client, EqualityFilter } from 'ldapts'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { generatePeople } from '../src/engine/sample-data/generate-people.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
-import type { BenchResult } from './bench-types.js'
+import { againstBaseline, type BenchResult } from './bench-types.js'
 import { executeAll, insertCreateRequests, provisionResult } from './provision-requests.js'
 import { benchWorkspace } from './bench-workspace.js'
 import {
@@ -93,7 +93,11 @@ export async function ldapProvisionBench(size: number): Promise<BenchResult> {
   }
 }
 
-/** `ldap-aggregate`: `size` LDAP accounts aggregated and correlated to identities (by employeeNumber). */
+/**
+ * `ldap-aggregate`: `size` LDAP accounts aggregated and correlated to identities (by employeeNumber).
+ * Its baseline: a bare paged search of the same entries (the connector's filter and page size) with
+ * ldapts, the client the connector uses, on the same server, in the same run.
+ */
 export async function ldapAggregateBench(size: number): Promise<BenchResult> {
   process.env['PROVISIO_BENCH_LDAP_PASSWORD'] = LDAP_PASSWORD
   const server = await startSlapd()
@@ -131,14 +135,19 @@ export async function ldapAggregateBench(size: number): Promise<BenchResult> {
         `expected ${size} created and correlated, got ${JSON.stringify(result.accounts)}, ${result.correlated}`,
       )
     }
+    const value = size / (ms / 1000)
+    const search = await barePagedSearch(server.url, size)
     return {
       name: 'ldap-aggregate',
       metric: 'LDAP accounts aggregated and correlated per second',
-      value: size / (ms / 1000),
+      value,
       unit: 'accounts/s',
       size,
+      ...againstBaseline(value, size / (search.ms / 1000)),
+      baselineMetric: `entries/s, bare paged search of the same entries with ldapts (${PAGE_SIZE} a page)`,
       details: {
         'duration (s)': (ms / 1000).toFixed(2),
+        'baseline search (s)': (search.ms / 1000).toFixed(2),
         correlated: result.correlated,
         ...Object.fromEntries(
           Object.entries(result.phases).map(([k, v]) => [`  phase ${k} (s)`, (v / 1000).toFixed(2)]),
@@ -150,4 +159,29 @@ export async function ldapAggregateBench(size: number): Promise<BenchResult> {
     await store.close()
     await server.stop()
   }
+}
+
+/** The LDAP connector's default page size. */
+const PAGE_SIZE = 500
+
+/** Every `inetOrgPerson` under the people branch, read in pages as the connector reads them; timed from the bind. */
+async function barePagedSearch(url: string, expected: number): Promise<{ ms: number }> {
+  const t0 = performance.now()
+  const client = new Client({ url })
+  await client.bind(LDAP_ADMIN, LDAP_PASSWORD)
+  let entries = 0
+  try {
+    for await (const page of client.searchPaginated(PEOPLE, {
+      scope: 'sub',
+      filter: new EqualityFilter({ attribute: 'objectClass', value: 'inetOrgPerson' }),
+      paged: { pageSize: PAGE_SIZE },
+    })) {
+      entries += page.searchEntries.length
+    }
+  } finally {
+    await client.unbind()
+  }
+  const ms = performance.now() - t0
+  if (entries !== expected) throw new Error(`the bare search found ${entries} entries, expected ${expected}`)
+  return { ms }
 }

@@ -8,6 +8,7 @@ import { loadAccountsOf } from '../src/store/account-processing.js'
 import { listIdentityPage } from '../src/store/identities.js'
 import { loadAppliedStates } from '../src/store/plans.js'
 import { listSourceRows } from '../src/store/sources.js'
+import { insertAndReadBaseline, storedRows } from './bare-store.js'
 import type { BenchResult } from './bench-types.js'
 import { planWorkspace, simulateExecution } from './plan-workspace.js'
 
@@ -15,6 +16,8 @@ import { planWorkspace, simulateExecution } from './plan-workspace.js'
  * `plan`: 100,000 identities, 200 roles with criteria of 1–6 leaves, 500 access profiles over 4
  * provisioning sources (5 with HR), ~3 accounts per identity, on the embedded store. Measures the
  * pure planner alone, plan (read + plan), and apply (read + plan + write of pending account requests).
+ * Its baseline: the same identities' rows (id and attributes) inserted and read back by plain SQL in a
+ * fresh embedded store, in the same run.
  */
 export async function planBench(size: number): Promise<BenchResult> {
   const { store, ctx, dir } = await planWorkspace(size)
@@ -34,13 +37,20 @@ export async function planBench(size: number): Promise<BenchResult> {
     const accountsTotal = Number(
       (await store.db.query<{ n: string }>('SELECT count(*) AS n FROM accounts'))[0]?.n ?? 0,
     )
+    const value = size / (steady.durationMs / 1000)
+    const { details: bare, ...baseline } = await insertAndReadBaseline(
+      value,
+      await storedRows(store.db, 'identities'),
+    )
     return {
       name: 'plan',
       metric: 'identities per second, steady state (read, plan, write)',
-      value: size / (steady.durationMs / 1000),
+      value,
       unit: 'identities/s',
       size,
+      ...baseline,
       details: {
+        ...bare,
         roles: config.roles.length,
         'access profiles': config.accessProfiles.length,
         sources: config.sources.length,

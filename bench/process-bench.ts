@@ -1,5 +1,6 @@
 import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { processIdentities } from '../src/engine/process-identities.js'
+import { insertAndReadBaseline, storedRows } from './bare-store.js'
 import type { BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
 
@@ -7,7 +8,9 @@ import { benchWorkspace } from './bench-workspace.js'
  * `process`: identities built through the demo identity profile — 15 transform-mapped attributes
  * (accountAttribute, concat, lower, replaceAll, decomposeDiacriticalMarks, static Velocity, lookup
  * through reference, iso3166, e164phone, dateFormat, firstValid/dateCompare in the lifecycle state,
- * getReferenceIdentityAttribute) — from a stored authoritative source, on the embedded store.
+ * getReferenceIdentityAttribute) — from a stored authoritative source, on the embedded store. Its
+ * baseline: the same identities' rows (id and attributes) inserted and read back by plain SQL in a fresh
+ * embedded store, in the same run.
  */
 export async function processBench(size: number): Promise<BenchResult> {
   const { store, ctx, config } = await benchWorkspace(size)
@@ -20,13 +23,20 @@ export async function processBench(size: number): Promise<BenchResult> {
     }
     const full = await processIdentities(ctx, { full: true })
     const incremental = await processIdentities(ctx)
+    const value = size / (created.durationMs / 1000)
+    const { details: bare, ...baseline } = await insertAndReadBaseline(
+      value,
+      await storedRows(store.db, 'identities'),
+    )
     return {
       name: 'process',
       metric: 'identities per second',
-      value: size / (created.durationMs / 1000),
+      value,
       unit: 'identities/s',
       size,
+      ...baseline,
       details: {
+        ...bare,
         'attribute mappings': mappings,
         'create (s)': (created.durationMs / 1000).toFixed(2),
         'full refresh (s)': (full.durationMs / 1000).toFixed(2),

@@ -67,8 +67,17 @@ function print(r: BenchResult): void {
     ['benchmark', r.name],
     ['size', r.size.toLocaleString('en-US')],
     [r.metric, `${Math.round(r.value).toLocaleString('en-US')} ${r.unit}`],
-    ...(r.baseline !== undefined ? ([['baseline', `${r.baseline} ${r.unit}`]] as [string, string][]) : []),
-    ...(r.ratio !== undefined ? ([['ratio', r.ratio.toFixed(2)]] as [string, string][]) : []),
+    ...(r.baseline !== undefined
+      ? ([
+          [
+            'baseline',
+            r.baselineMetric !== undefined
+              ? `${r.baseline.toLocaleString('en-US')} — ${r.baselineMetric}`
+              : `${r.baseline.toLocaleString('en-US')} ${r.unit}`,
+          ],
+        ] as [string, string][])
+      : []),
+    ...(r.ratio !== undefined ? ([['ratio', r.ratio.toFixed(3)]] as [string, string][]) : []),
     ...Object.entries(r.details ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
   ]
   const w = Math.max(...rows.map(([k]) => k.length))
