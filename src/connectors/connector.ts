@@ -4,7 +4,7 @@
  * disable`, `std:entitlement:list`; updates as `changes[{op, attribute, value}]`) so connectors built
  * with `@sailpoint/connector-sdk` can be hosted beside the built-in ones.
  *
- * Failures are thrown. A connector may throw a ConnectorError naming what happened; anything else is
+ * Failures are thrown. A connector may throw a ConnectorError (from the domain) naming what happened; anything else is
  * classified by the engine from its code and message (domain/execution/classify-error.ts).
  */
 
@@ -55,19 +55,5 @@ export interface Connector {
   close(): Promise<void>
 }
 
-/** What a failure means for the operation that met it. */
-export type ConnectorErrorKind = 'RETRYABLE' | 'ALREADY_EXISTS' | 'NOT_FOUND' | 'TERMINAL'
-
-/** A failure the connector knows the meaning of. */
-export class ConnectorError extends Error {
-  readonly kind: ConnectorErrorKind
-  /** A short machine-readable code, e.g. `ECONNREFUSED`, `SCHEMA`, `HTTP_503`. */
-  readonly code: string | undefined
-
-  constructor(kind: ConnectorErrorKind, message: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = 'ConnectorError'
-    this.kind = kind
-    this.code = options.code
-  }
-}
+// The error a connector throws is the domain's: the engine and the exit-code map recognise it by type.
+export { ConnectorError, type ConnectorErrorKind } from '../domain/errors.js'

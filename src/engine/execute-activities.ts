@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  ConnectorError,
   type AttributeChange,
   type Attributes,
   type Connector,
@@ -11,7 +10,7 @@ import { Correlator } from '../domain/aggregation/correlator.js'
 import { hashAccount } from '../domain/aggregation/diff-accounts.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { isEmptyTransform } from '../domain/config/provisioning-policy-schema.js'
-import { coerceError } from '../domain/errors.js'
+import { coerceError, ConnectorError } from '../domain/errors.js'
 import {
   afterFailure,
   unappliedItems,
