@@ -1,3 +1,4 @@
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,7 +50,11 @@ export async function benchWorkspace(
   withoutDemoDirectory(dir)
   const config = await loadWorkspace(dir)
   const store = await openBenchStore(dir)
-  return { config, store, ctx: { config, db: store.db, now: () => new Date() } }
+  return {
+    config,
+    store,
+    ctx: { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() },
+  }
 }
 
 /**

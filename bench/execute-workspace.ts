@@ -1,3 +1,4 @@
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,7 +46,7 @@ export async function executeWorkspace(
   }
   const config = await loadWorkspace(dir)
   const store = await openBenchStore(dir, databaseUrl)
-  return { dir, store, ctx: { config, db: store.db, now: () => new Date() } }
+  return { dir, store, ctx: { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() } }
 }
 
 /** `count` account creates of 3 items each (two Sets and a group Add) on a source, as apply writes them. */

@@ -21,6 +21,7 @@ import {
   startSlapd,
 } from '../bench/slapd-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const ldapSource = (url: string): string =>
   ldapSourceYaml({
@@ -62,7 +63,7 @@ describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
     writeFileSync(role, readFileSync(role, 'utf8') + '  - LDAP Staff\n')
     const config = await loadWorkspace(dir)
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
     await aggregateSource(ctx, 'HR')
     await aggregateSource(ctx, 'LDAP')
     const applied = await applyPlan(ctx)

@@ -15,6 +15,7 @@ import { openStore, type Store } from '../src/store/open-store.js'
 import { CLI, spawnCli, type CliResult } from './support/run-cli.js'
 import { startRestTarget, type RestTarget } from './support/rest-target-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const CONNECTOR = join(import.meta.dirname, 'fixtures/sdk-connectors/rest-users')
 const TOKEN_ENV = 'PROVISIO_TEST_REST_TOKEN'
@@ -93,7 +94,7 @@ describe('provisioning through a SailPoint SDK connector', () => {
     process.env[TOKEN_ENV] = TOKEN
     const config = await loadWorkspace(await workspaceWithRestSource(server.url))
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
     await aggregateSource(ctx, 'HR')
     await aggregateSource(ctx, 'REST Users')
     const applied = await applyPlan(ctx)
@@ -123,7 +124,7 @@ describe('provisioning through a SailPoint SDK connector', () => {
     process.env[TOKEN_ENV] = TOKEN
     const config = await loadWorkspace(await workspaceWithRestSource(server.url))
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
     await aggregateSource(ctx, 'HR')
     // A leaver (whose state removes all access) has an account without groups, which the connector
     // reports as `groups: [""]`, as unmodified connectors do.

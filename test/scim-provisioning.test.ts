@@ -10,6 +10,7 @@ import { countByStatus } from '../src/store/activities.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 import { SCIM_TOKEN, startScimServer, type ScimServer } from '../bench/scim-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const TOKEN_ENV = 'PROVISIO_TEST_SCIM_TOKEN'
 
@@ -73,7 +74,7 @@ describe('provisioning into a SCIM 2.0 service provider', () => {
     writeFileSync(role, readFileSync(role, 'utf8') + '  - SCIM Staff\n')
     const config = await loadWorkspace(dir)
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
     await aggregateSource(ctx, 'HR')
     await aggregateSource(ctx, 'SCIM App')
     const applied = await applyPlan(ctx)

@@ -10,6 +10,7 @@ import { countByStatus } from '../src/store/activities.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 import { sqlServerUrl, startSqlTestDatabase, type SqlTestDatabase } from './support/sql-test-database.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 // The application database of the tests (test/support/sql-test-database.ts), described by a table mapping.
 const APP_DB_SOURCE = `name: App DB
@@ -70,7 +71,7 @@ describe.runIf(sqlServerUrl)('provisioning into a real PostgreSQL application da
     writeFileSync(role, readFileSync(role, 'utf8') + '  - App Staff\n')
     const config = await loadWorkspace(dir)
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
     await aggregateSource(ctx, 'HR')
     await aggregateSource(ctx, 'App DB')
     const applied = await applyPlan(ctx)

@@ -13,6 +13,7 @@ import type { Store } from '../src/store/open-store.js'
 import { listWorkItems } from '../src/store/work-items.js'
 import { databases } from './support/databases.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const NO_ENV = {}
 
@@ -44,7 +45,12 @@ describe.each(databases)('secrets of manual tasks on $name', (database) => {
     writeFileSync(badges, [lines[0], ...lines.slice(5)].join('\n'))
     const config = await loadWorkspace(ws.dir)
     store = await database.open()
-    const ctx: EngineContext = { config, db: store.db, now: () => new Date() }
+    const ctx: EngineContext = {
+      config,
+      db: store.db,
+      connectors: builtInConnectors(),
+      now: () => new Date(),
+    }
     await aggregateSource(ctx, 'HR')
     await aggregateSource(ctx, 'Badge System')
     await applyPlan(ctx)

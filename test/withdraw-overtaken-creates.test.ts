@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
@@ -31,7 +32,12 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
   async function open(dir: string) {
     store = await database.open()
     let t = Date.parse('2026-11-27T09:00:00Z')
-    const ctx: EngineContext = { config: await loadWorkspace(dir), db: store.db, now: () => new Date(t) }
+    const ctx: EngineContext = {
+      config: await loadWorkspace(dir),
+      db: store.db,
+      connectors: builtInConnectors(),
+      now: () => new Date(t),
+    }
     const advance = (ms: number): void => void (t += ms)
     const sourceId = async (name: string) =>
       (await listSourceRows(ctx.db)).find((s) => s.name === name)?.id as string
@@ -47,7 +53,7 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
     // The directory refuses the first attempt: every create waits for a retry.
     const down = createMemoryConnector({ idAttribute: 'uid' })
     down.setBreakMode('create', 'NETWORK')
-    await executeDue(ctx, { connectors: new Map([[DIRECTORY, down]]) })
+    await executeDue({ ...ctx, connectors: ctx.connectors.with('memory', () => down) })
     const creates = await listActivities(ctx.db, { sourceId: directoryId })
     expect(creates.length).toBeGreaterThan(3)
     expect(creates.every((a) => a.operation === 'Create' && a.status === 'RETRY')).toBe(true)

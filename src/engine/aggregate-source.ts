@@ -1,8 +1,4 @@
-import {
-  delimitedFilePath,
-  readDelimitedFile,
-  type RowError,
-} from '../connectors/delimited/read-delimited-file.js'
+import { isRecordFileReader, type RowError } from '../connectors/connector.js'
 import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
 import {
   printable,
@@ -22,12 +18,12 @@ import { addEntitlements } from '../store/entitlements.js'
 import { enqueueIdentities } from '../store/queues.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource, markAggregated } from '../store/sources.js'
-import { createConnector } from '../connectors/registry.js'
 import { toSourceAccount } from './connector-accounts.js'
 import { correlateUncorrelated, correlatorFor, withdrawOvertaken } from './correlate-accounts.js'
 import { verifyCommitted } from './manual-tasks.js'
 import type { EngineContext } from './engine-context.js'
 import { phaseTimer } from './phase-timer.js'
+import { sourceConnector } from './source-connector.js'
 import { processIdentities, type ProcessResult } from './process-identities.js'
 
 export interface AggregateResult {
@@ -233,19 +229,13 @@ async function readAccounts(
   errors: RowError[]
   entitlements: ListedEntitlement[]
 }> {
-  if (source.connector === 'delimited-file') {
-    const read = await readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
-    return { ...read, entitlements: [] }
-  }
-  if (file !== undefined) {
-    throw new InputError(`source "${source.name}" is read by its connector, not from a file`)
-  }
-  const connector = createConnector(source.connector, {
-    sourceName: source.name,
-    connectorAttributes: source.connectorAttributes,
-    workspaceDir: ctx.config.dir,
-  })
+  const connector = sourceConnector(ctx, source)
   try {
+    // A file is read whole, with the rows it could not read; another file may be given instead.
+    if (isRecordFileReader(connector)) return { ...(await connector.readRecordFile(file)), entitlements: [] }
+    if (file !== undefined) {
+      throw new InputError(`source "${source.name}" is read by its connector, not from a file`)
+    }
     const accounts: SourceAccount[] = []
     const errors: RowError[] = []
     let position = 0

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { setTimeout } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConnectorError } from '../../src/domain/errors.js'
-import { createConnector } from '../../src/connectors/registry.js'
+import { builtInConnectors } from '../../src/connectors/built-in-connectors.js'
 import { SailPointSdkConnector } from '../../src/connectors/sailpoint-sdk/sailpoint-sdk-connector.js'
 import { sailpointSdkSettings } from '../../src/connectors/sailpoint-sdk/sailpoint-sdk-settings.js'
 import { InputError } from '../../src/domain/errors.js'
@@ -43,7 +43,12 @@ async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
 describe('sailpoint-sdk connector host', () => {
   it('is registered as sailpoint-sdk, and names a bad setting by its path', () => {
     const build = (connectorAttributes: Record<string, unknown>) =>
-      createConnector('sailpoint-sdk', { sourceName: 'Probe', connectorAttributes, workspaceDir: FIXTURES })
+      builtInConnectors().create('sailpoint-sdk', {
+        sourceName: 'Probe',
+        connectorAttributes,
+        schemas: [],
+        workspaceDir: FIXTURES,
+      })
     expect(() => build({ module: 'no-such-connector' })).toThrow(InputError)
     expect(() => build({ module: 'no-such-connector' })).toThrow(
       /source Probe: connectorAttributes\.module: no connector at no-such-connector/,

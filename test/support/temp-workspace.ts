@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { builtInConnectors } from '../../src/connectors/built-in-connectors.js'
 import type { WorkspaceConfig } from '../../src/domain/config/workspace-config.js'
 import type { EngineContext } from '../../src/engine/engine-context.js'
 import { writeDemoWorkspace } from '../../src/engine/workspace/demo-workspace.js'
@@ -18,7 +19,7 @@ export async function demoWorkspace(): Promise<{ dir: string; config: WorkspaceC
   return { dir, config: await loadWorkspace(dir) }
 }
 
-/** An engine context over a store, with a fixed clock unless one is given. */
+/** An engine context over a store with the built-in connectors, with a fixed clock unless one is given. */
 export function engineContext(config: WorkspaceConfig, store: Store, now = () => new Date()): EngineContext {
-  return { config, db: store.db, now }
+  return { config, db: store.db, connectors: builtInConnectors(), now }
 }

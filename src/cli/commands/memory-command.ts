@@ -1,4 +1,4 @@
-import { createConnector } from '../../connectors/registry.js'
+import { builtInConnectors } from '../../connectors/built-in-connectors.js'
 import {
   BREAK_MODES,
   MEMORY_OPERATIONS,
@@ -8,6 +8,7 @@ import {
 import { MemoryConnector } from '../../connectors/memory/memory-connector.js'
 import { InputError, NotFoundError } from '../../domain/errors.js'
 import { findSource } from '../../domain/config/workspace-config.js'
+import { sourceConnector } from '../../engine/source-connector.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 
 /**
@@ -26,11 +27,7 @@ export async function memoryCommand(
   if (source.connector !== 'memory' || typeof source.connectorAttributes['file'] !== 'string') {
     throw new InputError(`source "${sourceName}" is not an in-memory source with a state file`)
   }
-  const connector = createConnector('memory', {
-    sourceName: source.name,
-    connectorAttributes: source.connectorAttributes,
-    workspaceDir: config.dir,
-  })
+  const connector = sourceConnector({ config, connectors: builtInConnectors() }, source)
   if (!(connector instanceof MemoryConnector)) throw new InputError(`source "${sourceName}" is not in memory`)
   try {
     if (action === 'heal') {

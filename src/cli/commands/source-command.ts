@@ -1,4 +1,4 @@
-import { createConnector } from '../../connectors/registry.js'
+import { builtInConnectors } from '../../connectors/built-in-connectors.js'
 import {
   InputError,
   NotFoundError,
@@ -8,7 +8,7 @@ import {
 } from '../../domain/errors.js'
 import { findSource } from '../../domain/config/workspace-config.js'
 import { classifyError } from '../../domain/execution/classify-error.js'
-import { isManualSource } from '../../engine/execute-activities.js'
+import { isManualSource, sourceConnector } from '../../engine/source-connector.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 import { printJson } from '../print-table.js'
 
@@ -21,7 +21,8 @@ export async function sourceTestCommand(
   const config = await loadWorkspace(workspace)
   const source = findSource(config, name)
   if (!source) throw new NotFoundError(`no source named "${name}"`)
-  if (isManualSource(source)) {
+  const ctx = { config, connectors: builtInConnectors() }
+  if (isManualSource(ctx, source)) {
     throw new InputError(
       `source "${name}" is a flat-file source: it is read from its file, there is nothing to connect to`,
     )
@@ -30,11 +31,7 @@ export async function sourceTestCommand(
   // and keep their own error; whatever the system answers is the system's failure.
   const connector = (() => {
     try {
-      return createConnector(source.connector, {
-        sourceName: source.name,
-        connectorAttributes: source.connectorAttributes,
-        workspaceDir: config.dir,
-      })
+      return sourceConnector(ctx, source)
     } catch (err) {
       if (err instanceof SecretUnavailableError) {
         throw new SecretUnavailableError(`source "${name}": ${err.message}`, { cause: err })

@@ -81,7 +81,7 @@ async function checkOwnersIfStored(
     throw err
   }
   try {
-    const owners = await checkOwners(engine.db, config)
+    const owners = await checkOwners(engine)
     return owners.checked ? owners : note('no identities yet (aggregate the authoritative source first)')
   } finally {
     await engine.close()
