@@ -10,7 +10,7 @@ import { InputError } from '../../src/domain/errors.js'
 import { bundleSdkConnector } from '../support/bundle-sdk-connector.js'
 import { startRestTarget, type RestTarget } from '../support/rest-target-server.js'
 import { tempDir } from '../support/temp-workspace.js'
-import { all } from '../support/connector-contract.js'
+import { all } from '../../src/connectors/contract/connector-contract-suite.js'
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/sdk-connectors')
 
