@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { builtInConnectors } from '../../src/connectors/built-in-connectors.js'
 import type { WorkspaceConfig } from '../../src/domain/config/workspace-config.js'
 import type { EngineContext } from '../../src/engine/engine-context.js'
-import { writeDemoWorkspace } from '../../src/engine/workspace/demo-workspace.js'
+import { writeDemoWorkspace } from '../../src/demo/demo-workspace.js'
 import { loadWorkspace } from '../../src/engine/workspace/load-workspace.js'
 import type { Store } from '../../src/store/open-store.js'
 

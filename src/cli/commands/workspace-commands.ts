@@ -17,8 +17,8 @@ import type {
   TransformDefinition,
 } from '../../domain/transforms/transform-types.js'
 import { loadWorkspace, loadWorkspaceWithWarnings } from '../../engine/workspace/load-workspace.js'
-import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
-import { addDemoLdap, startDemoLdap, stopDemoLdap } from '../../engine/workspace/demo-ldap.js'
+import { writeDemoWorkspace } from '../../demo/demo-workspace.js'
+import { addDemoLdap, startDemoLdap, stopDemoLdap } from '../../demo/demo-ldap.js'
 
 export async function initCommand(
   dir: string,
