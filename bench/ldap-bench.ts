@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from 'ldapts'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { generatePeople } from '../src/demo/generate-people.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import type { BenchResult } from './bench-types.js'
@@ -122,9 +123,9 @@ export async function ldapAggregateBench(size: number): Promise<BenchResult> {
     }
     writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSource(server.url, 8))
     const ctx = { ...base, config: await loadWorkspace(config.dir) }
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const t0 = performance.now()
-    const result = await aggregateSource(ctx, 'LDAP', { process: false })
+    const result = await aggregateSource(ctx, 'LDAP')
     const ms = performance.now() - t0
     if (result.accounts.created !== size || result.correlated !== size) {
       throw new Error(

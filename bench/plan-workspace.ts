@@ -134,8 +134,8 @@ export async function planWorkspace(
   )
   const config = await loadWorkspace(dir)
   const ctx = { ...base, config }
-  await aggregateSource(ctx, 'HR', { process: false })
-  for (const s of ['Directory', ...EXTRA_SOURCES]) await aggregateSource(ctx, s, { process: false })
+  await aggregateSource(ctx, 'HR')
+  for (const s of ['Directory', ...EXTRA_SOURCES]) await aggregateSource(ctx, s)
   await processIdentities(ctx)
   return { store, ctx, dir }
 }
@@ -190,5 +190,5 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
   }
   await ctx.db.query(`UPDATE account_requests SET status = 'FINISHED' WHERE status = 'PENDING'`)
   await analyze(ctx.db, 'account_requests')
-  for (const [name] of sources) await aggregateSource(ctx, name, { process: false })
+  for (const [name] of sources) await aggregateSource(ctx, name)
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../src/domain/errors.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { checkOwners } from '../src/engine/check-owners.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
@@ -24,7 +24,7 @@ describe.each(databases)('owners are identities, on $name', (database) => {
     const ctx = engineContext(config, store)
     // Before the authoritative source is aggregated there is no identity to check against.
     expect(await checkOwners(ctx)).toEqual({ checked: false, problems: [] })
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     expect(await checkOwners(ctx)).toEqual({ checked: true, problems: [] })
 
     const file = join(dir, 'sources/badge-system.yaml')

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { withEngine } from '../src/cli/open-engine.js'
 import { writeDemoWorkspace } from '../src/demo/demo-workspace.js'
 import { editHr, HR } from './support/edit-hr.js'
@@ -15,7 +15,7 @@ const doc = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 async function aggregatedDemo(dir: string): Promise<void> {
   await writeDemoWorkspace(dir)
   await withEngine(dir, async (engine) => {
-    for (const source of ['HR', 'Badge System']) await aggregateSource(engine, source)
+    for (const source of ['HR', 'Badge System']) await aggregateThenProcess(engine, source)
   })
 }
 

@@ -9,7 +9,7 @@ import {
   PROCESS_TYPES,
   type ProcessType,
 } from '../src/domain/execution/retry-policy.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execute-activities.js'
@@ -62,8 +62,8 @@ describe.each(databases)('execution on $name', (database) => {
     store = await database.open()
     const clock = testClock()
     const ctx: EngineContext = { config, db: store.db, connectors: builtInConnectors(), now: clock.now }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'Badge System')
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
     const applied = await applyPlan(ctx)
     // The directory (the demo's one memory source) as an instance the test breaks and reads.
     const directory = createMemoryConnector({ idAttribute: 'uid', entitlementAttributes: ['groups'] })
@@ -283,7 +283,7 @@ describe.each(databases)('execution on $name', (database) => {
         .map((l) => (l.startsWith(`${doneBadge},`) ? `${l}|datacenter` : l))
         .join('\n'),
     )
-    const aggregated = await aggregateSource(ctx, 'Badge System')
+    const aggregated = await aggregateThenProcess(ctx, 'Badge System')
     expect(aggregated.verified).toEqual({ finished: 1, unverifiable: 1 })
     const statuses = await listActivities(store.db, {
       ids: [done, rejected, forgotten].map((t) => t?.activityId as string),
@@ -307,7 +307,7 @@ describe.each(databases)('execution on $name', (database) => {
     await applyPlan(ctx, { identity: first?.identityId as string })
     expect((await executeDue(ctx, { sources: [DIRECTORY] })).finished).toBe(1)
     const before = (await listAccounts(store.db, { sourceId })).map((a) => [a.nativeIdentity, a.displayName])
-    const aggregated = await aggregateSource(ctx, DIRECTORY)
+    const aggregated = await aggregateThenProcess(ctx, DIRECTORY)
     expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
     expect(aggregated.accounts.unchanged).toBe(result.finished)
     expect(

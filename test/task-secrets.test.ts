@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newSecretKey, formatSecretKey } from '../src/domain/secrets/sealed-secrets.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execute-activities.js'
@@ -51,8 +51,8 @@ describe.each(databases)('secrets of manual tasks on $name', (database) => {
       connectors: builtInConnectors(),
       now: () => new Date(),
     }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'Badge System')
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
     await applyPlan(ctx)
     const saved = process.env[SECRETS_KEY_ENV]
     if (env[SECRETS_KEY_ENV] !== undefined) process.env[SECRETS_KEY_ENV] = env[SECRETS_KEY_ENV]

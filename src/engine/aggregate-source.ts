@@ -24,7 +24,6 @@ import { verifyCommitted } from './manual-tasks.js'
 import type { EngineContext } from './engine-context.js'
 import { phaseTimer } from './phase-timer.js'
 import { sourceConnector } from './source-connector.js'
-import { processIdentities, type ProcessResult } from './process-identities.js'
 
 export interface AggregateResult {
   readonly source: string
@@ -41,9 +40,7 @@ export interface AggregateResult {
   readonly withdrawn: number
   /** Manually done requests the aggregated accounts confirm (FINISHED) or contradict (UNVERIFIABLE). */
   readonly verified: { readonly finished: number; readonly unverifiable: number }
-  /** Identity processing that followed (every aggregation can change identity inputs). */
-  readonly identities: ProcessResult
-  /** Reading, storing and correlating the accounts, before identity processing. */
+  /** Reading, storing and correlating the accounts. */
   readonly aggregatedMs: number
   readonly durationMs: number
   /** Milliseconds per phase (read, diff, correlate, write, …). */
@@ -52,13 +49,14 @@ export interface AggregateResult {
 
 /**
  * Aggregates a source: reads its accounts, stores what changed, discovers entitlements, correlates
- * accounts to identities, then processes the identities whose inputs changed. Nothing is written
- * when the delete threshold would be exceeded.
+ * accounts to identities, and queues the identities whose inputs changed. It ends with its own
+ * transaction: processing those identities is the caller's next step (aggregateThenProcess). Nothing is
+ * written when the delete threshold would be exceeded.
  */
 export async function aggregateSource(
   ctx: EngineContext,
   sourceName: string,
-  options: { file?: string; /** Process identities afterwards (default true). */ process?: boolean } = {},
+  options: { file?: string } = {},
 ): Promise<AggregateResult> {
   const started = ctx.now()
   const t0 = performance.now()
@@ -165,18 +163,6 @@ export async function aggregateSource(
   const verified = await verifyCommitted(ctx, sourceId)
   timer.lap('verify')
   const aggregatedMs = performance.now() - t0
-  const identities =
-    options.process === false
-      ? {
-          identities: emptyCounts(),
-          authoritativeAccountRemoved: 0,
-          managersChanged: 0,
-          incremental: true,
-          plan: null,
-          durationMs: 0,
-          phases: {},
-        }
-      : await processIdentities(ctx)
   const accounts: RunCounts = {
     ...emptyCounts(),
     created: diff.created.length,
@@ -195,7 +181,6 @@ export async function aggregateSource(
     uncorrelated,
     withdrawn: stats.withdrawn,
     verified,
-    identities,
     aggregatedMs,
     durationMs: performance.now() - t0,
     phases: timer.phases,

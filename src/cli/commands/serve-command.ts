@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
 import { startHealthServer, type HealthInfo } from '../../api/health-server.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { aggregateSource } from '../../engine/aggregate-source.js'
+import { aggregateThenProcess } from '../../engine/aggregate-then-process.js'
 import { processIdentities } from '../../engine/process-identities.js'
 import { writeDemoWorkspace } from '../../demo/demo-workspace.js'
 import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
@@ -127,7 +127,7 @@ function scheduleName(s: ScheduleConfig): string {
 
 async function runSchedule(engine: OpenEngine, s: ScheduleConfig): Promise<string> {
   if (s.task === 'aggregate') {
-    const r = await aggregateSource(engine, s.source as string)
+    const r = await aggregateThenProcess(engine, s.source as string)
     return aggregateSummary(r)
   }
   const r = await processIdentities(engine)
