@@ -1,4 +1,5 @@
 import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { listSourceRows } from '../src/store/sources.js'
 import { insertAndReadBaseline, storedRows } from './bare-store.js'
 import type { BenchResult } from './bench-types.js'
@@ -13,14 +14,14 @@ import { benchWorkspace } from './bench-workspace.js'
 export async function aggregateBench(size: number): Promise<BenchResult> {
   const { store, ctx } = await benchWorkspace(size)
   try {
-    await aggregateSource(ctx, 'HR')
-    const r = await aggregateSource(ctx, 'Directory', { process: false })
+    await aggregateThenProcess(ctx, 'HR')
+    const r = await aggregateSource(ctx, 'Directory')
     if (r.accounts.created !== size || r.correlated !== size) {
       throw new Error(
         `expected ${size} created and correlated accounts, got ${JSON.stringify(r.accounts)} / ${r.correlated}`,
       )
     }
-    const again = await aggregateSource(ctx, 'Directory', { process: false })
+    const again = await aggregateSource(ctx, 'Directory')
     const value = size / (r.aggregatedMs / 1000)
     const directory = (await listSourceRows(store.db)).find((s) => s.name === 'Directory')?.id
     const { details: bare, ...baseline } = await insertAndReadBaseline(

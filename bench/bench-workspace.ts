@@ -1,10 +1,11 @@
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { directoryCsv, generatePeople, hrCsv } from '../src/engine/sample-data/generate-people.js'
-import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { directoryCsv, generatePeople, hrCsv } from '../src/demo/generate-people.js'
+import { writeDemoWorkspace } from '../src/demo/demo-workspace.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 
@@ -49,7 +50,11 @@ export async function benchWorkspace(
   withoutDemoDirectory(dir)
   const config = await loadWorkspace(dir)
   const store = await openBenchStore(dir)
-  return { config, store, ctx: { config, db: store.db, now: () => new Date() } }
+  return {
+    config,
+    store,
+    ctx: { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() },
+  }
 }
 
 /**

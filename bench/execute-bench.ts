@@ -1,3 +1,4 @@
+import { keptOpen } from '../src/connectors/kept-open.js'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { countByStatus } from '../src/store/activities.js'
@@ -18,10 +19,11 @@ export async function executeBench(size: number): Promise<BenchResult> {
   try {
     await insertCreates(ctx, 'Target', size)
     const target = createMemoryConnector({ idAttribute: 'uid', entitlementAttributes: ['groups'] })
+    const withTarget = { ...ctx, connectors: ctx.connectors.with('memory', () => keptOpen(target)) }
     const t0 = performance.now()
     let attempts = 0
     for (;;) {
-      const r = await executeDue(ctx, { connectors: new Map([['Target', target]]) })
+      const r = await executeDue(withTarget)
       attempts += r.attempts
       if (r.attempts === 0) break
     }

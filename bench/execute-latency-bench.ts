@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { keptOpen } from '../src/connectors/kept-open.js'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { countByStatus } from '../src/store/activities.js'
@@ -20,8 +21,9 @@ async function atConcurrency(concurrency: number, count: number): Promise<number
   try {
     await insertCreates(ctx, 'Target', count)
     const target = createMemoryConnector({ idAttribute: 'uid', latencyMs: LATENCY_MS })
+    const withTarget = { ...ctx, connectors: ctx.connectors.with('memory', () => keptOpen(target)) }
     const t0 = performance.now()
-    while ((await executeDue(ctx, { connectors: new Map([['Target', target]]) })).attempts > 0);
+    while ((await executeDue(withTarget)).attempts > 0);
     return count / ((performance.now() - t0) / 1000)
   } finally {
     await store.close()

@@ -1,8 +1,9 @@
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { writeDemoWorkspace } from '../src/demo/demo-workspace.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { newId } from '../src/domain/new-id.js'
 import type { Store } from '../src/store/open-store.js'
@@ -45,7 +46,7 @@ export async function executeWorkspace(
   }
   const config = await loadWorkspace(dir)
   const store = await openBenchStore(dir, databaseUrl)
-  return { dir, store, ctx: { config, db: store.db, now: () => new Date() } }
+  return { dir, store, ctx: { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() } }
 }
 
 /** The 3 items of a bench account create: two Sets and a group Add. */

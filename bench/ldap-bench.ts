@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client, EqualityFilter } from 'ldapts'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
-import { generatePeople } from '../src/engine/sample-data/generate-people.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
+import { generatePeople } from '../src/demo/generate-people.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { againstBaseline, type BenchResult } from './bench-types.js'
 import { executeAll, insertCreateRequests, provisionResult } from './provision-requests.js'
@@ -126,9 +127,9 @@ export async function ldapAggregateBench(size: number): Promise<BenchResult> {
     }
     writeFileSync(join(config.dir, 'sources/ldap.yaml'), ldapSource(server.url, 8))
     const ctx = { ...base, config: await loadWorkspace(config.dir) }
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const t0 = performance.now()
-    const result = await aggregateSource(ctx, 'LDAP', { process: false })
+    const result = await aggregateSource(ctx, 'LDAP')
     const ms = performance.now() - t0
     if (result.accounts.created !== size || result.correlated !== size) {
       throw new Error(

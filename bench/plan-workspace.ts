@@ -5,7 +5,7 @@ import { seededRandom } from '../src/domain/seeded-random.js'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { processIdentities } from '../src/engine/process-identities.js'
-import { generatePeople, toCsv, type Person } from '../src/engine/sample-data/generate-people.js'
+import { generatePeople, toCsv, type Person } from '../src/demo/generate-people.js'
 import { loadWorkspace, SETTINGS_FILE } from '../src/engine/workspace/load-workspace.js'
 import { analyze } from '../src/store/db.js'
 import type { Store } from '../src/store/open-store.js'
@@ -134,8 +134,8 @@ export async function planWorkspace(
   )
   const config = await loadWorkspace(dir)
   const ctx = { ...base, config }
-  await aggregateSource(ctx, 'HR', { process: false })
-  for (const s of ['Directory', ...EXTRA_SOURCES]) await aggregateSource(ctx, s, { process: false })
+  await aggregateSource(ctx, 'HR')
+  for (const s of ['Directory', ...EXTRA_SOURCES]) await aggregateSource(ctx, s)
   await processIdentities(ctx)
   return { store, ctx, dir }
 }
@@ -190,5 +190,5 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
   }
   await ctx.db.query(`UPDATE account_requests SET status = 'FINISHED' WHERE status = 'PENDING'`)
   await analyze(ctx.db, 'activities')
-  for (const [name] of sources) await aggregateSource(ctx, name, { process: false })
+  for (const [name] of sources) await aggregateSource(ctx, name)
 }

@@ -15,7 +15,7 @@ import { benchWorkspace } from './bench-workspace.js'
 export async function processBench(size: number): Promise<BenchResult> {
   const { store, ctx, config } = await benchWorkspace(size)
   try {
-    await aggregateSource(ctx, 'HR', { process: false })
+    await aggregateSource(ctx, 'HR')
     const mappings = config.identityProfiles[0]?.value.identityAttributeConfig.attributeTransforms.length ?? 0
     const created = await processIdentities(ctx)
     if (created.identities.created !== size) {

@@ -36,7 +36,7 @@ export async function refreshBench(size: number): Promise<BenchResult> {
       row['title'] = `Senior ${next} Specialist`
     }
     writeFileSync(file, Papa.unparse(data, { columns: meta.fields ?? [] }) + '\n')
-    const aggregated = await aggregateSource(ctx, 'HR', { process: false })
+    const aggregated = await aggregateSource(ctx, 'HR')
     const incremental = await processIdentities(ctx)
 
     const ratio = incremental.durationMs / full.durationMs

@@ -10,7 +10,7 @@ import {
   seedDirectory,
   slapdInstalled,
   startSlapd as startLocalSlapd,
-} from '../src/connectors/ldap/local-slapd.js'
+} from '../src/demo/local-slapd.js'
 
 /** Whether OpenLDAP's slapd is installed (CI installs it; PROVISIO_REQUIRE_LDAP=1 makes its absence an error). */
 export const hasSlapd = slapdInstalled()

@@ -1,9 +1,11 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { MemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import { journalHeader } from '../src/connectors/memory/memory-state-file.js'
 import { ConflictError } from '../src/domain/errors.js'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { storableAccount, toSourceAccount } from '../src/engine/connector-accounts.js'
 import { processIdentities } from '../src/engine/process-identities.js'
 import { listAccounts } from '../src/store/accounts.js'
@@ -29,9 +31,31 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     return { ...ws, ctx: engineContext(ws.config, store), store }
   }
 
-  it('builds identities from the authoritative source with transforms, lifecycle states and managers', async () => {
+  it('ends at its own transaction: the identities it queued are processed by the next step', async () => {
     const { ctx, store } = await setup()
     const r = await aggregateSource(ctx, 'HR')
+    expect(r.accounts.created).toBe(40)
+    expect(await listIdentities(store.db)).toHaveLength(0)
+    expect((await processIdentities(ctx)).identities.created).toBe(40)
+    expect(await listIdentities(store.db)).toHaveLength(40)
+  })
+
+  it("reads a delimited source through the engine's connector registry", async () => {
+    const { ctx, store } = await setup()
+    // Every delimited source of this engine is read by a substitute: aggregation asks the registry.
+    const hr = new MemoryConnector({ idAttribute: 'employeeId' })
+    await hr.createAccount(null, { employeeId: 'E1', firstName: 'Ada', lastName: 'Lovelace' })
+    const r = await aggregateSource(
+      { ...ctx, connectors: ctx.connectors.with('delimited-file', () => hr) },
+      'HR',
+    )
+    expect(r).toMatchObject({ file: 'delimited-file:HR', accounts: { created: 1 } })
+    expect((await listAccounts(store.db, {})).map((a) => a.nativeIdentity)).toEqual(['E1'])
+  })
+
+  it('builds identities from the authoritative source with transforms, lifecycle states and managers', async () => {
+    const { ctx, store } = await setup()
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.accounts).toMatchObject({ created: 40, updated: 0, deleted: 0, errors: 0 })
     expect(r.identities.identities.created).toBe(40)
 
@@ -60,9 +84,9 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('changes nothing when the same file is aggregated again', async () => {
     const { ctx, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const before = await listIdentities(store.db)
-    const again = await aggregateSource(ctx, 'HR')
+    const again = await aggregateThenProcess(ctx, 'HR')
     expect(again.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 40 })
     expect(again.identities.identities).toMatchObject({ created: 0, updated: 0, errors: 0 })
     expect(await listIdentities(store.db)).toEqual(before)
@@ -72,7 +96,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     const { ctx, dir, store } = await setup()
     const file = join(dir, 'data/hr.csv')
     appendFileSync(file, 'short,row\n,Empty,Id,x,x,x,x,x,x,x,x,x,x,x\n100001,Dup,Row,x,x,x,x,x,x,x,x,x,x,x\n')
-    const r = await aggregateSource(ctx, 'HR')
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.rowErrors.map((e) => e.line)).toEqual([42, 43, 44])
     expect(r.rowErrors[0]?.message).toMatch(/expected 14 columns, found 2/)
     expect(r.rowErrors[1]?.message).toMatch(/account id column "employeeId" is empty/)
@@ -83,12 +107,12 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('stops without changing anything when the delete threshold would be exceeded', async () => {
     const { ctx, dir, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const file = join(dir, 'data/hr.csv')
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
     writeFileSync(file, lines.slice(0, 21).join('\n') + '\n') // header + 20 of 40: 50% > 20%
-    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(ConflictError)
-    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(
+    await expect(aggregateThenProcess(ctx, 'HR')).rejects.toThrow(ConflictError)
+    await expect(aggregateThenProcess(ctx, 'HR')).rejects.toThrow(
       /delete 20 of 40 accounts \(50.0%\).*deleteThreshold of 20%/,
     )
     const sourceId = await ensureSource(store.db, 'HR')
@@ -97,13 +121,13 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('flags an identity whose authoritative account disappears, and relinks it when the person returns', async () => {
     const { ctx, dir, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const file = join(dir, 'data/hr.csv')
     const original = readFileSync(file, 'utf8')
     const lines = original.trimEnd().split('\n')
     const leaver = lines[10]?.split(',')[0] as string
     writeFileSync(file, lines.filter((_, i) => i !== 10).join('\n') + '\n')
-    const r = await aggregateSource(ctx, 'HR')
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.accounts.deleted).toBe(1)
     expect(r.identities.authoritativeAccountRemoved).toBe(1)
     const identities = await listIdentities(store.db)
@@ -112,7 +136,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     expect(flagged.map((i) => i.attributes['employeeNumber'])).toEqual([leaver])
 
     writeFileSync(file, original)
-    const back = await aggregateSource(ctx, 'HR')
+    const back = await aggregateThenProcess(ctx, 'HR')
     expect(back.identities.identities.created).toBe(0)
     const again = await findIdentity(store.db, flagged[0]?.id as string)
     expect(again?.authoritativeAccountRemoved).toBeNull()
@@ -120,14 +144,14 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('updates identities whose HR data changed, and only those', async () => {
     const { ctx, dir, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const file = join(dir, 'data/hr.csv')
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
     const cells = (lines[5] as string).split(',')
     cells[6] = 'Principal Engineer'
     lines[5] = cells.join(',')
     writeFileSync(file, lines.join('\n') + '\n')
-    const r = await aggregateSource(ctx, 'HR')
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.accounts).toMatchObject({ updated: 1, unchanged: 39 })
     expect(r.identities.identities).toMatchObject({ updated: 1, created: 0 })
     const id = (await listIdentities(store.db)).find((i) => i.attributes['employeeNumber'] === cells[0])
@@ -136,8 +160,8 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('gives transforms other identities by uid and accounts with their entitlements', async () => {
     const { ctx, dir, store } = await setup()
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'Badge System')
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
     const head = (await listIdentities(store.db)).find((i) => i.attributes['employeeNumber'] === '100000')
     const profile = join(dir, 'identity-profiles/employees.yaml')
     appendFileSync(
@@ -179,9 +203,9 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('correlates accounts of another source and discovers its entitlements', async () => {
     const { ctx, store } = await setup()
-    const badgesFirst = await aggregateSource(ctx, 'Badge System')
+    const badgesFirst = await aggregateThenProcess(ctx, 'Badge System')
     expect(badgesFirst.correlated).toBe(0)
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const sourceId = await ensureSource(store.db, 'Badge System')
     const accounts = await listAccounts(store.db, { sourceId })
     const visitor = accounts.find((a) => a.nativeIdentity === 'B9999')
@@ -211,7 +235,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     bad[0] = '999999'
     bad[6] = 'Bad\u0000Title'
     write([...lines, bad.join(',')])
-    const r = await aggregateSource(ctx, 'HR')
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.accounts).toMatchObject({ created: 40, errors: 1 })
     expect(r.rowErrors).toEqual([
       {
@@ -224,10 +248,10 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     const changed = (lines[2] as string).split(',')
     changed[6] = 'Also\u0000Bad'
     write([lines[0] as string, lines[1] as string, changed.join(','), ...lines.slice(3)])
-    const kept = await aggregateSource(ctx, 'HR')
+    const kept = await aggregateThenProcess(ctx, 'HR')
     expect(kept.accounts).toMatchObject({ updated: 0, deleted: 0, unchanged: 39, errors: 1 })
     write(lines)
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const full = await processIdentities(ctx, { full: true })
     expect(full.identities.errors).toBe(0)
     expect(
@@ -237,7 +261,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('refuses rows a stray pair of quotes joins, and keeps their accounts instead of deleting them', async () => {
     const { ctx, dir, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const { lines, write } = hrLines(dir)
     const quoted = [...lines]
     const title = (row: number, f: (t: string) => string) => {
@@ -248,7 +272,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     title(5, (t) => `"${t}`)
     title(7, (t) => `${t}"`)
     write(quoted)
-    const r = await aggregateSource(ctx, 'HR')
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.accounts).toMatchObject({ deleted: 0, updated: 0, errors: 1 })
     expect(r.rowErrors[0]).toMatchObject({ line: 6, endLine: 8 })
     expect(r.rowErrors[0]?.message).toMatch(/a quoted field runs over lines 6-8/)
@@ -261,7 +285,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('counts accounts on refused rows as kept when it weighs the delete threshold', async () => {
     const { ctx, dir, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const { lines, write } = hrLines(dir)
     // Half the rows garbled (an unclosed quote each, a long field, bytes not valid UTF-8): none is deleted.
     const garbled = lines.map((l, i) => {
@@ -271,14 +295,14 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
       return cells.join(',')
     })
     write(garbled)
-    const r = await aggregateSource(ctx, 'HR')
+    const r = await aggregateThenProcess(ctx, 'HR')
     expect(r.accounts).toMatchObject({ deleted: 0, updated: 0 })
     expect(r.accounts.errors).toBeGreaterThan(5)
     expect(r.accounts.unchanged + r.accounts.errors).toBeLessThanOrEqual(40)
     expect(await listAccounts(store.db, { sourceId: await ensureSource(store.db, 'HR') })).toHaveLength(40)
     // Rows that are really gone still count against the threshold.
     write(lines.slice(0, 21))
-    await expect(aggregateSource(ctx, 'HR')).rejects.toThrow(ConflictError)
+    await expect(aggregateThenProcess(ctx, 'HR')).rejects.toThrow(ConflictError)
   })
 
   it("reports a direct connector's values the store cannot hold as account errors, and keeps the account", async () => {
@@ -301,7 +325,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
         ) + '\n',
       )
     writeState([account('ok', { department: 'IT' }), account('kept', { department: 'IT' })])
-    expect((await aggregateSource(ctx, 'Corporate Directory')).accounts).toMatchObject({
+    expect((await aggregateThenProcess(ctx, 'Corporate Directory')).accounts).toMatchObject({
       created: 2,
       errors: 0,
     })
@@ -310,7 +334,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
       account('kept', { department: 'I\u0000T' }),
       account('lone', { groups: ['g', 'x\ud800'] }),
     ])
-    const r = await aggregateSource(ctx, 'Corporate Directory')
+    const r = await aggregateThenProcess(ctx, 'Corporate Directory')
     expect(r.accounts).toMatchObject({ created: 0, deleted: 0, updated: 0, unchanged: 1, errors: 3 })
     // The system lists the groups its accounts hold: that one is refused too.
     expect(r.rowErrors[2]?.message).toBe(
@@ -340,7 +364,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
 
   it('repairs a store that an earlier version let hold a NUL or a lone surrogate (migration 6)', async () => {
     const { ctx, store } = await setup()
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const [a, b] = await listIdentities(store.db)
     const sourceId = await ensureSource(store.db, 'HR')
     const account = (await listAccounts(store.db, { sourceId })).find((x) => x.identityId === a?.id)
@@ -375,7 +399,7 @@ describe.each(databases)('aggregation and identity processing on $name', (databa
     const full = await processIdentities(ctx, { full: true })
     expect(full.identities.errors).toBe(0)
     // The repaired account is read again from the file, and its identity with it.
-    const again = await aggregateSource(ctx, 'HR')
+    const again = await aggregateThenProcess(ctx, 'HR')
     expect(again.accounts).toMatchObject({ updated: 1, deleted: 0, errors: 0 })
     const repaired = await findIdentity(store.db, a?.id as string)
     expect(repaired?.attributes['title']).toBe(a?.attributes['title'])

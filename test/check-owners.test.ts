@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../src/domain/errors.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { checkOwners } from '../src/engine/check-owners.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
@@ -23,14 +23,14 @@ describe.each(databases)('owners are identities, on $name', (database) => {
     store = await database.open()
     const ctx = engineContext(config, store)
     // Before the authoritative source is aggregated there is no identity to check against.
-    expect(await checkOwners(store.db, config)).toEqual({ checked: false, problems: [] })
-    await aggregateSource(ctx, 'HR')
-    expect(await checkOwners(store.db, config)).toEqual({ checked: true, problems: [] })
+    expect(await checkOwners(ctx)).toEqual({ checked: false, problems: [] })
+    await aggregateThenProcess(ctx, 'HR')
+    expect(await checkOwners(ctx)).toEqual({ checked: true, problems: [] })
 
     const file = join(dir, 'sources/badge-system.yaml')
     writeFileSync(file, readFileSync(file, 'utf8').replace('name: james.lamarr', 'name: facilities.lead'))
     const edited = await loadWorkspace(dir)
-    const owners = await checkOwners(store.db, edited)
+    const owners = await checkOwners({ ...ctx, config: edited })
     expect(owners.problems).toEqual([
       {
         file: 'sources/badge-system.yaml',

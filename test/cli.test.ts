@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { withEngine } from '../src/app/open-engine.js'
-import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { writeDemoWorkspace } from '../src/demo/demo-workspace.js'
 import { editHr, HR } from './support/edit-hr.js'
 import { CLI_TEST_TIMEOUT, runCli, spawnCli } from './support/run-cli.js'
 import { tempDir, withEmptyDatabase } from './support/temp-workspace.js'
@@ -16,7 +16,7 @@ async function aggregatedDemo(dir: string): Promise<void> {
   await writeDemoWorkspace(dir)
   await withEmptyDatabase(dir)
   await withEngine(dir, async (engine) => {
-    for (const source of ['HR', 'Badge System']) await aggregateSource(engine, source)
+    for (const source of ['HR', 'Badge System']) await aggregateThenProcess(engine, source)
   })
 }
 

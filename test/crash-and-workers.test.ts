@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
-import { writeDemoWorkspace } from '../src/engine/workspace/demo-workspace.js'
+import { writeDemoWorkspace } from '../src/demo/demo-workspace.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { countByStatus } from '../src/store/activities.js'
 import { openStore } from '../src/store/open-store.js'
@@ -12,6 +12,7 @@ import { insertCreates, targetSource } from '../bench/execute-workspace.js'
 import { createServerDatabase } from './support/databases.js'
 import { spawnCli } from './support/run-cli.js'
 import { tempDir } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 /** A workspace with a directly provisioned in-memory "Target" whose state file other processes share. */
 async function workspace(concurrency: number, latencyMs: number): Promise<{ dir: string; journal: string }> {
@@ -61,7 +62,12 @@ describe('crash safety and scale-out', () => {
     const { dir, journal } = await workspace(32, 0)
     const store = await openStore({ workspaceDir: dir })
     await insertCreates(
-      { config: await loadWorkspace(dir), db: store.db, now: () => new Date() },
+      {
+        config: await loadWorkspace(dir),
+        db: store.db,
+        connectors: builtInConnectors(),
+        now: () => new Date(),
+      },
       'Target',
       10_000,
     )
@@ -93,7 +99,12 @@ describe('crash safety and scale-out', () => {
       const url = await createServerDatabase()
       const store = await openStore({ databaseUrl: url })
       await insertCreates(
-        { config: await loadWorkspace(dir), db: store.db, now: () => new Date() },
+        {
+          config: await loadWorkspace(dir),
+          db: store.db,
+          connectors: builtInConnectors(),
+          now: () => new Date(),
+        },
         'Target',
         3000,
       )

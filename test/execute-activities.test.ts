@@ -1,13 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMemoryConnector, type MemoryConnector } from '../src/connectors/memory/memory-connector.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
+import { keptOpen } from '../src/connectors/kept-open.js'
+import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import {
   DEFAULT_RETRY_POLICIES,
   PROCESS_TYPES,
   type ProcessType,
 } from '../src/domain/execution/retry-policy.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execute-activities.js'
@@ -60,21 +62,25 @@ describe.each(databases)('execution on $name', (database) => {
     const config = await loadWorkspace(ws.dir)
     store = await database.open()
     const clock = testClock()
-    const ctx: EngineContext = { config, db: store.db, now: clock.now }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'Badge System')
+    const ctx: EngineContext = { config, db: store.db, connectors: builtInConnectors(), now: clock.now }
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
     const applied = await applyPlan(ctx)
+    // The directory (the demo's one memory source) as an instance the test breaks and reads.
     const directory = createMemoryConnector({ idAttribute: 'uid', entitlementAttributes: ['groups'] })
-    const connectors = new Map([[DIRECTORY, directory]])
+    const withDirectory: EngineContext = {
+      ...ctx,
+      connectors: ctx.connectors.with('memory', () => keptOpen(directory)),
+    }
     const sourceId = (await listSourceRows(store.db)).find((s) => s.name === DIRECTORY)?.id as string
-    return { ...ws, ctx, clock, store, applied, directory, connectors, sourceId }
+    return { ...ws, ctx, withDirectory, clock, store, applied, directory, sourceId }
   }
 
   const ofSource = async (ctx: EngineContext, sourceId: string) => listActivities(ctx.db, { sourceId })
 
   it('creates directory accounts with generated passwords that are stored nowhere', async () => {
-    const { ctx, store, directory, connectors, sourceId } = await setup()
-    const result = await executeDue(ctx, { connectors })
+    const { ctx, store, directory, withDirectory, sourceId } = await setup()
+    const result = await executeDue(withDirectory)
     const activities = await ofSource(ctx, sourceId)
     expect(activities.length).toBeGreaterThan(20)
     expect(result.finished).toBe(activities.length)
@@ -100,13 +106,13 @@ describe.each(databases)('execution on $name', (database) => {
   it.each(PROCESS_TYPES)(
     'retries a %s request as its policy says, then fails with the message',
     async (type) => {
-      const { ctx, clock, store, directory, connectors, sourceId } = await setup()
+      const { ctx, clock, store, directory, withDirectory, sourceId } = await setup()
       await store.db.query('UPDATE account_requests SET type = $1 WHERE source_id = $2', [type, sourceId])
       directory.setBreakMode('create', 'NETWORK')
       const policy = DEFAULT_RETRY_POLICIES[type as ProcessType]
       let elapsed = 0
       for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-        const pass = await executeDue(ctx, { connectors })
+        const pass = await executeDue(withDirectory)
         expect(pass.attempts).toBeGreaterThan(0)
         const [first] = await ofSource(ctx, sourceId)
         expect(first?.attempts).toBe(attempt)
@@ -121,7 +127,7 @@ describe.each(databases)('execution on $name', (database) => {
         expect(first).toMatchObject({ status: 'RETRY', nextAttemptAt: clock.at(elapsed + wait) })
         // Not due a moment before its time.
         clock.advance(wait - 1000)
-        expect((await executeDue(ctx, { connectors })).attempts).toBe(0)
+        expect((await executeDue(withDirectory)).attempts).toBe(0)
         clock.advance(1000)
         elapsed += wait
       }
@@ -130,13 +136,13 @@ describe.each(databases)('execution on $name', (database) => {
   )
 
   it('succeeds once the system is back', async () => {
-    const { ctx, clock, directory, connectors, sourceId } = await setup()
+    const { ctx, clock, directory, withDirectory, sourceId } = await setup()
     directory.setBreakMode('create', 'HOST_UNREACHABLE')
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     expect((await ofSource(ctx, sourceId)).every((a) => a.status === 'RETRY')).toBe(true)
     directory.clearBreakModes()
     clock.advance(15 * MINUTE)
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     const after = await ofSource(ctx, sourceId)
     expect(after.every((a) => a.status === 'FINISHED' && a.attempts === 2)).toBe(true)
     expect(directory.operationLog()).toHaveLength(after.length)
@@ -151,16 +157,16 @@ describe.each(databases)('execution on $name', (database) => {
     ['ALREADY_EXISTS', 'FAILED', 'ALREADY_EXISTS'],
     ['SLOW', 'FINISHED', undefined],
   ] as const)('break mode %s on create: %s', async (mode, status, kind) => {
-    const { ctx, directory, connectors, sourceId } = await setup()
+    const { ctx, directory, withDirectory, sourceId } = await setup()
     directory.setBreakMode('create', mode, { latencyMs: 20 })
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     const [first] = await ofSource(ctx, sourceId)
     expect(first?.status).toBe(status)
     if (kind) expect(first?.errors.at(-1)?.kind).toBe(kind)
   })
 
   it("ALREADY_EXISTS takes over the existing account only when it is the same person's", async () => {
-    const { ctx, store, connectors, sourceId } = await setup()
+    const { ctx, store, sourceId } = await setup()
     const [mine, theirs] = await ofSource(ctx, sourceId)
     const employee = (id: string) =>
       (mine?.items.find((i) => i.attribute === 'employeeNumber')?.value as string) +
@@ -172,19 +178,18 @@ describe.each(databases)('execution on $name', (database) => {
         { nativeIdentity: theirs?.nativeIdentity as string, attributes: { employeeNumber: 'someone-else' } },
       ],
     })
-    await executeDue(ctx, { connectors: new Map([[DIRECTORY, directory]]) })
+    await executeDue({ ...ctx, connectors: ctx.connectors.with('memory', () => directory) })
     const [a, b] = await ofSource(ctx, sourceId)
     expect(a).toMatchObject({ status: 'FINISHED', errors: [{ kind: 'ALREADY_EXISTS' }] })
     expect(b).toMatchObject({ status: 'FAILED', errors: [{ kind: 'ALREADY_EXISTS' }] })
     expect(b?.errors[0]?.message).toContain('does not belong to this identity')
     const stored = (await listAccounts(store.db, {})).find((x) => x.nativeIdentity === a?.nativeIdentity)
     expect(stored?.identityId).toBe(a?.identityId)
-    void connectors
   })
 
   it('NOT_FOUND on a modify marks the account gone and queues the identity for planning', async () => {
-    const { ctx, clock, store, directory, connectors, sourceId } = await setup()
-    await executeDue(ctx, { connectors })
+    const { ctx, clock, store, directory, withDirectory, sourceId } = await setup()
+    await executeDue(withDirectory)
     // A directory change: every account's department is synced; one account vanished meanwhile.
     const [victim] = await ofSource(ctx, sourceId)
     await store.db.query(
@@ -194,7 +199,7 @@ describe.each(databases)('execution on $name', (database) => {
     await applyPlan(ctx, { identity: victim?.identityId as string })
     directory.setBreakMode('update', 'NOT_FOUND')
     clock.advance(MINUTE)
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     const modify = (await ofSource(ctx, sourceId)).find((a) => a.operation === 'Modify')
     expect(modify).toMatchObject({ status: 'FAILED', errors: [{ kind: 'NOT_FOUND' }] })
     const accounts = (await listAccounts(store.db, {})).filter(
@@ -205,17 +210,17 @@ describe.each(databases)('execution on $name', (database) => {
   })
 
   it("a source's own retryable error is retried", async () => {
-    const { ctx, directory, connectors, sourceId } = await setup({
+    const { ctx, directory, withDirectory, sourceId } = await setup({
       retryableErrors: ['/directory is (busy|full)/i'],
     })
     directory.setBreakMode('create', 'GENERIC', { message: 'Directory is BUSY, try later' })
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     const [first] = await ofSource(ctx, sourceId)
     expect(first).toMatchObject({ status: 'RETRY', errors: [{ kind: 'RETRYABLE' }] })
   })
 
   it('reads back a request that may have reached the system before its worker died', async () => {
-    const { ctx, clock, store, directory, connectors, sourceId } = await setup()
+    const { ctx, clock, store, directory, withDirectory, sourceId } = await setup()
     // A worker claims the first wave, applies two of them, and dies before recording anything.
     const now = clock.now()
     const { claimed } = await claimDue(store.db, {
@@ -232,14 +237,14 @@ describe.each(databases)('execution on $name', (database) => {
       await directory.createAccount(a.nativeIdentity, attributes)
     }
     // Its lease still holds: nobody else touches them.
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     expect(
       (await listActivities(store.db, { ids: claimed.map((a) => a.id) })).every(
         (a) => a.status === 'PENDING',
       ),
     ).toBe(true)
     clock.advance(2 * MINUTE)
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     const all = await ofSource(ctx, sourceId)
     expect(all.every((a) => a.status === 'FINISHED')).toBe(true)
     // Each account was created exactly once.
@@ -250,7 +255,7 @@ describe.each(databases)('execution on $name', (database) => {
 
   it('flat-file changes become work items; completion is verified by the next aggregation', async () => {
     const { ctx, dir, store } = await setup()
-    const result = await executeDue(ctx, { connectors: new Map<string, MemoryConnector>() })
+    const result = await executeDue(ctx)
     const tasks = await listWorkItems(store.db)
     expect(result.manual).toBe(tasks.length)
     expect(tasks.length).toBeGreaterThanOrEqual(3)
@@ -279,7 +284,7 @@ describe.each(databases)('execution on $name', (database) => {
         .map((l) => (l.startsWith(`${doneBadge},`) ? `${l}|datacenter` : l))
         .join('\n'),
     )
-    const aggregated = await aggregateSource(ctx, 'Badge System')
+    const aggregated = await aggregateThenProcess(ctx, 'Badge System')
     expect(aggregated.verified).toEqual({ finished: 1, unverifiable: 1 })
     const statuses = await listActivities(store.db, {
       ids: [done, rejected, forgotten].map((t) => t?.activityId as string),
@@ -303,7 +308,7 @@ describe.each(databases)('execution on $name', (database) => {
     await applyPlan(ctx, { identity: first?.identityId as string })
     expect((await executeDue(ctx, { sources: [DIRECTORY] })).finished).toBe(1)
     const before = (await listAccounts(store.db, { sourceId })).map((a) => [a.nativeIdentity, a.displayName])
-    const aggregated = await aggregateSource(ctx, DIRECTORY)
+    const aggregated = await aggregateThenProcess(ctx, DIRECTORY)
     expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
     expect(aggregated.accounts.unchanged).toBe(result.finished)
     expect(
@@ -312,14 +317,14 @@ describe.each(databases)('execution on $name', (database) => {
   })
 
   it('retry now gives a failed request a fresh set of attempts', async () => {
-    const { ctx, directory, connectors, sourceId } = await setup()
+    const { ctx, directory, withDirectory, sourceId } = await setup()
     directory.setBreakMode('create', 'SCHEMA')
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     expect((await ofSource(ctx, sourceId)).every((a) => a.status === 'FAILED')).toBe(true)
     directory.clearBreakModes()
     const ids = await retryNow(ctx.db, { sourceId }, ctx.now())
     expect(ids.length).toBeGreaterThan(0)
-    await executeDue(ctx, { connectors })
+    await executeDue(withDirectory)
     expect((await ofSource(ctx, sourceId)).every((a) => a.status === 'FINISHED' && a.attempts === 1)).toBe(
       true,
     )

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from 'ldapts'
 import { afterEach, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
@@ -21,6 +21,7 @@ import {
   startSlapd,
 } from '../bench/slapd-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const ldapSource = (url: string): string =>
   ldapSourceYaml({
@@ -62,9 +63,9 @@ describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
     writeFileSync(role, readFileSync(role, 'utf8') + '  - LDAP Staff\n')
     const config = await loadWorkspace(dir)
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'LDAP')
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'LDAP')
     const applied = await applyPlan(ctx)
     expect(applied.errors).toEqual([])
     const result = await executeDue(ctx, { sources: ['LDAP'] })
@@ -91,7 +92,7 @@ describe.runIf(hasSlapd)('provisioning into a real OpenLDAP', () => {
     }
     // The directory shows what was provisioned: the copy stored at provisioning is what aggregation
     // reads (nothing "updated"), correlated, and nothing is left to plan there.
-    const aggregated = await aggregateSource(ctx, 'LDAP')
+    const aggregated = await aggregateThenProcess(ctx, 'LDAP')
     expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
     expect(aggregated.uncorrelated).toBe(0)
     expect((await planIdentities(ctx, { source: 'LDAP' })).items).toEqual([])

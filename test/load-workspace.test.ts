@@ -106,10 +106,11 @@ accountCorrelationConfig:
       expect.stringMatching(
         /accountCorrelationConfig\.attributeAssignments\[0\]\.value \| "mail" is not an attribute/,
       ),
-      expect.stringMatching(/connectorAttributes\.delimiter \| must be one character/),
       expect.stringMatching(
         /connectorAttributes\.password \| a secret must be a reference like \$\{env:NAME\}/,
       ),
+      // The delimited-file connector's settings are checked as every connector's are.
+      expect.stringMatching(/connectorAttributes\.delimiter \| must be one character/),
       // A delimited-file source has no such settings: they are unknown fields, whatever their values.
       expect.stringMatching(/connectorAttributes\.password \| unknown field/),
       expect.stringMatching(/connectorAttributes\.token \| unknown field/),

@@ -1,7 +1,7 @@
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
@@ -26,8 +26,8 @@ describe.each(databases)('planning on $name', (database) => {
     const ws = await demoWorkspace()
     store = await database.open()
     const ctx = engineContext(ws.config, store)
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'Badge System')
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
     return { ...ws, ctx, store }
   }
 
@@ -44,7 +44,7 @@ describe.each(databases)('planning on $name', (database) => {
       (a) => a.sourceName === 'HR',
     )
     editHr(dir, hr?.nativeIdentity as string, { [HR.status]: 'T', [HR.terminationDate]: '2020-01-31' })
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const leaverPlan = await planIdentities(ctx, { identity: badge?.identityId as string })
     expect(leaverPlan.items).toContainEqual(
       expect.objectContaining({ sourceName: 'Badge System', operation: 'Disable' }),
@@ -122,7 +122,7 @@ describe.each(databases)('planning on $name', (database) => {
       join(dir, 'data/hr.csv'),
       '200001,Grace,Newhire,Grace Newhire,grace.newhire@example.com,Operations,Operations Analyst,100004,Austin,US,A,2026-11-01,,+15125550100\n',
     )
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     const plan = await planIdentities(ctx)
     expect(plan.errors).toEqual([])
     const of = (id: string) =>

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
 import { processIdentities } from '../src/engine/process-identities.js'
@@ -33,8 +33,8 @@ describe.each(databases)('incremental refresh with automatic provisioning on $na
     const config = await loadWorkspace(dir)
     store = await database.open()
     const ctx = engineContext(config, store)
-    const hr = await aggregateSource(ctx, 'HR')
-    const badges = await aggregateSource(ctx, 'Badge System')
+    const hr = await aggregateThenProcess(ctx, 'HR')
+    const badges = await aggregateThenProcess(ctx, 'Badge System')
     return { dir, ctx, store, hr, badges }
   }
 
@@ -63,7 +63,7 @@ describe.each(databases)('incremental refresh with automatic provisioning on $na
     expect(pending.length).toBeGreaterThan(0)
 
     // Nothing changed: nothing to process, nothing to plan, nothing queued.
-    const again = await aggregateSource(ctx, 'HR')
+    const again = await aggregateThenProcess(ctx, 'HR')
     expect(again.identities).toMatchObject({
       incremental: true,
       plan: { full: false, identities: 0, accountRequests: 0 },
@@ -76,7 +76,7 @@ describe.each(databases)('incremental refresh with automatic provisioning on $na
       (i) => i.lifecycleState === 'active' && i.attributes['department'] === 'Sales',
     )
     editHr(dir, mover.attributes['employeeNumber'] as string, { [HR.department]: 'Operations' })
-    const moved = await aggregateSource(ctx, 'HR')
+    const moved = await aggregateThenProcess(ctx, 'HR')
     expect(moved.identities.identities).toMatchObject({ created: 0, updated: 1 })
     expect(moved.identities.plan).toMatchObject({ full: false, identities: 1, accountRequests: 1 })
     const added = (await listPlannedActivities(store.db)).slice(pending.length)
@@ -121,7 +121,7 @@ describe.each(databases)('incremental refresh with automatic provisioning on $na
     })
     const leaver = await employee(ctx, (i) => i.id !== report.id && i.id !== other.id && i.managerId !== null)
     removeHr(dir, leaver.attributes['employeeNumber'] as string)
-    const result = await aggregateSource(ctx, 'HR')
+    const result = await aggregateThenProcess(ctx, 'HR')
     expect(result.identities.incremental).toBe(true)
     const after = await findIdentity(store.db, report.id)
     expect(after?.managerId).toBe(other.id)

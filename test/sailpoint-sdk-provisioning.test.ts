@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
@@ -15,6 +15,7 @@ import { openStore, type Store } from '../src/store/open-store.js'
 import { CLI, spawnCli, type CliResult } from './support/run-cli.js'
 import { startRestTarget, type RestTarget } from './support/rest-target-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const CONNECTOR = join(import.meta.dirname, 'fixtures/sdk-connectors/rest-users')
 const TOKEN_ENV = 'PROVISIO_TEST_REST_TOKEN'
@@ -93,9 +94,9 @@ describe('provisioning through a SailPoint SDK connector', () => {
     process.env[TOKEN_ENV] = TOKEN
     const config = await loadWorkspace(await workspaceWithRestSource(server.url))
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'REST Users')
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'REST Users')
     const applied = await applyPlan(ctx)
     expect(applied.errors).toEqual([])
     const result = await executeDue(ctx, { sources: ['REST Users'] })
@@ -111,7 +112,7 @@ describe('provisioning through a SailPoint SDK connector', () => {
 
     // The system shows what was provisioned: the copy stored at provisioning is what aggregation reads
     // (nothing "updated"), correlated, and nothing is left to plan there.
-    const aggregated = await aggregateSource(ctx, 'REST Users')
+    const aggregated = await aggregateThenProcess(ctx, 'REST Users')
     expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
     expect(aggregated.accounts.unchanged).toBe(result.finished)
     expect(aggregated.uncorrelated).toBe(0)
@@ -123,15 +124,15 @@ describe('provisioning through a SailPoint SDK connector', () => {
     process.env[TOKEN_ENV] = TOKEN
     const config = await loadWorkspace(await workspaceWithRestSource(server.url))
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
-    await aggregateSource(ctx, 'HR')
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
+    await aggregateThenProcess(ctx, 'HR')
     // A leaver (whose state removes all access) has an account without groups, which the connector
     // reports as `groups: [""]`, as unmodified connectors do.
     const leaver = (await listIdentities(ctx.db)).find((i) => i.lifecycleState === 'terminated')
     const uid = leaver?.attributes['uid'] as string
     expect(uid).toBeTruthy()
     server.users.set(uid, { id: uid, uuid: 'u-1', attributes: {}, groups: [''], disabled: true })
-    const aggregated = await aggregateSource(ctx, 'REST Users')
+    const aggregated = await aggregateThenProcess(ctx, 'REST Users')
     expect(aggregated.correlated).toBe(1)
     const sourceId = await ensureSource(ctx.db, 'REST Users')
     const [account] = await listAccounts(ctx.db, { sourceId })

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
@@ -10,6 +10,7 @@ import { countByStatus } from '../src/store/activities.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 import { SCIM_TOKEN, startScimServer, type ScimServer } from '../bench/scim-server.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const TOKEN_ENV = 'PROVISIO_TEST_SCIM_TOKEN'
 
@@ -73,9 +74,9 @@ describe('provisioning into a SCIM 2.0 service provider', () => {
     writeFileSync(role, readFileSync(role, 'utf8') + '  - SCIM Staff\n')
     const config = await loadWorkspace(dir)
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'SCIM App')
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'SCIM App')
     const applied = await applyPlan(ctx)
     expect(applied.errors).toEqual([])
     const result = await executeDue(ctx, { sources: ['SCIM App'] })
@@ -96,7 +97,7 @@ describe('provisioning into a SCIM 2.0 service provider', () => {
 
     // The server shows what was provisioned: the copy stored at provisioning is what aggregation reads
     // (nothing "updated"), correlated, and nothing is left to plan there.
-    const aggregated = await aggregateSource(ctx, 'SCIM App')
+    const aggregated = await aggregateThenProcess(ctx, 'SCIM App')
     expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
     expect(aggregated.accounts.unchanged).toBe(result.finished)
     expect(aggregated.uncorrelated).toBe(0)

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { executeDue } from '../src/engine/execute-activities.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
@@ -10,6 +10,7 @@ import { countByStatus } from '../src/store/activities.js'
 import { openStore, type Store } from '../src/store/open-store.js'
 import { sqlServerUrl, startSqlTestDatabase, type SqlTestDatabase } from './support/sql-test-database.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 // The application database of the tests (test/support/sql-test-database.ts), described by a table mapping.
 const APP_DB_SOURCE = `name: App DB
@@ -70,9 +71,9 @@ describe.runIf(sqlServerUrl)('provisioning into a real PostgreSQL application da
     writeFileSync(role, readFileSync(role, 'utf8') + '  - App Staff\n')
     const config = await loadWorkspace(dir)
     store = await openStore({ workspaceDir: 'memory' })
-    const ctx = { config, db: store.db, now: () => new Date() }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'App DB')
+    const ctx = { config, db: store.db, connectors: builtInConnectors(), now: () => new Date() }
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'App DB')
     const applied = await applyPlan(ctx)
     expect(applied.errors).toEqual([])
     const result = await executeDue(ctx, { sources: ['App DB'] })
@@ -88,7 +89,7 @@ describe.runIf(sqlServerUrl)('provisioning into a real PostgreSQL application da
 
     // The database shows what was provisioned: the copy stored at provisioning is what aggregation reads
     // (nothing "updated"), correlated, and nothing is left to plan there.
-    const aggregated = await aggregateSource(ctx, 'App DB')
+    const aggregated = await aggregateThenProcess(ctx, 'App DB')
     expect(aggregated.accounts).toMatchObject({ created: 0, updated: 0, deleted: 0 })
     expect(aggregated.uncorrelated).toBe(0)
     expect((await planIdentities(ctx, { source: 'App DB' })).items).toEqual([])

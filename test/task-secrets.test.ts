@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newSecretKey, formatSecretKey } from '../src/domain/secrets/sealed-secrets.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execute-activities.js'
@@ -13,6 +13,7 @@ import type { Store } from '../src/store/open-store.js'
 import { listWorkItems } from '../src/store/work-items.js'
 import { databases } from './support/databases.js'
 import { demoWorkspace } from './support/temp-workspace.js'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 
 const NO_ENV = {}
 
@@ -44,9 +45,14 @@ describe.each(databases)('secrets of manual tasks on $name', (database) => {
     writeFileSync(badges, [lines[0], ...lines.slice(5)].join('\n'))
     const config = await loadWorkspace(ws.dir)
     store = await database.open()
-    const ctx: EngineContext = { config, db: store.db, now: () => new Date() }
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, 'Badge System')
+    const ctx: EngineContext = {
+      config,
+      db: store.db,
+      connectors: builtInConnectors(),
+      now: () => new Date(),
+    }
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
     await applyPlan(ctx)
     const saved = process.env[SECRETS_KEY_ENV]
     if (env[SECRETS_KEY_ENV] !== undefined) process.env[SECRETS_KEY_ENV] = env[SECRETS_KEY_ENV]

@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { builtInConnectors } from '../src/connectors/built-in-connectors.js'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
-import { aggregateSource } from '../src/engine/aggregate-source.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execute-activities.js'
@@ -32,7 +33,12 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
   async function open(dir: string) {
     store = await database.open()
     let t = Date.parse('2026-11-27T09:00:00Z')
-    const ctx: EngineContext = { config: await loadWorkspace(dir), db: store.db, now: () => new Date(t) }
+    const ctx: EngineContext = {
+      config: await loadWorkspace(dir),
+      db: store.db,
+      connectors: builtInConnectors(),
+      now: () => new Date(t),
+    }
     const advance = (ms: number): void => void (t += ms)
     const sourceId = async (name: string) =>
       (await listSourceRows(ctx.db)).find((s) => s.name === name)?.id as string
@@ -42,13 +48,13 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
   it('an account that appeared for the identity withdraws its create; a request a worker holds is left alone', async () => {
     const { dir } = await demoWorkspace()
     const { ctx, advance, sourceId } = await open(dir)
-    await aggregateSource(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'HR')
     await applyPlan(ctx)
     const directoryId = await sourceId(DIRECTORY)
     // The directory refuses the first attempt: every create waits for a retry.
     const down = createMemoryConnector({ idAttribute: 'uid' })
     down.setBreakMode('create', 'NETWORK')
-    await executeDue(ctx, { connectors: new Map([[DIRECTORY, down]]) })
+    await executeDue({ ...ctx, connectors: ctx.connectors.with('memory', () => down) })
     const creates = await listActivities(ctx.db, { sourceId: directoryId })
     expect(creates.length).toBeGreaterThan(3)
     expect(creates.every((a) => a.operation === 'Create' && a.status === 'RETRY')).toBe(true)
@@ -71,7 +77,7 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
     for (const a of [held, overtaken]) {
       await directory.createAccount(`${a?.nativeIdentity}.byhand`, { employeeNumber: employeeNumber(a) })
     }
-    const aggregated = await aggregateSource(ctx, DIRECTORY)
+    const aggregated = await aggregateThenProcess(ctx, DIRECTORY)
     expect(aggregated.correlated).toBe(2)
     expect(aggregated.withdrawn).toBe(1)
 
@@ -114,8 +120,8 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
     const [header, first, ...rest] = readFileSync(file, 'utf8').split('\n')
     writeFileSync(file, [header, ...rest].join('\n'))
     const { ctx, sourceId } = await open(dir)
-    await aggregateSource(ctx, 'HR')
-    await aggregateSource(ctx, BADGES)
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, BADGES)
     await applyPlan(ctx)
     await executeDue(ctx, { sources: [BADGES] })
     const badgesId = await sourceId(BADGES)
@@ -127,7 +133,7 @@ describe.each(databases)('pending creates that reality overtook, on $name', (dat
 
     // Facilities issued the badge before anyone looked at the task; the file shows it.
     writeFileSync(file, [header, first, ...rest].join('\n'))
-    const aggregated = await aggregateSource(ctx, BADGES)
+    const aggregated = await aggregateThenProcess(ctx, BADGES)
     expect(aggregated.withdrawn).toBe(1)
     const badge = first?.split(',')[0] as string
     const [closed] = await listWorkItems(ctx.db, { id: task?.id as string, state: 'all' })

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { builtInConnectors } from '../connectors/built-in-connectors.js'
+import type { ConnectorRegistry } from '../connectors/connector-registry.js'
 import { DatabaseUnavailableError, InputError } from '../domain/errors.js'
 import { classifyError } from '../domain/execution/classify-error.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
@@ -21,18 +23,19 @@ export interface OpenEngine extends EngineContext {
 export async function openEngine(workspace: string, progress?: Progress): Promise<OpenEngine> {
   const dir = resolve(workspace)
   if (!existsSync(join(dir, SETTINGS_FILE))) await loadWorkspace(dir)
-  const [loaded, opened] = await Promise.allSettled([loadWorkspace(dir), openStoreOf(dir)])
+  const connectors = builtInConnectors()
+  const [loaded, opened] = await Promise.allSettled([loadWorkspace(dir, { connectors }), openStoreOf(dir)])
   if (loaded.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value.close()
     throw loaded.reason
   }
   if (opened.status === 'rejected') throw opened.reason
-  return engineOver(loaded.value, opened.value, progress)
+  return engineOver(loaded.value, opened.value, connectors, progress)
 }
 
 /** Opens the store of a workspace already loaded. */
 export async function openEngineFor(config: WorkspaceConfig, progress?: Progress): Promise<OpenEngine> {
-  return engineOver(config, await openStoreOf(config.dir), progress)
+  return engineOver(config, await openStoreOf(config.dir), builtInConnectors(), progress)
 }
 
 /** DATABASE_URL's server, else the workspace's embedded database; a server's failure in an operator's words. */
@@ -46,11 +49,17 @@ async function openStoreOf(dir: string): Promise<Store> {
   })
 }
 
-function engineOver(config: WorkspaceConfig, store: Store, progress?: Progress): OpenEngine {
+function engineOver(
+  config: WorkspaceConfig,
+  store: Store,
+  connectors: ConnectorRegistry,
+  progress?: Progress,
+): OpenEngine {
   return {
     config,
     db: store.db,
     store,
+    connectors,
     now: () => new Date(),
     ...(progress ? { progress } : {}),
     close: () => store.close(),

@@ -1,6 +1,6 @@
 import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
-import { ConnectorError } from '../connectors/connector.js'
+import { ConnectorError } from '../domain/errors.js'
 import {
   ConfigError,
   ConflictError,

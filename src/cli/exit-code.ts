@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander'
 import {
   ConfigError,
+  ConnectorError,
   ConflictError,
   DatabaseUnavailableError,
   InputError,
@@ -49,11 +50,7 @@ export function exitCodeFor(err: unknown): { code: number; message: string } {
   if (err instanceof DatabaseUnavailableError) return { code: EXIT.databaseUnavailable, message: err.message }
   // A system that failed (a connection test, a connector call made from the command line).
   const failure = classifyError(err instanceof SystemError ? err.cause : err)
-  if (
-    err instanceof SystemError ||
-    failure.kind !== 'TERMINAL' ||
-    (err instanceof Error && err.name === 'ConnectorError')
-  ) {
+  if (err instanceof SystemError || failure.kind !== 'TERMINAL' || err instanceof ConnectorError) {
     const what =
       failure.kind === 'RETRYABLE' ? 'unreachable (retryable)' : failure.kind.toLowerCase().replace('_', ' ')
     const system = err instanceof SystemError ? `"${err.system}" ` : ''

@@ -1,5 +1,5 @@
 import type { AttributeChange, Attributes } from './connector.js'
-import { ConnectorError } from './connector.js'
+import { ConnectorError } from '../domain/errors.js'
 
 /**
  * Applies an update's changes, in order, to a copy of `attributes`. Add and Remove treat the attribute as

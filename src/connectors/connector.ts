@@ -4,9 +4,11 @@
  * disable`, `std:entitlement:list`; updates as `changes[{op, attribute, value}]`) so connectors built
  * with `@sailpoint/connector-sdk` can be hosted beside the built-in ones.
  *
- * Failures are thrown. A connector may throw a ConnectorError naming what happened; anything else is
+ * Failures are thrown. A connector may throw a ConnectorError (from the domain) naming what happened; anything else is
  * classified by the engine from its code and message (domain/execution/classify-error.ts).
  */
+
+import type { SourceAccount } from '../domain/model.js'
 
 export type Attributes = Record<string, unknown>
 
@@ -55,19 +57,44 @@ export interface Connector {
   close(): Promise<void>
 }
 
-/** What a failure means for the operation that met it. */
-export type ConnectorErrorKind = 'RETRYABLE' | 'ALREADY_EXISTS' | 'NOT_FOUND' | 'TERMINAL'
-
-/** A failure the connector knows the meaning of. */
-export class ConnectorError extends Error {
-  readonly kind: ConnectorErrorKind
-  /** A short machine-readable code, e.g. `ECONNREFUSED`, `SCHEMA`, `HTTP_503`. */
-  readonly code: string | undefined
-
-  constructor(kind: ConnectorErrorKind, message: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = 'ConnectorError'
-    this.kind = kind
-    this.code = options.code
-  }
+/**
+ * A record a connector could not read (a row of a file): it is reported, and the accounts it may hold are
+ * kept as they are (not updated, not deleted) until it is fixed.
+ */
+export interface RowError {
+  /** The line the row starts on (1-based, the header is line 1); for a connector, the account's place in its listing. */
+  readonly line: number
+  /** The line the row ends on, when it runs over several. */
+  readonly endLine?: number
+  readonly message: string
+  /** The account id on the bad row, when it could be read. */
+  readonly nativeIdentity?: string
+  /** Other account ids the refused lines may hold (a row a stray quote or delimiter garbled): kept too. */
+  readonly otherIds?: readonly string[]
 }
+
+/** A whole file of accounts as a RecordFileReader read it. */
+export interface RecordFileRead {
+  /** The file read. */
+  readonly file: string
+  /** The accounts of the rows that could be read, in the source's account schema. */
+  readonly accounts: SourceAccount[]
+  readonly errors: RowError[]
+}
+
+/**
+ * What a connector reading a whole file of records (a delimited file) offers besides `listAccounts`: the
+ * rows it could not read, so that aggregation keeps the accounts they may hold instead of deleting them,
+ * and reading another file than the configured one (`provisio aggregate --file`).
+ */
+export interface RecordFileReader {
+  /** Reads `file` (relative to the current folder) instead of the configured file when given. */
+  readRecordFile(file?: string): Promise<RecordFileRead>
+}
+
+export function isRecordFileReader(connector: Connector): connector is Connector & RecordFileReader {
+  return typeof (connector as Partial<RecordFileReader>).readRecordFile === 'function'
+}
+
+// The error a connector throws is the domain's: the engine and the exit-code map recognise it by type.
+export { ConnectorError, type ConnectorErrorKind } from '../domain/errors.js'

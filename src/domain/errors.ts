@@ -1,6 +1,6 @@
 /**
  * Domain errors. They carry no exit code or HTTP status: `cli/exit-code.ts` (and later the API's
- * error map) translate them in exactly one place, by `name`.
+ * error map) translate them in exactly one place, by class.
  */
 export class ProvisioError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -27,6 +27,26 @@ export class SystemError extends ProvisioError {
   constructor(system: string, cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause })
     this.system = system
+  }
+}
+
+/** What a connector failure means for the operation that met it. */
+export type ConnectorErrorKind = 'RETRYABLE' | 'ALREADY_EXISTS' | 'NOT_FOUND' | 'TERMINAL'
+
+/**
+ * A failure a connector knows the meaning of; `classifyError` keeps its kind. Not a ProvisioError: it is
+ * the connected system's failure, which the engine wraps in a SystemError where it reaches a person.
+ */
+export class ConnectorError extends Error {
+  readonly kind: ConnectorErrorKind
+  /** A short machine-readable code, e.g. `ECONNREFUSED`, `SCHEMA`, `HTTP_503`. */
+  readonly code: string | undefined
+
+  constructor(kind: ConnectorErrorKind, message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ConnectorError'
+    this.kind = kind
+    this.code = options.code
   }
 }
 

@@ -1,8 +1,4 @@
-import {
-  delimitedFilePath,
-  readDelimitedFile,
-  type RowError,
-} from '../connectors/delimited/read-delimited-file.js'
+import { isRecordFileReader, type RowError } from '../connectors/connector.js'
 import { diffAccounts } from '../domain/aggregation/diff-accounts.js'
 import {
   printable,
@@ -28,13 +24,12 @@ import { addEntitlements } from '../store/entitlements.js'
 import { enqueueIdentities } from '../store/queues.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource, markAggregated } from '../store/sources.js'
-import { createConnector } from '../connectors/registry.js'
 import { toSourceAccount } from './connector-accounts.js'
 import { correlateUncorrelated, correlatorFor, withdrawOvertaken } from './correlate-accounts.js'
 import { verifyCommitted } from './manual-tasks.js'
 import type { EngineContext } from './engine-context.js'
 import { phaseTimer } from './phase-timer.js'
-import { processIdentities, type ProcessResult } from './process-identities.js'
+import { sourceConnector } from './source-connector.js'
 
 export interface AggregateResult {
   readonly source: string
@@ -51,9 +46,7 @@ export interface AggregateResult {
   readonly withdrawn: number
   /** Manually done requests the aggregated accounts confirm (FINISHED) or contradict (UNVERIFIABLE). */
   readonly verified: { readonly finished: number; readonly unverifiable: number }
-  /** Identity processing that followed (every aggregation can change identity inputs). */
-  readonly identities: ProcessResult
-  /** Reading, storing and correlating the accounts, before identity processing. */
+  /** Reading, storing and correlating the accounts. */
   readonly aggregatedMs: number
   readonly durationMs: number
   /** Milliseconds per phase (read, diff, correlate, write, …). */
@@ -62,13 +55,14 @@ export interface AggregateResult {
 
 /**
  * Aggregates a source: reads its accounts, stores what changed, discovers entitlements, correlates
- * accounts to identities, then processes the identities whose inputs changed. Nothing is written
- * when the delete threshold would be exceeded.
+ * accounts to identities, and queues the identities whose inputs changed. It ends with its own
+ * transaction: processing those identities is the caller's next step (aggregateThenProcess). Nothing is
+ * written when the delete threshold would be exceeded.
  */
 export async function aggregateSource(
   ctx: EngineContext,
   sourceName: string,
-  options: { file?: string; /** Process identities afterwards (default true). */ process?: boolean } = {},
+  options: { file?: string } = {},
 ): Promise<AggregateResult> {
   const started = ctx.now()
   const t0 = performance.now()
@@ -166,18 +160,6 @@ export async function aggregateSource(
   const verified = await verifyCommitted(ctx, sourceId)
   timer.lap('verify')
   const aggregatedMs = performance.now() - t0
-  const identities =
-    options.process === false
-      ? {
-          identities: emptyCounts(),
-          authoritativeAccountRemoved: 0,
-          managersChanged: 0,
-          incremental: true,
-          plan: null,
-          durationMs: 0,
-          phases: {},
-        }
-      : await processIdentities(ctx)
   const accounts: RunCounts = {
     ...emptyCounts(),
     created: diff.created.length,
@@ -196,7 +178,6 @@ export async function aggregateSource(
     uncorrelated,
     withdrawn: stats.withdrawn,
     verified,
-    identities,
     aggregatedMs,
     durationMs: performance.now() - t0,
     phases: timer.phases,
@@ -230,19 +211,13 @@ async function readAccounts(
   errors: RowError[]
   entitlements: ListedEntitlement[]
 }> {
-  if (source.connector === 'delimited-file') {
-    const read = await readDelimitedFile(source, delimitedFilePath(source, ctx.config.dir, file))
-    return { ...read, entitlements: [] }
-  }
-  if (file !== undefined) {
-    throw new InputError(`source "${source.name}" is read by its connector, not from a file`)
-  }
-  const connector = createConnector(source.connector, {
-    sourceName: source.name,
-    connectorAttributes: source.connectorAttributes,
-    workspaceDir: ctx.config.dir,
-  })
+  const connector = sourceConnector(ctx, source)
   try {
+    // A file is read whole, with the rows it could not read; another file may be given instead.
+    if (isRecordFileReader(connector)) return { ...(await connector.readRecordFile(file)), entitlements: [] }
+    if (file !== undefined) {
+      throw new InputError(`source "${source.name}" is read by its connector, not from a file`)
+    }
     const accounts: SourceAccount[] = []
     const errors: RowError[] = []
     let position = 0

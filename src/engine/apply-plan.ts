@@ -54,7 +54,7 @@ export async function applyPlan(
   const t0 = performance.now()
   // A manual task must have a person to go to: an owner who is not an identity stops the apply before it
   // writes anything.
-  const owners = await checkOwners(ctx.db, ctx.config, 'manual-sources')
+  const owners = await checkOwners(ctx, 'manual-sources')
   if (owners.problems.length > 0) throw new ConfigError(owners.problems)
   let summary = summarizePlan([], [], [], 0)
   const selections: AccountSelection[] = []

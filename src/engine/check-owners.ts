@@ -1,9 +1,9 @@
-import type { Located, WorkspaceConfig } from '../domain/config/workspace-config.js'
+import type { Located } from '../domain/config/workspace-config.js'
 import { refKeys, refLabel, type ObjectRef } from '../domain/config/schema-primitives.js'
 import type { ConfigProblem } from '../domain/errors.js'
-import type { Db } from '../store/db.js'
 import { findIdentityKeys } from '../store/identities.js'
-import { isManualSource } from './execute-activities.js'
+import type { EngineContext } from './engine-context.js'
+import { isManualSource } from './source-connector.js'
 
 /** What an owner check covers: every owner, or only the owners manual tasks go to (flat-file sources). */
 export type OwnerScope = 'all' | 'manual-sources'
@@ -14,10 +14,10 @@ export type OwnerScope = 'all' | 'manual-sources'
  * (`checked: false`); after it, every owner that names no identity is a problem with its file and path.
  */
 export async function checkOwners(
-  db: Db,
-  config: WorkspaceConfig,
+  ctx: Pick<EngineContext, 'db' | 'config' | 'connectors'>,
   scope: OwnerScope = 'all',
 ): Promise<{ readonly checked: boolean; readonly problems: ConfigProblem[] }> {
+  const { db, config } = ctx
   const owned: { file: string; object: string; owner: ObjectRef }[] = []
   const add = (items: readonly Located<{ name: string; owner?: ObjectRef }>[], kind: string): void => {
     for (const { file, value } of items) {
@@ -25,7 +25,7 @@ export async function checkOwners(
     }
   }
   add(
-    config.sources.filter((s) => scope === 'all' || isManualSource(s.value)),
+    config.sources.filter((s) => scope === 'all' || isManualSource(ctx, s.value)),
     'source',
   )
   if (scope === 'all') {

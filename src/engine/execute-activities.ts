@@ -1,17 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  ConnectorError,
   type AttributeChange,
   type Attributes,
   type Connector,
   type ConnectorAccount,
 } from '../connectors/connector.js'
-import { createConnector } from '../connectors/registry.js'
 import { Correlator } from '../domain/aggregation/correlator.js'
 import { hashAccount } from '../domain/aggregation/diff-accounts.js'
 import type { SourceConfig } from '../domain/config/config-schemas.js'
 import { isEmptyTransform } from '../domain/config/provisioning-policy-schema.js'
-import { coerceError } from '../domain/errors.js'
+import { coerceError, ConnectorError } from '../domain/errors.js'
 import {
   afterFailure,
   unappliedItems,
@@ -43,14 +41,13 @@ import { insertWorkItems } from '../store/work-items.js'
 import { storableAccount, storedAttributes, toSourceAccount } from './connector-accounts.js'
 import type { EngineContext } from './engine-context.js'
 import { taskSecretsSealer } from './manual-tasks.js'
+import { isManualSource, sourceConnector } from './source-connector.js'
 
 export interface ExecuteOptions {
   /** Only these sources (by name); default: every source with activities due. */
   readonly sources?: readonly string[]
   /** How long a claim is held before another worker may take the activity over (default 60 s). */
   readonly leaseSeconds?: number
-  /** Connectors to use instead of building them from the configuration (tests; one per source name). */
-  readonly connectors?: ReadonlyMap<string, Connector>
 }
 
 export interface ExecuteResult {
@@ -98,11 +95,6 @@ export async function executeDue(ctx: EngineContext, options: ExecuteOptions = {
   return { ...totals, sourceErrors }
 }
 
-/** Whether a source is provisioned by people (flat file) rather than by a connector. */
-export function isManualSource(source: SourceConfig): boolean {
-  return source.connectionType === 'file' || source.connector === 'delimited-file'
-}
-
 /** How long a worker waits when other workers hold all of a source's slots. */
 const SATURATED_WAIT_MS = 20
 const SATURATED_WAITS = 100
@@ -117,18 +109,11 @@ async function executeSource(
 ): Promise<Counts> {
   const counts: Counts = { attempts: 0, finished: 0, failed: 0, retrying: 0, manual: 0 }
   const leaseMs = (options.leaseSeconds ?? 60) * 1000
-  if (isManualSource(source)) {
+  if (isManualSource(ctx, source)) {
     counts.manual = await createManualTasks(ctx, source, sourceId, leaseMs)
     return counts
   }
-  const given = options.connectors?.get(source.name)
-  const connector =
-    given ??
-    createConnector(source.connector, {
-      sourceName: source.name,
-      connectorAttributes: source.connectorAttributes,
-      workspaceDir: ctx.config.dir,
-    })
+  const connector = sourceConnector(ctx, source)
   const run = new SourceRun(ctx, source, sourceId, connector)
   try {
     // Waves: claim what the concurrency limit allows, run them together, record them together.
@@ -174,7 +159,7 @@ async function executeSource(
       }
     }
   } finally {
-    if (!given) await connector.close()
+    await connector.close()
   }
   return counts
 }

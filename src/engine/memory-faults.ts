@@ -5,10 +5,11 @@ import {
   type MemoryOperation,
 } from '../connectors/memory/break-mode.js'
 import { MemoryConnector } from '../connectors/memory/memory-connector.js'
-import { createConnector } from '../connectors/registry.js'
+import { builtInConnectors } from '../connectors/built-in-connectors.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import { findSource } from '../domain/config/workspace-config.js'
 import { InputError, NotFoundError } from '../domain/errors.js'
+import { sourceConnector } from './source-connector.js'
 
 export { BREAK_MODES, MEMORY_OPERATIONS, type BreakMode, type MemoryOperation }
 
@@ -35,11 +36,7 @@ export function openMemoryFaults(config: WorkspaceConfig, sourceName: string): M
   if (source.connector !== 'memory' || typeof source.connectorAttributes['file'] !== 'string') {
     throw new InputError(`source "${sourceName}" is not an in-memory source with a state file`)
   }
-  const connector = createConnector('memory', {
-    sourceName: source.name,
-    connectorAttributes: source.connectorAttributes,
-    workspaceDir: config.dir,
-  })
+  const connector = sourceConnector({ config, connectors: builtInConnectors() }, source)
   if (!(connector instanceof MemoryConnector)) throw new InputError(`source "${sourceName}" is not in memory`)
   return {
     set: (operation, mode, options = {}) => connector.setBreakMode(operation, mode, options),

@@ -1,9 +1,9 @@
-import { createConnector } from '../connectors/registry.js'
+import { builtInConnectors } from '../connectors/built-in-connectors.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import { findSource } from '../domain/config/workspace-config.js'
 import { InputError, NotFoundError, ProvisioError, SecretUnavailableError } from '../domain/errors.js'
 import { classifyError, type ErrorKind } from '../domain/execution/classify-error.js'
-import { isManualSource } from './execute-activities.js'
+import { isManualSource, sourceConnector } from './source-connector.js'
 
 /** What testing a source's connection came to. */
 export type SourceTestResult =
@@ -22,21 +22,22 @@ export type SourceTestResult =
  * result (`ok: false`); a configuration problem — no such source, a flat-file source, settings that cannot
  * be read (an unset ${env:} variable, an invalid URL) — is thrown with its own error.
  */
-export async function testSource(config: WorkspaceConfig, name: string): Promise<SourceTestResult> {
+export async function testSource(
+  config: WorkspaceConfig,
+  name: string,
+  connectors = builtInConnectors(),
+): Promise<SourceTestResult> {
+  const ctx = { config, connectors }
   const source = findSource(config, name)
   if (!source) throw new NotFoundError(`no source named "${name}"`)
-  if (isManualSource(source)) {
+  if (isManualSource(ctx, source)) {
     throw new InputError(
       `source "${name}" is a flat-file source: it is read from its file, there is nothing to connect to`,
     )
   }
   const connector = (() => {
     try {
-      return createConnector(source.connector, {
-        sourceName: source.name,
-        connectorAttributes: source.connectorAttributes,
-        workspaceDir: config.dir,
-      })
+      return sourceConnector(ctx, source)
     } catch (err) {
       if (err instanceof SecretUnavailableError) {
         throw new SecretUnavailableError(`source "${name}": ${err.message}`, { cause: err })

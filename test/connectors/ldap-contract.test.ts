@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LdapConnector, ldapSettings } from '../../src/connectors/ldap/ldap-connector.js'
-import { connectorContract } from '../support/connector-contract.js'
+import { connectorContract } from '../../src/connectors/contract/connector-contract-suite.js'
 import {
   addGroups,
   hasSlapd,

@@ -1,5 +1,5 @@
 import { createMemoryConnector } from '../../src/connectors/memory/memory-connector.js'
-import { connectorContract } from '../support/connector-contract.js'
+import { connectorContract } from '../../src/connectors/contract/connector-contract-suite.js'
 
 connectorContract('memory', async () => {
   const connector = createMemoryConnector({ idAttribute: 'uid', entitlementAttributes: ['groups'] })

@@ -3,7 +3,10 @@ import { describe } from 'vitest'
 import { SailPointSdkConnector } from '../../src/connectors/sailpoint-sdk/sailpoint-sdk-connector.js'
 import { sailpointSdkSettings } from '../../src/connectors/sailpoint-sdk/sailpoint-sdk-settings.js'
 import { bundleSdkConnector } from '../support/bundle-sdk-connector.js'
-import { connectorContract, type ContractSubject } from '../support/connector-contract.js'
+import {
+  connectorContract,
+  type ContractSubject,
+} from '../../src/connectors/contract/connector-contract-suite.js'
 import { startRestTarget } from '../support/rest-target-server.js'
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/sdk-connectors')

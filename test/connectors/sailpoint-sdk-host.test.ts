@@ -2,15 +2,15 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConnectorError } from '../../src/connectors/connector.js'
-import { createConnector } from '../../src/connectors/registry.js'
+import { ConnectorError } from '../../src/domain/errors.js'
+import { builtInConnectors } from '../../src/connectors/built-in-connectors.js'
 import { SailPointSdkConnector } from '../../src/connectors/sailpoint-sdk/sailpoint-sdk-connector.js'
 import { sailpointSdkSettings } from '../../src/connectors/sailpoint-sdk/sailpoint-sdk-settings.js'
 import { InputError } from '../../src/domain/errors.js'
 import { bundleSdkConnector } from '../support/bundle-sdk-connector.js'
 import { startRestTarget, type RestTarget } from '../support/rest-target-server.js'
 import { tempDir } from '../support/temp-workspace.js'
-import { all } from '../support/connector-contract.js'
+import { all } from '../../src/connectors/contract/connector-contract-suite.js'
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/sdk-connectors')
 
@@ -43,7 +43,12 @@ async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
 describe('sailpoint-sdk connector host', () => {
   it('is registered as sailpoint-sdk, and names a bad setting by its path', () => {
     const build = (connectorAttributes: Record<string, unknown>) =>
-      createConnector('sailpoint-sdk', { sourceName: 'Probe', connectorAttributes, workspaceDir: FIXTURES })
+      builtInConnectors().create('sailpoint-sdk', {
+        sourceName: 'Probe',
+        connectorAttributes,
+        schemas: [],
+        workspaceDir: FIXTURES,
+      })
     expect(() => build({ module: 'no-such-connector' })).toThrow(InputError)
     expect(() => build({ module: 'no-such-connector' })).toThrow(
       /source Probe: connectorAttributes\.module: no connector at no-such-connector/,
@@ -186,11 +191,13 @@ describe('sailpoint-sdk connector host', () => {
   })
 
   it('stops a command that hangs: RETRYABLE, and its worker thread is terminated', async () => {
-    const c = connector('Probe', { module: 'probe', config: { label: 'h' }, timeoutMs: 300 })
+    // The limit is per command, and the first one also starts the thread and loads the connector: on a
+    // loaded machine that alone took over 0.3 s, so the limit leaves room for it (the hang waits it out).
+    const c = connector('Probe', { module: 'probe', config: { label: 'h' }, timeoutMs: 3000 })
     const before = (await c.readAccount('first')).attributes['threadId']
     const err = await rejection(c.readAccount('hang'))
     expect(err).toMatchObject({ kind: 'RETRYABLE', code: 'CONNECTOR_TIMEOUT' })
-    expect(err.message).toMatch(/^source Probe: std:account:read sent nothing for 0\.3 s/)
+    expect(err.message).toMatch(/^source Probe: std:account:read sent nothing for 3 s/)
     // The rejection comes once the thread is gone; the next command gets a new one.
     expect(c.threadId).toBeUndefined()
     const after = (await c.readAccount('next')).attributes['threadId']

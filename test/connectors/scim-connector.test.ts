@@ -10,7 +10,7 @@ import {
   type ScimServer,
   type ScimServerOptions,
 } from '../../bench/scim-server.js'
-import { all } from '../support/connector-contract.js'
+import { all } from '../../src/connectors/contract/connector-contract-suite.js'
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 

@@ -1,7 +1,7 @@
 import { describe } from 'vitest'
 import { ScimConnector } from '../../src/connectors/scim/scim-connector.js'
 import { scimSettings } from '../../src/connectors/scim/scim-connector-attributes.js'
-import { connectorContract } from '../support/connector-contract.js'
+import { connectorContract } from '../../src/connectors/contract/connector-contract-suite.js'
 import { SCIM_TOKEN, startScimServer } from '../../bench/scim-server.js'
 
 describe('SCIM 2.0 against a SCIMMY server', () => {

@@ -10,7 +10,7 @@ import {
   startSqlTestDatabase,
   type SqlTestDatabase,
 } from '../support/sql-test-database.js'
-import { all, failure } from '../support/connector-contract.js'
+import { all, failure } from '../../src/connectors/contract/connector-contract-suite.js'
 
 const STYLES = [
   ['table mapping', APP_TABLE_MAPPING],

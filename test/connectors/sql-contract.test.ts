@@ -1,7 +1,10 @@
 import { describe } from 'vitest'
 import { SqlConnector } from '../../src/connectors/sql/sql-connector.js'
 import { sqlSettings } from '../../src/connectors/sql/sql-connector-attributes.js'
-import { connectorContract, type ContractSubject } from '../support/connector-contract.js'
+import {
+  connectorContract,
+  type ContractSubject,
+} from '../../src/connectors/contract/connector-contract-suite.js'
 import {
   APP_STATEMENTS,
   APP_TABLE_MAPPING,

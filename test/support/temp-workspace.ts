@@ -1,9 +1,10 @@
 import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { builtInConnectors } from '../../src/connectors/built-in-connectors.js'
 import type { WorkspaceConfig } from '../../src/domain/config/workspace-config.js'
 import type { EngineContext } from '../../src/engine/engine-context.js'
-import { writeDemoWorkspace } from '../../src/engine/workspace/demo-workspace.js'
+import { writeDemoWorkspace } from '../../src/demo/demo-workspace.js'
 import { loadWorkspace } from '../../src/engine/workspace/load-workspace.js'
 import { openStore, type Store } from '../../src/store/open-store.js'
 
@@ -18,9 +19,9 @@ export async function demoWorkspace(): Promise<{ dir: string; config: WorkspaceC
   return { dir, config: await loadWorkspace(dir) }
 }
 
-/** An engine context over a store, with a fixed clock unless one is given. */
+/** An engine context over a store with the built-in connectors, with a fixed clock unless one is given. */
 export function engineContext(config: WorkspaceConfig, store: Store, now = () => new Date()): EngineContext {
-  return { config, db: store.db, now }
+  return { config, db: store.db, connectors: builtInConnectors(), now }
 }
 
 let emptyDatabase: Promise<string> | undefined

@@ -1,6 +1,5 @@
 import { relative } from 'node:path'
-import type { AggregateResult } from '../../engine/aggregate-source.js'
-import { aggregateSource } from '../../engine/aggregate-source.js'
+import { aggregateThenProcess, type AggregateThenProcessResult } from '../../engine/aggregate-then-process.js'
 import type { ProcessResult } from '../../engine/process-identities.js'
 import { processIdentities } from '../../engine/process-identities.js'
 import { EXIT } from '../exit-code.js'
@@ -15,7 +14,7 @@ export async function aggregateCommand(
 ): Promise<void> {
   const result = await withEngine(
     workspace,
-    (engine) => aggregateSource(engine, source, options.file ? { file: options.file } : {}),
+    (engine) => aggregateThenProcess(engine, source, options.file ? { file: options.file } : {}),
     terminalProgress(),
   )
   // Rows that were refused do not stop the run, but a scheduled job must notice them: a distinct exit code.
@@ -36,7 +35,7 @@ export async function aggregateCommand(
   }
 }
 
-export function aggregateSummary(r: AggregateResult): string {
+export function aggregateSummary(r: AggregateThenProcessResult): string {
   const a = r.accounts
   return (
     `aggregated "${r.source}": accounts created ${a.created}, updated ${a.updated}, unchanged ${a.unchanged}, ` +

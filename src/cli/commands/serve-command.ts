@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
 import { startHealthServer, type HealthInfo } from '../../api/health-server.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { aggregateSource } from '../../engine/aggregate-source.js'
+import { aggregateThenProcess } from '../../engine/aggregate-then-process.js'
 import { processIdentities } from '../../engine/process-identities.js'
-import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
+import { writeDemoWorkspace } from '../../demo/demo-workspace.js'
 import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
 import { openEngine, type OpenEngine } from '../../app/open-engine.js'
 import { ScheduleOutcomes } from '../../app/schedule-outcomes.js'
@@ -119,7 +119,7 @@ function scheduleName(s: ScheduleConfig): string {
 
 async function runSchedule(engine: OpenEngine, s: ScheduleConfig): Promise<string> {
   if (s.task === 'aggregate') {
-    const r = await aggregateSource(engine, s.source as string)
+    const r = await aggregateThenProcess(engine, s.source as string)
     return aggregateSummary(r)
   }
   const r = await processIdentities(engine)

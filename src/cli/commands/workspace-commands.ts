@@ -17,8 +17,8 @@ import type {
   TransformDefinition,
 } from '../../domain/transforms/transform-types.js'
 import { loadWorkspace, loadWorkspaceWithWarnings } from '../../engine/workspace/load-workspace.js'
-import { writeDemoWorkspace } from '../../engine/workspace/demo-workspace.js'
-import { addDemoLdap, startDemoLdap, stopDemoLdap } from '../../engine/workspace/demo-ldap.js'
+import { writeDemoWorkspace } from '../../demo/demo-workspace.js'
+import { addDemoLdap, startDemoLdap, stopDemoLdap } from '../../demo/demo-ldap.js'
 
 export async function initCommand(
   dir: string,
@@ -81,7 +81,7 @@ async function checkOwnersIfStored(
     throw err
   }
   try {
-    const owners = await checkOwners(engine.db, config)
+    const owners = await checkOwners(engine)
     return owners.checked ? owners : note('no identities yet (aggregate the authoritative source first)')
   } finally {
     await engine.close()

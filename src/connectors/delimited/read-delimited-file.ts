@@ -2,45 +2,33 @@ import { isUtf8 } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
-import type { DelimitedFileAttributes, SourceConfig } from '../../domain/config/config-schemas.js'
-import { delimitedFileAttributesSchema } from '../../domain/config/config-schemas.js'
+import type { SourceConfig } from '../../domain/config/config-schemas.js'
 import { accountSchemaOf } from '../../domain/config/workspace-config.js'
 import { unstorableText } from '../../domain/aggregation/unstorable-text.js'
 import { InputError } from '../../domain/errors.js'
 import type { AttributeValue, SourceAccount } from '../../domain/model.js'
+import type { RecordFileRead, RowError } from '../connector.js'
+import { delimitedFileAttributesSchema, type DelimitedFileAttributes } from './delimited-file-attributes.js'
 import { invalidUtf8Lines, type InvalidUtf8Line } from './invalid-utf8-lines.js'
 import { columnLabel, parseDelimitedRecords, type DelimitedSyntax } from './parse-delimited-records.js'
 
-/**
- * A row that could not be read: it is reported, and the accounts it may hold are kept as they are
- * (not updated, not deleted) until it is fixed.
- */
-export interface RowError {
-  /** The line the row starts on (1-based, the header is line 1); for a connector, the account's place in its listing. */
-  readonly line: number
-  /** The line the row ends on, when it runs over several. */
-  readonly endLine?: number
-  readonly message: string
-  /** The account id on the bad row, when it could be read. */
-  readonly nativeIdentity?: string
-  /** Other account ids the refused lines may hold (a row a stray quote or delimiter garbled): kept too. */
-  readonly otherIds?: readonly string[]
-}
-
-export interface DelimitedFileRead {
-  readonly file: string
-  readonly accounts: SourceAccount[]
-  readonly errors: RowError[]
-}
+/** The parts of a source's configuration a delimited file is read with. */
+export type DelimitedSource = Pick<SourceConfig, 'name' | 'connectorAttributes' | 'schemas'>
 
 /** Where a delimited source's file is: `--file`, else `connectorAttributes.file` relative to the workspace. */
-export function delimitedFilePath(source: SourceConfig, workspaceDir: string, override?: string): string {
+export function delimitedFilePath(
+  source: Pick<SourceConfig, 'connectorAttributes'>,
+  workspaceDir: string,
+  override?: string,
+): string {
   const attrs = delimitedAttributes(source)
   const file = override ?? attrs.file
   return isAbsolute(file) ? file : resolve(override ? process.cwd() : workspaceDir, file)
 }
 
-export function delimitedAttributes(source: SourceConfig): DelimitedFileAttributes {
+export function delimitedAttributes(
+  source: Pick<SourceConfig, 'connectorAttributes'>,
+): DelimitedFileAttributes {
   return delimitedFileAttributesSchema.parse(source.connectorAttributes)
 }
 
@@ -49,7 +37,7 @@ export function delimitedAttributes(source: SourceConfig): DelimitedFileAttribut
  * with its line and skipped, and the ids it may hold are named so those accounts are kept; every other
  * row is read. Only a file that cannot be read at all (missing, empty, a bad header) throws.
  */
-export async function readDelimitedFile(source: SourceConfig, path: string): Promise<DelimitedFileRead> {
+export async function readDelimitedFile(source: DelimitedSource, path: string): Promise<RecordFileRead> {
   if (!existsSync(path)) throw new InputError(`source "${source.name}": file not found: ${path}`)
   const attrs = delimitedAttributes(source)
   const schema = accountSchemaOf(source)

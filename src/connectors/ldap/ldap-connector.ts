@@ -17,7 +17,7 @@ import type {
   ConnectorAccount,
   ConnectorEntitlement,
 } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { parseConnectorAttributes } from '../connector-settings.js'
 import { adUnicodePwd, hashPassword } from '../password-hash.js'
 import { escapeDnValue } from './escape-dn.js'

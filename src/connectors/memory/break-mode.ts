@@ -1,4 +1,4 @@
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 
 /**
  * Fault injection for the memory connector, after midPoint's dummy resource: each operation can be made to

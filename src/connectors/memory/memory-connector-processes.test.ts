@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { createMemoryConnector } from './memory-connector.js'
 
 /**

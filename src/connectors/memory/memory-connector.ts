@@ -6,7 +6,7 @@ import type {
   ConnectorAccount,
   ConnectorEntitlement,
 } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { applyAttributeChanges } from '../apply-attribute-changes.js'
 import { hashPassword, isPasswordHash } from '../password-hash.js'
 import type { BreakMode, BreakModeOptions, BreakModeSetting, MemoryOperation } from './break-mode.js'

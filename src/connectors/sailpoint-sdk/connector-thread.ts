@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { runConnectorWorker } from './connector-worker.js'
 import type {
   FailurePhase,

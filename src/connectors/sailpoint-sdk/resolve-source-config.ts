@@ -1,5 +1,5 @@
 import { isSecretRef, resolveSecret } from '../../domain/config/secret-ref.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 
 /** A source configuration with its secret references resolved, and the secrets, to keep out of messages. */
 export interface ResolvedSourceConfig {

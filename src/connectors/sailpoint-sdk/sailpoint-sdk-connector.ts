@@ -6,7 +6,7 @@ import type {
   ConnectorAccount,
   ConnectorEntitlement,
 } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { ConnectorThread } from './connector-thread.js'
 import { resolveSourceConfig } from './resolve-source-config.js'
 import type { SailPointSdkSettings } from './sailpoint-sdk-settings.js'

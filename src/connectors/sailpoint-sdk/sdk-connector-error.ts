@@ -1,6 +1,6 @@
 import { MASK } from '../../domain/config/secret-ref.js'
 import { classifyError } from '../../domain/execution/classify-error.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import type { FailurePhase, ForwardedError } from './worker-protocol.js'
 
 export interface SdkFailureContext {

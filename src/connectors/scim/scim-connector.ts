@@ -6,7 +6,7 @@ import type {
   ConnectorAccount,
   ConnectorEntitlement,
 } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { quoteFilterValue } from './quote-filter-value.js'
 import type { ScimConnectorAttributes } from './scim-connector-attributes.js'
 import { ScimHttpClient } from './scim-http-client.js'

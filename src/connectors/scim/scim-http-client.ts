@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { MASK } from '../../domain/config/secret-ref.js'
-import { ConnectorError, type ConnectorErrorKind } from '../connector.js'
+import { ConnectorError, type ConnectorErrorKind } from '../../domain/errors.js'
 import type { ScimResource } from './scim-path.js'
 
 export interface ScimHttpClientOptions {

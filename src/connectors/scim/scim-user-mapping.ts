@@ -1,5 +1,5 @@
 import type { AttributeChange, Attributes } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import {
   attributePathOf,
   hasSelectedValue,

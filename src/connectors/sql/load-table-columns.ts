@@ -1,4 +1,4 @@
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { quoteIdentifier } from './quote-identifier.js'
 import type { SqlSession } from './sql-target.js'
 

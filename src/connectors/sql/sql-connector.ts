@@ -6,7 +6,7 @@ import type {
   ConnectorAccount,
   ConnectorEntitlement,
 } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { createPgPool } from './create-pg-pool.js'
 import { resolveConnectionUrl } from './resolve-connection-url.js'
 import { textList } from './row-values.js'

@@ -1,5 +1,5 @@
 import type { AttributeChange, Attributes, ConnectorAccount, ConnectorEntitlement } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { applyAttributeChanges } from '../apply-attribute-changes.js'
 import { bindParameters, type CompiledStatement } from './compile-named-statement.js'
 import { attributeValue, distinct, firstText, isTrue, textList } from './row-values.js'

@@ -1,5 +1,5 @@
 import type { AttributeChange, Attributes, ConnectorAccount, ConnectorEntitlement } from '../connector.js'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 import { buildTableStatements, GROUPS_COLUMN, type TableStatements } from './build-table-statements.js'
 import { loadTableColumns, requireColumn, type TableColumns } from './load-table-columns.js'
 import { attributeValue, distinct, firstText, isTrue, textList } from './row-values.js'

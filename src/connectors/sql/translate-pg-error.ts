@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { ConnectorError } from '../connector.js'
+import { ConnectorError } from '../../domain/errors.js'
 
 // SQLSTATEs that say "not now" rather than "not this": the connection or the server went away, the
 // server is starting or shutting down, it has no connection slot free, a statement hit statement_timeout,

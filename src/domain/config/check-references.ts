@@ -5,10 +5,8 @@ import { checkAccessProfiles, checkRoles } from './check-access.js'
 import { checkLifecycleStates } from './check-lifecycle-states.js'
 import { checkProvisioning } from './check-provisioning.js'
 import { checkTransform, referencedTransformNames, type TransformCheckContext } from './check-transform.js'
-import { delimitedFileAttributesSchema } from './config-schemas.js'
 import { accountSchemaOf, type Located, type WorkspaceConfig } from './workspace-config.js'
 import { findPlainSecrets } from './secret-ref.js'
-import { zodProblems } from './zod-problems.js'
 
 /**
  * Checks what a per-object schema cannot: names are unique, references between objects resolve,
@@ -69,10 +67,6 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
       source.managerCorrelationMapping?.accountAttributeName,
       'managerCorrelationMapping.accountAttributeName',
     )
-    if (source.connector === 'delimited-file') {
-      const parsed = delimitedFileAttributesSchema.safeParse(source.connectorAttributes)
-      if (!parsed.success) problems.push(...zodProblems(parsed.error, file, object, 'connectorAttributes'))
-    }
     for (const path of findPlainSecrets(source.connectorAttributes, 'connectorAttributes')) {
       problems.push({
         file,

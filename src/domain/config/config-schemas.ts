@@ -78,19 +78,6 @@ export const sourceSchema = z.looseObject({
   retryPolicies: retryPoliciesSchema.optional(),
 })
 
-/** Settings of a delimited-file (CSV) source, in its `connectorAttributes`. */
-export const delimitedFileAttributesSchema = z.looseObject({
-  file: nonEmpty,
-  delimiter: z.string().length(1, 'must be one character').default(','),
-  quoteChar: z.string().length(1, 'must be one character').default('"'),
-  multiValueDelimiter: z.string().min(1).default('|'),
-  encoding: z.enum(['utf8', 'utf-8', 'latin1']).default('utf8'),
-  // A quoted field with line breaks is refused unless the file is known to have them: a stray quote joins rows.
-  multilineFields: z.boolean().default(false),
-  // Characters a field may hold; a longer one is refused (a runaway field is a stray quote or a wrong delimiter).
-  maxFieldLength: z.number().int().positive().default(10_000),
-})
-
 export const identityAttributeTransformSchema = z.looseObject({
   identityAttributeName: nonEmpty,
   transformDefinition: transformDefinitionSchema,
@@ -155,7 +142,6 @@ function isTimeZone(tz: string): boolean {
 
 export type SourceConfig = z.infer<typeof sourceSchema>
 export type AccountSchemaConfig = z.infer<typeof accountSchemaSchema>
-export type DelimitedFileAttributes = z.infer<typeof delimitedFileAttributesSchema>
 export type IdentityProfileConfig = z.infer<typeof identityProfileSchema>
 export type TransformConfig = z.infer<typeof transformDefinitionSchema>
 export type ScheduleConfig = z.infer<typeof scheduleSchema>

@@ -58,7 +58,9 @@ export function findLifecycleState(
 }
 
 /** The account schema of a source (the one named `account`, else the first). */
-export function accountSchemaOf(source: SourceConfig): SourceConfig['schemas'][number] {
+export function accountSchemaOf(
+  source: Pick<SourceConfig, 'name' | 'schemas'>,
+): SourceConfig['schemas'][number] {
   const schema = source.schemas.find((s) => s.name === 'account') ?? source.schemas[0]
   if (!schema) throw new Error(`source "${source.name}" has no account schema`)
   return schema

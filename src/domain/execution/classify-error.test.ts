@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { ConnectorError, type ConnectorErrorKind } from '../errors.js'
 import { classifyError, compileRetryablePatterns, type ErrorClassification } from './classify-error.js'
 
-// The domain may not import the connector contract; this has the same shape as its ConnectorError.
-class ConnectorError extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message)
-    this.name = 'ConnectorError'
-  }
-}
+// A kind outside the known ones is allowed here: a connector written in plain JavaScript can pass anything.
+const connectorError = (kind: string, message: string, code?: string): ConnectorError =>
+  new ConnectorError(kind as ConnectorErrorKind, message, code === undefined ? {} : { code })
+
+/** An error that only looks like a ConnectorError: it is not one. */
+const namedConnectorError = (kind: string, message: string): Error =>
+  Object.assign(new Error(message), { name: 'ConnectorError', kind })
 
 const withProps = (message: string, props: Record<string, unknown>): Error =>
   Object.assign(new Error(message), props)
@@ -20,22 +17,27 @@ describe('classifyError', () => {
   const cases: [string, unknown, ErrorClassification][] = [
     [
       'a ConnectorError keeps its kind',
-      new ConnectorError('ALREADY_EXISTS', 'account a exists', 'ALREADY_EXISTS'),
+      connectorError('ALREADY_EXISTS', 'account a exists', 'ALREADY_EXISTS'),
       { kind: 'ALREADY_EXISTS', message: 'account a exists', code: 'ALREADY_EXISTS' },
     ],
     [
       'a TERMINAL ConnectorError stays terminal even when its message sounds retryable',
-      new ConnectorError('TERMINAL', 'connection refused by policy', 'SCHEMA'),
+      connectorError('TERMINAL', 'connection refused by policy', 'SCHEMA'),
       { kind: 'TERMINAL', message: 'connection refused by policy', code: 'SCHEMA' },
     ],
     [
       'a RETRYABLE ConnectorError',
-      new ConnectorError('RETRYABLE', 'busy'),
+      connectorError('RETRYABLE', 'busy'),
       { kind: 'RETRYABLE', message: 'busy' },
     ],
     [
-      'an error named ConnectorError with an unknown kind is classified like any other',
-      new ConnectorError('notFound', 'no such user'),
+      'a ConnectorError with an unknown kind is classified like any other',
+      connectorError('notFound', 'no such user'),
+      { kind: 'TERMINAL', message: 'no such user' },
+    ],
+    [
+      'an error merely named ConnectorError is not one: its kind is not trusted',
+      namedConnectorError('NOT_FOUND', 'no such user'),
       { kind: 'TERMINAL', message: 'no such user' },
     ],
     ...[
@@ -164,7 +166,7 @@ describe('classifyError', () => {
       ['a regular expression with i', new Error('Transaction DEADLOCK detected'), 'RETRYABLE'],
       ['the code', withProps('server is busy', { code: 'ERR_TOO_BUSY' }), 'RETRYABLE'],
       ['no match', new Error('ORA-00942: table or view does not exist'), 'TERMINAL'],
-      ['a ConnectorError is not reclassified', new ConnectorError('TERMINAL', 'ORA-12541'), 'TERMINAL'],
+      ['a ConnectorError is not reclassified', connectorError('TERMINAL', 'ORA-12541'), 'TERMINAL'],
     ]
     it.each(cases)('%s', (_name, err, kind) => {
       expect(classifyError(err, patterns).kind).toBe(kind)

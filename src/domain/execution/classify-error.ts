@@ -3,8 +3,10 @@
  * and the source's `retryableErrors`, nothing else.
  */
 
-/** The same kinds as the connector contract's ConnectorErrorKind; the domain cannot import connectors. */
-export type ErrorKind = 'RETRYABLE' | 'ALREADY_EXISTS' | 'NOT_FOUND' | 'TERMINAL'
+import { ConnectorError, type ConnectorErrorKind } from '../errors.js'
+
+/** What a failure means: the kinds a ConnectorError names. */
+export type ErrorKind = ConnectorErrorKind
 
 export const ERROR_KINDS: readonly ErrorKind[] = ['RETRYABLE', 'ALREADY_EXISTS', 'NOT_FOUND', 'TERMINAL']
 
@@ -159,13 +161,12 @@ function isRetryable(err: unknown, matchers: readonly RetryableMatcher[]): boole
 }
 
 /**
- * The kind of a ConnectorError, recognised by shape (its name and a known kind) rather than by class: the
- * domain cannot import the connector contract, and a connector loaded with its own copy of it would fail
- * an instanceof check anyway.
+ * The kind of a ConnectorError, recognised by its class. A kind outside the known ones (a connector written
+ * in plain JavaScript can pass anything) is ignored and the error classified like any other.
  */
 function connectorErrorKind(err: unknown): ErrorKind | undefined {
-  if (!(err instanceof Error) || err.name !== 'ConnectorError') return undefined
-  const kind = (err as Error & { kind?: unknown }).kind
+  if (!(err instanceof ConnectorError)) return undefined
+  const kind: unknown = err.kind
   return ERROR_KINDS.find((k) => k === kind)
 }
 

@@ -1,10 +1,10 @@
-import { delimitedFileAttributesSchema, type SourceConfig } from '../../domain/config/config-schemas.js'
+import type { SourceConfig } from '../../domain/config/config-schemas.js'
 import { unknownFieldProblems } from '../../domain/config/unknown-fields.js'
 import type { Located } from '../../domain/config/workspace-config.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
 import type { ConfigProblem } from '../../domain/errors.js'
 import { resolve } from 'node:path'
-import { connectorRegistry, connectorSettingsSchema } from '../../connectors/registry.js'
+import type { ConnectorRegistry } from '../../connectors/connector-registry.js'
 import { connectorModulePath, noConnectorAt } from '../../connectors/sailpoint-sdk/sailpoint-sdk-settings.js'
 
 /** Settings every source may have whatever its connector: the engine reads them, not the connector. */
@@ -14,27 +14,20 @@ const ENGINE_SETTINGS = ['retryableErrors']
  * Each direct source's `connector` is a known type and its `connectorAttributes` fit that connector's
  * schema, with no field the connector does not know (a misspelt `delimeter` would leave the default in
  * force), so `provisio validate` finds a misspelt setting before a run does. Nothing is connected and no
- * secret is resolved: that is `provisio source test`. A delimited-file source's values are checked with the
- * rest of the source (checkReferences); its field names here, like every connector's.
+ * secret is resolved: that is `provisio source test`.
  */
 export function checkConnectorSettings(
   sources: readonly Located<SourceConfig>[],
   /** The workspace folder, which relative paths in the settings are relative to. */
   dir: string,
+  connectors: ConnectorRegistry,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   for (const { file, value: source } of sources) {
     const object = `source "${source.name}"`
     const at = { file, object, prefix: 'connectorAttributes', allowed: ENGINE_SETTINGS }
-    if (source.connector === 'delimited-file') {
-      const attributes = source.connectorAttributes
-      problems.push(
-        ...unknownFieldProblems(attributes, delimitedFileAttributesSchema, 'connector settings', at),
-      )
-      continue
-    }
-    if (!connectorRegistry.has(source.connector)) {
-      const known = [...connectorRegistry.keys(), 'delimited-file'].sort().join(', ')
+    if (!connectors.has(source.connector)) {
+      const known = connectors.types().join(', ')
       problems.push({
         file,
         object,
@@ -43,7 +36,7 @@ export function checkConnectorSettings(
       })
       continue
     }
-    const schema = connectorSettingsSchema(source.connector)
+    const schema = connectors.settingsSchema(source.connector)
     if (!schema) continue
     const parsed = schema.safeParse(source.connectorAttributes)
     if (!parsed.success) {

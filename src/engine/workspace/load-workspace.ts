@@ -16,6 +16,8 @@ import type { Located, WorkspaceConfig } from '../../domain/config/workspace-con
 import type { ConfigObjectKind } from '../../domain/config/ignored-fields.js'
 import { findUnknownFields, unknownFieldProblems, withoutFields } from '../../domain/config/unknown-fields.js'
 import { zodProblems } from '../../domain/config/zod-problems.js'
+import { builtInConnectors } from '../../connectors/built-in-connectors.js'
+import type { ConnectorRegistry } from '../../connectors/connector-registry.js'
 import { checkConnectorSettings } from './check-connector-settings.js'
 import { checkSchedules } from './check-schedules.js'
 import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '../../domain/errors.js'
@@ -42,15 +44,23 @@ export interface LoadedWorkspace {
  * and thrown together as one ConfigError, each naming its file, object and field path. Warnings alone
  * do not make the workspace invalid: see loadWorkspaceWithWarnings.
  */
-export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
-  return (await loadWorkspaceWithWarnings(dirArg)).config
+export async function loadWorkspace(dirArg: string, options: LoadOptions = {}): Promise<WorkspaceConfig> {
+  return (await loadWorkspaceWithWarnings(dirArg, options)).config
+}
+
+export interface LoadOptions {
+  /** The connector types a source may name (default: the built-in ones), as the engine will run with. */
+  readonly connectors?: ConnectorRegistry
 }
 
 /**
  * loadWorkspace, also returning the warnings: the reference's fields that Provisio ignores and unknown
  * keys in open maps. Errors (unknown fields among them) throw a ConfigError that carries the warnings too.
  */
-export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedWorkspace> {
+export async function loadWorkspaceWithWarnings(
+  dirArg: string,
+  options: LoadOptions = {},
+): Promise<LoadedWorkspace> {
   const dir = resolve(dirArg)
   if (!existsSync(join(dir, SETTINGS_FILE))) {
     throw new InputError(
@@ -88,7 +98,7 @@ export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedW
   }
   problems.push(
     ...checkReferences(config),
-    ...checkConnectorSettings(sources, dir),
+    ...checkConnectorSettings(sources, dir, options.connectors ?? builtInConnectors()),
     ...(await checkSchedules(config.settings.schedules)),
   )
   const errors = problems.filter((p) => !isConfigWarning(p))

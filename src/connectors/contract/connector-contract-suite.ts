@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Connector, ConnectorAccount } from '../../src/connectors/connector.js'
-import { classifyError } from '../../src/domain/execution/classify-error.js'
+import type { Connector, ConnectorAccount } from '../connector.js'
+import { classifyError } from '../../domain/execution/classify-error.js'
 
 /** What a connector's contract test needs: a fresh system, and a way to make it unreachable. */
 export interface ContractSubject {

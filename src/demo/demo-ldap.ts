@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
-import { InputError } from '../../domain/errors.js'
+import { InputError } from '../domain/errors.js'
 import {
   configureSlapd,
   LOCAL_LDAP_ADMIN,
@@ -12,7 +12,7 @@ import {
   slapdPid,
   startSlapd,
   stopSlapd,
-} from '../../connectors/ldap/local-slapd.js'
+} from './local-slapd.js'
 
 /** Where a workspace keeps its local directory server, its admin password, and the server's URL. */
 const LDAP_DIR = 'ldap'

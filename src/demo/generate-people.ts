@@ -1,4 +1,4 @@
-import { seededRandom } from '../../domain/seeded-random.js'
+import { seededRandom } from '../domain/seeded-random.js'
 
 /**
  * Realistic, deterministic sample data: an HR extract (people with departments, titles, managers,

@@ -3,9 +3,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Client } from 'ldapts'
-import { InputError } from '../../domain/errors.js'
-import { hashPassword } from '../password-hash.js'
-import { escapeDnValue } from './escape-dn.js'
+import { InputError } from '../domain/errors.js'
+import { hashPassword } from '../connectors/password-hash.js'
+import { escapeDnValue } from '../connectors/ldap/escape-dn.js'
 
 /**
  * A local OpenLDAP server for the demo, tests and benchmarks: its whole configuration (cn=config, made
