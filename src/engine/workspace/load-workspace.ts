@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
-import { join, relative, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { checkReferences } from '../../domain/config/check-references.js'
+import { IdRegistry, type IdentifiedKind } from '../../domain/config/config-ids.js'
 import {
   accessProfileSchema,
   identityProfileSchema,
@@ -22,14 +23,38 @@ import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '..
 
 export const SETTINGS_FILE = 'provisio.yaml'
 
-/** The folders of a workspace and the kind of object each holds. */
-const FOLDERS = {
-  sources: { dir: 'sources', kind: 'source', schema: sourceSchema },
-  identityProfiles: { dir: 'identity-profiles', kind: 'identity profile', schema: identityProfileSchema },
-  transforms: { dir: 'transforms', kind: 'transform', schema: transformDefinitionSchema },
-  accessProfiles: { dir: 'access-profiles', kind: 'access profile', schema: accessProfileSchema },
-  roles: { dir: 'roles', kind: 'role', schema: roleSchema },
+const byName = (v: { name?: string | undefined }): string | undefined => v.name
+
+/**
+ * The folders of a workspace, the kind of object each holds, and what an object's derived id is made from
+ * (config-ids.ts). A new kind of object added here gets ids, their warnings and the duplicate check.
+ */
+export const CONFIG_FOLDERS = {
+  sources: { dir: 'sources', kind: 'source', schema: sourceSchema, key: byName },
+  identityProfiles: {
+    dir: 'identity-profiles',
+    kind: 'identity profile',
+    schema: identityProfileSchema,
+    key: byName,
+    nested: {
+      kind: 'lifecycle state',
+      field: 'lifecycleStates',
+      key: (state: Record<string, unknown>, profileId: string) => `${profileId}/${String(state['technicalName'])}`,
+      label: (state: Record<string, unknown>) => String(state['technicalName']),
+    },
+  },
+  transforms: { dir: 'transforms', kind: 'transform', schema: transformDefinitionSchema, key: byName },
+  accessProfiles: { dir: 'access-profiles', kind: 'access profile', schema: accessProfileSchema, key: byName },
+  roles: { dir: 'roles', kind: 'role', schema: roleSchema, key: byName },
 } as const
+
+export type ConfigFolderName = keyof typeof CONFIG_FOLDERS
+
+/**
+ * Files to read from memory instead of the disk (a path relative to the workspace, `/`-separated, and its
+ * text): the configuration repository checks a change with exactly these rules before writing it.
+ */
+export type FileOverlay = ReadonlyMap<string, string>
 
 /** A workspace that loaded, and what `validate` warns about in it (fields it ignores). */
 export interface LoadedWorkspace {
@@ -50,7 +75,10 @@ export async function loadWorkspace(dirArg: string): Promise<WorkspaceConfig> {
  * loadWorkspace, also returning the warnings: the reference's fields that Provisio ignores and unknown
  * keys in open maps. Errors (unknown fields among them) throw a ConfigError that carries the warnings too.
  */
-export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedWorkspace> {
+export async function loadWorkspaceWithWarnings(
+  dirArg: string,
+  overlay: FileOverlay = new Map(),
+): Promise<LoadedWorkspace> {
   const dir = resolve(dirArg)
   if (!existsSync(join(dir, SETTINGS_FILE))) {
     throw new InputError(
@@ -59,7 +87,8 @@ export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedW
   }
   const problems: ConfigProblem[] = []
 
-  const settingsDocs = await readObjects(dir, SETTINGS_FILE, problems)
+  const files = { root: dir, overlay }
+  const settingsDocs = await readObjects(files, SETTINGS_FILE, problems)
   const settingsValue = settingsDocs[0]?.value ?? {}
   const settingsParsed = workspaceSettingsSchema.safeParse(
     withoutFields(settingsValue, findUnknownFields(settingsValue, workspaceSettingsSchema)),
@@ -72,11 +101,13 @@ export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedW
     }),
   )
 
-  const sources = await loadFolder(dir, FOLDERS.sources, problems)
-  const identityProfiles = await loadFolder(dir, FOLDERS.identityProfiles, problems)
-  const transforms = await loadFolder(dir, FOLDERS.transforms, problems)
-  const accessProfiles = await loadFolder(dir, FOLDERS.accessProfiles, problems)
-  const roles = await loadFolder(dir, FOLDERS.roles, problems)
+  const ids = new IdRegistry()
+  const sources = await loadFolder(files, CONFIG_FOLDERS.sources, problems, ids)
+  const identityProfiles = await loadFolder(files, CONFIG_FOLDERS.identityProfiles, problems, ids)
+  const transforms = await loadFolder(files, CONFIG_FOLDERS.transforms, problems, ids)
+  const accessProfiles = await loadFolder(files, CONFIG_FOLDERS.accessProfiles, problems, ids)
+  const roles = await loadFolder(files, CONFIG_FOLDERS.roles, problems, ids)
+  problems.push(...ids.problems)
   const config: WorkspaceConfig = {
     dir,
     settings: settingsParsed.success ? settingsParsed.data : workspaceSettingsSchema.parse({}),
@@ -97,18 +128,27 @@ export async function loadWorkspaceWithWarnings(dirArg: string): Promise<LoadedW
   return { config, warnings }
 }
 
-async function loadFolder<S extends z.ZodType>(
-  root: string,
-  folder: { dir: string; kind: ConfigObjectKind; schema: S },
+interface Files {
+  readonly root: string
+  readonly overlay: FileOverlay
+}
+
+async function loadFolder<S extends z.ZodType<{ id?: string | undefined }>>(
+  files: Files,
+  folder: { dir: string; kind: ConfigObjectKind; schema: S } & IdentifiedKind<z.infer<S>>,
   problems: ConfigProblem[],
+  ids: IdRegistry,
 ): Promise<Located<z.infer<S>>[]> {
-  const dir = join(root, folder.dir)
-  if (!existsSync(dir)) return []
-  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()
+  const dir = join(files.root, folder.dir)
+  const listed = existsSync(dir) ? await readdir(dir) : []
+  const added = [...files.overlay.keys()]
+    .filter((f) => f.startsWith(`${folder.dir}/`) && !f.slice(folder.dir.length + 1).includes('/'))
+    .map((f) => f.slice(folder.dir.length + 1))
+  const names = [...new Set([...listed, ...added])].filter((f) => /\.(ya?ml|json)$/.test(f)).sort()
   const out: Located<z.infer<S>>[] = []
-  for (const f of files) {
+  for (const f of names) {
     const file = join(folder.dir, f)
-    for (const { value, index } of await readObjects(root, file, problems)) {
+    for (const { value, index } of await readObjects(files, file, problems)) {
       const name = objectName(value)
       const object = `${folder.kind} ${name !== undefined ? `"${name}"` : `#${index + 1}`}`
       // Parsed without its unknown fields (reported below), so one typo does not drop the whole object.
@@ -118,18 +158,20 @@ async function loadFolder<S extends z.ZodType>(
       problems.push(...unknownFieldProblems(value, folder.schema, folder.kind, { file, object }))
     }
   }
-  return out
+  return ids.identify(folder, out)
 }
 
 /** A file holds one object or a list of objects. */
 async function readObjects(
-  root: string,
+  files: Files,
   file: string,
   problems: ConfigProblem[],
 ): Promise<{ value: unknown; index: number }[]> {
+  const root = files.root
   const path = join(root, file)
-  if (!existsSync(path)) return []
-  const text = await readFile(path, 'utf8')
+  const overlaid = files.overlay.get(file.split(sep).join('/'))
+  if (overlaid === undefined && !existsSync(path)) return []
+  const text = overlaid ?? (await readFile(path, 'utf8'))
   const doc = parseDocument(text)
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
