@@ -5,14 +5,8 @@ import { parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { checkReferences } from '../../domain/config/check-references.js'
 import { IdRegistry, type IdentifiedKind } from '../../domain/config/config-ids.js'
-import {
-  accessProfileSchema,
-  identityProfileSchema,
-  roleSchema,
-  sourceSchema,
-  transformDefinitionSchema,
-  workspaceSettingsSchema,
-} from '../../domain/config/config-schemas.js'
+import { workspaceSettingsSchema } from '../../domain/config/config-schemas.js'
+import { CONFIG_FOLDERS } from '../../domain/config/config-kinds.js'
 import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import type { ConfigObjectKind } from '../../domain/config/ignored-fields.js'
 import { findUnknownFields, unknownFieldProblems, withoutFields } from '../../domain/config/unknown-fields.js'
@@ -22,33 +16,6 @@ import { checkSchedules } from './check-schedules.js'
 import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '../../domain/errors.js'
 
 export const SETTINGS_FILE = 'provisio.yaml'
-
-const byName = (v: { name?: string | undefined }): string | undefined => v.name
-
-/**
- * The folders of a workspace, the kind of object each holds, and what an object's derived id is made from
- * (config-ids.ts). A new kind of object added here gets ids, their warnings and the duplicate check.
- */
-export const CONFIG_FOLDERS = {
-  sources: { dir: 'sources', kind: 'source', schema: sourceSchema, key: byName },
-  identityProfiles: {
-    dir: 'identity-profiles',
-    kind: 'identity profile',
-    schema: identityProfileSchema,
-    key: byName,
-    nested: {
-      kind: 'lifecycle state',
-      field: 'lifecycleStates',
-      key: (state: Record<string, unknown>, profileId: string) => `${profileId}/${String(state['technicalName'])}`,
-      label: (state: Record<string, unknown>) => String(state['technicalName']),
-    },
-  },
-  transforms: { dir: 'transforms', kind: 'transform', schema: transformDefinitionSchema, key: byName },
-  accessProfiles: { dir: 'access-profiles', kind: 'access profile', schema: accessProfileSchema, key: byName },
-  roles: { dir: 'roles', kind: 'role', schema: roleSchema, key: byName },
-} as const
-
-export type ConfigFolderName = keyof typeof CONFIG_FOLDERS
 
 /**
  * Files to read from memory instead of the disk (a path relative to the workspace, `/`-separated, and its
