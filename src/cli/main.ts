@@ -176,8 +176,12 @@ program
   .option('--poll <seconds>', 'how often to look for due work (default 1)')
   .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
   .option('--sources <n>', 'sources worked on at once (default 4)')
+  .option(
+    '--published',
+    "run from the newest configuration published to DATABASE_URL's server, not a workspace folder (the default when the folder has none)",
+  )
   .description('execute account activities from the durable queue until stopped; workers share the work')
-  .action(async (o: { poll?: string; lease?: string; sources?: string }) =>
+  .action(async (o: { poll?: string; lease?: string; sources?: string; published?: boolean }) =>
     (await workerCommands()).workerCommand(ws(), o),
   )
 

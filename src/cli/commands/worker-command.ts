@@ -1,7 +1,8 @@
 import { coerceError, InputError } from '../../domain/errors.js'
 import { executeDue } from '../../engine/execute-activities.js'
 import { startQueue } from '../../jobs/start-queue.js'
-import { openEngine, withEngine } from '../open-engine.js'
+import { runsFromPublished } from '../../engine/config/runs-from-published.js'
+import { openEngine, openPublishedEngine, withEngine } from '../open-engine.js'
 import { printJson } from '../print-table.js'
 import { startExecutor, type ExecutorSettings } from '../start-executor.js'
 import { settledLine } from './execution-commands.js'
@@ -14,6 +15,7 @@ export interface ExecutorFlags {
   poll?: string
   lease?: string
   sources?: string
+  published?: boolean
 }
 
 /** Executor settings from command-line flags, each checked. */
@@ -37,10 +39,12 @@ export function executorSettings(flags: ExecutorFlags): ExecutorSettings {
  */
 export async function workerCommand(workspace: string, flags: ExecutorFlags): Promise<void> {
   const settings = executorSettings(flags)
-  const engine = await openEngine(workspace)
+  const published = runsFromPublished(workspace, flags.published === true)
+  const engine = await (published ? openPublishedEngine(workspace) : openEngine(workspace))
   const boss = await startQueue(engine.store, log)
   const stopPolling = await startExecutor(engine, boss, settings, log)
-  log(`provisio worker: workspace ${engine.config.dir}, ${engine.db.kind} database, pid ${process.pid}`)
+  const from = published ? 'the published configuration' : `workspace ${engine.config.dir}`
+  log(`provisio worker: ${from}, ${engine.db.kind} database, pid ${process.pid}`)
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
