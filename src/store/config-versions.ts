@@ -68,7 +68,9 @@ export async function listConfigVersions(db: Db): Promise<ConfigVersionSummary[]
 
 /** One version with its objects; undefined when there is none with that number. */
 export async function getConfigVersion(db: Db, number: number): Promise<ConfigVersion | undefined> {
-  const rows = await db.query<Row>(`SELECT ${SUMMARY}, objects FROM config_versions WHERE number = $1`, [number])
+  const rows = await db.query<Row>(`SELECT ${SUMMARY}, objects FROM config_versions WHERE number = $1`, [
+    number,
+  ])
   return rows[0] ? full(rows[0]) : undefined
 }
 
