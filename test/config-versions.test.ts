@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openEngine, openPublishedEngine } from '../src/cli/open-engine.js'
@@ -14,7 +16,20 @@ import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { listActivities } from '../src/store/activities.js'
 import type { Store } from '../src/store/open-store.js'
 import { createServerDatabase, databases } from './support/databases.js'
+import { spawnCli } from './support/run-cli.js'
 import { demoWorkspace, tempDir } from './support/temp-workspace.js'
+
+async function until(what: string, test: () => Promise<boolean>, seconds = 120): Promise<void> {
+  const end = Date.now() + seconds * 1000
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(200)
+  }
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
 
 const at = (iso: string) => ({ now: new Date(iso), env: { PROVISIO_AUTHOR: 'ada' } })
 
@@ -155,4 +170,36 @@ describe.runIf(process.env['PROVISIO_TEST_DATABASE_URL'])('a worker without the 
       await worker.close()
     }
   })
+
+  it('provisio worker started in an empty folder with DATABASE_URL runs the published configuration', async () => {
+    const url = await createServerDatabase()
+    process.env['DATABASE_URL'] = url
+    const { dir } = await demoWorkspace()
+    const engine = await openEngine(dir)
+    try {
+      await aggregateSource(engine, 'HR')
+      await aggregateSource(engine, 'Badge System')
+      await applyPlan(engine)
+    } finally {
+      await engine.close()
+    }
+    const elsewhere = tempDir('provisio-worker-')
+    const worker = spawnCli(['-w', elsewhere, 'worker', '--poll', '0.5'], { DATABASE_URL: url })
+    let log = ''
+    worker.stdout?.on('data', (d: Buffer) => (log += d.toString()))
+    worker.stderr?.on('data', (d: Buffer) => (log += d.toString()))
+    const observer = await openPublishedEngine(elsewhere)
+    try {
+      await until('the worker to execute the directory activities', async () => {
+        const all = await listActivities(observer.db, {})
+        return all.some((a) => a.status === 'FINISHED') && !all.some((a) => a.status === 'RETRY')
+      })
+      expect(log).toMatch(/provisio worker: the published configuration, postgres database/)
+    } finally {
+      worker.kill('SIGTERM')
+      await exited(worker)
+      await observer.close()
+    }
+    expect(existsSync(join(elsewhere, 'systems/directory.json'))).toBe(true)
+  }, 180_000)
 })
