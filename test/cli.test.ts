@@ -437,7 +437,11 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
     const warned = runCli(['-w', ws, 'validate'])
     expect(warned.status, warned.stderr).toBe(0)
     expect(warned.stderr).toMatch(
-      /^transforms\/vendor.yaml: transform "Vendor Region": attributes.sourceName: warning: no source named "Vendors"/,
+      /^transforms\/vendor.yaml: transform "Vendor Region": attributes.sourceName: warning: no source named "Vendors"/m,
+    )
+    // Written without an id, it gets a derived one, and validate says so.
+    expect(warned.stderr).toMatch(
+      /^transforms\/vendor.yaml: transform "Vendor Region": id: warning: no id: the derived id [0-9a-f]{32} is used/m,
     )
     expect(warned.stdout).toMatch(/is valid/)
 

@@ -15,6 +15,7 @@ identityAttributeConfig:
 `
 
 const READS_VENDORS = `name: Vendor Region
+id: 5c1e0a6f2b7d4e8f9a0b1c2d3e4f5a6b
 type: accountAttribute
 attributes: { sourceName: Vendors, attributeName: region }
 `

@@ -7,6 +7,7 @@ import { classifyError } from '../domain/execution/classify-error.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import type { EngineContext, Progress } from '../engine/engine-context.js'
 import { loadWorkspace, SETTINGS_FILE } from '../engine/workspace/load-workspace.js'
+import { loadPublishedConfig, publishConfig } from '../engine/config/publish-config.js'
 import { openStore, type Store } from '../store/open-store.js'
 
 export interface OpenEngine extends EngineContext {
@@ -30,7 +31,26 @@ export async function openEngine(workspace: string, progress?: Progress): Promis
     throw loaded.reason
   }
   if (opened.status === 'rejected') throw opened.reason
-  return engineOver(loaded.value, opened.value, connectors, progress)
+  const engine = engineOver(loaded.value, opened.value, connectors, progress)
+  // The configuration this process runs with becomes a published version (config/publish-config.ts).
+  await publishConfig(engine.db, engine.config).catch(async (err: unknown) => {
+    await engine.close()
+    throw err
+  })
+  return engine
+}
+
+/** DATABASE_URL's server and the newest configuration published to it: a process without the workspace. */
+export async function openPublishedEngine(dir: string, progress?: Progress): Promise<OpenEngine> {
+  if (!process.env['DATABASE_URL']) {
+    throw new InputError('running from the published configuration needs DATABASE_URL (a PostgreSQL server)')
+  }
+  const store = await openStoreOf(resolve(dir))
+  const published = await loadPublishedConfig(store.db, resolve(dir)).catch(async (err: unknown) => {
+    await store.close()
+    throw err
+  })
+  return engineOver(published.config, store, builtInConnectors(), progress)
 }
 
 /** Opens the store of a workspace already loaded. */

@@ -17,6 +17,7 @@ const planCommands = () => import('./commands/plan-commands.js')
 const serveCommands = () => import('./commands/serve-command.js')
 const workspaceCommands = () => import('./commands/workspace-commands.js')
 const keysCommands = () => import('./commands/keys-command.js')
+const configCommands = () => import('./commands/config-command.js')
 
 const program = new Command()
   .name('provisio')
@@ -179,9 +180,36 @@ program
   .option('--poll <seconds>', 'how often to look for due work (default 1)')
   .option('--lease <seconds>', 'how long a claim is held before another worker may take it over (default 60)')
   .option('--sources <n>', 'sources worked on at once (default 4)')
+  .option(
+    '--published',
+    "run from the newest configuration published to DATABASE_URL's server, not a workspace folder (the default when the folder has none)",
+  )
   .description('execute account activities from the durable queue until stopped; workers share the work')
-  .action(async (o: { poll?: string; lease?: string; sources?: string }) =>
+  .action(async (o: { poll?: string; lease?: string; sources?: string; published?: boolean }) =>
     (await workerCommands()).workerCommand(ws(), o),
+  )
+
+const config = program
+  .command('config')
+  .description('published configuration versions: every configuration the engine runs with is one')
+config
+  .command('publish')
+  .option('--json', 'print JSON')
+  .description("publish the workspace's configuration to the database (every command that opens it does)")
+  .action(async (o: { json?: boolean }) => (await configCommands()).configPublishCommand(ws(), o))
+config
+  .command('history')
+  .option('--json', 'print JSON')
+  .description('list the published versions: number, time, author, hash, objects')
+  .action(async (o: { json?: boolean }) => (await configCommands()).configHistoryCommand(ws(), o))
+config
+  .command('diff')
+  .argument('<from>', 'a version number, or latest')
+  .argument('<to>', 'a version number, or latest')
+  .option('--json', 'print JSON')
+  .description('show which objects were added, removed or changed between two versions, and which fields')
+  .action(async (from: string, to: string, o: { json?: boolean }) =>
+    (await configCommands()).configDiffCommand(ws(), from, to, o),
   )
 
 const source = program.command('source').description('work with sources')

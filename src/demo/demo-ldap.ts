@@ -20,6 +20,7 @@ const PASSWORD_FILE = 'secrets/ldap-admin'
 const URL_FILE = 'ldap/url'
 
 const LDAP_SOURCE = (url: string): string => `name: LDAP Directory
+id: b5dfe3fbd928a39ebb27f198e14e0661
 description: >-
   A real OpenLDAP directory on this machine (slapd), set up by \`provisio init --with-ldap\`; its
   configuration and data are in ldap/. \`provisio ldap start\` and \`provisio ldap stop\` run it.

@@ -33,6 +33,7 @@ schedules:
 `
 
 const HR_SOURCE = `name: HR
+id: ba98b3b48b9122b7c73ec1149b6b59f0
 description: Authoritative HR extract (employees and contractors)
 owner: { type: IDENTITY, name: joan.goldwasser }
 connectionType: file
@@ -73,6 +74,7 @@ managerCorrelationMapping:
 `
 
 const BADGE_SOURCE = `name: Badge System
+id: 8b3b760bc48f4aaf32f3d7d0f9882780
 description: Building access badges, provisioned by facilities (flat file, manual tasks)
 owner: { type: IDENTITY, name: james.lamarr }
 connectionType: file
@@ -120,6 +122,7 @@ attributeSyncConfig:
 `
 
 const DIRECTORY_SOURCE = `name: Corporate Directory
+id: 7c6060c1ea6ed657346537e2d751712f
 description: >-
   The company directory, provisioned directly. In the demo it is an in-memory system (connector: memory)
   whose state is kept in systems/directory.json; an LDAP source is configured the same way.
@@ -180,6 +183,7 @@ attributeSyncConfig:
 const LIFECYCLE_TRANSFORM = `# The lifecycle state from the HR status; a terminated person whose last day is still ahead
 # is "activePendingTermination" until that day.
 name: Lifecycle State
+id: efcef8daa27d99498522c7d2a2f8d8c6
 type: static
 attributes:
   status:
@@ -208,6 +212,7 @@ attributes:
 `
 
 const DEPARTMENT_CODE_TRANSFORM = `name: Department Code
+id: 4e20cc49dfa82704d69cdee51aa4d1ca
 type: lookup
 attributes:
   input: { type: accountAttribute, attributes: { sourceName: HR, attributeName: department } }
@@ -225,6 +230,7 @@ const acct = (attributeName: string): string =>
   `{ type: accountAttribute, attributes: { sourceName: HR, attributeName: ${attributeName} } }`
 
 const IDENTITY_PROFILE = `name: Employees
+id: 8af1c1bc61994b2aafe698599247727d
 description: Identities built from the HR extract
 priority: 10
 authoritativeSource: { type: SOURCE, name: HR }
@@ -232,6 +238,7 @@ authoritativeSource: { type: SOURCE, name: HR }
 lifecycleStates:
   - name: Active
     technicalName: active
+    id: 6b09ef5354a03852fa86a5f11ce19fe6
     enabled: true
     identityState: ACTIVE
     priority: 10
@@ -239,6 +246,7 @@ lifecycleStates:
       - { action: ENABLE, sourceIds: [Badge System, Corporate Directory] }
   - name: Pre-hire
     technicalName: prehire
+    id: 53beb712584bd6bec057ce5e0b06e4de
     enabled: true
     identityState: INACTIVE_SHORT_TERM
     priority: 20
@@ -246,6 +254,7 @@ lifecycleStates:
       - { action: DISABLE, sourceIds: [Badge System] }
   - name: Leave of absence
     technicalName: leave
+    id: e42cf015c9b2eef4f199353393c3c49a
     enabled: true
     identityState: INACTIVE_SHORT_TERM
     priority: 30
@@ -253,11 +262,13 @@ lifecycleStates:
       - { action: DISABLE, sourceIds: [Badge System] }
   - name: Active, pending termination
     technicalName: activePendingTermination
+    id: 8912183a41de3a58bceb933d10bc7982
     enabled: true
     identityState: ACTIVE
     priority: 40
   - name: Terminated
     technicalName: terminated
+    id: e47e9f9201b2ebe724faca0a02aba2e8
     enabled: true
     identityState: INACTIVE_LONG_TERM
     priority: 50
@@ -266,6 +277,7 @@ lifecycleStates:
     accessActionConfiguration: { removeAllAccessEnabled: true }
   - name: Inactive
     technicalName: inactive
+    id: 86e0b821861a99a88192e7039da56cb7
     enabled: true
     identityState: INACTIVE_LONG_TERM
     priority: 60
@@ -350,6 +362,7 @@ identityAttributeConfig:
 `
 
 const LOBBY_ACCESS = `name: Lobby Access
+id: f2dd33ce00d17ebf955e7f5b1dda0154
 description: Badge access to the building lobby
 owner: { type: IDENTITY, name: james.lamarr }
 source: { type: SOURCE, name: Badge System }
@@ -358,6 +371,7 @@ entitlements:
 `
 
 const DATACENTER_ACCESS = `name: Datacenter Access
+id: e38224311cccfbd8b9e7690f2a91ab9e
 description: Badge access to the datacenter floor
 owner: { type: IDENTITY, name: james.lamarr }
 source: Badge System
@@ -371,6 +385,7 @@ accessRequestConfig:
 `
 
 const DIRECTORY_USERS = `name: Directory Users
+id: 3caafff0aebb9806b0eb3c5cd3a60047
 description: A directory account in the all-staff group
 owner: { type: IDENTITY, name: james.wilson }
 source: Corporate Directory
@@ -379,6 +394,7 @@ entitlements:
 `
 
 const OPERATIONS_TEAM = `name: Operations Team
+id: 5cd16061cf3ce7d357443945eb1a4da4
 description: The Operations team's directory group
 owner: { type: IDENTITY, name: james.wilson }
 source: Corporate Directory
@@ -387,6 +403,7 @@ entitlements:
 `
 
 const ALL_EMPLOYEES_ROLE = `name: All Employees
+id: 012bf03e6e61fb018d1c58048f4282e1
 description: Birthright access for every active employee
 owner: { type: IDENTITY, name: joan.goldwasser }
 membership:
@@ -401,6 +418,7 @@ accessProfiles:
 `
 
 const OPERATIONS_DATACENTER_ROLE = `name: Operations Datacenter
+id: f9b0e20a2d374a556efed0fb53d18971
 description: Datacenter access for the Operations department
 owner: { type: IDENTITY, name: james.lamarr }
 membership:

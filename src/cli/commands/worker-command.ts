@@ -1,6 +1,7 @@
 import { coerceError, InputError } from '../../domain/errors.js'
 import { executeDue } from '../../engine/execute-activities.js'
-import { openEngine, withEngine } from '../../app/open-engine.js'
+import { runsFromPublished } from '../../engine/config/runs-from-published.js'
+import { openEngine, openPublishedEngine, withEngine } from '../../app/open-engine.js'
 import { printJson } from '../print-table.js'
 import type { ExecutorSettings } from '../../app/start-executor.js'
 import { startServices } from '../../app/start-services.js'
@@ -14,6 +15,7 @@ export interface ExecutorFlags {
   poll?: string
   lease?: string
   sources?: string
+  published?: boolean
 }
 
 /** Executor settings from command-line flags, each checked. */
@@ -37,9 +39,11 @@ export function executorSettings(flags: ExecutorFlags): ExecutorSettings {
  */
 export async function workerCommand(workspace: string, flags: ExecutorFlags): Promise<void> {
   const settings = executorSettings(flags)
-  const engine = await openEngine(workspace)
+  const published = runsFromPublished(workspace, flags.published === true)
+  const engine = await (published ? openPublishedEngine(workspace) : openEngine(workspace))
   const services = await startServices(engine, { executor: settings, log })
-  log(`provisio worker: workspace ${engine.config.dir}, ${engine.db.kind} database, pid ${process.pid}`)
+  const from = published ? 'the published configuration' : `workspace ${engine.config.dir}`
+  log(`provisio worker: ${from}, ${engine.db.kind} database, pid ${process.pid}`)
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return

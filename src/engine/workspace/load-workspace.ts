@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
-import { join, relative, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { checkReferences } from '../../domain/config/check-references.js'
-import {
-  accessProfileSchema,
-  identityProfileSchema,
-  roleSchema,
-  sourceSchema,
-  transformDefinitionSchema,
-  workspaceSettingsSchema,
-} from '../../domain/config/config-schemas.js'
+import { IdRegistry, type IdentifiedKind } from '../../domain/config/config-ids.js'
+import { workspaceSettingsSchema } from '../../domain/config/config-schemas.js'
+import { CONFIG_FOLDERS } from '../../domain/config/config-kinds.js'
 import type { Located, WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import type { ConfigObjectKind } from '../../domain/config/ignored-fields.js'
 import { findUnknownFields, unknownFieldProblems, withoutFields } from '../../domain/config/unknown-fields.js'
@@ -24,14 +19,11 @@ import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '..
 
 export const SETTINGS_FILE = 'provisio.yaml'
 
-/** The folders of a workspace and the kind of object each holds. */
-const FOLDERS = {
-  sources: { dir: 'sources', kind: 'source', schema: sourceSchema },
-  identityProfiles: { dir: 'identity-profiles', kind: 'identity profile', schema: identityProfileSchema },
-  transforms: { dir: 'transforms', kind: 'transform', schema: transformDefinitionSchema },
-  accessProfiles: { dir: 'access-profiles', kind: 'access profile', schema: accessProfileSchema },
-  roles: { dir: 'roles', kind: 'role', schema: roleSchema },
-} as const
+/**
+ * Files to read from memory instead of the disk (a path relative to the workspace, `/`-separated, and its
+ * text): the configuration repository checks a change with exactly these rules before writing it.
+ */
+export type FileOverlay = ReadonlyMap<string, string>
 
 /** A workspace that loaded, and what `validate` warns about in it (fields it ignores). */
 export interface LoadedWorkspace {
@@ -51,6 +43,8 @@ export async function loadWorkspace(dirArg: string, options: LoadOptions = {}): 
 export interface LoadOptions {
   /** The connector types a source may name (default: the built-in ones), as the engine will run with. */
   readonly connectors?: ConnectorRegistry
+  /** Files held in memory in place of those on disk (a write checked before it is made). */
+  readonly overlay?: FileOverlay
 }
 
 /**
@@ -69,7 +63,8 @@ export async function loadWorkspaceWithWarnings(
   }
   const problems: ConfigProblem[] = []
 
-  const settingsDocs = await readObjects(dir, SETTINGS_FILE, problems)
+  const files = { root: dir, overlay: options.overlay ?? new Map() }
+  const settingsDocs = await readObjects(files, SETTINGS_FILE, problems)
   const settingsValue = settingsDocs[0]?.value ?? {}
   const settingsParsed = workspaceSettingsSchema.safeParse(
     withoutFields(settingsValue, findUnknownFields(settingsValue, workspaceSettingsSchema)),
@@ -82,11 +77,13 @@ export async function loadWorkspaceWithWarnings(
     }),
   )
 
-  const sources = await loadFolder(dir, FOLDERS.sources, problems)
-  const identityProfiles = await loadFolder(dir, FOLDERS.identityProfiles, problems)
-  const transforms = await loadFolder(dir, FOLDERS.transforms, problems)
-  const accessProfiles = await loadFolder(dir, FOLDERS.accessProfiles, problems)
-  const roles = await loadFolder(dir, FOLDERS.roles, problems)
+  const ids = new IdRegistry()
+  const sources = await loadFolder(files, CONFIG_FOLDERS.sources, problems, ids)
+  const identityProfiles = await loadFolder(files, CONFIG_FOLDERS.identityProfiles, problems, ids)
+  const transforms = await loadFolder(files, CONFIG_FOLDERS.transforms, problems, ids)
+  const accessProfiles = await loadFolder(files, CONFIG_FOLDERS.accessProfiles, problems, ids)
+  const roles = await loadFolder(files, CONFIG_FOLDERS.roles, problems, ids)
+  problems.push(...ids.problems)
   const config: WorkspaceConfig = {
     dir,
     settings: settingsParsed.success ? settingsParsed.data : workspaceSettingsSchema.parse({}),
@@ -107,18 +104,27 @@ export async function loadWorkspaceWithWarnings(
   return { config, warnings }
 }
 
-async function loadFolder<S extends z.ZodType>(
-  root: string,
-  folder: { dir: string; kind: ConfigObjectKind; schema: S },
+interface Files {
+  readonly root: string
+  readonly overlay: FileOverlay
+}
+
+async function loadFolder<S extends z.ZodType<{ id?: string | undefined }>>(
+  files: Files,
+  folder: { dir: string; kind: ConfigObjectKind; schema: S } & IdentifiedKind<z.infer<S>>,
   problems: ConfigProblem[],
+  ids: IdRegistry,
 ): Promise<Located<z.infer<S>>[]> {
-  const dir = join(root, folder.dir)
-  if (!existsSync(dir)) return []
-  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()
+  const dir = join(files.root, folder.dir)
+  const listed = existsSync(dir) ? await readdir(dir) : []
+  const added = [...files.overlay.keys()]
+    .filter((f) => f.startsWith(`${folder.dir}/`) && !f.slice(folder.dir.length + 1).includes('/'))
+    .map((f) => f.slice(folder.dir.length + 1))
+  const names = [...new Set([...listed, ...added])].filter((f) => /\.(ya?ml|json)$/.test(f)).sort()
   const out: Located<z.infer<S>>[] = []
-  for (const f of files) {
+  for (const f of names) {
     const file = join(folder.dir, f)
-    for (const { value, index } of await readObjects(root, file, problems)) {
+    for (const { value, index } of await readObjects(files, file, problems)) {
       const name = objectName(value)
       const object = `${folder.kind} ${name !== undefined ? `"${name}"` : `#${index + 1}`}`
       // Parsed without its unknown fields (reported below), so one typo does not drop the whole object.
@@ -128,18 +134,20 @@ async function loadFolder<S extends z.ZodType>(
       problems.push(...unknownFieldProblems(value, folder.schema, folder.kind, { file, object }))
     }
   }
-  return out
+  return ids.identify(folder, out)
 }
 
 /** A file holds one object or a list of objects. */
 async function readObjects(
-  root: string,
+  files: Files,
   file: string,
   problems: ConfigProblem[],
 ): Promise<{ value: unknown; index: number }[]> {
+  const root = files.root
   const path = join(root, file)
-  if (!existsSync(path)) return []
-  const text = await readFile(path, 'utf8')
+  const overlaid = files.overlay.get(file.split(sep).join('/'))
+  if (overlaid === undefined && !existsSync(path)) return []
+  const text = overlaid ?? (await readFile(path, 'utf8'))
   const doc = parseDocument(text)
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
