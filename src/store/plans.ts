@@ -1,5 +1,6 @@
 import { processTypeOf } from '../domain/execution/account-activity.js'
 import { newId } from '../domain/new-id.js'
+import { entitlementParts } from '../domain/plan/entitlement-key.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import type { Grant } from '../domain/plan/planning-model.js'
 import { BATCH_SIZE, batches, selectTuples, type Db } from './db.js'
@@ -146,8 +147,7 @@ export function decodeGrants(stored: string): Grant[] {
       reasons: reasons.map(([k, n, i]) => ({ kind: k, name: n, ...(i === undefined ? {} : { id: i }) })),
     }
     if (kind !== 'ENTITLEMENT') return grant
-    const [sourceId, attribute, value] = id.split('\u0000')
-    return { ...grant, sourceId, attribute, value }
+    return { ...grant, ...entitlementParts(id) }
   })
 }
 

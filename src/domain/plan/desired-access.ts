@@ -1,3 +1,4 @@
+import { entitlementKey } from './entitlement-key.js'
 import type { PlanReason } from './plan-item.js'
 import type {
   Grant,
@@ -35,11 +36,6 @@ export interface DesiredAccess {
    * with the same key are granted the same, so applied grants are stored once per key.
    */
   readonly grantSetKey: string
-}
-
-/** Entitlements are identified by source, attribute and value. */
-export function entitlementKey(sourceId: string, attribute: string, value: string): string {
-  return `${sourceId}\u0000${attribute}\u0000${value}`
 }
 
 /**
