@@ -1,3 +1,4 @@
+import { assignedAccess, type JudgedAssignment } from './assignment-grants.js'
 import { entitlementKey } from './entitlement-key.js'
 import type { PlanReason } from './plan-item.js'
 import type {
@@ -32,10 +33,13 @@ export interface DesiredAccess {
   /** The same, grouped by source id. */
   readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
   /**
-   * What the grants follow from: the state and the roles met. Under one configuration, identities
-   * with the same key are granted the same, so applied grants are stored once per key.
+   * What the grants follow from: the state, the roles met and the active assignments. Under one
+   * configuration, identities with the same key are granted the same, so applied grants are stored
+   * once per key.
    */
   readonly grantSetKey: string
+  /** The identity's assignments as judged now (empty for most identities: they have none). */
+  readonly assignments: readonly JudgedAssignment[]
 }
 
 /**
@@ -47,6 +51,8 @@ export function desiredAccess(
   model: PlanningModel,
   /** Report every role's verdict (for explain); a bulk plan leaves them out. */
   withRoles = false,
+  /** When assignments' dates are judged. */
+  now: Date = new Date(),
 ): DesiredAccess {
   const state =
     model.lifecycleStates.get(identity.identityProfile)?.get(identity.lifecycleState ?? '') ?? null
@@ -57,8 +63,18 @@ export function desiredAccess(
   const subject = { identityId: identity.id, identity: identity.attributes, accounts: identity.accounts }
 
   const memberOf = rolesSuspended ? [] : model.memberOf(subject)
-  const grantSetKey = [state?.technicalName ?? '', ...memberOf.map((r) => r.id)].join('\u0000')
-  const set = grantSetOf(model, grantSetKey, () => mergeGrants(memberOf, removeAll ? null : state))
+  const computedKey = [state?.technicalName ?? '', ...memberOf.map((r) => r.id)].join('\u0000')
+  const computed = grantSetOf(model, computedKey, () => mergeGrants(memberOf, removeAll ? null : state))
+  // Assignments go on top of the shared set, for the few identities that have any; the rest share it as is.
+  const assigned =
+    identity.assignments && identity.assignments.length > 0
+      ? assignedAccess(identity.assignments, model, now, { removeAll, rolesSuspended })
+      : undefined
+  const set = assigned && assigned.grants.length > 0 ? withAssigned(computed, assigned.grants) : computed
+  const grantSetKey =
+    assigned && assigned.activeIds.length > 0
+      ? `${computedKey}\u0001${assigned.activeIds.join('\u0000')}`
+      : computedKey
   return {
     state,
     removeAll,
@@ -80,6 +96,7 @@ export function desiredAccess(
     entitlements: set.entitlements,
     entitlementsBySource: set.entitlementsBySource,
     grantSetKey,
+    assignments: assigned?.judged ?? [],
   }
 }
 
@@ -111,21 +128,47 @@ function grantSetOf(model: PlanningModel, key: string, merge: () => GrantSet): G
 
 /** The roles' and the state's grants merged: a grant given twice has both reasons. */
 function mergeGrants(roles: readonly PlanRole[], state: PlanLifecycleState | null): GrantSet {
-  const grants = new Map<string, Grant>()
-  // Role grants are shared between roles' sets; one given twice is copied once, then its reasons grow in place.
+  const merged = new Map<string, Grant>()
   const own = new Set<Grant>()
-  const add = ({ key, grant }: KeyedGrant): void => {
-    const existing = grants.get(key)
-    if (existing === undefined) grants.set(key, grant)
-    else if (own.has(existing)) (existing.reasons as PlanReason[]).push(...grant.reasons)
-    else {
-      const copy = { ...existing, reasons: [...existing.reasons, ...grant.reasons] }
-      own.add(copy)
-      grants.set(key, copy)
-    }
+  for (const role of roles) for (const g of role.grants) merge(merged, g, own)
+  if (state) for (const g of state.grants) merge(merged, g, own)
+  return indexed(merged)
+}
+
+/**
+ * A shared set with an identity's assigned grants on top: a new set of the identity's own. The shared
+ * set's grants are not changed; one also assigned is copied with both reasons.
+ */
+function withAssigned(computed: GrantSet, assigned: readonly KeyedGrant[]): GrantSet {
+  const merged = new Map<string, Grant>()
+  for (const g of computed.grants) merged.set(grantKey(g), g)
+  const own = new Set<Grant>()
+  for (const g of assigned) merge(merged, g, own)
+  return indexed(merged)
+}
+
+/** The key a grant merges on: `R:`, `AP:` or `E:` and its id (as KeyedGrant.key). */
+function grantKey(g: Grant): string {
+  return `${g.kind === 'ROLE' ? 'R' : g.kind === 'ACCESS_PROFILE' ? 'AP' : 'E'}:${g.id}`
+}
+
+/**
+ * Adds one grant: a grant given twice has both reasons. Grants are shared between sets; one given twice
+ * is copied once (into `own`), then its reasons grow in place.
+ */
+function merge(grants: Map<string, Grant>, { key, grant }: KeyedGrant, own: Set<Grant>): void {
+  const existing = grants.get(key)
+  if (existing === undefined) grants.set(key, grant)
+  else if (own.has(existing)) (existing.reasons as PlanReason[]).push(...grant.reasons)
+  else {
+    const copy = { ...existing, reasons: [...existing.reasons, ...grant.reasons] }
+    own.add(copy)
+    grants.set(key, copy)
   }
-  for (const role of roles) for (const g of role.grants) add(g)
-  if (state) for (const g of state.grants) add(g)
+}
+
+/** A set's grants with its entitlements indexed by key and by source. */
+function indexed(grants: ReadonlyMap<string, Grant>): GrantSet {
   const entitlements = new Map<string, Grant>()
   const entitlementsBySource = new Map<string, Grant[]>()
   for (const g of grants.values()) {

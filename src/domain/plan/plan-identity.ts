@@ -30,7 +30,7 @@ export interface IdentityPlanResult extends IdentityPlan {
  */
 export function planIdentity(identity: PlanIdentity, ctx: PlanContext): IdentityPlanResult {
   const { model } = ctx
-  const desired = desiredAccess(identity, model, ctx.explain === true)
+  const desired = desiredAccess(identity, model, ctx.explain === true, ctx.now ? ctx.now() : new Date())
   const items: PlanItem[] = []
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
