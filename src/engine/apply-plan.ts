@@ -2,12 +2,19 @@ import { ConfigError } from '../domain/errors.js'
 import { checkOwners } from './check-owners.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
+import { identitiesWithDatesBetween } from '../store/assignments.js'
 import { analyzeIfGrown } from '../store/db.js'
 import type { AccountRequestRow } from '../store/plans.js'
 import { encodeGrants, insertAccountRequests, saveAppliedStates, storedGrantSets } from '../store/plans.js'
 import { dequeueIdentities, queuedIdentities, readEngineState, writeEngineState } from '../store/queues.js'
 import type { EngineContext } from './engine-context.js'
-import { planBatches, planConfigHash, planningSourceIds, type PlanOptions } from './plan-identities.js'
+import {
+  addWarnings,
+  planBatches,
+  planConfigHash,
+  planningSourceIds,
+  type PlanOptions,
+} from './plan-identities.js'
 
 export interface ApplyResult {
   readonly summary: PlanSummary
@@ -53,7 +60,8 @@ export async function applyPlan(
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
   let accountRequests = 0
-  let warnings: readonly string[] = []
+  const warnings: string[] = []
+  const seenWarnings = new Set<string>()
   const activityIds: string[] = []
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
@@ -63,7 +71,7 @@ export async function applyPlan(
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
-    warnings = batch.warnings
+    addWarnings(warnings, seenWarnings, batch.warnings)
     summary = addSummaries(
       summary,
       summarizePlan(batch.items, batch.selections, batch.errors, batch.identities.length),
@@ -134,9 +142,22 @@ export async function applyChanges(
 ): Promise<ApplyResult & { readonly full: boolean }> {
   const hash = planConfigHash(ctx.config, await planningSourceIds(ctx, ctx.config))
   const full = options.full === true || (await readEngineState(ctx.db, PLAN_BASELINE)) !== hash
-  if (full) return { ...(await applyPlan(ctx)), full }
-  return { ...(await applyPlan(ctx, { identityIds: await queuedIdentities(ctx.db, 'plan') })), full }
+  // Assignments whose start or remove date came since the last refresh change access by the clock alone.
+  const now = ctx.now().toISOString()
+  const since = await readEngineState(ctx.db, ASSIGNMENT_CLOCK)
+  let result: ApplyResult
+  if (full) result = await applyPlan(ctx)
+  else {
+    const ids = new Set(await queuedIdentities(ctx.db, 'plan'))
+    if (since !== undefined) for (const id of await identitiesWithDatesBetween(ctx.db, since, now)) ids.add(id)
+    result = await applyPlan(ctx, { identityIds: [...ids].sort() })
+  }
+  await writeEngineState(ctx.db, ASSIGNMENT_CLOCK, now)
+  return { ...result, full }
 }
+
+/** When the last refresh judged assignments' dates. */
+const ASSIGNMENT_CLOCK = 'assignment-dates'
 
 /** One account request per account and operation, carrying its items and the distinct reasons. */
 function toRequests(items: readonly PlanItem[]): NewRequest[] {

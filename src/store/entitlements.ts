@@ -88,3 +88,17 @@ export async function loadEntitlementsById(
   )
   return new Map(rows.map((r) => [r.id, { sourceId: r.source_id, attribute: r.attribute, value: r.value }]))
 }
+
+/** A stored entitlement by its identity (source, attribute, value). */
+export async function findEntitlement(
+  db: Db,
+  sourceId: string,
+  attribute: string,
+  value: string,
+): Promise<{ id: string; displayName: string | null } | undefined> {
+  const rows = await db.query<{ id: string; display_name: string | null }>(
+    'SELECT id, display_name FROM entitlements WHERE source_id = $1 AND attribute = $2 AND value = $3',
+    [sourceId, attribute, value],
+  )
+  return rows[0] ? { id: rows[0].id, displayName: rows[0].display_name } : undefined
+}

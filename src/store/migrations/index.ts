@@ -4,6 +4,7 @@ import { sql as incremental } from './0003-incremental.js'
 import { sql as execution } from './0004-execution.js'
 import { sql as claimIndexes } from './0005-claim-indexes.js'
 import { sql as unreadableJson } from './0006-unreadable-json.js'
+import { sql as assignments } from './0007-assignments.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 4, name: 'execution', sql: execution },
   { version: 5, name: 'claim-indexes', sql: claimIndexes },
   { version: 6, name: 'unreadable-json', sql: unreadableJson },
+  { version: 7, name: 'assignments', sql: assignments },
 ]
