@@ -149,7 +149,9 @@ export async function applyChanges(
   if (full) result = await applyPlan(ctx)
   else {
     const ids = new Set(await queuedIdentities(ctx.db, 'plan'))
-    if (since !== undefined) for (const id of await identitiesWithDatesBetween(ctx.db, since, now)) ids.add(id)
+    if (since !== undefined) {
+      for (const id of await identitiesWithDatesBetween(ctx.db, since, now)) ids.add(id)
+    }
     result = await applyPlan(ctx, { identityIds: [...ids].sort() })
   }
   await writeEngineState(ctx.db, ASSIGNMENT_CLOCK, now)

@@ -16,12 +16,7 @@ import {
 } from '../domain/plan/assignment.js'
 import { configId } from '../domain/plan/build-planning-model.js'
 import type { DesiredAccess } from '../domain/plan/desired-access.js'
-import {
-  deleteAssignment,
-  findAssignmentOf,
-  listAssignments,
-  saveAssignment,
-} from '../store/assignments.js'
+import { deleteAssignment, findAssignmentOf, listAssignments, saveAssignment } from '../store/assignments.js'
 import { findEntitlement } from '../store/entitlements.js'
 import { findIdentity } from '../store/identities.js'
 import { enqueueIdentities } from '../store/queues.js'
@@ -215,7 +210,10 @@ async function resolveEntitlement(
   const source = findSource(config, ref.source)
   if (!source) throw new NotFoundError(`no source "${ref.source}" in the configuration`)
   const attributes = entitlementAttributesOf(source)
-  const attribute = entitlementAttributeOf(source, ref.attribute !== undefined ? { attribute: ref.attribute } : {})
+  const attribute = entitlementAttributeOf(
+    source,
+    ref.attribute !== undefined ? { attribute: ref.attribute } : {},
+  )
   if (attribute === undefined) {
     throw new InputError(
       attributes.length === 0

@@ -18,7 +18,8 @@ export async function addEntitlements(
     'SELECT attribute, value, display_name FROM entitlements WHERE source_id = $1',
     [sourceId],
   )
-  const key = (e: { attribute: string; value: string }): string => entitlementKey(sourceId, e.attribute, e.value)
+  const key = (e: { attribute: string; value: string }): string =>
+    entitlementKey(sourceId, e.attribute, e.value)
   const known = new Map(existing.map((e) => [key(e), e.display_name]))
   // The same entitlement may be both held by accounts and listed by the system: once, with its name.
   const unique = new Map<string, { attribute: string; value: string; displayName?: string }>()

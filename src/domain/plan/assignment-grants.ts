@@ -97,8 +97,7 @@ function grantsOf(a: PlanAssignment, model: PlanningModel): KeyedGrant[] | strin
     if (!ap) return `no enabled access profile "${a.itemName}" (id ${a.itemId}) in the configuration`
     return accessProfileGrants(ap, origin, [reason], `assigned (${describeAssignment(a)})`)
   }
-  const role =
-    model.assignableRoles?.get(a.itemId) ?? model.roles.find((r) => r.id === a.itemId) ?? undefined
+  const role = model.assignableRoles?.get(a.itemId) ?? model.roles.find((r) => r.id === a.itemId) ?? undefined
   if (!role) return `no enabled role "${a.itemName}" (id ${a.itemId}) in the configuration`
   const roleReason: PlanReason = { kind: 'ROLE', id: role.id, name: role.name, detail: 'assigned' }
   const out: KeyedGrant[] = [

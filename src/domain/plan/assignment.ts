@@ -68,7 +68,9 @@ export function describeAssignedItem(a: Pick<PlanAssignment, 'itemType' | 'itemN
 }
 
 /** `ADMIN assignment 01J… from 2027-01-01T00:00:00.000Z until 2027-02-01T00:00:00.000Z`. */
-export function describeAssignment(a: Pick<PlanAssignment, 'id' | 'origin' | 'startDate' | 'removeDate'>): string {
+export function describeAssignment(
+  a: Pick<PlanAssignment, 'id' | 'origin' | 'startDate' | 'removeDate'>,
+): string {
   return (
     `${a.origin} assignment ${a.id}` +
     (a.startDate !== null ? ` from ${a.startDate}` : '') +
