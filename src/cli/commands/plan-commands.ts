@@ -2,6 +2,8 @@ import { accountEntitlements } from '../../domain/config/account-entitlements.js
 import { entitlementAttributesOf } from '../../domain/config/workspace-config.js'
 import { NotFoundError } from '../../domain/errors.js'
 import { applyPlan } from '../../engine/apply-plan.js'
+import { explainAssignments, type ExplainedAssignment } from '../../engine/assignments.js'
+import { describeAssignedItem, describeAssignment } from '../../domain/plan/assignment.js'
 import { planIdentities, type PlanRun } from '../../engine/plan-identities.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 import { listAccounts } from '../../store/accounts.js'
@@ -152,6 +154,8 @@ export interface Explanation {
   }
   readonly rolesSuspended: boolean
   readonly roles: readonly { name: string; matched: boolean; detail: string }[]
+  /** Access the identity was given (docs/assignments.md), with what each does now. */
+  readonly assignments: readonly ExplainedAssignment[]
   readonly access: readonly {
     readonly source: { readonly id: string | null; readonly name: string }
     readonly accounts: readonly { nativeIdentity: string; disabled: boolean }[]
@@ -178,9 +182,10 @@ export async function explainCommand(
     const plan = await planIdentities(e, { identity: identity.id, explain: true })
     const accounts = await listAccounts(e.db, { identityIds: [identity.id] })
     const sourceIds = new Map((await listSourceRows(e.db)).map((s) => [s.name, s.id]))
-    return { identity, plan, accounts, config: e.config, sourceIds }
+    const assignments = await explainAssignments(e, identity.id, plan.identities.get(identity.id)?.desired)
+    return { identity, plan, accounts, config: e.config, sourceIds, assignments }
   })
-  const { identity, plan, accounts, config, sourceIds } = out
+  const { identity, plan, accounts, config, sourceIds, assignments } = out
   const desired = plan.identities.get(identity.id)?.desired
   const state = desired?.state
   const access: Explanation['access'][number][] = []
@@ -228,6 +233,7 @@ export async function explainCommand(
     },
     rolesSuspended: desired?.rolesSuspended === true,
     roles: (desired?.roles ?? []).map((r) => ({ name: r.name, matched: r.matched, detail: r.detail })),
+    assignments,
     access,
     plan: planJson(plan),
   }
@@ -250,6 +256,13 @@ export async function explainCommand(
   for (const r of desired?.roles ?? []) {
     lines.push(`    ${r.matched ? '✓' : '✗'} ${r.name} — ${r.detail}`)
     for (const l of (r.explain?.() ?? '').split('\n').filter(Boolean)) lines.push(`        ${l}`)
+  }
+  lines.push(`  assignments${assignments.length === 0 ? ': none' : ''}`)
+  for (const a of assignments) {
+    lines.push(
+      `    ${a.status === 'ACTIVE' ? '✓' : '✗'} ${describeAssignedItem({ itemType: a.item.type, itemName: a.item.name })} — ` +
+        `${describeAssignment(a)}, ${a.status}${a.detail ? `: ${a.detail}` : ''}`,
+    )
   }
   lines.push('  access, desired versus actual')
   for (const a of access) {
