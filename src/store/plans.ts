@@ -1,5 +1,7 @@
 import { processTypeOf } from '../domain/execution/account-activity.js'
 import { newId } from '../domain/new-id.js'
+import type { AssignedItemType, AssignmentOrigin } from '../domain/plan/assignment.js'
+import { assignmentReason } from '../domain/plan/assignment-grants.js'
 import { entitlementParts } from '../domain/plan/entitlement-key.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import type { Grant } from '../domain/plan/planning-model.js'
@@ -109,7 +111,16 @@ export async function storedGrantSets(db: Db, ids: readonly string[]): Promise<S
   return found
 }
 
-type StoredReason = [kind: PlanReason['kind'], name: string, id?: string]
+type StoredReason =
+  | [kind: PlanReason['kind'], name: string, id?: string]
+  // An assignment's reason keeps where it came from and its dates: a revocation names them too.
+  | [kind: 'ASSIGNMENT', name: string, id: string, given: StoredAssignment]
+type StoredAssignment = [
+  origin: AssignmentOrigin,
+  itemType: AssignedItemType,
+  startDate: string | null,
+  removeDate: string | null,
+]
 type StoredGrant = [
   kind: Grant['kind'],
   id: string,
@@ -129,7 +140,13 @@ export function encodeGrants(grants: readonly Grant[]): string {
       g.id,
       g.name,
       g.origin,
-      g.reasons.map((r): StoredReason => (r.id === undefined ? [r.kind, r.name] : [r.kind, r.name, r.id])),
+      g.reasons.map((r): StoredReason => {
+        if (r.kind === 'ASSIGNMENT' && r.origin !== undefined && r.itemType !== undefined) {
+          const given: StoredAssignment = [r.origin, r.itemType, r.startDate ?? null, r.removeDate ?? null]
+          return ['ASSIGNMENT', r.name, r.id ?? '', given]
+        }
+        return r.id === undefined ? [r.kind, r.name] : [r.kind, r.name, r.id]
+      }),
     ]),
   )
 }
@@ -144,7 +161,11 @@ export function decodeGrants(stored: string): Grant[] {
       id,
       name,
       origin,
-      reasons: reasons.map(([k, n, i]) => ({ kind: k, name: n, ...(i === undefined ? {} : { id: i }) })),
+      reasons: reasons.map(([k, n, i, given]): PlanReason => {
+        if (given === undefined) return { kind: k, name: n, ...(i === undefined ? {} : { id: i }) }
+        const [origin, itemType, startDate, removeDate] = given
+        return assignmentReason({ id: i as string, origin, itemType, itemName: n, startDate, removeDate })
+      }),
     }
     if (kind !== 'ENTITLEMENT') return grant
     return { ...grant, ...entitlementParts(id) }

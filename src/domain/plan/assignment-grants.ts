@@ -65,7 +65,9 @@ export function assignedAccess(
 }
 
 /** The assignment's reason: its id, origin and dates, named on every item it causes. */
-export function assignmentReason(a: PlanAssignment): PlanReason {
+export function assignmentReason(
+  a: Pick<PlanAssignment, 'id' | 'origin' | 'itemType' | 'itemName' | 'startDate' | 'removeDate'>,
+): PlanReason {
   return {
     kind: 'ASSIGNMENT',
     id: a.id,
