@@ -24,13 +24,13 @@ const settled = (over: Partial<PlanIdentity> = {}, appliedAt = '2027-06-15T12:00
     accounts: [account(AD, 'ada', ['cn=eng', 'cn=vpn']), account(BADGE, 'ada', ['lobby'])],
     ...over,
   })
-  return { ...base, previousGrants: over.previousGrants ?? appliedGrants(base, () => new Date(appliedAt)) }
+  return { ...base, ...appliedGrants(base, () => new Date(appliedAt)) }
 }
 
 /** The same identity a moment later: its previous grants are what was applied for `before`. */
 const after = (before: PlanIdentity, change: Partial<PlanIdentity>): PlanIdentity => ({
   ...before,
-  previousGrants: appliedGrants(before, now),
+  ...appliedGrants(before, now),
   ...change,
 })
 

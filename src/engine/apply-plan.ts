@@ -84,12 +84,24 @@ export async function applyPlan(
     }
     const requests = toRequests(batch.items)
     accountRequests += requests.length
-    const states: { identityId: string; lifecycleState: string | null; grantSet: string }[] = []
-    for (const { identity, applied, grantSet } of partial ? [] : batch.identities) {
+    const states: Parameters<typeof saveAppliedStates>[1][number][] = []
+    for (const { identity, desired, applied, grantSet } of partial ? [] : batch.identities) {
       if (applied?.grantSet === grantSet) knownSets.add(grantSet)
+      const assignedGrants = desired.assignedGrants.length > 0 ? encodeGrants(desired.assignedGrants) : '[]'
       // Unchanged since the last apply: nothing to write.
-      if (applied?.grantSet === grantSet && applied.lifecycleState === identity.lifecycleState) continue
-      states.push({ identityId: identity.id, lifecycleState: identity.lifecycleState, grantSet })
+      if (
+        applied?.grantSet === grantSet &&
+        applied.lifecycleState === identity.lifecycleState &&
+        applied.assignedStored === assignedGrants
+      ) {
+        continue
+      }
+      states.push({
+        identityId: identity.id,
+        lifecycleState: identity.lifecycleState,
+        grantSet,
+        assignedGrants,
+      })
     }
     const unknown = [...new Set(states.map((s) => s.grantSet))].filter((id) => !knownSets.has(id))
     for (const id of await storedGrantSets(ctx.db, unknown)) knownSets.add(id)
@@ -97,7 +109,7 @@ export async function applyPlan(
     for (const { desired, grantSet } of partial ? [] : batch.identities) {
       if (knownSets.has(grantSet)) continue
       knownSets.add(grantSet)
-      newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
+      newSets.push({ id: grantSet, grants: encodeGrants(desired.computedGrants) })
     }
     if (requests.length === 0 && states.length === 0 && !queued) continue
     await ctx.db.transaction(async (tx) => {

@@ -208,6 +208,9 @@ class BatchPlanner {
           previousLifecycleState: previous?.lifecycleState ?? null,
           accounts: byIdentity.get(identity.id) ?? [],
           previousGrants: previous?.grants ?? [],
+          ...(previous && previous.assignedGrants.length > 0
+            ? { previousAssignedGrants: previous.assignedGrants }
+            : {}),
           ...(assignments.has(identity.id) ? { assignments: assignments.get(identity.id) } : {}),
         },
         {

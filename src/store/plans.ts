@@ -12,7 +12,12 @@ export interface AppliedState {
   readonly lifecycleState: string | null
   /** The id of the stored set of grants (null for plans applied before sets were shared). */
   readonly grantSet: string | null
+  /** The set's grants (shared), or every grant of a plan applied before sets were shared. */
   readonly grants: readonly Grant[]
+  /** What the identity's assignments granted, stored with the identity (next to its shared set). */
+  readonly assignedGrants: readonly Grant[]
+  /** The same as stored (`[]` for none): an identity whose assigned grants did not change is not rewritten. */
+  readonly assignedStored: string
 }
 
 /** One account request waiting for execution (the next milestone executes them). */
@@ -46,7 +51,13 @@ export async function loadAppliedStates(
     rows.push(
       ...(await selectTuples<[string, string | null, string | null, string | null]>(
         db,
-        ['identity_id', 'lifecycle_state', 'grant_set', 'CASE WHEN grant_set IS NULL THEN grants::text END'],
+        [
+          'identity_id',
+          'lifecycle_state',
+          'grant_set',
+          // Most rows hold no grants of their own: nothing to send or decode for them.
+          "CASE WHEN grant_set IS NULL OR grants::text <> '[]' THEN grants::text END",
+        ],
         'FROM identity_grants WHERE identity_id = ANY($1::text[])',
         [batch],
       )),
@@ -70,15 +81,25 @@ export async function loadAppliedStates(
         lifecycleState,
         grantSet,
         grants: grantSet !== null ? (cache.get(grantSet) ?? []) : decodeGrants(own ?? '[]'),
+        assignedGrants: grantSet !== null && own !== null ? decodeGrants(own) : [],
+        assignedStored: grantSet !== null ? (own ?? '[]') : '[]',
       },
     ]),
   )
 }
 
-/** Records what was applied: new grant sets (kept if already stored) and each identity's state and set. */
+/**
+ * Records what was applied: new grant sets (kept if already stored) and each identity's state, set, and
+ * the grants of its assignments (encoded; `[]` for none).
+ */
 export async function saveAppliedStates(
   db: Db,
-  states: readonly { identityId: string; lifecycleState: string | null; grantSet: string }[],
+  states: readonly {
+    identityId: string
+    lifecycleState: string | null
+    grantSet: string
+    assignedGrants: string
+  }[],
   newSets: readonly { id: string; grants: string }[],
 ): Promise<void> {
   for (const batch of batches(newSets)) {
@@ -91,10 +112,16 @@ export async function saveAppliedStates(
   for (const batch of batches(states)) {
     await db.query(
       `INSERT INTO identity_grants (identity_id, lifecycle_state, grant_set, grants, applied)
-       SELECT u.id, u.state, u.grant_set, '[]', now() FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, state, grant_set)
+       SELECT u.id, u.state, u.grant_set, u.grants::json, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, state, grant_set, grants)
        ON CONFLICT (identity_id) DO UPDATE SET lifecycle_state = excluded.lifecycle_state,
          grant_set = excluded.grant_set, grants = excluded.grants, applied = excluded.applied`,
-      [batch.map((s) => s.identityId), batch.map((s) => s.lifecycleState), batch.map((s) => s.grantSet)],
+      [
+        batch.map((s) => s.identityId),
+        batch.map((s) => s.lifecycleState),
+        batch.map((s) => s.grantSet),
+        batch.map((s) => s.assignedGrants),
+      ],
     )
   }
 }

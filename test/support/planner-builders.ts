@@ -254,9 +254,21 @@ export function plan(identity: PlanIdentity, now: () => Date, model = organisati
   return planIdentity(identity, ctx)
 }
 
-/** What the last applied plan recorded for `before`: its desired grants, stored and read back as apply does. */
-export function appliedGrants(before: PlanIdentity, now: () => Date, model = organisation()): Grant[] {
-  return decodeGrants(encodeGrants(plan(before, now, model).desired.grants))
+/**
+ * What the last applied plan recorded for `before`, stored and read back as apply does: its computed
+ * grants (the shared set) and its assigned grants.
+ */
+export function appliedGrants(
+  before: PlanIdentity,
+  now: () => Date,
+  model = organisation(),
+): Pick<PlanIdentity, 'previousGrants' | 'previousAssignedGrants'> {
+  const { desired } = plan(before, now, model)
+  const stored = (grants: readonly Grant[]): Grant[] => decodeGrants(encodeGrants(grants))
+  return {
+    previousGrants: stored(desired.computedGrants),
+    previousAssignedGrants: stored(desired.assignedGrants),
+  }
 }
 
 /** A reason in a line: `ROLE Engineering`, `ASSIGNMENT as-1 (ADMIN, from …, until …)`. */

@@ -33,11 +33,19 @@ export interface DesiredAccess {
   /** The same, grouped by source id. */
   readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
   /**
-   * What the grants follow from: the state, the roles met and the active assignments. Under one
-   * configuration, identities with the same key are granted the same, so applied grants are stored
-   * once per key.
+   * What the computed grants follow from: the state and the roles met. Under one configuration,
+   * identities with the same key are computed the same grants, so those are stored once per key.
    */
   readonly grantSetKey: string
+  /** The computed grants alone (shared with every identity of the same key): what the set stores. */
+  readonly computedGrants: readonly Grant[]
+  /** The entitlements among them, by entitlementKey. */
+  readonly computedEntitlements: ReadonlyMap<string, Grant>
+  /**
+   * What the active assignments grant, each with its assignment's reasons only: stored with the identity
+   * itself, next to its shared set (empty for most identities: they have no assignment).
+   */
+  readonly assignedGrants: readonly Grant[]
   /** The identity's assignments as judged now (empty for most identities: they have none). */
   readonly assignments: readonly JudgedAssignment[]
 }
@@ -71,10 +79,6 @@ export function desiredAccess(
       ? assignedAccess(identity.assignments, model, now, { removeAll, rolesSuspended })
       : undefined
   const set = assigned && assigned.grants.length > 0 ? withAssigned(computed, assigned.grants) : computed
-  const grantSetKey =
-    assigned && assigned.activeIds.length > 0
-      ? `${computedKey}\u0001${assigned.activeIds.join('\u0000')}`
-      : computedKey
   return {
     state,
     removeAll,
@@ -95,7 +99,10 @@ export function desiredAccess(
     grants: set.grants,
     entitlements: set.entitlements,
     entitlementsBySource: set.entitlementsBySource,
-    grantSetKey,
+    grantSetKey: computedKey,
+    computedGrants: computed.grants,
+    computedEntitlements: computed.entitlements,
+    assignedGrants: assigned && assigned.grants.length > 0 ? ownGrants(assigned.grants) : NONE,
     assignments: assigned?.judged ?? [],
   }
 }
@@ -145,6 +152,16 @@ function withAssigned(computed: GrantSet, assigned: readonly KeyedGrant[]): Gran
   const own = new Set<Grant>()
   for (const g of assigned) merge(merged, g, own)
   return indexed(merged)
+}
+
+const NONE: readonly Grant[] = []
+
+/** An identity's assigned grants, one per key (two assignments of one item: one grant, both reasons). */
+function ownGrants(assigned: readonly KeyedGrant[]): Grant[] {
+  const merged = new Map<string, Grant>()
+  const own = new Set<Grant>()
+  for (const g of assigned) merge(merged, g, own)
+  return [...merged.values()]
 }
 
 /** The key a grant merges on: `R:`, `AP:` or `E:` and its id (as KeyedGrant.key). */

@@ -133,8 +133,12 @@ export interface PlanIdentity {
   /** The lifecycle state the last applied plan saw: account actions run when it changes. */
   readonly previousLifecycleState: string | null
   readonly accounts: readonly PlanAccount[]
-  /** Access granted by earlier applied plans: what is no longer granted is revoked. */
+  /**
+   * Access granted by earlier applied plans: what is no longer granted is revoked. The computed grants
+   * (a set shared with other identities), and apart what the identity's assignments granted.
+   */
   readonly previousGrants: readonly Grant[]
+  readonly previousAssignedGrants?: readonly Grant[]
   /** Access the identity was given (absent: none); merged on top of what policy computes. */
   readonly assignments?: readonly PlanAssignment[]
 }
