@@ -29,7 +29,7 @@ export interface DesiredAccess {
   /** Roles, access profiles and entitlements granted (entitlements expanded from access profiles). */
   readonly grants: readonly Grant[]
   /** The entitlements among the grants, by entitlementKey. */
-  readonly entitlements: ReadonlyMap<string, Grant>
+  readonly entitlements: GrantLookup
   /** The same, grouped by source id. */
   readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
   /**
@@ -40,7 +40,7 @@ export interface DesiredAccess {
   /** The computed grants alone (shared with every identity of the same key): what the set stores. */
   readonly computedGrants: readonly Grant[]
   /** The entitlements among them, by entitlementKey. */
-  readonly computedEntitlements: ReadonlyMap<string, Grant>
+  readonly computedEntitlements: GrantLookup
   /**
    * What the active assignments grant, each with its assignment's reasons only: stored with the identity
    * itself, next to its shared set (empty for most identities: they have no assignment).
@@ -107,9 +107,12 @@ export function desiredAccess(
   }
 }
 
+/** Grants by key: a map, or an identity's own grants over a shared set's map. */
+export type GrantLookup = Pick<ReadonlyMap<string, Grant>, 'get' | 'has'>
+
 interface GrantSet {
   readonly grants: readonly Grant[]
-  readonly entitlements: ReadonlyMap<string, Grant>
+  readonly entitlements: GrantLookup
   readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
 }
 
@@ -147,11 +150,65 @@ function mergeGrants(roles: readonly PlanRole[], state: PlanLifecycleState | nul
  * set's grants are not changed; one also assigned is copied with both reasons.
  */
 function withAssigned(computed: GrantSet, assigned: readonly KeyedGrant[]): GrantSet {
-  const merged = new Map<string, Grant>()
-  for (const g of computed.grants) merged.set(grantKey(g), g)
+  // The shared set is copied, not rebuilt: a holder of assignments costs what its assignments add.
+  const positions = positionsOf(computed)
+  const grants = computed.grants.slice()
+  const bySource = new Map(computed.entitlementsBySource)
+  const ownLists = new Set<readonly Grant[]>()
+  const entitlements = new Map<string, Grant>()
+  const mine = new Map<string, Grant>()
   const own = new Set<Grant>()
-  for (const g of assigned) merge(merged, g, own)
-  return indexed(merged)
+  const appended = new Map<string, number>()
+  for (const { key, grant } of assigned) {
+    const at = positions.get(key)
+    const prior = mine.get(key) ?? (at !== undefined ? grants[at] : undefined)
+    let now: Grant
+    if (prior === undefined) now = grant
+    else if (own.has(prior)) {
+      ;(prior.reasons as PlanReason[]).push(...grant.reasons)
+      continue
+    } else {
+      // Never changed in place: the prior grant may be shared with other identities.
+      now = { ...prior, reasons: [...prior.reasons, ...grant.reasons] }
+      own.add(now)
+    }
+    mine.set(key, now)
+    if (at !== undefined) grants[at] = now
+    else if (prior === undefined) appended.set(key, grants.push(now) - 1)
+    else grants[appended.get(key) as number] = now
+    if (now.kind !== 'ENTITLEMENT') continue
+    entitlements.set(now.id, now)
+    const sourceId = now.sourceId as string
+    let list = bySource.get(sourceId) as Grant[] | undefined
+    if (!list || !ownLists.has(list)) {
+      list = list ? list.slice() : []
+      ownLists.add(list)
+      bySource.set(sourceId, list)
+    }
+    const i = prior !== undefined ? list.indexOf(prior) : -1
+    if (i >= 0) list[i] = now
+    else list.push(now)
+  }
+  const base = computed.entitlements
+  return {
+    grants,
+    entitlements: {
+      get: (id) => entitlements.get(id) ?? base.get(id),
+      has: (id) => entitlements.has(id) || base.has(id),
+    },
+    entitlementsBySource: bySource,
+  }
+}
+
+// Where each grant of a shared set is, by key: built once per set, for the holders of assignments.
+const positionSets = new WeakMap<GrantSet, Map<string, number>>()
+function positionsOf(set: GrantSet): Map<string, number> {
+  let positions = positionSets.get(set)
+  if (!positions) {
+    positions = new Map(set.grants.map((g, i) => [grantKey(g), i]))
+    positionSets.set(set, positions)
+  }
+  return positions
 }
 
 const NONE: readonly Grant[] = []

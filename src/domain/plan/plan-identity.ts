@@ -1,5 +1,5 @@
 import { coerceError } from '../errors.js'
-import { desiredAccess, type DesiredAccess } from './desired-access.js'
+import { desiredAccess, type DesiredAccess, type GrantLookup } from './desired-access.js'
 import type { AccountSelection, IdentityPlan, PlanError, PlanItem, PlanReason } from './plan-item.js'
 import type { Grant, PlanAccount, PlanIdentity, PlanningModel, PlanSource } from './planning-model.js'
 
@@ -229,7 +229,7 @@ function revoked(identity: PlanIdentity, desired: DesiredAccess): readonly Grant
 function revocable(
   previous: readonly Grant[],
   desired: readonly Grant[],
-  entitlements: ReadonlyMap<string, Grant>,
+  entitlements: GrantLookup,
 ): readonly Grant[] {
   if (previous.length === 0) return previous
   let byDesired = revocables.get(previous)
