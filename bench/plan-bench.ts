@@ -89,7 +89,7 @@ async function runPlanBench(size: number, name: 'plan' | 'plan-assignments'): Pr
  * Gives every tenth identity (by id) 1–3 requested assignments: half access profiles, a quarter roles,
  * a quarter directory entitlements; a third of them with a remove date a year ahead.
  */
-export async function addAssignments(
+async function addAssignments(
   ctx: EngineContext,
 ): Promise<{ identities: number; assignments: number }> {
   const rnd = seededRandom(7)
@@ -153,7 +153,7 @@ export async function addAssignments(
 }
 
 /** The pure planner alone, on every identity with its accounts and applied grants already in memory. */
-export async function purePlanner(
+async function purePlanner(
   ctx: EngineContext,
   model: PlanningModel,
 ): Promise<{ ms: number; items: number }> {
