@@ -85,8 +85,8 @@ export default tseslint.config(
   layer(
     'app',
     ['store', 'connectors', 'cli', 'api'],
-    'src/app composes the runtime from the engine and the jobs; of the store it opens only the store itself',
-    ['**/store/open-store.js'],
+    'src/app composes the runtime from the engine and the jobs; of the store it opens only the store itself, of the connectors only the registry',
+    ['**/store/open-store.js', '**/connectors/built-in-connectors.js', '**/connectors/connector-registry.js'],
   ),
   layer('engine', ['app', 'api', 'cli'], 'the engine is used by src/app and the faces, never the other way'),
   layer(

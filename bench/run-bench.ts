@@ -7,7 +7,7 @@ import { cliBench } from './cli-bench.js'
 import { executeBench } from './execute-bench.js'
 import { executeLatencyBench } from './execute-latency-bench.js'
 import { ldapAggregateBench, ldapProvisionBench } from './ldap-bench.js'
-import { planBench } from './plan-bench.js'
+import { planAssignmentsBench, planBench } from './plan-bench.js'
 import { processBench } from './process-bench.js'
 import { refreshBench } from './refresh-bench.js'
 import { scimProvisionBench } from './scim-bench.js'
@@ -17,6 +17,7 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   aggregate: { run: aggregateBench, defaultSize: 100_000 },
   process: { run: processBench, defaultSize: 100_000 },
   plan: { run: planBench, defaultSize: 100_000 },
+  'plan-assignments': { run: planAssignmentsBench, defaultSize: 100_000 },
   'refresh-incremental': { run: refreshBench, defaultSize: 100_000 },
   execute: { run: executeBench, defaultSize: 20_000 },
   'execute-latency': { run: executeLatencyBench, defaultSize: 4_000 },

@@ -4,6 +4,8 @@ import type { AccountSelection, PlanError, PlanItem, PlanReason } from '../domai
 /** One reason in words: `role "Engineering" (department EQUALS "Engineering")`. */
 export function describeReason(r: PlanReason): string {
   switch (r.kind) {
+    case 'ASSIGNMENT':
+      return r.detail ?? `assignment ${r.id ?? ''} of "${r.name}"`
     case 'ROLE':
       return `role "${r.name}"${r.detail ? ` (${r.detail})` : ''}`
     case 'ACCESS_PROFILE':

@@ -18,6 +18,7 @@ const serveCommands = () => import('./commands/serve-command.js')
 const workspaceCommands = () => import('./commands/workspace-commands.js')
 const keysCommands = () => import('./commands/keys-command.js')
 const configCommands = () => import('./commands/config-command.js')
+const assignCommands = () => import('./commands/assign-commands.js')
 
 const program = new Command()
   .name('provisio')
@@ -131,6 +132,54 @@ program
   .option('--json', 'print JSON (docs/plan.md)')
   .description('why an identity has, or will get, its access: lifecycle state, roles, desired versus actual')
   .action(async (id: string, o: { json?: boolean }) => (await planCommands()).explainCommand(ws(), id, o))
+
+const itemOptions = (c: Command): Command =>
+  c
+    .option('--role <name>', 'a role (name or id)')
+    .option('--access-profile <name>', 'an access profile (name or id)')
+    .option(
+      '--entitlement <source:attribute:value>',
+      'an aggregated entitlement, e.g. "Corporate Directory:groups:ops-team" (SOURCE:VALUE when the source has one entitlement attribute)',
+    )
+
+itemOptions(
+  program
+    .command('assign')
+    .argument('<identity>', 'identity id or name')
+    .description(
+      'give an identity a role, access profile or entitlement by hand (origin ADMIN); the next apply provisions it (docs/assignments.md)',
+    ),
+)
+  .option('--start <date>', 'grant from this date (YYYY-MM-DD, UTC, or an ISO 8601 time)')
+  .option('--end <date>', 'remove on this date (YYYY-MM-DD, UTC, or an ISO 8601 time)')
+  .option('--json', 'print the assignment as JSON')
+  .action(
+    async (
+      id: string,
+      o: {
+        role?: string
+        accessProfile?: string
+        entitlement?: string
+        start?: string
+        end?: string
+        json?: boolean
+      },
+    ) => (await assignCommands()).assignCommand(ws(), id, o),
+  )
+
+itemOptions(
+  program
+    .command('unassign')
+    .argument('<identity>', 'identity id or name')
+    .description(
+      "remove an identity's manual assignment; what it granted is revoked unless something else still grants it",
+    ),
+)
+  .option('--json', 'print the removed assignment as JSON')
+  .action(
+    async (id: string, o: { role?: string; accessProfile?: string; entitlement?: string; json?: boolean }) =>
+      (await assignCommands()).unassignCommand(ws(), id, o),
+  )
 
 program
   .command('apply')

@@ -2,6 +2,7 @@ import { ConfigError } from '../domain/errors.js'
 import { checkOwners } from './check-owners.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
 import { addSummaries, summarizePlan, type PlanSummary } from '../domain/plan/plan-summary.js'
+import { identitiesWithDatesBetween } from '../store/assignments.js'
 import { analyzeIfGrown } from '../store/db.js'
 import { processTypeOf } from '../domain/execution/account-activity.js'
 import { insertActivities, type NewActivity, type PlannedActivityRow } from '../store/activities.js'
@@ -14,7 +15,13 @@ import {
   writeEngineState,
 } from '../store/queues.js'
 import type { EngineContext } from './engine-context.js'
-import { planBatches, planConfigHash, planningSourceIds, type PlanOptions } from './plan-identities.js'
+import {
+  addWarnings,
+  planBatches,
+  planConfigHash,
+  planningSourceIds,
+  type PlanOptions,
+} from './plan-identities.js'
 
 export interface ApplyResult {
   readonly summary: PlanSummary
@@ -60,7 +67,8 @@ export async function applyPlan(
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
   let accountRequests = 0
-  let warnings: readonly string[] = []
+  const warnings: string[] = []
+  const seenWarnings = new Set<string>()
   const activityIds: string[] = []
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
@@ -69,7 +77,7 @@ export async function applyPlan(
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
-    warnings = batch.warnings
+    addWarnings(warnings, seenWarnings, batch.warnings)
     summary = addSummaries(
       summary,
       summarizePlan(batch.items, batch.selections, batch.errors, batch.identities.length),
@@ -82,12 +90,24 @@ export async function applyPlan(
     }
     const requests = toRequests(batch.items)
     accountRequests += requests.length
-    const states: { identityId: string; lifecycleState: string | null; grantSet: string }[] = []
-    for (const { identity, applied, grantSet } of partial ? [] : batch.identities) {
+    const states: Parameters<typeof saveAppliedStates>[1][number][] = []
+    for (const { identity, desired, applied, grantSet } of partial ? [] : batch.identities) {
       if (applied?.grantSet === grantSet) knownSets.add(grantSet)
+      const assignedGrants = desired.assignedGrants.length > 0 ? encodeGrants(desired.assignedGrants) : '[]'
       // Unchanged since the last apply: nothing to write.
-      if (applied?.grantSet === grantSet && applied.lifecycleState === identity.lifecycleState) continue
-      states.push({ identityId: identity.id, lifecycleState: identity.lifecycleState, grantSet })
+      if (
+        applied?.grantSet === grantSet &&
+        applied.lifecycleState === identity.lifecycleState &&
+        applied.assignedStored === assignedGrants
+      ) {
+        continue
+      }
+      states.push({
+        identityId: identity.id,
+        lifecycleState: identity.lifecycleState,
+        grantSet,
+        assignedGrants,
+      })
     }
     const unknown = [...new Set(states.map((s) => s.grantSet))].filter((id) => !knownSets.has(id))
     for (const id of await storedGrantSets(ctx.db, unknown)) knownSets.add(id)
@@ -95,7 +115,7 @@ export async function applyPlan(
     for (const { desired, grantSet } of partial ? [] : batch.identities) {
       if (knownSets.has(grantSet)) continue
       knownSets.add(grantSet)
-      newSets.push({ id: grantSet, grants: encodeGrants(desired.grants) })
+      newSets.push({ id: grantSet, grants: encodeGrants(desired.computedGrants) })
     }
     if (requests.length === 0 && states.length === 0 && !queued) continue
     await ctx.db.transaction(async (tx) => {
@@ -140,9 +160,24 @@ export async function applyChanges(
 ): Promise<ApplyResult & { readonly full: boolean }> {
   const hash = planConfigHash(ctx.config, await planningSourceIds(ctx, ctx.config))
   const full = options.full === true || (await readEngineState(ctx.db, PLAN_BASELINE)) !== hash
-  if (full) return { ...(await applyPlan(ctx)), full }
-  return { ...(await applyPlan(ctx, { identityIds: await queuedIdentities(ctx.db, 'plan') })), full }
+  // Assignments whose start or remove date came since the last refresh change access by the clock alone.
+  const now = ctx.now().toISOString()
+  const since = await readEngineState(ctx.db, ASSIGNMENT_CLOCK)
+  let result: ApplyResult
+  if (full) result = await applyPlan(ctx)
+  else {
+    const ids = new Set(await queuedIdentities(ctx.db, 'plan'))
+    if (since !== undefined) {
+      for (const id of await identitiesWithDatesBetween(ctx.db, since, now)) ids.add(id)
+    }
+    result = await applyPlan(ctx, { identityIds: [...ids].sort() })
+  }
+  await writeEngineState(ctx.db, ASSIGNMENT_CLOCK, now)
+  return { ...result, full }
 }
+
+/** When the last refresh judged assignments' dates. */
+const ASSIGNMENT_CLOCK = 'assignment-dates'
 
 /**
  * One account request per account and operation, carrying its items and the distinct reasons, and

@@ -5,6 +5,7 @@ import type { PlanReason } from '../domain/plan/plan-item.js'
 import { listAccounts } from '../store/accounts.js'
 import { listSourceRows } from '../store/sources.js'
 import type { EngineContext } from './engine-context.js'
+import { explainAssignments, type ExplainedAssignment } from './assignments.js'
 import { planIdentities, type PlanRun } from './plan-identities.js'
 import { findIdentity } from './queries/get-identity.js'
 
@@ -39,6 +40,8 @@ export interface IdentityExplanation {
     /** How each criterion of the role evaluated, one line each (empty when the role cannot say). */
     readonly criteria: readonly string[]
   }[]
+  /** Access the identity was given (docs/assignments.md), with what each does now. */
+  readonly assignments: readonly ExplainedAssignment[]
   /** Per configured source the identity has an account on or is granted something on, in configuration order. */
   readonly access: readonly SourceAccess[]
   /** The identity's plan. */
@@ -103,6 +106,7 @@ export async function explainIdentity(ctx: EngineContext, idOrName: string): Pro
       detail: r.detail,
       criteria: (r.explain?.() ?? '').split('\n').filter(Boolean),
     })),
+    assignments: await explainAssignments(ctx, identity.id, desired),
     access,
     plan,
   }

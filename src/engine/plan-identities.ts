@@ -1,6 +1,7 @@
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import { NotFoundError } from '../domain/errors.js'
 import type { Identity } from '../domain/model.js'
+import { describeAssignment } from '../domain/plan/assignment.js'
 import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import { buildPlanningModel } from '../domain/plan/build-planning-model.js'
 import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
@@ -8,6 +9,7 @@ import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-ident
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
 import { loadPlanAccounts } from '../store/account-planning.js'
+import { loadPlanAssignments } from '../store/assignments.js'
 import { loadEntitlementsById } from '../store/entitlements.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
 import { accountKey, takenAccountIds } from '../store/account-planning.js'
@@ -34,7 +36,10 @@ export interface PlanBatch {
   readonly items: PlanItem[]
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
-  /** What the configuration refers to and the planner could not resolve (the same for every batch). */
+  /**
+   * What the configuration refers to and the planner could not resolve (the same for every batch), then
+   * this batch's assignments whose item is gone.
+   */
   readonly warnings: readonly string[]
   /** The identities this batch covers, as asked for (an id with no identity behind it included). */
   readonly covers: readonly string[]
@@ -90,27 +95,44 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
   if (options.identity !== undefined) {
     const one = await findIdentity(db, options.identity)
     if (!one) throw new NotFoundError(`no identity with id or name "${options.identity}"`)
-    yield { ...(await planner.plan([one], [one.id])), warnings }
+    yield withWarnings(await planner.plan([one], [one.id]), warnings)
     return
   }
   if (options.identityIds !== undefined) {
     for (let i = 0; i < options.identityIds.length; i += BATCH) {
       const ids = options.identityIds.slice(i, i + BATCH)
-      yield { ...(await planner.plan(await loadIdentitiesById(db, ids), ids)), warnings }
+      yield withWarnings(await planner.plan(await loadIdentitiesById(db, ids), ids), warnings)
     }
     return
   }
   for (let after = ''; ;) {
     const page = await listIdentityPage(db, after, BATCH)
     if (page.length === 0) return
-    yield {
-      ...(await planner.plan(
+    yield withWarnings(
+      await planner.plan(
         page,
         page.map((p) => p.id),
-      )),
+      ),
       warnings,
-    }
+    )
     after = (page[page.length - 1] as Identity).id
+  }
+}
+
+/** A planned batch with the configuration's warnings, then its own. */
+function withWarnings(
+  { unresolved, ...batch }: Omit<PlanBatch, 'warnings'> & { readonly unresolved: readonly string[] },
+  warnings: readonly string[],
+): PlanBatch {
+  return { ...batch, warnings: unresolved.length > 0 ? [...warnings, ...unresolved] : warnings }
+}
+
+/** Adds a batch's warnings to a run's: the configuration's come with every batch and are kept once. */
+export function addWarnings(run: string[], seen: Set<string>, batch: readonly string[]): void {
+  for (const w of batch) {
+    if (seen.has(w)) continue
+    seen.add(w)
+    run.push(w)
   }
 }
 
@@ -121,9 +143,10 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
   const identities = new Map<string, { identity: Identity; desired: DesiredAccess }>()
-  let warnings: readonly string[] = []
+  const warnings: string[] = []
+  const seen = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
-    warnings = batch.warnings
+    addWarnings(warnings, seen, batch.warnings)
     // One by one: a batch can hold more items than a spread call may pass.
     for (const i of batch.items) items.push(i)
     for (const s of batch.selections) selections.push(s)
@@ -150,7 +173,7 @@ class BatchPlanner {
   async plan(
     identities: readonly Identity[],
     covers: readonly string[],
-  ): Promise<Omit<PlanBatch, 'warnings'>> {
+  ): Promise<Omit<PlanBatch, 'warnings'> & { readonly unresolved: readonly string[] }> {
     const { db } = this.ctx
     const ids = identities.map((i) => i.id)
     const byIdentity = new Map<string, PlanAccount[]>()
@@ -160,6 +183,7 @@ class BatchPlanner {
       else byIdentity.set(identityId, [account])
     }
     const applied = await loadAppliedStates(db, ids, this.grantSets)
+    const assignments = await loadPlanAssignments(db, ids)
     const pendingKeys = new Map<string, Set<string>>()
     for (const r of await listPlannedActivities(db, { status: 'OPEN', identityIds: ids })) {
       const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
@@ -179,6 +203,10 @@ class BatchPlanner {
           previousLifecycleState: previous?.lifecycleState ?? null,
           accounts: byIdentity.get(identity.id) ?? [],
           previousGrants: previous?.grants ?? [],
+          ...(previous && previous.assignedGrants.length > 0
+            ? { previousAssignedGrants: previous.assignedGrants }
+            : {}),
+          ...(assignments.has(identity.id) ? { assignments: assignments.get(identity.id) } : {}),
         },
         {
           model: this.model,
@@ -230,12 +258,13 @@ class BatchPlanner {
       unsettled = unsettled.filter((i) => again.has(i.id))
     }
 
-    const batch: Omit<PlanBatch, 'warnings'> = {
+    const batch: Omit<PlanBatch, 'warnings'> & { unresolved: string[] } = {
       items: [],
       selections: [],
       errors: [],
       covers,
       identities: [],
+      unresolved: [],
     }
     const source = this.options.source
     const inSource = (x: { sourceName?: string }): boolean => source === undefined || x.sourceName === source
@@ -247,6 +276,12 @@ class BatchPlanner {
         applied: applied.get(identity.id),
         grantSet: hashText(`${this.configHash}\u0000${result.desired.grantSetKey}`),
       })
+      for (const j of result.desired.assignments) {
+        if (j.status !== 'UNRESOLVED') continue
+        batch.unresolved.push(
+          `identity "${identity.name}": ${describeAssignment(j.assignment)} grants nothing: ${j.detail ?? ''}`,
+        )
+      }
       const pending = pendingKeys.get(identity.id)
       for (const item of result.items) {
         if (inSource(item) && !pending?.has(itemKey(item))) batch.items.push(item)

@@ -1,5 +1,6 @@
 import type { Entitlement } from '../domain/model.js'
 import { newId } from '../domain/new-id.js'
+import { entitlementKey } from '../domain/plan/entitlement-key.js'
 import type { Db } from './db.js'
 import { batches } from './db.js'
 import { iso } from './iso-time.js'
@@ -18,17 +19,18 @@ export async function addEntitlements(
     'SELECT attribute, value, display_name FROM entitlements WHERE source_id = $1',
     [sourceId],
   )
-  const known = new Map(existing.map((e) => [`${e.attribute}\u0000${e.value}`, e.display_name]))
+  const key = (e: { attribute: string; value: string }): string =>
+    entitlementKey(sourceId, e.attribute, e.value)
+  const known = new Map(existing.map((e) => [key(e), e.display_name]))
   // The same entitlement may be both held by accounts and listed by the system: once, with its name.
   const unique = new Map<string, { attribute: string; value: string; displayName?: string }>()
   for (const v of values) {
-    const key = `${v.attribute}\u0000${v.value}`
-    if (!unique.has(key) || v.displayName !== undefined) unique.set(key, v)
+    if (!unique.has(key(v)) || v.displayName !== undefined) unique.set(key(v), v)
   }
   const distinct = [...unique.values()]
-  const fresh = distinct.filter((v) => !known.has(`${v.attribute}\u0000${v.value}`))
+  const fresh = distinct.filter((v) => !known.has(key(v)))
   const renamed = distinct.filter((v) => {
-    const held = known.get(`${v.attribute}\u0000${v.value}`)
+    const held = known.get(key(v))
     return held !== undefined && v.displayName !== undefined && held !== v.displayName
   })
   for (const batch of batches([...fresh, ...renamed])) {
@@ -109,4 +111,18 @@ export async function loadEntitlementsById(
     [ids],
   )
   return new Map(rows.map((r) => [r.id, { sourceId: r.source_id, attribute: r.attribute, value: r.value }]))
+}
+
+/** A stored entitlement by its identity (source, attribute, value). */
+export async function findEntitlement(
+  db: Db,
+  sourceId: string,
+  attribute: string,
+  value: string,
+): Promise<{ id: string; displayName: string | null } | undefined> {
+  const rows = await db.query<{ id: string; display_name: string | null }>(
+    'SELECT id, display_name FROM entitlements WHERE source_id = $1 AND attribute = $2 AND value = $3',
+    [sourceId, attribute, value],
+  )
+  return rows[0] ? { id: rows[0].id, displayName: rows[0].display_name } : undefined
 }

@@ -1,3 +1,6 @@
+import type { AssignedItemType, AssignmentOrigin } from '../domain/plan/assignment.js'
+import { assignmentReason } from '../domain/plan/assignment-grants.js'
+import { entitlementParts } from '../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../domain/plan/plan-item.js'
 import type { Grant } from '../domain/plan/planning-model.js'
 import { batches, selectTuples, type Db } from './db.js'
@@ -7,7 +10,12 @@ export interface AppliedState {
   readonly lifecycleState: string | null
   /** The id of the stored set of grants (null for plans applied before sets were shared). */
   readonly grantSet: string | null
+  /** The set's grants (shared), or every grant of a plan applied before sets were shared. */
   readonly grants: readonly Grant[]
+  /** What the identity's assignments granted, stored with the identity (next to its shared set). */
+  readonly assignedGrants: readonly Grant[]
+  /** The same as stored (`[]` for none): an identity whose assigned grants did not change is not rewritten. */
+  readonly assignedStored: string
 }
 
 /**
@@ -24,7 +32,13 @@ export async function loadAppliedStates(
     rows.push(
       ...(await selectTuples<[string, string | null, string | null, string | null]>(
         db,
-        ['identity_id', 'lifecycle_state', 'grant_set', 'CASE WHEN grant_set IS NULL THEN grants::text END'],
+        [
+          'identity_id',
+          'lifecycle_state',
+          'grant_set',
+          // Most rows hold no grants of their own: nothing to send or decode for them.
+          "CASE WHEN grant_set IS NULL OR grants::text <> '[]' THEN grants::text END",
+        ],
         'FROM identity_grants WHERE identity_id = ANY($1::text[])',
         [batch],
       )),
@@ -48,15 +62,25 @@ export async function loadAppliedStates(
         lifecycleState,
         grantSet,
         grants: grantSet !== null ? (cache.get(grantSet) ?? []) : decodeGrants(own ?? '[]'),
+        assignedGrants: grantSet !== null && own !== null ? decodeGrants(own) : [],
+        assignedStored: grantSet !== null ? (own ?? '[]') : '[]',
       },
     ]),
   )
 }
 
-/** Records what was applied: new grant sets (kept if already stored) and each identity's state and set. */
+/**
+ * Records what was applied: new grant sets (kept if already stored) and each identity's state, set, and
+ * the grants of its assignments (encoded; `[]` for none).
+ */
 export async function saveAppliedStates(
   db: Db,
-  states: readonly { identityId: string; lifecycleState: string | null; grantSet: string }[],
+  states: readonly {
+    identityId: string
+    lifecycleState: string | null
+    grantSet: string
+    assignedGrants: string
+  }[],
   newSets: readonly { id: string; grants: string }[],
 ): Promise<void> {
   for (const batch of batches(newSets)) {
@@ -69,10 +93,16 @@ export async function saveAppliedStates(
   for (const batch of batches(states)) {
     await db.query(
       `INSERT INTO identity_grants (identity_id, lifecycle_state, grant_set, grants, applied)
-       SELECT u.id, u.state, u.grant_set, '[]', now() FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, state, grant_set)
+       SELECT u.id, u.state, u.grant_set, u.grants::json, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, state, grant_set, grants)
        ON CONFLICT (identity_id) DO UPDATE SET lifecycle_state = excluded.lifecycle_state,
          grant_set = excluded.grant_set, grants = excluded.grants, applied = excluded.applied`,
-      [batch.map((s) => s.identityId), batch.map((s) => s.lifecycleState), batch.map((s) => s.grantSet)],
+      [
+        batch.map((s) => s.identityId),
+        batch.map((s) => s.lifecycleState),
+        batch.map((s) => s.grantSet),
+        batch.map((s) => s.assignedGrants),
+      ],
     )
   }
 }
@@ -89,7 +119,16 @@ export async function storedGrantSets(db: Db, ids: readonly string[]): Promise<S
   return found
 }
 
-type StoredReason = [kind: PlanReason['kind'], name: string, id?: string]
+type StoredReason =
+  | [kind: PlanReason['kind'], name: string, id?: string]
+  // An assignment's reason keeps where it came from and its dates: a revocation names them too.
+  | [kind: 'ASSIGNMENT', name: string, id: string, given: StoredAssignment]
+type StoredAssignment = [
+  origin: AssignmentOrigin,
+  itemType: AssignedItemType,
+  startDate: string | null,
+  removeDate: string | null,
+]
 
 type StoredGrant = [
   kind: Grant['kind'],
@@ -110,7 +149,13 @@ export function encodeGrants(grants: readonly Grant[]): string {
       g.id,
       g.name,
       g.origin,
-      g.reasons.map((r): StoredReason => (r.id === undefined ? [r.kind, r.name] : [r.kind, r.name, r.id])),
+      g.reasons.map((r): StoredReason => {
+        if (r.kind === 'ASSIGNMENT' && r.origin !== undefined && r.itemType !== undefined) {
+          const given: StoredAssignment = [r.origin, r.itemType, r.startDate ?? null, r.removeDate ?? null]
+          return ['ASSIGNMENT', r.name, r.id ?? '', given]
+        }
+        return r.id === undefined ? [r.kind, r.name] : [r.kind, r.name, r.id]
+      }),
     ]),
   )
 }
@@ -125,10 +170,13 @@ export function decodeGrants(stored: string): Grant[] {
       id,
       name,
       origin,
-      reasons: reasons.map(([k, n, i]) => ({ kind: k, name: n, ...(i === undefined ? {} : { id: i }) })),
+      reasons: reasons.map(([k, n, i, given]): PlanReason => {
+        if (given === undefined) return { kind: k, name: n, ...(i === undefined ? {} : { id: i }) }
+        const [origin, itemType, startDate, removeDate] = given
+        return assignmentReason({ id: i as string, origin, itemType, itemName: n, startDate, removeDate })
+      }),
     }
     if (kind !== 'ENTITLEMENT') return grant
-    const [sourceId, attribute, value] = id.split('\u0000')
-    return { ...grant, sourceId, attribute, value }
+    return { ...grant, ...entitlementParts(id) }
   })
 }

@@ -8,6 +8,7 @@ export function explanationJson(x: IdentityExplanation): object {
     lifecycleState: x.lifecycleState,
     rolesSuspended: x.rolesSuspended,
     roles: x.roles.map((r) => ({ name: r.name, matched: r.matched, detail: r.detail })),
+    assignments: x.assignments,
     access: x.access,
     plan: planJson(x.plan),
   }

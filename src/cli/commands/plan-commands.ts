@@ -1,6 +1,7 @@
 import { applyPlan } from '../../engine/apply-plan.js'
 import { explainIdentity } from '../../engine/explain-identity.js'
 import { planIdentities } from '../../engine/plan-identities.js'
+import { describeAssignedItem, describeAssignment } from '../../domain/plan/assignment.js'
 import { runUntilSettled } from '../../engine/run-until-settled.js'
 import { loadWorkspace } from '../../engine/workspace/load-workspace.js'
 import type { PlanSummary } from '../../domain/plan/plan-summary.js'
@@ -104,7 +105,7 @@ export async function explainCommand(
 ): Promise<void> {
   const explanation = await withEngine(workspace, (e) => explainIdentity(e, idOrName))
   if (options.json) return printJson(explanationJson(explanation))
-  const { identity, lifecycleState: state, access, plan } = explanation
+  const { identity, lifecycleState: state, access, plan, assignments } = explanation
   const lines: string[] = [`${identity.name}  (${identity.id})`, '  attributes']
   for (const [k, v] of Object.entries(identity.attributes).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`    ${k.padEnd(22)} ${v ?? ''}`)
@@ -122,6 +123,13 @@ export async function explainCommand(
   for (const r of explanation.roles) {
     lines.push(`    ${r.matched ? '✓' : '✗'} ${r.name} — ${r.detail}`)
     for (const l of r.criteria) lines.push(`        ${l}`)
+  }
+  lines.push(`  assignments${assignments.length === 0 ? ': none' : ''}`)
+  for (const a of assignments) {
+    lines.push(
+      `    ${a.status === 'ACTIVE' ? '✓' : '✗'} ${describeAssignedItem({ itemType: a.item.type, itemName: a.item.name })} — ` +
+        `${describeAssignment(a)}, ${a.status}${a.detail ? `: ${a.detail}` : ''}`,
+    )
   }
   lines.push('  access, desired versus actual')
   for (const a of access) {

@@ -25,6 +25,7 @@ import { compileTransform } from '../transforms/compile-transform.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
 import { roleGrants, stateGrants } from './desired-access.js'
 import type {
+  AssignableRole,
   MembershipSubject,
   PlanAccessProfile,
   PlanEntitlement,
@@ -87,7 +88,7 @@ export function buildPlanningModel(
     const src = findSource(config, ap.source.name ?? ap.source.id ?? '')
     const sid = sourceId(ap.source)
     if (!src || !sid) continue
-    const id = ap.id ?? ap.name
+    const id = configId(ap)
     apIds.set(ap.name, id)
     if (ap.id) apIds.set(ap.id, id)
     const entitlements: PlanEntitlement[] = []
@@ -130,8 +131,24 @@ export function buildPlanningModel(
   // Criteria roles are checked together (compileCriteriaBatch); identity lists by lookup.
   const criteriaRoles: { position: number; criteria: RoleCriteria }[] = []
   const listRoles: { position: number; members: ReadonlySet<string> }[] = []
+  const assignableRoles = new Map<string, AssignableRole>()
   for (const { value: r } of config.roles) {
-    if (!r.enabled || !r.membership) continue
+    if (!r.enabled) continue
+    const granted = {
+      id: configId(r),
+      name: r.name,
+      accessProfileIds: r.accessProfiles.flatMap((ref) => apId(ref) ?? []),
+      entitlements: r.entitlements.flatMap((e) => {
+        const src = findSource(config, e.source.name ?? e.source.id ?? '')
+        const sid = sourceId(e.source)
+        const found = src
+          ? entitlementOf(e, entitlementAttributeOf(src, e), sid, `role "${r.name}"`)
+          : undefined
+        return sid && found ? [{ sourceId: sid, ...found }] : []
+      }),
+    }
+    assignableRoles.set(granted.id, granted)
+    if (!r.membership) continue
     const position = roles.length
     let membership: PlanRole['membership']
     // The explanation is built only when someone asks for it (explain), not for every plan.
@@ -156,21 +173,11 @@ export function buildPlanningModel(
       listRoles.push({ position, members })
     }
     const role = {
-      id: r.id ?? r.name,
-      name: r.name,
+      ...granted,
       detail,
       origin: r.membership.type === 'STANDARD' ? ('ROLE_CRITERIA' as const) : ('IDENTITY_LIST' as const),
       membership,
       ...(explain ? { explain } : {}),
-      accessProfileIds: r.accessProfiles.flatMap((ref) => apId(ref) ?? []),
-      entitlements: r.entitlements.flatMap((e) => {
-        const src = findSource(config, e.source.name ?? e.source.id ?? '')
-        const sid = sourceId(e.source)
-        const found = src
-          ? entitlementOf(e, entitlementAttributeOf(src, e), sid, `role "${r.name}"`)
-          : undefined
-        return sid && found ? [{ sourceId: sid, ...found }] : []
-      }),
     }
     roles.push({ ...role, grants: roleGrants(role, accessProfiles) })
   }
@@ -211,7 +218,15 @@ export function buildPlanningModel(
     }
     lifecycleStates.set(profile.name, states)
   }
-  return { sources, accessProfiles, roles, memberOf, lifecycleStates, unresolved }
+  return { sources, accessProfiles, roles, memberOf, lifecycleStates, assignableRoles, unresolved }
+}
+
+/**
+ * The id the planner knows a role or access profile by (its configured id, else its name): what
+ * grants, stored grant sets and assignments refer to.
+ */
+export function configId(object: { readonly id?: string | undefined; readonly name: string }): string {
+  return object.id ?? object.name
 }
 
 function planSource(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileTransform } from '../transforms/compile-transform.js'
-import { entitlementKey, roleGrants, stateGrants } from './desired-access.js'
+import { roleGrants, stateGrants } from './desired-access.js'
+import { entitlementKey } from './entitlement-key.js'
 import { planIdentity, type PlanContext } from './plan-identity.js'
 import type {
   Grant,

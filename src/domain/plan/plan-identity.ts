@@ -1,5 +1,5 @@
 import { coerceError } from '../errors.js'
-import { desiredAccess, type DesiredAccess } from './desired-access.js'
+import { desiredAccess, type DesiredAccess, type GrantLookup } from './desired-access.js'
 import type { AccountSelection, IdentityPlan, PlanError, PlanItem, PlanReason } from './plan-item.js'
 import type { Grant, PlanAccount, PlanIdentity, PlanningModel, PlanSource } from './planning-model.js'
 
@@ -30,7 +30,7 @@ export interface IdentityPlanResult extends IdentityPlan {
  */
 export function planIdentity(identity: PlanIdentity, ctx: PlanContext): IdentityPlanResult {
   const { model } = ctx
-  const desired = desiredAccess(identity, model, ctx.explain === true)
+  const desired = desiredAccess(identity, model, ctx.explain === true, ctx.now ? ctx.now() : new Date())
   const items: PlanItem[] = []
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
@@ -155,7 +155,7 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
       }
     }
   } else {
-    for (const previous of revocable(identity.previousGrants, desired)) {
+    for (const previous of revoked(identity, desired)) {
       const src = source(previous.sourceId as string)
       if (!src) continue
       const attribute = previous.attribute as string
@@ -206,18 +206,41 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
 // what the one has that the other lacks is worked out once per pair, not once per identity.
 const revocables = new WeakMap<readonly Grant[], WeakMap<readonly Grant[], readonly Grant[]>>()
 
-/** The entitlements granted before and not now. */
-function revocable(previous: readonly Grant[], desired: DesiredAccess): readonly Grant[] {
+/**
+ * The entitlements granted before and not now. The shared sets are compared once per pair; an identity's
+ * own assigned grants (few) are compared with what it is granted now, and also keep what the shared
+ * comparison would revoke.
+ */
+function revoked(identity: PlanIdentity, desired: DesiredAccess): readonly Grant[] {
+  const shared = revocable(identity.previousGrants, desired.computedGrants, desired.computedEntitlements)
+  const own = identity.previousAssignedGrants ?? []
+  if (own.length === 0 && desired.assignedGrants.length === 0) return shared
+  const gone = shared.filter((g) => !desired.entitlements.has(g.id))
+  const seen = new Set(gone.map((g) => g.id))
+  for (const g of own) {
+    if (g.kind !== 'ENTITLEMENT' || desired.entitlements.has(g.id) || seen.has(g.id)) continue
+    seen.add(g.id)
+    gone.push(g)
+  }
+  return gone
+}
+
+/** The entitlements of a previous set that a desired set lacks. */
+function revocable(
+  previous: readonly Grant[],
+  desired: readonly Grant[],
+  entitlements: GrantLookup,
+): readonly Grant[] {
   if (previous.length === 0) return previous
   let byDesired = revocables.get(previous)
   if (!byDesired) {
     byDesired = new WeakMap()
     revocables.set(previous, byDesired)
   }
-  let gone = byDesired.get(desired.grants)
+  let gone = byDesired.get(desired)
   if (!gone) {
-    gone = previous.filter((g) => g.kind === 'ENTITLEMENT' && !desired.entitlements.has(g.id))
-    byDesired.set(desired.grants, gone)
+    gone = previous.filter((g) => g.kind === 'ENTITLEMENT' && !entitlements.has(g.id))
+    byDesired.set(desired, gone)
   }
   return gone
 }

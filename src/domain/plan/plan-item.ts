@@ -1,6 +1,13 @@
-/** Why an item is in the plan: the role, access profile, lifecycle state or sync mapping behind it. */
+import type { AssignedItemType, AssignmentOrigin } from './assignment.js'
+
+/**
+ * Why an item is in the plan: the role, access profile, lifecycle state, sync mapping or assignment
+ * behind it. An assignment's reason has its id as `id`, the assigned item's name as `name`, and its
+ * origin and dates.
+ */
 export interface PlanReason {
   readonly kind:
+    | 'ASSIGNMENT'
     | 'ROLE'
     | 'ACCESS_PROFILE'
     | 'LIFECYCLE_STATE'
@@ -11,8 +18,13 @@ export interface PlanReason {
   readonly id?: string
   /** A human explanation, e.g. `department EQUALS "Engineering"` or `via role "Engineering"`. */
   readonly detail?: string
-  /** An access profile's reason: what granted the access profile (a role or a lifecycle state). */
-  readonly via?: 'ROLE' | 'LIFECYCLE_STATE' | 'ACCESS_REQUEST'
+  /** An access profile's reason: what granted the access profile (a role, a lifecycle state, an assignment). */
+  readonly via?: 'ROLE' | 'LIFECYCLE_STATE' | 'ACCESS_REQUEST' | 'ASSIGNMENT'
+  /** An assignment's reason: where it came from, and its dates (absent: none). */
+  readonly origin?: AssignmentOrigin
+  readonly itemType?: AssignedItemType
+  readonly startDate?: string
+  readonly removeDate?: string
 }
 
 export type AccountOperation = 'Create' | 'Modify' | 'Enable' | 'Disable' | 'Delete'

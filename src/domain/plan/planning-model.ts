@@ -1,4 +1,5 @@
 import type { CompiledTransform } from '../transforms/transform-types.js'
+import type { PlanAssignment } from './assignment.js'
 import type { PlanReason } from './plan-item.js'
 
 /**
@@ -13,6 +14,11 @@ export interface PlanningModel {
   readonly memberOf: (subject: MembershipSubject) => readonly PlanRole[]
   /** Lifecycle states per identity profile name, by technical name. */
   readonly lifecycleStates: ReadonlyMap<string, ReadonlyMap<string, PlanLifecycleState>>
+  /**
+   * Every enabled role by id, for assignments: a role given by hand needs no membership criteria.
+   * Absent: the roles with membership only.
+   */
+  readonly assignableRoles?: ReadonlyMap<string, AssignableRole>
   /** References the model could not resolve (entitlements given by an unknown id): said, not guessed. */
   readonly unresolved?: readonly string[]
 }
@@ -84,6 +90,9 @@ export interface PlanRole {
   readonly grants: readonly KeyedGrant[]
 }
 
+/** What a role grants when it is assigned rather than met. */
+export type AssignableRole = Pick<PlanRole, 'id' | 'name' | 'accessProfileIds' | 'entitlements'>
+
 export interface MembershipSubject {
   readonly identityId: string
   readonly identity: Readonly<Record<string, unknown>>
@@ -124,8 +133,14 @@ export interface PlanIdentity {
   /** The lifecycle state the last applied plan saw: account actions run when it changes. */
   readonly previousLifecycleState: string | null
   readonly accounts: readonly PlanAccount[]
-  /** Access granted by earlier applied plans: what is no longer granted is revoked. */
+  /**
+   * Access granted by earlier applied plans: what is no longer granted is revoked. The computed grants
+   * (a set shared with other identities), and apart what the identity's assignments granted.
+   */
   readonly previousGrants: readonly Grant[]
+  readonly previousAssignedGrants?: readonly Grant[]
+  /** Access the identity was given (absent: none); merged on top of what policy computes. */
+  readonly assignments?: readonly PlanAssignment[]
 }
 
 /** One access item the identity should have, and why. */
@@ -133,7 +148,15 @@ export interface Grant {
   readonly kind: 'ROLE' | 'ACCESS_PROFILE' | 'ENTITLEMENT'
   readonly id: string
   readonly name: string
-  readonly origin: 'ROLE_CRITERIA' | 'IDENTITY_LIST' | 'LIFECYCLE_STATE' | 'ROLE' | 'ACCESS_REQUEST'
+  /** What decided it: policy (criteria, a list, the state, a role) or an assignment's origin. */
+  readonly origin:
+    | 'ROLE_CRITERIA'
+    | 'IDENTITY_LIST'
+    | 'LIFECYCLE_STATE'
+    | 'ROLE'
+    | 'ACCESS_REQUEST'
+    | 'ADMIN'
+    | 'CERTIFICATION'
   /** For entitlements: where it is. */
   readonly sourceId?: string
   readonly attribute?: string

@@ -5,6 +5,7 @@ import { sql as execution } from './0004-execution.js'
 import { sql as claimIndexes } from './0005-claim-indexes.js'
 import { sql as unreadableJson } from './0006-unreadable-json.js'
 import { sql as configVersions } from './0007-config-versions.js'
+import { sql as assignments } from './0008-assignments.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'claim-indexes', sql: claimIndexes },
   { version: 6, name: 'unreadable-json', sql: unreadableJson },
   { version: 7, name: 'config-versions', sql: configVersions },
+  { version: 8, name: 'assignments', sql: assignments },
 ]
