@@ -149,7 +149,7 @@ export async function simulateExecution(ctx: EngineContext, dir: string): Promis
   const adds = new Map<string, Set<string>>()
   const removes = new Map<string, Set<string>>()
   const creates = new Map<string, Record<string, string>[]>()
-  for (const r of await listPlannedActivities(ctx.db, { status: 'PENDING' })) {
+  for (const r of await listPlannedActivities(ctx.db, { statuses: ['PENDING'] })) {
     const source = names.get(r.sourceId) as string
     if (r.operation === 'Create') {
       const row: Record<string, string> = {}

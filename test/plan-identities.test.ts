@@ -95,7 +95,7 @@ describe.each(databases)('planning on $name', (database) => {
     const applied = await applyPlan(ctx)
     const requests = new Set(plan.items.map((i) => `${i.identityId}/${i.sourceId}/${i.operation}`))
     expect(applied.accountRequests).toBe(requests.size)
-    const pending = await listPlannedActivities(store.db, { status: 'PENDING' })
+    const pending = await listPlannedActivities(store.db, { statuses: ['PENDING'] })
     expect(pending).toHaveLength(requests.size)
     expect(pending.find((r) => r.operation === 'Modify')).toMatchObject({
       operation: 'Modify',

@@ -1,6 +1,7 @@
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import { NotFoundError } from '../domain/errors.js'
 import type { Identity } from '../domain/model.js'
+import { OPEN_STATUSES } from '../domain/execution/account-activity.js'
 import { describeAssignment } from '../domain/plan/assignment.js'
 import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import { buildPlanningModel } from '../domain/plan/build-planning-model.js'
@@ -8,11 +9,10 @@ import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
-import { loadPlanAccounts } from '../store/account-planning.js'
+import { accountKey, loadPlanAccounts, takenAccountIds } from '../store/account-planning.js'
 import { loadPlanAssignments } from '../store/assignments.js'
 import { loadEntitlementsById } from '../store/entitlements.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
-import { accountKey, takenAccountIds } from '../store/account-planning.js'
 import { listPlannedActivities, type PlannedActivityRow } from '../store/activities.js'
 import { loadAppliedStates, type AppliedState } from '../store/plans.js'
 import { listSourceRows } from '../store/sources.js'
@@ -185,7 +185,7 @@ class BatchPlanner {
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const assignments = await loadPlanAssignments(db, ids)
     const pendingKeys = new Map<string, Set<string>>()
-    for (const r of await listPlannedActivities(db, { status: 'OPEN', identityIds: ids })) {
+    for (const r of await listPlannedActivities(db, { statuses: OPEN_STATUSES, identityIds: ids })) {
       const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
       for (const k of requestKeys(r)) keys.add(k)
       pendingKeys.set(r.identityId, keys)
@@ -247,7 +247,7 @@ class BatchPlanner {
           })
         }
       }
-      const taken = creates.length > 0 ? await takenAccountIds(db, creates) : new Set<string>()
+      const taken = creates.length > 0 ? await takenAccountIds(db, creates, OPEN_STATUSES) : new Set<string>()
       const again = new Set<string>()
       for (const c of creates) {
         const key = accountKey(c.sourceId, c.nativeIdentity)

@@ -39,12 +39,13 @@ export async function loadPlanAccounts(
 }
 /**
  * Which of some account ids are taken on their source: by a stored account or by another identity's
- * create still waiting for execution (an identity's own pending create is its own). Planning checks
- * the ids its generators chose.
+ * create in one of `openStatuses` (an identity's own pending create is its own). Planning checks the
+ * ids its generators chose; which statuses count as still on the way is the domain's word.
  */
 export async function takenAccountIds(
   db: Db,
   candidates: readonly { identityId: string; sourceId: string; nativeIdentity: string }[],
+  openStatuses: readonly string[],
 ): Promise<Set<string>> {
   const taken = new Set<string>()
   for (const batch of batches(candidates)) {
@@ -54,9 +55,14 @@ export async function takenAccountIds(
       `FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, n, i)
        WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.source_id = u.s AND a.native_identity = u.n)
           OR EXISTS (SELECT 1 FROM account_requests r WHERE r.source_id = u.s AND r.native_identity = u.n
-                       AND r.operation = 'Create' AND r.status IN ('PENDING', 'RETRY', 'COMMITED')
+                       AND r.operation = 'Create' AND r.status = ANY($4::text[])
                        AND r.identity_id <> u.i)`,
-      [batch.map((c) => c.sourceId), batch.map((c) => c.nativeIdentity), batch.map((c) => c.identityId)],
+      [
+        batch.map((c) => c.sourceId),
+        batch.map((c) => c.nativeIdentity),
+        batch.map((c) => c.identityId),
+        openStatuses,
+      ],
     )
     for (const [s, n] of rows) taken.add(accountKey(s, n))
   }

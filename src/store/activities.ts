@@ -165,11 +165,9 @@ type PlannedTuple = [
 /** Planned activities in id (creation) order, read in pages: there may be hundreds of thousands. */
 export async function listPlannedActivities(
   db: Db,
-  filter: { status?: string | 'OPEN'; identityIds?: readonly string[] } = {},
+  filter: { statuses?: readonly string[]; identityIds?: readonly string[] } = {},
 ): Promise<PlannedActivityRow[]> {
-  // OPEN: on their way to the system (not executed yet, retrying, or done by hand and not yet verified).
-  const statuses =
-    filter.status === 'OPEN' ? ['PENDING', 'RETRY', 'COMMITED'] : filter.status ? [filter.status] : null
+  const statuses = filter.statuses ?? null
   const out: PlannedActivityRow[] = []
   const columns = [
     'id',

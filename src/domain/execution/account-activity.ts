@@ -13,6 +13,13 @@ export type ProvisioningStatus =
 export type ExecutionStatus = 'EXECUTING' | 'VERIFYING' | 'TERMINATED' | 'COMPLETED'
 export type CompletionStatus = 'SUCCESS' | 'FAILURE' | 'INCOMPLETE' | 'PENDING'
 
+/**
+ * Still on their way to the system: not executed yet, retrying, or done by hand and not yet verified.
+ * The planner counts these as already asked for (it never plans the same change twice), and an account
+ * id a pending create will take is taken.
+ */
+export const OPEN_STATUSES: readonly ProvisioningStatus[] = ['PENDING', 'RETRY', 'COMMITED']
+
 export interface ActivityItem {
   readonly operation: AttributeOperation
   readonly attribute: string
