@@ -1,6 +1,6 @@
 import { keptOpen } from '../src/connectors/kept-open.js'
 import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
-import { executeDue } from '../src/engine/execute-activities.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
 import { countByStatus } from '../src/store/activities.js'
 import { bareClaimAndRecord, kindOf } from './bare-store.js'
 import { againstBaseline, type BenchResult } from './bench-types.js'

@@ -1,6 +1,6 @@
 import { newId } from '../src/domain/new-id.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { executeDue } from '../src/engine/execute-activities.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
 import { countByStatus } from '../src/store/activities.js'
 import { analyze } from '../src/store/db.js'
 import { insertActivities } from '../src/store/activities.js'

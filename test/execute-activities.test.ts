@@ -12,7 +12,7 @@ import {
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { executeDue } from '../src/engine/execute-activities.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
 import { completeTask, rejectTask } from '../src/engine/manual-tasks.js'
 import { planIdentities } from '../src/engine/plan-identities.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'

@@ -25,7 +25,7 @@ const CASES: readonly [file: string, imports: string, allowed: boolean][] = [
   ['src/engine/x.ts', '../store/accounts.js', true],
   ['src/engine/x.ts', '../connectors/registry.js', true],
   ['src/engine/x.ts', '../jobs/schedules.js', true],
-  ['src/jobs/x.ts', '../engine/execute-activities.js', false],
+  ['src/jobs/x.ts', '../engine/execution/execute-due.js', false],
   ['src/jobs/x.ts', '../connectors/registry.js', false],
   ['src/connectors/ldap/x.ts', '../../store/db.js', false],
   ['src/connectors/ldap/x.ts', '../../engine/engine-context.js', false],

@@ -5,7 +5,7 @@ import { newSecretKey, formatSecretKey } from '../src/domain/secrets/sealed-secr
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { executeDue } from '../src/engine/execute-activities.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
 import { completeTask, rejectTask, revealTaskSecrets, rotateTaskSecrets } from '../src/engine/manual-tasks.js'
 import { SECRETS_KEY_ENV, SECRETS_KEY_FILE } from '../src/engine/secrets/secrets-key-ring.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'

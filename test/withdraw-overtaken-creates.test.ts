@@ -6,7 +6,7 @@ import { createMemoryConnector } from '../src/connectors/memory/memory-connector
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { executeDue } from '../src/engine/execute-activities.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
 import { completeTask } from '../src/engine/manual-tasks.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { listActivities, retryNow } from '../src/store/activities.js'

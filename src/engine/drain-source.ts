@@ -1,7 +1,7 @@
 import { sourcesWithDueActivities } from '../store/activity-claims.js'
 import { listSourceRows } from '../store/sources.js'
 import type { EngineContext } from './engine-context.js'
-import { executeDue } from './execute-activities.js'
+import { executeDue } from './execution/execute-due.js'
 
 /** The ids of the sources with activities due now (or whose worker died). */
 export async function dueSourceIds(ctx: EngineContext): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { countByStatus } from '../store/activities.js'
 import type { EngineContext } from './engine-context.js'
-import { executeDue, type ExecuteOptions, type ExecuteResult } from './execute-activities.js'
+import { executeDue, type ExecuteOptions, type ExecuteResult } from './execution/execute-due.js'
 
 export interface SettledSummary {
   readonly finished: number

@@ -1,5 +1,5 @@
 import { coerceError, InputError } from '../../domain/errors.js'
-import { executeDue } from '../../engine/execute-activities.js'
+import { executeDue } from '../../engine/execution/execute-due.js'
 import { runsFromPublished } from '../../engine/config/runs-from-published.js'
 import { openEngine, openPublishedEngine, withEngine } from '../../app/open-engine.js'
 import { printJson } from '../print-table.js'

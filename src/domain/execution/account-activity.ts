@@ -1,6 +1,6 @@
 import type { AccountOperation, AttributeOperation, PlanReason } from '../plan/plan-item.js'
 import type { ErrorClassification } from './classify-error.js'
-import { nextAttempt, type ProcessType, type RetryPolicy } from './retry-policy.js'
+import type { ProcessType } from './retry-policy.js'
 
 /**
  * An account activity, the reference product's record of one account request on its way to a system.
@@ -83,21 +83,6 @@ export function processTypeOf(reasons: readonly PlanReason[]): ProcessType {
   if (kinds.has('ROLE')) return 'ROLE'
   if (kinds.has('ATTRIBUTE_SYNC')) return 'ATTRIBUTE_SYNC'
   return 'IDENTITY_REFRESH'
-}
-
-/** What a failed attempt leads to: another attempt later, or the end. */
-export type FailureOutcome =
-  { readonly status: 'RETRY'; readonly nextAttemptAt: Date } | { readonly status: 'FAILED' }
-
-export function afterFailure(
-  kind: ErrorClassification['kind'],
-  policy: RetryPolicy,
-  attemptsMade: number,
-  failedAt: Date,
-): FailureOutcome {
-  if (kind !== 'RETRYABLE') return { status: 'FAILED' }
-  const next = nextAttempt(policy, attemptsMade, failedAt)
-  return next === null ? { status: 'FAILED' } : { status: 'RETRY', nextAttemptAt: next }
 }
 
 /** An account as a system reports it, for reading back and verifying. */

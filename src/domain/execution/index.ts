@@ -8,6 +8,7 @@ export {
   type RetryableMatcher,
   type RetryablePatternProblem,
 } from './classify-error.js'
+export { failureOutcome, type FailedAttempt, type FailureOutcome } from './failure-outcome.js'
 export {
   DEFAULT_RETRY_POLICIES,
   PROCESS_TYPES,
