@@ -3,6 +3,15 @@ import { applyIfAutomatic, type AppliedChanges } from './apply-plan.js'
 import type { EngineContext } from './engine-context.js'
 import { processIdentities, type ProcessResult } from './process-identities.js'
 
+export type RefreshStep = 'aggregate' | 'process' | 'apply'
+
+export interface RefreshOptions {
+  /** Another file to read, for a source read from a file. */
+  readonly file?: string
+  /** Called as each step begins (a task records it as its progress). */
+  readonly onStep?: (step: RefreshStep) => Promise<void>
+}
+
 /** Each step of a source refresh, as it returned. */
 export interface RefreshResult {
   readonly source: string
@@ -26,12 +35,15 @@ export interface RefreshResult {
 export async function refreshSource(
   ctx: EngineContext,
   sourceName: string,
-  options: { file?: string } = {},
+  options: RefreshOptions = {},
 ): Promise<RefreshResult> {
   const t0 = performance.now()
-  const aggregated = await aggregateSource(ctx, sourceName, options)
+  await options.onStep?.('aggregate')
+  const aggregated = await aggregateSource(ctx, sourceName, options.file ? { file: options.file } : {})
+  await options.onStep?.('process')
   const processed = await processIdentities(ctx, { apply: false })
   const t1 = performance.now()
+  if (ctx.config.settings.provisioning === 'automatic') await options.onStep?.('apply')
   const applied = await applyIfAutomatic(ctx)
   const appliedMs = applied ? performance.now() - t1 : 0
   const durationMs = Math.max(aggregated.durationMs, performance.now() - t0)
