@@ -50,8 +50,9 @@ describe('provisio aggregate --async and provisio task', { timeout: CLI_TEST_TIM
     try {
       const until = Date.now() + 120_000
       while (!new RegExp(`task ${id} \\(aggregate "HR"\\): SUCCESS`).test(log)) {
-        if (Date.now() > until || worker.exitCode !== null)
+        if (Date.now() > until || worker.exitCode !== null) {
           throw new Error(`the worker did not run it:\n${log}`)
+        }
         await new Promise((r) => setTimeout(r, 250))
       }
     } finally {
