@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openEngine, openPublishedEngine } from '../src/app/open-engine.js'
 import { configSnapshot } from '../src/domain/config/config-snapshot.js'
 import { NotFoundError } from '../src/domain/errors.js'
-import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
+import { refreshSource } from '../src/engine/refresh-source.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { configHistory, diffConfigVersions } from '../src/engine/config/config-history.js'
 import { loadPublishedConfig, publishConfig } from '../src/engine/config/publish-config.js'
@@ -137,8 +137,8 @@ describe.runIf(process.env['PROVISIO_TEST_DATABASE_URL'])('a worker without the 
     // The workspace's process: opening the engine publishes; the plan queues directory and badge activities.
     const engine = await openEngine(dir)
     try {
-      await aggregateThenProcess(engine, 'HR')
-      await aggregateThenProcess(engine, 'Badge System')
+      await refreshSource(engine, 'HR')
+      await refreshSource(engine, 'Badge System')
       expect((await applyPlan(engine)).accountRequests).toBeGreaterThan(0)
     } finally {
       await engine.close()
@@ -177,8 +177,8 @@ describe.runIf(process.env['PROVISIO_TEST_DATABASE_URL'])('a worker without the 
     const { dir } = await demoWorkspace()
     const engine = await openEngine(dir)
     try {
-      await aggregateThenProcess(engine, 'HR')
-      await aggregateThenProcess(engine, 'Badge System')
+      await refreshSource(engine, 'HR')
+      await refreshSource(engine, 'Badge System')
       await applyPlan(engine)
     } finally {
       await engine.close()

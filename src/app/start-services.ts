@@ -2,9 +2,13 @@ import type { PgBoss } from 'pg-boss'
 import { installSchedules, type ScheduleRunner } from '../jobs/schedules.js'
 import { startQueue } from '../jobs/start-queue.js'
 import type { OpenEngine } from './open-engine.js'
+import { startTaskRunner } from './source-aggregation-tasks.js'
 import { startExecutor, type ExecutorSettings } from './start-executor.js'
 
-/** The long-running part of the runtime: the durable queue, the executor and (for `serve`) the schedules. */
+/**
+ * The long-running part of the runtime: the durable queue, the executor, the asynchronous tasks and (for
+ * `serve`) the schedules.
+ */
 export interface Services {
   readonly boss: PgBoss
   /** The queues of the installed schedules (none for a worker). */
@@ -40,6 +44,8 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
       : []
     // `provisio worker` processes on the same server share the executor's work.
     stopExecutor = await startExecutor(engine, boss, options.executor, options.log)
+    // Source aggregations asked for with `aggregate --async` (and later the API), by any process on the database.
+    await startTaskRunner(engine, boss, options.log)
     return {
       boss,
       schedules,

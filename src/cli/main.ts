@@ -19,6 +19,7 @@ const workspaceCommands = () => import('./commands/workspace-commands.js')
 const keysCommands = () => import('./commands/keys-command.js')
 const configCommands = () => import('./commands/config-command.js')
 const assignCommands = () => import('./commands/assign-commands.js')
+const taskCommands = () => import('./commands/task-commands.js')
 
 const program = new Command()
   .name('provisio')
@@ -63,9 +64,37 @@ program
   .argument('<source>', 'source name')
   .option('--file <path>', 'read this file instead of the configured one')
   .option('--json', 'print the result as JSON')
-  .description("read a source's accounts and entitlements, correlate them, and process identities")
-  .action(async (source: string, o: { file?: string; json?: boolean }) =>
-    (await aggregateCommands()).aggregateCommand(ws(), source, o),
+  .option(
+    '--async',
+    'queue it as a background task and print its id; a running serve or worker runs it (see provisio task)',
+  )
+  .description(
+    "read a source's accounts and entitlements, correlate them, process identities, and with " +
+      'provisioning: automatic apply the plan',
+  )
+  .action(async (source: string, o: { file?: string; json?: boolean; async?: boolean }) =>
+    o.async
+      ? (await taskCommands()).aggregateAsyncCommand(ws(), source, o)
+      : (await aggregateCommands()).aggregateCommand(ws(), source, o),
+  )
+
+const task = program
+  .command('task')
+  .description('background tasks (source aggregations queued with aggregate --async) and their status')
+task
+  .command('status')
+  .argument('<id>', 'task id')
+  .option('--json', "print the reference's task-status JSON")
+  .description('one task: state, progress, counts and messages')
+  .action(async (id: string, o: { json?: boolean }) => (await taskCommands()).taskStatusCommand(ws(), id, o))
+task
+  .command('list')
+  .option('--open', 'only tasks not completed yet (pending or running)')
+  .option('--limit <n>', 'at most this many (default 50)')
+  .option('--json', "print the reference's task-status JSON of each")
+  .description('tasks, newest first')
+  .action(async (o: { open?: boolean; limit?: string; json?: boolean }) =>
+    (await taskCommands()).taskListCommand(ws(), o),
   )
 
 program

@@ -176,6 +176,33 @@ export async function applyChanges(
   return { ...result, full }
 }
 
+/** What a refresh applied (`settings.provisioning: automatic`), as its summaries report it. */
+export interface AppliedChanges {
+  readonly identities: number
+  readonly accountRequests: number
+  /** Everyone was planned (a full refresh, or the roles, access profiles or policies changed). */
+  readonly full: boolean
+  readonly summary: PlanSummary
+}
+
+/**
+ * The last step of a refresh: applies what changed when the workspace's provisioning is `automatic`;
+ * null when it is `review` (the plan waits for `provisio apply`).
+ */
+export async function applyIfAutomatic(
+  ctx: EngineContext,
+  options: { full?: boolean } = {},
+): Promise<AppliedChanges | null> {
+  if (ctx.config.settings.provisioning !== 'automatic') return null
+  const plan = await applyChanges(ctx, { full: options.full === true })
+  return {
+    identities: plan.summary.identities,
+    accountRequests: plan.accountRequests,
+    full: plan.full,
+    summary: plan.summary,
+  }
+}
+
 /** When the last refresh judged assignments' dates. */
 const ASSIGNMENT_CLOCK = 'assignment-dates'
 

@@ -31,8 +31,7 @@ import {
 } from '../store/queues.js'
 import { recordRun } from '../store/runs.js'
 import { ensureSource } from '../store/sources.js'
-import type { PlanSummary } from '../domain/plan/plan-summary.js'
-import { applyChanges } from './apply-plan.js'
+import { applyIfAutomatic, type AppliedChanges } from './apply-plan.js'
 import { correlateUncorrelated } from './correlate-accounts.js'
 import type { EngineContext } from './engine-context.js'
 import {
@@ -52,14 +51,11 @@ export interface ProcessResult {
   readonly managersChanged: number
   /** Only the queued identities were looked at (no profile changed, no full refresh asked for). */
   readonly incremental: boolean
-  /** What was applied afterwards (`settings.provisioning: automatic`); null when provisioning is left to `apply`. */
-  readonly plan: {
-    readonly identities: number
-    readonly accountRequests: number
-    /** Everyone was planned (a full refresh, or the roles, access profiles or policies changed). */
-    readonly full: boolean
-    readonly summary: PlanSummary
-  } | null
+  /**
+   * What was applied afterwards (`settings.provisioning: automatic`); null when provisioning is left to
+   * `apply`, or when the caller applies as its own step (`apply: false`, as refreshSource does).
+   */
+  readonly plan: AppliedChanges | null
   readonly durationMs: number
   /** Milliseconds per phase (load, build, managers, write, …). */
   readonly phases: Readonly<Record<string, number>>
@@ -69,11 +65,12 @@ export interface ProcessResult {
  * Identity processing: creates and updates identities from their profile's authoritative accounts
  * through the attribute transforms, computes the lifecycle state, correlates managers, and flags
  * identities whose authoritative account has gone. Incremental by default: an identity whose
- * inputs (its accounts and the profile's mappings) did not change is not re-evaluated.
+ * inputs (its accounts and the profile's mappings) did not change is not re-evaluated. Then, unless
+ * `apply` is false, the plan of what changed is applied when provisioning is automatic (applyIfAutomatic).
  */
 export async function processIdentities(
   ctx: EngineContext,
-  options: { full?: boolean } = {},
+  options: { full?: boolean; apply?: boolean } = {},
 ): Promise<ProcessResult> {
   const started = ctx.now()
   const t0 = performance.now()
@@ -130,22 +127,14 @@ export async function processIdentities(
   // What changed is planned again: now (automatic provisioning) or at the next apply.
   await enqueueIdentities(ctx.db, changed, ['plan'])
   timer.lap('write')
-  const plan =
-    ctx.config.settings.provisioning === 'automatic'
-      ? await applyChanges(ctx, { full: options.full === true })
-      : null
+  const plan = options.apply === false ? null : await applyIfAutomatic(ctx, { full: options.full === true })
   timer.lap('plan')
   const result = {
     identities: total,
     authoritativeAccountRemoved: removed,
     managersChanged,
     incremental: !scanned,
-    plan: plan && {
-      identities: plan.summary.identities,
-      accountRequests: plan.accountRequests,
-      full: plan.full,
-      summary: plan.summary,
-    },
+    plan,
     durationMs: performance.now() - t0,
     phases: timer.phases,
   }

@@ -1,8 +1,9 @@
 import type { PgBoss } from 'pg-boss'
 import { coerceError } from '../domain/errors.js'
+import { PROVISION_QUEUE } from './job-payloads.js'
+import { sendJob, workJobs } from './typed-jobs.js'
 
-/** The queue whose jobs each say "work through this source's due account activities". */
-export const PROVISION_QUEUE = 'provision'
+export { PROVISION_QUEUE }
 
 export interface ProvisioningOptions {
   /** Works through one source's due activities; returns a line for the log (empty: nothing done). */
@@ -24,11 +25,11 @@ export interface ProvisioningOptions {
  */
 export async function startProvisioning(boss: PgBoss, options: ProvisioningOptions): Promise<() => void> {
   await boss.createQueue(PROVISION_QUEUE, { policy: 'short', retryLimit: 2, expireInSeconds: 3600 })
-  await boss.work<{ sourceId: string }>(
+  await workJobs(
+    boss,
     PROVISION_QUEUE,
-    { batchSize: 1, localConcurrency: options.sourcesAtOnce, pollingIntervalSeconds: options.pollSeconds },
-    async ([job]) => {
-      if (!job) return
+    { localConcurrency: options.sourcesAtOnce, pollingIntervalSeconds: options.pollSeconds },
+    async (job) => {
       try {
         const line = await options.drain(job.data.sourceId)
         if (line !== '') options.log(`${line} [job ${job.id}]`)
@@ -37,6 +38,7 @@ export async function startProvisioning(boss: PgBoss, options: ProvisioningOptio
         throw err
       }
     },
+    options.log,
   )
   let stopped = false
   let running = false
@@ -45,7 +47,7 @@ export async function startProvisioning(boss: PgBoss, options: ProvisioningOptio
     running = true
     try {
       for (const sourceId of await options.dueSources()) {
-        await boss.send(PROVISION_QUEUE, { sourceId }, { singletonKey: sourceId })
+        await sendJob(boss, PROVISION_QUEUE, { sourceId }, { singletonKey: sourceId })
       }
     } catch (err) {
       options.log(`looking for due provisioning failed: ${coerceError(err).message}`)

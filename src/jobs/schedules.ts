@@ -1,11 +1,13 @@
 import type { PgBoss } from 'pg-boss'
 import type { ScheduleConfig } from '../domain/config/config-schemas.js'
 import { coerceError } from '../domain/errors.js'
+import type { ScheduleQueue } from './job-payloads.js'
+import { scheduleJob, workJobs } from './typed-jobs.js'
 
 /** The queue that carries one configured schedule's runs. */
-export function scheduleQueue(s: ScheduleConfig, index: number): string {
+export function scheduleQueue(s: ScheduleConfig, index: number): ScheduleQueue {
   const label = s.task === 'aggregate' ? `aggregate.${s.source ?? ''}` : 'process'
-  return `schedule.${index}.${label}`.replace(/[^A-Za-z0-9._-]/g, '_')
+  return `schedule.${index}.${label}`.replace(/[^A-Za-z0-9._-]/g, '_') as ScheduleQueue
 }
 
 /** Runs the task a schedule names; the caller supplies the use cases, so jobs stay free of engine wiring. */
@@ -30,15 +32,21 @@ export async function installSchedules(
   for (const { s, queue } of wanted) {
     // A scheduled run is not retried: the next occurrence comes anyway, and a failed run is logged.
     await boss.createQueue(queue, { retryLimit: 0 })
-    await boss.schedule(queue, s.cron, { task: s.task, source: s.source ?? null }, { tz: s.timeZone })
-    await boss.work(queue, async () => {
-      try {
-        log(`${s.name ?? queue}: ${await run(s)}`)
-      } catch (err) {
-        log(`${s.name ?? queue}: failed: ${coerceError(err).message}`)
-        throw err
-      }
-    })
+    await scheduleJob(boss, queue, s.cron, { task: s.task, source: s.source ?? null }, { tz: s.timeZone })
+    await workJobs(
+      boss,
+      queue,
+      {},
+      async () => {
+        try {
+          log(`${s.name ?? queue}: ${await run(s)}`)
+        } catch (err) {
+          log(`${s.name ?? queue}: failed: ${coerceError(err).message}`)
+          throw err
+        }
+      },
+      log,
+    )
   }
   return wanted.map((w) => w.queue)
 }

@@ -1,7 +1,8 @@
 import { relative } from 'node:path'
-import { aggregateThenProcess, type AggregateThenProcessResult } from '../../engine/aggregate-then-process.js'
+import { flatRefreshResult, type AggregateThenProcessResult } from '../../engine/aggregate-then-process.js'
 import type { ProcessResult } from '../../engine/process-identities.js'
 import { processIdentities } from '../../engine/process-identities.js'
+import { refreshSource } from '../../engine/refresh-source.js'
 import { EXIT } from '../exit-code.js'
 import { withEngine } from '../../app/open-engine.js'
 import { printJson } from '../print-table.js'
@@ -12,10 +13,12 @@ export async function aggregateCommand(
   source: string,
   options: { file?: string; json?: boolean },
 ): Promise<void> {
-  const result = await withEngine(
-    workspace,
-    (engine) => aggregateThenProcess(engine, source, options.file ? { file: options.file } : {}),
-    terminalProgress(),
+  const result = flatRefreshResult(
+    await withEngine(
+      workspace,
+      (engine) => refreshSource(engine, source, options.file ? { file: options.file } : {}),
+      terminalProgress(),
+    ),
   )
   // Rows that were refused do not stop the run, but a scheduled job must notice them: a distinct exit code.
   const rejected = result.rowErrors.length > 0 || result.accounts.errors > 0

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
 import { startHealthServer, type HealthInfo } from '../../api/health-server.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { aggregateThenProcess } from '../../engine/aggregate-then-process.js'
+import { flatRefreshResult } from '../../engine/aggregate-then-process.js'
+import { refreshSource } from '../../engine/refresh-source.js'
 import { processIdentities } from '../../engine/process-identities.js'
 import { writeDemoWorkspace } from '../../demo/demo-workspace.js'
 import { SETTINGS_FILE } from '../../engine/workspace/load-workspace.js'
@@ -119,8 +120,7 @@ function scheduleName(s: ScheduleConfig): string {
 
 async function runSchedule(engine: OpenEngine, s: ScheduleConfig): Promise<string> {
   if (s.task === 'aggregate') {
-    const r = await aggregateThenProcess(engine, s.source as string)
-    return aggregateSummary(r)
+    return aggregateSummary(flatRefreshResult(await refreshSource(engine, s.source as string)))
   }
   const r = await processIdentities(engine)
   return `${identitySummary(r)}; ${seconds(r.durationMs)}`
