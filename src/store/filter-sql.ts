@@ -54,8 +54,9 @@ export function filterSql<F extends string>(
       case 'presence': {
         const column = columns[f.field]
         const text = f.type === 'string'
-        if (f.operator === 'pr')
+        if (f.operator === 'pr') {
           return text ? `(${column} IS NOT NULL AND ${column} <> '')` : `${column} IS NOT NULL`
+        }
         return text ? `(${column} IS NULL OR ${column} = '')` : `${column} IS NULL`
       }
       case 'in': {

@@ -70,8 +70,9 @@ function tokenize(input: string): Token[] {
         if (d === '"') break
         if (d === '\\') {
           const escaped = input[i + 1]
-          if (escaped === undefined)
+          if (escaped === undefined) {
             throw filtersError(`unterminated string starting at position ${start + 1}`)
+          }
           if (escaped !== '"' && escaped !== '\\') {
             throw filtersError(
               `unknown escape "\\${escaped}" at position ${i + 1}; in a string, write \\" for " and \\\\ for \\`,
@@ -126,8 +127,9 @@ class Parser {
   end(): void {
     const token = this.#peek()
     if (token.kind === 'end') return
-    if (token.kind === ')')
+    if (token.kind === ')') {
       throw filtersError(`unexpected ")" at position ${token.position}: no "(" to close`)
+    }
     throw filtersError(
       `unexpected ${describe(token)} at position ${token.position}; expected "and", "or" or the end`,
     )
