@@ -74,6 +74,13 @@ describe('filterSql', () => {
     })
   })
 
+  it('takes column SQL only from the mapping, and fails loudly on a gap in it', () => {
+    const gap = { ...COLUMNS, name: undefined } as unknown as Record<Field, string>
+    expect(() => filterSql(readFilters('name eq "x"', FIELDS), gap)).toThrow(
+      'no column for filter field "name"',
+    )
+  })
+
   it('escapes what LIKE reads', () => {
     expect(escapeLike('100%_a\\b')).toBe('100\\%\\_a\\\\b')
   })

@@ -44,6 +44,13 @@ export function filterSql<F extends string>(
     return `$${firstParam + params.length - 1}::${cast}`
   }
 
+  const column = (field: F): string => {
+    const sql = columns[field]
+    // The checked filter and the mapping share the listing's field type; a gap is a bug, not input.
+    if (sql === undefined) throw new Error(`no column for filter field "${field}"`)
+    return sql
+  }
+
   const translate = (f: CheckedFilter<F>): string => {
     switch (f.kind) {
       case 'and':
@@ -52,28 +59,28 @@ export function filterSql<F extends string>(
       case 'not':
         return `((${translate(f.operand)}) IS NOT TRUE)`
       case 'presence': {
-        const column = columns[f.field]
+        const sql = column(f.field)
         const text = f.type === 'string'
         if (f.operator === 'pr') {
-          return text ? `(${column} IS NOT NULL AND ${column} <> '')` : `${column} IS NOT NULL`
+          return text ? `(${sql} IS NOT NULL AND ${sql} <> '')` : `${sql} IS NOT NULL`
         }
-        return text ? `(${column} IS NULL OR ${column} = '')` : `${column} IS NULL`
+        return text ? `(${sql} IS NULL OR ${sql} = '')` : `${sql} IS NULL`
       }
       case 'in': {
         const list = param(f.values, `${CAST[f.type]}[]`)
-        if (!f.caseInsensitive) return `${columns[f.field]} = ANY(${list})`
-        return `lower(${columns[f.field]}) = ANY(SELECT lower(v) FROM unnest(${list}) AS v)`
+        if (!f.caseInsensitive) return `${column(f.field)} = ANY(${list})`
+        return `lower(${column(f.field)}) = ANY(SELECT lower(v) FROM unnest(${list}) AS v)`
       }
       case 'compare': {
         const fold = (sql: string): string => (f.caseInsensitive ? `lower(${sql})` : sql)
-        const column = fold(columns[f.field])
+        const compared = fold(column(f.field))
         if (f.operator === 'sw' || f.operator === 'co') {
           const pattern = fold(param(escapeLike(String(f.value)), 'text'))
           return f.operator === 'sw'
-            ? `${column} LIKE (${pattern} || '%')`
-            : `${column} LIKE ('%' || ${pattern} || '%')`
+            ? `${compared} LIKE (${pattern} || '%')`
+            : `${compared} LIKE ('%' || ${pattern} || '%')`
         }
-        return `${column} ${COMPARE[f.operator]} ${fold(param(f.value, CAST[f.type]))}`
+        return `${compared} ${COMPARE[f.operator]} ${fold(param(f.value, CAST[f.type]))}`
       }
     }
   }
