@@ -114,6 +114,7 @@ const malformed: [string, string][] = [
     'expected a value after "gt" at position 12, found "2018-13" (strings are in double quotes)',
   ],
   ['n eq 1' + '0'.repeat(400), 'number out of range at position 6'],
+  ['name eq "a\u0000b"', 'the NUL character at position 11 is not allowed'],
   [`name eq "${'x'.repeat(60)}" x`, 'unexpected "x" at position 72; expected "and", "or" or the end'],
   [
     `name eq ${'y'.repeat(60)}`,

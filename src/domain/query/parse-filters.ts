@@ -23,6 +23,9 @@ export function parseFilters(input: string): FilterExpression {
   if (input.length > MAX_FILTERS_LENGTH) {
     throw filtersError(`longer than ${MAX_FILTERS_LENGTH} characters (${input.length})`)
   }
+  // PostgreSQL text cannot hold NUL: refused here, as input, rather than failing in the database.
+  const nul = input.indexOf('\u0000')
+  if (nul >= 0) throw filtersError(`the NUL character at position ${nul + 1} is not allowed`)
   const parser = new Parser(tokenize(input))
   const expression = parser.or()
   parser.end()
