@@ -1,5 +1,7 @@
 import type { Account, Attributes } from '../domain/model.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { Db } from './db.js'
+import { filterSql } from './filter-sql.js'
 import { iso } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
@@ -28,6 +30,35 @@ export interface AccountFilter {
   readonly sourceId?: string
   readonly identityIds?: readonly string[]
   readonly ids?: readonly string[]
+  /** A v3 `filters` expression, checked against the account listing's fields. */
+  readonly expression?: CheckedFilter<AccountFilterField>
+}
+
+/** The fields a `filters` expression on accounts can name, and the SQL each reads. */
+export type AccountFilterField =
+  | 'id'
+  | 'identityId'
+  | 'sourceId'
+  | 'nativeIdentity'
+  | 'name'
+  | 'uncorrelated'
+  | 'manuallyCorrelated'
+  | 'disabled'
+  | 'locked'
+  | 'created'
+  | 'modified'
+const ACCOUNT_FILTER_COLUMNS: Record<AccountFilterField, string> = {
+  id: 'a.id',
+  identityId: 'a.identity_id',
+  sourceId: 'a.source_id',
+  nativeIdentity: 'a.native_identity',
+  name: 'a.display_name',
+  uncorrelated: '(a.identity_id IS NULL)',
+  manuallyCorrelated: 'a.manually_correlated',
+  disabled: 'a.disabled',
+  locked: 'a.locked',
+  created: 'a.created',
+  modified: 'a.modified',
 }
 
 /** The fields account listings sort by. */
@@ -72,6 +103,11 @@ function accountWhere(filter: AccountFilter): { where: string; params: unknown[]
   if (filter.identityIds !== undefined) {
     params.push(filter.identityIds)
     where.push(`a.identity_id = ANY($${params.length}::text[])`)
+  }
+  if (filter.expression !== undefined) {
+    const expression = filterSql(filter.expression, ACCOUNT_FILTER_COLUMNS, params.length + 1)
+    params.push(...expression.params)
+    where.push(expression.sql)
   }
   return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', params }
 }
