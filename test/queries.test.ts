@@ -35,14 +35,15 @@ describe.each(databases)('queries on $name', (database) => {
     const ids = new Map(NAMES.map((n, i) => [n, `id-${i}`]))
     await insertIdentities(
       store.db,
-      NAMES.map((name) => ({
+      NAMES.map((name, i) => ({
         id: ids.get(name) as string,
         name,
         identityProfile: 'Employees',
-        attributes: {},
-        attributesJson: '{}',
-        lifecycleState: null,
-        managerId: null,
+        attributes: { email: `${name}@Example.com` },
+        attributesJson: JSON.stringify({ email: `${name}@Example.com` }),
+        // carol, erin and dave active, alice and bob inactive; bob and carol report to alice.
+        lifecycleState: i % 2 === 0 ? 'active' : 'inactive',
+        managerId: name === 'bob' || name === 'carol' ? (ids.get('alice') as string) : null,
         processingError: null,
         inputsHash: '',
         stateHash: '',
@@ -88,6 +89,27 @@ describe.each(databases)('queries on $name', (database) => {
     expect(filtered.total).toBe(1)
     // LIKE's wildcards in a name are taken literally.
     expect((await listIdentities(ctx, { filters: { nameStartsWith: '%' } })).rows).toEqual([])
+  })
+
+  it('filters identities with the v3 grammar, and refuses what it cannot filter by', async () => {
+    const { ctx, ids } = await seeded()
+    const names = async (filters: string) => (await listIdentities(ctx, { filters })).rows.map((i) => i.name)
+    expect(await names('email sw "A"')).toEqual(['alice'])
+    expect(await names('email eq "BOB@example.com"')).toEqual(['bob'])
+    expect(await names('lifecycleState eq "active" and not name eq "erin"')).toEqual(['carol', 'dave'])
+    expect(await names(`managerId eq "${ids.get('alice') ?? ''}" or name in ("dave")`)).toEqual([
+      'bob',
+      'carol',
+      'dave',
+    ])
+    expect(await names('managerId isnull and lifecycleState eq "inactive"')).toEqual(['alice'])
+    expect(await names('alias co "%"')).toEqual([])
+    const counted = await listIdentities(ctx, { filters: 'email co "example"', count: true, limit: 2 })
+    expect(counted.total).toBe(5)
+    expect(counted.rows.map((i) => i.name)).toEqual(['alice', 'bob'])
+    await expect(names('salary gt 5')).rejects.toThrow(InputError)
+    await expect(names('email gt "a"')).rejects.toThrow(/"email" does not support "gt"/)
+    await expect(names('name eq')).rejects.toThrow(/filters: expected a value/)
   })
 
   it('rejects a sorter or a page it does not know, in words', async () => {

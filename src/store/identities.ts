@@ -1,5 +1,7 @@
 import type { Identity } from '../domain/model.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import { batches, type Db } from './db.js'
+import { filterSql } from './filter-sql.js'
 import { iso } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
@@ -26,6 +28,36 @@ const SELECT = `SELECT i.id, i.name, i.identity_profile, i.attributes, i.lifecyc
 export interface IdentityFilter {
   /** Names starting with this text. */
   readonly nameStartsWith?: string
+  /** A v3 `filters` expression, checked against the identity listing's fields. */
+  readonly expression?: CheckedFilter<IdentityFilterField>
+}
+
+/** The fields a `filters` expression on identities can name, and the SQL each reads. */
+export type IdentityFilterField =
+  | 'id'
+  | 'name'
+  | 'alias'
+  | 'email'
+  | 'firstname'
+  | 'lastname'
+  | 'lifecycleState'
+  | 'managerId'
+  | 'processingState'
+  | 'created'
+  | 'modified'
+const IDENTITY_FILTER_COLUMNS: Record<IdentityFilterField, string> = {
+  id: 'i.id',
+  // The reference's alias is the identity's unique name (its uid); Provisio's name is that uid.
+  name: 'i.name',
+  alias: 'i.name',
+  email: "(i.attributes->>'email')",
+  firstname: "(i.attributes->>'firstname')",
+  lastname: "(i.attributes->>'lastname')",
+  lifecycleState: 'i.lifecycle_state',
+  managerId: 'i.manager_id',
+  processingState: 'i.processing_state',
+  created: 'i.created',
+  modified: 'i.modified',
 }
 
 /** The fields identity listings sort by. */
@@ -60,9 +92,17 @@ export async function countIdentities(db: Db, filter: IdentityFilter = {}): Prom
 }
 
 function identityWhere(filter: IdentityFilter, params: unknown[]): string {
-  if (filter.nameStartsWith === undefined) return ''
-  params.push(filter.nameStartsWith.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')
-  return `WHERE i.name LIKE $${params.length}`
+  const where: string[] = []
+  if (filter.nameStartsWith !== undefined) {
+    params.push(filter.nameStartsWith.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')
+    where.push(`i.name LIKE $${params.length}`)
+  }
+  if (filter.expression !== undefined) {
+    const expression = filterSql(filter.expression, IDENTITY_FILTER_COLUMNS, params.length + 1)
+    params.push(...expression.params)
+    where.push(expression.sql)
+  }
+  return where.length ? 'WHERE ' + where.join(' AND ') : ''
 }
 
 /** Identities in id order after `afterId`: the pages a plan of every identity walks through. */
