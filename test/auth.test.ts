@@ -1,4 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuthenticationError, ConflictError, InputError, NotFoundError } from '../src/domain/errors.js'
 import {
@@ -12,6 +14,7 @@ import { DEFAULT_TOKEN_SECONDS, MAX_TOKEN_SECONDS } from '../src/engine/auth/tok
 import { BAD_CLIENT_MESSAGE, issueToken, verifyToken } from '../src/engine/auth/tokens.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { rotateTaskSecrets } from '../src/engine/manual-tasks.js'
+import { SECRETS_KEY_FILE } from '../src/engine/secrets/secrets-key-ring.js'
 import { listSigningKeys } from '../src/store/auth-signing-keys.js'
 import { insertIdentities } from '../src/store/identity-processing.js'
 import type { Store } from '../src/store/open-store.js'
@@ -224,5 +227,16 @@ describe.each(databases)('authentication on $name', (database) => {
     await rotateTaskSecrets(ctx, NO_ENV)
     await rotateTaskSecrets(ctx, NO_ENV)
     await verifyToken(ctx, (await issue(pat)).access_token)
+  })
+
+  it('without the secrets key that sealed the signing key, issuing says so; a signing rotation recovers', async () => {
+    const pat = await createPersonalAccessToken(ctx, { identity: 'ada', name: 'lost key' })
+    const earlier = (await issue(pat)).access_token
+    rmSync(join(ctx.config.dir, SECRETS_KEY_FILE))
+    await expect(issue(pat)).rejects.toThrow(/signing key .* cannot be opened/)
+    await rotateSigningKey(ctx, NO_ENV)
+    await verifyToken(ctx, (await issue(pat)).access_token)
+    // Verifying needs only the public keys.
+    await verifyToken(ctx, earlier)
   })
 })

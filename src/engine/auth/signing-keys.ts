@@ -1,4 +1,5 @@
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
+import { InputError } from '../../domain/errors.js'
 import { openSecrets, sealSecrets } from '../../domain/secrets/sealed-secrets.js'
 import {
   currentSigningKey,
@@ -52,13 +53,25 @@ export async function currentSigner(
 }
 
 async function openPrivateKey(ctx: EngineContext, key: SigningKey, env: Env): Promise<CryptoKey> {
-  if (key.privateJwkSealed === null) throw new Error(`signing key ${key.kid} is retired`)
-  const { jwk } = openSecrets(
-    readKeyRing(ctx.config.dir, env),
-    key.privateJwkSealed,
-    sealContext(key.kid),
-    keyPlaces(ctx.config.dir),
-  )
+  const sealed = key.privateJwkSealed
+  if (sealed === null) throw new Error(`signing key ${key.kid} is retired`)
+  let jwk: string | undefined
+  try {
+    ;({ jwk } = openSecrets(
+      readKeyRing(ctx.config.dir, env),
+      sealed,
+      sealContext(key.kid),
+      keyPlaces(ctx.config.dir),
+    ))
+  } catch (err) {
+    // openSecrets speaks of a task's secrets; say what it is here.
+    throw new InputError(
+      `the signing key ${key.kid} of access tokens cannot be opened: it was sealed with secrets key ` +
+        `${sealed.kid}, which is missing (${keyPlaces(ctx.config.dir)}) or does not open it; ` +
+        '`provisio keys rotate --signing` makes a new one',
+      { cause: err },
+    )
+  }
   return (await importJWK(JSON.parse(jwk ?? '{}') as JWK, key.algorithm)) as CryptoKey
 }
 
