@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
 import { ConnectorError } from '../domain/errors.js'
 import {
+  AuthenticationError,
   ConfigError,
   ConflictError,
   DatabaseUnavailableError,
@@ -62,6 +63,7 @@ describe('exitCodeFor', () => {
       [new ConnectorError('TERMINAL', 'schema violation'), 7],
       [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 7],
       [new DatabaseUnavailableError('refused'), 9],
+      [new AuthenticationError('invalid client id or secret'), 10],
       [new Error('a bug'), 1],
       [new TypeError('x is undefined'), 1],
     ]

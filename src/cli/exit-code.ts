@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander'
 import {
+  AuthenticationError,
   ConfigError,
   ConnectorError,
   ConflictError,
@@ -24,6 +25,7 @@ export const EXIT = {
   systemFailed: 7,
   rowsRejected: 8,
   databaseUnavailable: 9,
+  unauthenticated: 10,
 } as const
 
 /**
@@ -47,6 +49,7 @@ export function exitCodeFor(err: unknown): { code: number; message: string } {
   if (err instanceof ConflictError) return { code: EXIT.conflict, message: err.message }
   if (err instanceof NotFoundError) return { code: EXIT.notFound, message: err.message }
   if (err instanceof InputError) return { code: EXIT.badInput, message: err.message }
+  if (err instanceof AuthenticationError) return { code: EXIT.unauthenticated, message: err.message }
   if (err instanceof DatabaseUnavailableError) return { code: EXIT.databaseUnavailable, message: err.message }
   // A system that failed (a connection test, a connector call made from the command line).
   const failure = classifyError(err instanceof SystemError ? err.cause : err)

@@ -20,6 +20,7 @@ const keysCommands = () => import('./commands/keys-command.js')
 const configCommands = () => import('./commands/config-command.js')
 const assignCommands = () => import('./commands/assign-commands.js')
 const taskCommands = () => import('./commands/task-commands.js')
+const tokenCommands = () => import('./commands/token-commands.js')
 
 const program = new Command()
   .name('provisio')
@@ -360,10 +361,58 @@ tasks
 
 program
   .command('keys')
-  .description('the keys that encrypt the secrets of pending tasks')
+  .description("the keys that encrypt the secrets of pending tasks, and that sign the API's access tokens")
   .command('rotate')
-  .description('encrypt them again with a new key (PROVISIO_SECRETS_KEY: its first key) and drop unused ones')
-  .action(async () => (await keysCommands()).keysRotateCommand(ws()))
+  .option(
+    '--secrets',
+    "only the secrets' key: encrypt them again with a new key (PROVISIO_SECRETS_KEY: its first key), drop unused ones",
+  )
+  .option(
+    '--signing',
+    "only the tokens' signing key: a new one signs, the old one verifies until its tokens expire",
+  )
+  .description('rotate both keys (or the one a flag names); docs/authentication.md')
+  .action(async (o: { secrets?: boolean; signing?: boolean }) =>
+    (await keysCommands()).keysRotateCommand(ws(), o),
+  )
+
+const token = program
+  .command('token')
+  .description(
+    'personal access tokens and API clients: client id/secret pairs for the API (docs/authentication.md)',
+  )
+token
+  .command('create')
+  .option('--identity <id>', 'the identity (id or name) a personal access token acts as')
+  .option('--name <name>', "the token's name (unique among the identity's tokens)")
+  .option('--scope <scope...>', 'scopes (default sp:scopes:all)')
+  .option('--api-client', 'an API client (no identity) instead of a personal access token')
+  .option('--capability <capability...>', "an API client's capabilities (ORG_ADMIN, SOURCE_ADMIN, …)")
+  .option('--json', 'print {clientId, clientSecret} as JSON')
+  .description('create a credential and print its client id and secret (the secret is shown once)')
+  .action(
+    async (o: {
+      identity?: string
+      name?: string
+      scope?: string[]
+      apiClient?: boolean
+      capability?: string[]
+      json?: boolean
+    }) => (await tokenCommands()).tokenCreateCommand(ws(), o),
+  )
+token
+  .command('list')
+  .option('--identity <id>', "only this identity's personal access tokens")
+  .option('--json', 'print the credentials as JSON (never a secret)')
+  .description('list the credentials, revoked ones too')
+  .action(async (o: { identity?: string; json?: boolean }) =>
+    (await tokenCommands()).tokenListCommand(ws(), o),
+  )
+token
+  .command('revoke')
+  .argument('<client-id>', "the credential's client id")
+  .description('revoke a credential: no new tokens, and the tokens issued with it stop verifying')
+  .action(async (id: string) => (await tokenCommands()).tokenRevokeCommand(ws(), id))
 
 const transform = program.command('transform').description('work with transforms')
 transform

@@ -19,6 +19,12 @@ export class NotFoundError extends ProvisioError {}
 export class ConflictError extends ProvisioError {}
 
 /**
+ * Who asks could not be authenticated: a wrong client id or secret, a revoked credential, an expired or
+ * forged token. The message never says which (it would tell a guesser which client ids exist).
+ */
+export class AuthenticationError extends ProvisioError {}
+
+/**
  * A connected system failed (a connection test, an aggregation's read): not a bug of Provisio. `cause` holds
  * the system's own error, which `classifyError` reads.
  */

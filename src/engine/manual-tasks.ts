@@ -10,6 +10,7 @@ import {
 import { loadAccountsToVerify } from '../store/account-provisioning.js'
 import { listActivities } from '../store/activities.js'
 import { recordOutcomes } from '../store/activity-claims.js'
+import { signingKeySealers } from '../store/auth-signing-keys.js'
 import {
   closeWorkItem,
   listWorkItems,
@@ -104,6 +105,8 @@ export async function rotateTaskSecrets(ctx: EngineContext, env: Env = process.e
     (await listWorkItemSecrets(ctx.db)).flatMap((t) => (isSealed(t.secrets) ? [t.secrets.kid] : [])),
   )
   inUse.add(ring.current.id)
+  // The signing keys of API tokens are sealed with these keys too (engine/auth/signing-keys.ts).
+  for (const kid of await signingKeySealers(ctx.db)) inUse.add(kid)
   const keysRemoved = pruneKeyFile(dir, inUse)
   return { keyId: ring.current.id, resealed, keysRemoved, newKey: !fromEnv }
 }

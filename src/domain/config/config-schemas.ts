@@ -126,7 +126,13 @@ export const workspaceSettingsSchema = z.looseObject({
   provisioning: z.enum(['automatic', 'review']).default('automatic'),
   /** Retry policies by process type, for every source (a source's own beat these). */
   retryPolicies: retryPoliciesSchema.optional(),
-  server: z.looseObject({ port: z.number().int().min(0).max(65535).default(7100) }).default({ port: 7100 }),
+  server: z
+    .looseObject({
+      port: z.number().int().min(0).max(65535).default(7100),
+      /** Lifetime of the API's access tokens (docs/authentication.md); absent: 749 s, as the reference. */
+      accessTokenValiditySeconds: z.number().int().min(15).max(43_200).optional(),
+    })
+    .default({ port: 7100 }),
   schedules: z.array(scheduleSchema).default([]),
 })
 

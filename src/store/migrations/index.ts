@@ -7,6 +7,7 @@ import { sql as unreadableJson } from './0006-unreadable-json.js'
 import { sql as configVersions } from './0007-config-versions.js'
 import { sql as assignments } from './0008-assignments.js'
 import { sql as asyncTasks } from './0009-async-tasks.js'
+import { sql as auth } from './0010-auth.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -19,4 +20,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 7, name: 'config-versions', sql: configVersions },
   { version: 8, name: 'assignments', sql: assignments },
   { version: 9, name: 'async-tasks', sql: asyncTasks },
+  { version: 10, name: 'auth', sql: auth },
 ]

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto'
+import { decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose'
+import { checkSecret, DECOY_HASH } from '../../domain/auth/secret-hash.js'
+import { AuthenticationError } from '../../domain/errors.js'
+import { findCredential, findCredentialWithHash, recordCredentialUse } from '../../store/api-credentials.js'
+import { findSigningKey } from '../../store/auth-signing-keys.js'
+import type { EngineContext } from '../engine-context.js'
+import { currentSigner, SIGNING_ALGORITHM } from './signing-keys.js'
+import { tokenSeconds } from './token-lifetime.js'
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** The issuer of every token; a token of another issuer is not ours. */
+export const TOKEN_ISSUER = 'provisio'
+
+/** One message for an unknown client id and a wrong secret: which one it was would tell a guesser too much. */
+export const BAD_CLIENT_MESSAGE = 'invalid client id or secret'
+const BAD_TOKEN_MESSAGE = 'invalid access token'
+const EXPIRED_TOKEN_MESSAGE = 'the access token has expired'
+
+/** `POST /oauth/token`'s answer, in the reference's field names. */
+export interface TokenResponse {
+  readonly access_token: string
+  readonly token_type: 'bearer'
+  readonly expires_in: number
+  /** Space-separated (OAuth 2.0). */
+  readonly scope: string
+  /** A personal access token's owner; absent for an API client (no user context, as in the reference). */
+  readonly identity_id?: string
+  readonly org: string
+  readonly pod: string
+  readonly internal: false
+  readonly strong_auth: false
+  readonly claims_supported: false
+  readonly jti: string
+}
+
+/** Who a verified token speaks for: what the API authorises a request with. */
+export interface Principal {
+  readonly clientId: string
+  /** The identity a personal access token acts as; null for an API client. */
+  readonly identityId: string | null
+  readonly capabilities: readonly string[]
+  readonly scopes: readonly string[]
+}
+
+/**
+ * The client credentials grant: a credential's id and secret for a signed access token. A wrong id or
+ * secret and a revoked credential all fail with the same AuthenticationError, in about the same time.
+ */
+export async function issueToken(
+  ctx: EngineContext,
+  grant: { clientId: string; clientSecret: string },
+  env: Env = process.env,
+): Promise<TokenResponse> {
+  const credential = await findCredentialWithHash(ctx.db, grant.clientId)
+  // An unknown client is checked against a decoy hash: the answer takes as long as for a wrong secret.
+  const matches = await checkSecret(grant.clientSecret, credential?.secretHash ?? DECOY_HASH)
+  if (!credential || !matches || credential.revoked !== null) {
+    throw new AuthenticationError(BAD_CLIENT_MESSAGE)
+  }
+
+  const signer = await currentSigner(ctx, env)
+  const now = ctx.now()
+  const iat = Math.floor(now.getTime() / 1000)
+  const expiresIn = tokenSeconds(ctx)
+  const jti = randomUUID()
+  const org = ctx.config.settings.name
+  const identityId = credential.ownerIdentityId
+  const claims: JWTPayload = {
+    client_id: credential.clientId,
+    ...(identityId === null ? {} : { identity_id: identityId }),
+    authorities: [...credential.capabilities],
+    scope: [...credential.scopes],
+    org,
+    pod: 'provisio',
+    internal: false,
+    strong_auth: false,
+  }
+  const accessToken = await new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: signer.kid, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setSubject(credential.clientId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + expiresIn)
+    .setJti(jti)
+    .sign(signer.privateKey)
+  await recordCredentialUse(ctx.db, credential.clientId, now)
+  return {
+    access_token: accessToken,
+    token_type: 'bearer',
+    expires_in: expiresIn,
+    scope: credential.scopes.join(' '),
+    ...(identityId === null ? {} : { identity_id: identityId }),
+    org,
+    pod: 'provisio',
+    internal: false,
+    strong_auth: false,
+    claims_supported: false,
+    jti,
+  }
+}
+
+/**
+ * A bearer token's principal. Expired, signed by a key the store does not have, altered, or of a revoked
+ * credential: AuthenticationError. The clock is the context's.
+ */
+export async function verifyToken(ctx: EngineContext, token: string): Promise<Principal> {
+  let kid: string | undefined
+  try {
+    const header = decodeProtectedHeader(token)
+    kid = header.alg === SIGNING_ALGORITHM ? header.kid : undefined
+  } catch (err) {
+    throw new AuthenticationError(BAD_TOKEN_MESSAGE, { cause: err })
+  }
+  const key = kid === undefined ? undefined : await findSigningKey(ctx.db, kid)
+  if (!key) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  let payload: JWTPayload
+  try {
+    const publicKey = await importJWK(key.publicJwk as JWK, key.algorithm)
+    ;({ payload } = await jwtVerify(token, publicKey, {
+      algorithms: [SIGNING_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      currentDate: ctx.now(),
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+    }))
+  } catch (err) {
+    const message = err instanceof errors.JWTExpired ? EXPIRED_TOKEN_MESSAGE : BAD_TOKEN_MESSAGE
+    throw new AuthenticationError(message, { cause: err })
+  }
+  // A retired key signs nothing (its private half is erased): a token it signed later is forged.
+  if (key.retiredAt !== null && (payload.iat ?? 0) * 1000 > Date.parse(key.retiredAt)) {
+    throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  }
+  const clientId = payload.sub ?? ''
+  const credential = await findCredential(ctx.db, clientId)
+  if (!credential || credential.revoked !== null) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  return {
+    clientId,
+    identityId: credential.ownerIdentityId,
+    capabilities: strings(payload['authorities']),
+    scopes: strings(payload['scope']),
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
