@@ -5,27 +5,13 @@ import { insertIdentities } from '../src/store/identity-processing.js'
 import { openStore } from '../src/store/open-store.js'
 import { CLI_TEST_TIMEOUT, runCli } from './support/run-cli.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+import { identityRow } from './support/identity-rows.js'
 
 describe('provisio token and keys rotate', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('creates a personal access token (secret shown once), lists, rotates the keys, revokes', async () => {
     const ws = await demoWorkspace()
     const store = await openStore({ workspaceDir: ws.dir })
-    await insertIdentities(store.db, [
-      {
-        id: 'id-ada',
-        name: 'ada',
-        identityProfile: 'Employees',
-        attributes: {},
-        attributesJson: '{}',
-        lifecycleState: null,
-        managerId: null,
-        processingError: null,
-        inputsHash: 'x',
-        stateHash: 'x',
-        managerKey: null,
-        matchKey: null,
-      },
-    ])
+    await insertIdentities(store.db, [identityRow('id-ada', 'ada')])
     await store.close()
     const cli = (...args: string[]) => runCli(['-w', ws.dir, ...args])
 

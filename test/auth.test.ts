@@ -20,6 +20,7 @@ import { insertIdentities } from '../src/store/identity-processing.js'
 import type { Store } from '../src/store/open-store.js'
 import { databases } from './support/databases.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+import { identityRow } from './support/identity-rows.js'
 
 // The key ring comes from the workspace's key file only, whatever the environment of the test run.
 const NO_ENV = {}
@@ -45,22 +46,7 @@ describe.each(databases)('authentication on $name', (database) => {
     const ws = await demoWorkspace()
     store = await database.open()
     ctx = engineContext(ws.config, store, () => clock)
-    await insertIdentities(store.db, [
-      {
-        id: 'id-ada',
-        name: 'ada',
-        identityProfile: 'Employees',
-        attributes: {},
-        attributesJson: '{}',
-        lifecycleState: null,
-        managerId: null,
-        processingError: null,
-        inputsHash: 'x',
-        stateHash: 'x',
-        managerKey: null,
-        matchKey: null,
-      },
-    ])
+    await insertIdentities(store.db, [identityRow('id-ada', 'ada')])
   })
   afterAll(async () => {
     await store.close()

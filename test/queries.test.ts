@@ -13,6 +13,7 @@ import { insertIdentities } from '../src/store/identity-processing.js'
 import type { Store } from '../src/store/open-store.js'
 import { ensureSource } from '../src/store/sources.js'
 import { databases } from './support/databases.js'
+import { identityRow } from './support/identity-rows.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
 
 const NAMES = ['carol', 'alice', 'erin', 'bob', 'dave']
@@ -35,21 +36,14 @@ describe.each(databases)('queries on $name', (database) => {
     const ids = new Map(NAMES.map((n, i) => [n, `id-${i}`]))
     await insertIdentities(
       store.db,
-      NAMES.map((name, i) => ({
-        id: ids.get(name) as string,
-        name,
-        identityProfile: 'Employees',
-        attributes: { email: `${name}@Example.com` },
-        attributesJson: JSON.stringify({ email: `${name}@Example.com` }),
-        // carol, erin and dave active, alice and bob inactive; bob and carol report to alice.
-        lifecycleState: i % 2 === 0 ? 'active' : 'inactive',
-        managerId: name === 'bob' || name === 'carol' ? (ids.get('alice') as string) : null,
-        processingError: null,
-        inputsHash: '',
-        stateHash: '',
-        managerKey: null,
-        matchKey: null,
-      })),
+      NAMES.map((name, i) =>
+        identityRow(ids.get(name) as string, name, {
+          attributes: { email: `${name}@Example.com` },
+          // carol, erin and dave active, alice and bob inactive; bob and carol report to alice.
+          lifecycleState: i % 2 === 0 ? 'active' : 'inactive',
+          managerId: name === 'bob' || name === 'carol' ? (ids.get('alice') as string) : null,
+        }),
+      ),
     )
     const source = config.sources[0]?.value.name as string
     const sourceId = await ensureSource(store.db, source)
