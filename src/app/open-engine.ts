@@ -7,11 +7,16 @@ import { classifyError } from '../domain/execution/classify-error.js'
 import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import type { EngineContext, Progress } from '../engine/engine-context.js'
 import { loadWorkspace, SETTINGS_FILE } from '../engine/workspace/load-workspace.js'
-import { loadPublishedConfig, publishConfig } from '../engine/config/publish-config.js'
+import { loadPublishedConfig, publishConfig, type PublishedVersion } from '../engine/config/publish-config.js'
 import { openStore, type Store } from '../store/open-store.js'
 
 export interface OpenEngine extends EngineContext {
   readonly store: Store
+  /**
+   * Publishes a configuration (written through the configuration repository) and runs with it from now
+   * on: every holder of this engine — the API, the executor, the schedules' runs — reads the new one.
+   */
+  reconfigure(config: WorkspaceConfig): Promise<PublishedVersion>
   close(): Promise<void>
 }
 
@@ -69,18 +74,31 @@ async function openStoreOf(dir: string): Promise<Store> {
   })
 }
 
-function engineOver(
+/**
+ * The engine over a store already open: what `openEngine` returns, for a caller (a test) that opened the
+ * store itself. `now` is the clock every use case reads.
+ */
+export function engineOver(
   config: WorkspaceConfig,
   store: Store,
   connectors: ConnectorRegistry,
   progress?: Progress,
+  now: () => Date = () => new Date(),
 ): OpenEngine {
+  let current = config
   return {
-    config,
+    get config() {
+      return current
+    },
+    reconfigure: async (next) => {
+      const published = await publishConfig(store.db, next)
+      current = next
+      return published
+    },
     db: store.db,
     store,
     connectors,
-    now: () => new Date(),
+    now,
     ...(progress ? { progress } : {}),
     close: () => store.close(),
   }

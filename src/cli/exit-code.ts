@@ -5,6 +5,7 @@ import {
   ConnectorError,
   ConflictError,
   DatabaseUnavailableError,
+  ForbiddenError,
   InputError,
   NotFoundError,
   SecretUnavailableError,
@@ -26,6 +27,7 @@ export const EXIT = {
   rowsRejected: 8,
   databaseUnavailable: 9,
   unauthenticated: 10,
+  forbidden: 11,
 } as const
 
 /**
@@ -50,6 +52,7 @@ export function exitCodeFor(err: unknown): { code: number; message: string } {
   if (err instanceof NotFoundError) return { code: EXIT.notFound, message: err.message }
   if (err instanceof InputError) return { code: EXIT.badInput, message: err.message }
   if (err instanceof AuthenticationError) return { code: EXIT.unauthenticated, message: err.message }
+  if (err instanceof ForbiddenError) return { code: EXIT.forbidden, message: err.message }
   if (err instanceof DatabaseUnavailableError) return { code: EXIT.databaseUnavailable, message: err.message }
   // A system that failed (a connection test, a connector call made from the command line).
   const failure = classifyError(err instanceof SystemError ? err.cause : err)

@@ -427,7 +427,7 @@ transform
 program
   .command('serve')
   .option('--demo <dir>', 'create the demo workspace in <dir> if needed, and serve it')
-  .option('--port <port>', 'health endpoint port (default: server.port of provisio.yaml)')
+  .option('--port <port>', 'API and health port (default: server.port of provisio.yaml)')
   .description('run the configured schedules and the health endpoint until stopped')
   .action(async (o: { demo?: string; port?: string }) => (await serveCommands()).serveCommand(ws(), o))
 

@@ -25,6 +25,12 @@ export class ConflictError extends ProvisioError {}
 export class AuthenticationError extends ProvisioError {}
 
 /**
+ * Who asks is known but may not do this: a capability they lack, or another person's object. The API
+ * answers 403; the message names what was missing, never what the object holds.
+ */
+export class ForbiddenError extends ProvisioError {}
+
+/**
  * A connected system failed (a connection test, an aggregation's read): not a bug of Provisio. `cause` holds
  * the system's own error, which `classifyError` reads.
  */

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
-import { startHealthServer, type HealthInfo } from '../../api/health-server.js'
+import { buildApi } from '../../api/build-api.js'
+import type { HealthInfo } from '../../api/provisio/health-routes.js'
+import { queueSourceAggregation } from '../../app/source-aggregation-tasks.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
 import { flatRefreshResult } from '../../engine/aggregate-then-process.js'
 import { refreshSource } from '../../engine/refresh-source.js'
@@ -69,25 +71,53 @@ export async function serveCommand(
       accounts: counts.accounts,
     }
   }
-  const { server, port: bound } = await startHealthServer(listen, health).catch(async (err: unknown) => {
+  const server = engine.config.settings.server
+  const api = await buildApi(
+    {
+      engine,
+      health,
+      queueSourceAggregation: (source, launcher) =>
+        queueSourceAggregation(engine, services.boss, source, launcher),
+    },
+    {
+      rateLimit: server.rateLimit,
+      bodyLimit: server.bodyLimitBytes,
+      trustProxy: server.trustProxy,
+      log,
+      ...(server.tls ? { https: readTls(engine.config.dir, server.tls) } : {}),
+    },
+  ).catch(async (err: unknown) => {
     await services.abort()
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new ConflictError(
-        `port ${listen} is in use by another program: choose another with --port or server.port in provisio.yaml`,
-      )
-    }
     throw err
   })
+  const scheme = server.tls ? 'https' : 'http'
+  const bound = await api
+    .listen({ port: listen, host: server.host })
+    .then(() => {
+      const address = api.server.address()
+      return typeof address === 'object' && address ? address.port : listen
+    })
+    .catch(async (err: unknown) => {
+      await services.abort()
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new ConflictError(
+          `port ${listen} is in use by another program: choose another with --port or server.port in provisio.yaml`,
+        )
+      }
+      throw err
+    })
   log(
     `provisio serve: workspace ${engine.config.dir}, ${engine.db.kind} database, ${queues.length} schedules`,
   )
-  log(`health: http://127.0.0.1:${bound}/health`)
+  const base = `${scheme}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${bound}`
+  log(`api: ${base}/v3 (token: POST ${base}/oauth/token; docs/api.md)`)
+  log(`health: ${base}/health`)
 
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
     log(`${signal}: stopping`)
-    server.close()
+    await api.close()
     await services.stop()
     log('stopped')
     process.exit(0)
@@ -124,4 +154,16 @@ async function runSchedule(engine: OpenEngine, s: ScheduleConfig): Promise<strin
   }
   const r = await processIdentities(engine)
   return `${identitySummary(r)}; ${seconds(r.durationMs)}`
+}
+
+/** The certificate and key files of `server.tls`, relative to the workspace. */
+function readTls(dir: string, tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (field: string, file: string): Buffer => {
+    try {
+      return readFileSync(resolve(dir, file))
+    } catch (err) {
+      throw new InputError(`server.tls.${field}: cannot read ${file}: ${(err as Error).message}`)
+    }
+  }
+  return { cert: read('cert', tls.cert), key: read('key', tls.key) }
 }

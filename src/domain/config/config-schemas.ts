@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CAPABILITIES } from '../auth/capabilities.js'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
 import { retryPoliciesSchema } from './retry-policy-schema.js'
@@ -131,8 +132,39 @@ export const workspaceSettingsSchema = z.looseObject({
       port: z.number().int().min(0).max(65535).default(7100),
       /** Lifetime of the API's access tokens (docs/authentication.md); absent: 749 s, as the reference. */
       accessTokenValiditySeconds: z.number().int().min(15).max(43_200).optional(),
+      /** The address the API listens on: this machine only unless said otherwise. */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** HTTPS from certificate files (PEM); without it, plain HTTP (behind a reverse proxy, docs/api.md). */
+      tls: z.strictObject({ cert: nonEmpty, key: nonEmpty }).optional(),
+      /** Behind a reverse proxy: take the caller's address from X-Forwarded-For. */
+      trustProxy: z.boolean().default(false),
+      /** Requests per client per window (the reference's 100 per 10 s). */
+      rateLimit: z
+        .strictObject({
+          max: z.number().int().min(1).max(1_000_000).default(100),
+          windowSeconds: z.number().int().min(1).max(3600).default(10),
+        })
+        .default({ max: 100, windowSeconds: 10 }),
+      /** The largest request body the API reads, in bytes. */
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(1024 * 1024),
     })
-    .default({ port: 7100 }),
+    .default({
+      port: 7100,
+      host: '127.0.0.1',
+      trustProxy: false,
+      rateLimit: { max: 100, windowSeconds: 10 },
+      bodyLimitBytes: 1024 * 1024,
+    }),
+  /**
+   * Capabilities of the API granted to identities: identity name (or id) → capabilities
+   * (`ORG_ADMIN`, `SOURCE_ADMIN`…). Everyone signed in acts on their own identity without any.
+   */
+  capabilities: z.record(z.string().min(1), z.array(z.enum(CAPABILITIES))).default({}),
   schedules: z.array(scheduleSchema).default([]),
 })
 

@@ -4,6 +4,8 @@ import { checkSecret, DECOY_HASH } from '../../domain/auth/secret-hash.js'
 import { AuthenticationError } from '../../domain/errors.js'
 import { findCredential, findCredentialWithHash, recordCredentialUse } from '../../store/api-credentials.js'
 import { findSigningKey } from '../../store/auth-signing-keys.js'
+import { findIdentity } from '../../store/identities.js'
+import { capabilitiesOf } from './identity-capabilities.js'
 import type { EngineContext } from '../engine-context.js'
 import { currentSigner, SIGNING_ALGORITHM } from './signing-keys.js'
 import { tokenSeconds } from './token-lifetime.js'
@@ -70,7 +72,7 @@ export async function issueToken(
   const claims: JWTPayload = {
     client_id: credential.clientId,
     ...(identityId === null ? {} : { identity_id: identityId }),
-    authorities: [...credential.capabilities],
+    authorities: await authoritiesOf(ctx, credential),
     scope: [...credential.scopes],
     org,
     pod: 'provisio',
@@ -141,6 +143,21 @@ export async function verifyToken(ctx: EngineContext, token: string): Promise<Pr
     capabilities: strings(payload['authorities']),
     scopes: strings(payload['scope']),
   }
+}
+
+/**
+ * What a token may do: an API client's own capabilities; a personal access token's owner's, as the
+ * configuration grants them when the token is issued (a change reaches the next token, within
+ * `expires_in`, as in the reference).
+ */
+async function authoritiesOf(
+  ctx: EngineContext,
+  credential: { ownerIdentityId: string | null; capabilities: readonly string[] },
+): Promise<string[]> {
+  if (credential.ownerIdentityId === null) return [...credential.capabilities]
+  const owner = await findIdentity(ctx.db, credential.ownerIdentityId)
+  if (!owner) throw new AuthenticationError(BAD_CLIENT_MESSAGE)
+  return capabilitiesOf(ctx, owner)
 }
 
 function strings(value: unknown): string[] {

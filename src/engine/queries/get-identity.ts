@@ -19,3 +19,11 @@ export async function getIdentity(
   const identity = await findIdentity(ctx, idOrName)
   return { identity, accounts: await listAccounts(ctx.db, { identityIds: [identity.id] }) }
 }
+
+/** An identity by id or name, or undefined. */
+export async function findIdentityOrNone(
+  ctx: EngineContext,
+  idOrName: string,
+): Promise<Identity | undefined> {
+  return findStored(ctx.db, idOrName)
+}

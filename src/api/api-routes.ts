@@ -1,0 +1,14 @@
+import type { ApiContext } from './api-context.js'
+import type { Api } from './build-api.js'
+import { tokenRoutes } from './oauth/token-routes.js'
+import { healthRoutes } from './provisio/health-routes.js'
+import { metaRoutes } from './provisio/meta-routes.js'
+import { accountRoutes } from './v3/accounts/account-routes.js'
+
+/** Every route of the API, by resource. */
+export function apiRoutes(api: Api, ctx: ApiContext): void {
+  tokenRoutes(api, ctx)
+  metaRoutes(api)
+  healthRoutes(api, ctx)
+  accountRoutes(api, ctx)
+}

@@ -1,0 +1,56 @@
+import { ForbiddenError } from '../../domain/errors.js'
+import type { EngineContext } from '../../engine/engine-context.js'
+import { findIdentityOrNone } from '../../engine/queries/get-identity.js'
+import type { Principal } from '../../engine/auth/tokens.js'
+import { holdsAny, type RouteAccess } from './route-access.js'
+
+/**
+ * Whether the principal may call a route of this access, with these path parameters: ForbiddenError
+ * when not. A person passes a `self` route for their own identity and their direct reports'.
+ */
+export async function authorize(
+  ctx: EngineContext,
+  principal: Principal | null,
+  access: RouteAccess,
+  params: Readonly<Record<string, string>>,
+): Promise<void> {
+  if (access.kind === 'public' || principal === null) return
+  if (access.kind === 'user') return
+  if (holdsAny(principal.capabilities, access.anyOf)) return
+  const me = principal.identityId
+  if (access.self !== undefined && me !== null) {
+    const target = params[access.self.param]
+    if (target === me) return
+    if (target !== undefined) {
+      const identity = await findIdentityOrNone(ctx, target)
+      if (identity?.managerId === me) return
+    }
+  }
+  throw new ForbiddenError(
+    access.self !== undefined
+      ? `this needs one of ${['ORG_ADMIN', ...access.anyOf].join(', ')}, or to be the identity itself or its manager`
+      : `this needs one of ${['ORG_ADMIN', ...access.anyOf].join(', ')}`,
+  )
+}
+
+/**
+ * What a `user` route shows the principal: everything (undefined) for holders of `seeAll`, else their
+ * own identity's. An API client without an identity and without those capabilities sees nothing of anyone.
+ */
+export function ownScope(
+  principal: Principal,
+  seeAll: readonly string[],
+): { identityId: string } | undefined {
+  if (
+    principal.capabilities.includes('ORG_ADMIN') ||
+    seeAll.some((c) => principal.capabilities.includes(c))
+  ) {
+    return undefined
+  }
+  if (principal.identityId === null) {
+    throw new ForbiddenError(
+      `an API client without a user needs one of ${['ORG_ADMIN', ...seeAll].join(', ')}`,
+    )
+  }
+  return { identityId: principal.identityId }
+}

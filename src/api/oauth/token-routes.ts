@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import { AuthenticationError, InputError } from '../../domain/errors.js'
+import { issueToken } from '../../engine/auth/tokens.js'
+import type { ApiContext } from '../api-context.js'
+import type { Api } from '../build-api.js'
+import { errorResponse } from '../http/error-response.js'
+
+/** The fields of a client-credentials grant, from the form body or the query string. */
+const grantFields = z.looseObject({
+  grant_type: z.string().optional(),
+  client_id: z.string().max(256).optional(),
+  client_secret: z.string().max(1024).optional(),
+})
+
+/** RFC 6749 §5.2's error codes, beside the reference's error body, so any OAuth client reads them. */
+function oauthError(err: unknown): string {
+  if (err instanceof AuthenticationError) return 'invalid_client'
+  if (err instanceof InputError && err.message.startsWith('unsupported grant_type'))
+    return 'unsupported_grant_type'
+  return 'invalid_request'
+}
+
+/**
+ * `POST /oauth/token`: the client credentials grant. The official client posts `multipart/form-data`;
+ * `application/x-www-form-urlencoded`, JSON and query parameters are taken too (the body wins).
+ */
+export function tokenRoutes(api: Api, ctx: ApiContext): void {
+  api.post('/oauth/token', async (request, reply) => {
+    const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+    const fields = grantFields.parse({ ...(request.query as object), ...body })
+    try {
+      if (fields.grant_type !== 'client_credentials') {
+        throw new InputError(
+          fields.grant_type === undefined
+            ? 'grant_type is missing: use client_credentials'
+            : `unsupported grant_type "${fields.grant_type}": use client_credentials`,
+        )
+      }
+      if (!fields.client_id || !fields.client_secret) {
+        throw new InputError('client_id and client_secret are both needed')
+      }
+      const token = await issueToken(ctx.engine, {
+        clientId: fields.client_id,
+        clientSecret: fields.client_secret,
+      })
+      request.auditDetail = { action: 'TOKEN_ISSUED', targetType: 'CLIENT', targetId: fields.client_id }
+      void reply.header('cache-control', 'no-store')
+      return token
+    } catch (err) {
+      request.auditDetail = {
+        action: 'TOKEN_REFUSED',
+        targetType: 'CLIENT',
+        ...(fields.client_id !== undefined ? { targetId: fields.client_id.slice(0, 64) } : {}),
+      }
+      const mapped = errorResponse(err, request.id)
+      if (mapped.internal) throw err
+      void reply.header('cache-control', 'no-store')
+      return reply
+        .status(mapped.status)
+        .send({ error: oauthError(err), error_description: mapped.body.messages[0]?.text, ...mapped.body })
+    }
+  })
+}
