@@ -4,6 +4,7 @@ import type { OpenEngine } from '../src/app/open-engine.js'
 import { createApiClient } from '../src/engine/auth/credentials.js'
 import { refreshSource } from '../src/engine/refresh-source.js'
 import { databases } from './support/databases.js'
+import { expectReferenceShape } from './support/reference-schema.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { clientBearer, testApi } from './support/test-api.js'
 
@@ -69,8 +70,10 @@ describe.each(databases)('the HTTP API on $name', (database) => {
     expect(all.json()).toHaveLength(2)
     const total = Number(all.headers['x-total-count'])
     expect(total).toBeGreaterThan(2)
+    expectReferenceShape('GET', '/accounts', 200, all.json())
     const [first] = all.json() as { id: string; sourceId: string }[]
     const one = await api.inject({ url: `/v3/accounts/${first?.id ?? ''}`, headers: admin })
+    expectReferenceShape('GET', '/accounts/{id}', 200, one.json())
     expect(one.json()).toMatchObject({ id: first?.id, sourceId: first?.sourceId })
     const filtered = await api.inject({
       url: `/v3/accounts?filters=${encodeURIComponent(`id eq "${first?.id ?? ''}"`)}`,
@@ -95,6 +98,7 @@ describe.each(databases)('the HTTP API on $name', (database) => {
     expect(badFilter.json().messages[0].text).toMatch(/color/)
     const missing = await api.inject({ url: '/v3/accounts/nope', headers: admin })
     expect(missing.statusCode).toBe(404)
+    expectReferenceShape('GET', '/accounts/{id}', 404, missing.json())
     const noRoute = await api.inject({ url: '/v3/nothing', headers: admin })
     expect(noRoute.statusCode).toBe(404)
   })
@@ -127,8 +131,9 @@ describe('rate limits', () => {
       const a = await clientBearer(engine, ['ORG_ADMIN'])
       const b = await clientBearer(engine, ['ORG_ADMIN'])
       const statuses = []
-      for (let i = 0; i < 4; i++)
+      for (let i = 0; i < 4; i++) {
         statuses.push((await api.inject({ url: '/v3/accounts', headers: a })).statusCode)
+      }
       expect(statuses).toEqual([200, 200, 200, 429])
       const limited = await api.inject({ url: '/v3/accounts', headers: a })
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)

@@ -133,8 +133,9 @@ export function errorResponse(err: unknown, trackingId: string = newTrackingId()
   if (err instanceof RateLimitedError) {
     return answer(429, err.message, { headers: { 'retry-after': String(err.retryAfterSeconds) } })
   }
-  if (err instanceof SecretUnavailableError)
+  if (err instanceof SecretUnavailableError) {
     return answer(500, 'a secret of the configuration cannot be read')
+  }
   if (err instanceof SystemError) return answer(502, `the system "${err.system}" failed`)
   if (err instanceof DatabaseUnavailableError) return answer(503, 'the database is unavailable')
   // Fastify's own errors (a body that is not JSON, too large, of a type no parser takes) carry a 4xx.

@@ -15,8 +15,9 @@ const grantFields = z.looseObject({
 /** RFC 6749 §5.2's error codes, beside the reference's error body, so any OAuth client reads them. */
 function oauthError(err: unknown): string {
   if (err instanceof AuthenticationError) return 'invalid_client'
-  if (err instanceof InputError && err.message.startsWith('unsupported grant_type'))
+  if (err instanceof InputError && err.message.startsWith('unsupported grant_type')) {
     return 'unsupported_grant_type'
+  }
   return 'invalid_request'
 }
 
