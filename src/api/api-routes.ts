@@ -4,6 +4,10 @@ import { tokenRoutes } from './oauth/token-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
 import { accountRoutes } from './v3/accounts/account-routes.js'
+import { authUserRoutes } from './v3/auth/auth-user-routes.js'
+import { oauthClientRoutes } from './v3/auth/oauth-client-routes.js'
+import { personalAccessTokenRoutes } from './v3/auth/personal-access-token-routes.js'
+import { auditRoutes } from './provisio/audit-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -11,4 +15,8 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   metaRoutes(api)
   healthRoutes(api, ctx)
   accountRoutes(api, ctx)
+  personalAccessTokenRoutes(api, ctx)
+  oauthClientRoutes(api, ctx)
+  authUserRoutes(api, ctx)
+  auditRoutes(api, ctx)
 }

@@ -98,6 +98,12 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  // The reference's PATCH routes take JSON Patch documents (RFC 6902) under their own media type.
+  app.addContentTypeParser(
+    'application/json-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  )
   app.decorateRequest('principal', null)
   app.decorateRequest('auditDetail', null)
 

@@ -1,5 +1,5 @@
 import type { RouteAccess } from './http/route-access.js'
-import { anyOf, PUBLIC } from './http/route-access.js'
+import { anyOf, ORG_ADMIN, PUBLIC, selfOr, user } from './http/route-access.js'
 
 /**
  * Which callers each route takes: the one table of authorisation, as data. Every route the server
@@ -13,4 +13,32 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
 
   'GET /v3/accounts': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
   'GET /v3/accounts/:id': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+
+  // Credentials: a person's own personal access tokens; API clients are the tenant administrator's.
+  ...both(['/beta', '/v3'], {
+    'GET {}/personal-access-tokens': user('HELPDESK'),
+    'POST {}/personal-access-tokens': user(),
+    'DELETE {}/personal-access-tokens/:id': user('HELPDESK'),
+    'GET {}/oauth-clients': ORG_ADMIN,
+    'GET {}/oauth-clients/:id': ORG_ADMIN,
+    'POST {}/oauth-clients': ORG_ADMIN,
+    'DELETE {}/oauth-clients/:id': ORG_ADMIN,
+  }),
+  // Capabilities: anyone may read their own; only ORG_ADMIN grants.
+  ...both(['/v3', '/v2024'], {
+    'GET {}/auth-users/:id': selfOr('id', 'HELPDESK'),
+    'PATCH {}/auth-users/:id': ORG_ADMIN,
+  }),
+
+  'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),
+}
+
+/** The same lines under several version prefixes (`{}` in each key is the prefix). */
+function both(
+  prefixes: readonly string[],
+  lines: Readonly<Record<string, RouteAccess>>,
+): Record<string, RouteAccess> {
+  return Object.fromEntries(
+    prefixes.flatMap((p) => Object.entries(lines).map(([key, access]) => [key.replace('{}', p), access])),
+  )
 }

@@ -42,3 +42,6 @@ export function holdsAny(held: readonly string[], wanted: readonly Capability[])
 export function routeKey(method: string, url: string): string {
   return `${method.toUpperCase()} ${url}`
 }
+
+/** The tenant's administrator only. */
+export const ORG_ADMIN: RouteAccess = { kind: 'capability', anyOf: [] }
