@@ -1,5 +1,5 @@
 import type { RouteAccess } from './http/route-access.js'
-import { anyOf, ORG_ADMIN, PUBLIC, selfOr, user } from './http/route-access.js'
+import { anyOf, ORG_ADMIN, person, PUBLIC, selfOr, user } from './http/route-access.js'
 
 /**
  * Which callers each route takes: the one table of authorisation, as data. Every route the server
@@ -17,7 +17,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Credentials: a person's own personal access tokens; API clients are the tenant administrator's.
   ...both(['/beta', '/v3'], {
     'GET {}/personal-access-tokens': user('HELPDESK'),
-    'POST {}/personal-access-tokens': user(),
+    'POST {}/personal-access-tokens': person(),
     'DELETE {}/personal-access-tokens/:id': user('HELPDESK'),
     'GET {}/oauth-clients': ORG_ADMIN,
     'GET {}/oauth-clients/:id': ORG_ADMIN,
