@@ -8,6 +8,7 @@ import { authUserRoutes } from './v3/auth/auth-user-routes.js'
 import { oauthClientRoutes } from './v3/auth/oauth-client-routes.js'
 import { personalAccessTokenRoutes } from './v3/auth/personal-access-token-routes.js'
 import { auditRoutes } from './provisio/audit-routes.js'
+import { cliRoutes } from './provisio/cli-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -19,4 +20,5 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   oauthClientRoutes(api, ctx)
   authUserRoutes(api, ctx)
   auditRoutes(api, ctx)
+  cliRoutes(api, ctx)
 }

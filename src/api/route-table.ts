@@ -31,6 +31,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   }),
 
   'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),
+  // The command line of another process, run by serve on its embedded database.
+  'POST /provisio/v1/cli': ORG_ADMIN,
 }
 
 /** The same lines under several version prefixes (`{}` in each key is the prefix). */

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path'
 import { Command } from 'commander'
+import { WorkspaceInUseError } from '../domain/errors.js'
 import { tuneForBriefCommand } from './brief-command.js'
 import { exitCodeFor } from './exit-code.js'
 import { packageVersion } from './package-version.js'
@@ -478,7 +480,15 @@ program
   .description('run the configured schedules and the health endpoint until stopped')
   .action(async (o: { demo?: string; port?: string }) => (await serveCommands()).serveCommand(ws(), o))
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(process.argv).catch(async (err: unknown) => {
+  // `serve` holds the embedded database: the command runs there, through its API, if it left a way in.
+  if (err instanceof WorkspaceInUseError) {
+    const { forwardToServe } = await import('./forward-to-serve.js')
+    const forwarded = await forwardToServe(resolve(ws()), err.holderPid, process.argv.slice(2)).catch(
+      () => undefined,
+    )
+    if (forwarded !== undefined) process.exit(forwarded)
+  }
   const { code, message } = exitCodeFor(err)
   if (message) process.stderr.write(`provisio: ${message}\n`)
   process.exit(code)
