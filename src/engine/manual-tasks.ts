@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError } from '../domain/errors.js'
+import { ConflictError, InputError, NotFoundError } from '../domain/errors.js'
+import type { Identity } from '../domain/model.js'
 import { differences } from '../domain/execution/account-activity.js'
 import {
   isSealed,
@@ -11,8 +12,10 @@ import { loadAccountsToVerify } from '../store/account-provisioning.js'
 import { listActivities } from '../store/activities.js'
 import { recordOutcomes } from '../store/activity-claims.js'
 import { signingKeySealers } from '../store/auth-signing-keys.js'
+import { findIdentity } from '../store/identities.js'
 import {
   closeWorkItem,
+  forwardWorkItem,
   listWorkItems,
   listWorkItemSecrets,
   replaceWorkItemSecrets,
@@ -148,6 +151,31 @@ export async function rejectTask(ctx: EngineContext, id: string, comment: string
     await recordOutcomes(tx, [{ id: task.activityId, status: 'FAILED', completed: now, error }], now)
   })
   return task
+}
+
+/**
+ * The owner hands the task to someone else (an identity, by id or name), with a comment; the task keeps
+ * its request and secrets. InputError naming `targetOwnerId` for an unknown identity.
+ */
+export async function forwardTask(
+  ctx: EngineContext,
+  id: string,
+  target: string,
+  comment: string,
+): Promise<{ readonly task: WorkItem; readonly owner: Identity }> {
+  const task = await pendingTask(ctx, id)
+  const owner = await findIdentity(ctx.db, target)
+  if (!owner) throw new InputError(`targetOwnerId: no identity with id "${target}"`)
+  // Stored by name, as the configuration's owners are (`tasks --owner NAME` finds it).
+  if (!(await forwardWorkItem(ctx.db, id, owner.name, comment))) {
+    throw new ConflictError(`work item ${id} was closed meanwhile`)
+  }
+  return { task, owner }
+}
+
+/** Whether an identity owns a task: a task's owner is an identity's name or id. */
+export function ownsTask(task: Pick<WorkItem, 'owner'>, identity: Pick<Identity, 'id' | 'name'>): boolean {
+  return task.owner !== null && (task.owner === identity.id || task.owner === identity.name)
 }
 
 /**

@@ -59,6 +59,8 @@ export interface ProcessResult {
   readonly durationMs: number
   /** Milliseconds per phase (load, build, managers, write, …). */
   readonly phases: Readonly<Record<string, number>>
+  /** The id of the run's record. */
+  readonly runId: string
 }
 
 /**
@@ -138,7 +140,7 @@ export async function processIdentities(
     durationMs: performance.now() - t0,
     phases: timer.phases,
   }
-  await recordRun(ctx.db, {
+  const runId = await recordRun(ctx.db, {
     kind: 'process',
     started,
     finished: ctx.now(),
@@ -146,7 +148,7 @@ export async function processIdentities(
     stats: result,
     errors: [],
   })
-  return result
+  return { ...result, runId }
 }
 
 async function processProfile(

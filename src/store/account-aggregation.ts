@@ -117,13 +117,17 @@ export async function setAccountIdentities(
   }
 }
 
-/** Accounts of a source that belong to no identity, with their attributes (to correlate them). */
+/**
+ * Accounts of a source that belong to no identity, with their attributes (to correlate them). An account
+ * a person uncorrelated (manually correlated to no one) stays so: correlation rules do not overrule them.
+ */
 export async function loadUncorrelated(
   db: Db,
   sourceId: string,
 ): Promise<{ id: string; native_identity: string; attributes: Attributes }[]> {
   return db.query(
-    'SELECT id, native_identity, attributes FROM accounts WHERE source_id = $1 AND identity_id IS NULL',
+    `SELECT id, native_identity, attributes FROM accounts
+     WHERE source_id = $1 AND identity_id IS NULL AND NOT manually_correlated`,
     [sourceId],
   )
 }

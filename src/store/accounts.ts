@@ -129,3 +129,20 @@ export function toAccount(r: DbAccountRow): Account {
     modified: iso(r.modified),
   }
 }
+
+/**
+ * A person's correlation of an account: linked to `identityId` (null: to no identity), marked
+ * manually correlated so that automatic correlation leaves it alone. False when there is no such account.
+ */
+export async function setManualCorrelation(
+  db: Db,
+  accountId: string,
+  identityId: string | null,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE accounts SET identity_id = $2, manually_correlated = true, modified = $3 WHERE id = $1 RETURNING id`,
+    [accountId, identityId, now.toISOString()],
+  )
+  return rows.length === 1
+}

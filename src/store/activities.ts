@@ -1,9 +1,11 @@
 import type { AccountActivity, ProvisioningStatus } from '../domain/execution/account-activity.js'
 import type { ProcessType } from '../domain/execution/retry-policy.js'
 import { newId } from '../domain/new-id.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import { BATCH_SIZE, batches, selectTuples, type Db } from './db.js'
 import { activityColumns, toActivity, type ActivityTuple } from './activity-rows.js'
+import { filterSql } from './filter-sql.js'
 import { countRows, isPartial, limitClause, orderClause, type Page } from './paging.js'
 
 export interface ActivityFilter {
@@ -12,13 +14,31 @@ export interface ActivityFilter {
   readonly sourceId?: string
   readonly status?: ProvisioningStatus
   readonly type?: ProcessType
+  /** A v3 `filters` expression, checked against the activity listing's fields. */
+  readonly expression?: CheckedFilter<ActivityFilterField>
+}
+
+/** The fields a `filters` expression on activities can name, and the SQL each reads. */
+export type ActivityFilterField =
+  'id' | 'type' | 'created' | 'modified' | 'completed' | 'identityId' | 'sourceId' | 'status' | 'operation'
+const ACTIVITY_FILTER_COLUMNS: Record<ActivityFilterField, string> = {
+  id: 'id',
+  type: 'type',
+  created: 'created',
+  modified: 'modified',
+  completed: 'completed',
+  identityId: 'identity_id',
+  sourceId: 'source_id',
+  status: 'status',
+  operation: 'operation',
 }
 
 /** The fields activity listings sort by. */
-export type ActivitySortField = 'created' | 'modified' | 'id'
+export type ActivitySortField = 'created' | 'modified' | 'type' | 'id'
 const ACTIVITY_COLUMNS: Record<ActivitySortField, string> = {
   created: 'created',
   modified: 'modified',
+  type: 'type',
   id: 'id',
 }
 
@@ -34,6 +54,11 @@ function activityWhere(filter: ActivityFilter): { where: string[]; params: unkno
   if (filter.sourceId !== undefined) add('source_id = ?', filter.sourceId)
   if (filter.status !== undefined) add('status = ?', filter.status)
   if (filter.type !== undefined) add('type = ?', filter.type)
+  if (filter.expression !== undefined) {
+    const expression = filterSql(filter.expression, ACTIVITY_FILTER_COLUMNS, params.length + 1)
+    params.push(...expression.params)
+    where.push(expression.sql)
+  }
   return { where, params }
 }
 

@@ -1,8 +1,10 @@
 import type { Entitlement } from '../domain/model.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import { newId } from '../domain/new-id.js'
 import { entitlementKey } from '../domain/plan/entitlement-key.js'
 import type { Db } from './db.js'
 import { batches } from './db.js'
+import { filterSql } from './filter-sql.js'
 import { iso } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
@@ -61,18 +63,66 @@ const ENTITLEMENT_COLUMNS: Record<EntitlementSortField, string> = {
   id: 'e.id',
 }
 
-/** How many entitlements a source has. */
-export async function countEntitlements(db: Db, sourceId: string): Promise<number> {
-  return countRows(db, 'FROM entitlements e WHERE e.source_id = $1', [sourceId])
+/** What entitlement listings can be filtered by. */
+export interface EntitlementFilter {
+  readonly sourceId?: string
+  /** Entitlements held as these (attribute, value) pairs on `sourceId` (an account's). */
+  readonly held?: readonly { readonly attribute: string; readonly value: string }[]
+  /** A v3 `filters` expression, checked against the entitlement listing's fields. */
+  readonly expression?: CheckedFilter<EntitlementFilterField>
 }
 
-/** A source's entitlements by attribute and value (or a page's order). */
+/** The fields a `filters` expression on entitlements can name, and the SQL each reads. */
+export type EntitlementFilterField =
+  'id' | 'name' | 'attribute' | 'value' | 'source.id' | 'requestable' | 'created'
+const ENTITLEMENT_FILTER_COLUMNS: Record<EntitlementFilterField, string> = {
+  id: 'e.id',
+  name: 'coalesce(e.display_name, e.value)',
+  attribute: 'e.attribute',
+  value: 'e.value',
+  'source.id': 'e.source_id',
+  requestable: 'e.requestable',
+  created: 'e.created',
+}
+
+function entitlementWhere(filter: EntitlementFilter | string): { where: string; params: unknown[] } {
+  const f: EntitlementFilter = typeof filter === 'string' ? { sourceId: filter } : filter
+  const where: string[] = []
+  const params: unknown[] = []
+  if (f.sourceId !== undefined) {
+    params.push(f.sourceId)
+    where.push(`e.source_id = $${params.length}`)
+  }
+  if (f.held !== undefined) {
+    params.push(
+      f.held.map((h) => h.attribute),
+      f.held.map((h) => h.value),
+    )
+    where.push(
+      `(e.attribute, e.value) IN (SELECT * FROM unnest($${params.length - 1}::text[], $${params.length}::text[]))`,
+    )
+  }
+  if (f.expression !== undefined) {
+    const expression = filterSql(f.expression, ENTITLEMENT_FILTER_COLUMNS, params.length + 1)
+    params.push(...expression.params)
+    where.push(expression.sql)
+  }
+  return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', params }
+}
+
+/** How many entitlements match a filter (a source id: that source's). */
+export async function countEntitlements(db: Db, filter: EntitlementFilter | string): Promise<number> {
+  const { where, params } = entitlementWhere(filter)
+  return countRows(db, `FROM entitlements e ${where}`, params)
+}
+
+/** Entitlements matching a filter (a source id: that source's), by attribute and value (or a page's order). */
 export async function listEntitlements(
   db: Db,
-  sourceId: string,
+  filter: EntitlementFilter | string,
   page?: Page<EntitlementSortField>,
 ): Promise<Entitlement[]> {
-  const params: unknown[] = [sourceId]
+  const { where, params } = entitlementWhere(filter)
   const order = orderClause(page?.sort, ENTITLEMENT_COLUMNS, 'e.attribute, e.value', 'e.id')
   const rows = await db.query<{
     id: string
@@ -85,7 +135,7 @@ export async function listEntitlements(
     created: string | Date
   }>(
     `SELECT e.id, e.source_id, s.name AS source_name, e.attribute, e.value, e.display_name, e.requestable, e.created
-     FROM entitlements e JOIN sources s ON s.id = e.source_id WHERE e.source_id = $1 ${order}${limitClause(page, params)}`,
+     FROM entitlements e JOIN sources s ON s.id = e.source_id ${where} ${order}${limitClause(page, params)}`,
     params,
   )
   return rows.map((r) => ({

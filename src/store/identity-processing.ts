@@ -248,3 +248,44 @@ export async function loadIdentitiesByMatchKey(
     [keys],
   )
 }
+
+/**
+ * Forgets what processing last read for these identities (all of a profile's with `profile`): the next
+ * processing run evaluates them again even though their accounts did not change. Returns their ids.
+ */
+export async function forgetIdentityInputs(
+  db: Db,
+  which: { readonly ids: readonly string[] } | { readonly profile: string },
+): Promise<string[]> {
+  const rows =
+    'ids' in which
+      ? await db.query<{ id: string }>(
+          'UPDATE identities SET inputs_hash = NULL WHERE id = ANY($1::text[]) RETURNING id',
+          [which.ids],
+        )
+      : await db.query<{ id: string }>(
+          'UPDATE identities SET inputs_hash = NULL WHERE identity_profile = $1 RETURNING id',
+          [which.profile],
+        )
+  return rows.map((r) => r.id)
+}
+
+/**
+ * Sets an identity's lifecycle state by hand: the state and its `cloudLifecycleState` attribute. The state
+ * hash is left as processing wrote it, so the state holds until processing computes a different result
+ * from changed inputs. False when there is no such identity.
+ */
+export async function setIdentityLifecycleState(
+  db: Db,
+  id: string,
+  technicalName: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE identities SET lifecycle_state = $2, modified = $3,
+       attributes = (attributes::jsonb || jsonb_build_object('cloudLifecycleState', $2::text))::json
+     WHERE id = $1 RETURNING id`,
+    [id, technicalName, now.toISOString()],
+  )
+  return rows.length === 1
+}

@@ -79,7 +79,11 @@ export async function insertWorkItems(
 /** What work items can be filtered by; `state` defaults to Pending. */
 export interface WorkItemFilter {
   readonly owner?: string
+  /** Owned by any of these (an identity's id and name: an owner is stored by either). */
+  readonly owners?: readonly string[]
   readonly state?: WorkItem['state'] | 'all'
+  /** In any of these states (instead of `state`). */
+  readonly states?: readonly WorkItem['state'][]
   readonly id?: string
 }
 
@@ -88,13 +92,16 @@ export type WorkItemSortField = 'created' | 'id'
 const WORK_ITEM_COLUMNS: Record<WorkItemSortField, string> = { created: 'created', id: 'id' }
 
 const WORK_ITEM_WHERE = `WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
-  AND ($3::text IS NULL OR id = $3)`
+  AND ($3::text IS NULL OR id = $3) AND ($4::text[] IS NULL OR owner = ANY($4))
+  AND ($5::text[] IS NULL OR state = ANY($5))`
 
 function workItemParams(filter: WorkItemFilter): unknown[] {
   return [
     filter.owner ?? null,
-    filter.state === 'all' ? null : (filter.state ?? 'Pending'),
+    filter.states !== undefined || filter.state === 'all' ? null : (filter.state ?? 'Pending'),
     filter.id ?? null,
+    filter.owners ?? null,
+    filter.states ?? null,
   ]
 }
 
@@ -182,6 +189,15 @@ export async function replaceWorkItemSecrets(db: Db, id: string, secrets: Sealed
   const rows = await db.query(
     `UPDATE work_items SET secrets = $2 WHERE id = $1 AND state = 'Pending' AND secrets IS NOT NULL RETURNING id`,
     [id, JSON.stringify(secrets)],
+  )
+  return rows.length === 1
+}
+
+/** Hands a pending work item to another owner, with the forwarder's comment; false when it was not pending. */
+export async function forwardWorkItem(db: Db, id: string, owner: string, comment: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE work_items SET owner = $2, comment = $3 WHERE id = $1 AND state = 'Pending' RETURNING id`,
+    [id, owner, comment],
   )
   return rows.length === 1
 }

@@ -1,7 +1,10 @@
 import type { Entitlement } from '../../domain/model.js'
+import { readFilters, type FilterFields } from '../../domain/query/check-filters.js'
 import {
   countEntitlements,
   listEntitlements as listStored,
+  type EntitlementFilter,
+  type EntitlementFilterField,
   type EntitlementSortField,
 } from '../../store/entitlements.js'
 import type { EngineContext } from '../engine-context.js'
@@ -15,12 +18,36 @@ export interface EntitlementFilters {
 
 const FIELDS: readonly EntitlementSortField[] = ['attribute', 'value', 'name', 'created', 'id']
 
-/** A source's entitlements, by attribute and value unless sorted otherwise; NotFoundError for an unknown source. */
+const IDS = ['eq', 'in'] as const
+
+/** What the v3 `filters` of entitlements can name, as the reference's entitlement list filters do. */
+export const ENTITLEMENT_FILTER_FIELDS: FilterFields<EntitlementFilterField> = {
+  id: { type: 'string', operators: IDS },
+  name: { type: 'string', operators: ['eq', 'in', 'sw', 'co'], caseInsensitive: true },
+  attribute: { type: 'string', operators: IDS },
+  value: { type: 'string', operators: ['eq', 'in', 'sw'] },
+  'source.id': { type: 'string', operators: IDS },
+  requestable: { type: 'boolean', operators: ['eq'] },
+  created: { type: 'date', operators: ['gt', 'lt', 'ge', 'le'] },
+}
+
+/**
+ * Entitlements, by attribute and value unless sorted otherwise. `filters` is either one source's (by
+ * name; NotFoundError for an unknown source) or a v3 `filters` string over every source (`source.id eq
+ * "…" and value sw "eng"`; InputError when it does not parse or names a field or operator not supported).
+ */
 export async function listEntitlements(
   ctx: EngineContext,
-  query: Query<EntitlementFilters, EntitlementSortField> & { readonly filters: EntitlementFilters },
+  query: Query<EntitlementFilters | string, EntitlementSortField> & {
+    readonly filters?: EntitlementFilters | string
+  },
 ): Promise<QueryResult<Entitlement>> {
-  const sourceId = await configuredSourceId(ctx, query.filters.source)
-  const rows = await listStored(ctx.db, sourceId, pageOf(query, FIELDS))
-  return resultOf(query, rows, () => countEntitlements(ctx.db, sourceId))
+  const filter: EntitlementFilter =
+    typeof query.filters === 'string'
+      ? { expression: readFilters(query.filters, ENTITLEMENT_FILTER_FIELDS) }
+      : query.filters === undefined
+        ? {}
+        : { sourceId: await configuredSourceId(ctx, query.filters.source) }
+  const rows = await listStored(ctx.db, filter, pageOf(query, FIELDS))
+  return resultOf(query, rows, () => countEntitlements(ctx.db, filter))
 }

@@ -7,6 +7,7 @@ import {
 } from '../../store/work-items.js'
 import type { EngineContext } from '../engine-context.js'
 import { revealTaskSecrets } from '../manual-tasks.js'
+import { findIdentity } from './get-identity.js'
 import { sourceNamesById } from './list-sources.js'
 import { pageOf, resultOf, type Query, type QueryResult } from './query.js'
 
@@ -14,8 +15,12 @@ export type { WorkItem } from '../../store/work-items.js'
 
 export interface WorkItemFilters {
   readonly owner?: string
+  /** Owned by this identity (id or name): by its id or its name. NotFoundError for an unknown identity. */
+  readonly ownerIdentity?: string
   /** Pending unless given; `all` for every state. */
   readonly state?: WorkItem['state'] | 'all'
+  /** In any of these states (instead of `state`). */
+  readonly states?: readonly WorkItem['state'][]
 }
 
 /** A work item with its source's name (null when the store no longer knows the source). */
@@ -28,7 +33,9 @@ export async function listWorkItems(
   ctx: EngineContext,
   query: Query<WorkItemFilters, WorkItemSortField> = {},
 ): Promise<QueryResult<WorkItemRow>> {
-  const filter = query.filters ?? {}
+  const { ownerIdentity, ...rest } = query.filters ?? {}
+  const owner = ownerIdentity !== undefined ? await findIdentity(ctx, ownerIdentity) : undefined
+  const filter = owner !== undefined ? { ...rest, owners: [owner.id, owner.name] } : rest
   const names = await sourceNamesById(ctx)
   const rows = (await listStored(ctx.db, filter, pageOf(query, FIELDS))).map((t) => ({
     ...t,
