@@ -9,6 +9,16 @@ import { oauthClientRoutes } from './v3/auth/oauth-client-routes.js'
 import { personalAccessTokenRoutes } from './v3/auth/personal-access-token-routes.js'
 import { auditRoutes } from './provisio/audit-routes.js'
 import { cliRoutes } from './provisio/cli-routes.js'
+// Operational routes (accounts' actions, entitlements, identities, activities, work items, plan, tasks).
+import { entitlementRoutes } from './beta/entitlements/entitlement-routes.js'
+import { identityRoutes } from './beta/identities/identity-routes.js'
+import { taskStatusRoutes } from './beta/task-status/task-status-routes.js'
+import { planRoutes } from './provisio/plan-routes.js'
+import { accountActionRoutes } from './v3/accounts/account-action-routes.js'
+import { activityRoutes } from './v3/account-activities/activity-routes.js'
+import { lifecycleRoutes } from './v3/identities/lifecycle-routes.js'
+import { loadAccountsRoutes } from './v3/sources/load-accounts-routes.js'
+import { workItemRoutes } from './v3/work-items/work-item-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -21,4 +31,14 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   authUserRoutes(api, ctx)
   auditRoutes(api, ctx)
   cliRoutes(api, ctx)
+  // Operational routes
+  accountActionRoutes(api, ctx)
+  entitlementRoutes(api, ctx)
+  identityRoutes(api, ctx)
+  lifecycleRoutes(api, ctx)
+  activityRoutes(api, ctx)
+  workItemRoutes(api, ctx)
+  planRoutes(api, ctx)
+  loadAccountsRoutes(api, ctx)
+  taskStatusRoutes(api, ctx)
 }

@@ -33,6 +33,47 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),
   // The command line of another process, run by serve on its embedded database.
   'POST /provisio/v1/cli': ORG_ADMIN,
+
+  // Operational routes: account actions, entitlements, identities and their lifecycle, account activities,
+  // work items, plan and explain, load-accounts and task status. A `user` route shows a person their own
+  // objects (ownScope in src/api/http/authorize.ts); the work items' routes check each item's owner.
+  'POST /v3/accounts/:id/enable': anyOf('SOURCE_ADMIN', 'HELPDESK'),
+  'POST /v3/accounts/:id/disable': anyOf('SOURCE_ADMIN', 'HELPDESK'),
+  'PATCH /v3/accounts/:id': anyOf('SOURCE_ADMIN', 'HELPDESK'),
+  'GET /v3/accounts/:id/entitlements': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+  ...both(['/beta', '/v2024'], {
+    'GET {}/entitlements': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+    'GET {}/entitlements/:id': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+    'GET {}/identities': user('HELPDESK', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
+    'GET {}/identities/:id': selfOr('id', 'HELPDESK', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
+    'POST {}/identities/process': anyOf('HELPDESK'),
+    'GET {}/task-status/:id': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+  }),
+  ...both(['/v3', '/v2024'], {
+    'POST {}/identities/:identityId/set-lifecycle-state': ORG_ADMIN,
+    'POST {}/sources/:id/load-accounts': anyOf('SOURCE_ADMIN'),
+  }),
+  'POST /v3/identity-profiles/:identityProfileId/process-identities': ORG_ADMIN,
+  'GET /v3/account-activities': user('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+  'GET /v3/account-activities/:id': user('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+  'GET /v3/work-items': user('SOURCE_ADMIN'),
+  'GET /v3/work-items/completed': user('SOURCE_ADMIN'),
+  'GET /v3/work-items/count': user('SOURCE_ADMIN'),
+  'GET /v3/work-items/completed/count': user('SOURCE_ADMIN'),
+  'GET /v3/work-items/summary': user('SOURCE_ADMIN'),
+  'GET /v3/work-items/:id': user('SOURCE_ADMIN'),
+  'POST /v3/work-items/:id': user('SOURCE_ADMIN'),
+  'POST /v3/work-items/:id/forward': user('SOURCE_ADMIN'),
+  'POST /v3/work-items/:id/reject/:approvalItemId': user('SOURCE_ADMIN'),
+  'POST /v3/work-items/bulk-reject/:id': user('SOURCE_ADMIN'),
+  'GET /provisio/v1/plan': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN', 'REPORT_ADMIN'),
+  'GET /provisio/v1/explain/:identityId': selfOr(
+    'identityId',
+    'HELPDESK',
+    'SOURCE_ADMIN',
+    'ROLE_ADMIN',
+    'REPORT_ADMIN',
+  ),
 }
 
 /** The same lines under several version prefixes (`{}` in each key is the prefix). */
