@@ -86,6 +86,7 @@ describe.each(databases)('operational use cases on $name', (database) => {
       lifecycleState: 'leave',
       attributes: { cloudLifecycleState: 'leave' },
     })
+    expect(Object.keys(set.identity.attributes)).toEqual(Object.keys(set.before.attributes))
     const activities = (await listActivities(engine, { filters: { ids: set.activityIds } })).rows
     expect(activities.map((a) => `${a.operation} ${a.type}`)).toContain('Disable LIFECYCLE_STATE')
     await expect(setLifecycleState(engine, 'james.wilson', 'nope')).rejects.toThrow(InputError)

@@ -1,5 +1,6 @@
 import type { LifecycleStateConfig } from '../domain/config/config-schemas.js'
 import { InputError } from '../domain/errors.js'
+import { LIFECYCLE_ATTRIBUTE } from '../domain/identity/compile-identity-profile.js'
 import type { Identity } from '../domain/model.js'
 import { setIdentityLifecycleState } from '../store/identity-processing.js'
 import { enqueueIdentities } from '../store/queues.js'
@@ -47,7 +48,14 @@ export async function setLifecycleState(
     throw new InputError(`lifecycleStateId: the lifecycle state "${state.technicalName}" is not enabled`)
   }
   await ctx.db.transaction(async (tx) => {
-    await setIdentityLifecycleState(tx, before.id, state.technicalName, ctx.now())
+    // The attribute keeps its place among the others (the profile's mapping order).
+    const attributes = { ...before.attributes, [LIFECYCLE_ATTRIBUTE]: state.technicalName }
+    await setIdentityLifecycleState(
+      tx,
+      before.id,
+      { technicalName: state.technicalName, attributes },
+      ctx.now(),
+    )
     await enqueueIdentities(tx, [before.id], ['plan'])
   })
   const activityIds =

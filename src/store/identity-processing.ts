@@ -271,21 +271,19 @@ export async function forgetIdentityInputs(
 }
 
 /**
- * Sets an identity's lifecycle state by hand: the state and its `cloudLifecycleState` attribute. The state
- * hash is left as processing wrote it, so the state holds until processing computes a different result
- * from changed inputs. False when there is no such identity.
+ * Sets an identity's lifecycle state by hand, with its attributes (their `cloudLifecycleState` the same).
+ * The state hash is left as processing wrote it, so the state holds until processing computes a different
+ * result from changed inputs. False when there is no such identity.
  */
 export async function setIdentityLifecycleState(
   db: Db,
   id: string,
-  technicalName: string,
+  state: { readonly technicalName: string; readonly attributes: Readonly<Record<string, string | null>> },
   now: Date,
 ): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE identities SET lifecycle_state = $2, modified = $3,
-       attributes = (attributes::jsonb || jsonb_build_object('cloudLifecycleState', $2::text))::json
-     WHERE id = $1 RETURNING id`,
-    [id, technicalName, now.toISOString()],
+    `UPDATE identities SET lifecycle_state = $2, attributes = $3::json, modified = $4 WHERE id = $1 RETURNING id`,
+    [id, state.technicalName, JSON.stringify(state.attributes), now.toISOString()],
   )
   return rows.length === 1
 }
