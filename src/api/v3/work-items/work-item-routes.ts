@@ -144,7 +144,7 @@ async function presentOne(
 /**
  * `/v3/work-items`: a person's work items (an administrator's: anyone's), pending and completed, their
  * counts, one in full, and completing, rejecting and forwarding it — by its owner or an administrator.
- * Provisio's work items are ManualAction tasks for flat-file sources (docs/operations.md).
+ * Provisio's work items are ManualAction tasks for flat-file sources (docs/execution.md).
  */
 export function workItemRoutes(api: Api, ctx: ApiContext): void {
   const list =
