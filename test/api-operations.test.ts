@@ -188,6 +188,8 @@ describe.each(databases)('the operational routes on $name', (database) => {
     expect((await get(`/beta/identities/${ids.get('james.lamarr') ?? ''}`, lamarr)).statusCode).toBe(200)
     const other = await get(`/beta/identities/${ids.get('james.lamarr') ?? ''}`, ada)
     expect(other.statusCode).toBe(403)
+    // A manager sees a direct report, not someone who reports to another.
+    expect((await get(`/v2024/identities/${ids.get('ada.lamarr') ?? ''}`, turing)).statusCode).toBe(403)
     expect((await get('/beta/identities/nope')).statusCode).toBe(404)
     const badSort = await get('/beta/identities?sorters=cloudStatus')
     expect(badSort.statusCode).toBe(400)
