@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
+import { sessionAuthenticator } from '../../api/auth/session-authenticator.js'
 import { buildApi } from '../../api/build-api.js'
 import type { HealthInfo } from '../../api/provisio/health-routes.js'
 import { queueSourceAggregation } from '../../app/source-aggregation-tasks.js'
@@ -84,6 +85,8 @@ export async function serveCommand(
       bodyLimit: server.bodyLimitBytes,
       trustProxy: server.trustProxy,
       log,
+      // Browser sessions (the cookie of POST /provisio/v1/auth/login), after bearer tokens.
+      authenticators: [sessionAuthenticator(() => engine)],
       ...(server.tls ? { https: readTls(engine.config.dir, server.tls) } : {}),
     },
   ).catch(async (err: unknown) => {
