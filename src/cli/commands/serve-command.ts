@@ -114,6 +114,7 @@ export async function serveCommand(
   )
   const base = `${scheme}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${bound}`
   log(`api: ${base}/v3 (token: POST ${base}/oauth/token; docs/api.md)`)
+  log(`sign-in: POST ${base}/provisio/v1/auth/login (passwords: provisio password set or provisio invite)`)
   log(`health: ${base}/health`)
 
   const stop = async (signal: string): Promise<void> => {
