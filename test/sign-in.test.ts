@@ -234,6 +234,29 @@ describe.each(databases)('signing in on $name', (database) => {
     expect((await refresh('no-such-token')).json()).toMatchObject({ error: 'invalid_grant' })
   })
 
+  it("an administrator ends a person's sessions; the routes are in the OpenAPI document", async () => {
+    const s = await signIn(api, 'ada', ADA_PASSWORD)
+    const end = await api.inject({
+      method: 'DELETE',
+      url: '/provisio/v1/identities/ada/sessions',
+      headers: admin,
+    })
+    expect(end.statusCode, end.body).toBe(200)
+    expect(end.json()).toMatchObject({ identity: { id: 'id-ada' }, sessionsEnded: 1 })
+    expect(
+      (await api.inject({ url: '/provisio/v1/auth/session', headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(401)
+    const doc = await api.inject({ url: '/openapi.json' })
+    expect(doc.statusCode).toBe(200)
+    expect(Object.keys((doc.json() as { paths: object }).paths)).toEqual(
+      expect.arrayContaining([
+        '/provisio/v1/auth/login',
+        '/provisio/v1/auth/oidc/callback',
+        '/provisio/v1/identities/{id}/password',
+      ]),
+    )
+  })
+
   it('sets a password with a one-time invitation that expires', async () => {
     const made = await api.inject({
       method: 'POST',

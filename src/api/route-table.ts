@@ -25,4 +25,5 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /provisio/v1/auth/oidc/callback': PUBLIC,
   'PUT /provisio/v1/identities/:id/password': anyOf('HELPDESK'),
   'POST /provisio/v1/identities/:id/invitations': anyOf('HELPDESK'),
+  'DELETE /provisio/v1/identities/:id/sessions': anyOf('HELPDESK'),
 }

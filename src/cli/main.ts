@@ -426,6 +426,14 @@ program
   .action(async (identity: string) => (await signInCommands()).passwordSetCommand(ws(), identity))
 
 program
+  .command('sessions')
+  .description("people's browser sessions (docs/authentication.md)")
+  .command('end')
+  .argument('<identity>', 'the identity (id or name)')
+  .description('end every open session of an identity (its access tokens stop verifying)')
+  .action(async (identity: string) => (await signInCommands()).sessionsEndCommand(ws(), identity))
+
+program
   .command('invite')
   .argument('<identity>', 'the identity (id or name)')
   .option('--hours <n>', 'how long the link works (default signIn.invitationHours, 72)')

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { createInvitation, describeInvitation, acceptInvitation } from '../../engine/auth/invitations.js'
 import { setIdentityPassword, type PasswordChange } from '../../engine/auth/passwords.js'
+import { endIdentitySessions } from '../../engine/auth/sessions.js'
 import type { ApiContext } from '../api-context.js'
 import type { Api } from '../build-api.js'
 
@@ -62,6 +63,25 @@ export function passwordRoutes(api: Api, ctx: ApiContext): void {
       return reply
         .status(201)
         .send({ identity: invitation.identity, url: invitation.url, expires: invitation.expires })
+    },
+  )
+
+  api.delete(
+    '/provisio/v1/identities/:id/sessions',
+    { schema: { params: identityParams } },
+    async (request) => {
+      const ended = await endIdentitySessions(ctx.engine, {
+        identity: request.params.id,
+        ...(request.principal ? { actor: request.principal } : {}),
+      })
+      request.auditDetail = {
+        action: 'SESSIONS_ENDED',
+        targetType: 'IDENTITY',
+        targetId: ended.identity.id,
+        targetName: ended.identity.name,
+        after: { sessionsEnded: ended.sessionsEnded },
+      }
+      return ended
     },
   )
 

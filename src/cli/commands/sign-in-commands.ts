@@ -2,6 +2,7 @@ import { withEngine } from '../../app/open-engine.js'
 import { InputError } from '../../domain/errors.js'
 import { createInvitation } from '../../engine/auth/invitations.js'
 import { setIdentityPassword } from '../../engine/auth/passwords.js'
+import { endIdentitySessions } from '../../engine/auth/sessions.js'
 import { printJson } from '../print-table.js'
 import { readSecret } from '../read-secret.js'
 
@@ -40,4 +41,12 @@ export async function inviteCommand(
       `${invitation.url}\n`,
   )
   process.stderr.write('the link is shown this once; an earlier link for this identity no longer works\n')
+}
+
+/** `provisio sessions end IDENTITY`: signs a person out of every browser session. */
+export async function sessionsEndCommand(workspace: string, identity: string): Promise<void> {
+  const ended = await withEngine(workspace, (e) => endIdentitySessions(e, { identity }))
+  process.stdout.write(
+    `${ended.sessionsEnded} open session(s) of ${ended.identity.name} (${ended.identity.id}) ended\n`,
+  )
 }

@@ -9,6 +9,7 @@ import {
   findSessionBySecret,
   insertRefreshToken,
   insertSession,
+  revokeIdentitySessions,
   revokeSession,
   touchSession,
   type SignInMethod,
@@ -16,6 +17,7 @@ import {
 } from '../../store/sign-in-sessions.js'
 import type { EngineContext } from '../engine-context.js'
 import { capabilitiesOf } from './identity-capabilities.js'
+import { checkMayManageSignIn, findIdentityOrThrow } from './passwords.js'
 import { SESSION_CLIENT_PREFIX, type Principal } from './tokens.js'
 
 export type { SignInMethod, StoredSession } from '../../store/sign-in-sessions.js'
@@ -174,4 +176,18 @@ export function newSessionPrincipal(session: NewSession): Principal {
     capabilities: session.capabilities,
     scopes: [...DEFAULT_SCOPES],
   }
+}
+
+/**
+ * Ends every open session of an identity (`identity`: id or name): an administrator signs a person out
+ * everywhere. `actor`: the API caller, who must hold every capability the identity holds.
+ */
+export async function endIdentitySessions(
+  ctx: EngineContext,
+  options: { identity: string; actor?: { capabilities: readonly string[] } },
+): Promise<{ identity: { id: string; name: string }; sessionsEnded: number }> {
+  const identity = await findIdentityOrThrow(ctx, options.identity)
+  checkMayManageSignIn(ctx, options.actor, identity)
+  const sessionsEnded = await revokeIdentitySessions(ctx.db, identity.id, ctx.now())
+  return { identity: { id: identity.id, name: identity.name }, sessionsEnded }
 }
