@@ -7,6 +7,11 @@ import { tokenRoutes } from './oauth/token-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
 import { accountRoutes } from './v3/accounts/account-routes.js'
+import { authUserRoutes } from './v3/auth/auth-user-routes.js'
+import { oauthClientRoutes } from './v3/auth/oauth-client-routes.js'
+import { personalAccessTokenRoutes } from './v3/auth/personal-access-token-routes.js'
+import { auditRoutes } from './provisio/audit-routes.js'
+import { cliRoutes } from './provisio/cli-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -17,4 +22,9 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   signInRoutes(api, ctx)
   passwordRoutes(api, ctx)
   oidcRoutes(api, ctx)
+  personalAccessTokenRoutes(api, ctx)
+  oauthClientRoutes(api, ctx)
+  authUserRoutes(api, ctx)
+  auditRoutes(api, ctx)
+  cliRoutes(api, ctx)
 }

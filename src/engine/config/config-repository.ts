@@ -6,7 +6,11 @@ import { Document, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml
 import { derivedId } from '../../domain/config/config-ids.js'
 import { CONFIG_FOLDERS, type ConfigFolderName } from '../../domain/config/config-kinds.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { loadWorkspaceWithWarnings, type LoadedWorkspace } from '../workspace/load-workspace.js'
+import {
+  loadWorkspaceWithWarnings,
+  SETTINGS_FILE,
+  type LoadedWorkspace,
+} from '../workspace/load-workspace.js'
 
 /** What a write did. */
 export interface WrittenObject {
@@ -69,6 +73,22 @@ export class ConfigRepository {
     const workspace = await loadWorkspaceWithWarnings(this.dir, { overlay: new Map([[place.file, text]]) })
     await this.replaceFile(place, text)
     return { file: place.file, id, created: found === undefined, workspace }
+  }
+
+  /**
+   * Changes `provisio.yaml` through its YAML document (so its comments stay): `change` edits the document,
+   * the result is validated with validate's rules, then written atomically. A ConfigError writes nothing.
+   */
+  async updateSettings(change: (doc: Document) => void): Promise<LoadedWorkspace> {
+    const file = SETTINGS_FILE
+    const text = await readFile(join(this.dir, file), 'utf8')
+    const doc = parseDocument(text)
+    if (doc.errors.length > 0) return this.read()
+    change(doc)
+    const next = doc.toString()
+    const workspace = await loadWorkspaceWithWarnings(this.dir, { overlay: new Map([[file, next]]) })
+    await this.replaceFile({ file, index: undefined, text }, next)
+    return workspace
   }
 
   /** The object of this kind with the id (its own or derived), else with the name. */
