@@ -76,6 +76,17 @@ describe('provisio password set, invite, and serve with sessions', { timeout: CL
       expect((await logout({})).status).toBe(403)
       expect((await logout({ 'x-csrf-token': csrfToken })).status).toBe(204)
       expect((await fetch(`${base}/provisio/v1/auth/session`, { headers: { cookie } })).status).toBe(401)
+      // While serve holds the embedded database, the password still comes from this process's stdin.
+      const reset = cli(['password', 'set', 'ada.lovelace'], 'difference engine plans\n')
+      expect(reset.status, reset.stderr).toBe(0)
+      // The session opened above, straight on the store, ends with the change.
+      expect(reset.stdout).toBe('password set for ada.lovelace (id-ada); 1 open session(s) ended\n')
+      const again = await fetch(`${base}/provisio/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ada.lovelace', password: 'difference engine plans' }),
+      })
+      expect(again.status).toBe(200)
     } finally {
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))

@@ -1,5 +1,13 @@
+import { resolve } from 'node:path'
+import { readLocalApiAccess } from '../../app/local-api-access.js'
 import { withEngine } from '../../app/open-engine.js'
-import { InputError } from '../../domain/errors.js'
+import {
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  SystemError,
+  WorkspaceInUseError,
+} from '../../domain/errors.js'
 import { createInvitation } from '../../engine/auth/invitations.js'
 import { setIdentityPassword } from '../../engine/auth/passwords.js'
 import { endIdentitySessions } from '../../engine/auth/sessions.js'
@@ -12,9 +20,56 @@ import { readSecret } from '../read-secret.js'
  */
 export async function passwordSetCommand(workspace: string, identity: string): Promise<void> {
   const password = await readSecret('new password')
-  const change = await withEngine(workspace, (e) => setIdentityPassword(e, { identity, password }))
+  const change = await withEngine(workspace, (e) => setIdentityPassword(e, { identity, password })).catch(
+    (err: unknown) => {
+      if (err instanceof WorkspaceInUseError) return setThroughServe(workspace, identity, password, err)
+      throw err
+    },
+  )
   const ended = change.sessionsEnded === 0 ? '' : `; ${change.sessionsEnded} open session(s) ended`
   process.stdout.write(`password set for ${change.identity.name} (${change.identity.id})${ended}\n`)
+}
+
+/**
+ * While `serve` holds the embedded database, the password goes to its API with the administrator client
+ * it left for this machine's CLI (the command line is not handed over as it is for other commands: the
+ * password was read here, from this process's terminal or pipe).
+ */
+async function setThroughServe(
+  workspace: string,
+  identity: string,
+  password: string,
+  inUse: WorkspaceInUseError,
+): Promise<{ identity: { id: string; name: string }; sessionsEnded: number }> {
+  const access = readLocalApiAccess(resolve(workspace))
+  if (access === undefined || access.pid !== inUse.holderPid) throw inUse
+  const token = await fetch(`${access.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: access.clientId,
+      client_secret: access.clientSecret,
+    }).toString(),
+  })
+  if (!token.ok) throw inUse
+  const { access_token } = (await token.json()) as { access_token: string }
+  const res = await fetch(`${access.url}/provisio/v1/identities/${encodeURIComponent(identity)}/password`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ password }),
+  })
+  const body = (await res.json()) as {
+    identity: { id: string; name: string }
+    sessionsEnded: number
+    messages?: { text: string }[]
+  }
+  if (res.ok) return body
+  const text = body.messages?.[0]?.text ?? `status ${res.status}`
+  if (res.status === 400) throw new InputError(text)
+  if (res.status === 404) throw new NotFoundError(text)
+  if (res.status === 403) throw new ForbiddenError(text)
+  throw new SystemError('provisio serve', new Error(text))
 }
 
 /**
