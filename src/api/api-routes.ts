@@ -1,5 +1,8 @@
 import type { ApiContext } from './api-context.js'
 import type { Api } from './build-api.js'
+import { oidcRoutes } from './auth/oidc-routes.js'
+import { passwordRoutes } from './auth/password-routes.js'
+import { signInRoutes } from './auth/sign-in-routes.js'
 import { tokenRoutes } from './oauth/token-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
@@ -26,6 +29,9 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   metaRoutes(api)
   healthRoutes(api, ctx)
   accountRoutes(api, ctx)
+  signInRoutes(api, ctx)
+  passwordRoutes(api, ctx)
+  oidcRoutes(api, ctx)
   personalAccessTokenRoutes(api, ctx)
   oauthClientRoutes(api, ctx)
   authUserRoutes(api, ctx)

@@ -11,8 +11,11 @@ export function withoutWorkspace(argv: readonly string[]): string[] {
   return out
 }
 
-/** Commands that cannot run inside another process: they are processes of their own. */
-const OWN_PROCESS = new Set(['serve', 'worker', 'init', 'ldap', 'memory'])
+/**
+ * Commands that cannot run inside another process: they are processes of their own, or (`password`)
+ * read a secret from this process's terminal and send it to serve themselves.
+ */
+const OWN_PROCESS = new Set(['serve', 'worker', 'init', 'ldap', 'memory', 'password'])
 
 /**
  * When `serve` (process `holderPid`) holds the workspace's embedded database, hands the command to its API

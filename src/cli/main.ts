@@ -23,6 +23,7 @@ const configCommands = () => import('./commands/config-command.js')
 const assignCommands = () => import('./commands/assign-commands.js')
 const taskCommands = () => import('./commands/task-commands.js')
 const tokenCommands = () => import('./commands/token-commands.js')
+const signInCommands = () => import('./commands/sign-in-commands.js')
 const capabilityCommands = () => import('./commands/capability-commands.js')
 const auditCommands = () => import('./commands/audit-command.js')
 
@@ -419,6 +420,34 @@ token
   .argument('<client-id>', "the credential's client id")
   .description('revoke a credential: no new tokens, and the tokens issued with it stop verifying')
   .action(async (id: string) => (await tokenCommands()).tokenRevokeCommand(ws(), id))
+
+program
+  .command('password')
+  .description('local passwords of identities, for signing in to the API (docs/authentication.md)')
+  .command('set')
+  .argument('<identity>', 'the identity (id or name)')
+  .description(
+    "set an identity's password, typed at the prompt or piped on standard input (never an argument); its sessions end",
+  )
+  .action(async (identity: string) => (await signInCommands()).passwordSetCommand(ws(), identity))
+
+program
+  .command('sessions')
+  .description("people's browser sessions (docs/authentication.md)")
+  .command('end')
+  .argument('<identity>', 'the identity (id or name)')
+  .description('end every open session of an identity (its access tokens stop verifying)')
+  .action(async (identity: string) => (await signInCommands()).sessionsEndCommand(ws(), identity))
+
+program
+  .command('invite')
+  .argument('<identity>', 'the identity (id or name)')
+  .option('--hours <n>', 'how long the link works (default signIn.invitationHours, 72)')
+  .option('--json', 'print {identity, url, expires} as JSON')
+  .description('print a one-time link with which the person sets their own password')
+  .action(async (identity: string, o: { hours?: string; json?: boolean }) =>
+    (await signInCommands()).inviteCommand(ws(), identity, o),
+  )
 
 const capabilities = program
   .command('capabilities')

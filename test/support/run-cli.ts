@@ -26,10 +26,12 @@ function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...process.env, DATABASE_URL: '', PROVISIO_DB_BUFFERS: '16MB', ...env }
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+/** Runs the CLI to its end; `input` is written to its standard input (a pipe, not a terminal). */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: string): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     env: cliEnv(env),
+    ...(input !== undefined ? { input } : {}),
     timeout: 120_000,
   })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }

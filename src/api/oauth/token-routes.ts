@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AuthenticationError, InputError } from '../../domain/errors.js'
+import { refreshSessionToken } from '../../engine/auth/session-tokens.js'
 import { issueToken } from '../../engine/auth/tokens.js'
 import type { ApiContext } from '../api-context.js'
 import type { Api } from '../build-api.js'
@@ -10,19 +11,26 @@ const grantFields = z.looseObject({
   grant_type: z.string().optional(),
   client_id: z.string().max(256).optional(),
   client_secret: z.string().max(1024).optional(),
+  refresh_token: z.string().max(1024).optional(),
 })
 
 /** RFC 6749 §5.2's error codes, beside the reference's error body, so any OAuth client reads them. */
-function oauthError(err: unknown): string {
-  if (err instanceof AuthenticationError) return 'invalid_client'
+function oauthError(err: unknown, grantType: string | undefined): string {
+  if (err instanceof AuthenticationError) {
+    return grantType === 'refresh_token' ? 'invalid_grant' : 'invalid_client'
+  }
   if (err instanceof InputError && err.message.startsWith('unsupported grant_type')) {
     return 'unsupported_grant_type'
   }
   return 'invalid_request'
 }
 
+/** The grants this endpoint takes. */
+const GRANTS = 'client_credentials or refresh_token'
+
 /**
- * `POST /oauth/token`: the client credentials grant. The official client posts `multipart/form-data`;
+ * `POST /oauth/token`: the client credentials grant, and the refresh token grant of a browser session
+ * (its refresh token, handed out at sign-in, is used once and answered with the next). The official client posts `multipart/form-data`;
  * `application/x-www-form-urlencoded`, JSON and query parameters are taken too (the body wins).
  */
 export function tokenRoutes(api: Api, ctx: ApiContext): void {
@@ -30,11 +38,19 @@ export function tokenRoutes(api: Api, ctx: ApiContext): void {
     const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
     const fields = grantFields.parse({ ...(request.query as object), ...body })
     try {
+      if (fields.grant_type === 'refresh_token') {
+        if (!fields.refresh_token) throw new InputError('refresh_token is needed')
+        const token = await refreshSessionToken(ctx.engine, fields.refresh_token)
+        request.auditDetail = { action: 'TOKEN_REFRESHED', targetType: 'SESSION', targetId: token.client_id }
+        void reply.header('cache-control', 'no-store')
+        const { client_id: _client, ...answer } = token
+        return answer
+      }
       if (fields.grant_type !== 'client_credentials') {
         throw new InputError(
           fields.grant_type === undefined
-            ? 'grant_type is missing: use client_credentials'
-            : `unsupported grant_type "${fields.grant_type}": use client_credentials`,
+            ? `grant_type is missing: use ${GRANTS}`
+            : `unsupported grant_type "${fields.grant_type.slice(0, 64)}": use ${GRANTS}`,
         )
       }
       if (!fields.client_id || !fields.client_secret) {
@@ -48,17 +64,25 @@ export function tokenRoutes(api: Api, ctx: ApiContext): void {
       void reply.header('cache-control', 'no-store')
       return token
     } catch (err) {
-      request.auditDetail = {
-        action: 'TOKEN_REFUSED',
-        targetType: 'CLIENT',
-        ...(fields.client_id !== undefined ? { targetId: fields.client_id.slice(0, 64) } : {}),
-      }
+      request.auditDetail =
+        fields.grant_type === 'refresh_token'
+          ? { action: 'TOKEN_REFUSED', targetType: 'SESSION' }
+          : {
+              action: 'TOKEN_REFUSED',
+              targetType: 'CLIENT',
+              ...(fields.client_id !== undefined ? { targetId: fields.client_id.slice(0, 64) } : {}),
+            }
       const mapped = errorResponse(err, request.id)
       if (mapped.internal) throw err
       void reply.header('cache-control', 'no-store')
       return reply
         .status(mapped.status)
-        .send({ error: oauthError(err), error_description: mapped.body.messages[0]?.text, ...mapped.body })
+
+        .send({
+          error: oauthError(err, fields.grant_type),
+          error_description: mapped.body.messages[0]?.text,
+          ...mapped.body,
+        })
     }
   })
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
+import { sessionAuthenticator } from '../../api/auth/session-authenticator.js'
 import { buildApi } from '../../api/build-api.js'
 import type { HealthInfo } from '../../api/provisio/health-routes.js'
 import { publishLocalApiAccess } from '../../app/local-api-access.js'
@@ -85,6 +86,8 @@ export async function serveCommand(
       bodyLimit: server.bodyLimitBytes,
       trustProxy: server.trustProxy,
       log,
+      // Browser sessions (the cookie of POST /provisio/v1/auth/login), after bearer tokens.
+      authenticators: [sessionAuthenticator(() => engine)],
       ...(server.tls ? { https: readTls(engine.config.dir, server.tls) } : {}),
     },
   ).catch(async (err: unknown) => {
@@ -112,6 +115,7 @@ export async function serveCommand(
   )
   const base = `${scheme}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${bound}`
   log(`api: ${base}/v3 (token: POST ${base}/oauth/token; docs/api.md)`)
+  log(`sign-in: POST ${base}/provisio/v1/auth/login (passwords: provisio password set or provisio invite)`)
   // On the embedded database this process is its only user: the CLI of other processes comes in
   // through the API, with an administrator client only this machine's workspace owner can read.
   const local =

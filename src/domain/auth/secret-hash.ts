@@ -8,7 +8,20 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const
 const KEY_LENGTH = 32
 
-function derive(secret: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+/** scrypt's cost parameters: memory 128·N·r bytes, time about that times p. */
+export interface ScryptParams {
+  readonly N: number
+  readonly r: number
+  readonly p: number
+}
+
+/**
+ * Passwords are chosen by people and guessable, unlike the 256-bit random secrets of credentials: they get
+ * OWASP's recommended scrypt cost (N=2^16, r=8, p=2: 64 MiB and twice the work of a credential's hash).
+ */
+export const PASSWORD_PARAMS: ScryptParams = { N: 2 ** 16, r: 8, p: 2 }
+
+function derive(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is exactly that for N=2^15, r=8.
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r }
   return new Promise((resolve, reject) => {
@@ -16,14 +29,14 @@ function derive(secret: string, salt: Buffer, params: { N: number; r: number; p:
   })
 }
 
-export async function hashSecret(secret: string): Promise<string> {
+export async function hashSecret(secret: string, params: ScryptParams = PARAMS): Promise<string> {
   const salt = randomBytes(16)
-  const hash = await derive(secret, salt, PARAMS)
+  const hash = await derive(secret, salt, params)
   return [
     'scrypt',
-    PARAMS.N,
-    PARAMS.r,
-    PARAMS.p,
+    params.N,
+    params.r,
+    params.p,
     salt.toString('base64url'),
     hash.toString('base64url'),
   ].join('$')
@@ -44,11 +57,9 @@ export async function checkSecret(secret: string, stored: string): Promise<boole
  * A hash no secret matches, checked when a client id is unknown: the answer then takes as long as for a
  * wrong secret, and the time tells nothing about which client ids exist.
  */
-export const DECOY_HASH = [
-  'scrypt',
-  PARAMS.N,
-  PARAMS.r,
-  PARAMS.p,
-  'AAAAAAAAAAAAAAAAAAAAAA',
-  'A'.repeat(43),
-].join('$')
+export const DECOY_HASH = decoyHash(PARAMS)
+
+/** A decoy of these parameters: a password's decoy must cost what a password's hash costs. */
+export function decoyHash(params: ScryptParams): string {
+  return ['scrypt', params.N, params.r, params.p, 'AAAAAAAAAAAAAAAAAAAAAA', 'A'.repeat(43)].join('$')
+}

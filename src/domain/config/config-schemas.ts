@@ -3,6 +3,7 @@ import { CAPABILITIES } from '../auth/capabilities.js'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
 import { retryPoliciesSchema } from './retry-policy-schema.js'
+import { SIGN_IN_DEFAULTS, signInSchema } from './sign-in-schema.js'
 import { nonEmpty, objectRefSchema, ownerRefSchema, transformDefinitionSchema } from './schema-primitives.js'
 
 /**
@@ -165,6 +166,8 @@ export const workspaceSettingsSchema = z.looseObject({
    * (`ORG_ADMIN`, `SOURCE_ADMIN`…). Everyone signed in acts on their own identity without any.
    */
   capabilities: z.record(z.string().min(1), z.array(z.enum(CAPABILITIES))).default({}),
+  /** How people sign in: passwords, invitations, sessions, failed sign-ins, OpenID Connect. */
+  signIn: signInSchema.default(SIGN_IN_DEFAULTS),
   schedules: z.array(scheduleSchema).default([]),
 })
 

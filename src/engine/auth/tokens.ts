@@ -5,6 +5,7 @@ import { AuthenticationError } from '../../domain/errors.js'
 import { findCredential, findCredentialWithHash, recordCredentialUse } from '../../store/api-credentials.js'
 import { findSigningKey } from '../../store/auth-signing-keys.js'
 import { findIdentity } from '../../store/identities.js'
+import { findSession } from '../../store/sign-in-sessions.js'
 import { capabilitiesOf } from './identity-capabilities.js'
 import type { EngineContext } from '../engine-context.js'
 import { currentSigner, SIGNING_ALGORITHM } from './signing-keys.js'
@@ -64,17 +65,46 @@ export async function issueToken(
     throw new AuthenticationError(BAD_CLIENT_MESSAGE)
   }
 
+  const identityId = credential.ownerIdentityId
+  const token = await signAccessToken(
+    ctx,
+    {
+      clientId: credential.clientId,
+      identityId,
+      authorities: await authoritiesOf(ctx, credential),
+      scopes: credential.scopes,
+    },
+    env,
+  )
+  await recordCredentialUse(ctx.db, credential.clientId, now)
+  return token
+}
+
+/**
+ * Signs an access token for a client (a credential, or a browser session as `session:<id>`) and answers
+ * in the token response's shape. The clock is the context's.
+ */
+export async function signAccessToken(
+  ctx: EngineContext,
+  subject: {
+    clientId: string
+    identityId: string | null
+    authorities: readonly string[]
+    scopes: readonly string[]
+  },
+  env: Env = process.env,
+): Promise<TokenResponse> {
   const signer = await currentSigner(ctx, env)
-  const iat = Math.floor(now.getTime() / 1000)
+  const iat = Math.floor(ctx.now().getTime() / 1000)
   const expiresIn = tokenSeconds(ctx)
   const jti = randomUUID()
   const org = ctx.config.settings.name
-  const identityId = credential.ownerIdentityId
+  const { identityId } = subject
   const claims: JWTPayload = {
-    client_id: credential.clientId,
+    client_id: subject.clientId,
     ...(identityId === null ? {} : { identity_id: identityId }),
-    authorities: await authoritiesOf(ctx, credential),
-    scope: [...credential.scopes],
+    authorities: [...subject.authorities],
+    scope: [...subject.scopes],
     org,
     pod: 'provisio',
     internal: false,
@@ -83,17 +113,16 @@ export async function issueToken(
   const accessToken = await new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: signer.kid, typ: 'JWT' })
     .setIssuer(TOKEN_ISSUER)
-    .setSubject(credential.clientId)
+    .setSubject(subject.clientId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + expiresIn)
     .setJti(jti)
     .sign(signer.privateKey)
-  await recordCredentialUse(ctx.db, credential.clientId, now)
   return {
     access_token: accessToken,
     token_type: 'bearer',
     expires_in: expiresIn,
-    scope: credential.scopes.join(' '),
+    scope: subject.scopes.join(' '),
     ...(identityId === null ? {} : { identity_id: identityId }),
     org,
     pod: 'provisio',
@@ -136,14 +165,33 @@ export async function verifyToken(ctx: EngineContext, token: string): Promise<Pr
     throw new AuthenticationError(BAD_TOKEN_MESSAGE)
   }
   const clientId = payload.sub ?? ''
-  const credential = await findCredential(ctx.db, clientId)
-  if (!credential || credential.revoked !== null) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  // A session's token lives while its session does: signing out or a revoked session ends it at once.
+  const identityId = clientId.startsWith(SESSION_CLIENT_PREFIX)
+    ? await liveSessionIdentity(ctx, clientId.slice(SESSION_CLIENT_PREFIX.length))
+    : await liveCredentialOwner(ctx, clientId)
   return {
     clientId,
-    identityId: credential.ownerIdentityId,
+    identityId,
     capabilities: strings(payload['authorities']),
     scopes: strings(payload['scope']),
   }
+}
+
+/** The client id of a browser session's principal and tokens: `session:<session id>`. */
+export const SESSION_CLIENT_PREFIX = 'session:'
+
+async function liveSessionIdentity(ctx: EngineContext, sessionId: string): Promise<string> {
+  const session = await findSession(ctx.db, sessionId)
+  if (!session || session.revoked !== null || Date.parse(session.expires) <= ctx.now().getTime()) {
+    throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  }
+  return session.identityId
+}
+
+async function liveCredentialOwner(ctx: EngineContext, clientId: string): Promise<string | null> {
+  const credential = await findCredential(ctx.db, clientId)
+  if (!credential || credential.revoked !== null) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  return credential.ownerIdentityId
 }
 
 /**
