@@ -4,6 +4,8 @@ import { tokenRoutes } from './oauth/token-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
 import { accountRoutes } from './v3/accounts/account-routes.js'
+import { sourcePartRoutes } from './v3/sources/source-part-routes.js'
+import { sourceRoutes } from './v3/sources/source-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -11,4 +13,6 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   metaRoutes(api)
   healthRoutes(api, ctx)
   accountRoutes(api, ctx)
+  sourceRoutes(api, ctx)
+  sourcePartRoutes(api, ctx)
 }

@@ -30,6 +30,7 @@ import {
   RateLimitedError,
   RequestValidationError,
 } from './http/error-response.js'
+import { requestProblems, type ValidationEntry } from './http/request-problems.js'
 import { routeKey, type RouteAccess } from './http/route-access.js'
 import { apiRoutes } from './api-routes.js'
 import { ROUTE_TABLE } from './route-table.js'
@@ -122,6 +123,12 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   })
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 16 * 1024 })
+  // The v3 PATCH routes take RFC 6902 JSON Patch documents, parsed as JSON.
+  app.addContentTypeParser(
+    'application/json-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  )
   // Only the token endpoint reads multipart bodies (the official client posts its form that way): fields
   // only, small, no files.
   await app.register(multipart, {
@@ -193,16 +200,10 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   return app
 }
 
-/** Zod's problems as the 400's field list: `body.owner.id`, `querystring.limit`. */
+/** Zod's problems as the 400's field list: `body.owner.id`, `querystring.limit`, `body.enabeld` (unknown). */
 function validationProblems(err: {
-  validation: readonly { instancePath: string; message?: string | undefined }[]
+  validation: readonly ValidationEntry[]
   validationContext?: string | undefined
 }): RequestValidationError {
-  const where = err.validationContext ?? 'body'
-  return new RequestValidationError(
-    err.validation.map((v) => ({
-      path: [where, ...v.instancePath.split('/').filter((s) => s !== '')].join('.'),
-      message: v.message ?? 'invalid',
-    })),
-  )
+  return new RequestValidationError(requestProblems(err.validationContext ?? 'body', err.validation))
 }
