@@ -3,9 +3,12 @@ import type { Api } from './build-api.js'
 import { tokenRoutes } from './oauth/token-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
+import { accessProfileRoutes } from './v3/access-profiles/access-profile-routes.js'
 import { accountRoutes } from './v3/accounts/account-routes.js'
+import { roleRoutes } from './v3/roles/role-routes.js'
 import { sourcePartRoutes } from './v3/sources/source-part-routes.js'
 import { sourceRoutes } from './v3/sources/source-routes.js'
+import { transformRoutes } from './v3/transforms/transform-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -15,4 +18,7 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   accountRoutes(api, ctx)
   sourceRoutes(api, ctx)
   sourcePartRoutes(api, ctx)
+  transformRoutes(api, ctx)
+  roleRoutes(api, ctx)
+  accessProfileRoutes(api, ctx)
 }
