@@ -5,6 +5,7 @@ import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
 import { accessProfileRoutes } from './v3/access-profiles/access-profile-routes.js'
 import { accountRoutes } from './v3/accounts/account-routes.js'
+import { identityProfileRoutes } from './v3/identity-profiles/identity-profile-routes.js'
 import { roleRoutes } from './v3/roles/role-routes.js'
 import { sourcePartRoutes } from './v3/sources/source-part-routes.js'
 import { sourceRoutes } from './v3/sources/source-routes.js'
@@ -21,4 +22,5 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   transformRoutes(api, ctx)
   roleRoutes(api, ctx)
   accessProfileRoutes(api, ctx)
+  identityProfileRoutes(api, ctx)
 }

@@ -13,7 +13,7 @@ export function listPresented<F extends string>(
   presented: readonly Record<string, unknown>[],
   query: CollectionQuery,
   filterFields: FilterFields<F>,
-  sortFields: readonly F[],
+  sortFields: readonly NoInfer<F>[],
 ): unknown[] {
   const result = queryObjects(presented, engineQuery(query), {
     filterFields,
