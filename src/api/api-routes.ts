@@ -1,6 +1,7 @@
 import type { ApiContext } from './api-context.js'
 import type { Api } from './build-api.js'
 import { tokenRoutes } from './oauth/token-routes.js'
+import { configRoutes } from './provisio/config-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
 import { accessProfileRoutes } from './v3/access-profiles/access-profile-routes.js'
@@ -23,4 +24,5 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   roleRoutes(api, ctx)
   accessProfileRoutes(api, ctx)
   identityProfileRoutes(api, ctx)
+  configRoutes(api, ctx)
 }

@@ -22,7 +22,9 @@ export function queryObjects<T, F extends string>(
 ): QueryResult<T> {
   const page = pageOf(query, listing.sortFields)
   const filter = query.filters !== undefined ? readFilters(query.filters, listing.filterFields) : undefined
-  let rows = filter ? objects.filter((o) => matchesFilter(filter, (f) => listing.valueOf(o, f))) : [...objects]
+  let rows = filter
+    ? objects.filter((o) => matchesFilter(filter, (f) => listing.valueOf(o, f)))
+    : [...objects]
   for (const key of [...(page.sort ?? [])].reverse()) {
     // Stable sorts from the last key to the first: the first key decides, the others break its ties.
     rows = rows
