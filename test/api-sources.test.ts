@@ -387,6 +387,45 @@ describe.each(databases)('configuration routes: sources on $name', (database) =>
     })
   })
 
+  it('keeps secrets as references: in the YAML, the response and the audit log, never resolved', async () => {
+    process.env['PROVISIO_TEST_SCIM_TOKEN'] = 's3cret-token-value'
+    const scim = {
+      name: 'SCIM App',
+      owner: { type: 'IDENTITY', name: 'james.wilson' },
+      connector: 'scim',
+      connectionType: 'direct',
+      features: ['PROVISIONING', 'ENABLE'],
+      connectorAttributes: {
+        baseUrl: 'https://scim.example.invalid/scim/v2',
+        auth: { type: 'bearer', token: '${env:PROVISIO_TEST_SCIM_TOKEN}' },
+      },
+      provisio: { schemas: [{ name: 'account', identityAttribute: 'uid', attributes: [{ name: 'uid' }] }] },
+    }
+    const plain = await api.inject({
+      method: 'POST',
+      url: '/v3/sources',
+      headers: admin,
+      payload: {
+        ...scim,
+        connectorAttributes: { ...scim.connectorAttributes, auth: { type: 'bearer', token: 'abc' } },
+      },
+    })
+    expect(plain.statusCode).toBe(400)
+    expect((plain.json().fields as { path: string }[]).map((f) => f.path)).toEqual([
+      'body.connectorAttributes.auth.token',
+    ])
+    const created = await api.inject({ method: 'POST', url: '/v3/sources', headers: admin, payload: scim })
+    expect(created.statusCode).toBe(201)
+    expect(created.json().connectorAttributes.auth.token).toBe('${env:PROVISIO_TEST_SCIM_TOKEN}')
+    expect(readFileSync(join(dir, 'sources/scim-app.yaml'), 'utf8')).toContain(
+      '${env:PROVISIO_TEST_SCIM_TOKEN}',
+    )
+    const audit = JSON.stringify(await engine.db.query('SELECT before, after FROM audit_events'))
+    expect(audit).toContain('${env:PROVISIO_TEST_SCIM_TOKEN}')
+    expect(audit).not.toContain('s3cret-token-value')
+    expect(JSON.stringify(created.json())).not.toContain('s3cret-token-value')
+  })
+
   it('lets a role admin read sources but not change them', async () => {
     const roleAdmin = await clientBearer(engine, ['ROLE_ADMIN'])
     expect((await api.inject({ url: '/v3/sources', headers: roleAdmin })).statusCode).toBe(200)
