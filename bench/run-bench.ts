@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { aggregateBench } from './aggregate-bench.js'
+import { apiGetBench, apiListBench } from './api-bench.js'
 import { BenchSkipped, type Bench, type BenchResult } from './bench-types.js'
 import { cliBench } from './cli-bench.js'
 import { executeBench } from './execute-bench.js'
@@ -25,6 +26,8 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   'ldap-aggregate': { run: ldapAggregateBench, defaultSize: 10_000 },
   'scim-provision': { run: scimProvisionBench, defaultSize: 10_000 },
   'sql-provision': { run: sqlProvisionBench, defaultSize: 10_000 },
+  'api-list': { run: apiListBench, defaultSize: 100_000 },
+  'api-get': { run: apiGetBench, defaultSize: 100_000 },
   // Its size is the number of runs of each command.
   cli: { run: cliBench, defaultSize: 7 },
 }

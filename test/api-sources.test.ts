@@ -5,7 +5,7 @@ import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import { configHistory } from '../src/engine/config/config-history.js'
 import { publishConfig } from '../src/engine/config/publish-config.js'
-import { toAuditEvent } from '../src/store/audit-events.js'
+import { listAuditEvents } from '../src/store/audit-events.js'
 import { databases } from './support/databases.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { demoWorkspace } from './support/temp-workspace.js'
@@ -177,9 +177,7 @@ describe.each(databases)('configuration routes: sources on $name', (database) =>
     expect(history[0]?.author).toMatch(/^api: client /)
 
     // Each write is audited with the object before and after.
-    const events = (await engine.db.query('SELECT * FROM audit_events ORDER BY id')).map((r) =>
-      toAuditEvent(r as unknown as Parameters<typeof toAuditEvent>[0]),
-    )
+    const events = await listAuditEvents(engine.db)
     const update = events.find((e) => e.action === 'SOURCE_UPDATED' && e.status === 200)
     expect(update).toMatchObject({ targetId: BADGE, targetName: 'Badge System', targetType: 'SOURCE' })
     expect(JSON.stringify(update?.before)).toContain('badges.csv')
@@ -276,7 +274,7 @@ describe.each(databases)('configuration routes: sources on $name', (database) =>
       payload: JSON.stringify([{ op: 'replace', path: '/nope', value: 1 }]),
     })
     expect(badPatch.statusCode).toBe(400)
-    expect(badPatch.json().messages[0].text).toMatch(/patch\[0\] \(replace \/nope\)/)
+    expect(badPatch.json().messages[0].text).toMatch(/JSON Patch operation 0/)
     const renameId = await api.inject({
       method: 'PATCH',
       url: `/v3/sources/${BADGE}`,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { AuthenticationError } from '../src/domain/errors.js'
 import { issueToken } from '../src/engine/auth/tokens.js'
@@ -53,5 +55,42 @@ describe('provisio token and keys rotate', { timeout: CLI_TEST_TIMEOUT }, () => 
     const missing = cli('token', 'create', '--identity', 'nobody', '--name', 'x')
     expect(missing.status).toBe(6)
     expect(missing.stdout).toBe('')
+  })
+
+  it('grants and revokes capabilities in provisio.yaml, keeping its comments; reads the audit log', async () => {
+    const ws = await demoWorkspace()
+    const store = await openStore({ workspaceDir: ws.dir })
+    await insertIdentities(store.db, [identityRow('id-ada', 'ada')])
+    await store.close()
+    const cli = (...args: string[]) => runCli(['-w', ws.dir, ...args])
+    const settings = () => readFileSync(join(ws.dir, 'provisio.yaml'), 'utf8')
+    const comments = settings()
+      .split('\n')
+      .filter((l) => l.trimStart().startsWith('#'))
+
+    const granted = cli('capabilities', 'grant', 'id-ada', 'SOURCE_ADMIN', 'HELPDESK', '--json')
+    expect(granted.status).toBe(0)
+    expect(JSON.parse(granted.stdout)).toEqual({
+      identityId: 'id-ada',
+      name: 'ada',
+      capabilities: ['HELPDESK', 'SOURCE_ADMIN'],
+    })
+    expect(settings()).toMatch(/\n {2}ada:\n {4}- HELPDESK\n {4}- SOURCE_ADMIN\n/)
+    for (const c of comments) expect(settings()).toContain(c)
+
+    expect(cli('capabilities', 'revoke', 'ada', 'HELPDESK').stdout).toBe(
+      'ada (id-ada) now has SOURCE_ADMIN\n',
+    )
+    const listed = JSON.parse(cli('capabilities', 'list', '--json').stdout) as unknown[]
+    expect(listed).toContainEqual({ identity: 'ada', capabilities: ['SOURCE_ADMIN'] })
+
+    const unknown = cli('capabilities', 'grant', 'ada', 'GOD_MODE')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown capability GOD_MODE/)
+    expect(cli('capabilities', 'grant', 'nobody', 'HELPDESK').status).toBe(6)
+
+    expect(cli('audit').stdout).toBe('no audit events\n')
+    expect(cli('audit', '--filters', 'colour eq "red"').status).toBe(2)
+    expect(cli('audit', '--limit', 'x').status).toBe(2)
   })
 })

@@ -137,6 +137,34 @@ describe.each(databases)('authentication on $name', (database) => {
     await createPersonalAccessToken(ctx, { identity: 'ada', name: 'old' })
   })
 
+  it('a personal access token is exchanged until its end date: six months unless said', async () => {
+    const pat = await createPersonalAccessToken(ctx, { identity: 'ada', name: 'six months' })
+    const [stored] = (await listCredentials(ctx, { owner: 'ada' })).filter((c) => c.clientId === pat.clientId)
+    const end = new Date(clock)
+    end.setUTCMonth(end.getUTCMonth() + 6)
+    expect(stored?.expires).toBe(end.toISOString())
+    const soon = new Date(clock.getTime() + 60_000).toISOString()
+    const short = await createPersonalAccessToken(ctx, {
+      identity: 'ada',
+      name: 'a minute',
+      expirationDate: soon,
+    })
+    await issue(short)
+    at(61)
+    expect(await authError(issue(short))).toBe(BAD_CLIENT_MESSAGE)
+    await issue(pat)
+    await expect(
+      createPersonalAccessToken(ctx, {
+        identity: 'ada',
+        name: 'past',
+        expirationDate: '2020-01-01T00:00:00Z',
+      }),
+    ).rejects.toThrow(/not in the future/)
+    await expect(
+      createPersonalAccessToken(ctx, { identity: 'ada', name: 'bad', expirationDate: 'tomorrow' }),
+    ).rejects.toThrow(/ISO-8601/)
+  })
+
   it('a token expires by the context clock', async () => {
     const pat = await createPersonalAccessToken(ctx, { identity: 'ada', name: 'short' })
     const { access_token, expires_in } = await issue(pat)

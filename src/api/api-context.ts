@@ -8,5 +8,14 @@ export interface ApiContext {
   /** Puts a source aggregation on the durable queue (`load-accounts`); absent where no queue runs. */
   /** What `GET /health` answers (serve's schedules and counts); absent: just `ok`. */
   readonly health?: () => Promise<HealthInfo>
+  /** Runs a CLI command in this process (`POST /provisio/v1/cli`); absent outside `serve`. */
+  readonly runCli?: (argv: readonly string[]) => Promise<CliOutcome>
   readonly queueSourceAggregation?: (source: string, launcher: string) => Promise<AsyncTask>
+}
+
+/** What a CLI command run through the API printed, and how it ended. */
+export interface CliOutcome {
+  readonly exitCode: number
+  readonly stdout: string
+  readonly stderr: string
 }

@@ -99,6 +99,12 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  // The reference's PATCH routes take JSON Patch documents (RFC 6902) under their own media type.
+  app.addContentTypeParser(
+    'application/json-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  )
   app.decorateRequest('principal', null)
   app.decorateRequest('auditDetail', null)
 
@@ -123,12 +129,6 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   })
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 16 * 1024 })
-  // The v3 PATCH routes take RFC 6902 JSON Patch documents, parsed as JSON.
-  app.addContentTypeParser(
-    'application/json-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  )
   // Only the token endpoint reads multipart bodies (the official client posts its form that way): fields
   // only, small, no files.
   await app.register(multipart, {
@@ -159,8 +159,9 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   await app.register(rateLimit, {
     max: limit.max,
     timeWindow: limit.windowSeconds * 1000,
-    // After authentication: a client is counted by its client id, wherever it calls from.
-    hook: 'preHandler',
+    // After authentication: a client is counted by its client id, wherever it calls from. Before
+    // validation, so that malformed requests count too.
+    hook: 'preValidation',
     keyGenerator: (request: FastifyRequest) => request.principal?.clientId ?? `address ${request.ip}`,
     errorResponseBuilder: (_request, context) =>
       new RateLimitedError(
@@ -169,7 +170,9 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
       ),
   })
 
-  app.addHook('preHandler', async (request) => {
+  // Before the body and parameters are validated: a caller who may not call a route learns nothing of
+  // what it takes.
+  app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access
     if (access === undefined) return
     await authorize(ctx.engine, request.principal, access, request.params as Record<string, string>)

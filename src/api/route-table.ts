@@ -1,5 +1,5 @@
 import type { RouteAccess } from './http/route-access.js'
-import { anyOf, PUBLIC } from './http/route-access.js'
+import { anyOf, ORG_ADMIN, person, PUBLIC, selfOr, user } from './http/route-access.js'
 
 /**
  * Which callers each route takes: the one table of authorisation, as data. Every route the server
@@ -13,6 +13,26 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
 
   'GET /v3/accounts': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
   'GET /v3/accounts/:id': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+
+  // Credentials: a person's own personal access tokens; API clients are the tenant administrator's.
+  ...both(['/beta', '/v3'], {
+    'GET {}/personal-access-tokens': user('HELPDESK'),
+    'POST {}/personal-access-tokens': person(),
+    'DELETE {}/personal-access-tokens/:id': user('HELPDESK'),
+    'GET {}/oauth-clients': ORG_ADMIN,
+    'GET {}/oauth-clients/:id': ORG_ADMIN,
+    'POST {}/oauth-clients': ORG_ADMIN,
+    'DELETE {}/oauth-clients/:id': ORG_ADMIN,
+  }),
+  // Capabilities: anyone may read their own; only ORG_ADMIN grants.
+  ...both(['/v3', '/v2024'], {
+    'GET {}/auth-users/:id': selfOr('id', 'HELPDESK'),
+    'PATCH {}/auth-users/:id': ORG_ADMIN,
+  }),
+
+  'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),
+  // The command line of another process, run by serve on its embedded database.
+  'POST /provisio/v1/cli': ORG_ADMIN,
 
   // Configuration objects (sources, transforms, identity profiles and lifecycle states, roles, access
   // profiles) and Provisio's configuration versions and previews: reads for the admins who use them,
@@ -69,4 +89,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /provisio/v1/config/versions': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN'),
   'GET /provisio/v1/config/versions/:number': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN'),
   'POST /provisio/v1/config/preview': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN'),
+}
+
+/** The same lines under several version prefixes (`{}` in each key is the prefix). */
+function both(
+  prefixes: readonly string[],
+  lines: Readonly<Record<string, RouteAccess>>,
+): Record<string, RouteAccess> {
+  return Object.fromEntries(
+    prefixes.flatMap((p) => Object.entries(lines).map(([key, access]) => [key.replace('{}', p), access])),
+  )
 }

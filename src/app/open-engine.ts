@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { builtInConnectors } from '../connectors/built-in-connectors.js'
@@ -104,12 +105,27 @@ export function engineOver(
   }
 }
 
-/** Opens, runs, and always closes (the embedded database must be closed to release its lock). */
+const lent = new AsyncLocalStorage<OpenEngine>()
+
+/**
+ * Runs `fn` with `engine` lent to every `withEngine` inside it: what `serve` does to run a command handed to
+ * it by the CLI of another process, on its own open engine (the embedded database has one owner).
+ */
+export function withLentEngine<T>(engine: OpenEngine, fn: () => Promise<T>): Promise<T> {
+  return lent.run(engine, fn)
+}
+
+/**
+ * Opens, runs, and always closes (the embedded database must be closed to release its lock). Inside
+ * `withLentEngine`, runs on the lent engine and leaves it open.
+ */
 export async function withEngine<T>(
   workspace: string,
   fn: (engine: OpenEngine) => Promise<T>,
   progress?: Progress,
 ): Promise<T> {
+  const borrowed = lent.getStore()
+  if (borrowed !== undefined) return fn(borrowed)
   const engine = await openEngine(workspace, progress)
   try {
     return await fn(engine)

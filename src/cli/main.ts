@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path'
 import { Command } from 'commander'
+import { WorkspaceInUseError } from '../domain/errors.js'
 import { tuneForBriefCommand } from './brief-command.js'
 import { exitCodeFor } from './exit-code.js'
 import { packageVersion } from './package-version.js'
@@ -21,6 +23,8 @@ const configCommands = () => import('./commands/config-command.js')
 const assignCommands = () => import('./commands/assign-commands.js')
 const taskCommands = () => import('./commands/task-commands.js')
 const tokenCommands = () => import('./commands/token-commands.js')
+const capabilityCommands = () => import('./commands/capability-commands.js')
+const auditCommands = () => import('./commands/audit-command.js')
 
 const program = new Command()
   .name('provisio')
@@ -388,6 +392,7 @@ token
   .option('--scope <scope...>', 'scopes (default sp:scopes:all)')
   .option('--api-client', 'an API client (no identity) instead of a personal access token')
   .option('--capability <capability...>', "an API client's capabilities (ORG_ADMIN, SOURCE_ADMIN, …)")
+  .option('--expires <date>', "a personal access token's end date (ISO 8601; default: in six months)")
   .option('--json', 'print {clientId, clientSecret} as JSON')
   .description('create a credential and print its client id and secret (the secret is shown once)')
   .action(
@@ -397,6 +402,7 @@ token
       scope?: string[]
       apiClient?: boolean
       capability?: string[]
+      expires?: string
       json?: boolean
     }) => (await tokenCommands()).tokenCreateCommand(ws(), o),
   )
@@ -413,6 +419,49 @@ token
   .argument('<client-id>', "the credential's client id")
   .description('revoke a credential: no new tokens, and the tokens issued with it stop verifying')
   .action(async (id: string) => (await tokenCommands()).tokenRevokeCommand(ws(), id))
+
+const capabilities = program
+  .command('capabilities')
+  .description(
+    "capabilities of the API granted to identities, in provisio.yaml's capabilities: (docs/api.md)",
+  )
+capabilities
+  .command('grant')
+  .argument('<identity>', 'the identity (id or name)')
+  .argument('<capability...>', 'ORG_ADMIN, SOURCE_ADMIN, ROLE_ADMIN, CERT_ADMIN, HELPDESK, REPORT_ADMIN')
+  .option('--json', 'print the identity and its capabilities as JSON')
+  .description('grant capabilities to an identity (its next access token carries them)')
+  .action(async (identity: string, caps: string[], o: { json?: boolean }) =>
+    (await capabilityCommands()).capabilitiesChangeCommand(ws(), identity, caps, 'grant', o),
+  )
+capabilities
+  .command('revoke')
+  .argument('<identity>', 'the identity (id or name)')
+  .argument('<capability...>', 'capabilities to take away')
+  .option('--json', 'print the identity and its capabilities as JSON')
+  .description('revoke capabilities of an identity')
+  .action(async (identity: string, caps: string[], o: { json?: boolean }) =>
+    (await capabilityCommands()).capabilitiesChangeCommand(ws(), identity, caps, 'revoke', o),
+  )
+capabilities
+  .command('list')
+  .option('--json', 'print the grants as JSON')
+  .description('who holds which capabilities')
+  .action(async (o: { json?: boolean }) => (await capabilityCommands()).capabilitiesListCommand(ws(), o))
+
+program
+  .command('audit')
+  .option(
+    '--filters <expression>',
+    'the API\'s filter grammar: action eq "TOKEN_ISSUED", at gt 2026-12-01T00:00:00Z …',
+  )
+  .option('--limit <n>', 'at most this many (default 50)')
+  .option('--offset <n>', 'skip this many')
+  .option('--json', 'print the events as JSON')
+  .description('the audit log, newest first: writes, sign-ins and token issues through the API')
+  .action(async (o: { filters?: string; limit?: string; offset?: string; json?: boolean }) =>
+    (await auditCommands()).auditCommand(ws(), o),
+  )
 
 const transform = program.command('transform').description('work with transforms')
 transform
@@ -431,7 +480,15 @@ program
   .description('run the configured schedules and the health endpoint until stopped')
   .action(async (o: { demo?: string; port?: string }) => (await serveCommands()).serveCommand(ws(), o))
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(process.argv).catch(async (err: unknown) => {
+  // `serve` holds the embedded database: the command runs there, through its API, if it left a way in.
+  if (err instanceof WorkspaceInUseError) {
+    const { forwardToServe } = await import('./forward-to-serve.js')
+    const forwarded = await forwardToServe(resolve(ws()), err.holderPid, process.argv.slice(2)).catch(
+      () => undefined,
+    )
+    if (forwarded !== undefined) process.exit(forwarded)
+  }
   const { code, message } = exitCodeFor(err)
   if (message) process.stderr.write(`provisio: ${message}\n`)
   process.exit(code)

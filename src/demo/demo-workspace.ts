@@ -16,6 +16,10 @@ identityNameAttribute: uid
 provisioning: review
 server:
   port: 7100
+# Who may do what through the API (docs/api.md): capabilities granted to identities, by name. Everyone
+# signed in acts on their own identity and work items without any; ORG_ADMIN may do everything.
+capabilities:
+  joan.goldwasser: [ORG_ADMIN]
 schedules:
   - name: HR aggregation
     task: aggregate

@@ -19,6 +19,18 @@ export class NotFoundError extends ProvisioError {}
 export class ConflictError extends ProvisioError {}
 
 /**
+ * The workspace's embedded database is held by another live process (`serve`, say): `holderPid` names it,
+ * so the CLI can hand its command to that process's API instead.
+ */
+export class WorkspaceInUseError extends ConflictError {
+  readonly holderPid: number
+  constructor(message: string, holderPid: number) {
+    super(message)
+    this.holderPid = holderPid
+  }
+}
+
+/**
  * Who asks could not be authenticated: a wrong client id or secret, a revoked credential, an expired or
  * forged token. The message never says which (it would tell a guesser which client ids exist).
  */

@@ -15,6 +15,8 @@ export interface ApiCredential {
   readonly created: string
   readonly lastUsed: string | null
   readonly revoked: string | null
+  /** When it stops being exchanged for tokens; null: never (API clients). */
+  readonly expires: string | null
 }
 
 export interface ApiCredentialWrite {
@@ -25,6 +27,7 @@ export interface ApiCredentialWrite {
   readonly ownerIdentityId: string | null
   readonly scopes: readonly string[]
   readonly capabilities: readonly string[]
+  readonly expires: Date | null
 }
 
 interface DbCredentialRow {
@@ -38,10 +41,11 @@ interface DbCredentialRow {
   created: string | Date
   last_used: string | Date | null
   revoked: string | Date | null
+  expires: string | Date | null
 }
 
 const COLUMNS =
-  'client_id, secret_hash, kind, name, owner_identity_id, scopes, capabilities, created, last_used, revoked'
+  'client_id, secret_hash, kind, name, owner_identity_id, scopes, capabilities, created, last_used, revoked, expires'
 
 function toCredential(r: DbCredentialRow): ApiCredential {
   return {
@@ -54,17 +58,18 @@ function toCredential(r: DbCredentialRow): ApiCredential {
     created: iso(r.created),
     lastUsed: r.last_used === null ? null : iso(r.last_used),
     revoked: r.revoked === null ? null : iso(r.revoked),
+    expires: r.expires === null ? null : iso(r.expires),
   }
 }
 
 /** Stores a new credential; false when its owner already has a token in use of that name. */
 export async function insertCredential(db: Db, c: ApiCredentialWrite, now: Date): Promise<boolean> {
   const rows = await db.query(
-    `INSERT INTO api_credentials (client_id, secret_hash, kind, name, owner_identity_id, scopes, capabilities, created)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO api_credentials (client_id, secret_hash, kind, name, owner_identity_id, scopes, capabilities, created, expires)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (owner_identity_id, name) WHERE kind = 'PERSONAL_ACCESS_TOKEN' AND revoked IS NULL DO NOTHING
      RETURNING client_id`,
-    [c.clientId, c.secretHash, c.kind, c.name, c.ownerIdentityId, c.scopes, c.capabilities, now],
+    [c.clientId, c.secretHash, c.kind, c.name, c.ownerIdentityId, c.scopes, c.capabilities, now, c.expires],
   )
   return rows.length === 1
 }

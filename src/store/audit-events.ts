@@ -1,4 +1,7 @@
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { Db } from './db.js'
+import { filterSql } from './filter-sql.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
 import { iso } from './iso-time.js'
 
 /** One record of the audit log (migration 0011). */
@@ -61,7 +64,7 @@ interface DbAuditRow {
   after: unknown
 }
 
-export function toAuditEvent(r: DbAuditRow): AuditEvent {
+function toAuditEvent(r: DbAuditRow): AuditEvent {
   return {
     id: String(r.id),
     at: iso(r.at),
@@ -78,4 +81,65 @@ export function toAuditEvent(r: DbAuditRow): AuditEvent {
     before: r.before,
     after: r.after,
   }
+}
+
+/** The fields a `filters` expression on the audit log can name. */
+export type AuditFilterField =
+  | 'id'
+  | 'at'
+  | 'action'
+  | 'clientId'
+  | 'identityId'
+  | 'route'
+  | 'status'
+  | 'targetType'
+  | 'targetId'
+  | 'targetName'
+const AUDIT_FILTER_COLUMNS: Record<AuditFilterField, string> = {
+  id: 'id::text',
+  at: 'at',
+  action: 'action',
+  clientId: 'client_id',
+  identityId: 'identity_id',
+  route: 'route',
+  status: 'status',
+  targetType: 'target_type',
+  targetId: 'target_id',
+  targetName: 'target_name',
+}
+
+export type AuditSortField = 'at' | 'action' | 'id'
+const AUDIT_COLUMNS: Record<AuditSortField, string> = { at: 'at', action: 'action', id: 'id' }
+
+export interface AuditFilter {
+  readonly expression?: CheckedFilter<AuditFilterField>
+}
+
+function auditWhere(filter: AuditFilter, params: unknown[]): string {
+  if (filter.expression === undefined) return ''
+  const expression = filterSql(filter.expression, AUDIT_FILTER_COLUMNS, params.length + 1)
+  params.push(...expression.params)
+  return `WHERE ${expression.sql}`
+}
+
+/** Audit events, newest first unless sorted otherwise. */
+export async function listAuditEvents(
+  db: Db,
+  filter: AuditFilter = {},
+  page?: Page<AuditSortField>,
+): Promise<AuditEvent[]> {
+  const params: unknown[] = []
+  const where = auditWhere(filter, params)
+  const order = orderClause(page?.sort, AUDIT_COLUMNS, 'at DESC, id DESC', 'id')
+  const rows = await db.query<DbAuditRow>(
+    `SELECT id, at, action, client_id, identity_id, source_address, method, route, status, target_type,
+       target_id, target_name, before, after FROM audit_events ${where} ${order}${limitClause(page, params)}`,
+    params,
+  )
+  return rows.map(toAuditEvent)
+}
+
+export async function countAuditEvents(db: Db, filter: AuditFilter = {}): Promise<number> {
+  const params: unknown[] = []
+  return countRows(db, `FROM audit_events ${auditWhere(filter, params)}`, params)
 }

@@ -1,6 +1,6 @@
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { ConflictError } from '../domain/errors.js'
+import { ConflictError, WorkspaceInUseError } from '../domain/errors.js'
 
 /** What the lock file records about the process that holds the workspace. */
 export interface LockHolder {
@@ -40,7 +40,9 @@ export function lockWorkspace(lockFile: string): () => void {
     const text = readText(lockFile)
     if (text === undefined) continue
     const holder = parseLock(text)
-    if (holder && holder.pid !== process.pid && isHeld(holder)) throw new ConflictError(inUse(holder))
+    if (holder && holder.pid !== process.pid && isHeld(holder)) {
+      throw new WorkspaceInUseError(inUse(holder), holder.pid)
+    }
     takeOverStale(lockFile, text)
   }
   throw new ConflictError(`could not lock the workspace's embedded database (${lockFile}): try again`)

@@ -15,7 +15,14 @@ export async function authorize(
   params: Readonly<Record<string, string>>,
 ): Promise<void> {
   if (access.kind === 'public' || principal === null) return
-  if (access.kind === 'user') return
+  if (access.kind === 'user') {
+    if (principal.identityId !== null) return
+    if (access.personOnly === true) {
+      throw new ForbiddenError('this is for a person signed in, not an API client')
+    }
+    if (holdsAny(principal.capabilities, access.seeAll)) return
+    throw new ForbiddenError(`an API client needs one of ${['ORG_ADMIN', ...access.seeAll].join(', ')}`)
+  }
   if (holdsAny(principal.capabilities, access.anyOf)) return
   const me = principal.identityId
   if (access.self !== undefined && me !== null) {

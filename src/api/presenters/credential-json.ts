@@ -13,6 +13,7 @@ export function credentialJson(c: ApiCredential): object {
     scope: c.scopes,
     capabilities: c.capabilities,
     created: c.created,
+    expires: c.expires,
     lastUsed: c.lastUsed,
     revoked: c.revoked,
   }

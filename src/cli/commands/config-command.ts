@@ -1,14 +1,13 @@
 import { configHistory, diffConfigVersions } from '../../engine/config/config-history.js'
 import { publishConfig } from '../../engine/config/publish-config.js'
 import { runsFromPublished } from '../../engine/config/runs-from-published.js'
-import { openEngine, openPublishedEngine, type OpenEngine } from '../../app/open-engine.js'
+import { openPublishedEngine, withEngine, type OpenEngine } from '../../app/open-engine.js'
 import { formatTable, printJson } from '../print-table.js'
 
 /** The workspace's engine (which publishes its configuration), or, without a folder, DATABASE_URL's. */
 async function withConfigEngine<T>(workspace: string, fn: (e: OpenEngine) => Promise<T>): Promise<T> {
-  const engine = await (runsFromPublished(workspace, false)
-    ? openPublishedEngine(workspace)
-    : openEngine(workspace))
+  if (!runsFromPublished(workspace, false)) return withEngine(workspace, fn)
+  const engine = await openPublishedEngine(workspace)
   try {
     return await fn(engine)
   } finally {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import type { ScheduleConfig } from '../../domain/config/config-schemas.js'
 import { buildApi } from '../../api/build-api.js'
 import type { HealthInfo } from '../../api/provisio/health-routes.js'
+import { publishLocalApiAccess } from '../../app/local-api-access.js'
 import { queueSourceAggregation } from '../../app/source-aggregation-tasks.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
 import { flatRefreshResult } from '../../engine/aggregate-then-process.js'
@@ -111,12 +112,19 @@ export async function serveCommand(
   )
   const base = `${scheme}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${bound}`
   log(`api: ${base}/v3 (token: POST ${base}/oauth/token; docs/api.md)`)
+  // On the embedded database this process is its only user: the CLI of other processes comes in
+  // through the API, with an administrator client only this machine's workspace owner can read.
+  const local =
+    engine.db.kind === 'pglite'
+      ? await publishLocalApiAccess(engine, `${scheme}://${loopback(server.host)}:${bound}`)
+      : undefined
   log(`health: ${base}/health`)
 
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
     log(`${signal}: stopping`)
+    await local?.remove().catch(() => undefined)
     await api.close()
     await services.stop()
     log('stopped')
@@ -166,4 +174,10 @@ function readTls(dir: string, tls: { cert: string; key: string }): { cert: Buffe
     }
   }
   return { cert: read('cert', tls.cert), key: read('key', tls.key) }
+}
+
+/** The address this machine reaches the API on: the loopback when it listens on every interface. */
+function loopback(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1'
+  return host.includes(':') ? `[${host}]` : host
 }

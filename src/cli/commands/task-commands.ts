@@ -2,6 +2,7 @@ import { userInfo } from 'node:os'
 import { taskState, type AsyncTask } from '../../domain/tasks/async-task.js'
 import { InputError } from '../../domain/errors.js'
 import { getTask, listTasks } from '../../engine/queries/list-tasks.js'
+import { wholeNumberOption } from '../whole-number-option.js'
 import { withEngine } from '../../app/open-engine.js'
 import { submitSourceAggregationTask } from '../../app/source-aggregation-tasks.js'
 import { loadAccountsJson, taskStatusJson } from '../../api/presenters/task-status-json.js'
@@ -53,10 +54,7 @@ export async function taskListCommand(
   workspace: string,
   options: { open?: boolean; limit?: string; json?: boolean },
 ): Promise<void> {
-  const limit = options.limit === undefined ? 50 : Number(options.limit)
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new InputError('--limit must be a whole number of at least 1')
-  }
+  const limit = options.limit === undefined ? 50 : wholeNumberOption('--limit', options.limit, 1)
   const { rows, total } = await withEngine(workspace, (e) =>
     listTasks(e, { limit, count: true, filters: options.open ? { open: true } : {} }),
   )

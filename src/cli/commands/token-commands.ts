@@ -16,6 +16,7 @@ export interface TokenCreateOptions {
   readonly scope?: readonly string[]
   readonly apiClient?: boolean
   readonly capability?: readonly string[]
+  readonly expires?: string
   readonly json?: boolean
 }
 
@@ -37,11 +38,15 @@ export async function tokenCreateCommand(workspace: string, o: TokenCreateOption
       "a personal access token acts with its owner's capabilities: --capability is for --api-client",
     )
   }
+  if (o.apiClient === true && o.expires !== undefined) {
+    throw new InputError('--expires is for a personal access token: revoke an API client to end it')
+  }
   const scopes = o.scope === undefined ? {} : { scopes: o.scope }
+  const expires = o.expires === undefined ? {} : { expirationDate: o.expires }
   const created: NewCredential = await withEngine(workspace, (e) =>
     o.identity === undefined
       ? createApiClient(e, { name, capabilities: o.capability ?? [], ...scopes })
-      : createPersonalAccessToken(e, { identity: o.identity, name, ...scopes }),
+      : createPersonalAccessToken(e, { identity: o.identity, name, ...scopes, ...expires }),
   )
   process.stderr.write('the client secret is shown this once: keep it now, it cannot be shown again\n')
   if (o.json) return printJson({ clientId: created.clientId, clientSecret: created.clientSecret })
@@ -62,7 +67,18 @@ export async function tokenListCommand(
     return
   }
   const table = formatTable(
-    ['CLIENT ID', 'KIND', 'NAME', 'OWNER', 'SCOPE', 'CAPABILITIES', 'CREATED', 'LAST USED', 'REVOKED'],
+    [
+      'CLIENT ID',
+      'KIND',
+      'NAME',
+      'OWNER',
+      'SCOPE',
+      'CAPABILITIES',
+      'CREATED',
+      'EXPIRES',
+      'LAST USED',
+      'REVOKED',
+    ],
     rows.map((c) => [
       c.clientId,
       c.kind === 'API_CLIENT' ? 'api client' : 'personal',
@@ -71,6 +87,7 @@ export async function tokenListCommand(
       c.scopes.join(' '),
       c.capabilities.join(','),
       c.created,
+      c.expires ?? '',
       c.lastUsed ?? '',
       c.revoked ?? '',
     ]),

@@ -44,17 +44,36 @@ async function create(
   return { clientId, clientSecret }
 }
 
+/** How long a personal access token is exchanged for access tokens unless said: six months, as the reference. */
+export const PERSONAL_ACCESS_TOKEN_MONTHS = 6
+
+/** The end date of a new personal access token: the one given (in the future), else six months on. */
+function expiryOf(now: Date, given: string | undefined): Date {
+  if (given === undefined) {
+    const end = new Date(now)
+    end.setUTCMonth(end.getUTCMonth() + PERSONAL_ACCESS_TOKEN_MONTHS)
+    return end
+  }
+  const end = new Date(given)
+  if (Number.isNaN(end.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(given)) {
+    throw new InputError(`expirationDate: not an ISO-8601 date: ${JSON.stringify(given)}`)
+  }
+  if (end.getTime() <= now.getTime()) throw new InputError(`expirationDate: ${given} is not in the future`)
+  return end
+}
+
 /**
  * A personal access token: a client id/secret pair that acts as its owner (`identity`: id or name). Its
- * name is unique among the owner's tokens in use.
+ * name is unique among the owner's tokens in use. It expires on `expirationDate`, else in six months.
  */
 export async function createPersonalAccessToken(
   ctx: EngineContext,
-  options: { identity: string; name: string; scopes?: readonly string[] },
+  options: { identity: string; name: string; scopes?: readonly string[]; expirationDate?: string },
 ): Promise<NewCredential> {
   const owner = await findIdentity(ctx.db, options.identity)
   if (!owner) throw new NotFoundError(`no identity with id or name "${options.identity}"`)
   return create(ctx, {
+    expires: expiryOf(ctx.now(), options.expirationDate),
     kind: 'PERSONAL_ACCESS_TOKEN',
     name: checkName(options.name),
     ownerIdentityId: owner.id,
@@ -71,6 +90,7 @@ export async function createApiClient(
   options: { name: string; capabilities: readonly string[]; scopes?: readonly string[] },
 ): Promise<NewCredential> {
   return create(ctx, {
+    expires: null,
     kind: 'API_CLIENT',
     name: checkName(options.name),
     ownerIdentityId: null,
@@ -101,4 +121,11 @@ export async function revokeCredential(ctx: EngineContext, clientId: string): Pr
   const revoked = await findCredential(ctx.db, clientId)
   if (!revoked) throw new NotFoundError(`no credential with client id "${clientId}"`)
   return revoked
+}
+
+/** One credential (never its secret); NotFoundError when there is none. */
+export async function getCredential(ctx: EngineContext, clientId: string): Promise<ApiCredential> {
+  const found = await findCredential(ctx.db, clientId)
+  if (!found) throw new NotFoundError(`no credential with client id "${clientId}"`)
+  return found
 }

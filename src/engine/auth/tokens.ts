@@ -58,12 +58,13 @@ export async function issueToken(
   const credential = await findCredentialWithHash(ctx.db, grant.clientId)
   // An unknown client is checked against a decoy hash: the answer takes as long as for a wrong secret.
   const matches = await checkSecret(grant.clientSecret, credential?.secretHash ?? DECOY_HASH)
-  if (!credential || !matches || credential.revoked !== null) {
+  const now = ctx.now()
+  const expired = credential?.expires != null && Date.parse(credential.expires) <= now.getTime()
+  if (!credential || !matches || credential.revoked !== null || expired) {
     throw new AuthenticationError(BAD_CLIENT_MESSAGE)
   }
 
   const signer = await currentSigner(ctx, env)
-  const now = ctx.now()
   const iat = Math.floor(now.getTime() / 1000)
   const expiresIn = tokenSeconds(ctx)
   const jti = randomUUID()

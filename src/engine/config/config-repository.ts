@@ -8,6 +8,7 @@ import { CONFIG_FOLDERS, type ConfigFolderName } from '../../domain/config/confi
 import { ConfigError, ConflictError, InputError, NotFoundError } from '../../domain/errors.js'
 import {
   loadWorkspaceWithWarnings,
+  SETTINGS_FILE,
   type FileOverlay,
   type LoadedWorkspace,
 } from '../workspace/load-workspace.js'
@@ -103,6 +104,23 @@ export class ConfigRepository {
     const workspace = await loadWorkspaceWithWarnings(this.dir, { overlay: draft.overlay() })
     await draft.commit()
     return { ...put, workspace }
+  }
+
+  /**
+   * Changes `provisio.yaml` through its YAML document (so its comments stay): `change` edits the document,
+   * the result is validated with validate's rules, then written atomically. A ConfigError writes nothing.
+   */
+  async updateSettings(change: (doc: Document) => void): Promise<LoadedWorkspace> {
+    const file = SETTINGS_FILE
+    const text = await readFile(join(this.dir, file), 'utf8')
+    const doc = parseDocument(text)
+    if (doc.errors.length > 0) return this.read()
+    change(doc)
+    const draft = new Draft(this.dir)
+    draft.replace({ file, index: undefined, text }, doc.toString())
+    const workspace = await loadWorkspaceWithWarnings(this.dir, { overlay: draft.overlay() })
+    await draft.commit()
+    return workspace
   }
 
   /**
@@ -297,6 +315,11 @@ class Draft {
     let file = `${base}.yaml`
     for (let n = 2; taken.has(file); n++) file = `${base}-${n}.yaml`
     return { file: `${dir}/${file}`, index: undefined, text: '' }
+  }
+
+  /** A file's whole new text (or null: removed), given the text it was read with. */
+  replace(place: Place, text: string | null): void {
+    this.set(place, text)
   }
 
   private set(place: Place, text: string | null): void {

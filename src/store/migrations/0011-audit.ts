@@ -1,5 +1,5 @@
 /**
- * The audit log: every write through the API, every sign-in and every token issued — who (client id and
+ * The audit log, and the end date of personal access tokens. The audit log: every write through the API, every sign-in and every token issued — who (client id and
  * identity), what (action, route, object), when, from which address, the outcome, and the object's state
  * before and after where the route knows it. Never a secret: routes record objects, not request bodies.
  */
@@ -23,4 +23,8 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_at ON audit_events (at);
 CREATE INDEX audit_events_identity ON audit_events (identity_id, at);
+
+-- A personal access token expires, as the reference's do (six months after creation unless said);
+-- null: never (API clients, and tokens made before this version).
+ALTER TABLE api_credentials ADD COLUMN expires timestamptz;
 `

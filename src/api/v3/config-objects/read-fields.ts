@@ -1,4 +1,4 @@
-import { deepEqual } from '../../../domain/json-patch/apply-json-patch.js'
+import { deepEqual } from '../../../domain/json-equal.js'
 import { RequestValidationError, type FieldProblem } from '../../http/error-response.js'
 
 /** How one v3 field goes into a Provisio object: under which name (the same when not said), converted how. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { SourceConfig } from '../../../domain/config/config-schemas.js'
-import { deepEqual } from '../../../domain/json-patch/apply-json-patch.js'
+import { deepEqual } from '../../../domain/json-equal.js'
 import type { FieldProblem } from '../../http/error-response.js'
 import { PROVISIO_SOURCE_FIELDS } from '../../presenters/source-v3-json.js'
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { USAGE_TYPES } from '../../../domain/config/config-schemas.js'
-import { deepEqual } from '../../../domain/json-patch/apply-json-patch.js'
+import { deepEqual } from '../../../domain/json-equal.js'
 import { NotFoundError } from '../../../domain/errors.js'
 import { rawConfigObject } from '../../../engine/config/change-config.js'
 import { sourceHealth } from '../../../engine/source-health.js'

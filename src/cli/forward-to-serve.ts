@@ -1,0 +1,51 @@
+import { readLocalApiAccess } from '../app/local-api-access.js'
+
+/** The arguments without the workspace option: the serving process runs on its own workspace. */
+export function withoutWorkspace(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    if (a === '-w' || a === '--workspace') i++
+    else if (!a.startsWith('--workspace=')) out.push(a)
+  }
+  return out
+}
+
+/** Commands that cannot run inside another process: they are processes of their own. */
+const OWN_PROCESS = new Set(['serve', 'worker', 'init', 'ldap', 'memory'])
+
+/**
+ * When `serve` (process `holderPid`) holds the workspace's embedded database, hands the command to its API
+ * (`POST /provisio/v1/cli`) with the administrator client it left in `.provisio/serve-api.json`, prints
+ * what the command printed there, and returns its exit code. Undefined when there is no such way in.
+ */
+export async function forwardToServe(
+  workspaceDir: string,
+  holderPid: number,
+  argv: readonly string[],
+): Promise<number | undefined> {
+  const access = readLocalApiAccess(workspaceDir)
+  const args = withoutWorkspace(argv)
+  if (access === undefined || access.pid !== holderPid || OWN_PROCESS.has(args[0] ?? '')) return undefined
+  const token = await fetch(`${access.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: access.clientId,
+      client_secret: access.clientSecret,
+    }).toString(),
+  }).catch(() => undefined)
+  if (!token?.ok) return undefined
+  const { access_token } = (await token.json()) as { access_token: string }
+  const run = await fetch(`${access.url}/provisio/v1/cli`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ argv: args }),
+  })
+  const answer = (await run.json()) as { exitCode?: number; stdout?: string; stderr?: string }
+  if (!run.ok || typeof answer.exitCode !== 'number') return undefined
+  process.stdout.write(answer.stdout ?? '')
+  process.stderr.write(answer.stderr ?? '')
+  return answer.exitCode
+}
