@@ -123,4 +123,76 @@ describe('configuration repository', () => {
     )
     expect(readdirSync(join(dir, 'roles'))).not.toContain('broken.yaml')
   })
+
+  it('removes one object of a list and keeps every other byte; the last one takes its file with it', async () => {
+    const { dir } = await demoWorkspace()
+    const file = join(dir, 'access-profiles/badge-extras.yaml')
+    writeFileSync(file, TWO_PROFILES)
+    const repo = new ConfigRepository(dir)
+    const removed = await repo.remove('accessProfiles', '0a1b2c3d4e5f60718293a4b5c6d7e8f9')
+    expect(removed).toMatchObject({ file: 'access-profiles/badge-extras.yaml', fileRemoved: false })
+    const garageStart = TWO_PROFILES.indexOf('- name: Garage Access')
+    const garageEnd = TWO_PROFILES.indexOf('\n# The roof')
+    // Exactly Garage Access's own lines went; the comments around it, and Roof Access, stay byte for byte.
+    expect(readFileSync(file, 'utf8')).toBe(
+      TWO_PROFILES.slice(0, garageStart) + TWO_PROFILES.slice(garageEnd),
+    )
+    expect(removed.workspace.config.accessProfiles.map((a) => a.value.name)).not.toContain('Garage Access')
+
+    const roof = derivedId('access profile', 'Roof Access')
+    expect(await repo.raw('accessProfiles', roof)).toMatchObject({
+      file: 'access-profiles/badge-extras.yaml',
+      id: roof,
+      value: { name: 'Roof Access', source: 'Badge System' },
+    })
+    const last = await repo.remove('accessProfiles', roof)
+    expect(last.fileRemoved).toBe(true)
+    expect(readdirSync(join(dir, 'access-profiles'))).not.toContain('badge-extras.yaml')
+    await expect(repo.remove('accessProfiles', roof)).rejects.toThrow(/no access profile with id/)
+  })
+
+  it('refuses to remove an object others refer to, naming them, and writes nothing', async () => {
+    const { dir, config } = await demoWorkspace()
+    const repo = new ConfigRepository(dir)
+    const lobby = config.accessProfiles.find((a) => a.value.name === 'Lobby Access')?.value.id as string
+    const before = readFileSync(join(dir, 'access-profiles/lobby-access.yaml'), 'utf8')
+    const err = await repo.remove('accessProfiles', lobby).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ConfigError)
+    expect((err as ConfigError).message).toMatch(/^cannot remove access profile "Lobby Access"/)
+    expect((err as ConfigError).problems.map(formatConfigProblem)).toEqual([
+      'roles/all-employees.yaml: role "All Employees": accessProfiles[0]: no access profile named "Lobby Access"',
+    ])
+    expect(readFileSync(join(dir, 'access-profiles/lobby-access.yaml'), 'utf8')).toBe(before)
+  })
+
+  it('previews changes in order without writing anything', async () => {
+    const { dir, config } = await demoWorkspace()
+    const repo = new ConfigRepository(dir)
+    const snapshot = () =>
+      ['roles', 'access-profiles'].flatMap((d) =>
+        readdirSync(join(dir, d)).map((f) => `${d}/${f}:${readFileSync(join(dir, d, f), 'utf8')}`),
+      )
+    const files = snapshot()
+    const allEmployees = config.roles.find((r) => r.value.name === 'All Employees')?.value.id as string
+    const lobby = config.accessProfiles.find((a) => a.value.name === 'Lobby Access')?.value.id as string
+    // Removing Lobby Access alone would break All Employees; after the role goes first, it validates.
+    const after = await repo.preview([
+      { action: 'remove', folder: 'roles', id: allEmployees },
+      { action: 'remove', folder: 'accessProfiles', id: lobby },
+      {
+        action: 'write',
+        folder: 'roles',
+        object: { name: 'Lobby Visitors', accessProfiles: ['Directory Users'] },
+      },
+    ])
+    expect(after.config.roles.map((r) => r.value.name).sort()).toEqual([
+      'Lobby Visitors',
+      'Operations Datacenter',
+    ])
+    expect(after.config.accessProfiles.map((a) => a.value.name)).not.toContain('Lobby Access')
+    expect(snapshot()).toEqual(files)
+    await expect(
+      repo.preview([{ action: 'remove', folder: 'accessProfiles', id: lobby }]),
+    ).rejects.toBeInstanceOf(ConfigError)
+  })
 })

@@ -4,8 +4,10 @@ import { oidcRoutes } from './auth/oidc-routes.js'
 import { passwordRoutes } from './auth/password-routes.js'
 import { signInRoutes } from './auth/sign-in-routes.js'
 import { tokenRoutes } from './oauth/token-routes.js'
+import { configRoutes } from './provisio/config-routes.js'
 import { healthRoutes } from './provisio/health-routes.js'
 import { metaRoutes } from './provisio/meta-routes.js'
+import { accessProfileRoutes } from './v3/access-profiles/access-profile-routes.js'
 import { accountRoutes } from './v3/accounts/account-routes.js'
 import { authUserRoutes } from './v3/auth/auth-user-routes.js'
 import { oauthClientRoutes } from './v3/auth/oauth-client-routes.js'
@@ -22,6 +24,11 @@ import { activityRoutes } from './v3/account-activities/activity-routes.js'
 import { lifecycleRoutes } from './v3/identities/lifecycle-routes.js'
 import { loadAccountsRoutes } from './v3/sources/load-accounts-routes.js'
 import { workItemRoutes } from './v3/work-items/work-item-routes.js'
+import { identityProfileRoutes } from './v3/identity-profiles/identity-profile-routes.js'
+import { roleRoutes } from './v3/roles/role-routes.js'
+import { sourcePartRoutes } from './v3/sources/source-part-routes.js'
+import { sourceRoutes } from './v3/sources/source-routes.js'
+import { transformRoutes } from './v3/transforms/transform-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -47,4 +54,11 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   planRoutes(api, ctx)
   loadAccountsRoutes(api, ctx)
   taskStatusRoutes(api, ctx)
+  sourceRoutes(api, ctx)
+  sourcePartRoutes(api, ctx)
+  transformRoutes(api, ctx)
+  roleRoutes(api, ctx)
+  accessProfileRoutes(api, ctx)
+  identityProfileRoutes(api, ctx)
+  configRoutes(api, ctx)
 }

@@ -30,6 +30,7 @@ import {
   RateLimitedError,
   RequestValidationError,
 } from './http/error-response.js'
+import { requestProblems, type ValidationEntry } from './http/request-problems.js'
 import { routeKey, type RouteAccess } from './http/route-access.js'
 import { apiRoutes } from './api-routes.js'
 import { ROUTE_TABLE } from './route-table.js'
@@ -202,16 +203,10 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   return app
 }
 
-/** Zod's problems as the 400's field list: `body.owner.id`, `querystring.limit`. */
+/** Zod's problems as the 400's field list: `body.owner.id`, `querystring.limit`, `body.enabeld` (unknown). */
 function validationProblems(err: {
-  validation: readonly { instancePath: string; message?: string | undefined }[]
+  validation: readonly ValidationEntry[]
   validationContext?: string | undefined
 }): RequestValidationError {
-  const where = err.validationContext ?? 'body'
-  return new RequestValidationError(
-    err.validation.map((v) => ({
-      path: [where, ...v.instancePath.split('/').filter((s) => s !== '')].join('.'),
-      message: v.message ?? 'invalid',
-    })),
-  )
+  return new RequestValidationError(requestProblems(err.validationContext ?? 'body', err.validation))
 }

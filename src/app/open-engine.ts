@@ -17,7 +17,7 @@ export interface OpenEngine extends EngineContext {
    * Publishes a configuration (written through the configuration repository) and runs with it from now
    * on: every holder of this engine — the API, the executor, the schedules' runs — reads the new one.
    */
-  reconfigure(config: WorkspaceConfig): Promise<PublishedVersion>
+  reconfigure(config: WorkspaceConfig, options?: { readonly author?: string }): Promise<PublishedVersion>
   close(): Promise<void>
 }
 
@@ -91,8 +91,8 @@ export function engineOver(
     get config() {
       return current
     },
-    reconfigure: async (next) => {
-      const published = await publishConfig(store.db, next)
+    reconfigure: async (next, options = {}) => {
+      const published = await publishConfig(store.db, next, options)
       current = next
       return published
     },

@@ -106,11 +106,13 @@ export function formatConfigProblem(p: ConfigProblem): string {
 export class ConfigError extends ProvisioError {
   readonly problems: readonly ConfigProblem[]
   readonly warnings: readonly ConfigProblem[]
-  constructor(problems: readonly ConfigProblem[], warnings: readonly ConfigProblem[] = []) {
-    super(
-      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        [...problems, ...warnings].map((p) => '  ' + formatConfigProblem(p)).join('\n'),
-    )
+  constructor(
+    problems: readonly ConfigProblem[],
+    warnings: readonly ConfigProblem[] = [],
+    /** What could not be done, when it is more than "invalid configuration" (a removal still referred to). */
+    headline = `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+  ) {
+    super(`${headline}:\n` + [...problems, ...warnings].map((p) => '  ' + formatConfigProblem(p)).join('\n'))
     this.problems = problems
     this.warnings = warnings
   }

@@ -10,7 +10,7 @@ import {
 } from '../../store/config-versions.js'
 import type { Db } from '../../store/db.js'
 
-export type { ConfigVersionSummary } from '../../store/config-versions.js'
+export type { ConfigVersion, ConfigVersionSummary } from '../../store/config-versions.js'
 
 /** The published versions, newest first. */
 export function configHistory(db: Db): Promise<ConfigVersionSummary[]> {
@@ -33,7 +33,8 @@ export async function diffConfigVersions(db: Db, from: string, to: string): Prom
   }
 }
 
-async function versionNamed(db: Db, name: string): Promise<ConfigVersion> {
+/** One published version with its objects, by number or `latest`; NotFoundError when there is none. */
+export async function versionNamed(db: Db, name: string): Promise<ConfigVersion> {
   if (name === 'latest') {
     const newest = await newestConfigVersion(db)
     if (!newest) throw new NotFoundError('no configuration version has been published yet')

@@ -21,18 +21,24 @@ export interface PublishedVersion {
 
 /**
  * Publishes the configuration a process is about to run with as a numbered version (nothing new when the
- * newest version has the same content). The author is `PROVISIO_AUTHOR`, else the operating-system user.
+ * newest version has the same content). The author is the one given, else `PROVISIO_AUTHOR`, else the
+ * operating-system user.
  */
 export async function publishConfig(
   db: Db,
   config: WorkspaceConfig,
-  options: { readonly now?: Date; readonly env?: NodeJS.ProcessEnv } = {},
+  options: {
+    readonly now?: Date
+    readonly env?: NodeJS.ProcessEnv
+    /** Who changed the configuration, when a program did (the API's caller); else configAuthor's. */
+    readonly author?: string
+  } = {},
 ): Promise<PublishedVersion> {
   const snapshot = configSnapshot(config)
   const hash = snapshotHash(snapshot)
   const { number, created } = await publishConfigVersion(db, {
     hash,
-    author: configAuthor(options.env ?? process.env),
+    author: options.author ?? configAuthor(options.env ?? process.env),
     created: options.now ?? new Date(),
     counts: objectCounts(snapshot),
     objects: snapshot,
