@@ -12,6 +12,8 @@ import {
 } from '../../store/api-credentials.js'
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
+import { credentialKey } from './tokens.js'
+import { forgetCached } from './verification-cache.js'
 
 export type { ApiCredential } from '../../store/api-credentials.js'
 
@@ -113,6 +115,7 @@ export async function listCredentials(
 /** Revokes a credential: no new token is issued for it, and the tokens issued before stop verifying. */
 export async function revokeCredential(ctx: EngineContext, clientId: string): Promise<ApiCredential> {
   const now = ctx.now()
+  forgetCached(ctx.db, credentialKey(clientId))
   if (!(await revokeStoredCredential(ctx.db, clientId, now))) {
     const found = await findCredential(ctx.db, clientId)
     if (!found) throw new NotFoundError(`no credential with client id "${clientId}"`)

@@ -4,6 +4,7 @@ import { checkSecret, DECOY_HASH } from '../../domain/auth/secret-hash.js'
 import { AuthenticationError } from '../../domain/errors.js'
 import { findCredential, findCredentialWithHash, recordCredentialUse } from '../../store/api-credentials.js'
 import { findSigningKey } from '../../store/auth-signing-keys.js'
+import { cachedLookup } from './verification-cache.js'
 import { findIdentity } from '../../store/identities.js'
 import { findSession } from '../../store/sign-in-sessions.js'
 import { capabilitiesOf } from './identity-capabilities.js'
@@ -145,11 +146,22 @@ export async function verifyToken(ctx: EngineContext, token: string): Promise<Pr
   } catch (err) {
     throw new AuthenticationError(BAD_TOKEN_MESSAGE, { cause: err })
   }
-  const key = kid === undefined ? undefined : await findSigningKey(ctx.db, kid)
-  if (!key) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  const found =
+    kid === undefined
+      ? undefined
+      : await cachedLookup(
+          ctx.db,
+          `key ${kid}`,
+          async () => {
+            const row = await findSigningKey(ctx.db, kid)
+            return row && { row, publicKey: await importJWK(row.publicJwk as JWK, row.algorithm) }
+          },
+          ctx.now().getTime(),
+        )
+  if (!found) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  const { row: key, publicKey } = found
   let payload: JWTPayload
   try {
-    const publicKey = await importJWK(key.publicJwk as JWK, key.algorithm)
     ;({ payload } = await jwtVerify(token, publicKey, {
       algorithms: [SIGNING_ALGORITHM],
       issuer: TOKEN_ISSUER,
@@ -177,6 +189,11 @@ export async function verifyToken(ctx: EngineContext, token: string): Promise<Pr
   }
 }
 
+/** The verification cache's key of a credential (revokeCredential forgets it). */
+export function credentialKey(clientId: string): string {
+  return `credential ${clientId}`
+}
+
 /** The client id of a browser session's principal and tokens: `session:<session id>`. */
 export const SESSION_CLIENT_PREFIX = 'session:'
 
@@ -189,7 +206,12 @@ async function liveSessionIdentity(ctx: EngineContext, sessionId: string): Promi
 }
 
 async function liveCredentialOwner(ctx: EngineContext, clientId: string): Promise<string | null> {
-  const credential = await findCredential(ctx.db, clientId)
+  const credential = await cachedLookup(
+    ctx.db,
+    credentialKey(clientId),
+    () => findCredential(ctx.db, clientId),
+    ctx.now().getTime(),
+  )
   if (!credential || credential.revoked !== null) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
   return credential.ownerIdentityId
 }
