@@ -1,4 +1,4 @@
-import { readLocalApiAccess } from '../app/local-api-access.js'
+import { readLocalApiAccess, type LocalApiAccess } from '../app/local-api-access.js'
 
 /** The arguments without the workspace option: the serving process runs on its own workspace. */
 export function withoutWorkspace(argv: readonly string[]): string[] {
@@ -30,17 +30,8 @@ export async function forwardToServe(
   const access = readLocalApiAccess(workspaceDir)
   const args = withoutWorkspace(argv)
   if (access === undefined || access.pid !== holderPid || OWN_PROCESS.has(args[0] ?? '')) return undefined
-  const token = await fetch(`${access.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: access.clientId,
-      client_secret: access.clientSecret,
-    }).toString(),
-  }).catch(() => undefined)
-  if (!token?.ok) return undefined
-  const { access_token } = (await token.json()) as { access_token: string }
+  const access_token = await serveAccessToken(access).catch(() => undefined)
+  if (access_token === undefined) return undefined
   const run = await fetch(`${access.url}/provisio/v1/cli`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
@@ -51,4 +42,19 @@ export async function forwardToServe(
   process.stdout.write(answer.stdout ?? '')
   process.stderr.write(answer.stderr ?? '')
   return answer.exitCode
+}
+
+/** An access token for the administrator client `serve` left for this machine's CLI; undefined if refused. */
+export async function serveAccessToken(access: LocalApiAccess): Promise<string | undefined> {
+  const token = await fetch(`${access.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: access.clientId,
+      client_secret: access.clientSecret,
+    }).toString(),
+  })
+  if (!token.ok) return undefined
+  return ((await token.json()) as { access_token: string }).access_token
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { serveAccessToken } from '../forward-to-serve.js'
 import { readLocalApiAccess } from '../../app/local-api-access.js'
 import { withEngine } from '../../app/open-engine.js'
 import {
@@ -43,17 +44,8 @@ async function setThroughServe(
 ): Promise<{ identity: { id: string; name: string }; sessionsEnded: number }> {
   const access = readLocalApiAccess(resolve(workspace))
   if (access === undefined || access.pid !== inUse.holderPid) throw inUse
-  const token = await fetch(`${access.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: access.clientId,
-      client_secret: access.clientSecret,
-    }).toString(),
-  })
-  if (!token.ok) throw inUse
-  const { access_token } = (await token.json()) as { access_token: string }
+  const access_token = await serveAccessToken(access)
+  if (access_token === undefined) throw inUse
   const res = await fetch(`${access.url}/provisio/v1/identities/${encodeURIComponent(identity)}/password`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
