@@ -496,8 +496,10 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(JSON.parse(text).lastFailedRun.error).toMatch(/data\/badges\.csv/)
     expect(text).not.toContain(ws)
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
-    // The embedded database belongs to the serving process: another command says which and stops.
-    const busy = runCli(['-w', ws, 'identities'])
+    // The embedded database belongs to the serving process: a command runs inside it (cli-beside-serve.test.ts),
+    // and one that must be a process of its own says which process holds the database and stops.
+    expect(runCli(['-w', ws, 'identities']).status).toBe(0)
+    const busy = runCli(['-w', ws, 'worker'])
     expect(busy.status).toBe(5)
     expect(busy.stderr).toMatch(
       new RegExp(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { signInWithPassword } from '../src/engine/auth/sign-in.js'
 import { insertIdentities } from '../src/store/identity-processing.js'
 import { openStore } from '../src/store/open-store.js'
-import { CLI_TEST_TIMEOUT, runCli, spawnCli } from './support/run-cli.js'
+import { CLI_TEST_TIMEOUT, runCli, startServe } from './support/run-cli.js'
 import { identityRow } from './support/identity-rows.js'
 import { demoWorkspace, engineContext, withEmptyDatabase } from './support/temp-workspace.js'
 
@@ -44,19 +44,9 @@ describe('provisio password set, invite, and serve with sessions', { timeout: CL
       await check.close()
     }
 
-    const child = spawnCli(['-w', ws.dir, 'serve', '--port', '0'])
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    const serve = await startServe(ws.dir)
     try {
-      const deadline = Date.now() + 120_000
-      let port: string | undefined
-      while (port === undefined) {
-        port = /health: http:\/\/127\.0\.0\.1:(\d+)\/health/.exec(out)?.[1]
-        if (Date.now() > deadline) throw new Error(`serve did not start:\n${out}`)
-        await new Promise((r) => setTimeout(r, 100))
-      }
-      const base = `http://127.0.0.1:${port}`
+      const base = serve.base
       const login = await fetch(`${base}/provisio/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -88,8 +78,7 @@ describe('provisio password set, invite, and serve with sessions', { timeout: CL
       })
       expect(again.status).toBe(200)
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await serve.stop()
     }
   })
 })

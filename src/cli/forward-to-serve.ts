@@ -1,4 +1,6 @@
 import { readLocalApiAccess, type LocalApiAccess } from '../app/local-api-access.js'
+import { commandOf } from './brief-command.js'
+import { OWN_PROCESS_COMMANDS } from './program.js'
 
 /** The arguments without the workspace option: the serving process runs on its own workspace. */
 export function withoutWorkspace(argv: readonly string[]): string[] {
@@ -12,12 +14,6 @@ export function withoutWorkspace(argv: readonly string[]): string[] {
 }
 
 /**
- * Commands that cannot run inside another process: they are processes of their own, or (`password`)
- * read a secret from this process's terminal and send it to serve themselves.
- */
-const OWN_PROCESS = new Set(['serve', 'worker', 'init', 'ldap', 'memory', 'password'])
-
-/**
  * When `serve` (process `holderPid`) holds the workspace's embedded database, hands the command to its API
  * (`POST /provisio/v1/cli`) with the administrator client it left in `.provisio/serve-api.json`, prints
  * what the command printed there, and returns its exit code. Undefined when there is no such way in.
@@ -29,7 +25,9 @@ export async function forwardToServe(
 ): Promise<number | undefined> {
   const access = readLocalApiAccess(workspaceDir)
   const args = withoutWorkspace(argv)
-  if (access === undefined || access.pid !== holderPid || OWN_PROCESS.has(args[0] ?? '')) return undefined
+  if (access === undefined || access.pid !== holderPid || OWN_PROCESS_COMMANDS.has(commandOf(args) ?? '')) {
+    return undefined
+  }
   const access_token = await serveAccessToken(access).catch(() => undefined)
   if (access_token === undefined) return undefined
   const run = await fetch(`${access.url}/provisio/v1/cli`, {

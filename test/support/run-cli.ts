@@ -40,3 +40,40 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, inp
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   return spawn(process.execPath, [CLI, ...args], { env: cliEnv(env) })
 }
+
+/** Runs the CLI to its end without blocking this process: for commands that must run side by side. */
+export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawnCli(args, env)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  return new Promise((done) => child.once('exit', (status) => done({ status, stdout, stderr })))
+}
+
+/**
+ * Starts `provisio serve --port 0` on a workspace and waits for it to listen; `stop` ends it with SIGTERM
+ * and resolves with what it printed.
+ */
+export async function startServe(dir: string): Promise<{ base: string; stop: () => Promise<string> }> {
+  const child = spawnCli(['-w', dir, 'serve', '--port', '0'])
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise((r) => child.once('exit', r))
+  const stop = async (): Promise<string> => {
+    child.kill('SIGTERM')
+    await exited
+    return out
+  }
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    const port = /health: http:\/\/127\.0\.0\.1:(\d+)\/health/.exec(out)?.[1]
+    if (port !== undefined) return { base: `http://127.0.0.1:${port}`, stop }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop()
+      throw new Error(`serve did not start:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

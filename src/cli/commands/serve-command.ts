@@ -16,6 +16,7 @@ import { openEngine, type OpenEngine } from '../../app/open-engine.js'
 import { ScheduleOutcomes } from '../../app/schedule-outcomes.js'
 import { startServices } from '../../app/start-services.js'
 import { countStore } from '../../engine/queries/count-store.js'
+import { cliRunner } from '../run-in-serve.js'
 import { executorSettings } from './worker-command.js'
 import { aggregateSummary, identitySummary, seconds } from './aggregate-command.js'
 
@@ -78,6 +79,8 @@ export async function serveCommand(
     {
       engine,
       health,
+      // The CLI of other processes, while this one holds the embedded database (forward-to-serve.ts).
+      ...(engine.db.kind === 'pglite' ? { runCli: cliRunner(engine) } : {}),
       queueSourceAggregation: (source, launcher) =>
         queueSourceAggregation(engine, services.boss, source, launcher),
     },
