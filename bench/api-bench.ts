@@ -8,10 +8,14 @@ import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { listAccounts } from '../src/engine/queries/list-accounts.js'
 import { againstBaseline, type BenchResult } from './bench-types.js'
+import { benchDatabase } from './bench-database.js'
 import { benchWorkspace } from './bench-workspace.js'
 
 /** The benchmark's workspace with `size` Directory accounts, the API listening, and an ORG_ADMIN client. */
-async function served(size: number): Promise<{
+async function served(
+  size: number,
+  serverUrl?: string,
+): Promise<{
   api: Api
   base: string
   client: { clientId: string; clientSecret: string }
@@ -19,7 +23,8 @@ async function served(size: number): Promise<{
   engine: ReturnType<typeof engineOver>
   close: () => Promise<void>
 }> {
-  const { config, store, ctx } = await benchWorkspace(size)
+  const database = serverUrl === undefined ? undefined : await benchDatabase(serverUrl)
+  const { config, store, ctx } = await benchWorkspace(size, database?.url)
   await aggregateThenProcess(ctx, 'HR')
   await aggregateSource(ctx, 'Directory')
   const engine = engineOver(config, store, builtInConnectors())
@@ -42,6 +47,7 @@ async function served(size: number): Promise<{
     close: async () => {
       await api.close()
       await store.close()
+      await database?.drop()
     },
   }
 }
@@ -149,14 +155,14 @@ async function load(
   return { perSecond: latencies.length / (elapsed / 1000), p50: at(0.5), p99: at(0.99), errors }
 }
 
-/**
- * `api-get`: `GET /v3/accounts/{id}` of random accounts by 50 concurrent keep-alive clients for 10 s,
- * each with a bearer token. Baseline: the same server's `GET /health`, which answers a constant (no
- * credentials, no store), with the same clients in the same run: the ratio is what token verification,
- * the store read and the presenter cost on top of the server's own work.
- */
-export async function apiGetBench(size: number): Promise<BenchResult> {
-  const s = await served(size)
+interface GetFigures {
+  readonly get: Awaited<ReturnType<typeof load>>
+  readonly constant: Awaited<ReturnType<typeof load>>
+}
+
+/** 50 clients on `GET /v3/accounts/{id}` of random accounts, and the same clients on `GET /health`. */
+async function measureGet(size: number, serverUrl?: string): Promise<GetFigures> {
+  const s = await served(size, serverUrl)
   try {
     const token = await s.api.inject({
       method: 'POST',
@@ -179,26 +185,49 @@ export async function apiGetBench(size: number): Promise<BenchResult> {
     if (get.errors > 0 || constant.errors > 0) {
       throw new Error(`errors: ${get.errors} on /v3/accounts/{id}, ${constant.errors} on /health`)
     }
-    return {
-      name: 'api-get',
-      metric: 'GET /v3/accounts/{id} per second, 50 concurrent clients',
-      value: get.perSecond,
-      unit: 'requests/s',
-      size,
-      ...againstBaseline(get.perSecond, constant.perSecond),
-      baselineMetric: 'requests/s of GET /health (a constant) on the same server, same clients, same run',
-      figures: {
-        get: { perSecond: Math.round(get.perSecond), p50Ms: get.p50, p99Ms: get.p99 },
-        constant: { perSecond: Math.round(constant.perSecond), p50Ms: constant.p50, p99Ms: constant.p99 },
-      },
-      details: {
-        'GET /v3/accounts/{id} p50 / p99 (ms)': `${get.p50.toFixed(1)} / ${get.p99.toFixed(1)}`,
-        'GET /health p50 / p99 (ms)': `${constant.p50.toFixed(1)} / ${constant.p99.toFixed(1)}`,
-        'accounts in the store': size * 2,
-        target: '≥ 0.4 of the baseline',
-      },
-    }
+    return { get, constant }
   } finally {
     await s.close()
+  }
+}
+
+const figuresOf = ({ get, constant }: GetFigures) => ({
+  get: { perSecond: Math.round(get.perSecond), p50Ms: get.p50, p99Ms: get.p99 },
+  constant: { perSecond: Math.round(constant.perSecond), p50Ms: constant.p50, p99Ms: constant.p99 },
+  ratio: Number((get.perSecond / constant.perSecond).toFixed(3)),
+})
+
+/**
+ * `api-get`: `GET /v3/accounts/{id}` of random accounts by 50 concurrent keep-alive clients for 10 s,
+ * each with a bearer token. Baseline: the same server's `GET /health`, which answers a constant (no
+ * credentials, no store), with the same clients in the same run: the ratio is what token verification,
+ * the store read and the presenter cost on top of the server's own work. On the embedded store; also on
+ * the PostgreSQL server of PROVISIO_BENCH_DATABASE_URL (or the test one) when there is one, where the
+ * store read runs in the server's processes instead of this one's thread.
+ */
+export async function apiGetBench(size: number): Promise<BenchResult> {
+  const embedded = await measureGet(size)
+  const serverUrl = process.env['PROVISIO_BENCH_DATABASE_URL'] ?? process.env['PROVISIO_TEST_DATABASE_URL']
+  const server = serverUrl ? await measureGet(size, serverUrl) : undefined
+  const { get, constant } = embedded
+  return {
+    name: 'api-get',
+    metric: 'GET /v3/accounts/{id} per second, 50 concurrent clients, embedded store',
+    value: get.perSecond,
+    unit: 'requests/s',
+    size,
+    ...againstBaseline(get.perSecond, constant.perSecond),
+    baselineMetric: 'requests/s of GET /health (a constant) on the same server, same clients, same run',
+    figures: { embedded: figuresOf(embedded), ...(server ? { postgres: figuresOf(server) } : {}) },
+    details: {
+      'GET /v3/accounts/{id} p50 / p99 (ms)': `${get.p50.toFixed(1)} / ${get.p99.toFixed(1)}`,
+      'GET /health p50 / p99 (ms)': `${constant.p50.toFixed(1)} / ${constant.p99.toFixed(1)}`,
+      'on PostgreSQL: requests/s, ratio, p99 (ms)': server
+        ? `${Math.round(server.get.perSecond)} (/health ${Math.round(server.constant.perSecond)}), ` +
+          `${(server.get.perSecond / server.constant.perSecond).toFixed(3)}, ${server.get.p99.toFixed(1)}`
+        : 'skipped: set PROVISIO_BENCH_DATABASE_URL',
+      'accounts in the store': size * 2,
+      target: '≥ 0.4 of the baseline',
+    },
   }
 }

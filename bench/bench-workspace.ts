@@ -36,10 +36,11 @@ accountCorrelationConfig:
 
 /**
  * The demo workspace with `size` people in HR and a 10-column Directory source, on an embedded store on
- * disk, in a temporary folder that closing the store removes.
+ * disk (or the database of `databaseUrl`), in a temporary folder that closing the store removes.
  */
 export async function benchWorkspace(
   size: number,
+  databaseUrl?: string,
 ): Promise<{ config: WorkspaceConfig; store: Store; ctx: EngineContext }> {
   const dir = mkdtempSync(join(tmpdir(), 'provisio-bench-'))
   await writeDemoWorkspace(dir)
@@ -49,7 +50,7 @@ export async function benchWorkspace(
   writeFileSync(join(dir, 'sources/directory.yaml'), DIRECTORY_SOURCE)
   withoutDemoDirectory(dir)
   const config = await loadWorkspace(dir)
-  const store = await openBenchStore(dir)
+  const store = await openBenchStore(dir, databaseUrl)
   return {
     config,
     store,

@@ -77,6 +77,15 @@ export async function countAccounts(db: Db, filter: AccountFilter): Promise<numb
   return await countRows(db, `FROM accounts a ${where}`, params)
 }
 
+/**
+ * The account with this id, or undefined: one row by its primary key, without the ordering and paging a
+ * listing needs (on the embedded database, each request's `GET /v3/accounts/{id}` pays for every clause).
+ */
+export async function findAccount(db: Db, id: string): Promise<Account | undefined> {
+  const rows = await db.query<DbAccountRow>(`${SELECT} WHERE a.id = $1`, [id])
+  return rows[0] && toAccount(rows[0])
+}
+
 /** Accounts by source name and native identity (or a page's order). */
 export async function listAccounts(
   db: Db,

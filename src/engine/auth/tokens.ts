@@ -160,18 +160,17 @@ export async function verifyToken(ctx: EngineContext, token: string): Promise<Pr
         )
   if (!found) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
   const { row: key, publicKey } = found
-  let payload: JWTPayload
-  try {
-    ;({ payload } = await jwtVerify(token, publicKey, {
-      algorithms: [SIGNING_ALGORITHM],
-      issuer: TOKEN_ISSUER,
-      currentDate: ctx.now(),
-      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
-    }))
-  } catch (err) {
-    const message = err instanceof errors.JWTExpired ? EXPIRED_TOKEN_MESSAGE : BAD_TOKEN_MESSAGE
-    throw new AuthenticationError(message, { cause: err })
-  }
+  const now = ctx.now()
+  // The same token verified a moment ago needs no second signature check (a public-key operation on every
+  // request of a client); its expiry is still checked at each use.
+  const payload = await cachedLookup(
+    ctx.db,
+    `token ${token}`,
+    () => verifiedPayload(token, publicKey, now),
+    now.getTime(),
+  )
+  if (payload === undefined) throw new AuthenticationError(BAD_TOKEN_MESSAGE)
+  if ((payload.exp ?? 0) * 1000 <= now.getTime()) throw new AuthenticationError(EXPIRED_TOKEN_MESSAGE)
   // A retired key signs nothing (its private half is erased): a token it signed later is forged.
   if (key.retiredAt !== null && (payload.iat ?? 0) * 1000 > Date.parse(key.retiredAt)) {
     throw new AuthenticationError(BAD_TOKEN_MESSAGE)
@@ -203,6 +202,26 @@ async function liveSessionIdentity(ctx: EngineContext, sessionId: string): Promi
     throw new AuthenticationError(BAD_TOKEN_MESSAGE)
   }
   return session.identityId
+}
+
+/** The claims of a token whose signature, issuer and expiry check out; AuthenticationError otherwise. */
+async function verifiedPayload(
+  token: string,
+  publicKey: Awaited<ReturnType<typeof importJWK>>,
+  now: Date,
+): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, publicKey, {
+      algorithms: [SIGNING_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      currentDate: now,
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+    })
+    return payload
+  } catch (err) {
+    const message = err instanceof errors.JWTExpired ? EXPIRED_TOKEN_MESSAGE : BAD_TOKEN_MESSAGE
+    throw new AuthenticationError(message, { cause: err })
+  }
 }
 
 async function liveCredentialOwner(ctx: EngineContext, clientId: string): Promise<string | null> {

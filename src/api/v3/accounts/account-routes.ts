@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { entitlementAttributesOf, findSource } from '../../../domain/config/workspace-config.js'
-import { NotFoundError } from '../../../domain/errors.js'
 import type { Account } from '../../../domain/model.js'
 import { listAccounts } from '../../../engine/queries/list-accounts.js'
+import { getAccount } from '../../../engine/queries/get-account.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
 import { collectionQuery, engineQuery, sendCollection } from '../../http/collection-query.js'
@@ -24,14 +24,6 @@ export function presentAccount(ctx: ApiContext): (a: Account) => object {
   }
 }
 
-/** The account with this id; NotFoundError when there is none. */
-export async function accountById(ctx: ApiContext, id: string): Promise<Account> {
-  const { rows } = await listAccounts(ctx.engine, { filters: `id eq ${JSON.stringify(id)}`, limit: 1 })
-  const account = rows[0]
-  if (!account) throw new NotFoundError(`no account with id "${id}"`)
-  return account
-}
-
 /** `/v3/accounts`: list (filters, sorters, paging) and get. */
 export function accountRoutes(api: Api, ctx: ApiContext): void {
   api.get('/v3/accounts', { schema: { querystring: collectionQuery } }, async (request, reply) => {
@@ -40,6 +32,6 @@ export function accountRoutes(api: Api, ctx: ApiContext): void {
   })
 
   api.get('/v3/accounts/:id', { schema: { params: idParams } }, async (request) =>
-    presentAccount(ctx)(await accountById(ctx, request.params.id)),
+    presentAccount(ctx)(await getAccount(ctx.engine, request.params.id)),
   )
 }
