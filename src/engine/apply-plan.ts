@@ -176,6 +176,21 @@ export async function applyChanges(
   return { ...result, full }
 }
 
+/**
+ * Applies the plans of the identities whose assignments started or ended since the clock was last read
+ * (an approved request's start date, its sunset), whatever the workspace's provisioning mode: the dates
+ * were decided when the access was approved. What `serve` and `worker` run every minute, so a date is
+ * acted on within a minute of coming, also after a restart (the clock is in the store).
+ */
+export async function applyDueAssignments(ctx: EngineContext): Promise<ApplyResult | null> {
+  const now = ctx.now().toISOString()
+  const since = (await readEngineState(ctx.db, ASSIGNMENT_CLOCK)) ?? new Date(0).toISOString()
+  const ids = await identitiesWithDatesBetween(ctx.db, since, now)
+  const result = ids.length > 0 ? await applyPlan(ctx, { identityIds: ids.sort() }) : null
+  await writeEngineState(ctx.db, ASSIGNMENT_CLOCK, now)
+  return result
+}
+
 /** What a refresh applied (`settings.provisioning: automatic`), as its summaries report it. */
 export interface AppliedChanges {
   readonly identities: number

@@ -157,3 +157,16 @@ function toAssignment(r: AssignmentRow): Assignment {
     modified: iso(r.modified),
   }
 }
+
+/** Changes an assignment's dates (a new request's sunset, or its removal); false when it is gone. */
+export async function setAssignmentDates(
+  db: Db,
+  id: string,
+  dates: { readonly startDate: string | null; readonly removeDate: string | null },
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE assignments SET start_date = $2, remove_date = $3, modified = now() WHERE id = $1 RETURNING id`,
+    [id, dates.startDate, dates.removeDate],
+  )
+  return rows.length === 1
+}

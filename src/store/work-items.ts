@@ -85,15 +85,18 @@ export interface WorkItemFilter {
   /** In any of these states (instead of `state`). */
   readonly states?: readonly WorkItem['state'][]
   readonly id?: string
+  /** The manual tasks of these account activities. */
+  readonly activityIds?: readonly string[]
 }
 
 /** The fields work item listings sort by. */
 export type WorkItemSortField = 'created' | 'id'
 const WORK_ITEM_COLUMNS: Record<WorkItemSortField, string> = { created: 'created', id: 'id' }
 
-const WORK_ITEM_WHERE = `WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
+// Manual tasks only: approvals (type Approval, store/approvals.ts) share the table.
+const WORK_ITEM_WHERE = `WHERE type = 'ManualAction' AND ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
   AND ($3::text IS NULL OR id = $3) AND ($4::text[] IS NULL OR owner = ANY($4))
-  AND ($5::text[] IS NULL OR state = ANY($5))`
+  AND ($5::text[] IS NULL OR state = ANY($5)) AND ($6::text[] IS NULL OR activity_id = ANY($6))`
 
 function workItemParams(filter: WorkItemFilter): unknown[] {
   return [
@@ -102,6 +105,7 @@ function workItemParams(filter: WorkItemFilter): unknown[] {
     filter.id ?? null,
     filter.owners ?? null,
     filter.states ?? null,
+    filter.activityIds ?? null,
   ]
 }
 
@@ -165,7 +169,7 @@ export async function closeWorkItem(
 ): Promise<boolean> {
   const rows = await db.query(
     `UPDATE work_items SET state = $2, comment = $3, completed = $4, secrets = NULL
-     WHERE id = $1 AND state = 'Pending' RETURNING id`,
+     WHERE id = $1 AND type = 'ManualAction' AND state = 'Pending' RETURNING id`,
     [id, state, comment, now.toISOString()],
   )
   return rows.length === 1
@@ -196,7 +200,7 @@ export async function replaceWorkItemSecrets(db: Db, id: string, secrets: Sealed
 /** Hands a pending work item to another owner, with the forwarder's comment; false when it was not pending. */
 export async function forwardWorkItem(db: Db, id: string, owner: string, comment: string): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE work_items SET owner = $2, comment = $3 WHERE id = $1 AND state = 'Pending' RETURNING id`,
+    `UPDATE work_items SET owner = $2, comment = $3 WHERE id = $1 AND type = 'ManualAction' AND state = 'Pending' RETURNING id`,
     [id, owner, comment],
   )
   return rows.length === 1

@@ -1,0 +1,85 @@
+import type { AccountActivity } from '../../domain/execution/account-activity.js'
+import type { Identity } from '../../domain/model.js'
+import type { Approval, WorkItemEvent } from '../../domain/requests/approval.js'
+import type { RequestItem } from '../../domain/requests/access-request.js'
+import {
+  requestPhases,
+  requestState,
+  type RequestPhaseView,
+  type RequestState,
+} from '../../domain/requests/request-state.js'
+import {
+  countRequestItems,
+  listRequestItems,
+  requestActivityIds,
+  type RequestItemFilter,
+  type RequestItemSortField,
+} from '../../store/access-requests.js'
+import { listActivities } from '../../store/activities.js'
+import { listApprovals, listWorkItemEvents } from '../../store/approvals.js'
+import { loadIdentitiesById } from '../../store/identities.js'
+import { listWorkItems, type WorkItem } from '../../store/work-items.js'
+import type { EngineContext } from '../engine-context.js'
+import { pageOf, resultOf, type Query, type QueryResult } from '../queries/query.js'
+
+/** Everything the status of one requested item shows. */
+export interface RequestStatus {
+  readonly item: RequestItem
+  readonly state: RequestState
+  readonly phases: readonly RequestPhaseView[]
+  readonly approvals: readonly (Approval & { readonly history: readonly WorkItemEvent[] })[]
+  readonly activities: readonly AccountActivity[]
+  readonly manualWorkItems: readonly WorkItem[]
+  /** The identities it names (requester, requested for, approvers, deciders), by id. */
+  readonly identities: ReadonlyMap<string, Identity>
+  /** The requester may still cancel it. */
+  readonly cancelable: boolean
+}
+
+const FIELDS: readonly RequestItemSortField[] = ['created', 'modified', 'name']
+
+/** Requested items with their states, approvals, account activities and manual tasks, newest first. */
+export async function listRequestStatuses(
+  ctx: EngineContext,
+  query: Query<RequestItemFilter, RequestItemSortField> = {},
+): Promise<QueryResult<RequestStatus>> {
+  const filter = query.filters ?? {}
+  const items = await listRequestItems(ctx.db, filter, pageOf(query, FIELDS))
+  const rows = await statusesOf(ctx, items)
+  return resultOf(query, rows, () => countRequestItems(ctx.db, filter))
+}
+
+export async function statusesOf(ctx: EngineContext, items: readonly RequestItem[]): Promise<RequestStatus[]> {
+  const now = ctx.now()
+  const approvals = await listApprovals(ctx.db, { requestItemIds: items.map((i) => i.id) })
+  const events = await listWorkItemEvents(
+    ctx.db,
+    approvals.map((a) => a.id),
+  )
+  const out: RequestStatus[] = []
+  const names = new Set<string>()
+  for (const item of items) {
+    const ids = await requestActivityIds(ctx.db, item.identityId, item.assignmentId || null, item.activityIds)
+    const activities = ids.length > 0 ? await listActivities(ctx.db, { ids }) : []
+    const manual = ids.length > 0 ? await listWorkItems(ctx.db, { activityIds: ids, state: 'all' }) : []
+    const state = requestState(item, activities, now)
+    const mine = approvals
+      .filter((a) => a.requestItemId === item.id)
+      .map((a) => ({ ...a, history: events.filter((e) => e.workItemId === a.id) }))
+    for (const id of [item.identityId, item.requesterId, ...mine.flatMap((a) => [a.owner, a.originalOwner, a.decidedBy])]) {
+      if (id) names.add(id)
+    }
+    out.push({
+      item,
+      state,
+      phases: requestPhases(item, state, activities),
+      approvals: mine,
+      activities,
+      manualWorkItems: manual,
+      identities: new Map(),
+      cancelable: item.phase === 'APPROVAL',
+    })
+  }
+  const identities = new Map((await loadIdentitiesById(ctx.db, [...names])).map((i) => [i.id, i]))
+  return out.map((s) => ({ ...s, identities }))
+}

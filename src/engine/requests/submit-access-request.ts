@@ -1,0 +1,299 @@
+import { ForbiddenError, InputError, NotFoundError } from '../../domain/errors.js'
+import type { Identity } from '../../domain/model.js'
+import { newId } from '../../domain/new-id.js'
+import type { AssignedItemType } from '../../domain/plan/assignment.js'
+import type { Grant } from '../../domain/plan/planning-model.js'
+import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
+import { listAccounts } from '../../store/accounts.js'
+import { findRequestItem, insertRequestItem, listRequestItems } from '../../store/access-requests.js'
+import { listAssignments, setAssignmentDates } from '../../store/assignments.js'
+import { findIdentity } from '../../store/identities.js'
+import { enqueueIdentities } from '../../store/queues.js'
+import type { EngineContext } from '../engine-context.js'
+import { planIdentities } from '../plan-identities.js'
+import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
+import { resolveChain } from './approval-schemes.js'
+import { startApprovals } from './approval-steps.js'
+import { provisionApproved } from './provision-approved.js'
+import { requestedItem, type RequestedItem } from './requested-item.js'
+import { tenantRequestConfig } from './tenant-request-config.js'
+
+/** The reference's limits: a request with entitlements is for at most 10 identities and 25 entitlements. */
+export const MAX_IDENTITIES_WITH_ENTITLEMENTS = 10
+export const MAX_ENTITLEMENTS = 25
+/** Provisio's own bounds on a request without entitlements (the reference states none). */
+export const MAX_IDENTITIES = 100
+export const MAX_ITEMS = 50
+
+export interface RequestedItemInput {
+  readonly type: AssignedItemType
+  readonly id: string
+  readonly comment?: string | undefined
+  readonly startDate?: string | undefined
+  readonly removeDate?: string | undefined
+  readonly clientMetadata?: Readonly<Record<string, string>> | undefined
+  /** The account on the item's source, for an identity with several there. */
+  readonly nativeIdentity?: string | undefined
+}
+
+export interface AccessRequestInput {
+  readonly requestedFor: readonly string[]
+  readonly requestType: RequestType
+  readonly requestedItems: readonly RequestedItemInput[]
+  readonly clientMetadata?: Readonly<Record<string, string>> | undefined
+}
+
+/** What a request made: the items created (new), and those not created, each with why. */
+export interface SubmittedRequest {
+  readonly requestId: string
+  readonly items: readonly RequestItem[]
+  /** Access already held (ignored, as the reference does) or a sunset cleared on it. */
+  readonly ignored: readonly { identityId: string; itemType: AssignedItemType; itemId: string; reason: string }[]
+}
+
+/**
+ * Makes an access request: checks every rule first (so a bad request writes nothing), then records one
+ * requested item per identity and item, starts each one's approval chain (auto-approved steps decided at
+ * once) and provisions what needs no approval. Access already held is ignored; a request for an item
+ * already pending for the identity is recorded as cancelled, a duplicate.
+ */
+export async function submitAccessRequest(
+  ctx: EngineContext,
+  actor: RequestActor,
+  input: AccessRequestInput,
+): Promise<SubmittedRequest> {
+  const now = ctx.now()
+  const tenant = tenantRequestConfig(ctx)
+  const revoke = input.requestType === 'REVOKE_ACCESS'
+  if (input.requestedFor.length === 0) throw new InputError('requestedFor: name at least one identity')
+  if (input.requestedItems.length === 0) throw new InputError('requestedItems: name at least one item')
+  const identities = await Promise.all(input.requestedFor.map((id, i) => identityFor(ctx, id, i)))
+  if (new Set(identities.map((i) => i.id)).size !== identities.length) {
+    throw new InputError('requestedFor: an identity is named twice')
+  }
+  const items = await Promise.all(
+    input.requestedItems.map(async (ref, i) => {
+      try {
+        return await requestedItem(ctx, ref)
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new InputError(`requestedItems[${i}]: ${err.message}`)
+        throw err
+      }
+    }),
+  )
+  checkLimits(input, items, identities.length)
+  for (const identity of identities) checkMayRequestFor(ctx, actor, identity, revoke)
+  if (revoke) {
+    const only = identities[0] as Identity
+    if (actor.identityId === only.id) {
+      throw new ForbiddenError('REVOKE_ACCESS: nobody revokes their own access by request (ask your manager)')
+    }
+  }
+  items.forEach((item, i) => checkItem(ctx, input.requestedItems[i] as RequestedItemInput, item, i, revoke, now))
+
+  const requestId = newId()
+  const created: RequestItem[] = []
+  const ignored: SubmittedRequest['ignored'][number][] = []
+  const toProvision = new Set<string>()
+  for (const identity of identities) {
+    const held = await grantsOf(ctx, identity)
+    const assignments = await listAssignments(ctx.db, identity.id)
+    for (const [i, item] of items.entries()) {
+      const ref = input.requestedItems[i] as RequestedItemInput
+      const path = `requestedItems[${i}]`
+      const grants = held.filter((g) => sameItem(g, item))
+      const given = assignments.filter(
+        (a) => a.itemType === item.type && a.itemId === item.id && (a.origin === 'ACCESS_REQUEST' || a.origin === 'ADMIN'),
+      )
+      if (revoke) {
+        if (given.length === 0) {
+          const why = grants.flatMap((g) => g.reasons.map((r) => r.detail ?? `${r.kind} ${r.name}`))
+          throw new InputError(
+            grants.length > 0
+              ? `${path}: ${item.name} comes to ${identity.name} from ${[...new Set(why)].join('; ')}, not from a request: ` +
+                  'change that instead (role criteria, lifecycle state or identity list)'
+              : `${path}: ${identity.name} does not hold ${item.name} by request or assignment`,
+          )
+        }
+        const sunset = given.find((a) => a.removeDate !== null)
+        if (ref.removeDate !== undefined && sunset && Date.parse(ref.removeDate) >= Date.parse(sunset.removeDate as string)) {
+          throw new InputError(`${path}.removeDate: must be earlier than the access's current end (${sunset.removeDate})`)
+        }
+      } else if (grants.length > 0 || given.some((a) => a.startDate === null || Date.parse(a.startDate) <= now.getTime())) {
+        // Held already: ignored. A request without an end date clears the end date of access it asked for before.
+        const requested = given.find((a) => a.origin === 'ACCESS_REQUEST' && a.removeDate !== null)
+        if (requested && ref.removeDate === undefined) {
+          await setAssignmentDates(ctx.db, requested.id, { startDate: requested.startDate, removeDate: null })
+          await enqueueIdentities(ctx.db, [identity.id], ['plan'])
+          ignored.push({ identityId: identity.id, itemType: item.type, itemId: item.id, reason: 'held; its end date was removed' })
+        } else {
+          ignored.push({ identityId: identity.id, itemType: item.type, itemId: item.id, reason: 'already held' })
+        }
+        continue
+      }
+      await checkAccount(ctx, identity, item, ref, path)
+      const pending = await listRequestItems(ctx.db, {
+        identityIds: [identity.id],
+        itemType: item.type,
+        itemId: item.id,
+        phases: ['APPROVAL'],
+      })
+      const chain = pending.length > 0 ? [] : await resolveChain(ctx, item, input.requestType, identity)
+      const record = {
+        id: newId(),
+        requestId,
+        requestType: input.requestType,
+        requesterId: actor.identityId,
+        requesterClient: actor.identityId === null ? actor.clientId : null,
+        identityId: identity.id,
+        itemType: item.type,
+        itemId: item.id,
+        itemName: item.name,
+        sourceId: item.sourceId,
+        comment: ref.comment ?? null,
+        startDate: ref.startDate !== undefined ? new Date(ref.startDate).toISOString() : null,
+        removeDate: ref.removeDate !== undefined ? new Date(ref.removeDate).toISOString() : null,
+        clientMetadata: ref.clientMetadata ?? input.clientMetadata ?? null,
+        nativeIdentity: ref.nativeIdentity ?? null,
+        phase: pending.length > 0 ? ('CANCELLED' as const) : ('APPROVAL' as const),
+        schemes: chain,
+        step: 0,
+      }
+      await ctx.db.transaction(async (tx) => {
+        await insertRequestItem(tx, record, now)
+        if (pending.length > 0) return
+        const started = await startApprovals(tx, record, tenant.autoApprovalEnabled, now)
+        if (started === 'APPROVED') toProvision.add(record.id)
+      })
+      created.push((await findRequestItem(ctx.db, record.id)) as RequestItem)
+    }
+  }
+  for (const id of toProvision) await provisionApproved(ctx, id)
+  const items2 = await listRequestItems(ctx.db, { requestIds: [requestId] })
+  return { requestId, items: items2.length > 0 ? items2 : created, ignored }
+}
+
+async function identityFor(ctx: EngineContext, id: string, i: number): Promise<Identity> {
+  const identity = await findIdentity(ctx.db, id)
+  if (!identity) throw new InputError(`requestedFor[${i}]: no identity "${id}"`)
+  return identity
+}
+
+function checkLimits(input: AccessRequestInput, items: readonly RequestedItem[], identities: number): void {
+  const entitlements = items.filter((i) => i.type === 'ENTITLEMENT').length
+  if (input.requestType === 'REVOKE_ACCESS') {
+    if (identities !== 1) throw new InputError('requestedFor: a REVOKE_ACCESS request is for exactly one identity')
+    if (entitlements > 1) throw new InputError('requestedItems: a REVOKE_ACCESS request revokes at most 1 entitlement')
+  }
+  if (entitlements > 0 && identities > MAX_IDENTITIES_WITH_ENTITLEMENTS) {
+    throw new InputError(`requestedFor: a request with entitlements is for at most ${MAX_IDENTITIES_WITH_ENTITLEMENTS} identities`)
+  }
+  if (entitlements > MAX_ENTITLEMENTS) throw new InputError(`requestedItems: at most ${MAX_ENTITLEMENTS} entitlements per request`)
+  if (identities > MAX_IDENTITIES) throw new InputError(`requestedFor: at most ${MAX_IDENTITIES} identities per request`)
+  if (items.length > MAX_ITEMS) throw new InputError(`requestedItems: at most ${MAX_ITEMS} items per request`)
+  const keys = items.map((i) => `${i.type}:${i.id}`)
+  if (new Set(keys).size !== keys.length) throw new InputError('requestedItems: an item is named twice')
+}
+
+/**
+ * A person requests for themselves; a manager for their direct reports (when the tenant allows it, as it
+ * does by default); anyone for anyone when the tenant allows that; an ORG_ADMIN for anyone. A revoke is
+ * for a manager's direct reports or an ORG_ADMIN's.
+ */
+function checkMayRequestFor(ctx: EngineContext, actor: RequestActor, identity: Identity, revoke: boolean): void {
+  if (isOrgAdmin(actor)) return
+  const onBehalf = tenantRequestConfig(ctx).requestOnBehalfOfConfig
+  const self = actor.identityId === identity.id
+  const manager = actor.identityId !== null && identity.managerId === actor.identityId
+  if (revoke) {
+    if (manager) return
+    throw new ForbiddenError(`REVOKE_ACCESS for ${identity.name}: only their manager or an ORG_ADMIN may ask`)
+  }
+  if (self) return
+  if (manager && onBehalf.allowRequestOnBehalfOfEmployeeByManager) return
+  if (actor.identityId !== null && onBehalf.allowRequestOnBehalfOfAnyoneByAnyone) return
+  throw new ForbiddenError(
+    actor.identityId === null
+      ? 'an API client without an identity requests access only with ORG_ADMIN'
+      : `you may not request access for ${identity.name}` +
+          (manager ? ' (requests by managers are turned off)' : ': only for yourself or your direct reports'),
+  )
+}
+
+function checkItem(
+  ctx: EngineContext,
+  ref: RequestedItemInput,
+  item: RequestedItem,
+  i: number,
+  revoke: boolean,
+  now: Date,
+): void {
+  const path = `requestedItems[${i}]`
+  const tenant = tenantRequestConfig(ctx).entitlementRequestConfig
+  if (!revoke && !item.requestable) throw new InputError(`${path}: ${item.name} is not requestable`)
+  if (!revoke && item.type === 'ENTITLEMENT' && !tenant.allowEntitlementRequest) {
+    throw new InputError(`${path}: entitlement requests are turned off (entitlementRequestConfig.allowEntitlementRequest)`)
+  }
+  const commentRequired = revoke
+    ? true
+    : item.type === 'ENTITLEMENT'
+      ? tenant.requestCommentsRequired
+      : item.accessRequestConfig?.commentsRequired === true
+  if (commentRequired && (ref.comment ?? '').trim() === '') {
+    throw new InputError(`${path}.comment: ${revoke ? 'a revoke' : `a request for ${item.name}`} needs a comment`)
+  }
+  for (const field of ['startDate', 'removeDate'] as const) {
+    const value = ref[field]
+    if (value === undefined) continue
+    const t = Date.parse(value)
+    if (Number.isNaN(t) || !/T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+      throw new InputError(`${path}.${field}: "${value}" is not an ISO 8601 time in UTC (2027-01-31T17:00:00Z)`)
+    }
+    if (t <= now.getTime()) throw new InputError(`${path}.${field}: must be in the future`)
+  }
+  if (revoke && ref.startDate !== undefined) throw new InputError(`${path}.startDate: a revoke has no start date`)
+  if (ref.startDate !== undefined && ref.removeDate !== undefined && Date.parse(ref.removeDate) <= Date.parse(ref.startDate)) {
+    throw new InputError(`${path}.removeDate: must come after startDate`)
+  }
+  if (!revoke && item.accessRequestConfig?.requireEndDate === true && ref.removeDate === undefined) {
+    throw new InputError(`${path}.removeDate: ${item.name} is granted only with an end date`)
+  }
+}
+
+/**
+ * An identity with several accounts on the item's source gets the account chosen at request time: the
+ * request must name it (`nativeIdentity`), never guessed. A named account must be one of the identity's.
+ */
+async function checkAccount(
+  ctx: EngineContext,
+  identity: Identity,
+  item: RequestedItem,
+  ref: RequestedItemInput,
+  path: string,
+): Promise<void> {
+  if (item.sourceId === null) return
+  const accounts = (await listAccounts(ctx.db, { identityIds: [identity.id], sourceId: item.sourceId })).map(
+    (a) => a.nativeIdentity,
+  )
+  if (ref.nativeIdentity !== undefined && !accounts.includes(ref.nativeIdentity)) {
+    throw new InputError(`${path}.nativeIdentity: ${identity.name} has no account "${ref.nativeIdentity}" on that source`)
+  }
+  if (ref.nativeIdentity === undefined && accounts.length > 1) {
+    throw new InputError(
+      `${path}.nativeIdentity: ${identity.name} has ${accounts.length} accounts on the source of ${item.name} ` +
+        `(${accounts.join(', ')}): name the one to receive it`,
+    )
+  }
+}
+
+/** What the identity is granted now, by policy and by assignments, as the planner sees it. */
+async function grantsOf(ctx: EngineContext, identity: Identity): Promise<readonly Grant[]> {
+  const plan = await planIdentities(ctx, { identity: identity.id })
+  return plan.identities.get(identity.id)?.desired.grants ?? []
+}
+
+function sameItem(g: Grant, item: RequestedItem): boolean {
+  if (g.kind !== item.type) return false
+  if (item.type !== 'ENTITLEMENT') return g.id === item.id
+  return g.sourceId === item.sourceId && g.attribute === item.entitlement?.attribute && g.value === item.entitlement?.value
+}

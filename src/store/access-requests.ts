@@ -1,0 +1,247 @@
+import type { AssignedItemType } from '../domain/plan/assignment.js'
+import type { ChainStep } from '../domain/requests/approval-chain.js'
+import type {
+  CloseDetail,
+  RequestItem,
+  RequestPhase,
+  RequestType,
+} from '../domain/requests/access-request.js'
+import type { Db } from './db.js'
+import { iso } from './iso-time.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
+
+interface Row {
+  id: string
+  request_id: string
+  request_type: RequestType
+  requester_id: string | null
+  requester_client: string | null
+  identity_id: string
+  item_type: AssignedItemType
+  item_id: string
+  item_name: string
+  source_id: string | null
+  comment: string | null
+  start_date: string | Date | null
+  remove_date: string | Date | null
+  client_metadata: Record<string, string> | null
+  native_identity: string | null
+  phase: RequestPhase
+  schemes: ChainStep[]
+  step: number
+  assignment_id: string | null
+  activity_ids: string[]
+  provisioning_error: string | null
+  decided: string | Date | null
+  closed: string | Date | null
+  close_detail: CloseDetail | null
+  created: string | Date
+  modified: string | Date
+}
+
+const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : iso(v))
+
+function toItem(r: Row): RequestItem {
+  return {
+    id: r.id,
+    requestId: r.request_id,
+    requestType: r.request_type,
+    requesterId: r.requester_id,
+    requesterClient: r.requester_client,
+    identityId: r.identity_id,
+    itemType: r.item_type,
+    itemId: r.item_id,
+    itemName: r.item_name,
+    sourceId: r.source_id,
+    comment: r.comment,
+    startDate: isoOrNull(r.start_date),
+    removeDate: isoOrNull(r.remove_date),
+    clientMetadata: r.client_metadata,
+    nativeIdentity: r.native_identity,
+    phase: r.phase,
+    schemes: r.schemes,
+    step: r.step,
+    assignmentId: r.assignment_id,
+    activityIds: r.activity_ids,
+    provisioningError: r.provisioning_error,
+    decided: isoOrNull(r.decided),
+    closed: isoOrNull(r.closed),
+    closeDetail: r.close_detail,
+    created: iso(r.created),
+    modified: iso(r.modified),
+  }
+}
+
+export type NewRequestItem = Omit<
+  RequestItem,
+  | 'assignmentId'
+  | 'activityIds'
+  | 'provisioningError'
+  | 'decided'
+  | 'closed'
+  | 'closeDetail'
+  | 'created'
+  | 'modified'
+>
+
+export async function insertRequestItem(db: Db, item: NewRequestItem, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO access_requests (id, request_id, request_type, requester_id, requester_client, identity_id,
+       item_type, item_id, item_name, source_id, comment, start_date, remove_date, client_metadata,
+       native_identity, phase, schemes, step, created, modified)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
+    [
+      item.id,
+      item.requestId,
+      item.requestType,
+      item.requesterId,
+      item.requesterClient,
+      item.identityId,
+      item.itemType,
+      item.itemId,
+      item.itemName,
+      item.sourceId,
+      item.comment,
+      item.startDate,
+      item.removeDate,
+      item.clientMetadata === null ? null : JSON.stringify(item.clientMetadata),
+      item.nativeIdentity,
+      item.phase,
+      JSON.stringify(item.schemes),
+      item.step,
+      now.toISOString(),
+    ],
+  )
+}
+
+export async function findRequestItem(db: Db, id: string): Promise<RequestItem | undefined> {
+  const rows = await db.query<Row>(`SELECT * FROM access_requests WHERE id = $1`, [id])
+  return rows[0] && toItem(rows[0])
+}
+
+/** What requested items can be listed by. */
+export interface RequestItemFilter {
+  readonly ids?: readonly string[]
+  readonly requestIds?: readonly string[]
+  /** Requested for one of these identities. */
+  readonly identityIds?: readonly string[]
+  readonly requesterIds?: readonly string[]
+  /** Requested for or by one of these identities (`regarding-identity`). */
+  readonly regarding?: readonly string[]
+  readonly phases?: readonly RequestPhase[]
+  readonly itemType?: AssignedItemType
+  readonly itemId?: string
+  readonly createdAfter?: string
+  readonly createdBefore?: string
+}
+
+export type RequestItemSortField = 'created' | 'modified' | 'name'
+const SORT_COLUMNS: Record<RequestItemSortField, string> = {
+  created: 'created',
+  modified: 'modified',
+  name: 'item_name',
+}
+
+function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
+  const clauses: string[] = []
+  const params: unknown[] = []
+  const add = (sql: string, value: unknown): void => {
+    params.push(value)
+    clauses.push(sql.replaceAll('?', `$${params.length}`))
+  }
+  if (filter.ids) add('id = ANY(?::text[])', filter.ids)
+  if (filter.requestIds) add('request_id = ANY(?::text[])', filter.requestIds)
+  if (filter.identityIds) add('identity_id = ANY(?::text[])', filter.identityIds)
+  if (filter.requesterIds) add('requester_id = ANY(?::text[])', filter.requesterIds)
+  if (filter.regarding) {
+    add('(identity_id = ANY(?::text[]) OR requester_id = ANY(?::text[]))', filter.regarding)
+  }
+  if (filter.phases) add('phase = ANY(?::text[])', filter.phases)
+  if (filter.itemType) add('item_type = ?', filter.itemType)
+  if (filter.itemId) add('item_id = ?', filter.itemId)
+  if (filter.createdAfter) add('created > ?', filter.createdAfter)
+  if (filter.createdBefore) add('created < ?', filter.createdBefore)
+  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params }
+}
+
+export async function listRequestItems(
+  db: Db,
+  filter: RequestItemFilter,
+  page?: Page<RequestItemSortField>,
+): Promise<RequestItem[]> {
+  const { sql, params } = where(filter)
+  const order = orderClause(page?.sort, SORT_COLUMNS, 'created DESC, id', 'id')
+  const rows = await db.query<Row>(
+    `SELECT * FROM access_requests ${sql} ${order}${limitClause(page, params)}`,
+    params,
+  )
+  return rows.map(toItem)
+}
+
+export async function countRequestItems(db: Db, filter: RequestItemFilter): Promise<number> {
+  const { sql, params } = where(filter)
+  return countRows(db, `FROM access_requests ${sql}`, params)
+}
+
+/** A change of a requested item's phase or step; only from the phase it was read in (no lost update). */
+export interface RequestItemChange {
+  readonly phase?: RequestPhase
+  readonly step?: number
+  readonly assignmentId?: string | null
+  readonly activityIds?: readonly string[]
+  readonly provisioningError?: string | null
+  readonly decided?: string
+  readonly closed?: string
+  readonly closeDetail?: CloseDetail
+}
+
+/** Applies `change` if the item is still in phase `from` (and step `fromStep`); false when it was not. */
+export async function changeRequestItem(
+  db: Db,
+  id: string,
+  from: { phase: RequestPhase; step?: number },
+  change: RequestItemChange,
+  now: Date,
+): Promise<boolean> {
+  const sets: string[] = ['modified = $1']
+  const params: unknown[] = [now.toISOString()]
+  const set = (column: string, value: unknown): void => {
+    params.push(value)
+    sets.push(`${column} = $${params.length}`)
+  }
+  if (change.phase !== undefined) set('phase', change.phase)
+  if (change.step !== undefined) set('step', change.step)
+  if (change.assignmentId !== undefined) set('assignment_id', change.assignmentId)
+  if (change.activityIds !== undefined) set('activity_ids', JSON.stringify(change.activityIds))
+  if (change.provisioningError !== undefined) set('provisioning_error', change.provisioningError)
+  if (change.decided !== undefined) set('decided', change.decided)
+  if (change.closed !== undefined) set('closed', change.closed)
+  if (change.closeDetail !== undefined) set('close_detail', JSON.stringify(change.closeDetail))
+  params.push(id, from.phase)
+  let condition = `id = $${params.length - 1} AND phase = $${params.length}`
+  if (from.step !== undefined) {
+    params.push(from.step)
+    condition += ` AND step = $${params.length}`
+  }
+  const rows = await db.query(
+    `UPDATE access_requests SET ${sets.join(', ')} WHERE ${condition} RETURNING id`,
+    params,
+  )
+  return rows.length === 1
+}
+
+/** The account activities of an identity that name this assignment among their reasons, or have these ids. */
+export async function requestActivityIds(
+  db: Db,
+  identityId: string,
+  assignmentId: string | null,
+  recorded: readonly string[],
+): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM account_requests WHERE identity_id = $1 AND (id = ANY($2::text[]) OR ($3::text IS NOT NULL AND
+       EXISTS (SELECT 1 FROM json_array_elements(reasons) r WHERE r->>'kind' = 'ASSIGNMENT' AND r->>'id' = $3)))
+     ORDER BY created, id`,
+    [identityId, recorded, assignmentId],
+  )
+  return rows.map((r) => r.id)
+}

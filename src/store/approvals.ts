@@ -1,0 +1,251 @@
+import type { ApproverType } from '../domain/requests/approval-chain.js'
+import type { Approval, ApprovalStatus, WorkItemEvent } from '../domain/requests/approval.js'
+import { newId } from '../domain/new-id.js'
+import type { Db } from './db.js'
+import { iso } from './iso-time.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
+
+/** Approvals are work items of type `Approval` (store/work-items.ts holds the manual tasks of the same table). */
+interface Row {
+  id: string
+  request_item_id: string
+  step: number
+  scheme: ApproverType
+  owner: string | null
+  owner_group: string | null
+  original_owner: string | null
+  state: 'Pending' | 'Finished' | 'Rejected' | 'Canceled'
+  decided_by: string | null
+  comment: string | null
+  reminders: number
+  last_reminded: string | Date | null
+  escalated: string | Date | null
+  created: string | Date
+  modified: string | Date | null
+  completed: string | Date | null
+}
+
+const STATUS: Record<Row['state'], ApprovalStatus> = {
+  Pending: 'PENDING',
+  Finished: 'APPROVED',
+  Rejected: 'REJECTED',
+  Canceled: 'CANCELLED',
+}
+const STATE: Record<ApprovalStatus, Row['state']> = {
+  PENDING: 'Pending',
+  APPROVED: 'Finished',
+  REJECTED: 'Rejected',
+  CANCELLED: 'Canceled',
+}
+const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : iso(v))
+
+function toApproval(r: Row): Approval {
+  return {
+    id: r.id,
+    requestItemId: r.request_item_id,
+    step: r.step,
+    scheme: r.scheme,
+    owner: r.owner,
+    ownerGroup: r.owner_group,
+    originalOwner: r.original_owner,
+    status: STATUS[r.state],
+    decidedBy: r.decided_by,
+    comment: r.comment,
+    reminders: r.reminders,
+    lastReminded: isoOrNull(r.last_reminded),
+    escalated: isoOrNull(r.escalated),
+    created: iso(r.created),
+    modified: iso(r.modified ?? r.created),
+    completed: isoOrNull(r.completed),
+  }
+}
+
+const COLUMNS = `id, request_item_id, step, scheme, owner, owner_group, original_owner, state, decided_by, comment,
+  reminders, last_reminded, escalated, created, modified, completed`
+
+export interface NewApproval {
+  readonly requestItemId: string
+  readonly step: number
+  readonly scheme: ApproverType
+  readonly owner: string | null
+  readonly ownerGroup: string | null
+  readonly description: string
+}
+
+/** A pending approval, with its CREATED event. */
+export async function insertApproval(db: Db, a: NewApproval, now: Date): Promise<string> {
+  const id = newId()
+  await db.query(
+    `INSERT INTO work_items (id, type, state, owner, owner_group, original_owner, request_item_id, step, scheme,
+       description, created, modified)
+     VALUES ($1, 'Approval', 'Pending', $2, $3, $2, $4, $5, $6, $7, $8, $8)`,
+    [id, a.owner, a.ownerGroup, a.requestItemId, a.step, a.scheme, a.description, now.toISOString()],
+  )
+  await insertWorkItemEvent(db, {
+    workItemId: id,
+    at: now.toISOString(),
+    actor: null,
+    action: 'CREATED',
+    fromOwner: null,
+    toOwner: a.owner ?? a.ownerGroup,
+    comment: null,
+  })
+  return id
+}
+
+/** An approval decided without anyone acting: the requester approves their own step (auto-approval). */
+export async function insertAutoApproval(db: Db, a: NewApproval, by: string, now: Date): Promise<string> {
+  const id = newId()
+  await db.query(
+    `INSERT INTO work_items (id, type, state, owner, owner_group, original_owner, request_item_id, step, scheme,
+       description, decided_by, created, modified, completed)
+     VALUES ($1, 'Approval', 'Finished', $2, $3, $2, $4, $5, $6, $7, $8, $9, $9, $9)`,
+    [id, a.owner, a.ownerGroup, a.requestItemId, a.step, a.scheme, a.description, by, now.toISOString()],
+  )
+  await insertWorkItemEvent(db, {
+    workItemId: id,
+    at: now.toISOString(),
+    actor: by,
+    action: 'AUTO_APPROVED',
+    fromOwner: null,
+    toOwner: a.owner ?? a.ownerGroup,
+    comment: 'approved automatically: the requester is the approver',
+  })
+  return id
+}
+
+export interface ApprovalFilter {
+  readonly ids?: readonly string[]
+  readonly requestItemIds?: readonly string[]
+  /** Assigned to one of these identities, or held by one of these groups. */
+  readonly owners?: readonly string[]
+  readonly groups?: readonly string[]
+  readonly statuses?: readonly ApprovalStatus[]
+  /** Decided by this identity (completed approvals). */
+  readonly decidedBy?: string
+}
+
+export type ApprovalSortField = 'created' | 'modified'
+const SORT: Record<ApprovalSortField, string> = { created: 'created', modified: 'modified' }
+
+function where(filter: ApprovalFilter): { sql: string; params: unknown[] } {
+  const clauses = [`type = 'Approval'`]
+  const params: unknown[] = []
+  const add = (sql: string, value: unknown): void => {
+    params.push(value)
+    clauses.push(sql.replaceAll('?', `$${params.length}`))
+  }
+  if (filter.ids) add('id = ANY(?::text[])', filter.ids)
+  if (filter.requestItemIds) add('request_item_id = ANY(?::text[])', filter.requestItemIds)
+  if (filter.owners || filter.groups) {
+    params.push(filter.owners ?? [], filter.groups ?? [])
+    clauses.push(
+      `(owner = ANY($${params.length - 1}::text[]) OR owner_group = ANY($${params.length}::text[]))`,
+    )
+  }
+  if (filter.statuses) {
+    add(
+      'state = ANY(?::text[])',
+      filter.statuses.map((s) => STATE[s]),
+    )
+  }
+  if (filter.decidedBy !== undefined) add('decided_by = ?', filter.decidedBy)
+  return { sql: `WHERE ${clauses.join(' AND ')}`, params }
+}
+
+export async function listApprovals(
+  db: Db,
+  filter: ApprovalFilter,
+  page?: Page<ApprovalSortField>,
+): Promise<Approval[]> {
+  const { sql, params } = where(filter)
+  const order = orderClause(page?.sort, SORT, 'created, id', 'id')
+  const rows = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM work_items ${sql} ${order}${limitClause(page, params)}`,
+    params,
+  )
+  return rows.map(toApproval)
+}
+
+export async function countApprovals(db: Db, filter: ApprovalFilter): Promise<number> {
+  const { sql, params } = where(filter)
+  return countRows(db, `FROM work_items ${sql}`, params)
+}
+
+/** Closes a pending approval with a decision; false when it was no longer pending (someone else decided). */
+export async function closeApproval(
+  db: Db,
+  id: string,
+  status: 'APPROVED' | 'REJECTED' | 'CANCELLED',
+  by: string | null,
+  comment: string | null,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE work_items SET state = $2, decided_by = $3, comment = $4, completed = $5, modified = $5
+     WHERE id = $1 AND type = 'Approval' AND state = 'Pending' RETURNING id`,
+    [id, STATE[status], by, comment, now.toISOString()],
+  )
+  return rows.length === 1
+}
+
+/** Gives a pending approval to another identity (a forward, an escalation); false when it was not pending. */
+export async function reassignApproval(
+  db: Db,
+  id: string,
+  owner: string,
+  now: Date,
+  options: { escalated?: boolean } = {},
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE work_items SET owner = $2, owner_group = NULL, modified = $3, reminders = 0, last_reminded = NULL
+       ${options.escalated ? ', escalated = $3' : ''}
+     WHERE id = $1 AND type = 'Approval' AND state = 'Pending' RETURNING id`,
+    [id, owner, now.toISOString()],
+  )
+  return rows.length === 1
+}
+
+/** Records a reminder sent; false when the approval was decided meanwhile or another process reminded. */
+export async function markReminded(db: Db, id: string, reminders: number, now: Date): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE work_items SET reminders = $2 + 1, last_reminded = $3
+     WHERE id = $1 AND type = 'Approval' AND state = 'Pending' AND reminders = $2 RETURNING id`,
+    [id, reminders, now.toISOString()],
+  )
+  return rows.length === 1
+}
+
+export async function insertWorkItemEvent(db: Db, e: WorkItemEvent): Promise<void> {
+  await db.query(
+    `INSERT INTO work_item_events (id, work_item_id, at, actor, action, from_owner, to_owner, comment)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [newId(), e.workItemId, e.at, e.actor, e.action, e.fromOwner, e.toOwner, e.comment],
+  )
+}
+
+export async function listWorkItemEvents(db: Db, workItemIds: readonly string[]): Promise<WorkItemEvent[]> {
+  if (workItemIds.length === 0) return []
+  const rows = await db.query<{
+    work_item_id: string
+    at: string | Date
+    actor: string | null
+    action: WorkItemEvent['action']
+    from_owner: string | null
+    to_owner: string | null
+    comment: string | null
+  }>(
+    `SELECT work_item_id, at, actor, action, from_owner, to_owner, comment FROM work_item_events
+     WHERE work_item_id = ANY($1::text[]) ORDER BY at, id`,
+    [workItemIds],
+  )
+  return rows.map((r) => ({
+    workItemId: r.work_item_id,
+    at: iso(r.at),
+    actor: r.actor,
+    action: r.action,
+    fromOwner: r.from_owner,
+    toOwner: r.to_owner,
+    comment: r.comment,
+  }))
+}

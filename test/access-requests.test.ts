@@ -1,0 +1,318 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
+import { ForbiddenError, InputError } from '../src/domain/errors.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
+import { applyDueAssignments, applyPlan } from '../src/engine/apply-plan.js'
+import type { EngineContext } from '../src/engine/engine-context.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
+import type { RequestActor } from '../src/engine/requests/access-request-actor.js'
+import {
+  approveApproval,
+  cancelAccessRequest,
+  forwardApproval,
+  rejectApproval,
+} from '../src/engine/requests/decide-approval.js'
+import { listRequestStatuses } from '../src/engine/requests/request-status.js'
+import { submitAccessRequest } from '../src/engine/requests/submit-access-request.js'
+import { listAccounts } from '../src/store/accounts.js'
+import { listApprovals } from '../src/store/approvals.js'
+import { listAssignments } from '../src/store/assignments.js'
+import { findIdentity, listIdentities } from '../src/store/identities.js'
+import type { Store } from '../src/store/open-store.js'
+import { databases } from './support/databases.js'
+import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+
+const DIRECTORY = 'Corporate Directory'
+const OPS_TEAM_ID = '5cd16061cf3ce7d357443945eb1a4da4'
+const OPS_TEAM = { type: 'ACCESS_PROFILE', id: OPS_TEAM_ID } as const
+const DAY = 86_400_000
+
+/** The demo with Operations Team requestable, approved by the manager and then by its owner. */
+function withApprovals(config: WorkspaceConfig): WorkspaceConfig {
+  return {
+    ...config,
+    accessProfiles: config.accessProfiles.map((ap) =>
+      ap.value.id === OPS_TEAM_ID
+        ? {
+            ...ap,
+            value: {
+              ...ap.value,
+              requestable: true,
+              accessRequestConfig: {
+                denialCommentsRequired: true,
+                approvalSchemes: [{ approverType: 'MANAGER' }, { approverType: 'OWNER' }],
+              },
+            },
+          }
+        : ap,
+    ),
+  }
+}
+
+const person = (identityId: string): RequestActor => ({
+  identityId,
+  clientId: `pat-${identityId}`,
+  capabilities: [],
+})
+
+describe.each(databases)('access requests on $name', (database) => {
+  let store: Store | undefined
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+  })
+
+  async function setup() {
+    const ws = await demoWorkspace()
+    store = await database.open()
+    let t = Date.parse('2027-03-01T09:00:00Z')
+    const clock = { now: () => new Date(t), advance: (ms: number) => void (t += ms) }
+    const ctx: EngineContext = engineContext(withApprovals(ws.config), store, clock.now)
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, 'Badge System')
+    await applyPlan(ctx)
+    await settle(ctx)
+    const directory = (await listAccounts(store.db, {})).filter((a) => a.sourceName === DIRECTORY)
+    const groups = (a: (typeof directory)[number]) => String(a.attributes['groups'] ?? '')
+    const identities = await listIdentities(store.db, {})
+    const byId = new Map(identities.map((i) => [i.id, i]))
+    const outsider = directory.find(
+      (a) =>
+        !groups(a).includes('ops-team') &&
+        groups(a).includes('all-staff') &&
+        byId.get(a.identityId ?? '')?.managerId,
+    )
+    const requester = byId.get(outsider?.identityId ?? '')
+    if (!requester?.managerId) {
+      throw new Error('the demo has no directory account without ops-team with a manager')
+    }
+    const owner = await findIdentity(store.db, 'james.wilson')
+    if (!owner) throw new Error('no james.wilson')
+    const stranger = identities.find(
+      (i) => ![requester.id, requester.managerId, owner.id].includes(i.id),
+    ) as (typeof identities)[number]
+    return { ctx, clock, requester, manager: requester.managerId, owner: owner.id, stranger }
+  }
+
+  async function settle(ctx: EngineContext) {
+    await executeDue(ctx, { sources: [DIRECTORY] })
+    await aggregateThenProcess(ctx, DIRECTORY)
+  }
+
+  async function groupsOf(ctx: EngineContext, identityId: string): Promise<string> {
+    const [account] = (await listAccounts(ctx.db, { identityIds: [identityId] })).filter(
+      (a) => a.sourceName === DIRECTORY,
+    )
+    return String(account?.attributes['groups'] ?? '')
+  }
+
+  async function statusOf(ctx: EngineContext, requestId: string) {
+    const { rows } = await listRequestStatuses(ctx, { filters: { requestIds: [requestId] } })
+    return rows[0]
+  }
+
+  it('a request approved by the manager and then the owner is provisioned, and completes', async () => {
+    const { ctx, requester, manager, owner, stranger } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ ...OPS_TEAM, comment: 'on call next month' }],
+    })
+    expect(made.items).toHaveLength(1)
+    let status = await statusOf(ctx, made.requestId)
+    expect(status?.state).toBe('EXECUTING')
+    expect(status?.approvals.map((a) => [a.scheme, a.owner, a.status])).toEqual([
+      ['MANAGER', manager, 'PENDING'],
+    ])
+    const first = status?.approvals[0]?.id as string
+
+    await expect(approveApproval(ctx, person(stranger.id), first, null)).rejects.toThrow(ForbiddenError)
+    await approveApproval(ctx, person(manager), first, 'fine by me')
+    status = await statusOf(ctx, made.requestId)
+    expect(status?.approvals.map((a) => [a.scheme, a.owner, a.status])).toEqual([
+      ['MANAGER', manager, 'APPROVED'],
+      ['OWNER', owner, 'PENDING'],
+    ])
+    expect(await listAssignments(ctx.db, requester.id)).toEqual([])
+
+    await approveApproval(ctx, person(owner), status?.approvals[1]?.id as string, null)
+    status = await statusOf(ctx, made.requestId)
+    expect(status?.item.phase).toBe('APPROVED')
+    expect(status?.state).toBe('EXECUTING')
+    expect(status?.activities.map((a) => [a.operation, a.type, a.status])).toEqual([
+      ['Modify', 'ACCESS_REQUEST', 'PENDING'],
+    ])
+    const [assignment] = await listAssignments(ctx.db, requester.id)
+    expect(assignment).toMatchObject({
+      origin: 'ACCESS_REQUEST',
+      itemId: OPS_TEAM_ID,
+      requestId: made.requestId,
+    })
+
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
+    status = await statusOf(ctx, made.requestId)
+    expect(status?.state).toBe('REQUEST_COMPLETED')
+    expect(status?.phases.map((p) => [p.name, p.state, p.result])).toEqual([
+      ['APPROVAL_PHASE', 'COMPLETED', 'SUCCESSFUL'],
+      ['PROVISIONING_PHASE', 'COMPLETED', 'SUCCESSFUL'],
+    ])
+    // Asked again: held already, ignored.
+    const again = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ ...OPS_TEAM, comment: 'again' }],
+    })
+    expect(again.items).toEqual([])
+    expect(again.ignored).toEqual([
+      expect.objectContaining({ identityId: requester.id, reason: 'already held' }),
+    ])
+  })
+
+  it('a rejection at the second step ends the request with nothing provisioned', async () => {
+    const { ctx, requester, manager, owner } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
+    await approveApproval(ctx, person(manager), first?.id as string, null)
+    const [second] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    await expect(rejectApproval(ctx, person(owner), second?.id as string, '')).rejects.toThrow(
+      /needs a comment/,
+    )
+    await rejectApproval(ctx, person(owner), second?.id as string, 'not in ops')
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.state).toBe('REJECTED')
+    expect(status?.phases[0]).toMatchObject({ state: 'COMPLETED', result: 'FAILED' })
+    expect(await listAssignments(ctx.db, requester.id)).toEqual([])
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).not.toContain('ops-team')
+    // Decided: no second decision.
+    await expect(approveApproval(ctx, person(owner), second?.id as string, null)).rejects.toThrow(
+      /already rejected/,
+    )
+  })
+
+  it('forward, cancel, duplicates, and who may ask for whom', async () => {
+    const { ctx, requester, manager, stranger } = await setup()
+    await expect(
+      submitAccessRequest(ctx, person(stranger.id), {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [OPS_TEAM],
+      }),
+    ).rejects.toThrow(ForbiddenError)
+    // The manager asks for a direct report (a manager request).
+    const made = await submitAccessRequest(ctx, person(manager), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    expect(made.items[0]).toMatchObject({ requesterId: manager, identityId: requester.id, phase: 'APPROVAL' })
+    // The same again while pending: recorded, cancelled as a duplicate.
+    const dup = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    expect(dup.items[0]?.phase).toBe('CANCELLED')
+
+    const [pending] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
+    await expect(
+      forwardApproval(ctx, person(manager), pending?.id as string, stranger.id, ''),
+    ).rejects.toThrow(InputError)
+    await forwardApproval(ctx, person(manager), pending?.id as string, stranger.id, 'you know this system')
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.approvals[0]).toMatchObject({ owner: stranger.id, originalOwner: manager })
+    expect(status?.approvals[0]?.history.map((e) => e.action)).toEqual(['CREATED', 'FORWARDED'])
+    await expect(approveApproval(ctx, person(manager), pending?.id as string, null)).rejects.toThrow(
+      ForbiddenError,
+    )
+
+    await expect(cancelAccessRequest(ctx, person(stranger.id), made.requestId, 'no')).rejects.toThrow(
+      ForbiddenError,
+    )
+    await cancelAccessRequest(ctx, person(manager), made.requestId, 'not needed after all')
+    expect((await statusOf(ctx, made.requestId))?.state).toBe('CANCELLED')
+    await expect(cancelAccessRequest(ctx, person(manager), made.requestId, 'again')).rejects.toThrow(
+      /cannot be cancelled/,
+    )
+  })
+
+  it('refuses what the rules forbid, each with its reason', async () => {
+    const { ctx, requester, manager, clock } = await setup()
+    const ask = (items: object[], extra: object = {}, actor = person(requester.id)) =>
+      submitAccessRequest(ctx, actor, {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: items as never,
+        ...extra,
+      })
+    await expect(ask([{ type: 'ACCESS_PROFILE', id: 'no-such' }])).rejects.toThrow(
+      /requestedItems\[0\]: no enabled access profile/,
+    )
+    const past = new Date(clock.now().getTime() - DAY).toISOString()
+    await expect(ask([{ ...OPS_TEAM, removeDate: past }])).rejects.toThrow(
+      /removeDate: must be in the future/,
+    )
+    await expect(ask([{ ...OPS_TEAM, startDate: 'tomorrow' }])).rejects.toThrow(
+      /startDate: "tomorrow" is not an ISO 8601/,
+    )
+    const soon = new Date(clock.now().getTime() + DAY).toISOString()
+    await expect(ask([{ ...OPS_TEAM, startDate: soon, removeDate: soon }])).rejects.toThrow(/after startDate/)
+    await expect(ask([OPS_TEAM, OPS_TEAM])).rejects.toThrow(/named twice/)
+    // A role that is not requestable.
+    await expect(ask([{ type: 'ROLE', id: 'All Employees' }])).rejects.toThrow(/is not requestable/)
+    // Revoking what role criteria grant: refused, saying why.
+    await expect(
+      submitAccessRequest(ctx, person(manager), {
+        requestedFor: [requester.id],
+        requestType: 'REVOKE_ACCESS',
+        requestedItems: [{ type: 'ROLE', id: 'All Employees', comment: 'leaving' }],
+      }),
+    ).rejects.toThrow(/from .*not from a request/)
+    await expect(
+      submitAccessRequest(ctx, person(requester.id), {
+        requestedFor: [requester.id],
+        requestType: 'REVOKE_ACCESS',
+        requestedItems: [{ ...OPS_TEAM, comment: 'x' }],
+      }),
+    ).rejects.toThrow(ForbiddenError)
+    await expect(
+      submitAccessRequest(ctx, person(manager), {
+        requestedFor: [requester.id],
+        requestType: 'REVOKE_ACCESS',
+        requestedItems: [OPS_TEAM],
+      }),
+    ).rejects.toThrow(/needs a comment/)
+    // Nothing was written by any of them.
+    expect((await listRequestStatuses(ctx, {})).rows).toEqual([])
+  })
+
+  it('a sunset revokes on its date and a revoke removes requested access', async () => {
+    const { ctx, clock, requester, manager, owner } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ ...OPS_TEAM, removeDate: new Date(clock.now().getTime() + 10 * DAY).toISOString() }],
+    })
+    for (const who of [manager, owner]) {
+      const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+      await approveApproval(ctx, person(who), a?.id as string, null)
+    }
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
+    expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
+    clock.advance(9 * DAY)
+    await applyDueAssignments(ctx)
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
+    clock.advance(2 * DAY)
+    await applyDueAssignments(ctx)
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).not.toContain('ops-team')
+    expect(await groupsOf(ctx, requester.id)).toContain('all-staff')
+  })
+})
