@@ -29,6 +29,9 @@ import { roleRoutes } from './v3/roles/role-routes.js'
 import { sourcePartRoutes } from './v3/sources/source-part-routes.js'
 import { sourceRoutes } from './v3/sources/source-routes.js'
 import { transformRoutes } from './v3/transforms/transform-routes.js'
+import { accessRequestRoutes } from './v3/access-requests/access-request-routes.js'
+import { approvalRoutes } from './v3/access-requests/approval-routes.js'
+import { requestableObjectRoutes } from './v3/access-requests/requestable-object-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -61,4 +64,8 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   accessProfileRoutes(api, ctx)
   identityProfileRoutes(api, ctx)
   configRoutes(api, ctx)
+  // Access requests and their approvals (docs/access-requests.md)
+  accessRequestRoutes(api, ctx)
+  approvalRoutes(api, ctx)
+  requestableObjectRoutes(api, ctx)
 }

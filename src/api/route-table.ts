@@ -43,6 +43,21 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
     'PATCH {}/auth-users/:id': ORG_ADMIN,
   }),
 
+  // Access requests (docs/access-requests.md): anyone signed in asks and decides; the engine checks for whom
+  // (themselves, direct reports, anyone with ORG_ADMIN) and which approvals are theirs. An API client needs
+  // ORG_ADMIN. Closing stuck requests is ORG_ADMIN's.
+  'POST /v3/access-requests': user(),
+  'POST /v3/access-requests/cancel': user(),
+  'POST /v2025/access-requests/close': ORG_ADMIN,
+  'GET /v3/access-request-status': user('HELPDESK'),
+  'GET /v3/access-request-approvals/pending': user(),
+  'GET /v3/access-request-approvals/completed': user(),
+  'GET /v3/access-request-approvals/approval-summary': user(),
+  'POST /v3/access-request-approvals/:approvalId/approve': user(),
+  'POST /v3/access-request-approvals/:approvalId/reject': user(),
+  'POST /v3/access-request-approvals/:approvalId/forward': user(),
+  'GET /v3/requestable-objects': user(),
+
   'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),
   // The command line of another process, run by serve on its embedded database.
   'POST /provisio/v1/cli': ORG_ADMIN,

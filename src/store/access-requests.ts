@@ -6,7 +6,9 @@ import type {
   RequestPhase,
   RequestType,
 } from '../domain/requests/access-request.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { Db } from './db.js'
+import { filterSql } from './filter-sql.js'
 import { iso } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
@@ -133,6 +135,17 @@ export interface RequestItemFilter {
   readonly itemId?: string
   readonly createdAfter?: string
   readonly createdBefore?: string
+  /** A v3 `filters` expression over REQUEST_ITEM_FILTER_COLUMNS' fields. */
+  readonly expression?: CheckedFilter<RequestItemFilterField>
+}
+
+export type RequestItemFilterField = 'accessRequestId' | 'id' | 'created' | 'modified' | 'type'
+const REQUEST_ITEM_FILTER_COLUMNS: Record<RequestItemFilterField, string> = {
+  accessRequestId: 'request_id',
+  id: 'id',
+  created: 'created',
+  modified: 'modified',
+  type: 'item_type',
 }
 
 export type RequestItemSortField = 'created' | 'modified' | 'name'
@@ -161,6 +174,11 @@ function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
   if (filter.itemId) add('item_id = ?', filter.itemId)
   if (filter.createdAfter) add('created > ?', filter.createdAfter)
   if (filter.createdBefore) add('created < ?', filter.createdBefore)
+  if (filter.expression) {
+    const expression = filterSql(filter.expression, REQUEST_ITEM_FILTER_COLUMNS, params.length + 1)
+    params.push(...expression.params)
+    clauses.push(expression.sql)
+  }
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params }
 }
 
