@@ -5,6 +5,14 @@ import type { RequestStatus } from '../../engine/requests/request-status.js'
 
 type Names = ReadonlyMap<string, Identity>
 
+/**
+ * The object without its null fields: the reference's schemas declare most of these fields non-nullable
+ * strings or objects, and leave them out when there is nothing to say.
+ */
+function compact(o: Record<string, unknown>): object {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined))
+}
+
 /** `{type: IDENTITY, id, name}` of an identity id, its name when known. */
 export function identityRef(
   names: Names,
@@ -39,7 +47,7 @@ function forwardHistory(names: Names, history: readonly WorkItemEvent[]): object
 export function requestStatusV3Json(s: RequestStatus): object {
   const { item, identities: names } = s
   const requester = identityRef(names, item.requesterId)
-  return {
+  return compact({
     id: item.itemId,
     name: item.itemName,
     type: item.itemType,
@@ -135,7 +143,7 @@ export function requestStatusV3Json(s: RequestStatus): object {
       created: a.created,
       completed: a.completed,
     })),
-  }
+  })
 }
 
 /** A pending or completed approval in the reference's `PendingApproval` / `CompletedApproval` shape. */
@@ -166,7 +174,7 @@ export function approvalV3Json(
       a.owner !== null
         ? identityRef(names, a.owner)
         : { type: 'GOVERNANCE_GROUP', id: a.ownerGroup, name: a.ownerGroup },
-    requestedObject: { id: item.itemId, name: item.itemName, description: null, type: item.itemType },
+    requestedObject: { id: item.itemId, name: item.itemName, type: item.itemType },
     requesterComment: { comment: item.comment, created: item.created, author: requester },
     previousReviewersComments: previous,
     forwardHistory: forwardHistory(names, a.history),
@@ -184,8 +192,8 @@ export function approvalV3Json(
     scheme: schemeOf(item, a),
     step: a.step + 1,
   }
-  if (a.status === 'PENDING') return { ...common, actionInProcess: null }
-  return {
+  if (a.status === 'PENDING') return compact(common)
+  return compact({
     ...common,
     reviewedBy: identityRef(names, a.decidedBy),
     reviewerComment:
@@ -193,5 +201,5 @@ export function approvalV3Json(
         ? null
         : { comment: a.comment, created: a.completed, author: identityRef(names, a.decidedBy) },
     state: a.status === 'REJECTED' ? 'REJECTED' : 'APPROVED',
-  }
+  })
 }

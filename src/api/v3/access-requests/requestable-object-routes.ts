@@ -1,7 +1,10 @@
 import { z } from 'zod'
 import { ForbiddenError } from '../../../domain/errors.js'
 import { isOrgAdmin } from '../../../engine/requests/access-request-actor.js'
-import { listRequestableObjects, type RequestStatusOfObject } from '../../../engine/requests/requestable-objects.js'
+import {
+  listRequestableObjects,
+  type RequestStatusOfObject,
+} from '../../../engine/requests/requestable-objects.js'
 import { findIdentityOrNone } from '../../../engine/queries/get-identity.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
@@ -33,8 +36,12 @@ export function requestableObjectRoutes(api: Api, ctx: ApiContext): void {
     if (q['identity-id'] !== undefined) {
       const identity = await findIdentityOrNone(ctx.engine, q['identity-id'])
       identityId = identity?.id ?? q['identity-id']
-      const mine = identity !== undefined && (identity.id === actor.identityId || identity.managerId === actor.identityId)
-      if (!mine && !isOrgAdmin(actor)) throw new ForbiddenError(`you may not see what ${q['identity-id']} holds`)
+      const mine =
+        identity !== undefined &&
+        (identity.id === actor.identityId || identity.managerId === actor.identityId)
+      if (!mine && !isOrgAdmin(actor)) {
+        throw new ForbiddenError(`you may not see what ${q['identity-id']} holds`)
+      }
     }
     const result = await listRequestableObjects(ctx.engine, {
       identityId,
@@ -45,16 +52,25 @@ export function requestableObjectRoutes(api: Api, ctx: ApiContext): void {
       offset: q.offset,
       count: q.count,
     })
+    const owners = new Map<string, { id: string; name: string; email?: string }>()
+    for (const o of result.rows) {
+      const key = o.owner?.id ?? o.owner?.name
+      if (key === undefined || owners.has(key)) continue
+      const found = await findIdentityOrNone(ctx.engine, key)
+      const email = found?.attributes['email']
+      if (found) owners.set(key, { id: found.id, name: found.name, ...(email ? { email } : {}) })
+    }
     return sendCollection(reply, result, (o) => ({
       id: o.id,
       name: o.name,
-      created: null,
-      modified: null,
       description: o.description,
       type: o.type,
       requestStatus: o.requestStatus,
       identityRequestId: o.identityRequestId,
-      ownerRef: o.owner === null ? null : { type: 'IDENTITY', id: o.owner.id ?? null, name: o.owner.name ?? null, email: null },
+      ownerRef: (() => {
+        const found = owners.get(o.owner?.id ?? o.owner?.name ?? '')
+        return found ? { type: 'IDENTITY', ...found } : null
+      })(),
       requestCommentsRequired: o.commentsRequired,
     }))
   })

@@ -1,0 +1,179 @@
+import {
+  AccessRequestApprovalsApi,
+  AccessRequestsApi,
+  RequestableObjectsApi,
+  type Configuration,
+} from 'sailpoint-api-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Api } from '../src/api/build-api.js'
+import type { OpenEngine } from '../src/app/open-engine.js'
+import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
+import type { Identity } from '../src/domain/model.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
+import { refreshSource } from '../src/engine/refresh-source.js'
+import { listAccounts } from '../src/store/accounts.js'
+import { findIdentity, listIdentities } from '../src/store/identities.js'
+import { databases } from './support/databases.js'
+import { clientConfiguration, listening } from './support/official-client.js'
+import { expectReferenceShape } from './support/reference-schema.js'
+import { demoWorkspace } from './support/temp-workspace.js'
+import { testApi } from './support/test-api.js'
+
+const OPS_TEAM_ID = '5cd16061cf3ce7d357443945eb1a4da4'
+
+function withApprovals(config: WorkspaceConfig): WorkspaceConfig {
+  return {
+    ...config,
+    accessProfiles: config.accessProfiles.map((ap) =>
+      ap.value.id === OPS_TEAM_ID
+        ? {
+            ...ap,
+            value: {
+              ...ap.value,
+              requestable: true,
+              accessRequestConfig: {
+                approvalSchemes: [{ approverType: 'MANAGER' }, { approverType: 'OWNER' }],
+              },
+            },
+          }
+        : ap,
+    ),
+  }
+}
+
+/** Access requests as the official client's users make and decide them, over real HTTP. */
+describe.each(databases)('access requests through the official client on $name', (database) => {
+  let api: Api
+  let engine: OpenEngine
+  let base: string
+  let requester: Identity
+  let manager: Identity
+  let owner: Identity
+  const as = async (who: Identity): Promise<Configuration> =>
+    clientConfiguration(
+      base,
+      await createPersonalAccessToken(engine, { identity: who.name, name: `sdk ${Math.random()}` }),
+    )
+
+  beforeAll(async () => {
+    const ws = await demoWorkspace()
+    ;({ api, engine } = await testApi(withApprovals(ws.config), await database.open(), {
+      rateLimit: { max: 10_000, windowSeconds: 10 },
+    }))
+    for (const s of engine.config.sources) await refreshSource(engine, s.value.name)
+    await applyPlan(engine)
+    await executeDue(engine)
+    await refreshSource(engine, 'Corporate Directory')
+    base = await listening(api)
+    const people = await listIdentities(engine.db, {})
+    const directory = (await listAccounts(engine.db, {})).filter(
+      (a) => a.sourceName === 'Corporate Directory',
+    )
+    const candidate = directory.find((a) => {
+      const person = people.find((p) => p.id === a.identityId)
+      return (
+        !String(a.attributes['groups'] ?? '').includes('ops-team') &&
+        person?.managerId &&
+        person.name !== 'james.wilson'
+      )
+    })
+    requester = people.find((p) => p.id === candidate?.identityId) as Identity
+    manager = (await findIdentity(engine.db, requester.managerId ?? '')) as Identity
+    owner = (await findIdentity(engine.db, 'james.wilson')) as Identity
+  }, 120_000)
+  afterAll(async () => {
+    await api.close()
+    await engine.close()
+  })
+
+  it('requests, approves in order, provisions and shows the status', async () => {
+    const mine = await as(requester)
+    const requestable = await new RequestableObjectsApi(mine).listRequestableObjects({
+      identityId: requester.id,
+    })
+    const ops = requestable.data.find((o) => o.id === OPS_TEAM_ID)
+    expect(ops).toMatchObject({ type: 'ACCESS_PROFILE', requestStatus: 'AVAILABLE' })
+    expectReferenceShape('GET', '/requestable-objects', 200, requestable.data)
+
+    const made = await new AccessRequestsApi(mine).createAccessRequest({
+      accessRequest: {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID, comment: 'on call' }],
+      },
+    })
+    expect(made.status).toBe(202)
+    expectReferenceShape('POST', '/access-requests', 202, made.data)
+    const pendingNow = await new RequestableObjectsApi(mine).listRequestableObjects({
+      identityId: requester.id,
+    })
+    expect(pendingNow.data.find((o) => o.id === OPS_TEAM_ID)?.requestStatus).toBe('PENDING')
+
+    const boss = new AccessRequestApprovalsApi(await as(manager))
+    const pending = await boss.listPendingApprovals({})
+    expect(pending.data.map((a) => a.requestedFor?.id)).toContain(requester.id)
+    expectReferenceShape('GET', '/access-request-approvals/pending', 200, pending.data)
+    const first = pending.data.find((a) => a.requestedFor?.id === requester.id)
+    await boss.approveAccessRequest({ approvalId: first?.id ?? '', commentDto: { comment: 'ok' } })
+    expect((await boss.getAccessRequestApprovalSummary({})).data).toMatchObject({ approved: 1 })
+    const completed = await boss.listCompletedApprovals({})
+    expectReferenceShape('GET', '/access-request-approvals/completed', 200, completed.data)
+
+    // The requester cannot decide the owner's step.
+    const ownerStep = (await new AccessRequestApprovalsApi(await as(owner)).listPendingApprovals({})).data[0]
+    await expect(
+      new AccessRequestApprovalsApi(mine).approveAccessRequest({ approvalId: ownerStep?.id ?? '' }),
+    ).rejects.toMatchObject({ response: { status: 403 } })
+    await new AccessRequestApprovalsApi(await as(owner)).approveAccessRequest({
+      approvalId: ownerStep?.id ?? '',
+    })
+
+    await executeDue(engine)
+    const status = await new AccessRequestsApi(mine).listAccessRequestStatus({ requestedFor: requester.id })
+    expectReferenceShape('GET', '/access-request-status', 200, status.data)
+    expect(status.data[0]).toMatchObject({
+      id: OPS_TEAM_ID,
+      state: 'REQUEST_COMPLETED',
+      requestType: 'GRANT_ACCESS',
+      approvalDetails: [
+        expect.objectContaining({ scheme: 'MANAGER', status: 'APPROVED' }),
+        expect.objectContaining({ scheme: 'ACCESS_PROFILE_OWNER', status: 'APPROVED' }),
+      ],
+    })
+    const account = (await listAccounts(engine.db, { identityIds: [requester.id] })).find(
+      (a) => a.sourceName === 'Corporate Directory',
+    )
+    expect(String(account?.attributes['groups'])).toContain('ops-team')
+  })
+
+  it('answers bad and unauthorised requests with clear errors', async () => {
+    const mine = await as(requester)
+    const requests = new AccessRequestsApi(mine)
+    // A request the official client would not send: an unknown field, a missing item.
+    await expect(
+      requests.createAccessRequest({ accessRequest: { requestedFor: [requester.id], requestedItems: [] } }),
+    ).rejects.toMatchObject({
+      response: { status: 400 },
+    })
+    await expect(
+      requests.createAccessRequest({
+        accessRequest: {
+          requestedFor: [owner.id],
+          requestType: 'GRANT_ACCESS',
+          requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID }],
+        },
+      }),
+    ).rejects.toMatchObject({ response: { status: 403 } })
+    const noClient = clientConfiguration(
+      base,
+      await createApiClient(engine, { name: 'reader', capabilities: ['REPORT_ADMIN'] }),
+    )
+    await expect(
+      new AccessRequestsApi(noClient).createAccessRequest({
+        accessRequest: { requestedFor: [requester.id], requestedItems: [{ type: 'ROLE', id: 'x' }] },
+      }),
+    ).rejects.toMatchObject({ response: { status: 403 } })
+  })
+})
