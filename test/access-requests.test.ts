@@ -13,7 +13,9 @@ import {
   rejectApproval,
 } from '../src/engine/requests/decide-approval.js'
 import { listRequestStatuses } from '../src/engine/requests/request-status.js'
+import { runRequestTimers } from '../src/engine/requests/run-request-timers.js'
 import { submitAccessRequest } from '../src/engine/requests/submit-access-request.js'
+import { TENANT_REQUEST_DEFAULTS } from '../src/engine/requests/tenant-request-config.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { listApprovals } from '../src/store/approvals.js'
 import { listAssignments } from '../src/store/assignments.js'
@@ -62,8 +64,15 @@ describe.each(databases)('access requests on $name', (database) => {
     store = undefined
   })
 
-  async function setup() {
+  async function setup(tenant: object = {}) {
     const ws = await demoWorkspace()
+    ws.config = {
+      ...ws.config,
+      settings: {
+        ...ws.config.settings,
+        accessRequestConfig: { ...TENANT_REQUEST_DEFAULTS, ...tenant },
+      } as never,
+    }
     store = await database.open()
     let t = Date.parse('2027-03-01T09:00:00Z')
     const clock = { now: () => new Date(t), advance: (ms: number) => void (t += ms) }
@@ -314,5 +323,54 @@ describe.each(databases)('access requests on $name', (database) => {
     await settle(ctx)
     expect(await groupsOf(ctx, requester.id)).not.toContain('ops-team')
     expect(await groupsOf(ctx, requester.id)).toContain('all-staff')
+  })
+
+  it('reminds the approver and escalates to the fallback approver on the configured days', async () => {
+    const { ctx, clock, requester, manager } = await setup({
+      approvalReminderAndEscalationConfig: {
+        daysUntilEscalation: 3,
+        daysBetweenReminders: 1,
+        maxReminders: 1,
+        fallbackApproverRef: { type: 'IDENTITY', name: 'joan.goldwasser' },
+      },
+    })
+    const fallback = (await findIdentity(ctx.db, 'joan.goldwasser'))?.id as string
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    expect(await runRequestTimers(ctx)).toMatchObject({ reminded: 0, escalated: 0 })
+    clock.advance(DAY)
+    expect(await runRequestTimers(ctx)).toMatchObject({ reminded: 1, escalated: 0 })
+    // Run again in the same minute (a second worker): nothing more.
+    expect(await runRequestTimers(ctx)).toMatchObject({ reminded: 0, escalated: 0 })
+    clock.advance(DAY)
+    expect(await runRequestTimers(ctx)).toMatchObject({ reminded: 0 })
+    clock.advance(DAY)
+    expect(await runRequestTimers(ctx)).toMatchObject({ escalated: 1 })
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.approvals[0]).toMatchObject({ owner: fallback, originalOwner: manager })
+    expect(status?.approvals[0]?.history.map((e) => e.action)).toEqual(['CREATED', 'REMINDED', 'ESCALATED'])
+    // The fallback approver decides; the manager no longer can.
+    await expect(
+      approveApproval(ctx, person(manager), status?.approvals[0]?.id as string, null),
+    ).rejects.toThrow(ForbiddenError)
+    await approveApproval(ctx, person(fallback), status?.approvals[0]?.id as string, null)
+  })
+
+  it('auto-approves the steps the requester holds when the tenant enables it', async () => {
+    const { ctx, requester, manager } = await setup({ autoApprovalEnabled: true })
+    // The manager asks for their report: the manager step is theirs, approved at once; the owner's waits.
+    const made = await submitAccessRequest(ctx, person(manager), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.approvals.map((a) => [a.scheme, a.status, a.history[0]?.action])).toEqual([
+      ['MANAGER', 'APPROVED', 'AUTO_APPROVED'],
+      ['OWNER', 'PENDING', 'CREATED'],
+    ])
   })
 })

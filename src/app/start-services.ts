@@ -1,6 +1,8 @@
 import type { PgBoss } from 'pg-boss'
 import { installSchedules, type ScheduleRunner } from '../jobs/schedules.js'
+import { installRequestTimers } from '../jobs/request-timer-jobs.js'
 import { startQueue } from '../jobs/start-queue.js'
+import { runRequestTimers, timerSummary } from '../engine/requests/run-request-timers.js'
 import type { OpenEngine } from './open-engine.js'
 import { startTaskRunner } from './source-aggregation-tasks.js'
 import { startExecutor, type ExecutorSettings } from './start-executor.js'
@@ -46,6 +48,8 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
     stopExecutor = await startExecutor(engine, boss, options.executor, options.log)
     // Source aggregations asked for with `aggregate --async` (and later the API), by any process on the database.
     await startTaskRunner(engine, boss, options.log)
+    // Access requests' dates, reminders and escalations, once a minute for all processes on the database.
+    await installRequestTimers(boss, async () => timerSummary(await runRequestTimers(engine)), options.log)
     return {
       boss,
       schedules,

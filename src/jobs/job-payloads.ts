@@ -7,6 +7,9 @@ export const SOURCE_AGGREGATION_QUEUE = 'source-aggregation'
 /** Where a source-aggregation job goes when every attempt's process died: its task is then marked ERROR. */
 export const ABANDONED_AGGREGATION_QUEUE = 'source-aggregation.abandoned'
 
+/** Every minute: access requests' start and end dates, approval reminders and escalations (engine/requests). */
+export const REQUEST_TIMERS_QUEUE = 'request-timers'
+
 /** What a schedule's cron job carries: the task it runs (the worker reads the schedule itself). */
 export interface SchedulePayload {
   readonly task: 'aggregate' | 'process'
@@ -21,6 +24,7 @@ export interface JobPayloads {
   readonly [PROVISION_QUEUE]: { readonly sourceId: string }
   readonly [SOURCE_AGGREGATION_QUEUE]: { readonly taskId: string }
   readonly [ABANDONED_AGGREGATION_QUEUE]: { readonly taskId: string }
+  readonly [REQUEST_TIMERS_QUEUE]: Readonly<Record<string, never>>
   readonly [schedule: ScheduleQueue]: SchedulePayload
 }
 
@@ -34,6 +38,7 @@ const schedulePayload = z.object({ task: z.enum(['aggregate', 'process']), sourc
 function schemaOf(queue: JobQueue): z.ZodType {
   if (queue === PROVISION_QUEUE) return z.object({ sourceId: id })
   if (queue === SOURCE_AGGREGATION_QUEUE || queue === ABANDONED_AGGREGATION_QUEUE) return taskPayload
+  if (queue === REQUEST_TIMERS_QUEUE) return z.object({})
   return schedulePayload
 }
 

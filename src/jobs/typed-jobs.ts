@@ -1,6 +1,12 @@
 import type { PgBoss, ScheduleOptions, SendOptions, WorkOptions } from 'pg-boss'
 import { coerceError } from '../domain/errors.js'
-import { parsePayload, type JobPayloads, type JobQueue, type ScheduleQueue } from './job-payloads.js'
+import {
+  parsePayload,
+  type JobPayloads,
+  type JobQueue,
+  type REQUEST_TIMERS_QUEUE,
+  type ScheduleQueue,
+} from './job-payloads.js'
 
 /** Sends a job whose payload is the one its queue carries. */
 export function sendJob<Q extends JobQueue>(
@@ -13,7 +19,7 @@ export function sendJob<Q extends JobQueue>(
 }
 
 /** Schedules a cron job whose payload is the one its schedule queue carries. */
-export function scheduleJob<Q extends ScheduleQueue>(
+export function scheduleJob<Q extends ScheduleQueue | typeof REQUEST_TIMERS_QUEUE>(
   boss: PgBoss,
   queue: Q,
   cron: string,
