@@ -48,6 +48,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   // ORG_ADMIN. Closing stuck requests is ORG_ADMIN's.
   'POST /v3/access-requests': user(),
   'POST /v3/access-requests/cancel': user(),
+  'POST /provisio/v1/access-requests/preview': user(),
   'POST /v2025/access-requests/close': ORG_ADMIN,
   'GET /v3/access-request-status': user('HELPDESK'),
   'GET /v3/access-request-approvals/pending': user(),

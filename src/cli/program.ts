@@ -19,6 +19,7 @@ const tokenCommands = () => import('./commands/token-commands.js')
 const signInCommands = () => import('./commands/sign-in-commands.js')
 const capabilityCommands = () => import('./commands/capability-commands.js')
 const auditCommands = () => import('./commands/audit-command.js')
+const requestCommands = () => import('./commands/request-commands.js')
 
 /**
  * Commands that cannot run inside another process: they are processes of their own, or (`password`)
@@ -516,6 +517,80 @@ export function buildProgram(): Command {
     .description('the audit log, newest first: writes, sign-ins and token issues through the API')
     .action(async (o: { filters?: string; limit?: string; offset?: string; json?: boolean }) =>
       (await auditCommands()).auditCommand(ws(), o),
+    )
+
+  // Access requests (docs/access-requests.md). The CLI acts as the workspace's administrator; --as names
+  // the person it acts for (the requester, the approver).
+  const request = program.command('request').description('make an access request (or preview one)')
+  for (const kind of ['grant', 'revoke'] as const) {
+    request
+      .command(kind)
+      .argument('<identity...>', 'who it is for (ids or names; a revoke is for one)')
+      .option('--role <name>', 'a requestable role')
+      .option('--access-profile <name>', 'a requestable access profile')
+      .option('--entitlement <ref>', 'SOURCE:ATTRIBUTE:VALUE (or SOURCE:VALUE)')
+      .option('--comment <text>', 'why (required for a revoke, and where the item says so)')
+      .option('--start <date>', kind === 'grant' ? 'grant it from this date (sunrise)' : 'not for a revoke')
+      .option('--end <date>', kind === 'grant' ? 'remove it on this date (sunset)' : 'revoke it on this date')
+      .option(
+        '--account <nativeIdentity>',
+        'the account to receive it, for an identity with several on the source',
+      )
+      .option('--as <identity>', 'the person asking (default: the administrator)')
+      .option('--preview', 'show who would approve and what would change; request nothing')
+      .option('--json', 'print the result as JSON')
+      .description(
+        kind === 'grant'
+          ? 'request access for identities'
+          : 'request the removal of access an identity was given',
+      )
+      .action(async (identities: string[], o: Record<string, string | boolean | undefined>) =>
+        (await requestCommands()).requestCommand(ws(), kind, identities, o),
+      )
+  }
+  program
+    .command('requests')
+    .option('--identity <identity>', 'only requests for or by this identity')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--json', "print them as JSON (the API's access-request-status)")
+    .description('access requests with their states, newest first')
+    .action(async (o: { identity?: string; limit?: string; json?: boolean }) =>
+      (await requestCommands()).requestsCommand(ws(), o),
+    )
+  program
+    .command('approvals')
+    .option('--as <identity>', "this person's approvals (default: everyone's)")
+    .option('--completed', 'the decided ones instead of the pending')
+    .option('--json', 'print them as JSON')
+    .description('approvals of access requests')
+    .action(async (o: { as?: string; completed?: boolean; json?: boolean }) =>
+      (await requestCommands()).approvalsCommand(ws(), o),
+    )
+  for (const decision of ['approve', 'reject'] as const) {
+    program
+      .command(decision)
+      .argument('<approval>', 'the approval id (provisio approvals)')
+      .requiredOption('--as <identity>', 'the approver deciding it')
+      .option(
+        '--comment <text>',
+        decision === 'reject' ? 'why (required where the item says so)' : 'a comment',
+      )
+      .option('--json', 'print the request status as JSON')
+      .description(`${decision} a step of an access request`)
+      .action(async (id: string, o: { as?: string; comment?: string; json?: boolean }) =>
+        (await requestCommands()).decideCommand(ws(), decision, id, o),
+      )
+  }
+  program
+    .command('forward')
+    .argument('<approval>', 'the approval id')
+    .requiredOption('--to <identity>', 'who gets it')
+    .requiredOption('--comment <text>', 'why')
+    .option('--as <identity>', 'the approver handing it on (default: the administrator)')
+    .option('--json', 'print the request status as JSON')
+    .description('hand an approval to someone else')
+    .action(async (id: string, o: { to: string; comment: string; as?: string; json?: boolean }) =>
+      (await requestCommands()).forwardCommand(ws(), id, o),
     )
 
   const transform = program.command('transform').description('work with transforms')

@@ -189,7 +189,7 @@ async function identityOf(ctx: EngineContext, idOrName: string): Promise<Identit
 }
 
 /** The item's type, the id the planner knows it by, and its name; an unknown or disabled item is not found. */
-async function resolveItem(
+export async function resolveItem(
   ctx: EngineContext,
   ref: ItemRef,
 ): Promise<{ type: AssignedItemType; id: string; name: string }> {

@@ -52,7 +52,7 @@ export async function unassignCommand(
 
 const NEXT_PLAN = 'the next `apply` (or `refresh`) plans the change; `explain` shows it now\n'
 
-function itemOf(o: ItemOptions): ItemRef {
+export function itemOf(o: ItemOptions): ItemRef {
   const given = [o.role, o.accessProfile, o.entitlement].filter((x) => x !== undefined)
   if (given.length !== 1) {
     throw new InputError(

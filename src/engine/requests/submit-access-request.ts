@@ -48,7 +48,12 @@ export interface SubmittedRequest {
   readonly requestId: string
   readonly items: readonly RequestItem[]
   /** Access already held (ignored, as the reference does) or a sunset cleared on it. */
-  readonly ignored: readonly { identityId: string; itemType: AssignedItemType; itemId: string; reason: string }[]
+  readonly ignored: readonly {
+    identityId: string
+    itemType: AssignedItemType
+    itemId: string
+    reason: string
+  }[]
 }
 
 /**
@@ -62,35 +67,10 @@ export async function submitAccessRequest(
   actor: RequestActor,
   input: AccessRequestInput,
 ): Promise<SubmittedRequest> {
+  const { identities, items } = await prepareRequest(ctx, actor, input)
   const now = ctx.now()
   const tenant = tenantRequestConfig(ctx)
   const revoke = input.requestType === 'REVOKE_ACCESS'
-  if (input.requestedFor.length === 0) throw new InputError('requestedFor: name at least one identity')
-  if (input.requestedItems.length === 0) throw new InputError('requestedItems: name at least one item')
-  const identities = await Promise.all(input.requestedFor.map((id, i) => identityFor(ctx, id, i)))
-  if (new Set(identities.map((i) => i.id)).size !== identities.length) {
-    throw new InputError('requestedFor: an identity is named twice')
-  }
-  const items = await Promise.all(
-    input.requestedItems.map(async (ref, i) => {
-      try {
-        return await requestedItem(ctx, ref)
-      } catch (err) {
-        if (err instanceof NotFoundError) throw new InputError(`requestedItems[${i}]: ${err.message}`)
-        throw err
-      }
-    }),
-  )
-  checkLimits(input, items, identities.length)
-  for (const identity of identities) checkMayRequestFor(ctx, actor, identity, revoke)
-  if (revoke) {
-    const only = identities[0] as Identity
-    if (actor.identityId === only.id) {
-      throw new ForbiddenError('REVOKE_ACCESS: nobody revokes their own access by request (ask your manager)')
-    }
-  }
-  items.forEach((item, i) => checkItem(ctx, input.requestedItems[i] as RequestedItemInput, item, i, revoke, now))
-
   const requestId = newId()
   const created: RequestItem[] = []
   const ignored: SubmittedRequest['ignored'][number][] = []
@@ -103,7 +83,10 @@ export async function submitAccessRequest(
       const path = `requestedItems[${i}]`
       const grants = held.filter((g) => sameItem(g, item))
       const given = assignments.filter(
-        (a) => a.itemType === item.type && a.itemId === item.id && (a.origin === 'ACCESS_REQUEST' || a.origin === 'ADMIN'),
+        (a) =>
+          a.itemType === item.type &&
+          a.itemId === item.id &&
+          (a.origin === 'ACCESS_REQUEST' || a.origin === 'ADMIN'),
       )
       if (revoke) {
         if (given.length === 0) {
@@ -116,18 +99,37 @@ export async function submitAccessRequest(
           )
         }
         const sunset = given.find((a) => a.removeDate !== null)
-        if (ref.removeDate !== undefined && sunset && Date.parse(ref.removeDate) >= Date.parse(sunset.removeDate as string)) {
-          throw new InputError(`${path}.removeDate: must be earlier than the access's current end (${sunset.removeDate})`)
+        if (
+          ref.removeDate !== undefined &&
+          sunset &&
+          Date.parse(ref.removeDate) >= Date.parse(sunset.removeDate as string)
+        ) {
+          throw new InputError(
+            `${path}.removeDate: must be earlier than the access's current end (${sunset.removeDate})`,
+          )
         }
-      } else if (grants.length > 0 || given.some((a) => a.startDate === null || Date.parse(a.startDate) <= now.getTime())) {
+      } else if (
+        grants.length > 0 ||
+        given.some((a) => a.startDate === null || Date.parse(a.startDate) <= now.getTime())
+      ) {
         // Held already: ignored. A request without an end date clears the end date of access it asked for before.
         const requested = given.find((a) => a.origin === 'ACCESS_REQUEST' && a.removeDate !== null)
         if (requested && ref.removeDate === undefined) {
           await setAssignmentDates(ctx.db, requested.id, { startDate: requested.startDate, removeDate: null })
           await enqueueIdentities(ctx.db, [identity.id], ['plan'])
-          ignored.push({ identityId: identity.id, itemType: item.type, itemId: item.id, reason: 'held; its end date was removed' })
+          ignored.push({
+            identityId: identity.id,
+            itemType: item.type,
+            itemId: item.id,
+            reason: 'held; its end date was removed',
+          })
         } else {
-          ignored.push({ identityId: identity.id, itemType: item.type, itemId: item.id, reason: 'already held' })
+          ignored.push({
+            identityId: identity.id,
+            itemType: item.type,
+            itemId: item.id,
+            reason: 'already held',
+          })
         }
         continue
       }
@@ -173,6 +175,48 @@ export async function submitAccessRequest(
   return { requestId, items: items2.length > 0 ? items2 : created, ignored }
 }
 
+/**
+ * Checks a request against every rule that does not depend on what each identity holds, and resolves
+ * its identities and items: what a request and its preview share. Writes nothing.
+ */
+export async function prepareRequest(
+  ctx: EngineContext,
+  actor: RequestActor,
+  input: AccessRequestInput,
+): Promise<{ identities: Identity[]; items: RequestedItem[] }> {
+  const now = ctx.now()
+  const revoke = input.requestType === 'REVOKE_ACCESS'
+  if (input.requestedFor.length === 0) throw new InputError('requestedFor: name at least one identity')
+  if (input.requestedItems.length === 0) throw new InputError('requestedItems: name at least one item')
+  const identities = await Promise.all(input.requestedFor.map((id, i) => identityFor(ctx, id, i)))
+  if (new Set(identities.map((i) => i.id)).size !== identities.length) {
+    throw new InputError('requestedFor: an identity is named twice')
+  }
+  const items = await Promise.all(
+    input.requestedItems.map(async (ref, i) => {
+      try {
+        return await requestedItem(ctx, ref)
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new InputError(`requestedItems[${i}]: ${err.message}`)
+        throw err
+      }
+    }),
+  )
+  checkLimits(input, items, identities.length)
+  for (const identity of identities) checkMayRequestFor(ctx, actor, identity, revoke)
+  if (revoke) {
+    const only = identities[0] as Identity
+    if (actor.identityId === only.id) {
+      throw new ForbiddenError('REVOKE_ACCESS: nobody revokes their own access by request (ask your manager)')
+    }
+  }
+  items.forEach((item, i) =>
+    checkItem(ctx, input.requestedItems[i] as RequestedItemInput, item, i, revoke, now),
+  )
+
+  return { identities, items }
+}
+
 async function identityFor(ctx: EngineContext, id: string, i: number): Promise<Identity> {
   const identity = await findIdentity(ctx.db, id)
   if (!identity) throw new InputError(`requestedFor[${i}]: no identity "${id}"`)
@@ -182,14 +226,24 @@ async function identityFor(ctx: EngineContext, id: string, i: number): Promise<I
 function checkLimits(input: AccessRequestInput, items: readonly RequestedItem[], identities: number): void {
   const entitlements = items.filter((i) => i.type === 'ENTITLEMENT').length
   if (input.requestType === 'REVOKE_ACCESS') {
-    if (identities !== 1) throw new InputError('requestedFor: a REVOKE_ACCESS request is for exactly one identity')
-    if (entitlements > 1) throw new InputError('requestedItems: a REVOKE_ACCESS request revokes at most 1 entitlement')
+    if (identities !== 1) {
+      throw new InputError('requestedFor: a REVOKE_ACCESS request is for exactly one identity')
+    }
+    if (entitlements > 1) {
+      throw new InputError('requestedItems: a REVOKE_ACCESS request revokes at most 1 entitlement')
+    }
   }
   if (entitlements > 0 && identities > MAX_IDENTITIES_WITH_ENTITLEMENTS) {
-    throw new InputError(`requestedFor: a request with entitlements is for at most ${MAX_IDENTITIES_WITH_ENTITLEMENTS} identities`)
+    throw new InputError(
+      `requestedFor: a request with entitlements is for at most ${MAX_IDENTITIES_WITH_ENTITLEMENTS} identities`,
+    )
   }
-  if (entitlements > MAX_ENTITLEMENTS) throw new InputError(`requestedItems: at most ${MAX_ENTITLEMENTS} entitlements per request`)
-  if (identities > MAX_IDENTITIES) throw new InputError(`requestedFor: at most ${MAX_IDENTITIES} identities per request`)
+  if (entitlements > MAX_ENTITLEMENTS) {
+    throw new InputError(`requestedItems: at most ${MAX_ENTITLEMENTS} entitlements per request`)
+  }
+  if (identities > MAX_IDENTITIES) {
+    throw new InputError(`requestedFor: at most ${MAX_IDENTITIES} identities per request`)
+  }
   if (items.length > MAX_ITEMS) throw new InputError(`requestedItems: at most ${MAX_ITEMS} items per request`)
   const keys = items.map((i) => `${i.type}:${i.id}`)
   if (new Set(keys).size !== keys.length) throw new InputError('requestedItems: an item is named twice')
@@ -200,7 +254,12 @@ function checkLimits(input: AccessRequestInput, items: readonly RequestedItem[],
  * does by default); anyone for anyone when the tenant allows that; an ORG_ADMIN for anyone. A revoke is
  * for a manager's direct reports or an ORG_ADMIN's.
  */
-function checkMayRequestFor(ctx: EngineContext, actor: RequestActor, identity: Identity, revoke: boolean): void {
+function checkMayRequestFor(
+  ctx: EngineContext,
+  actor: RequestActor,
+  identity: Identity,
+  revoke: boolean,
+): void {
   if (isOrgAdmin(actor)) return
   const onBehalf = tenantRequestConfig(ctx).requestOnBehalfOfConfig
   const self = actor.identityId === identity.id
@@ -232,7 +291,9 @@ function checkItem(
   const tenant = tenantRequestConfig(ctx).entitlementRequestConfig
   if (!revoke && !item.requestable) throw new InputError(`${path}: ${item.name} is not requestable`)
   if (!revoke && item.type === 'ENTITLEMENT' && !tenant.allowEntitlementRequest) {
-    throw new InputError(`${path}: entitlement requests are turned off (entitlementRequestConfig.allowEntitlementRequest)`)
+    throw new InputError(
+      `${path}: entitlement requests are turned off (entitlementRequestConfig.allowEntitlementRequest)`,
+    )
   }
   const commentRequired = revoke
     ? true
@@ -240,19 +301,29 @@ function checkItem(
       ? tenant.requestCommentsRequired
       : item.accessRequestConfig?.commentsRequired === true
   if (commentRequired && (ref.comment ?? '').trim() === '') {
-    throw new InputError(`${path}.comment: ${revoke ? 'a revoke' : `a request for ${item.name}`} needs a comment`)
+    throw new InputError(
+      `${path}.comment: ${revoke ? 'a revoke' : `a request for ${item.name}`} needs a comment`,
+    )
   }
   for (const field of ['startDate', 'removeDate'] as const) {
     const value = ref[field]
     if (value === undefined) continue
     const t = Date.parse(value)
     if (Number.isNaN(t) || !/T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-      throw new InputError(`${path}.${field}: "${value}" is not an ISO 8601 time in UTC (2027-01-31T17:00:00Z)`)
+      throw new InputError(
+        `${path}.${field}: "${value}" is not an ISO 8601 time in UTC (2027-01-31T17:00:00Z)`,
+      )
     }
     if (t <= now.getTime()) throw new InputError(`${path}.${field}: must be in the future`)
   }
-  if (revoke && ref.startDate !== undefined) throw new InputError(`${path}.startDate: a revoke has no start date`)
-  if (ref.startDate !== undefined && ref.removeDate !== undefined && Date.parse(ref.removeDate) <= Date.parse(ref.startDate)) {
+  if (revoke && ref.startDate !== undefined) {
+    throw new InputError(`${path}.startDate: a revoke has no start date`)
+  }
+  if (
+    ref.startDate !== undefined &&
+    ref.removeDate !== undefined &&
+    Date.parse(ref.removeDate) <= Date.parse(ref.startDate)
+  ) {
     throw new InputError(`${path}.removeDate: must come after startDate`)
   }
   if (!revoke && item.accessRequestConfig?.requireEndDate === true && ref.removeDate === undefined) {
@@ -276,7 +347,9 @@ async function checkAccount(
     (a) => a.nativeIdentity,
   )
   if (ref.nativeIdentity !== undefined && !accounts.includes(ref.nativeIdentity)) {
-    throw new InputError(`${path}.nativeIdentity: ${identity.name} has no account "${ref.nativeIdentity}" on that source`)
+    throw new InputError(
+      `${path}.nativeIdentity: ${identity.name} has no account "${ref.nativeIdentity}" on that source`,
+    )
   }
   if (ref.nativeIdentity === undefined && accounts.length > 1) {
     throw new InputError(
@@ -295,5 +368,9 @@ async function grantsOf(ctx: EngineContext, identity: Identity): Promise<readonl
 function sameItem(g: Grant, item: RequestedItem): boolean {
   if (g.kind !== item.type) return false
   if (item.type !== 'ENTITLEMENT') return g.id === item.id
-  return g.sourceId === item.sourceId && g.attribute === item.entitlement?.attribute && g.value === item.entitlement?.value
+  return (
+    g.sourceId === item.sourceId &&
+    g.attribute === item.entitlement?.attribute &&
+    g.value === item.entitlement?.value
+  )
 }

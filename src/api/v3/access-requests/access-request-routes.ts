@@ -7,6 +7,7 @@ import type { RequestActor } from '../../../engine/requests/access-request-actor
 import { isOrgAdmin } from '../../../engine/requests/access-request-actor.js'
 import { cancelAccessRequest } from '../../../engine/requests/decide-approval.js'
 import { closeAccessRequests } from '../../../engine/requests/close-access-requests.js'
+import { previewAccessRequest } from '../../../engine/requests/preview-access-request.js'
 import { listRequestStatuses } from '../../../engine/requests/request-status.js'
 import { submitAccessRequest } from '../../../engine/requests/submit-access-request.js'
 import { findIdentityOrNone } from '../../../engine/queries/get-identity.js'
@@ -15,6 +16,7 @@ import type { Api } from '../../build-api.js'
 import { principalOf } from '../../http/caller.js'
 import { collectionQuery, sendCollection } from '../../http/collection-query.js'
 import { requestStatusV3Json } from '../../presenters/access-request-v3-json.js'
+import { planItemJson } from '../../presenters/plan-json.js'
 
 /** The acting person (or API client) of a request, for the engine's rules. */
 export function actorOf(request: FastifyRequest): RequestActor {
@@ -71,7 +73,9 @@ export function accessRequestRoutes(api: Api, ctx: ApiContext): void {
       action: 'ACCESS_REQUESTED',
       targetType: 'ACCESS_REQUEST',
       targetId: made.requestId,
-      after: { items: made.items.map((i) => ({ identityId: i.identityId, item: i.itemName, phase: i.phase })) },
+      after: {
+        items: made.items.map((i) => ({ identityId: i.identityId, item: i.itemName, phase: i.phase })),
+      },
     }
     const byIdentity = new Map<string, typeof made.items>()
     for (const i of made.items) byIdentity.set(i.identityId, [...(byIdentity.get(i.identityId) ?? []), i])
@@ -94,9 +98,34 @@ export function accessRequestRoutes(api: Api, ctx: ApiContext): void {
     }
   })
 
+  // Provisio's own: what the request would do, before it is made (nothing is written).
+  api.post(
+    '/provisio/v1/access-requests/preview',
+    { schema: { body: accessRequestBody } },
+    async (request) => {
+      const body = request.body
+      const previewed = await previewAccessRequest(ctx.engine, actorOf(request), {
+        requestedFor: body.requestedFor,
+        requestType: body.requestType,
+        requestedItems: body.requestedItems,
+        clientMetadata: body.clientMetadata,
+      })
+      return previewed.map((p) => ({ ...p, changes: p.changes.map(planItemJson) }))
+    },
+  )
+
   api.post('/v3/access-requests/cancel', { schema: { body: cancelBody } }, async (request, reply) => {
-    await cancelAccessRequest(ctx.engine, actorOf(request), request.body.accountActivityId, request.body.comment)
-    request.auditDetail = { action: 'ACCESS_REQUEST_CANCELLED', targetType: 'ACCESS_REQUEST', targetId: request.body.accountActivityId }
+    await cancelAccessRequest(
+      ctx.engine,
+      actorOf(request),
+      request.body.accountActivityId,
+      request.body.comment,
+    )
+    request.auditDetail = {
+      action: 'ACCESS_REQUEST_CANCELLED',
+      targetType: 'ACCESS_REQUEST',
+      targetId: request.body.accountActivityId,
+    }
     void reply.code(202)
     return {}
   })
@@ -119,7 +148,9 @@ export function accessRequestRoutes(api: Api, ctx: ApiContext): void {
     const regarding = await resolve(q['regarding-identity'])
     // A person sees the requests they made or that are for them; an ORG_ADMIN (or HELPDESK) everyone's.
     const all = isOrgAdmin(actor) || actor.capabilities.includes('HELPDESK')
-    if (!all && actor.identityId === null) throw new ForbiddenError('an API client needs ORG_ADMIN or HELPDESK here')
+    if (!all && actor.identityId === null) {
+      throw new ForbiddenError('an API client needs ORG_ADMIN or HELPDESK here')
+    }
     const mine = all ? undefined : [actor.identityId as string]
     const result = await listRequestStatuses(ctx.engine, {
       limit: q.limit,
@@ -129,7 +160,9 @@ export function accessRequestRoutes(api: Api, ctx: ApiContext): void {
       filters: {
         ...(requestedFor !== undefined ? { identityIds: [requestedFor] } : {}),
         ...(requestedBy !== undefined ? { requesterIds: [requestedBy] } : {}),
-        ...(regarding !== undefined || mine ? { regarding: regarding !== undefined ? [regarding] : (mine as string[]) } : {}),
+        ...(regarding !== undefined || mine
+          ? { regarding: regarding !== undefined ? [regarding] : (mine as string[]) }
+          : {}),
         ...(q['request-state'] === 'EXECUTING' ? { phases: ['APPROVAL', 'APPROVED'] } : {}),
         ...(q.filters !== undefined && q.filters.trim() !== ''
           ? {
@@ -146,7 +179,10 @@ export function accessRequestRoutes(api: Api, ctx: ApiContext): void {
     })
     // A person who is neither requester nor requested-for of a regarded identity sees nothing of it.
     const visible = mine
-      ? { ...result, rows: result.rows.filter((s) => s.item.identityId === mine[0] || s.item.requesterId === mine[0]) }
+      ? {
+          ...result,
+          rows: result.rows.filter((s) => s.item.identityId === mine[0] || s.item.requesterId === mine[0]),
+        }
       : result
     return sendCollection(reply, visible, requestStatusV3Json)
   })
