@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
 import { ForbiddenError, InputError } from '../src/domain/errors.js'
@@ -12,6 +14,8 @@ import {
   forwardApproval,
   rejectApproval,
 } from '../src/engine/requests/decide-approval.js'
+import { completeTask } from '../src/engine/manual-tasks.js'
+import { openMemoryFaults } from '../src/engine/memory-faults.js'
 import { listRequestStatuses } from '../src/engine/requests/request-status.js'
 import { runRequestTimers } from '../src/engine/requests/run-request-timers.js'
 import { submitAccessRequest } from '../src/engine/requests/submit-access-request.js'
@@ -100,7 +104,7 @@ describe.each(databases)('access requests on $name', (database) => {
     const stranger = identities.find(
       (i) => ![requester.id, requester.managerId, owner.id].includes(i.id),
     ) as (typeof identities)[number]
-    return { ctx, clock, requester, manager: requester.managerId, owner: owner.id, stranger }
+    return { ctx, clock, dir: ws.dir, requester, manager: requester.managerId, owner: owner.id, stranger }
   }
 
   async function settle(ctx: EngineContext) {
@@ -372,5 +376,82 @@ describe.each(databases)('access requests on $name', (database) => {
       ['MANAGER', 'APPROVED', 'AUTO_APPROVED'],
       ['OWNER', 'PENDING', 'CREATED'],
     ])
+  })
+
+  it('a flat-file item becomes a manual task and completes once the next aggregation verifies it', async () => {
+    const { ctx, dir } = await setup()
+    const badgeOwner = (await findIdentity(ctx.db, 'james.lamarr'))?.id as string
+    // Someone with a manager and one badge without the datacenter zone.
+    const people = await listIdentities(ctx.db, {})
+    const allBadges = (await listAccounts(ctx.db, {})).filter((a) => a.sourceName === 'Badge System')
+    const requester = people.find((p) => {
+      const mine = allBadges.filter((b) => b.identityId === p.id)
+      return (
+        p.managerId !== null &&
+        p.managerId !== badgeOwner &&
+        mine.length === 1 &&
+        !String(mine[0]?.attributes['zones']).includes('datacenter')
+      )
+    })
+    expect(requester).toBeDefined()
+    if (!requester) return
+    const manager = requester.managerId as string
+    const badges = allBadges.filter((b) => b.identityId === requester.id)
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ type: 'ACCESS_PROFILE', id: 'Datacenter Access' }],
+    })
+    for (const who of [manager, badgeOwner]) {
+      const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+      await approveApproval(ctx, person(who), a?.id as string, null)
+    }
+    await executeDue(ctx, { sources: ['Badge System'] })
+    let status = await statusOf(ctx, made.requestId)
+    expect(status?.state).toBe('EXECUTING')
+    expect(status?.manualWorkItems.map((w) => [w.owner, w.state])).toEqual([['james.lamarr', 'Pending']])
+    await completeTask(ctx, status?.manualWorkItems[0]?.id as string, 'badge updated')
+    status = await statusOf(ctx, made.requestId)
+    expect(status?.state).toBe('PROVISIONING_VERIFICATION_PENDING')
+    const file = join(dir, 'data/badges.csv')
+    const badge = badges[0]?.nativeIdentity as string
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => (l.startsWith(`${badge},`) ? `${l}|datacenter` : l))
+        .join('\n'),
+    )
+    await aggregateThenProcess(ctx, 'Badge System')
+    expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
+  })
+
+  it('a directory outage shows the request retrying, and it completes when the directory is back', async () => {
+    const { ctx, clock, requester, manager, owner } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const faults = openMemoryFaults(ctx.config, DIRECTORY)
+    try {
+      faults.set('*', 'HOST_UNREACHABLE')
+      for (const who of [manager, owner]) {
+        const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+        await approveApproval(ctx, person(who), a?.id as string, null)
+      }
+      await executeDue(ctx, { sources: [DIRECTORY] })
+      const retrying = await statusOf(ctx, made.requestId)
+      expect(retrying?.state).toBe('EXECUTING')
+      expect(retrying?.activities.map((a) => a.status)).toEqual(['RETRY'])
+      expect(retrying?.activities[0]?.errors.at(-1)?.message).toBeTruthy()
+      faults.clear()
+    } finally {
+      await faults.close()
+    }
+    clock.advance(DAY)
+    await settle(ctx)
+    expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
+    expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
   })
 })
