@@ -136,6 +136,34 @@ const cases: Case[] = [
     assignments: ['ACTIVE'],
   },
   {
+    name: 'several accounts on one source: the account chosen at request time receives it, criteria or not',
+    identity: settled({
+      accounts: [
+        account(AD, 'ada', ['cn=eng', 'cn=vpn'], { attributes: { kind: 'user' } }),
+        account(AD, 'adm-ada', [], { attributes: { kind: 'admin' } }),
+        account(BADGE, 'ada', ['lobby']),
+      ],
+      assignments: [
+        assignment('ACCESS_PROFILE', 'Finance Share', {
+          id: 'as-fin',
+          origin: 'ACCESS_REQUEST',
+          nativeIdentity: 'adm-ada',
+        }),
+        assignment('ACCESS_PROFILE', 'Domain Admins', {
+          id: 'as-da',
+          origin: 'ACCESS_REQUEST',
+          nativeIdentity: 'ada',
+        }),
+      ],
+    }),
+    items: [
+      'AD adm-ada Modify Add memberOf cn=fin ← ASSIGNMENT as-fin (ACCESS_REQUEST); ACCESS_PROFILE Finance Share [assigned (ACCESS_REQUEST assignment as-fin)]',
+      'AD ada Modify Add memberOf cn=domain-admins ← ASSIGNMENT as-da (ACCESS_REQUEST); ACCESS_PROFILE Domain Admins [assigned (ACCESS_REQUEST assignment as-da)]',
+    ],
+    selections: ['AD Engineering Share: ada, adm-ada', 'AD Engineering Share: ada, adm-ada'],
+    assignments: ['ACTIVE', 'ACTIVE'],
+  },
+  {
     name: 'assignment before its start date grants nothing',
     identity: settled({
       assignments: [

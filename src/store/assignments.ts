@@ -19,6 +19,7 @@ interface AssignmentRow {
   remove_date: string | Date | null
   request_id: string | null
   campaign_id: string | null
+  native_identity: string | null
   created_by: string | null
   created: string | Date
   modified: string | Date
@@ -42,6 +43,7 @@ export interface NewAssignment {
   readonly removeDate: string | null
   readonly requestId?: string | null
   readonly campaignId?: string | null
+  readonly nativeIdentity?: string | null
   readonly createdBy: string | null
 }
 
@@ -61,11 +63,12 @@ export async function saveAssignment(db: Db, a: NewAssignment): Promise<Assignme
     a.requestId ?? null,
     a.campaignId ?? null,
     a.createdBy,
+    a.nativeIdentity ?? null,
   ]
   const rows = await db.query<{ id: string }>(
     `INSERT INTO assignments (id, identity_id, item_type, item_id, item_name, origin, start_date, remove_date,
-       request_id, campaign_id, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       request_id, campaign_id, created_by, native_identity)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (identity_id, item_type, item_id) WHERE origin = 'ADMIN'
      DO UPDATE SET start_date = excluded.start_date, remove_date = excluded.remove_date,
        item_name = excluded.item_name, created_by = excluded.created_by, modified = now()
@@ -150,6 +153,7 @@ function toAssignment(r: AssignmentRow): Assignment {
       : {}),
     startDate: r.start_date === null ? null : iso(r.start_date),
     removeDate: r.remove_date === null ? null : iso(r.remove_date),
+    ...(r.native_identity !== null ? { nativeIdentity: r.native_identity } : {}),
     requestId: r.request_id,
     campaignId: r.campaign_id,
     createdBy: r.created_by,

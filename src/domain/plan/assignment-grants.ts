@@ -66,7 +66,10 @@ export function assignedAccess(
 
 /** The assignment's reason: its id, origin and dates, named on every item it causes. */
 export function assignmentReason(
-  a: Pick<PlanAssignment, 'id' | 'origin' | 'itemType' | 'itemName' | 'startDate' | 'removeDate'>,
+  a: Pick<
+    PlanAssignment,
+    'id' | 'origin' | 'itemType' | 'itemName' | 'startDate' | 'removeDate' | 'nativeIdentity'
+  >,
 ): PlanReason {
   return {
     kind: 'ASSIGNMENT',
@@ -77,6 +80,7 @@ export function assignmentReason(
     itemType: a.itemType,
     ...(a.startDate !== null ? { startDate: a.startDate } : {}),
     ...(a.removeDate !== null ? { removeDate: a.removeDate } : {}),
+    ...(a.nativeIdentity ? { account: a.nativeIdentity } : {}),
   }
 }
 

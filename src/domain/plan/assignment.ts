@@ -26,6 +26,8 @@ export interface PlanAssignment {
   /** ISO times: before `startDate` and from `removeDate` on, the assignment grants nothing. */
   readonly startDate: string | null
   readonly removeDate: string | null
+  /** The account that receives it, chosen at request time by an identity with several on the source. */
+  readonly nativeIdentity?: string | null
 }
 
 /** A stored assignment: what the planner reads, and who made it, when, and from which request or campaign. */

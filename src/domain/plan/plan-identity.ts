@@ -396,12 +396,17 @@ function planCreate(
   }
 }
 
-/** With several accounts on the source, the access profile's provisioning criteria must pick exactly one. */
+/**
+ * With several accounts on the source: the account chosen at request time (named by the assignment's
+ * reason), else the one the access profile's provisioning criteria pick — exactly one, never a guess.
+ */
 function chooseAccount(
   grant: Grant,
   accounts: readonly PlanAccount[],
   model: PlanningModel,
 ): PlanAccount | undefined {
+  const chosen = grant.reasons.find((r) => r.kind === 'ASSIGNMENT' && r.account !== undefined)?.account
+  if (chosen !== undefined) return accounts.find((a) => a.nativeIdentity === chosen)
   const apId = grant.reasons.find((r) => r.kind === 'ACCESS_PROFILE')?.id
   const select = apId ? model.accessProfiles.get(apId)?.selectAccount : undefined
   if (!select) return undefined

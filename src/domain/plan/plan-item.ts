@@ -25,6 +25,8 @@ export interface PlanReason {
   readonly itemType?: AssignedItemType
   readonly startDate?: string
   readonly removeDate?: string
+  /** An assignment's reason: the account chosen for it at request time. */
+  readonly account?: string
 }
 
 export type AccountOperation = 'Create' | 'Modify' | 'Enable' | 'Disable' | 'Delete'

@@ -74,6 +74,9 @@ ALTER TABLE work_items ADD COLUMN modified timestamptz;
 CREATE INDEX work_items_request_item ON work_items (request_item_id) WHERE request_item_id IS NOT NULL;
 CREATE INDEX work_items_group ON work_items (owner_group) WHERE state = 'Pending' AND owner_group IS NOT NULL;
 
+-- The account an identity with several on the item's source chose at request time.
+ALTER TABLE assignments ADD COLUMN native_identity text;
+
 CREATE TABLE work_item_events (
   id text PRIMARY KEY,
   work_item_id text NOT NULL,
