@@ -454,4 +454,31 @@ describe.each(databases)('access requests on $name', (database) => {
     expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
     expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
   })
+
+  it('a new request without an end date clears the end date of access requested before', async () => {
+    const { ctx, clock, requester, manager, owner } = await setup()
+    const end = new Date(clock.now().getTime() + 10 * DAY).toISOString()
+    await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ ...OPS_TEAM, removeDate: end }],
+    })
+    for (const who of [manager, owner]) {
+      const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+      await approveApproval(ctx, person(who), a?.id as string, null)
+    }
+    await settle(ctx)
+    expect((await listAssignments(ctx.db, requester.id))[0]?.removeDate).toBe(end)
+    const again = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    expect(again.ignored).toEqual([expect.objectContaining({ reason: 'held; its end date was removed' })])
+    expect((await listAssignments(ctx.db, requester.id))[0]?.removeDate).toBeNull()
+    clock.advance(11 * DAY)
+    await applyDueAssignments(ctx)
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
+  })
 })

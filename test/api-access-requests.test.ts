@@ -57,6 +57,20 @@ describe.each(databases)('access requests through the official client on $name',
       await createPersonalAccessToken(engine, { identity: who.name, name: `sdk ${Math.random()}` }),
     )
 
+  /** An access token for the configuration's client, as the official client would get it. */
+  const tokenOf = async (cfg: Configuration): Promise<string> => {
+    const r = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: cfg.clientId ?? '',
+        client_secret: cfg.clientSecret ?? '',
+      }).toString(),
+    })
+    return ((await r.json()) as { access_token: string }).access_token
+  }
+
   beforeAll(async () => {
     const ws = await demoWorkspace()
     ;({ api, engine } = await testApi(withApprovals(ws.config), await database.open(), {
@@ -97,6 +111,26 @@ describe.each(databases)('access requests through the official client on $name',
     expect(ops).toMatchObject({ type: 'ACCESS_PROFILE', requestStatus: 'AVAILABLE' })
     expectReferenceShape('GET', '/requestable-objects', 200, requestable.data)
 
+    // The preview, through Provisio's own route: who approves, what would change; nothing is written.
+    const previewed = await fetch(`${base}/provisio/v1/access-requests/preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(mine)}` },
+      body: JSON.stringify({
+        requestedFor: [requester.id],
+        requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID }],
+      }),
+    })
+    expect(previewed.status).toBe(200)
+    expect(await previewed.json()).toMatchObject([
+      {
+        outcome: 'NEW',
+        approvers: [
+          { scheme: 'MANAGER', owners: [manager.id] },
+          { scheme: 'OWNER', owners: [owner.id] },
+        ],
+        changes: [expect.objectContaining({ attribute: 'groups', value: 'ops-team' })],
+      },
+    ])
     const made = await new AccessRequestsApi(mine).createAccessRequest({
       accessRequest: {
         requestedFor: [requester.id],
