@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
 import { ForbiddenError, InputError } from '../src/domain/errors.js'
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyDueAssignments, applyPlan } from '../src/engine/apply-plan.js'
@@ -26,34 +25,12 @@ import { listAssignments } from '../src/store/assignments.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { databases } from './support/databases.js'
+import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
 
 const DIRECTORY = 'Corporate Directory'
-const OPS_TEAM_ID = '5cd16061cf3ce7d357443945eb1a4da4'
 const OPS_TEAM = { type: 'ACCESS_PROFILE', id: OPS_TEAM_ID } as const
 const DAY = 86_400_000
-
-/** The demo with Operations Team requestable, approved by the manager and then by its owner. */
-function withApprovals(config: WorkspaceConfig): WorkspaceConfig {
-  return {
-    ...config,
-    accessProfiles: config.accessProfiles.map((ap) =>
-      ap.value.id === OPS_TEAM_ID
-        ? {
-            ...ap,
-            value: {
-              ...ap.value,
-              requestable: true,
-              accessRequestConfig: {
-                denialCommentsRequired: true,
-                approvalSchemes: [{ approverType: 'MANAGER' }, { approverType: 'OWNER' }],
-              },
-            },
-          }
-        : ap,
-    ),
-  }
-}
 
 const person = (identityId: string): RequestActor => ({
   identityId,
@@ -80,7 +57,11 @@ describe.each(databases)('access requests on $name', (database) => {
     store = await database.open()
     let t = Date.parse('2027-03-01T09:00:00Z')
     const clock = { now: () => new Date(t), advance: (ms: number) => void (t += ms) }
-    const ctx: EngineContext = engineContext(withApprovals(ws.config), store, clock.now)
+    const ctx: EngineContext = engineContext(
+      withApprovals(ws.config, { denialCommentsRequired: true }),
+      store,
+      clock.now,
+    )
     await aggregateThenProcess(ctx, 'HR')
     await aggregateThenProcess(ctx, 'Badge System')
     await applyPlan(ctx)

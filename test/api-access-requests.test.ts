@@ -7,7 +7,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
-import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
 import type { Identity } from '../src/domain/model.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
@@ -16,32 +15,11 @@ import { refreshSource } from '../src/engine/refresh-source.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
+import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
 import { clientConfiguration, listening } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
-
-const OPS_TEAM_ID = '5cd16061cf3ce7d357443945eb1a4da4'
-
-function withApprovals(config: WorkspaceConfig): WorkspaceConfig {
-  return {
-    ...config,
-    accessProfiles: config.accessProfiles.map((ap) =>
-      ap.value.id === OPS_TEAM_ID
-        ? {
-            ...ap,
-            value: {
-              ...ap.value,
-              requestable: true,
-              accessRequestConfig: {
-                approvalSchemes: [{ approverType: 'MANAGER' }, { approverType: 'OWNER' }],
-              },
-            },
-          }
-        : ap,
-    ),
-  }
-}
 
 /** Access requests as the official client's users make and decide them, over real HTTP. */
 describe.each(databases)('access requests through the official client on $name', (database) => {

@@ -8,8 +8,8 @@ import type {
 } from '../domain/requests/access-request.js'
 import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { Db } from './db.js'
-import { filterSql } from './filter-sql.js'
-import { iso } from './iso-time.js'
+import { WhereClauses } from './where-clauses.js'
+import { iso, isoOrNull } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
 interface Row {
@@ -40,8 +40,6 @@ interface Row {
   created: string | Date
   modified: string | Date
 }
-
-const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : iso(v))
 
 function toItem(r: Row): RequestItem {
   return {
@@ -156,30 +154,21 @@ const SORT_COLUMNS: Record<RequestItemSortField, string> = {
 }
 
 function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
-  const clauses: string[] = []
-  const params: unknown[] = []
-  const add = (sql: string, value: unknown): void => {
-    params.push(value)
-    clauses.push(sql.replaceAll('?', `$${params.length}`))
-  }
-  if (filter.ids) add('id = ANY(?::text[])', filter.ids)
-  if (filter.requestIds) add('request_id = ANY(?::text[])', filter.requestIds)
-  if (filter.identityIds) add('identity_id = ANY(?::text[])', filter.identityIds)
-  if (filter.requesterIds) add('requester_id = ANY(?::text[])', filter.requesterIds)
+  const w = new WhereClauses()
+  if (filter.ids) w.add('id = ANY(?::text[])', filter.ids)
+  if (filter.requestIds) w.add('request_id = ANY(?::text[])', filter.requestIds)
+  if (filter.identityIds) w.add('identity_id = ANY(?::text[])', filter.identityIds)
+  if (filter.requesterIds) w.add('requester_id = ANY(?::text[])', filter.requesterIds)
   if (filter.regarding) {
-    add('(identity_id = ANY(?::text[]) OR requester_id = ANY(?::text[]))', filter.regarding)
+    w.add('(identity_id = ANY(?::text[]) OR requester_id = ANY(?::text[]))', filter.regarding)
   }
-  if (filter.phases) add('phase = ANY(?::text[])', filter.phases)
-  if (filter.itemType) add('item_type = ?', filter.itemType)
-  if (filter.itemId) add('item_id = ?', filter.itemId)
-  if (filter.createdAfter) add('created > ?', filter.createdAfter)
-  if (filter.createdBefore) add('created < ?', filter.createdBefore)
-  if (filter.expression) {
-    const expression = filterSql(filter.expression, REQUEST_ITEM_FILTER_COLUMNS, params.length + 1)
-    params.push(...expression.params)
-    clauses.push(expression.sql)
-  }
-  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params }
+  if (filter.phases) w.add('phase = ANY(?::text[])', filter.phases)
+  if (filter.itemType) w.add('item_type = ?', filter.itemType)
+  if (filter.itemId) w.add('item_id = ?', filter.itemId)
+  if (filter.createdAfter) w.add('created > ?', filter.createdAfter)
+  if (filter.createdBefore) w.add('created < ?', filter.createdBefore)
+  w.filter(filter.expression, REQUEST_ITEM_FILTER_COLUMNS)
+  return { sql: w.sql(), params: w.params }
 }
 
 export async function listRequestItems(

@@ -5,7 +5,7 @@ import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { AccountOperation, AttributeOperation, PlanReason } from '../domain/plan/plan-item.js'
 import { BATCH_SIZE, batches, selectTuples, type Db } from './db.js'
 import { activityColumns, toActivity, type ActivityTuple } from './activity-rows.js'
-import { filterSql } from './filter-sql.js'
+import { WhereClauses } from './where-clauses.js'
 import { countRows, isPartial, limitClause, orderClause, type Page } from './paging.js'
 
 export interface ActivityFilter {
@@ -43,23 +43,14 @@ const ACTIVITY_COLUMNS: Record<ActivitySortField, string> = {
 }
 
 function activityWhere(filter: ActivityFilter): { where: string[]; params: unknown[] } {
-  const where: string[] = []
-  const params: unknown[] = []
-  const add = (sql: string, value: unknown): void => {
-    params.push(value)
-    where.push(sql.replace('?', `$${params.length}`))
-  }
-  if (filter.ids) add('id = ANY(?::text[])', filter.ids)
-  if (filter.identityId !== undefined) add('identity_id = ?', filter.identityId)
-  if (filter.sourceId !== undefined) add('source_id = ?', filter.sourceId)
-  if (filter.status !== undefined) add('status = ?', filter.status)
-  if (filter.type !== undefined) add('type = ?', filter.type)
-  if (filter.expression !== undefined) {
-    const expression = filterSql(filter.expression, ACTIVITY_FILTER_COLUMNS, params.length + 1)
-    params.push(...expression.params)
-    where.push(expression.sql)
-  }
-  return { where, params }
+  const w = new WhereClauses()
+  if (filter.ids) w.add('id = ANY(?::text[])', filter.ids)
+  if (filter.identityId !== undefined) w.add('identity_id = ?', filter.identityId)
+  if (filter.sourceId !== undefined) w.add('source_id = ?', filter.sourceId)
+  if (filter.status !== undefined) w.add('status = ?', filter.status)
+  if (filter.type !== undefined) w.add('type = ?', filter.type)
+  w.filter(filter.expression, ACTIVITY_FILTER_COLUMNS)
+  return { where: w.conditions, params: w.params }
 }
 
 /** How many activities match a filter. */

@@ -2,7 +2,8 @@ import type { ApproverType } from '../domain/requests/approval-chain.js'
 import type { Approval, ApprovalStatus, WorkItemEvent } from '../domain/requests/approval.js'
 import { newId } from '../domain/new-id.js'
 import type { Db } from './db.js'
-import { iso } from './iso-time.js'
+import { iso, isoOrNull } from './iso-time.js'
+import { WhereClauses } from './where-clauses.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
 /** Approvals are work items of type `Approval` (store/work-items.ts holds the manual tasks of the same table). */
@@ -37,7 +38,6 @@ const STATE: Record<ApprovalStatus, Row['state']> = {
   REJECTED: 'Rejected',
   CANCELLED: 'Canceled',
 }
-const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : iso(v))
 
 function toApproval(r: Row): Approval {
   return {
@@ -129,28 +129,23 @@ export type ApprovalSortField = 'created' | 'modified'
 const SORT: Record<ApprovalSortField, string> = { created: 'created', modified: 'modified' }
 
 function where(filter: ApprovalFilter): { sql: string; params: unknown[] } {
-  const clauses = [`type = 'Approval'`]
-  const params: unknown[] = []
-  const add = (sql: string, value: unknown): void => {
-    params.push(value)
-    clauses.push(sql.replaceAll('?', `$${params.length}`))
-  }
-  if (filter.ids) add('id = ANY(?::text[])', filter.ids)
-  if (filter.requestItemIds) add('request_item_id = ANY(?::text[])', filter.requestItemIds)
+  const w = new WhereClauses()
+  w.conditions.push(`type = 'Approval'`)
+  if (filter.ids) w.add('id = ANY(?::text[])', filter.ids)
+  if (filter.requestItemIds) w.add('request_item_id = ANY(?::text[])', filter.requestItemIds)
   if (filter.owners || filter.groups) {
-    params.push(filter.owners ?? [], filter.groups ?? [])
-    clauses.push(
-      `(owner = ANY($${params.length - 1}::text[]) OR owner_group = ANY($${params.length}::text[]))`,
-    )
+    w.params.push(filter.owners ?? [], filter.groups ?? [])
+    const n = w.params.length
+    w.conditions.push(`(owner = ANY($${n - 1}::text[]) OR owner_group = ANY($${n}::text[]))`)
   }
   if (filter.statuses) {
-    add(
+    w.add(
       'state = ANY(?::text[])',
       filter.statuses.map((s) => STATE[s]),
     )
   }
-  if (filter.decidedBy !== undefined) add('decided_by = ?', filter.decidedBy)
-  return { sql: `WHERE ${clauses.join(' AND ')}`, params }
+  if (filter.decidedBy !== undefined) w.add('decided_by = ?', filter.decidedBy)
+  return { sql: w.sql(), params: w.params }
 }
 
 export async function listApprovals(
