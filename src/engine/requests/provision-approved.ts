@@ -1,6 +1,11 @@
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import { changeRequestItem, findRequestItem } from '../../store/access-requests.js'
-import { deleteAssignment, listAssignments, saveAssignment, setAssignmentDates } from '../../store/assignments.js'
+import {
+  deleteAssignment,
+  listAssignments,
+  saveAssignment,
+  setAssignmentDates,
+} from '../../store/assignments.js'
 import { enqueueIdentities } from '../../store/queues.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
@@ -13,13 +18,23 @@ import type { EngineContext } from '../engine-context.js'
  * Idempotent: run again after a crash, it finds the assignment made and the plan's changes already asked
  * for (the planner never asks twice).
  */
-export async function provisionApproved(ctx: EngineContext, itemId: string): Promise<RequestItem | undefined> {
+export async function provisionApproved(
+  ctx: EngineContext,
+  itemId: string,
+): Promise<RequestItem | undefined> {
+  await provisionApprovedItem(ctx, itemId)
+  return findRequestItem(ctx.db, itemId)
+}
+
+/** `provisionApproved` for a caller that does not read the item afterwards (one query fewer). */
+export async function provisionApprovedItem(ctx: EngineContext, itemId: string): Promise<void> {
   const item = await findRequestItem(ctx.db, itemId)
-  if (!item || item.phase !== 'APPROVED') return item
+  if (!item || item.phase !== 'APPROVED') return
   const now = ctx.now()
   if (item.assignmentId === null) {
     await ctx.db.transaction(async (tx) => {
-      const assignmentId = item.requestType === 'GRANT_ACCESS' ? await grant(tx, item) : await revoke(tx, item)
+      const assignmentId =
+        item.requestType === 'GRANT_ACCESS' ? await grant(tx, item) : await revoke(tx, item)
       await enqueueIdentities(tx, [item.identityId], ['plan'])
       await changeRequestItem(tx, item.id, { phase: 'APPROVED' }, { assignmentId }, now)
     })
@@ -27,12 +42,17 @@ export async function provisionApproved(ctx: EngineContext, itemId: string): Pro
   try {
     const applied = await applyPlan(ctx, { identityIds: [item.identityId] })
     const mine = [...new Set([...item.activityIds, ...applied.activityIds])]
-    await changeRequestItem(ctx.db, item.id, { phase: 'APPROVED' }, { activityIds: mine, provisioningError: null }, now)
+    await changeRequestItem(
+      ctx.db,
+      item.id,
+      { phase: 'APPROVED' },
+      { activityIds: mine, provisioningError: null },
+      now,
+    )
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     await changeRequestItem(ctx.db, item.id, { phase: 'APPROVED' }, { provisioningError: message }, now)
   }
-  return findRequestItem(ctx.db, itemId)
 }
 
 type Tx = Parameters<Parameters<EngineContext['db']['transaction']>[0]>[0]
@@ -64,11 +84,14 @@ async function grant(tx: Tx, item: RequestItem): Promise<string> {
 async function revoke(tx: Tx, item: RequestItem): Promise<string> {
   const given = (await listAssignments(tx, item.identityId)).filter(
     (a) =>
-      (a.origin === 'ACCESS_REQUEST' || a.origin === 'ADMIN') && a.itemType === item.itemType && a.itemId === item.itemId,
+      (a.origin === 'ACCESS_REQUEST' || a.origin === 'ADMIN') &&
+      a.itemType === item.itemType &&
+      a.itemId === item.itemId,
   )
   for (const a of given) {
-    if (item.removeDate !== null) await setAssignmentDates(tx, a.id, { startDate: a.startDate, removeDate: item.removeDate })
-    else await deleteAssignment(tx, a.id)
+    if (item.removeDate !== null) {
+      await setAssignmentDates(tx, a.id, { startDate: a.startDate, removeDate: item.removeDate })
+    } else await deleteAssignment(tx, a.id)
   }
   return given[0]?.id ?? ''
 }
