@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { WorkspaceConfig } from '../src/domain/config/workspace-config.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
-import { directoryCsv, generatePeople, hrCsv } from '../src/demo/generate-people.js'
+import { directoryCsv, generatePeople, hrCsv, type Person } from '../src/demo/generate-people.js'
 import { writeDemoWorkspace } from '../src/demo/demo-workspace.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
 import { openStore, type Store } from '../src/store/open-store.js'
@@ -37,10 +37,13 @@ accountCorrelationConfig:
 /**
  * The demo workspace with `size` people in HR and a 10-column Directory source, on an embedded store on
  * disk (or the database of `databaseUrl`), in a temporary folder that closing the store removes.
+ * `prepare` writes a benchmark's own files into the folder (and may rewrite the generated ones) before
+ * the workspace is loaded.
  */
 export async function benchWorkspace(
   size: number,
   databaseUrl?: string,
+  prepare?: (dir: string, people: readonly Person[]) => void,
 ): Promise<{ config: WorkspaceConfig; store: Store; ctx: EngineContext }> {
   const dir = mkdtempSync(join(tmpdir(), 'provisio-bench-'))
   await writeDemoWorkspace(dir)
@@ -49,6 +52,7 @@ export async function benchWorkspace(
   writeFileSync(join(dir, 'data/directory.csv'), directoryCsv(people))
   writeFileSync(join(dir, 'sources/directory.yaml'), DIRECTORY_SOURCE)
   withoutDemoDirectory(dir)
+  prepare?.(dir, people)
   const config = await loadWorkspace(dir)
   const store = await openBenchStore(dir, databaseUrl)
   return {

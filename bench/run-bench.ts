@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { accessRequestBench } from './access-request-bench.js'
 import { aggregateBench } from './aggregate-bench.js'
 import { apiGetBench, apiListBench } from './api-bench.js'
 import { BenchSkipped, type Bench, type BenchResult } from './bench-types.js'
@@ -28,6 +29,7 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   'sql-provision': { run: sqlProvisionBench, defaultSize: 10_000 },
   'api-list': { run: apiListBench, defaultSize: 100_000 },
   'api-get': { run: apiGetBench, defaultSize: 100_000 },
+  'access-requests': { run: accessRequestBench, defaultSize: 10_000 },
   // Its size is the number of runs of each command.
   cli: { run: cliBench, defaultSize: 7 },
 }

@@ -4,7 +4,10 @@ import { changeRequestItem } from '../../store/access-requests.js'
 import { insertApproval, insertAutoApproval } from '../../store/approvals.js'
 import type { Db } from '../../store/db.js'
 
-type ChainItem = Pick<RequestItem, 'id' | 'requesterId' | 'schemes' | 'itemName' | 'identityId' | 'requestType'>
+type ChainItem = Pick<
+  RequestItem,
+  'id' | 'requesterId' | 'schemes' | 'itemName' | 'identityId' | 'requestType' | 'step'
+>
 
 /** The approval work item of one step: to its person, or to its governance group (any member decides). */
 function approvalOf(item: ChainItem, step: number) {
@@ -37,11 +40,20 @@ export async function continueChain(
     await insertAutoApproval(tx, approvalOf(item, step), item.requesterId ?? '', now)
   }
   if (position.kind === 'APPROVED') {
-    await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { phase: 'APPROVED', decided: now.toISOString() }, now)
+    await changeRequestItem(
+      tx,
+      item.id,
+      { phase: 'APPROVAL' },
+      { phase: 'APPROVED', decided: now.toISOString() },
+      now,
+    )
     return 'APPROVED'
   }
   await insertApproval(tx, approvalOf(item, position.step), now)
-  await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { step: position.step }, now)
+  // A new item already stands at its first step (written with it, at the same time): nothing to change.
+  if (position.step !== item.step) {
+    await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { step: position.step }, now)
+  }
   return 'PENDING'
 }
 

@@ -4,18 +4,13 @@ import { decide } from '../../domain/requests/approval-chain.js'
 import type { Approval } from '../../domain/requests/approval.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import { changeRequestItem, findRequestItem, listRequestItems } from '../../store/access-requests.js'
-import {
-  closeApproval,
-  insertWorkItemEvent,
-  listApprovals,
-  reassignApproval,
-} from '../../store/approvals.js'
+import { closeApproval, insertWorkItemEvent, listApprovals, reassignApproval } from '../../store/approvals.js'
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { continueChain } from './approval-steps.js'
 import { groupsOfMember } from './governance-group-members.js'
-import { provisionApproved } from './provision-approved.js'
+import { provisionApprovedItem } from './provision-approved.js'
 import { requestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -33,11 +28,17 @@ async function approvalById(ctx: EngineContext, id: string): Promise<ApprovalWit
 }
 
 /** Whether the actor may decide the approval: its approver, or a member of the governance group holding it. */
-export async function mayDecide(ctx: EngineContext, actor: RequestActor, approval: Approval): Promise<boolean> {
+export async function mayDecide(
+  ctx: EngineContext,
+  actor: RequestActor,
+  approval: Approval,
+): Promise<boolean> {
   if (actor.identityId === null) return false
   if (approval.owner !== null) return approval.owner === actor.identityId
   const me = await findIdentity(ctx.db, actor.identityId)
-  return me !== undefined && approval.ownerGroup !== null && groupsOfMember(ctx, me).includes(approval.ownerGroup)
+  return (
+    me !== undefined && approval.ownerGroup !== null && groupsOfMember(ctx, me).includes(approval.ownerGroup)
+  )
 }
 
 async function pendingFor(ctx: EngineContext, actor: RequestActor, id: string): Promise<ApprovalWithItem> {
@@ -69,7 +70,7 @@ export async function approveApproval(
     const next = decide(item.schemes, approval.step, 'APPROVE', item.requesterId, auto)
     return next.kind === 'REJECTED' ? 'PENDING' : continueChain(tx, item, approval.step + 1, auto, now)
   })
-  if (outcome === 'APPROVED') await provisionApproved(ctx, item.id)
+  if (outcome === 'APPROVED') await provisionApprovedItem(ctx, item.id)
   return approvalById(ctx, id)
 }
 
@@ -90,7 +91,13 @@ export async function rejectApproval(
       throw new ConflictError(`approval ${id} was decided meanwhile`)
     }
     await insertWorkItemEvent(tx, event(id, now, actor, 'REJECTED', comment))
-    await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { phase: 'REJECTED', decided: now.toISOString() }, now)
+    await changeRequestItem(
+      tx,
+      item.id,
+      { phase: 'APPROVAL' },
+      { phase: 'REJECTED', decided: now.toISOString() },
+      now,
+    )
   })
   return approvalById(ctx, id)
 }
@@ -116,7 +123,9 @@ export async function forwardApproval(
   if (target.id === found.approval.owner) throw new InputError(`newOwnerId: ${target.name} already holds it`)
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
-    if (!(await reassignApproval(tx, id, target.id, now))) throw new ConflictError(`approval ${id} was decided meanwhile`)
+    if (!(await reassignApproval(tx, id, target.id, now))) {
+      throw new ConflictError(`approval ${id} was decided meanwhile`)
+    }
     await insertWorkItemEvent(tx, {
       ...event(id, now, actor, 'FORWARDED', comment),
       fromOwner: found.approval.owner ?? found.approval.ownerGroup,
@@ -136,9 +145,13 @@ export async function cancelAccessRequest(
   const items = await listRequestItems(ctx.db, { requestIds: [requestId] })
   if (items.length === 0) throw new NotFoundError(`no access request with id "${requestId}"`)
   const mine = items.every((i) => i.requesterId !== null && i.requesterId === actor.identityId)
-  if (!mine && !isOrgAdmin(actor)) throw new ForbiddenError('only its requester or an ORG_ADMIN cancels a request')
+  if (!mine && !isOrgAdmin(actor)) {
+    throw new ForbiddenError('only its requester or an ORG_ADMIN cancels a request')
+  }
   const open = items.filter((i) => i.phase === 'APPROVAL')
-  if (open.length === 0) throw new ConflictError(`access request ${requestId} is past its approval: it cannot be cancelled`)
+  if (open.length === 0) {
+    throw new ConflictError(`access request ${requestId} is past its approval: it cannot be cancelled`)
+  }
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
     for (const item of open) {
@@ -146,17 +159,26 @@ export async function cancelAccessRequest(
         await closeApproval(tx, a.id, 'CANCELLED', actor.identityId, comment, now)
         await insertWorkItemEvent(tx, event(a.id, now, actor, 'CANCELLED', comment))
       }
-      await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { phase: 'CANCELLED', decided: now.toISOString() }, now)
+      await changeRequestItem(
+        tx,
+        item.id,
+        { phase: 'APPROVAL' },
+        { phase: 'CANCELLED', decided: now.toISOString() },
+        now,
+      )
     }
   })
   return listRequestItems(ctx.db, { requestIds: [requestId] })
 }
 
 async function denialCommentRequired(ctx: EngineContext, item: RequestItem): Promise<boolean> {
-  if (item.itemType === 'ENTITLEMENT') return tenantRequestConfig(ctx).entitlementRequestConfig.deniedCommentsRequired
+  if (item.itemType === 'ENTITLEMENT') {
+    return tenantRequestConfig(ctx).entitlementRequestConfig.deniedCommentsRequired
+  }
   try {
     const config = await requestedItem(ctx, { type: item.itemType, id: item.itemId })
-    const c = item.requestType === 'REVOKE_ACCESS' ? config.revocationRequestConfig : config.accessRequestConfig
+    const c =
+      item.requestType === 'REVOKE_ACCESS' ? config.revocationRequestConfig : config.accessRequestConfig
     return (c as { denialCommentsRequired?: boolean | null } | null)?.denialCommentsRequired === true
   } catch {
     return false

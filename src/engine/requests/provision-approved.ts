@@ -22,8 +22,14 @@ export async function provisionApproved(
   ctx: EngineContext,
   itemId: string,
 ): Promise<RequestItem | undefined> {
+  await provisionApprovedItem(ctx, itemId)
+  return findRequestItem(ctx.db, itemId)
+}
+
+/** `provisionApproved` for a caller that does not read the item afterwards (one query fewer). */
+export async function provisionApprovedItem(ctx: EngineContext, itemId: string): Promise<void> {
   const item = await findRequestItem(ctx.db, itemId)
-  if (!item || item.phase !== 'APPROVED') return item
+  if (!item || item.phase !== 'APPROVED') return
   const now = ctx.now()
   if (item.assignmentId === null) {
     await ctx.db.transaction(async (tx) => {
@@ -47,7 +53,6 @@ export async function provisionApproved(
     const message = err instanceof Error ? err.message : String(err)
     await changeRequestItem(ctx.db, item.id, { phase: 'APPROVED' }, { provisioningError: message }, now)
   }
-  return findRequestItem(ctx.db, itemId)
 }
 
 type Tx = Parameters<Parameters<EngineContext['db']['transaction']>[0]>[0]

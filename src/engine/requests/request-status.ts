@@ -49,7 +49,10 @@ export async function listRequestStatuses(
   return resultOf(query, rows, () => countRequestItems(ctx.db, filter))
 }
 
-export async function statusesOf(ctx: EngineContext, items: readonly RequestItem[]): Promise<RequestStatus[]> {
+export async function statusesOf(
+  ctx: EngineContext,
+  items: readonly RequestItem[],
+): Promise<RequestStatus[]> {
   const now = ctx.now()
   const approvals = await listApprovals(ctx.db, { requestItemIds: items.map((i) => i.id) })
   const events = await listWorkItemEvents(
@@ -58,15 +61,31 @@ export async function statusesOf(ctx: EngineContext, items: readonly RequestItem
   )
   const out: RequestStatus[] = []
   const names = new Set<string>()
+  const idsOf = new Map<string, readonly string[]>()
   for (const item of items) {
-    const ids = await requestActivityIds(ctx.db, item.identityId, item.assignmentId || null, item.activityIds)
-    const activities = ids.length > 0 ? await listActivities(ctx.db, { ids }) : []
-    const manual = ids.length > 0 ? await listWorkItems(ctx.db, { activityIds: ids, state: 'all' }) : []
+    idsOf.set(
+      item.id,
+      await requestActivityIds(ctx.db, item.identityId, item.assignmentId || null, item.activityIds),
+    )
+  }
+  // The page's activities and manual tasks in one query each, rather than two per item.
+  const all = [...new Set([...idsOf.values()].flat())]
+  const allActivities = all.length > 0 ? await listActivities(ctx.db, { ids: all }) : []
+  const allManual = all.length > 0 ? await listWorkItems(ctx.db, { activityIds: all, state: 'all' }) : []
+  for (const item of items) {
+    const ids = new Set(idsOf.get(item.id))
+    // Both lists are in id order, as each item's own query returned them.
+    const activities = allActivities.filter((a) => ids.has(a.id))
+    const manual = allManual.filter((w) => ids.has(w.activityId))
     const state = requestState(item, activities, now)
     const mine = approvals
       .filter((a) => a.requestItemId === item.id)
       .map((a) => ({ ...a, history: events.filter((e) => e.workItemId === a.id) }))
-    for (const id of [item.identityId, item.requesterId, ...mine.flatMap((a) => [a.owner, a.originalOwner, a.decidedBy])]) {
+    for (const id of [
+      item.identityId,
+      item.requesterId,
+      ...mine.flatMap((a) => [a.owner, a.originalOwner, a.decidedBy]),
+    ]) {
       if (id) names.add(id)
     }
     out.push({

@@ -5,7 +5,7 @@ import type { AssignedItemType } from '../../domain/plan/assignment.js'
 import type { Grant } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
 import { listAccounts } from '../../store/accounts.js'
-import { findRequestItem, insertRequestItem, listRequestItems } from '../../store/access-requests.js'
+import { insertRequestItem, listRequestItems } from '../../store/access-requests.js'
 import { listAssignments, setAssignmentDates } from '../../store/assignments.js'
 import { findIdentity } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
@@ -14,7 +14,7 @@ import { planIdentities } from '../plan-identities.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { resolveChain } from './approval-schemes.js'
 import { startApprovals } from './approval-steps.js'
-import { provisionApproved } from './provision-approved.js'
+import { provisionApprovedItem } from './provision-approved.js'
 import { requestedItem, type RequestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -72,7 +72,6 @@ export async function submitAccessRequest(
   const tenant = tenantRequestConfig(ctx)
   const revoke = input.requestType === 'REVOKE_ACCESS'
   const requestId = newId()
-  const created: RequestItem[] = []
   const ignored: SubmittedRequest['ignored'][number][] = []
   const toProvision = new Set<string>()
   for (const identity of identities) {
@@ -167,12 +166,11 @@ export async function submitAccessRequest(
         const started = await startApprovals(tx, record, tenant.autoApprovalEnabled, now)
         if (started === 'APPROVED') toProvision.add(record.id)
       })
-      created.push((await findRequestItem(ctx.db, record.id)) as RequestItem)
     }
   }
-  for (const id of toProvision) await provisionApproved(ctx, id)
-  const items2 = await listRequestItems(ctx.db, { requestIds: [requestId] })
-  return { requestId, items: items2.length > 0 ? items2 : created, ignored }
+  for (const id of toProvision) await provisionApprovedItem(ctx, id)
+  // Every item made is read back once, as provisioning left it.
+  return { requestId, items: await listRequestItems(ctx.db, { requestIds: [requestId] }), ignored }
 }
 
 /**
