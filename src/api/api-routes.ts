@@ -29,6 +29,9 @@ import { roleRoutes } from './v3/roles/role-routes.js'
 import { sourcePartRoutes } from './v3/sources/source-part-routes.js'
 import { sourceRoutes } from './v3/sources/source-routes.js'
 import { transformRoutes } from './v3/transforms/transform-routes.js'
+// Access requests' configuration: governance groups, the tenant's access request configuration.
+import { governanceGroupRoutes } from './beta/governance-groups/governance-group-routes.js'
+import { accessRequestConfigRoutes } from './v3/access-request-config/access-request-config-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -61,4 +64,6 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   accessProfileRoutes(api, ctx)
   identityProfileRoutes(api, ctx)
   configRoutes(api, ctx)
+  governanceGroupRoutes(api, ctx)
+  accessRequestConfigRoutes(api, ctx)
 }

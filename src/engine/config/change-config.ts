@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Document } from 'yaml'
 import type { ConfigFolderName } from '../../domain/config/config-kinds.js'
 import type { WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import { ConflictError } from '../../domain/errors.js'
 import type { EngineContext } from '../engine-context.js'
-import { SETTINGS_FILE } from '../workspace/load-workspace.js'
+import { SETTINGS_FILE, type LoadedWorkspace } from '../workspace/load-workspace.js'
 import type { PublishedVersion } from './publish-config.js'
 import {
   ConfigRepository,
@@ -68,6 +69,23 @@ export function removeConfigObject(
     const removed = await repo.remove(folder, id)
     const version = await engine.reconfigure(removed.workspace.config, author ? { author } : {})
     return { ...removed, version }
+  })
+}
+
+/**
+ * Changes `provisio.yaml` through its YAML document (ConfigRepository.updateSettings: the rest of the file
+ * and its comments stay), validated with validate's rules, then publishes and runs as writeConfigObject.
+ */
+export function changeSettings(
+  engine: ReconfigurableEngine,
+  change: (doc: Document) => void,
+  author?: string,
+): Promise<Changed<{ readonly workspace: LoadedWorkspace }>> {
+  const repo = repositoryOf(engine)
+  return serialised(repo.dir, async () => {
+    const workspace = await repo.updateSettings(change)
+    const version = await engine.reconfigure(workspace.config, author ? { author } : {})
+    return { workspace, version }
   })
 }
 

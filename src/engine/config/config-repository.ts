@@ -347,7 +347,7 @@ function replaceObject(place: Place, value: Record<string, unknown>): string {
     throw new Error(`${place.file}: object #${place.index ?? 0} not found`)
   }
   const [start, end] = node.range
-  const patched = patch(doc, node, value)
+  const patched = patchYamlNode(doc, node, value)
   const column = start - (place.text.lastIndexOf('\n', start - 1) + 1)
   const old = place.text.slice(start, end)
   return place.text.slice(0, start) + render(patched, column, old.endsWith('\n')) + place.text.slice(end)
@@ -357,21 +357,24 @@ function isNode(v: unknown): v is Node {
   return v !== null && typeof v === 'object' && 'range' in v
 }
 
-/** The node, changed where the value differs from it; a node of another shape is replaced by a new one. */
-function patch(doc: Document, node: unknown, value: unknown): Node {
+/**
+ * The node, changed where the value differs from it; a node of another shape is replaced by a new one. A
+ * map or list is changed in place, so the comments of what stays keep their place.
+ */
+export function patchYamlNode(doc: Document, node: unknown, value: unknown): Node {
   if (isMap(node) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>
     for (const pair of [...node.items]) {
       const key = isScalar(pair.key) ? pair.key.value : pair.key
       if (typeof key !== 'string' || !Object.hasOwn(v, key)) node.delete(pair.key)
-      else pair.value = patch(doc, pair.value, v[key])
+      else pair.value = patchYamlNode(doc, pair.value, v[key])
     }
     for (const [k, x] of Object.entries(v)) if (!node.has(k)) node.add(doc.createPair(k, x))
     return node
   }
   if (isSeq(node) && Array.isArray(value)) {
     node.items = value.map((x, i) =>
-      i < node.items.length ? patch(doc, node.items[i], x) : doc.createNode(x),
+      i < node.items.length ? patchYamlNode(doc, node.items[i], x) : doc.createNode(x),
     )
     return node
   }
