@@ -1,10 +1,8 @@
-import { isMap } from 'yaml'
 import type { AccessRequestConfig } from '../../domain/config/access-request-config-schema.js'
 import { ConfigError } from '../../domain/errors.js'
 import { findIdentityOrNone } from '../queries/get-identity.js'
 import { SETTINGS_FILE } from '../workspace/load-workspace.js'
-import { changeSettings, type Changed, type ReconfigurableEngine } from './change-config.js'
-import { patchYamlNode } from './config-repository.js'
+import { writeSettingsSection, type Changed, type ReconfigurableEngine } from './change-config.js'
 
 /** Where the section lives in provisio.yaml, as problems name it. */
 const SECTION = 'accessRequestConfig'
@@ -13,8 +11,8 @@ const FALLBACK = `${SECTION}.approvalReminderAndEscalationConfig.fallbackApprove
 /**
  * Replaces the tenant's access request configuration (`accessRequestConfig:` of provisio.yaml) with this
  * one, as the YAML would say it: a field left out takes its default. Only that section of the file is
- * rewritten, in place, so the rest of the file and the comments of fields that stay are kept; an empty
- * configuration removes the section. The fallback approver must be an identity, written by its id and
+ * rewritten, in place, so every other byte of the file and the comments of fields that stay are kept; an
+ * empty configuration removes the section. The fallback approver must be an identity, written by its id and
  * name. Checked with validate's rules (a ConfigError names each problem at its path in provisio.yaml),
  * then published and run with.
  */
@@ -24,19 +22,8 @@ export async function setAccessRequestConfig(
   author?: string,
 ): Promise<Changed<{ readonly config: AccessRequestConfig }>> {
   const written = await withFallbackApprover(engine, value)
-  const changed = await changeSettings(
-    engine,
-    (doc) => {
-      if (Object.keys(written).length === 0) {
-        doc.delete(SECTION)
-        return
-      }
-      const node = doc.get(SECTION, true)
-      if (isMap(node)) patchYamlNode(doc, node, written)
-      else doc.set(SECTION, doc.createNode(written))
-    },
-    author,
-  )
+  const empty = Object.keys(written).length === 0
+  const changed = await writeSettingsSection(engine, SECTION, empty ? undefined : written, author)
   return { ...changed, config: changed.workspace.config.settings.accessRequestConfig }
 }
 

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Document } from 'yaml'
 import type { ConfigFolderName } from '../../domain/config/config-kinds.js'
 import type { WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import { ConflictError } from '../../domain/errors.js'
@@ -73,17 +72,19 @@ export function removeConfigObject(
 }
 
 /**
- * Changes `provisio.yaml` through its YAML document (ConfigRepository.updateSettings: the rest of the file
- * and its comments stay), validated with validate's rules, then publishes and runs as writeConfigObject.
+ * Sets (or, undefined, removes) one top-level section of `provisio.yaml` (ConfigRepository.setSettingsSection:
+ * only that section's text changes), validated with validate's rules, then publishes and runs as
+ * writeConfigObject.
  */
-export function changeSettings(
+export function writeSettingsSection(
   engine: ReconfigurableEngine,
-  change: (doc: Document) => void,
+  key: string,
+  value: Readonly<Record<string, unknown>> | undefined,
   author?: string,
 ): Promise<Changed<{ readonly workspace: LoadedWorkspace }>> {
   const repo = repositoryOf(engine)
   return serialised(repo.dir, async () => {
-    const workspace = await repo.updateSettings(change)
+    const workspace = await repo.setSettingsSection(key, value)
     const version = await engine.reconfigure(workspace.config, author ? { author } : {})
     return { workspace, version }
   })
