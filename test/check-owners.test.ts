@@ -40,6 +40,26 @@ describe.each(databases)('owners are identities, on $name', (database) => {
           '"facilities.lead" is not an identity: name an identity (by name or id) that can act on its tasks',
       },
     ])
+    // A governance group's members and the fallback approver are checked as owners are.
+    const group = join(dir, 'governance-groups/security-approvers.yaml')
+    writeFileSync(
+      group,
+      readFileSync(group, 'utf8').replace(
+        '  - { type: IDENTITY, name: joan.goldwasser }',
+        '  - { type: IDENTITY, name: joan.goldwaser }',
+      ),
+    )
+    writeFileSync(
+      join(dir, 'provisio.yaml'),
+      readFileSync(join(dir, 'provisio.yaml'), 'utf8') +
+        'accessRequestConfig:\n  approvalReminderAndEscalationConfig:\n    fallbackApproverRef: { name: nobody }\n',
+    )
+    const withGroup = await checkOwners({ ...ctx, config: await loadWorkspace(dir) })
+    expect(withGroup.problems.map((p) => `${p.file} | ${p.path} | ${p.message.split(':')[0]}`)).toEqual([
+      'sources/badge-system.yaml | owner | "facilities.lead" is not an identity',
+      'governance-groups/security-approvers.yaml | members[1] | "joan.goldwaser" is not an identity',
+      'provisio.yaml | accessRequestConfig.approvalReminderAndEscalationConfig.fallbackApproverRef | "nobody" is not an identity',
+    ])
     await expect(applyPlan(engineContext(edited, store))).rejects.toThrow(ConfigError)
     expect(await listPlannedActivities(store.db)).toEqual([])
     // The same workspace with a real owner applies.

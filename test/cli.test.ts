@@ -33,7 +33,7 @@ describe('provisio command', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('validates and aggregates', () => {
     const first = runCli(['-w', dir, 'validate']).stdout
     expect(first).toMatch(
-      /is valid: 3 sources, 1 identity profiles, 2 transforms, 4 access profiles, 2 roles/,
+      /is valid: 3 sources, 1 identity profiles, 2 transforms, 4 access profiles, 2 roles, 1 governance groups/,
     )
     expect(first).toMatch(/owners not checked against identities: no identities yet/)
 

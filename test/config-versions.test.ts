@@ -80,6 +80,7 @@ describe.each(databases)('published configuration versions on $name', (database)
       transform: 2,
       'access profile': 4,
       role: 2,
+      'governance group': 1,
     })
     expect(history[1]?.counts['role']).toBe(3)
 

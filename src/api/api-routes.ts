@@ -32,6 +32,9 @@ import { transformRoutes } from './v3/transforms/transform-routes.js'
 import { accessRequestRoutes } from './v3/access-requests/access-request-routes.js'
 import { approvalRoutes } from './v3/access-requests/approval-routes.js'
 import { requestableObjectRoutes } from './v3/access-requests/requestable-object-routes.js'
+// Access requests' configuration: governance groups, the tenant's access request configuration.
+import { governanceGroupRoutes } from './beta/governance-groups/governance-group-routes.js'
+import { accessRequestConfigRoutes } from './v3/access-request-config/access-request-config-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -68,4 +71,6 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   accessRequestRoutes(api, ctx)
   approvalRoutes(api, ctx)
   requestableObjectRoutes(api, ctx)
+  governanceGroupRoutes(api, ctx)
+  accessRequestConfigRoutes(api, ctx)
 }

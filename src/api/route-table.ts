@@ -77,6 +77,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
     'GET {}/identities/:id': selfOr('id', 'HELPDESK', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
     'POST {}/identities/process': anyOf('HELPDESK'),
     'GET {}/task-status/:id': anyOf('SOURCE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+    // Whether an entitlement can be requested, and its owner (the rest comes from its source).
+    'PATCH {}/entitlements/:id': anyOf('SOURCE_ADMIN'),
   }),
   ...both(['/v3', '/v2024'], {
     'POST {}/identities/:identityId/set-lifecycle-state': ORG_ADMIN,
@@ -158,6 +160,25 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /provisio/v1/config/versions': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN'),
   'GET /provisio/v1/config/versions/:number': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN'),
   'POST /provisio/v1/config/preview': anyOf('SOURCE_ADMIN', 'ROLE_ADMIN'),
+
+  // Access requests' configuration (docs/governance-groups.md, docs/configuration.md): governance groups are
+  // read by the admins who name them in approval schemes and changed by ORG_ADMIN, as in the reference; the
+  // tenant's access request configuration is read by anyone signed in (it says who may request what) and
+  // replaced by ORG_ADMIN.
+  ...both(['/beta', '/v2024'], {
+    'GET {}/workgroups': anyOf('ROLE_ADMIN', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
+    'POST {}/workgroups': ORG_ADMIN,
+    'POST {}/workgroups/bulk-delete': ORG_ADMIN,
+    'GET {}/workgroups/:id': anyOf('ROLE_ADMIN', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
+    'PATCH {}/workgroups/:id': ORG_ADMIN,
+    'DELETE {}/workgroups/:id': ORG_ADMIN,
+    'GET {}/workgroups/:workgroupId/members': anyOf('ROLE_ADMIN', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
+    'GET {}/workgroups/:workgroupId/connections': anyOf('ROLE_ADMIN', 'SOURCE_ADMIN', 'REPORT_ADMIN'),
+    'POST {}/workgroups/:workgroupId/members/bulk-add': ORG_ADMIN,
+    'POST {}/workgroups/:workgroupId/members/bulk-delete': ORG_ADMIN,
+  }),
+  'GET /v3/access-request-config': user('SOURCE_ADMIN', 'ROLE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
+  'PUT /v3/access-request-config': ORG_ADMIN,
 }
 
 /** The same lines under several version prefixes (`{}` in each key is the prefix). */

@@ -382,10 +382,12 @@ source: Badge System
 # The attribute defaults to the source's only entitlement attribute (zones).
 entitlements:
   - { value: datacenter }
+# People ask for it (requestable); their manager approves, then one of the Security Approvers.
+requestable: true
 accessRequestConfig:
   approvalSchemes:
     - { approverType: MANAGER }
-    - { approverType: SOURCE_OWNER }
+    - { approverType: GOVERNANCE_GROUP, approverId: Security Approvers }
 `
 
 const DIRECTORY_USERS = `name: Directory Users
@@ -404,6 +406,21 @@ owner: { type: IDENTITY, name: james.wilson }
 source: Corporate Directory
 entitlements:
   - { attribute: groups, value: ops-team }
+# People ask for it (requestable); their manager approves, then the access profile's owner.
+requestable: true
+accessRequestConfig:
+  approvalSchemes:
+    - { approverType: MANAGER }
+    - { approverType: OWNER }
+`
+
+const SECURITY_APPROVERS = `name: Security Approvers
+id: 7d0c2f4e9a8b41c3b5e6f70812a3c4d5
+description: Approve requests for physical access (a governance group; the first member to act decides)
+owner: { type: IDENTITY, name: joan.goldwasser }
+members:
+  - { type: IDENTITY, name: james.lamarr }
+  - { type: IDENTITY, name: joan.goldwasser }
 `
 
 const ALL_EMPLOYEES_ROLE = `name: All Employees
@@ -460,7 +477,8 @@ function badgesCsv(people: readonly Person[]): string {
 /**
  * Writes a working demo workspace: two flat-file sources (HR, authoritative; a badge system provisioned by
  * hand) and a directly provisioned directory (in memory), an identity profile with lifecycle states, named
- * transforms, access profiles and roles, sample data.
+ * transforms, access profiles and roles (some requestable, with approval steps), a governance group, sample
+ * data.
  */
 export async function writeDemoWorkspace(
   dirArg: string,
@@ -485,6 +503,7 @@ export async function writeDemoWorkspace(
     'access-profiles/operations-team.yaml': OPERATIONS_TEAM,
     'roles/all-employees.yaml': ALL_EMPLOYEES_ROLE,
     'roles/operations-datacenter.yaml': OPERATIONS_DATACENTER_ROLE,
+    'governance-groups/security-approvers.yaml': SECURITY_APPROVERS,
     'data/hr.csv': hrCsv(people),
     'data/badges.csv': badgesCsv(people),
     '.gitignore': '.provisio/\nsystems/\n',

@@ -33,8 +33,14 @@ export interface Entitlement {
   readonly attribute: string
   readonly value: string
   readonly displayName: string | null
+  /** Whether people may ask for it in an access request (false until someone says so, as the reference). */
   readonly requestable: boolean
+  /** The identity who owns it (approves requests for it where the approval schemes ask its owner). */
+  readonly ownerId: string | null
+  readonly ownerName: string | null
   readonly created: string
+  /** When `requestable` or the owner last changed; its creation before that. */
+  readonly modified: string
 }
 
 /** A person, built from an authoritative account by an identity profile. */

@@ -9,7 +9,8 @@ import { isManualSource } from './source-connector.js'
 export type OwnerScope = 'all' | 'manual-sources'
 
 /**
- * Owners must be identities: a manual task or an approval goes to a person who can act on it. Identities
+ * Owners must be identities: a manual task or an approval goes to a person who can act on it. So must a
+ * governance group's members and the fallback approver of escalated approvals. Identities
  * exist only once the authoritative source has been aggregated, so before that nothing is checked
  * (`checked: false`); after it, every owner that names no identity is a problem with its file and path.
  */
@@ -18,7 +19,7 @@ export async function checkOwners(
   scope: OwnerScope = 'all',
 ): Promise<{ readonly checked: boolean; readonly problems: ConfigProblem[] }> {
   const { db, config } = ctx
-  const owned: { file: string; object: string; owner: ObjectRef }[] = []
+  const owned: { file: string; object: string; path?: string; owner: ObjectRef }[] = []
   const add = (items: readonly Located<{ name: string; owner?: ObjectRef }>[], kind: string): void => {
     for (const { file, value } of items) {
       if (value.owner) owned.push({ file, object: `${kind} "${value.name}"`, owner: value.owner })
@@ -31,6 +32,28 @@ export async function checkOwners(
   if (scope === 'all') {
     add(config.roles, 'role')
     add(config.accessProfiles, 'access profile')
+    add(config.governanceGroups, 'governance group')
+    // A governance group's members decide its approvals, and escalations go to the fallback approver.
+    for (const { file, value } of config.governanceGroups) {
+      value.members.forEach((member, i) =>
+        owned.push({
+          file,
+          object: `governance group "${value.name}"`,
+          path: `members[${i}]`,
+          owner: member,
+        }),
+      )
+    }
+    const fallback =
+      config.settings.accessRequestConfig.approvalReminderAndEscalationConfig.fallbackApproverRef
+    if (fallback) {
+      owned.push({
+        file: 'provisio.yaml',
+        object: 'workspace',
+        path: 'accessRequestConfig.approvalReminderAndEscalationConfig.fallbackApproverRef',
+        owner: fallback,
+      })
+    }
   }
   if (owned.length === 0) return { checked: true, problems: [] }
   const { found, any } = await findIdentityKeys(db, [...new Set(owned.flatMap((o) => refKeys(o.owner)))])
@@ -40,7 +63,7 @@ export async function checkOwners(
     .map((o) => ({
       file: o.file,
       object: o.object,
-      path: 'owner',
+      path: o.path ?? 'owner',
       message: `"${refLabel(o.owner)}" is not an identity: name an identity (by name or id) that can act on its tasks`,
     }))
   return { checked: true, problems }

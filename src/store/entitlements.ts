@@ -132,10 +132,15 @@ export async function listEntitlements(
     value: string
     display_name: string | null
     requestable: boolean
+    owner_id: string | null
+    owner_name: string | null
     created: string | Date
+    modified: string | Date | null
   }>(
-    `SELECT e.id, e.source_id, s.name AS source_name, e.attribute, e.value, e.display_name, e.requestable, e.created
-     FROM entitlements e JOIN sources s ON s.id = e.source_id ${where} ${order}${limitClause(page, params)}`,
+    `SELECT e.id, e.source_id, s.name AS source_name, e.attribute, e.value, e.display_name, e.requestable,
+            e.owner_id, o.name AS owner_name, e.created, e.modified
+     FROM entitlements e JOIN sources s ON s.id = e.source_id LEFT JOIN identities o ON o.id = e.owner_id
+     ${where} ${order}${limitClause(page, params)}`,
     params,
   )
   return rows.map((r) => ({
@@ -146,8 +151,38 @@ export async function listEntitlements(
     value: r.value,
     displayName: r.display_name,
     requestable: r.requestable,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
     created: iso(r.created),
+    modified: iso(r.modified ?? r.created),
   }))
+}
+
+/** What can be changed of a stored entitlement: whether it can be requested, and its owner (an identity id). */
+export interface EntitlementChange {
+  readonly requestable?: boolean
+  readonly ownerId?: string | null
+}
+
+/**
+ * Changes an entitlement's requestability and owner, which aggregation never touches. Returns whether an
+ * entitlement with this id exists.
+ */
+export async function updateEntitlement(
+  db: Db,
+  id: string,
+  change: EntitlementChange,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE entitlements SET
+       requestable = CASE WHEN $2::boolean IS NULL THEN requestable ELSE $2::boolean END,
+       owner_id = CASE WHEN $3::boolean THEN $4::text ELSE owner_id END,
+       modified = $5
+     WHERE id = $1 RETURNING id`,
+    [id, change.requestable ?? null, change.ownerId !== undefined, change.ownerId ?? null, now.toISOString()],
+  )
+  return rows.length > 0
 }
 
 /** Stored entitlements by id (configuration may refer to one by id alone). */

@@ -10,6 +10,9 @@ export function entitlementJson(e: Entitlement): object {
     value: e.value,
     displayName: e.displayName,
     requestable: e.requestable,
+    ownerId: e.ownerId,
+    ownerName: e.ownerName,
     created: e.created,
+    modified: e.modified,
   }
 }

@@ -52,7 +52,8 @@ export async function validateCommand(workspace: string): Promise<void> {
   if (owners.problems.length > 0) throw new ConfigError(owners.problems, warnings)
   process.stdout.write(
     `workspace ${config.dir} is valid${warned}: ${config.sources.length} sources, ${config.identityProfiles.length} identity profiles, ` +
-      `${config.transforms.length} transforms, ${config.accessProfiles.length} access profiles, ${config.roles.length} roles\n`,
+      `${config.transforms.length} transforms, ${config.accessProfiles.length} access profiles, ${config.roles.length} roles, ` +
+      `${config.governanceGroups.length} governance groups\n`,
   )
   if (owners.unchecked !== undefined) {
     process.stdout.write(`owners not checked against identities: ${owners.unchecked}\n`)

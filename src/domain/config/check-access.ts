@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../errors.js'
 import type { EntitlementRefConfig, SourceConfig } from './config-schemas.js'
+import { checkApprovalSchemes } from './check-approvals.js'
 import { walkObjects } from './check-transform.js'
 import { checkProvisioningCriteria, checkRoleCriteria } from './check-criteria.js'
 import { refKeys, refLabel, type ObjectRef } from './schema-primitives.js'
@@ -10,7 +11,7 @@ import {
   type WorkspaceConfig,
 } from './workspace-config.js'
 
-type Report = (path: string, message: string) => void
+type Report = (path: string, message: string, severity?: 'warning') => void
 
 function resolveSource(config: WorkspaceConfig, ref: ObjectRef): SourceConfig | undefined {
   for (const key of refKeys(ref)) {
@@ -23,8 +24,15 @@ function resolveSource(config: WorkspaceConfig, ref: ObjectRef): SourceConfig | 
 /** Access profiles: the source exists, entitlements come from it and name an entitlement attribute. */
 export function checkAccessProfiles(config: WorkspaceConfig, problems: ConfigProblem[]): void {
   for (const { file, value: ap } of config.accessProfiles) {
-    const report: Report = (path, message) =>
-      void problems.push({ file, object: `access profile "${ap.name}"`, path, message })
+    const report: Report = (path, message, severity) =>
+      void problems.push({
+        file,
+        object: `access profile "${ap.name}"`,
+        path,
+        message,
+        ...(severity ? { severity } : {}),
+      })
+    checkApprovalSchemes(config, ap, 'access profile', report)
     // The reference: "If it's enabled, you must include at least one entitlement".
     if (ap.enabled && ap.entitlements.length === 0) {
       report('entitlements', 'an enabled access profile needs at least one entitlement')
@@ -53,8 +61,15 @@ export function checkAccessProfiles(config: WorkspaceConfig, problems: ConfigPro
 /** Roles: access profiles and entitlement sources exist, membership has what its type needs. */
 export function checkRoles(config: WorkspaceConfig, problems: ConfigProblem[]): void {
   for (const { file, value: role } of config.roles) {
-    const report: Report = (path, message) =>
-      void problems.push({ file, object: `role "${role.name}"`, path, message })
+    const report: Report = (path, message, severity) =>
+      void problems.push({
+        file,
+        object: `role "${role.name}"`,
+        path,
+        message,
+        ...(severity ? { severity } : {}),
+      })
+    checkApprovalSchemes(config, role, 'role', report)
     role.accessProfiles.forEach((ref, i) => {
       if (!refKeys(ref).some((k) => findAccessProfile(config, k))) {
         report(`accessProfiles[${i}]`, `no access profile named "${refLabel(ref)}"`)

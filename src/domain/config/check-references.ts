@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../errors.js'
 import { compileRetryablePatterns } from '../execution/classify-error.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
 import { checkAccessProfiles, checkRoles } from './check-access.js'
+import { checkGovernanceGroups } from './check-approvals.js'
 import { checkLifecycleStates } from './check-lifecycle-states.js'
 import { checkProvisioning } from './check-provisioning.js'
 import { checkTransform, referencedTransformNames, type TransformCheckContext } from './check-transform.js'
@@ -35,6 +36,7 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
   duplicates(config.identityProfiles, 'identity profile', problems)
   duplicates(config.accessProfiles, 'access profile', problems)
   duplicates(config.roles, 'role', problems)
+  duplicates(config.governanceGroups, 'governance group', problems)
   const resolve = (id: string): TransformDefinition | undefined => transformNames.get(id)
   const transforms: TransformCheckContext = { resolve, sourceNames }
 
@@ -135,6 +137,7 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
   }
   checkAccessProfiles(config, problems)
   checkRoles(config, problems)
+  checkGovernanceGroups(config, problems)
 
   config.settings.schedules.forEach((s, i) => {
     if (s.task === 'aggregate' && (s.source === undefined || !sourceNames.has(s.source))) {

@@ -5,6 +5,7 @@ import {
   sourceSchema,
   transformDefinitionSchema,
 } from './config-schemas.js'
+import { governanceGroupSchema } from './governance-group-schema.js'
 
 const byName = (v: { name?: string | undefined }): string | undefined => v.name
 
@@ -36,6 +37,12 @@ export const CONFIG_FOLDERS = {
     key: byName,
   },
   roles: { dir: 'roles', kind: 'role', schema: roleSchema, key: byName },
+  governanceGroups: {
+    dir: 'governance-groups',
+    kind: 'governance group',
+    schema: governanceGroupSchema,
+    key: byName,
+  },
 } as const
 
 export type ConfigFolderName = keyof typeof CONFIG_FOLDERS

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CAPABILITIES } from '../auth/capabilities.js'
+import { tenantAccessRequestConfigSchema } from './access-request-config-schema.js'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
 import { retryPoliciesSchema } from './retry-policy-schema.js'
@@ -21,6 +22,8 @@ export {
   type ObjectRef,
 } from './schema-primitives.js'
 export * from './access-schemas.js'
+export * from './access-request-config-schema.js'
+export * from './governance-group-schema.js'
 export * from './lifecycle-state-schema.js'
 export * from './provisioning-policy-schema.js'
 export * from './retry-policy-schema.js'
@@ -169,6 +172,8 @@ export const workspaceSettingsSchema = z.looseObject({
   /** How people sign in: passwords, invitations, sessions, failed sign-ins, OpenID Connect. */
   signIn: signInSchema.default(SIGN_IN_DEFAULTS),
   schedules: z.array(scheduleSchema).default([]),
+  /** The tenant's access request configuration (access-request-config-schema.ts): every field defaulted. */
+  accessRequestConfig: tenantAccessRequestConfigSchema.prefault({}),
 })
 
 /** Whether the platform knows a time zone (an IANA name such as `Europe/Paris`, or `UTC`). */

@@ -12,13 +12,23 @@
 
 /** The kinds of configuration object whose fields are checked, as problems name them. */
 export type ConfigObjectKind =
-  'workspace' | 'source' | 'identity profile' | 'transform' | 'access profile' | 'role' | 'connector settings'
+  | 'workspace'
+  | 'source'
+  | 'identity profile'
+  | 'transform'
+  | 'access profile'
+  | 'role'
+  | 'governance group'
+  | 'connector settings'
 
 const BOOKKEEPING = ['created', 'modified'] as const
 
 export const IGNORED_FIELDS: Readonly<Record<ConfigObjectKind, Readonly<Record<string, readonly string[]>>>> =
   {
-    workspace: {},
+    workspace: {
+      // The reference's IdentityReferenceWithNameAndEmail: the email is the identity's, read-only.
+      'accessRequestConfig.approvalReminderAndEscalationConfig.fallbackApproverRef': ['email'],
+    },
     source: {
       '': [
         ...BOOKKEEPING,
@@ -77,6 +87,8 @@ export const IGNORED_FIELDS: Readonly<Record<ConfigObjectKind, Readonly<Record<s
       ],
       'membership.identities[]': ['aliasName'],
     },
+    // The reference's WorkgroupDto counts (read-only) and a member's email (ListWorkgroupMembers).
+    'governance group': { '': [...BOOKKEEPING, 'memberCount', 'connectionCount'], 'members[]': ['email'] },
     'connector settings': {},
   }
 
@@ -93,5 +105,6 @@ export const OPEN_FIELDS: Readonly<Record<ConfigObjectKind, readonly string[]>> 
   transform: [],
   'access profile': [],
   role: [],
+  'governance group': [],
   'connector settings': [],
 }

@@ -1,5 +1,6 @@
 import type {
   AccessProfileConfig,
+  GovernanceGroupConfig,
   IdentityProfileConfig,
   LifecycleStateConfig,
   RoleConfig,
@@ -24,6 +25,7 @@ export interface WorkspaceConfig {
   readonly transforms: readonly Located<TransformConfig>[]
   readonly accessProfiles: readonly Located<AccessProfileConfig>[]
   readonly roles: readonly Located<RoleConfig>[]
+  readonly governanceGroups: readonly Located<GovernanceGroupConfig>[]
 }
 
 /** Objects are referred to by name or by id; our YAML usually writes names, an export writes ids. */
@@ -47,6 +49,14 @@ export function findAccessProfile(
 
 export function findRole(config: WorkspaceConfig, nameOrId: string): RoleConfig | undefined {
   return findByNameOrId(config.roles, nameOrId)
+}
+
+/** A governance group by name or id (an approval scheme's `approverId`, a `workgroup:{id}` scheme). */
+export function findGovernanceGroup(
+  config: WorkspaceConfig,
+  nameOrId: string,
+): GovernanceGroupConfig | undefined {
+  return findByNameOrId(config.governanceGroups, nameOrId)
 }
 
 /** The profile's state with this technical name (the identity's `cloudLifecycleState`); case matters. */

@@ -4,7 +4,7 @@ import type { ConfigFolderName } from '../../domain/config/config-kinds.js'
 import type { WorkspaceConfig } from '../../domain/config/workspace-config.js'
 import { ConflictError } from '../../domain/errors.js'
 import type { EngineContext } from '../engine-context.js'
-import { SETTINGS_FILE } from '../workspace/load-workspace.js'
+import { SETTINGS_FILE, type LoadedWorkspace } from '../workspace/load-workspace.js'
 import type { PublishedVersion } from './publish-config.js'
 import {
   ConfigRepository,
@@ -68,6 +68,25 @@ export function removeConfigObject(
     const removed = await repo.remove(folder, id)
     const version = await engine.reconfigure(removed.workspace.config, author ? { author } : {})
     return { ...removed, version }
+  })
+}
+
+/**
+ * Sets (or, undefined, removes) one top-level section of `provisio.yaml` (ConfigRepository.setSettingsSection:
+ * only that section's text changes), validated with validate's rules, then publishes and runs as
+ * writeConfigObject.
+ */
+export function writeSettingsSection(
+  engine: ReconfigurableEngine,
+  key: string,
+  value: Readonly<Record<string, unknown>> | undefined,
+  author?: string,
+): Promise<Changed<{ readonly workspace: LoadedWorkspace }>> {
+  const repo = repositoryOf(engine)
+  return serialised(repo.dir, async () => {
+    const workspace = await repo.setSettingsSection(key, value)
+    const version = await engine.reconfigure(workspace.config, author ? { author } : {})
+    return { workspace, version }
   })
 }
 

@@ -124,6 +124,30 @@ export class ConfigRepository {
   }
 
   /**
+   * Sets one top-level section of `provisio.yaml` (`accessRequestConfig:`) to this value, or removes it
+   * (undefined). Only the section's own text is rewritten: a section already there is patched in place
+   * (comments of what stays keep their place), a new one is appended; every other byte of the file stays.
+   * Validated with validate's rules, then written atomically; a ConfigError writes nothing.
+   */
+  async setSettingsSection(
+    key: string,
+    value: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<LoadedWorkspace> {
+    const file = SETTINGS_FILE
+    const text = await readFile(join(this.dir, file), 'utf8')
+    const doc = parseDocument(text)
+    if (doc.errors.length > 0) return this.read()
+    const draft = new Draft(this.dir)
+    draft.replace(
+      { file, index: undefined, text },
+      withSection(text, doc, key, value === undefined ? undefined : plain(value)),
+    )
+    const workspace = await loadWorkspaceWithWarnings(this.dir, { overlay: draft.overlay() })
+    await draft.commit()
+    return workspace
+  }
+
+  /**
    * Removes the object of a kind with this id (its own or derived): NotFoundError when there is none. Checked
    * first with validate's rules: an object others still refer to (a source a role names) is not removed, and
    * the ConfigError names every object that refers to it, by file and field.
@@ -347,31 +371,75 @@ function replaceObject(place: Place, value: Record<string, unknown>): string {
     throw new Error(`${place.file}: object #${place.index ?? 0} not found`)
   }
   const [start, end] = node.range
-  const patched = patch(doc, node, value)
+  const patched = patchYamlNode(doc, node, value)
   const column = start - (place.text.lastIndexOf('\n', start - 1) + 1)
   const old = place.text.slice(start, end)
   return place.text.slice(0, start) + render(patched, column, old.endsWith('\n')) + place.text.slice(end)
+}
+
+/** A settings file's text with one top-level section set (a value) or removed (undefined). See setSettingsSection. */
+function withSection(text: string, doc: Document, key: string, value: unknown): string {
+  const root = doc.contents
+  const pair = isMap(root)
+    ? root.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key)
+    : undefined
+  if (!isMap(root)) {
+    // An empty file, or one that is not a map (validation says so): written through the document.
+    if (value === undefined) doc.delete(key)
+    else doc.set(key, value)
+    return doc.toString()
+  }
+  if (!pair) {
+    if (value === undefined) return text
+    return text + (text === '' || text.endsWith('\n') ? '' : '\n') + new Document({ [key]: value }).toString()
+  }
+  const keyNode = pair.key
+  const node = pair.value
+  if (!isNode(keyNode) || !keyNode.range) throw new Error(`${SETTINGS_FILE}: ${key} has no place in the text`)
+  if (value === undefined) {
+    // The key's lines through the end of its value; a comment above the section goes with it.
+    let start = text.lastIndexOf('\n', keyNode.range[0] - 1) + 1
+    const comment = /(?:^|\n)((?:[ \t]*#[^\n]*\n)+)$/.exec(text.slice(0, start))
+    if (comment?.[1] !== undefined && root.items[0] !== pair) start -= comment[1].length
+    const last = isNode(node) && node.range ? node.range[1] : keyNode.range[1]
+    const newline = text.indexOf('\n', Math.max(last - 1, 0))
+    return text.slice(0, start) + (newline === -1 ? '' : text.slice(newline + 1))
+  }
+  if (isMap(node) && !node.flow && node.range) {
+    const [start, end] = node.range
+    const patched = patchYamlNode(doc, node, value)
+    const column = start - (text.lastIndexOf('\n', start - 1) + 1)
+    return (
+      text.slice(0, start) + render(patched, column, text.slice(start, end).endsWith('\n')) + text.slice(end)
+    )
+  }
+  // A section written another way (`{…}` on one line, or empty): through the document.
+  doc.set(key, value)
+  return doc.toString()
 }
 
 function isNode(v: unknown): v is Node {
   return v !== null && typeof v === 'object' && 'range' in v
 }
 
-/** The node, changed where the value differs from it; a node of another shape is replaced by a new one. */
-function patch(doc: Document, node: unknown, value: unknown): Node {
+/**
+ * The node, changed where the value differs from it; a node of another shape is replaced by a new one. A
+ * map or list is changed in place, so the comments of what stays keep their place.
+ */
+export function patchYamlNode(doc: Document, node: unknown, value: unknown): Node {
   if (isMap(node) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>
     for (const pair of [...node.items]) {
       const key = isScalar(pair.key) ? pair.key.value : pair.key
       if (typeof key !== 'string' || !Object.hasOwn(v, key)) node.delete(pair.key)
-      else pair.value = patch(doc, pair.value, v[key])
+      else pair.value = patchYamlNode(doc, pair.value, v[key])
     }
     for (const [k, x] of Object.entries(v)) if (!node.has(k)) node.add(doc.createPair(k, x))
     return node
   }
   if (isSeq(node) && Array.isArray(value)) {
     node.items = value.map((x, i) =>
-      i < node.items.length ? patch(doc, node.items[i], x) : doc.createNode(x),
+      i < node.items.length ? patchYamlNode(doc, node.items[i], x) : doc.createNode(x),
     )
     return node
   }

@@ -90,14 +90,14 @@ async function entitlementRequestability(
   ctx: EngineContext,
   id: string,
 ): Promise<{ requestable: boolean; owner: ObjectRef | null }> {
-  const rows = await ctx.db.query<{ requestable?: boolean | null; owner?: string | null }>(
+  const rows = await ctx.db.query<{ requestable?: boolean | null; owner_id?: string | null }>(
     'SELECT * FROM entitlements WHERE id = $1',
     [id],
   )
   const row = rows[0]
   return {
     requestable: row?.requestable === true,
-    owner: typeof row?.owner === 'string' ? { type: 'IDENTITY', id: row.owner } : null,
+    owner: typeof row?.owner_id === "string" ? { type: "IDENTITY", id: row.owner_id } : null,
   }
 }
 

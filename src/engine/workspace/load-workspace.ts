@@ -83,6 +83,7 @@ export async function loadWorkspaceWithWarnings(
   const transforms = await loadFolder(files, CONFIG_FOLDERS.transforms, problems, ids)
   const accessProfiles = await loadFolder(files, CONFIG_FOLDERS.accessProfiles, problems, ids)
   const roles = await loadFolder(files, CONFIG_FOLDERS.roles, problems, ids)
+  const governanceGroups = await loadFolder(files, CONFIG_FOLDERS.governanceGroups, problems, ids)
   problems.push(...ids.problems)
   const config: WorkspaceConfig = {
     dir,
@@ -92,6 +93,7 @@ export async function loadWorkspaceWithWarnings(
     transforms,
     accessProfiles,
     roles,
+    governanceGroups,
   }
   problems.push(
     ...checkReferences(config),
