@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CAPABILITIES } from '../auth/capabilities.js'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
+import { notificationSettingsSchema } from './notification-settings-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
 import { retryPoliciesSchema } from './retry-policy-schema.js'
 import { SIGN_IN_DEFAULTS, signInSchema } from './sign-in-schema.js'
@@ -169,6 +170,8 @@ export const workspaceSettingsSchema = z.looseObject({
   /** How people sign in: passwords, invitations, sessions, failed sign-ins, OpenID Connect. */
   signIn: signInSchema.default(SIGN_IN_DEFAULTS),
   schedules: z.array(scheduleSchema).default([]),
+  /** Email notifications: the SMTP server, links, retries (docs/notifications.md); absent: the outbox only. */
+  notifications: notificationSettingsSchema.optional(),
 })
 
 /** Whether the platform knows a time zone (an IANA name such as `Europe/Paris`, or `UTC`). */
