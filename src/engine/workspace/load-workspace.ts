@@ -15,6 +15,7 @@ import { builtInConnectors } from '../../connectors/built-in-connectors.js'
 import type { ConnectorRegistry } from '../../connectors/connector-registry.js'
 import { checkConnectorSettings } from './check-connector-settings.js'
 import { checkSchedules } from './check-schedules.js'
+import { loadNotificationTemplates } from './load-notification-templates.js'
 import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '../../domain/errors.js'
 
 export const SETTINGS_FILE = 'provisio.yaml'
@@ -84,6 +85,7 @@ export async function loadWorkspaceWithWarnings(
   const accessProfiles = await loadFolder(files, CONFIG_FOLDERS.accessProfiles, problems, ids)
   const roles = await loadFolder(files, CONFIG_FOLDERS.roles, problems, ids)
   problems.push(...ids.problems)
+  const notificationTemplates = await loadNotificationTemplates(files, problems)
   const config: WorkspaceConfig = {
     dir,
     settings: settingsParsed.success ? settingsParsed.data : workspaceSettingsSchema.parse({}),
@@ -92,6 +94,7 @@ export async function loadWorkspaceWithWarnings(
     transforms,
     accessProfiles,
     roles,
+    ...(notificationTemplates.length > 0 ? { notificationTemplates } : {}),
   }
   problems.push(
     ...checkReferences(config),

@@ -10,6 +10,7 @@ import { sql as asyncTasks } from './0009-async-tasks.js'
 import { sql as auth } from './0010-auth.js'
 import { sql as audit } from './0011-audit.js'
 import { sql as signIn } from './0012-sign-in.js'
+import { sql as notifications } from './0014-notifications.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -25,4 +26,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 10, name: 'auth', sql: auth },
   { version: 11, name: 'audit', sql: audit },
   { version: 12, name: 'sign-in', sql: signIn },
+  { version: 14, name: 'notifications', sql: notifications },
 ]
