@@ -2,12 +2,13 @@ import type { PgBoss } from 'pg-boss'
 import { installSchedules, type ScheduleRunner } from '../jobs/schedules.js'
 import { startQueue } from '../jobs/start-queue.js'
 import type { OpenEngine } from './open-engine.js'
+import { startNotificationSender } from './start-notification-sender.js'
 import { startTaskRunner } from './source-aggregation-tasks.js'
 import { startExecutor, type ExecutorSettings } from './start-executor.js'
 
 /**
- * The long-running part of the runtime: the durable queue, the executor, the asynchronous tasks and (for
- * `serve`) the schedules.
+ * The long-running part of the runtime: the durable queue, the executor, the asynchronous tasks, the
+ * notification sender and (for `serve`) the schedules.
  */
 export interface Services {
   readonly boss: PgBoss
@@ -33,8 +34,11 @@ export interface ServicesOptions {
 export async function startServices(engine: OpenEngine, options: ServicesOptions): Promise<Services> {
   const boss = await startQueue(engine.store, options.log)
   let stopExecutor: () => void = () => undefined
+  let stopSender: () => Promise<void> = async () => undefined
   const abort = async (): Promise<void> => {
     stopExecutor()
+    // Not awaited: an abort does not wait for a mail server.
+    void stopSender()
     await boss.stop({ graceful: false }).catch(() => undefined)
     await engine.close()
   }
@@ -46,6 +50,8 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
     stopExecutor = await startExecutor(engine, boss, options.executor, options.log)
     // Source aggregations asked for with `aggregate --async` (and later the API), by any process on the database.
     await startTaskRunner(engine, boss, options.log)
+    // Email notifications queued by any process on the database (docs/notifications.md).
+    stopSender = startNotificationSender(engine, options.log)
     return {
       boss,
       schedules,
@@ -53,6 +59,7 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
       stop: async () => {
         stopExecutor()
         try {
+          await stopSender()
           await boss.stop({ graceful: true, timeout: 20_000 })
         } finally {
           await engine.close()
