@@ -14,6 +14,7 @@ import { oauthClientRoutes } from './v3/auth/oauth-client-routes.js'
 import { personalAccessTokenRoutes } from './v3/auth/personal-access-token-routes.js'
 import { auditRoutes } from './provisio/audit-routes.js'
 import { cliRoutes } from './provisio/cli-routes.js'
+import { notificationRoutes } from './provisio/notification-routes.js'
 // Operational routes (accounts' actions, entitlements, identities, activities, work items, plan, tasks).
 import { entitlementRoutes } from './beta/entitlements/entitlement-routes.js'
 import { identityRoutes } from './beta/identities/identity-routes.js'
@@ -50,6 +51,7 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   authUserRoutes(api, ctx)
   auditRoutes(api, ctx)
   cliRoutes(api, ctx)
+  notificationRoutes(api, ctx)
   // Operational routes
   accountActionRoutes(api, ctx)
   entitlementRoutes(api, ctx)

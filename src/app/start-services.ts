@@ -4,12 +4,13 @@ import { installRequestTimers } from '../jobs/request-timer-jobs.js'
 import { startQueue } from '../jobs/start-queue.js'
 import { runRequestTimers, timerSummary } from '../engine/requests/run-request-timers.js'
 import type { OpenEngine } from './open-engine.js'
+import { startNotificationSender } from './start-notification-sender.js'
 import { startTaskRunner } from './source-aggregation-tasks.js'
 import { startExecutor, type ExecutorSettings } from './start-executor.js'
 
 /**
- * The long-running part of the runtime: the durable queue, the executor, the asynchronous tasks and (for
- * `serve`) the schedules.
+ * The long-running part of the runtime: the durable queue, the executor, the asynchronous tasks, the
+ * notification sender and (for `serve`) the schedules.
  */
 export interface Services {
   readonly boss: PgBoss
@@ -35,8 +36,11 @@ export interface ServicesOptions {
 export async function startServices(engine: OpenEngine, options: ServicesOptions): Promise<Services> {
   const boss = await startQueue(engine.store, options.log)
   let stopExecutor: () => void = () => undefined
+  let stopSender: () => Promise<void> = async () => undefined
   const abort = async (): Promise<void> => {
     stopExecutor()
+    // Not awaited: an abort does not wait for a mail server.
+    void stopSender()
     await boss.stop({ graceful: false }).catch(() => undefined)
     await engine.close()
   }
@@ -50,6 +54,8 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
     await startTaskRunner(engine, boss, options.log)
     // Access requests' dates, reminders and escalations, once a minute for all processes on the database.
     await installRequestTimers(boss, async () => timerSummary(await runRequestTimers(engine)), options.log)
+    // Email notifications queued by any process on the database (docs/notifications.md).
+    stopSender = startNotificationSender(engine, options.log)
     return {
       boss,
       schedules,
@@ -57,6 +63,7 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
       stop: async () => {
         stopExecutor()
         try {
+          await stopSender()
           await boss.stop({ graceful: true, timeout: 20_000 })
         } finally {
           await engine.close()

@@ -20,6 +20,7 @@ const signInCommands = () => import('./commands/sign-in-commands.js')
 const capabilityCommands = () => import('./commands/capability-commands.js')
 const auditCommands = () => import('./commands/audit-command.js')
 const requestCommands = () => import('./commands/request-commands.js')
+const notificationCommands = () => import('./commands/notification-commands.js')
 
 /**
  * Commands that cannot run inside another process: they are processes of their own, or (`password`)
@@ -592,6 +593,45 @@ export function buildProgram(): Command {
     .action(async (id: string, o: { to: string; comment: string; as?: string; json?: boolean }) =>
       (await requestCommands()).forwardCommand(ws(), id, o),
     )
+  const notifications = program
+    .command('notifications')
+    .option('--identity <identity>', "only this recipient's (id or name)")
+    .option('--state <state>', 'only OUTBOX, PENDING, SENT or FAILED ones')
+    .option('--filters <expression>', 'the API\'s filter grammar: kind eq "APPROVAL_REQUESTED" …')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--offset <n>', 'skip this many')
+    .option('--json', 'print the notifications as JSON')
+    .description('email notifications, newest first: sent, waiting, failed, or kept in the outbox')
+    .action(
+      async (o: {
+        identity?: string
+        state?: string
+        filters?: string
+        limit?: string
+        offset?: string
+        json?: boolean
+      }) => (await notificationCommands()).notificationsCommand(ws(), o),
+    )
+  notifications
+    .command('show')
+    .argument('<id>', 'notification id')
+    .option('--json', 'print JSON')
+    .description('one notification in full: recipient, subject, body, attempts and error')
+    .action(async (id: string, o: { json?: boolean }) =>
+      (await notificationCommands()).notificationShowCommand(ws(), id, o),
+    )
+  notifications
+    .command('send')
+    .option('--json', 'print the counts as JSON')
+    .description(
+      'send the notifications due now through the configured SMTP server (serve and worker do it on their own)',
+    )
+    .action(async (o: { json?: boolean }) => (await notificationCommands()).notificationsSendCommand(ws(), o))
+  notifications
+    .command('kinds')
+    .option('--json', 'print JSON')
+    .description('the kinds of notification and the fields their templates can use')
+    .action(async (o: { json?: boolean }) => (await notificationCommands()).notificationKindsCommand(o))
 
   const transform = program.command('transform').description('work with transforms')
   transform

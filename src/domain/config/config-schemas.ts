@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { CAPABILITIES } from '../auth/capabilities.js'
 import { tenantAccessRequestConfigSchema } from './access-request-config-schema.js'
 import { lifecycleStateSchema } from './lifecycle-state-schema.js'
+import { notificationSettingsSchema } from './notification-settings-schema.js'
 import { attributeSyncConfigSchema, provisioningPolicySchema } from './provisioning-policy-schema.js'
 import { retryPoliciesSchema } from './retry-policy-schema.js'
 import { SIGN_IN_DEFAULTS, signInSchema } from './sign-in-schema.js'
@@ -174,6 +175,8 @@ export const workspaceSettingsSchema = z.looseObject({
   schedules: z.array(scheduleSchema).default([]),
   /** The tenant's access request configuration (access-request-config-schema.ts): every field defaulted. */
   accessRequestConfig: tenantAccessRequestConfigSchema.prefault({}),
+  /** Email notifications: the SMTP server, links, retries (docs/notifications.md); absent: the outbox only. */
+  notifications: notificationSettingsSchema.optional(),
 })
 
 /** Whether the platform knows a time zone (an IANA name such as `Europe/Paris`, or `UTC`). */

@@ -4,6 +4,7 @@ import type { WorkspaceSettings } from './config-schemas.js'
 import { CONFIG_FOLDERS, type ConfigFolderName } from './config-kinds.js'
 import type { NestedKind } from './config-ids.js'
 import type { Located, WorkspaceConfig } from './workspace-config.js'
+import type { WorkspaceTemplate } from '../notifications/notification-template.js'
 
 /** One configuration object as a version holds it: validated, with its id, and the file it came from. */
 export interface ConfigObjectRecord {
@@ -22,6 +23,8 @@ export interface ConfigObjectRecord {
 export interface ConfigSnapshot {
   readonly settings: WorkspaceSettings
   readonly objects: readonly ConfigObjectRecord[]
+  /** The workspace's notification templates; absent when it has none (so older versions keep their hash). */
+  readonly notificationTemplates?: readonly Located<WorkspaceTemplate>[]
 }
 
 const FOLDER_NAMES = Object.keys(CONFIG_FOLDERS) as ConfigFolderName[]
@@ -41,8 +44,18 @@ export function configSnapshot(config: WorkspaceConfig): ConfigSnapshot {
       })
     }
   }
+  const templates = (config.notificationTemplates ?? []).map((t) => ({
+    ...t,
+    file: t.file.split('\\').join('/'),
+  }))
   // Through JSON, so the hash and the stored copy are of exactly what a reader gets back.
-  return JSON.parse(JSON.stringify({ settings: config.settings, objects })) as ConfigSnapshot
+  return JSON.parse(
+    JSON.stringify({
+      settings: config.settings,
+      objects,
+      ...(templates.length > 0 ? { notificationTemplates: templates } : {}),
+    }),
+  ) as ConfigSnapshot
 }
 
 /** The configuration a snapshot holds, for a process running in `dir` (where relative paths resolve). */
@@ -54,7 +67,13 @@ export function configFromSnapshot(snapshot: ConfigSnapshot, dir: string): Works
     // A kind this version of Provisio does not know was published by a newer one: it has no use for it.
     if (folder !== undefined) lists[folder]?.push({ file: o.file, value: o.value })
   }
-  return { dir, settings: snapshot.settings, ...lists } as unknown as WorkspaceConfig
+  const templates = snapshot.notificationTemplates ?? []
+  return {
+    dir,
+    settings: snapshot.settings,
+    ...lists,
+    ...(templates.length > 0 ? { notificationTemplates: templates } : {}),
+  } as unknown as WorkspaceConfig
 }
 
 /** The content hash of a snapshot: equal configurations, equal hashes, whatever the order of keys. */

@@ -8,6 +8,7 @@ import type {
   TransformConfig,
   WorkspaceSettings,
 } from './config-schemas.js'
+import type { WorkspaceTemplate } from '../notifications/notification-template.js'
 
 /** Where a configuration object was read from, so problems can name the file. */
 export interface Located<T> {
@@ -26,6 +27,8 @@ export interface WorkspaceConfig {
   readonly accessProfiles: readonly Located<AccessProfileConfig>[]
   readonly roles: readonly Located<RoleConfig>[]
   readonly governanceGroups: readonly Located<GovernanceGroupConfig>[]
+  /** The workspace's notification templates (`notification-templates/<KIND>.yaml`), each replacing a default. */
+  readonly notificationTemplates?: readonly Located<WorkspaceTemplate>[]
 }
 
 /** Objects are referred to by name or by id; our YAML usually writes names, an export writes ids. */

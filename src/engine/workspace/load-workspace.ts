@@ -15,6 +15,7 @@ import { builtInConnectors } from '../../connectors/built-in-connectors.js'
 import type { ConnectorRegistry } from '../../connectors/connector-registry.js'
 import { checkConnectorSettings } from './check-connector-settings.js'
 import { checkSchedules } from './check-schedules.js'
+import { loadNotificationTemplates } from './load-notification-templates.js'
 import { ConfigError, type ConfigProblem, InputError, isConfigWarning } from '../../domain/errors.js'
 
 export const SETTINGS_FILE = 'provisio.yaml'
@@ -85,6 +86,7 @@ export async function loadWorkspaceWithWarnings(
   const roles = await loadFolder(files, CONFIG_FOLDERS.roles, problems, ids)
   const governanceGroups = await loadFolder(files, CONFIG_FOLDERS.governanceGroups, problems, ids)
   problems.push(...ids.problems)
+  const notificationTemplates = await loadNotificationTemplates(files, problems)
   const config: WorkspaceConfig = {
     dir,
     settings: settingsParsed.success ? settingsParsed.data : workspaceSettingsSchema.parse({}),
@@ -94,6 +96,7 @@ export async function loadWorkspaceWithWarnings(
     accessProfiles,
     roles,
     governanceGroups,
+    ...(notificationTemplates.length > 0 ? { notificationTemplates } : {}),
   }
   problems.push(
     ...checkReferences(config),

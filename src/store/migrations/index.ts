@@ -11,6 +11,7 @@ import { sql as auth } from './0010-auth.js'
 import { sql as audit } from './0011-audit.js'
 import { sql as signIn } from './0012-sign-in.js'
 import { sql as accessRequests } from './0013-access-requests.js'
+import { sql as notifications } from './0014-notifications.js'
 import { sql as entitlementRequestability } from './0015-entitlement-requestability.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
@@ -28,5 +29,6 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 11, name: 'audit', sql: audit },
   { version: 12, name: 'sign-in', sql: signIn },
   { version: 13, name: 'access-requests', sql: accessRequests },
+  { version: 14, name: 'notifications', sql: notifications },
   { version: 15, name: 'entitlement-requestability', sql: entitlementRequestability },
 ]
