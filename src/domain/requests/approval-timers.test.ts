@@ -35,7 +35,13 @@ describe('approval reminders and escalation', () => {
       null,
     ],
     ['escalation on day daysUntilEscalation', fresh, settings, 5, { kind: 'ESCALATE', to: 'fallback' }],
-    ['no escalation without a fallback approver', fresh, { ...settings, fallbackApprover: null }, 9, { kind: 'REMIND' }],
+    [
+      'no escalation without a fallback approver',
+      fresh,
+      { ...settings, fallbackApprover: null },
+      9,
+      { kind: 'REMIND' },
+    ],
     [
       'escalated once only',
       { ...fresh, escalated: day(5).toISOString(), reminders: 1, lastReminded: day(2).toISOString() },
@@ -43,8 +49,20 @@ describe('approval reminders and escalation', () => {
       9,
       null,
     ],
-    ['the fallback approver is not escalated to themselves', { ...fresh, owner: 'fallback' }, settings, 9, { kind: 'REMIND' }],
-    ['nothing configured, nothing due', fresh, { daysUntilEscalation: null, daysBetweenReminders: null, maxReminders: null, fallbackApprover: null }, 99, null],
+    [
+      'the fallback approver is not escalated to themselves',
+      { ...fresh, owner: 'fallback' },
+      settings,
+      9,
+      { kind: 'REMIND' },
+    ],
+    [
+      'nothing configured, nothing due',
+      fresh,
+      { daysUntilEscalation: null, daysBetweenReminders: null, maxReminders: null, fallbackApprover: null },
+      99,
+      null,
+    ],
   ] as const)('%s', (_, clock, s, at, expected) => {
     expect(dueTimer(clock, s, day(at))).toEqual(expected)
   })

@@ -34,7 +34,11 @@ export interface ItemActivity {
  * all failed PROVISIONING_FAILED, some of each NOT_ALL_ITEMS_PROVISIONED; manual work done but not yet
  * verified is PROVISIONING_VERIFICATION_PENDING. A grant whose start date has not come is still executing.
  */
-export function requestState(item: RequestItem, activities: readonly ItemActivity[], now: Date): RequestState {
+export function requestState(
+  item: RequestItem,
+  activities: readonly ItemActivity[],
+  now: Date,
+): RequestState {
   switch (item.phase) {
     case 'APPROVAL':
       return 'EXECUTING'
@@ -63,7 +67,9 @@ export function requestState(item: RequestItem, activities: readonly ItemActivit
   if (statuses.some((s) => s === 'COMMITED')) return 'PROVISIONING_VERIFICATION_PENDING'
   const failed = statuses.filter((s) => s === 'FAILED' || s === 'UNVERIFIABLE').length
   if (failed === 0) return 'REQUEST_COMPLETED'
-  return failed === statuses.filter((s) => s !== 'CANCELED').length ? 'PROVISIONING_FAILED' : 'NOT_ALL_ITEMS_PROVISIONED'
+  return failed === statuses.filter((s) => s !== 'CANCELED').length
+    ? 'PROVISIONING_FAILED'
+    : 'NOT_ALL_ITEMS_PROVISIONED'
 }
 
 /** The approval and provisioning phases with their times, as `accessRequestPhases` shows them. */
@@ -76,16 +82,27 @@ export function requestPhases(
   const approval: RequestPhaseView = {
     name: 'APPROVAL_PHASE',
     state:
-      item.phase === 'APPROVAL' ? 'EXECUTING' : item.phase === 'CANCELLED' || item.phase === 'TERMINATED' ? 'CANCELLED' : 'COMPLETED',
+      item.phase === 'APPROVAL'
+        ? 'EXECUTING'
+        : item.phase === 'CANCELLED' || item.phase === 'TERMINATED'
+          ? 'CANCELLED'
+          : 'COMPLETED',
     result: item.phase === 'APPROVED' ? 'SUCCESSFUL' : item.phase === 'REJECTED' ? 'FAILED' : null,
     started: item.created,
     finished: item.phase === 'APPROVAL' ? null : (approvalEnded ?? item.closed),
   }
   if (item.phase !== 'APPROVED') {
-    return [approval, { name: 'PROVISIONING_PHASE', state: 'NOT_EXECUTED', result: null, started: null, finished: null }]
+    return [
+      approval,
+      { name: 'PROVISIONING_PHASE', state: 'NOT_EXECUTED', result: null, started: null, finished: null },
+    ]
   }
   const done = state !== 'EXECUTING' && state !== 'PROVISIONING_VERIFICATION_PENDING'
-  const last = activities.map((a) => a.completed).filter((c): c is string => c !== null).sort().at(-1)
+  const last = activities
+    .map((a) => a.completed)
+    .filter((c): c is string => c !== null)
+    .sort()
+    .at(-1)
   return [
     approval,
     {

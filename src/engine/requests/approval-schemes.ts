@@ -87,7 +87,10 @@ async function resolveStep(
   approverId: string | null,
   identity: Identity,
 ): Promise<ChainStep | { missing: string }> {
-  const person = async (ref: ObjectRef | null | undefined, what: string): Promise<ChainStep | { missing: string }> => {
+  const person = async (
+    ref: ObjectRef | null | undefined,
+    what: string,
+  ): Promise<ChainStep | { missing: string }> => {
     if (!ref) return { missing: `it has no ${what}` }
     const found = await identityOfRef(ctx, ref)
     if (!found) return { missing: `its ${what} "${refLabel(ref)}" is not an identity` }
@@ -111,8 +114,15 @@ async function resolveStep(
         const found = await identityOfRef(ctx, m)
         if (found) members.push(found.id)
       }
-      if (members.length === 0) return { missing: `governance group "${group.name}" has no member who is an identity` }
-      return { approverType: type, approverId: group.id, owners: members, label: `governance group "${group.name}"` }
+      if (members.length === 0) {
+        return { missing: `governance group "${group.name}" has no member who is an identity` }
+      }
+      return {
+        approverType: type,
+        approverId: group.id,
+        owners: members,
+        label: `governance group "${group.name}"`,
+      }
     }
   }
 }

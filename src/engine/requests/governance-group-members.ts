@@ -9,17 +9,31 @@ export interface ApprovingGroup {
 }
 
 /** The governance group with this id or name, from the workspace's `governance-groups/`. */
-export function governanceGroupOf(ctx: Pick<EngineContext, 'config'>, idOrName: string): ApprovingGroup | undefined {
-  const groups = (ctx.config as { governanceGroups?: readonly { value: { id?: string; name: string; members?: ObjectRef[] } }[] })
-    .governanceGroups ?? []
+export function governanceGroupOf(
+  ctx: Pick<EngineContext, 'config'>,
+  idOrName: string,
+): ApprovingGroup | undefined {
+  const groups =
+    (
+      ctx.config as {
+        governanceGroups?: readonly { value: { id?: string; name: string; members?: ObjectRef[] } }[]
+      }
+    ).governanceGroups ?? []
   const found = groups.find((g) => g.value.id === idOrName || g.value.name === idOrName)?.value
   return found && { id: found.id ?? found.name, name: found.name, members: found.members ?? [] }
 }
 
 /** The ids of the governance groups an identity (by id and name) is a member of. */
-export function groupsOfMember(ctx: Pick<EngineContext, 'config'>, identity: { id: string; name: string }): string[] {
-  const groups = (ctx.config as { governanceGroups?: readonly { value: { id?: string; name: string; members?: ObjectRef[] } }[] })
-    .governanceGroups ?? []
+export function groupsOfMember(
+  ctx: Pick<EngineContext, 'config'>,
+  identity: { id: string; name: string },
+): string[] {
+  const groups =
+    (
+      ctx.config as {
+        governanceGroups?: readonly { value: { id?: string; name: string; members?: ObjectRef[] } }[]
+      }
+    ).governanceGroups ?? []
   return groups
     .filter((g) => (g.value.members ?? []).some((m) => m.id === identity.id || m.name === identity.name))
     .map((g) => g.value.id ?? g.value.name)

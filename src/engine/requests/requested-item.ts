@@ -97,7 +97,7 @@ async function entitlementRequestability(
   const row = rows[0]
   return {
     requestable: row?.requestable === true,
-    owner: typeof row?.owner_id === "string" ? { type: "IDENTITY", id: row.owner_id } : null,
+    owner: typeof row?.owner_id === 'string' ? { type: 'IDENTITY', id: row.owner_id } : null,
   }
 }
 

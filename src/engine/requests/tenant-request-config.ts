@@ -14,7 +14,11 @@ export interface TenantRequestConfig {
     readonly daysUntilEscalation: number | null
     readonly daysBetweenReminders: number | null
     readonly maxReminders: number | null
-    readonly fallbackApproverRef: { readonly type?: string; readonly id?: string; readonly name?: string } | null
+    readonly fallbackApproverRef: {
+      readonly type?: string
+      readonly id?: string
+      readonly name?: string
+    } | null
   }
   readonly entitlementRequestConfig: {
     readonly allowEntitlementRequest: boolean

@@ -1,9 +1,5 @@
 import { z } from 'zod'
-import {
-  approveApproval,
-  forwardApproval,
-  rejectApproval,
-} from '../../../engine/requests/decide-approval.js'
+import { approveApproval, forwardApproval, rejectApproval } from '../../../engine/requests/decide-approval.js'
 import { approvalSummary, listOwnApprovals } from '../../../engine/requests/list-approvals.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
@@ -46,7 +42,14 @@ export function approvalRoutes(api: Api, ctx: ApiContext): void {
 
   api.get(
     '/v3/access-request-approvals/approval-summary',
-    { schema: { querystring: z.strictObject({ 'owner-id': z.string().min(1).max(256).optional(), 'from-date': z.string().optional() }) } },
+    {
+      schema: {
+        querystring: z.strictObject({
+          'owner-id': z.string().min(1).max(256).optional(),
+          'from-date': z.string().optional(),
+        }),
+      },
+    },
     async (request) => approvalSummary(ctx.engine, actorOf(request), request.query['owner-id']),
   )
 
@@ -55,8 +58,18 @@ export function approvalRoutes(api: Api, ctx: ApiContext): void {
     { schema: { params: idParams, body: commentBody } },
     async (request, reply) => {
       const { approvalId } = request.params
-      const decided = await approveApproval(ctx.engine, actorOf(request), approvalId, request.body?.comment ?? null)
-      request.auditDetail = { action: 'APPROVAL_APPROVED', targetType: 'APPROVAL', targetId: approvalId, after: { request: decided.item.requestId } }
+      const decided = await approveApproval(
+        ctx.engine,
+        actorOf(request),
+        approvalId,
+        request.body?.comment ?? null,
+      )
+      request.auditDetail = {
+        action: 'APPROVAL_APPROVED',
+        targetType: 'APPROVAL',
+        targetId: approvalId,
+        after: { request: decided.item.requestId },
+      }
       void reply.code(202)
       return {}
     },
@@ -67,8 +80,18 @@ export function approvalRoutes(api: Api, ctx: ApiContext): void {
     { schema: { params: idParams, body: rejectBody } },
     async (request, reply) => {
       const { approvalId } = request.params
-      const decided = await rejectApproval(ctx.engine, actorOf(request), approvalId, request.body.comment ?? null)
-      request.auditDetail = { action: 'APPROVAL_REJECTED', targetType: 'APPROVAL', targetId: approvalId, after: { request: decided.item.requestId } }
+      const decided = await rejectApproval(
+        ctx.engine,
+        actorOf(request),
+        approvalId,
+        request.body.comment ?? null,
+      )
+      request.auditDetail = {
+        action: 'APPROVAL_REJECTED',
+        targetType: 'APPROVAL',
+        targetId: approvalId,
+        after: { request: decided.item.requestId },
+      }
       void reply.code(202)
       return {}
     },
@@ -81,7 +104,12 @@ export function approvalRoutes(api: Api, ctx: ApiContext): void {
       const { approvalId } = request.params
       const { newOwnerId, comment } = request.body
       await forwardApproval(ctx.engine, actorOf(request), approvalId, newOwnerId, comment)
-      request.auditDetail = { action: 'APPROVAL_FORWARDED', targetType: 'APPROVAL', targetId: approvalId, after: { newOwnerId } }
+      request.auditDetail = {
+        action: 'APPROVAL_FORWARDED',
+        targetType: 'APPROVAL',
+        targetId: approvalId,
+        after: { newOwnerId },
+      }
       void reply.code(202)
       return {}
     },
