@@ -383,8 +383,10 @@ describe.each(databases)('access requests on $name', (database) => {
       requestType: 'GRANT_ACCESS',
       requestedItems: [{ type: 'ACCESS_PROFILE', id: 'Datacenter Access' }],
     })
+    // The manager, then the demo's governance group "Security Approvers" (james.lamarr is a member).
     for (const who of [manager, badgeOwner]) {
-      const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+      const itemIds = made.items.map((i) => i.id)
+      const [a] = await listApprovals(ctx.db, { requestItemIds: itemIds, statuses: ['PENDING'] })
       await approveApproval(ctx, person(who), a?.id as string, null)
     }
     await executeDue(ctx, { sources: ['Badge System'] })
