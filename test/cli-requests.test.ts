@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withEngine } from '../src/app/open-engine.js'
@@ -15,11 +14,7 @@ describe('provisio request and approvals', { timeout: CLI_TEST_TIMEOUT }, () => 
   let manager = ''
   beforeAll(async () => {
     await writeDemoWorkspace(dir)
-    // Operations Team approved by the requester's manager and then by its owner, james.wilson.
-    appendFileSync(
-      join(dir, 'access-profiles/operations-team.yaml'),
-      'requestable: true\naccessRequestConfig:\n  approvalSchemes:\n    - { approverType: MANAGER }\n    - { approverType: OWNER }\n',
-    )
+    // The demo's Operations Team is approved by the requester's manager and then by its owner, james.wilson.
     await withEngine(dir, async (engine) => {
       for (const source of ['HR', 'Badge System']) await aggregateThenProcess(engine, source)
       const people = await listIdentities(engine.db, {})

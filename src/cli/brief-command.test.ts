@@ -42,8 +42,8 @@ describe('brief commands', () => {
     expect(isBriefCommand(['--help'])).toBe(false)
   })
 
-  it('names only commands that main.ts has', () => {
-    const main = readFileSync(join(import.meta.dirname, 'main.ts'), 'utf8')
+  it('names only commands that the program has', () => {
+    const main = readFileSync(join(import.meta.dirname, 'program.ts'), 'utf8')
     const commands = new Set([...main.matchAll(/\.command\('([a-z-]+)'\)/g)].map((m) => m[1]))
     for (const c of BRIEF_COMMANDS) expect(commands, c).toContain(c)
   })
