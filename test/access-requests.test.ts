@@ -21,11 +21,14 @@ import { submitAccessRequest } from '../src/engine/requests/submit-access-reques
 import { TENANT_REQUEST_DEFAULTS } from '../src/engine/requests/tenant-request-config.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { listApprovals } from '../src/store/approvals.js'
+import { sendPendingNotifications } from '../src/engine/notifications/send-pending-notifications.js'
+import { listNotifications } from '../src/store/notifications.js'
 import { listAssignments } from '../src/store/assignments.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { databases } from './support/databases.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
+import { startSmtpServer } from './support/smtp-test-server.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
 
 const DIRECTORY = 'Corporate Directory'
@@ -45,13 +48,14 @@ describe.each(databases)('access requests on $name', (database) => {
     store = undefined
   })
 
-  async function setup(tenant: object = {}) {
+  async function setup(tenant: object = {}, notifications?: object) {
     const ws = await demoWorkspace()
     ws.config = {
       ...ws.config,
       settings: {
         ...ws.config.settings,
         accessRequestConfig: { ...TENANT_REQUEST_DEFAULTS, ...tenant },
+        ...(notifications ? { notifications } : {}),
       } as never,
     }
     store = await database.open()
@@ -100,6 +104,13 @@ describe.each(databases)('access requests on $name', (database) => {
     return String(account?.attributes['groups'] ?? '')
   }
 
+  /** The messages about a request, oldest first, as [kind, recipient identity id]. */
+  async function messages(ctx: EngineContext, requestId: string): Promise<[string, string | null][]> {
+    return (await listNotifications(ctx.db, {}, { sort: [{ field: 'id', descending: false }] }))
+      .filter((n) => n.regarding['accessRequestId'] === requestId)
+      .map((n) => [n.kind, n.recipientIdentityId])
+  }
+
   async function statusOf(ctx: EngineContext, requestId: string) {
     const { rows } = await listRequestStatuses(ctx, { filters: { requestIds: [requestId] } })
     return rows[0]
@@ -119,9 +130,11 @@ describe.each(databases)('access requests on $name', (database) => {
       ['MANAGER', manager, 'PENDING'],
     ])
     const first = status?.approvals[0]?.id as string
+    expect(await messages(ctx, made.requestId)).toEqual([['APPROVAL_REQUESTED', manager]])
 
     await expect(approveApproval(ctx, person(stranger.id), first, null)).rejects.toThrow(ForbiddenError)
     await approveApproval(ctx, person(manager), first, 'fine by me')
+    expect((await messages(ctx, made.requestId)).at(-1)).toEqual(['APPROVAL_REQUESTED', owner])
     status = await statusOf(ctx, made.requestId)
     expect(status?.approvals.map((a) => [a.scheme, a.owner, a.status])).toEqual([
       ['MANAGER', manager, 'APPROVED'],
@@ -130,6 +143,8 @@ describe.each(databases)('access requests on $name', (database) => {
     expect(await listAssignments(ctx.db, requester.id)).toEqual([])
 
     await approveApproval(ctx, person(owner), status?.approvals[1]?.id as string, null)
+    // The requester is the person it is for: one message.
+    expect((await messages(ctx, made.requestId)).at(-1)).toEqual(['REQUEST_APPROVED', requester.id])
     status = await statusOf(ctx, made.requestId)
     expect(status?.item.phase).toBe('APPROVED')
     expect(status?.state).toBe('EXECUTING')
@@ -143,10 +158,20 @@ describe.each(databases)('access requests on $name', (database) => {
       requestId: made.requestId,
     })
 
+    expect(await runRequestTimers(ctx)).toMatchObject({ announced: 0 })
     await settle(ctx)
     expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
     status = await statusOf(ctx, made.requestId)
     expect(status?.state).toBe('REQUEST_COMPLETED')
+    // The timer tells of the completion once, however often it runs.
+    expect(await runRequestTimers(ctx)).toMatchObject({ announced: 1 })
+    expect(await runRequestTimers(ctx)).toMatchObject({ announced: 0 })
+    expect(await messages(ctx, made.requestId)).toEqual([
+      ['APPROVAL_REQUESTED', manager],
+      ['APPROVAL_REQUESTED', owner],
+      ['REQUEST_APPROVED', requester.id],
+      ['REQUEST_COMPLETED', requester.id],
+    ])
     expect(status?.phases.map((p) => [p.name, p.state, p.result])).toEqual([
       ['APPROVAL_PHASE', 'COMPLETED', 'SUCCESSFUL'],
       ['PROVISIONING_PHASE', 'COMPLETED', 'SUCCESSFUL'],
@@ -177,6 +202,12 @@ describe.each(databases)('access requests on $name', (database) => {
       /needs a comment/,
     )
     await rejectApproval(ctx, person(owner), second?.id as string, 'not in ops')
+    const [told] = (await listNotifications(ctx.db)).filter((n) => n.kind === 'REQUEST_REJECTED')
+    expect(told).toMatchObject({
+      recipientIdentityId: requester.id,
+      subject: expect.stringMatching(/^Rejected/),
+    })
+    expect(told?.body).toContain('Comment: not in ops')
     const status = await statusOf(ctx, made.requestId)
     expect(status?.state).toBe('REJECTED')
     expect(status?.phases[0]).toMatchObject({ state: 'COMPLETED', result: 'FAILED' })
@@ -230,6 +261,14 @@ describe.each(databases)('access requests on $name', (database) => {
     )
     await cancelAccessRequest(ctx, person(manager), made.requestId, 'not needed after all')
     expect((await statusOf(ctx, made.requestId))?.state).toBe('CANCELLED')
+    // The approver forwarded to is asked; on cancel, the person it was for and that approver are told,
+    // not the manager who cancelled it.
+    expect(await messages(ctx, made.requestId)).toEqual([
+      ['APPROVAL_REQUESTED', manager],
+      ['APPROVAL_REQUESTED', stranger.id],
+      ['REQUEST_CANCELLED', requester.id],
+      ['REQUEST_CANCELLED', stranger.id],
+    ])
     await expect(cancelAccessRequest(ctx, person(manager), made.requestId, 'again')).rejects.toThrow(
       /cannot be cancelled/,
     )
@@ -337,6 +376,11 @@ describe.each(databases)('access requests on $name', (database) => {
     const status = await statusOf(ctx, made.requestId)
     expect(status?.approvals[0]).toMatchObject({ owner: fallback, originalOwner: manager })
     expect(status?.approvals[0]?.history.map((e) => e.action)).toEqual(['CREATED', 'REMINDED', 'ESCALATED'])
+    expect(await messages(ctx, made.requestId)).toEqual([
+      ['APPROVAL_REQUESTED', manager],
+      ['APPROVAL_REMINDER', manager],
+      ['APPROVAL_ESCALATED', fallback],
+    ])
     // The fallback approver decides; the manager no longer can.
     await expect(
       approveApproval(ctx, person(manager), status?.approvals[0]?.id as string, null),
@@ -428,6 +472,8 @@ describe.each(databases)('access requests on $name', (database) => {
       expect(retrying?.state).toBe('EXECUTING')
       expect(retrying?.activities.map((a) => a.status)).toEqual(['RETRY'])
       expect(retrying?.activities[0]?.errors.at(-1)?.message).toBeTruthy()
+      // Retrying is not an end: nothing to tell yet.
+      expect(await runRequestTimers(ctx)).toMatchObject({ announced: 0 })
       faults.clear()
     } finally {
       await faults.close()
@@ -436,6 +482,44 @@ describe.each(databases)('access requests on $name', (database) => {
     await settle(ctx)
     expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
     expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
+  })
+
+  it('tells the approvers and the requester by email through a real SMTP server', async () => {
+    const smtp = await startSmtpServer()
+    try {
+      const { ctx, requester, manager, owner } = await setup(
+        {},
+        { smtp: { host: '127.0.0.1', port: smtp.port, from: 'provisio@example.com' } },
+      )
+      const made = await submitAccessRequest(ctx, person(requester.id), {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [{ ...OPS_TEAM, comment: 'on call next month' }],
+      })
+      expect(await sendPendingNotifications(ctx)).toMatchObject({ sent: 1, failed: 0 })
+      const managerMail = String((await findIdentity(ctx.db, manager))?.attributes['email'])
+      expect(smtp.received.map((m) => [m.envelopeTo, m.subject])).toEqual([
+        [[managerMail], expect.stringMatching(/^Approval needed: Operations Team for /)],
+      ])
+      expect(smtp.received[0]?.text).toContain('Comment from')
+      expect(smtp.received[0]?.text).toContain('on call next month')
+      for (const who of [manager, owner]) {
+        const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+        await approveApproval(ctx, person(who), a?.id as string, null)
+      }
+      await settle(ctx)
+      await runRequestTimers(ctx)
+      expect(await sendPendingNotifications(ctx)).toMatchObject({ sent: 3, failed: 0 })
+      const requesterMail = String(requester.attributes['email'])
+      expect(smtp.received.slice(1).map((m) => [m.envelopeTo[0], m.subject.split(':')[0]])).toEqual([
+        [String((await findIdentity(ctx.db, owner))?.attributes['email']), 'Approval needed'],
+        [requesterMail, 'Approved'],
+        [requesterMail, 'Done'],
+      ])
+      expect((await messages(ctx, made.requestId)).length).toBe(4)
+    } finally {
+      await smtp.close()
+    }
   })
 
   it('a new request without an end date clears the end date of access requested before', async () => {

@@ -129,6 +129,8 @@ export interface RequestItemFilter {
   /** Requested for or by one of these identities (`regarding-identity`). */
   readonly regarding?: readonly string[]
   readonly phases?: readonly RequestPhase[]
+  /** Approved items whose final state was not announced yet (`markAnnounced`). */
+  readonly unannounced?: boolean
   readonly itemType?: AssignedItemType
   readonly itemId?: string
   readonly createdAfter?: string
@@ -163,6 +165,7 @@ function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
     w.add('(identity_id = ANY(?::text[]) OR requester_id = ANY(?::text[]))', filter.regarding)
   }
   if (filter.phases) w.add('phase = ANY(?::text[])', filter.phases)
+  if (filter.unannounced) w.add("phase = 'APPROVED' AND announced IS NULL")
   if (filter.itemType) w.add('item_type = ?', filter.itemType)
   if (filter.itemId) w.add('item_id = ?', filter.itemId)
   if (filter.createdAfter) w.add('created > ?', filter.createdAfter)
@@ -251,4 +254,13 @@ export async function requestActivityIds(
     [identityId, recorded, assignmentId],
   )
   return rows.map((r) => r.id)
+}
+
+/** Records that an item's final state was announced; false when another run announced it first. */
+export async function markAnnounced(db: Db, id: string, state: string, now: Date): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE access_requests SET announced = $2, modified = $3 WHERE id = $1 AND announced IS NULL RETURNING id`,
+    [id, state, now.toISOString()],
+  )
+  return rows.length === 1
 }

@@ -3,15 +3,20 @@ import { filterSql } from './filter-sql.js'
 
 /**
  * The WHERE conditions of a listing and their parameters, numbered as they are added: `add('id = ?', x)`
- * puts `x` in the next parameter (every `?` of the condition names it), `filter` adds a checked v3
+ * puts `x` in the next parameter (every `?` of the condition names it), a condition without a value
+ * is added as it is, `filter` adds a checked v3
  * `filters` expression over the listing's columns.
  */
 export class WhereClauses {
   readonly conditions: string[] = []
   readonly params: unknown[] = []
 
-  add(sql: string, value: unknown): this {
-    this.params.push(value)
+  add(sql: string, ...value: [unknown] | []): this {
+    if (value.length === 0) {
+      this.conditions.push(sql)
+      return this
+    }
+    this.params.push(value[0])
     this.conditions.push(sql.replaceAll('?', `$${this.params.length}`))
     return this
   }

@@ -1,5 +1,6 @@
 import { coerceError, InputError } from '../../domain/errors.js'
 import { executeDue } from '../../engine/execution/execute-due.js'
+import { announceRequestOutcomes } from '../../engine/requests/announce-request-outcomes.js'
 import { runsFromPublished } from '../../engine/config/runs-from-published.js'
 import { openEngine, openPublishedEngine, withEngine } from '../../app/open-engine.js'
 import { printJson } from '../print-table.js'
@@ -79,8 +80,11 @@ export async function executeCommand(
       sourceErrors.push(...r.sourceErrors)
       if (r.attempts + r.manual === 0) break
     }
-    return { ...sum, sourceErrors }
+    // Access requests whose provisioning ended here: their requesters are told now, not at serve's next timer.
+    const requestsAnnounced = await announceRequestOutcomes(e)
+    return { ...sum, sourceErrors, requestsAnnounced }
   })
   if (flags.json) return printJson(totals)
-  process.stdout.write(`executed: attempts ${totals.attempts}; ${settledLine(totals)}\n`)
+  const told = totals.requestsAnnounced > 0 ? `; ${totals.requestsAnnounced} requesters told` : ''
+  process.stdout.write(`executed: attempts ${totals.attempts}; ${settledLine(totals)}${told}\n`)
 }

@@ -8,9 +8,10 @@ import { closeApproval, insertWorkItemEvent, listApprovals, reassignApproval } f
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
-import { continueChain } from './approval-steps.js'
+import { approversOf, continueChain } from './approval-steps.js'
 import { groupsOfMember } from './governance-group-members.js'
 import { provisionApprovedItem } from './provision-approved.js'
+import { notify, requestMessage, requestParties } from './request-notifications.js'
 import { requestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -68,7 +69,8 @@ export async function approveApproval(
     }
     await insertWorkItemEvent(tx, event(id, now, actor, 'APPROVED', comment))
     const next = decide(item.schemes, approval.step, 'APPROVE', item.requesterId, auto)
-    return next.kind === 'REJECTED' ? 'PENDING' : continueChain(tx, item, approval.step + 1, auto, now)
+    if (next.kind === 'REJECTED') return 'PENDING'
+    return continueChain(ctx, tx, item, approval.step + 1, auto, { by: actor.identityId, comment })
   })
   if (outcome === 'APPROVED') await provisionApprovedItem(ctx, item.id)
   return approvalById(ctx, id)
@@ -98,6 +100,8 @@ export async function rejectApproval(
       { phase: 'REJECTED', decided: now.toISOString() },
       now,
     )
+    const extra = { approver: actor.identityId, approverComment: comment }
+    await notify(ctx, tx, [requestMessage('REQUEST_REJECTED', item, requestParties(item), extra)])
   })
   return approvalById(ctx, id)
 }
@@ -131,6 +135,8 @@ export async function forwardApproval(
       fromOwner: found.approval.owner ?? found.approval.ownerGroup,
       toOwner: target.id,
     })
+    const message = requestMessage('APPROVAL_REQUESTED', found.item, [target.id], { approvalId: id })
+    await notify(ctx, tx, [message])
   })
   return approvalById(ctx, id)
 }
@@ -155,10 +161,16 @@ export async function cancelAccessRequest(
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
     for (const item of open) {
+      // The approvers who were waiting to decide are told too: their work item is gone.
+      const waiting: string[] = []
       for (const a of await listApprovals(tx, { requestItemIds: [item.id], statuses: ['PENDING'] })) {
         await closeApproval(tx, a.id, 'CANCELLED', actor.identityId, comment, now)
         await insertWorkItemEvent(tx, event(a.id, now, actor, 'CANCELLED', comment))
+        waiting.push(...approversOf(item, a))
       }
+      const extra = { cancelledBy: actor.identityId, reason: comment }
+      const told = [...requestParties(item), ...waiting].filter((id) => id !== actor.identityId)
+      await notify(ctx, tx, [requestMessage('REQUEST_CANCELLED', item, told, extra)])
       await changeRequestItem(
         tx,
         item.id,

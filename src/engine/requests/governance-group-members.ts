@@ -1,4 +1,5 @@
 import type { ObjectRef } from '../../domain/config/schema-primitives.js'
+import { findGovernanceGroup } from '../../domain/config/workspace-config.js'
 import type { EngineContext } from '../engine-context.js'
 
 /** A governance group as approvals use it: its id, name and members (identities by id or name). */
@@ -13,13 +14,7 @@ export function governanceGroupOf(
   ctx: Pick<EngineContext, 'config'>,
   idOrName: string,
 ): ApprovingGroup | undefined {
-  const groups =
-    (
-      ctx.config as {
-        governanceGroups?: readonly { value: { id?: string; name: string; members?: ObjectRef[] } }[]
-      }
-    ).governanceGroups ?? []
-  const found = groups.find((g) => g.value.id === idOrName || g.value.name === idOrName)?.value
+  const found = findGovernanceGroup(ctx.config, idOrName)
   return found && { id: found.id ?? found.name, name: found.name, members: found.members ?? [] }
 }
 
@@ -28,13 +23,7 @@ export function groupsOfMember(
   ctx: Pick<EngineContext, 'config'>,
   identity: { id: string; name: string },
 ): string[] {
-  const groups =
-    (
-      ctx.config as {
-        governanceGroups?: readonly { value: { id?: string; name: string; members?: ObjectRef[] } }[]
-      }
-    ).governanceGroups ?? []
-  return groups
+  return ctx.config.governanceGroups
     .filter((g) => (g.value.members ?? []).some((m) => m.id === identity.id || m.name === identity.name))
     .map((g) => g.value.id ?? g.value.name)
 }

@@ -4,7 +4,10 @@ import { insertWorkItemEvent, listApprovals, markReminded, reassignApproval } fr
 import { findIdentity } from '../../store/identities.js'
 import { applyDueAssignments } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
+import { announceRequestOutcomes } from './announce-request-outcomes.js'
+import { approversOf } from './approval-steps.js'
 import { provisionApproved } from './provision-approved.js'
+import { notify, requestMessage } from './request-notifications.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
 export interface TimerRun {
@@ -12,13 +15,17 @@ export interface TimerRun {
   readonly recovered: number
   readonly reminded: number
   readonly escalated: number
+  /** Items whose requester and recipient were told that provisioning ended. */
+  readonly announced: number
 }
 
 /**
  * What the clock makes due for access requests, at the context's time:
  * - assignments whose start or end date came: their identities' plans applied (sunrise, sunset);
  * - approved items whose provisioning did not start (a process stopped between the decision and it);
- * - reminders to approvers and escalation to the tenant's fallback approver, as configured.
+ * - reminders to approvers and escalation to the tenant's fallback approver, as configured, each with its
+ *   message;
+ * - approved items whose provisioning ended: their requester and recipient told how.
  * Each change is guarded in the store, so two runs at once do each thing once.
  */
 export async function runRequestTimers(ctx: EngineContext): Promise<TimerRun> {
@@ -44,7 +51,15 @@ export async function runRequestTimers(ctx: EngineContext): Promise<TimerRun> {
   let reminded = 0
   let escalated = 0
   if (settings.daysBetweenReminders !== null || settings.daysUntilEscalation !== null) {
-    for (const a of await listApprovals(ctx.db, { statuses: ['PENDING'] })) {
+    const pending = await listApprovals(ctx.db, { statuses: ['PENDING'] })
+    const items = new Map(
+      (await listRequestItems(ctx.db, { ids: [...new Set(pending.map((a) => a.requestItemId))] })).map(
+        (i) => [i.id, i],
+      ),
+    )
+    for (const a of pending) {
+      const item = items.get(a.requestItemId)
+      if (item === undefined) continue
       const due = dueTimer(
         {
           assigned: a.escalated ?? a.created,
@@ -75,12 +90,25 @@ export async function runRequestTimers(ctx: EngineContext): Promise<TimerRun> {
               ? `reminder ${a.reminders + 1}`
               : `escalated to the fallback approver after ${String(settings.daysUntilEscalation)} days`,
         })
+        const message =
+          due.kind === 'REMIND'
+            ? requestMessage('APPROVAL_REMINDER', item, approversOf(item, a), {
+                approvalId: a.id,
+                pendingSince: a.escalated ?? a.created,
+                reminder: a.reminders + 1,
+              })
+            : requestMessage('APPROVAL_ESCALATED', item, [due.to], {
+                approvalId: a.id,
+                previousApprover: a.owner,
+              })
+        await notify(ctx, tx, [message])
         if (due.kind === 'REMIND') reminded++
         else escalated++
       })
     }
   }
-  return { identitiesApplied: applied?.summary.identities ?? 0, recovered, reminded, escalated }
+  const announced = await announceRequestOutcomes(ctx)
+  return { identitiesApplied: applied?.summary.identities ?? 0, recovered, reminded, escalated, announced }
 }
 
 /** One line for serve's log; empty when nothing was due. */
@@ -90,6 +118,7 @@ export function timerSummary(r: TimerRun): string {
     r.recovered > 0 ? `${r.recovered} approved items provisioned` : '',
     r.reminded > 0 ? `${r.reminded} reminders` : '',
     r.escalated > 0 ? `${r.escalated} escalations` : '',
+    r.announced > 0 ? `${r.announced} requests' outcomes announced` : '',
   ]
   return parts.filter(Boolean).join(', ')
 }

@@ -163,7 +163,7 @@ export async function submitAccessRequest(
       await ctx.db.transaction(async (tx) => {
         await insertRequestItem(tx, record, now)
         if (pending.length > 0) return
-        const started = await startApprovals(tx, record, tenant.autoApprovalEnabled, now)
+        const started = await startApprovals(ctx, tx, record, tenant.autoApprovalEnabled)
         if (started === 'APPROVED') toProvision.add(record.id)
       })
     }
