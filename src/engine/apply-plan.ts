@@ -32,6 +32,8 @@ export interface ApplyResult {
   readonly accountRequests: number
   /** The ids of the account requests written (their activities). */
   readonly activityIds: readonly string[]
+  /** The same ids by the identity each is for. */
+  readonly activitiesByIdentity: ReadonlyMap<string, readonly string[]>
   /** Names of the identities with account selections or errors, for printing them. */
   readonly identityNames: ReadonlyMap<string, string>
   /** Planning and writing. */
@@ -70,6 +72,7 @@ export async function applyPlan(
   const warnings: string[] = []
   const seenWarnings = new Set<string>()
   const activityIds: string[] = []
+  const activitiesByIdentity = new Map<string, string[]>()
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
   const queued =
@@ -119,7 +122,13 @@ export async function applyPlan(
     }
     if (requests.length === 0 && states.length === 0 && !queued) continue
     await ctx.db.transaction(async (tx) => {
-      for (const id of await insertActivities(tx, requests)) activityIds.push(id)
+      for (const [i, id] of (await insertActivities(tx, requests)).entries()) {
+        activityIds.push(id)
+        const identityId = (requests[i] as (typeof requests)[number]).identityId
+        const mine = activitiesByIdentity.get(identityId)
+        if (mine) mine.push(id)
+        else activitiesByIdentity.set(identityId, [id])
+      }
       await saveAppliedStates(tx, states, newSets)
       // Planned and recorded: no longer waiting for an incremental refresh.
       if (queued) await dequeueIdentities(tx, 'plan', batch.covers)
@@ -142,6 +151,7 @@ export async function applyPlan(
     warnings,
     accountRequests,
     activityIds,
+    activitiesByIdentity,
     identityNames,
     durationMs: performance.now() - t0,
   }

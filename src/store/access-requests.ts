@@ -85,30 +85,46 @@ export type NewRequestItem = Omit<
 >
 
 export async function insertRequestItem(db: Db, item: NewRequestItem, now: Date): Promise<void> {
+  await insertRequestItems(db, [item], now)
+}
+
+/** Requested items, in one statement however many. */
+export async function insertRequestItems(db: Db, items: readonly NewRequestItem[], now: Date): Promise<void> {
+  if (items.length === 0) return
+  const column = <K extends keyof NewRequestItem>(k: K): NewRequestItem[K][] => items.map((i) => i[k])
   await db.query(
     `INSERT INTO access_requests (id, request_id, request_type, requester_id, requester_client, identity_id,
        item_type, item_id, item_name, source_id, comment, start_date, remove_date, client_metadata,
-       native_identity, phase, schemes, step, created, modified)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
+       native_identity, phase, schemes, step, decided, created, modified)
+     SELECT u.id, u.request_id, u.request_type, u.requester_id, u.requester_client, u.identity_id, u.item_type,
+       u.item_id, u.item_name, u.source_id, u.comment, u.start_date, u.remove_date, u.client_metadata::json,
+       u.native_identity, u.phase, u.schemes::json, u.step, CASE WHEN u.phase <> 'APPROVAL' THEN $19::timestamptz END,
+       $19, $19
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+       $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[],
+       $16::text[], $17::text[], $18::int[])
+       AS u(id, request_id, request_type, requester_id, requester_client, identity_id, item_type, item_id,
+         item_name, source_id, comment, start_date, remove_date, client_metadata, native_identity, phase, schemes,
+         step)`,
     [
-      item.id,
-      item.requestId,
-      item.requestType,
-      item.requesterId,
-      item.requesterClient,
-      item.identityId,
-      item.itemType,
-      item.itemId,
-      item.itemName,
-      item.sourceId,
-      item.comment,
-      item.startDate,
-      item.removeDate,
-      item.clientMetadata === null ? null : JSON.stringify(item.clientMetadata),
-      item.nativeIdentity,
-      item.phase,
-      JSON.stringify(item.schemes),
-      item.step,
+      column('id'),
+      column('requestId'),
+      column('requestType'),
+      column('requesterId'),
+      column('requesterClient'),
+      column('identityId'),
+      column('itemType'),
+      column('itemId'),
+      column('itemName'),
+      column('sourceId'),
+      column('comment'),
+      column('startDate'),
+      column('removeDate'),
+      items.map((i) => (i.clientMetadata === null ? null : JSON.stringify(i.clientMetadata))),
+      column('nativeIdentity'),
+      column('phase'),
+      items.map((i) => JSON.stringify(i.schemes)),
+      column('step'),
       now.toISOString(),
     ],
   )
@@ -263,4 +279,52 @@ export async function markAnnounced(db: Db, id: string, state: string, now: Date
     [id, state, now.toISOString()],
   )
   return rows.length === 1
+}
+
+/** Approved items' provisioning: the assignment each made, the activities it wrote, or why it could not start. */
+export interface ProvisioningResult {
+  readonly id: string
+  readonly assignmentId?: string
+  readonly activityIds?: readonly string[]
+  readonly provisioningError?: string | null
+}
+
+/**
+ * Records provisioning results on approved items, in one statement; a field a result leaves out is kept.
+ * Only items still approved change (an administrator may have closed one meanwhile).
+ */
+export async function recordProvisioning(
+  db: Db,
+  results: readonly ProvisioningResult[],
+  now: Date,
+): Promise<void> {
+  if (results.length === 0) return
+  await db.query(
+    `UPDATE access_requests a SET modified = $6,
+       assignment_id = coalesce(u.assignment_id, a.assignment_id),
+       activity_ids = coalesce(u.activity_ids::json, a.activity_ids),
+       provisioning_error = CASE WHEN u.set_error THEN u.error ELSE a.provisioning_error END
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS u(id, assignment_id, activity_ids,
+       error, set_error)
+     WHERE a.id = u.id AND a.phase = 'APPROVED'`,
+    [
+      results.map((r) => r.id),
+      results.map((r) => r.assignmentId ?? null),
+      results.map((r) => (r.activityIds === undefined ? null : JSON.stringify(r.activityIds))),
+      results.map((r) => r.provisioningError ?? null),
+      results.map((r) => r.provisioningError !== undefined),
+      now.toISOString(),
+    ],
+  )
+}
+
+/** Moves items still in their approval to APPROVED (their last step approved); the ids it moved. */
+export async function approveRequestItems(db: Db, ids: readonly string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return []
+  const rows = await db.query<{ id: string }>(
+    `UPDATE access_requests SET phase = 'APPROVED', decided = $2, modified = $2
+     WHERE id = ANY($1::text[]) AND phase = 'APPROVAL' RETURNING id`,
+    [ids, now.toISOString()],
+  )
+  return rows.map((r) => r.id)
 }

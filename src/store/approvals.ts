@@ -74,23 +74,49 @@ export interface NewApproval {
 
 /** A pending approval, with its CREATED event. */
 export async function insertApproval(db: Db, a: NewApproval, now: Date): Promise<string> {
-  const id = newId()
+  return (await insertApprovals(db, [a], now))[0] as string
+}
+
+/** Pending approvals, each with its CREATED event, in two statements however many; their ids, in order. */
+export async function insertApprovals(
+  db: Db,
+  approvals: readonly NewApproval[],
+  now: Date,
+): Promise<string[]> {
+  if (approvals.length === 0) return []
+  const ids = approvals.map(() => newId())
+  const at = now.toISOString()
   await db.query(
     `INSERT INTO work_items (id, type, state, owner, owner_group, original_owner, request_item_id, step, scheme,
        description, created, modified)
-     VALUES ($1, 'Approval', 'Pending', $2, $3, $2, $4, $5, $6, $7, $8, $8)`,
-    [id, a.owner, a.ownerGroup, a.requestItemId, a.step, a.scheme, a.description, now.toISOString()],
+     SELECT u.id, 'Approval', 'Pending', u.owner, u.owner_group, u.owner, u.item, u.step, u.scheme, u.description,
+       $8, $8
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
+       AS u(id, owner, owner_group, item, step, scheme, description)`,
+    [
+      ids,
+      approvals.map((a) => a.owner),
+      approvals.map((a) => a.ownerGroup),
+      approvals.map((a) => a.requestItemId),
+      approvals.map((a) => a.step),
+      approvals.map((a) => a.scheme),
+      approvals.map((a) => a.description),
+      at,
+    ],
   )
-  await insertWorkItemEvent(db, {
-    workItemId: id,
-    at: now.toISOString(),
-    actor: null,
-    action: 'CREATED',
-    fromOwner: null,
-    toOwner: a.owner ?? a.ownerGroup,
-    comment: null,
-  })
-  return id
+  await insertWorkItemEvents(
+    db,
+    approvals.map((a, i) => ({
+      workItemId: ids[i] as string,
+      at,
+      actor: null,
+      action: 'CREATED' as const,
+      fromOwner: null,
+      toOwner: a.owner ?? a.ownerGroup,
+      comment: null,
+    })),
+  )
+  return ids
 }
 
 /** An approval decided without anyone acting: the requester approves their own step (auto-approval). */
@@ -176,12 +202,24 @@ export async function closeApproval(
   comment: string | null,
   now: Date,
 ): Promise<boolean> {
-  const rows = await db.query(
+  return (await closeApprovals(db, [id], status, by, comment, now)).length === 1
+}
+
+/** closeApproval for several at once: the ids it closed (those still pending). */
+export async function closeApprovals(
+  db: Db,
+  ids: readonly string[],
+  status: 'APPROVED' | 'REJECTED' | 'CANCELLED',
+  by: string | null,
+  comment: string | null,
+  now: Date,
+): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
     `UPDATE work_items SET state = $2, decided_by = $3, comment = $4, completed = $5, modified = $5
-     WHERE id = $1 AND type = 'Approval' AND state = 'Pending' RETURNING id`,
-    [id, STATE[status], by, comment, now.toISOString()],
+     WHERE id = ANY($1::text[]) AND type = 'Approval' AND state = 'Pending' RETURNING id`,
+    [ids, STATE[status], by, comment, now.toISOString()],
   )
-  return rows.length === 1
+  return rows.map((r) => r.id)
 }
 
 /** Gives a pending approval to another identity (a forward, an escalation); false when it was not pending. */
@@ -212,10 +250,27 @@ export async function markReminded(db: Db, id: string, reminders: number, now: D
 }
 
 export async function insertWorkItemEvent(db: Db, e: WorkItemEvent): Promise<void> {
+  await insertWorkItemEvents(db, [e])
+}
+
+/** Events of work items' histories, in one statement. */
+export async function insertWorkItemEvents(db: Db, events: readonly WorkItemEvent[]): Promise<void> {
+  if (events.length === 0) return
+  const column = <K extends keyof WorkItemEvent>(k: K): WorkItemEvent[K][] => events.map((e) => e[k])
   await db.query(
     `INSERT INTO work_item_events (id, work_item_id, at, actor, action, from_owner, to_owner, comment)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [newId(), e.workItemId, e.at, e.actor, e.action, e.fromOwner, e.toOwner, e.comment],
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+       $7::text[], $8::text[])`,
+    [
+      events.map(() => newId()),
+      column('workItemId'),
+      column('at'),
+      column('actor'),
+      column('action'),
+      column('fromOwner'),
+      column('toOwner'),
+      column('comment'),
+    ],
   )
 }
 

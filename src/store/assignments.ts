@@ -78,6 +78,40 @@ export async function saveAssignment(db: Db, a: NewAssignment): Promise<Assignme
   return (await findAssignment(db, (rows[0] as { id: string }).id)) as Assignment
 }
 
+/**
+ * Records assignments of an origin other than ADMIN (which saveAssignment merges by identity and item), in
+ * one statement however many; their ids, in order.
+ */
+export async function insertAssignments(db: Db, list: readonly NewAssignment[]): Promise<string[]> {
+  if (list.some((a) => a.origin === 'ADMIN')) {
+    throw new Error('insertAssignments: ADMIN assignments use saveAssignment')
+  }
+  if (list.length === 0) return []
+  const ids = list.map(() => newId())
+  const column = <K extends keyof NewAssignment>(k: K) => list.map((a) => a[k] ?? null)
+  await db.query(
+    `INSERT INTO assignments (id, identity_id, item_type, item_id, item_name, origin, start_date, remove_date,
+       request_id, campaign_id, created_by, native_identity)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+       $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+    [
+      ids,
+      column('identityId'),
+      column('itemType'),
+      column('itemId'),
+      column('itemName'),
+      column('origin'),
+      column('startDate'),
+      column('removeDate'),
+      column('requestId'),
+      column('campaignId'),
+      column('createdBy'),
+      column('nativeIdentity'),
+    ],
+  )
+  return ids
+}
+
 export async function findAssignment(db: Db, id: string): Promise<Assignment | undefined> {
   const rows = await db.query<AssignmentRow>(`${SELECT} WHERE a.id = $1`, [id])
   return rows[0] ? toAssignment(rows[0]) : undefined
@@ -111,11 +145,19 @@ export async function listAssignments(db: Db, identityId: string): Promise<Assig
 }
 
 /** The assignments of some identities, as the planner reads them; identities without any are absent. */
-export async function loadPlanAssignments(
+export function loadPlanAssignments(
   db: Db,
   identityIds: readonly string[],
 ): Promise<Map<string, PlanAssignment[]>> {
-  const out = new Map<string, PlanAssignment[]>()
+  return assignmentsOf(db, identityIds)
+}
+
+/** Several identities' assignments, each's oldest first; identities without any are absent. */
+export async function assignmentsOf(
+  db: Db,
+  identityIds: readonly string[],
+): Promise<Map<string, Assignment[]>> {
+  const out = new Map<string, Assignment[]>()
   for (const batch of batches(identityIds)) {
     const rows = await db.query<AssignmentRow>(
       `${SELECT} WHERE a.identity_id = ANY($1::text[]) ORDER BY a.identity_id, a.created, a.id`,

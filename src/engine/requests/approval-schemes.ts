@@ -4,9 +4,9 @@ import { InputError } from '../../domain/errors.js'
 import type { Identity } from '../../domain/model.js'
 import { APPROVER_TYPES, type ApproverType, type ChainStep } from '../../domain/requests/approval-chain.js'
 import type { RequestType } from '../../domain/requests/access-request.js'
-import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { governanceGroupOf } from './governance-group-members.js'
+import { identityLookup, type IdentityLookup } from './identity-lookup.js'
 import type { RequestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -50,6 +50,7 @@ export async function resolveChain(
   item: RequestedItem,
   requestType: RequestType,
   identity: Identity,
+  people: IdentityLookup = identityLookup(ctx.db),
 ): Promise<ChainStep[]> {
   const fallbackRef = tenantRequestConfig(ctx).approvalReminderAndEscalationConfig.fallbackApproverRef
   const steps: ChainStep[] = []
@@ -58,12 +59,12 @@ export async function resolveChain(
     if (!APPROVER_TYPES.includes(type)) {
       throw new InputError(`approval scheme ${scheme.approverType} of ${item.name} is not supported`)
     }
-    const resolved = await resolveStep(ctx, item, type, scheme.approverId ?? null, identity)
+    const resolved = await resolveStep(ctx, item, type, scheme.approverId ?? null, identity, people)
     if ('owners' in resolved) {
       steps.push(resolved)
       continue
     }
-    const fallback = fallbackRef ? await identityOfRef(ctx, fallbackRef) : undefined
+    const fallback = fallbackRef ? await identityOfRef(people, fallbackRef) : undefined
     if (!fallback) {
       throw new InputError(
         `${item.name} cannot be approved for ${identity.name}: ${resolved.missing}, and the tenant has no ` +
@@ -86,13 +87,14 @@ async function resolveStep(
   type: ApproverType,
   approverId: string | null,
   identity: Identity,
+  people: IdentityLookup,
 ): Promise<ChainStep | { missing: string }> {
   const person = async (
     ref: ObjectRef | null | undefined,
     what: string,
   ): Promise<ChainStep | { missing: string }> => {
     if (!ref) return { missing: `it has no ${what}` }
-    const found = await identityOfRef(ctx, ref)
+    const found = await identityOfRef(people, ref)
     if (!found) return { missing: `its ${what} "${refLabel(ref)}" is not an identity` }
     return { approverType: type, approverId, owners: [found.id], label: `${what} ${found.name}` }
   }
@@ -111,7 +113,7 @@ async function resolveStep(
       if (!group) return { missing: `its governance group "${approverId ?? ''}" does not exist` }
       const members: string[] = []
       for (const m of group.members) {
-        const found = await identityOfRef(ctx, m)
+        const found = await identityOfRef(people, m)
         if (found) members.push(found.id)
       }
       if (members.length === 0) {
@@ -127,10 +129,10 @@ async function resolveStep(
   }
 }
 
-async function identityOfRef(ctx: EngineContext, ref: ObjectRef): Promise<Identity | undefined> {
+async function identityOfRef(people: IdentityLookup, ref: ObjectRef): Promise<Identity | undefined> {
   for (const key of [ref.id, ref.name]) {
     if (key === undefined) continue
-    const found = await findIdentity(ctx.db, key)
+    const found = await people(key)
     if (found) return found
   }
   return undefined

@@ -1,9 +1,9 @@
-import { advance, type ChainStep } from '../../domain/requests/approval-chain.js'
+import { advance, type ChainPosition, type ChainStep } from '../../domain/requests/approval-chain.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
-import { changeRequestItem } from '../../store/access-requests.js'
-import { insertApproval, insertAutoApproval } from '../../store/approvals.js'
+import { approveRequestItems, changeRequestItem } from '../../store/access-requests.js'
+import { insertApprovals, insertAutoApproval, type NewApproval } from '../../store/approvals.js'
 import type { Db } from '../../store/db.js'
-import type { NotifyContext } from '../notifications/queue-notification.js'
+import type { NotificationMessage, NotifyContext } from '../notifications/queue-notification.js'
 import { notify, requestMessage, requestParties, type NotifiedItem } from './request-notifications.js'
 
 type ChainItem = NotifiedItem & Pick<RequestItem, 'schemes' | 'step'>
@@ -14,8 +14,15 @@ export interface StepDecision {
   readonly comment: string | null
 }
 
+/** A chain to move on: the item, the step it moves on from, and the decision that moved it (if one did). */
+export interface ChainMove {
+  readonly item: ChainItem
+  readonly from: number
+  readonly decision?: StepDecision
+}
+
 /** The approval work item of one step: to its person, or to its governance group (any member decides). */
-function approvalOf(item: ChainItem, step: number) {
+function approvalOf(item: ChainItem, step: number): NewApproval {
   const s = item.schemes[step] as ChainStep
   const group = s.approverType === 'GOVERNANCE_GROUP' && s.approverId !== null ? s.approverId : null
   return {
@@ -40,57 +47,64 @@ export function approversOf(
   return [...(item.schemes[approval.step]?.owners ?? [])]
 }
 
-/**
- * Moves a request item's chain on from step `from`: the steps the requester approves by themselves are
- * recorded as approved automatically, and the next step gets its approval work item, its approvers (the
- * person, or each member of the group) told in the same transaction. `APPROVED` when no step is left (the
- * caller provisions it once the transaction is committed); when an approver's `decision` ended it, the
- * requester and the person it is for are told.
- */
-export async function continueChain(
-  ctx: NotifyContext,
-  tx: Db,
-  item: ChainItem,
-  from: number,
+/** Where a new item's chain stands before anything is written: the phase and step to store it with. */
+export function chainStart(
+  item: Pick<RequestItem, 'schemes' | 'requesterId'>,
   autoApproval: boolean,
-  decision?: StepDecision,
-): Promise<'APPROVED' | 'PENDING'> {
-  const now = ctx.now()
-  const position = advance(item.schemes, from, item.requesterId, autoApproval)
-  for (const step of position.autoApproved) {
-    await insertAutoApproval(tx, approvalOf(item, step), item.requesterId ?? '', now)
-  }
-  if (position.kind === 'APPROVED') {
-    await changeRequestItem(
-      tx,
-      item.id,
-      { phase: 'APPROVAL' },
-      { phase: 'APPROVED', decided: now.toISOString() },
-      now,
-    )
-    if (decision !== undefined) {
-      const extra = { approver: decision.by, approverComment: decision.comment }
-      await notify(ctx, tx, [requestMessage('REQUEST_APPROVED', item, requestParties(item), extra)])
-    }
-    return 'APPROVED'
-  }
-  const approval = approvalOf(item, position.step)
-  const approvalId = await insertApproval(tx, approval, now)
-  const message = requestMessage('APPROVAL_REQUESTED', item, approversOf(item, approval), { approvalId })
-  await notify(ctx, tx, [message])
-  // A new item already stands at its first step (written with it, at the same time): nothing to change.
-  if (position.step !== item.step) {
-    await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { step: position.step }, now)
-  }
-  return 'PENDING'
+): { phase: 'APPROVED' | 'APPROVAL'; step: number } {
+  const position = advance(item.schemes, 0, item.requesterId, autoApproval)
+  return position.kind === 'APPROVED'
+    ? { phase: 'APPROVED', step: 0 }
+    : { phase: 'APPROVAL', step: position.step }
 }
 
-/** Starts a new request item's chain at its first step. */
-export function startApprovals(
+/**
+ * Moves request items' chains on, in a few statements however many: the steps each requester approves by
+ * themselves are recorded as approved automatically, the next step gets its approval work item and its
+ * approvers (the person, or each member of the group) are told, in the transaction `tx`. An item with no
+ * step left is approved; when an approver's decision ended it, its requester and recipient are told. New
+ * items (`fresh`) were written with the phase and step of `chainStart` already. Returns the ids of the
+ * items approved, for the caller to provision once the transaction is committed.
+ */
+export async function moveChains(
   ctx: NotifyContext,
   tx: Db,
-  item: ChainItem,
+  moves: readonly ChainMove[],
   autoApproval: boolean,
-): Promise<'APPROVED' | 'PENDING'> {
-  return continueChain(ctx, tx, item, 0, autoApproval)
+  fresh = false,
+): Promise<string[]> {
+  const now = ctx.now()
+  const approved: string[] = []
+  const opened: { item: ChainItem; approval: NewApproval }[] = []
+  const messages: NotificationMessage[] = []
+  for (const { item, from, decision } of moves) {
+    const position: ChainPosition = advance(item.schemes, from, item.requesterId, autoApproval)
+    for (const step of position.autoApproved) {
+      await insertAutoApproval(tx, approvalOf(item, step), item.requesterId ?? '', now)
+    }
+    if (position.kind === 'APPROVED') {
+      approved.push(item.id)
+      if (decision !== undefined) {
+        const extra = { approver: decision.by, approverComment: decision.comment }
+        messages.push(requestMessage('REQUEST_APPROVED', item, requestParties(item), extra))
+      }
+      continue
+    }
+    opened.push({ item, approval: approvalOf(item, position.step) })
+    if (!fresh && position.step !== item.step) {
+      await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { step: position.step }, now)
+    }
+  }
+  if (!fresh) await approveRequestItems(tx, approved, now)
+  const ids = await insertApprovals(
+    tx,
+    opened.map((o) => o.approval),
+    now,
+  )
+  opened.forEach(({ item, approval }, i) => {
+    const extra = { approvalId: ids[i] as string }
+    messages.push(requestMessage('APPROVAL_REQUESTED', item, approversOf(item, approval), extra))
+  })
+  await notify(ctx, tx, messages)
+  return approved
 }

@@ -1,16 +1,22 @@
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../domain/errors.js'
 import type { Identity } from '../../domain/model.js'
-import { decide } from '../../domain/requests/approval-chain.js'
 import type { Approval } from '../../domain/requests/approval.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
-import { changeRequestItem, findRequestItem, listRequestItems } from '../../store/access-requests.js'
-import { closeApproval, insertWorkItemEvent, listApprovals, reassignApproval } from '../../store/approvals.js'
+import { changeRequestItem, listRequestItems } from '../../store/access-requests.js'
+import {
+  closeApproval,
+  closeApprovals,
+  insertWorkItemEvent,
+  insertWorkItemEvents,
+  listApprovals,
+  reassignApproval,
+} from '../../store/approvals.js'
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
-import { approversOf, continueChain } from './approval-steps.js'
+import { approversOf, moveChains } from './approval-steps.js'
 import { groupsOfMember } from './governance-group-members.js'
-import { provisionApprovedItem } from './provision-approved.js'
+import { provisionApprovedItems } from './provision-approved.js'
 import { notify, requestMessage, requestParties } from './request-notifications.js'
 import { requestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
@@ -22,10 +28,42 @@ export interface ApprovalWithItem {
 }
 
 async function approvalById(ctx: EngineContext, id: string): Promise<ApprovalWithItem> {
-  const [approval] = await listApprovals(ctx.db, { ids: [id] })
-  const item = approval && (await findRequestItem(ctx.db, approval.requestItemId))
-  if (!approval || !item) throw new NotFoundError(`no approval with id "${id}"`)
-  return { approval, item }
+  const [found] = await approvalsByIds(ctx, [id])
+  if (!found) throw new NotFoundError(`no approval with id "${id}"`)
+  return found
+}
+
+/** The approvals with these ids and their items, in the order asked; an id that is none is missing. */
+async function approvalsByIds(ctx: EngineContext, ids: readonly string[]): Promise<ApprovalWithItem[]> {
+  const approvals = await listApprovals(ctx.db, { ids })
+  const items = new Map(
+    (await listRequestItems(ctx.db, { ids: approvals.map((a) => a.requestItemId) })).map((i) => [i.id, i]),
+  )
+  const byId = new Map(approvals.map((a) => [a.id, a]))
+  return ids.flatMap((id) => {
+    const approval = byId.get(id)
+    const item = approval && items.get(approval.requestItemId)
+    return approval && item ? [{ approval, item }] : []
+  })
+}
+
+/**
+ * Who the actor is as an approver: their identity id and the governance groups they are a member of, read
+ * once for any number of approvals.
+ */
+async function approverOf(
+  ctx: EngineContext,
+  actor: RequestActor,
+): Promise<{ id: string | null; groups: readonly string[] }> {
+  if (actor.identityId === null) return { id: null, groups: [] }
+  const me = await findIdentity(ctx.db, actor.identityId)
+  return { id: actor.identityId, groups: me ? groupsOfMember(ctx, me) : [] }
+}
+
+function decides(approver: { id: string | null; groups: readonly string[] }, approval: Approval): boolean {
+  if (approver.id === null) return false
+  if (approval.owner !== null) return approval.owner === approver.id
+  return approval.ownerGroup !== null && approver.groups.includes(approval.ownerGroup)
 }
 
 /** Whether the actor may decide the approval: its approver, or a member of the governance group holding it. */
@@ -34,21 +72,28 @@ export async function mayDecide(
   actor: RequestActor,
   approval: Approval,
 ): Promise<boolean> {
-  if (actor.identityId === null) return false
-  if (approval.owner !== null) return approval.owner === actor.identityId
-  const me = await findIdentity(ctx.db, actor.identityId)
-  return (
-    me !== undefined && approval.ownerGroup !== null && groupsOfMember(ctx, me).includes(approval.ownerGroup)
-  )
+  return decides(await approverOf(ctx, actor), approval)
 }
 
-async function pendingFor(ctx: EngineContext, actor: RequestActor, id: string): Promise<ApprovalWithItem> {
-  const found = await approvalById(ctx, id)
-  if (!(await mayDecide(ctx, actor, found.approval))) {
-    throw new ForbiddenError(`approval ${id} is not yours to decide`)
-  }
-  if (found.approval.status !== 'PENDING') {
-    throw new ConflictError(`approval ${id} is already ${found.approval.status.toLowerCase()}`)
+/** The pending approvals with these ids, each the actor's to decide; otherwise the first problem throws. */
+async function pendingFor(
+  ctx: EngineContext,
+  actor: RequestActor,
+  ids: readonly string[],
+): Promise<ApprovalWithItem[]> {
+  if (new Set(ids).size !== ids.length) throw new InputError('approvalIds: an approval is named twice')
+  const found = await approvalsByIds(ctx, ids)
+  const known = new Set(found.map((f) => f.approval.id))
+  const missing = ids.find((id) => !known.has(id))
+  if (missing !== undefined) throw new NotFoundError(`no approval with id "${missing}"`)
+  const approver = await approverOf(ctx, actor)
+  for (const { approval } of found) {
+    if (!decides(approver, approval)) {
+      throw new ForbiddenError(`approval ${approval.id} is not yours to decide`)
+    }
+    if (approval.status !== 'PENDING') {
+      throw new ConflictError(`approval ${approval.id} is already ${approval.status.toLowerCase()}`)
+    }
   }
   return found
 }
@@ -60,20 +105,46 @@ export async function approveApproval(
   id: string,
   comment: string | null,
 ): Promise<ApprovalWithItem> {
-  const { approval, item } = await pendingFor(ctx, actor, id)
+  await approveApprovals(ctx, actor, [id], comment)
+  return approvalById(ctx, id)
+}
+
+/** The most approvals one bulk approval decides. */
+export const MAX_BULK_APPROVALS = 250
+
+/**
+ * Approves several steps at once (the reference's bulk approve), all or none: each must be pending and
+ * the actor's. The chains move on together, and the items whose last step this was are provisioned in
+ * one pass of the planner.
+ */
+export async function approveApprovals(
+  ctx: EngineContext,
+  actor: RequestActor,
+  ids: readonly string[],
+  comment: string | null,
+): Promise<void> {
+  if (ids.length === 0) throw new InputError('approvalIds: name at least one approval')
+  if (ids.length > MAX_BULK_APPROVALS) {
+    throw new InputError(`approvalIds: at most ${MAX_BULK_APPROVALS} approvals at once`)
+  }
+  const found = await pendingFor(ctx, actor, ids)
   const now = ctx.now()
   const auto = tenantRequestConfig(ctx).autoApprovalEnabled
-  const outcome = await ctx.db.transaction(async (tx) => {
-    if (!(await closeApproval(tx, id, 'APPROVED', actor.identityId, comment, now))) {
-      throw new ConflictError(`approval ${id} was decided meanwhile`)
+  const approved = await ctx.db.transaction(async (tx) => {
+    const closed = await closeApprovals(tx, ids, 'APPROVED', actor.identityId, comment, now)
+    if (closed.length !== ids.length) {
+      const gone = ids.find((id) => !closed.includes(id)) as string
+      throw new ConflictError(`approval ${gone} was decided meanwhile`)
     }
-    await insertWorkItemEvent(tx, event(id, now, actor, 'APPROVED', comment))
-    const next = decide(item.schemes, approval.step, 'APPROVE', item.requesterId, auto)
-    if (next.kind === 'REJECTED') return 'PENDING'
-    return continueChain(ctx, tx, item, approval.step + 1, auto, { by: actor.identityId, comment })
+    await insertWorkItemEvents(
+      tx,
+      ids.map((id) => event(id, now, actor, 'APPROVED', comment)),
+    )
+    const decision = { by: actor.identityId, comment }
+    const moves = found.map(({ approval, item }) => ({ item, from: approval.step + 1, decision }))
+    return moveChains(ctx, tx, moves, auto)
   })
-  if (outcome === 'APPROVED') await provisionApprovedItem(ctx, item.id)
-  return approvalById(ctx, id)
+  await provisionApprovedItems(ctx, approved)
 }
 
 /** Rejects a step: the request ends there, nothing is provisioned. A comment where the item requires one. */
@@ -83,7 +154,7 @@ export async function rejectApproval(
   id: string,
   comment: string | null,
 ): Promise<ApprovalWithItem> {
-  const { item } = await pendingFor(ctx, actor, id)
+  const [{ item }] = (await pendingFor(ctx, actor, [id])) as [ApprovalWithItem]
   if ((comment ?? '').trim() === '' && (await denialCommentRequired(ctx, item))) {
     throw new InputError(`comment: rejecting ${item.itemName} needs a comment`)
   }

@@ -1,89 +1,118 @@
+import type { Assignment } from '../../domain/plan/assignment.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
-import { changeRequestItem, findRequestItem } from '../../store/access-requests.js'
 import {
+  findRequestItem,
+  listRequestItems,
+  recordProvisioning,
+  type ProvisioningResult,
+} from '../../store/access-requests.js'
+import {
+  assignmentsOf,
   deleteAssignment,
-  listAssignments,
-  saveAssignment,
+  insertAssignments,
   setAssignmentDates,
+  type NewAssignment,
 } from '../../store/assignments.js'
+import type { Db } from '../../store/db.js'
 import { enqueueIdentities } from '../../store/queues.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
 
 /**
- * Turns an approved request item into access: a grant becomes an assignment (origin ACCESS_REQUEST, with
+ * Turns approved request items into access: a grant becomes an assignment (origin ACCESS_REQUEST, with
  * its start and remove dates), a revoke removes the identity's assignments of the item (or gives them the
- * requested end date). Then the identity's plan is applied at once — also with `provisioning: review`:
- * the approval was the review — and the executor provisions it with the ACCESS_REQUEST retry policy.
- * Idempotent: run again after a crash, it finds the assignment made and the plan's changes already asked
- * for (the planner never asks twice).
+ * requested end date). Then the identities' plans are applied at once, in one pass — also with
+ * `provisioning: review`: the approval was the review — and the executor provisions them with the
+ * ACCESS_REQUEST retry policy. Idempotent: run again after a crash, it finds the assignments made and the
+ * plans' changes already asked for (the planner never asks twice). Items not approved are passed over.
  */
+export async function provisionApprovedItems(ctx: EngineContext, itemIds: readonly string[]): Promise<void> {
+  if (itemIds.length === 0) return
+  const items = (await listRequestItems(ctx.db, { ids: itemIds })).filter((i) => i.phase === 'APPROVED')
+  if (items.length === 0) return
+  const now = ctx.now()
+  const fresh = items.filter((i) => i.assignmentId === null)
+  if (fresh.length > 0) {
+    await ctx.db.transaction(async (tx) => {
+      const made = await assign(tx, fresh)
+      await enqueueIdentities(tx, [...new Set(fresh.map((i) => i.identityId))], ['plan'])
+      await recordProvisioning(tx, made, now)
+    })
+  }
+  const identityIds = [...new Set(items.map((i) => i.identityId))]
+  let results: ProvisioningResult[]
+  try {
+    const applied = await applyPlan(ctx, { identityIds })
+    results = items.map((item) => ({
+      id: item.id,
+      activityIds: [
+        ...new Set([...item.activityIds, ...(applied.activitiesByIdentity.get(item.identityId) ?? [])]),
+      ],
+      provisioningError: null,
+    }))
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    results = items.map((item) => ({ id: item.id, provisioningError: message }))
+  }
+  await recordProvisioning(ctx.db, results, now)
+}
+
+/** provisionApprovedItems for one item, read back as provisioning left it. */
 export async function provisionApproved(
   ctx: EngineContext,
   itemId: string,
 ): Promise<RequestItem | undefined> {
-  await provisionApprovedItem(ctx, itemId)
+  await provisionApprovedItems(ctx, [itemId])
   return findRequestItem(ctx.db, itemId)
 }
 
-/** `provisionApproved` for a caller that does not read the item afterwards (one query fewer). */
-export async function provisionApprovedItem(ctx: EngineContext, itemId: string): Promise<void> {
-  const item = await findRequestItem(ctx.db, itemId)
-  if (!item || item.phase !== 'APPROVED') return
-  const now = ctx.now()
-  if (item.assignmentId === null) {
-    await ctx.db.transaction(async (tx) => {
-      const assignmentId =
-        item.requestType === 'GRANT_ACCESS' ? await grant(tx, item) : await revoke(tx, item)
-      await enqueueIdentities(tx, [item.identityId], ['plan'])
-      await changeRequestItem(tx, item.id, { phase: 'APPROVED' }, { assignmentId }, now)
+/** Each item's assignment: grants added in one statement, revokes applied one by one (they are few). */
+async function assign(tx: Db, items: readonly RequestItem[]): Promise<ProvisioningResult[]> {
+  const results: ProvisioningResult[] = []
+  const toInsert: { item: RequestItem; assignment: NewAssignment }[] = []
+  const held = await assignmentsOf(tx, [...new Set(items.map((i) => i.identityId))])
+  for (const item of items) {
+    const mine = held.get(item.identityId) ?? []
+    if (item.requestType === 'REVOKE_ACCESS') {
+      results.push({ id: item.id, assignmentId: await revoke(tx, item, mine) })
+      continue
+    }
+    // Asked for before and not yet started (or with an end): the new request's dates replace the old.
+    const before = mine.find(
+      (a) => a.origin === 'ACCESS_REQUEST' && a.itemType === item.itemType && a.itemId === item.itemId,
+    )
+    if (before) {
+      await setAssignmentDates(tx, before.id, { startDate: item.startDate, removeDate: item.removeDate })
+      results.push({ id: item.id, assignmentId: before.id })
+      continue
+    }
+    toInsert.push({
+      item,
+      assignment: {
+        identityId: item.identityId,
+        itemType: item.itemType,
+        itemId: item.itemId,
+        itemName: item.itemName,
+        origin: 'ACCESS_REQUEST',
+        startDate: item.startDate,
+        removeDate: item.removeDate,
+        requestId: item.requestId,
+        nativeIdentity: item.nativeIdentity,
+        createdBy: item.requesterId ?? item.requesterClient,
+      },
     })
   }
-  try {
-    const applied = await applyPlan(ctx, { identityIds: [item.identityId] })
-    const mine = [...new Set([...item.activityIds, ...applied.activityIds])]
-    await changeRequestItem(
-      ctx.db,
-      item.id,
-      { phase: 'APPROVED' },
-      { activityIds: mine, provisioningError: null },
-      now,
-    )
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
-    await changeRequestItem(ctx.db, item.id, { phase: 'APPROVED' }, { provisioningError: message }, now)
-  }
-}
-
-type Tx = Parameters<Parameters<EngineContext['db']['transaction']>[0]>[0]
-
-async function grant(tx: Tx, item: RequestItem): Promise<string> {
-  // Asked for before and not yet started (or with an end): the new request's dates replace the old.
-  const before = (await listAssignments(tx, item.identityId)).find(
-    (a) => a.origin === 'ACCESS_REQUEST' && a.itemType === item.itemType && a.itemId === item.itemId,
+  const ids = await insertAssignments(
+    tx,
+    toInsert.map((t) => t.assignment),
   )
-  if (before) {
-    await setAssignmentDates(tx, before.id, { startDate: item.startDate, removeDate: item.removeDate })
-    return before.id
-  }
-  const saved = await saveAssignment(tx, {
-    identityId: item.identityId,
-    itemType: item.itemType,
-    itemId: item.itemId,
-    itemName: item.itemName,
-    origin: 'ACCESS_REQUEST',
-    startDate: item.startDate,
-    removeDate: item.removeDate,
-    requestId: item.requestId,
-    nativeIdentity: item.nativeIdentity,
-    createdBy: item.requesterId ?? item.requesterClient,
-  })
-  return saved.id
+  toInsert.forEach((t, i) => results.push({ id: t.item.id, assignmentId: ids[i] as string }))
+  return results
 }
 
 /** Revocation removes what requests and administrators gave; what policy grants stays (the planner keeps it). */
-async function revoke(tx: Tx, item: RequestItem): Promise<string> {
-  const given = (await listAssignments(tx, item.identityId)).filter(
+async function revoke(tx: Db, item: RequestItem, held: readonly Assignment[]): Promise<string> {
+  const given = held.filter(
     (a) =>
       (a.origin === 'ACCESS_REQUEST' || a.origin === 'ADMIN') &&
       a.itemType === item.itemType &&

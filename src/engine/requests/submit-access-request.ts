@@ -1,20 +1,21 @@
 import { ForbiddenError, InputError, NotFoundError } from '../../domain/errors.js'
 import type { Identity } from '../../domain/model.js'
 import { newId } from '../../domain/new-id.js'
-import type { AssignedItemType } from '../../domain/plan/assignment.js'
+import type { AssignedItemType, Assignment } from '../../domain/plan/assignment.js'
 import type { Grant } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
 import { listAccounts } from '../../store/accounts.js'
-import { insertRequestItem, listRequestItems } from '../../store/access-requests.js'
-import { listAssignments, setAssignmentDates } from '../../store/assignments.js'
-import { findIdentity } from '../../store/identities.js'
+import { insertRequestItems, listRequestItems, type NewRequestItem } from '../../store/access-requests.js'
+import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
+import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
 import type { EngineContext } from '../engine-context.js'
 import { planIdentities } from '../plan-identities.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { resolveChain } from './approval-schemes.js'
-import { startApprovals } from './approval-steps.js'
-import { provisionApprovedItem } from './provision-approved.js'
+import { chainStart, moveChains } from './approval-steps.js'
+import { identityLookup } from './identity-lookup.js'
+import { provisionApprovedItems } from './provision-approved.js'
 import { requestedItem, type RequestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -73,15 +74,28 @@ export async function submitAccessRequest(
   const revoke = input.requestType === 'REVOKE_ACCESS'
   const requestId = newId()
   const ignored: SubmittedRequest['ignored'][number][] = []
-  const toProvision = new Set<string>()
+  // Everything the rules read, for every identity at once: a request for a hundred people reads no more
+  // often than one for a single person.
+  const ids = identities.map((i) => i.id)
+  const held = await grantsOf(ctx, ids)
+  const assignments = await assignmentsOf(ctx.db, ids)
+  const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
+  const pending = new Set(
+    (await listRequestItems(ctx.db, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
+      key(p.identityId, p.itemType, p.itemId),
+    ),
+  )
+  const accounts = await accountsOn(ctx, ids, items)
+  const people = identityLookup(ctx.db, identities)
+  await people.preload(identities.flatMap((i) => (i.managerId !== null ? [i.managerId] : [])))
+  const records: NewRequestItem[] = []
+  const sunsetsCleared: { assignment: Assignment; identityId: string }[] = []
   for (const identity of identities) {
-    const held = await grantsOf(ctx, identity)
-    const assignments = await listAssignments(ctx.db, identity.id)
     for (const [i, item] of items.entries()) {
       const ref = input.requestedItems[i] as RequestedItemInput
       const path = `requestedItems[${i}]`
-      const grants = held.filter((g) => sameItem(g, item))
-      const given = assignments.filter(
+      const grants = (held.get(identity.id) ?? []).filter((g) => sameItem(g, item))
+      const given = (assignments.get(identity.id) ?? []).filter(
         (a) =>
           a.itemType === item.type &&
           a.itemId === item.id &&
@@ -113,39 +127,27 @@ export async function submitAccessRequest(
       ) {
         // Held already: ignored. A request without an end date clears the end date of access it asked for before.
         const requested = given.find((a) => a.origin === 'ACCESS_REQUEST' && a.removeDate !== null)
-        if (requested && ref.removeDate === undefined) {
-          await setAssignmentDates(ctx.db, requested.id, { startDate: requested.startDate, removeDate: null })
-          await enqueueIdentities(ctx.db, [identity.id], ['plan'])
-          ignored.push({
-            identityId: identity.id,
-            itemType: item.type,
-            itemId: item.id,
-            reason: 'held; its end date was removed',
-          })
-        } else {
-          ignored.push({
-            identityId: identity.id,
-            itemType: item.type,
-            itemId: item.id,
-            reason: 'already held',
-          })
-        }
+        const cleared = requested !== undefined && ref.removeDate === undefined
+        if (cleared) sunsetsCleared.push({ assignment: requested, identityId: identity.id })
+        ignored.push({
+          identityId: identity.id,
+          itemType: item.type,
+          itemId: item.id,
+          reason: cleared ? 'held; its end date was removed' : 'already held',
+        })
         continue
       }
-      await checkAccount(ctx, identity, item, ref, path)
-      const pending = await listRequestItems(ctx.db, {
-        identityIds: [identity.id],
-        itemType: item.type,
-        itemId: item.id,
-        phases: ['APPROVAL'],
-      })
-      const chain = pending.length > 0 ? [] : await resolveChain(ctx, item, input.requestType, identity)
-      const record = {
+      checkAccount(identity, item, ref, path, accounts)
+      const duplicate = pending.has(key(identity.id, item.type, item.id))
+      const chain = duplicate ? [] : await resolveChain(ctx, item, input.requestType, identity, people)
+      const requesterId = actor.identityId
+      const start = chainStart({ schemes: chain, requesterId }, tenant.autoApprovalEnabled)
+      records.push({
         id: newId(),
         requestId,
         requestType: input.requestType,
-        requesterId: actor.identityId,
-        requesterClient: actor.identityId === null ? actor.clientId : null,
+        requesterId,
+        requesterClient: requesterId === null ? actor.clientId : null,
         identityId: identity.id,
         itemType: item.type,
         itemId: item.id,
@@ -156,19 +158,26 @@ export async function submitAccessRequest(
         removeDate: ref.removeDate !== undefined ? new Date(ref.removeDate).toISOString() : null,
         clientMetadata: ref.clientMetadata ?? input.clientMetadata ?? null,
         nativeIdentity: ref.nativeIdentity ?? null,
-        phase: pending.length > 0 ? ('CANCELLED' as const) : ('APPROVAL' as const),
+        // The same item already pending for the identity: recorded, cancelled as a duplicate.
+        phase: duplicate ? 'CANCELLED' : start.phase,
         schemes: chain,
-        step: 0,
-      }
-      await ctx.db.transaction(async (tx) => {
-        await insertRequestItem(tx, record, now)
-        if (pending.length > 0) return
-        const started = await startApprovals(ctx, tx, record, tenant.autoApprovalEnabled)
-        if (started === 'APPROVED') toProvision.add(record.id)
+        step: start.step,
       })
     }
   }
-  for (const id of toProvision) await provisionApprovedItem(ctx, id)
+  // Every rule passed for every identity and item: now it is written, all of it or nothing.
+  const approved = await ctx.db.transaction(async (tx) => {
+    for (const { assignment } of sunsetsCleared) {
+      await setAssignmentDates(tx, assignment.id, { startDate: assignment.startDate, removeDate: null })
+    }
+    if (sunsetsCleared.length > 0) {
+      await enqueueIdentities(tx, [...new Set(sunsetsCleared.map((c) => c.identityId))], ['plan'])
+    }
+    await insertRequestItems(tx, records, now)
+    const moves = records.filter((r) => r.phase !== 'CANCELLED').map((item) => ({ item, from: 0 }))
+    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true)
+  })
+  await provisionApprovedItems(ctx, approved)
   // Every item made is read back once, as provisioning left it.
   return { requestId, items: await listRequestItems(ctx.db, { requestIds: [requestId] }), ignored }
 }
@@ -186,7 +195,10 @@ export async function prepareRequest(
   const revoke = input.requestType === 'REVOKE_ACCESS'
   if (input.requestedFor.length === 0) throw new InputError('requestedFor: name at least one identity')
   if (input.requestedItems.length === 0) throw new InputError('requestedItems: name at least one item')
-  const identities = await Promise.all(input.requestedFor.map((id, i) => identityFor(ctx, id, i)))
+  if (input.requestedFor.length > MAX_IDENTITIES) {
+    throw new InputError(`requestedFor: at most ${MAX_IDENTITIES} identities per request`)
+  }
+  const identities = await identitiesFor(ctx, input.requestedFor)
   if (new Set(identities.map((i) => i.id)).size !== identities.length) {
     throw new InputError('requestedFor: an identity is named twice')
   }
@@ -215,10 +227,16 @@ export async function prepareRequest(
   return { identities, items }
 }
 
-async function identityFor(ctx: EngineContext, id: string, i: number): Promise<Identity> {
-  const identity = await findIdentity(ctx.db, id)
-  if (!identity) throw new InputError(`requestedFor[${i}]: no identity "${id}"`)
-  return identity
+/** The identities asked for, by id (one query) or else by name; an unknown one is an error naming it. */
+async function identitiesFor(ctx: EngineContext, keys: readonly string[]): Promise<Identity[]> {
+  const byId = new Map((await loadIdentitiesById(ctx.db, keys)).map((i) => [i.id, i]))
+  const out: Identity[] = []
+  for (const [i, key] of keys.entries()) {
+    const identity = byId.get(key) ?? (await findIdentity(ctx.db, key))
+    if (!identity) throw new InputError(`requestedFor[${i}]: no identity "${key}"`)
+    out.push(identity)
+  }
+  return out
 }
 
 function checkLimits(input: AccessRequestInput, items: readonly RequestedItem[], identities: number): void {
@@ -329,21 +347,37 @@ function checkItem(
   }
 }
 
+/** The native identities of each identity's accounts on the requested items' sources, by `identity source`. */
+async function accountsOn(
+  ctx: EngineContext,
+  identityIds: readonly string[],
+  items: readonly RequestedItem[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  for (const sourceId of new Set(items.flatMap((i) => (i.sourceId !== null ? [i.sourceId] : [])))) {
+    for (const a of await listAccounts(ctx.db, { identityIds, sourceId })) {
+      const k = `${a.identityId ?? ''} ${sourceId}`
+      const list = out.get(k)
+      if (list) list.push(a.nativeIdentity)
+      else out.set(k, [a.nativeIdentity])
+    }
+  }
+  return out
+}
+
 /**
  * An identity with several accounts on the item's source gets the account chosen at request time: the
  * request must name it (`nativeIdentity`), never guessed. A named account must be one of the identity's.
  */
-async function checkAccount(
-  ctx: EngineContext,
+function checkAccount(
   identity: Identity,
   item: RequestedItem,
   ref: RequestedItemInput,
   path: string,
-): Promise<void> {
+  accountsByKey: ReadonlyMap<string, readonly string[]>,
+): void {
   if (item.sourceId === null) return
-  const accounts = (await listAccounts(ctx.db, { identityIds: [identity.id], sourceId: item.sourceId })).map(
-    (a) => a.nativeIdentity,
-  )
+  const accounts = accountsByKey.get(`${identity.id} ${item.sourceId}`) ?? []
   if (ref.nativeIdentity !== undefined && !accounts.includes(ref.nativeIdentity)) {
     throw new InputError(
       `${path}.nativeIdentity: ${identity.name} has no account "${ref.nativeIdentity}" on that source`,
@@ -357,10 +391,13 @@ async function checkAccount(
   }
 }
 
-/** What the identity is granted now, by policy and by assignments, as the planner sees it. */
-async function grantsOf(ctx: EngineContext, identity: Identity): Promise<readonly Grant[]> {
-  const plan = await planIdentities(ctx, { identity: identity.id })
-  return plan.identities.get(identity.id)?.desired.grants ?? []
+/** What each identity is granted now, by policy and by assignments, as the planner sees it: one pass. */
+async function grantsOf(
+  ctx: EngineContext,
+  identityIds: readonly string[],
+): Promise<Map<string, readonly Grant[]>> {
+  const plan = await planIdentities(ctx, { identityIds })
+  return new Map([...plan.identities].map(([id, p]) => [id, p.desired.grants]))
 }
 
 function sameItem(g: Grant, item: RequestedItem): boolean {
