@@ -21,8 +21,12 @@ const PROFILE_ID = 'a0c0e55b3e9c4e1d8f2a6b7c9d0e1f23'
 const GROUP = 'requested-group'
 /** Per-source concurrency of the Target source, as in the `execute` benchmark. */
 const CONCURRENCY = 64
-/** The largest page the approvals and status listings are read in. */
+/** The largest page the approvals and status listings are read in, and the most approvals one bulk approve decides. */
 const PAGE = 250
+/** Identities per POST /v3/access-requests when batched: the most one request may name. */
+const PER_REQUEST = 100
+/** The one-request-per-call run's size: what a person clicking through costs, measured beside the batch. */
+const SINGLE_SIZE = 500
 
 /**
  * The Target source (the in-memory directory) with a CREATE policy, so that a request for someone
@@ -132,8 +136,12 @@ interface Phases {
   status: number
 }
 
-/** The measured run: returns each phase's time (ms), failing unless every request is REQUEST_COMPLETED. */
-async function measure(size: number): Promise<{ ms: Phases; executeAttempts: number }> {
+/**
+ * The measured run: returns each phase's time (ms), failing unless every request is REQUEST_COMPLETED.
+ * Batched: each POST names PER_REQUEST identities and each bulk approve decides a page of PAGE approvals;
+ * otherwise one identity per POST and one approval per approve call, as a person clicking through does.
+ */
+async function measure(size: number, batched: boolean): Promise<{ ms: Phases; executeAttempts: number }> {
   let owner = ''
   const { config, store, ctx } = await benchWorkspace(size, undefined, (dir, people) => {
     owner = prepare(dir, people)
@@ -173,19 +181,21 @@ async function measure(size: number): Promise<{ ms: Phases; executeAttempts: num
       // embedded store is one connection, so concurrent HTTP clients would only queue on it, and what
       // the socket layer costs is the `api-get` benchmark's figure.
       const t0 = performance.now()
-      for (const id of ids) {
+      const perCall = batched ? PER_REQUEST : 1
+      for (let at = 0; at < ids.length; at += perCall) {
+        const some = ids.slice(at, at + perCall)
         const r = await api.inject({
           method: 'POST',
           url: '/v3/access-requests',
           headers: await admin(),
           payload: {
-            requestedFor: [id],
+            requestedFor: some,
             requestType: 'GRANT_ACCESS',
             requestedItems: [{ type: 'ACCESS_PROFILE', id: PROFILE_ID }],
           },
         })
         const made = r.json() as { newRequests?: unknown[] }
-        if (r.statusCode !== 202 || made.newRequests?.length !== 1) {
+        if (r.statusCode !== 202 || made.newRequests?.length !== some.length) {
           throw new Error(`POST /v3/access-requests answered ${r.statusCode}: ${r.body}`)
         }
       }
@@ -204,6 +214,17 @@ async function measure(size: number): Promise<{ ms: Phases; executeAttempts: num
         if (r.statusCode !== 200) throw new Error(`pending approvals answered ${r.statusCode}: ${r.body}`)
         const page = r.json() as { id: string }[]
         if (page.length === 0) break
+        if (batched) {
+          const d = await api.inject({
+            method: 'POST',
+            url: '/v2025/access-request-approvals/bulk-approve',
+            headers: await approver(),
+            payload: { approvalIds: page.map((a) => a.id), comment: 'approved in bulk' },
+          })
+          if (d.statusCode !== 202) throw new Error(`bulk approve answered ${d.statusCode}: ${d.body}`)
+          approved += page.length
+          continue
+        }
         for (const a of page) {
           const d = await api.inject({
             method: 'POST',
@@ -293,15 +314,20 @@ async function executeAlone(size: number): Promise<number> {
 
 /**
  * `access-requests`: `size` grant requests (one access profile each) for `size` identities, made through
- * `POST /v3/access-requests` by an ORG_ADMIN API client, approved by the profile's owner through
- * `/v3/access-request-approvals` (pending pages of 250, then approve), provisioned into the in-memory
- * directory by the executor, and every request's status read back as REQUEST_COMPLETED through
- * `/v3/access-request-status`; end to end on the embedded store. Baseline: the `execute` benchmark's work
- * for as many account creates (same items), in a fresh workspace, in the same run — the ratio is the
- * share of provisioning alone's rate the request machinery leaves.
+ * `POST /v3/access-requests` by an ORG_ADMIN API client (100 identities a call), approved by the profile's
+ * owner through `/v3/access-request-approvals/pending` (pages of 250) and the bulk approve (each page at
+ * once), provisioned into the in-memory directory by the executor, and every request's status read back as
+ * REQUEST_COMPLETED through `/v3/access-request-status`; end to end on the embedded store. Beside it, the
+ * same for 500 requests one per call and one approve per approval, as a person clicking through makes
+ * them. Baseline: the `execute` benchmark's work for as many account creates (same items), in a fresh
+ * workspace, in the same run — the ratio is the share of provisioning alone's rate the request machinery
+ * leaves.
  */
 export async function accessRequestBench(size: number): Promise<BenchResult> {
-  const { ms, executeAttempts } = await measure(size)
+  const { ms, executeAttempts } = await measure(size, true)
+  const singleSize = Math.min(SINGLE_SIZE, size)
+  const single = await measure(singleSize, false)
+  const singleTotal = Object.values(single.ms).reduce((a, b) => a + b, 0)
   const baselineMs = await executeAlone(size)
   const total = ms.submit + ms.approveList + ms.approveDecide + ms.execute + ms.status
   const value = size / (total / 1000)
@@ -317,16 +343,20 @@ export async function accessRequestBench(size: number): Promise<BenchResult> {
     baselineMetric: `account creates/s of the execute benchmark's work (insertCreates + executeDue, concurrency ${CONCURRENCY}) for as many accounts, same run`,
     figures: {
       phasesMs: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])),
+      onePerCallPhasesMs: Object.fromEntries(Object.entries(single.ms).map(([k, v]) => [k, Math.round(v)])),
+      onePerCallSize: singleSize,
       totalMs: Math.round(total),
       executeAloneMs: Math.round(baselineMs),
     },
     details: {
-      'submit (POST /v3/access-requests)': phase(ms.submit),
+      'submit (POST /v3/access-requests, 100 identities a call)': phase(ms.submit),
       'approve: list pending (pages of 250)': phase(ms.approveList),
-      'approve: POST …/approve': phase(ms.approveDecide),
+      'approve: bulk approve (250 a call)': phase(ms.approveDecide),
       'provision (executeDue)': phase(ms.execute),
       'status check (GET /v3/access-request-status)': phase(ms.status),
       'end to end (s)': (total / 1000).toFixed(2),
+      [`one per call (${singleSize} requests): requests/s`]: (singleSize / (singleTotal / 1000)).toFixed(0),
+      'one per call: submit, approve (ms a request)': `${(single.ms.submit / singleSize).toFixed(2)}, ${(single.ms.approveDecide / singleSize).toFixed(2)}`,
       'execute alone (s)': (baselineMs / 1000).toFixed(2),
       'connector attempts': executeAttempts,
       target: '≥ 500 requests/s end to end',

@@ -1,6 +1,7 @@
 import {
   AccessRequestApprovalsApi,
   AccessRequestsApi,
+  AccessRequestsV2024Api,
   RequestableObjectsApi,
   type Configuration,
 } from 'sailpoint-api-client'
@@ -187,5 +188,89 @@ describe.each(databases)('access requests through the official client on $name',
         accessRequest: { requestedFor: [requester.id], requestedItems: [{ type: 'ROLE', id: 'x' }] },
       }),
     ).rejects.toMatchObject({ response: { status: 403 } })
+  })
+
+  it('a manager asks for several reports at once, and the approvers decide them in bulk', async () => {
+    const people = await listIdentities(engine.db, {})
+    const directory = (await listAccounts(engine.db, {})).filter(
+      (a) =>
+        a.sourceName === 'Corporate Directory' && !String(a.attributes['groups'] ?? '').includes('ops-team'),
+    )
+    const without = new Set(directory.map((a) => a.identityId))
+    const reportsOf = new Map<string, Identity[]>()
+    for (const p of people) {
+      if (p.managerId === null || !without.has(p.id) || p.id === requester.id || p.name === 'james.wilson') {
+        continue
+      }
+      reportsOf.set(p.managerId, [...(reportsOf.get(p.managerId) ?? []), p])
+    }
+    const [bossId, reports] = [...reportsOf].find(([id, list]) => list.length >= 2 && id !== owner.id) as [
+      string,
+      Identity[],
+    ]
+    const boss = people.find((p) => p.id === bossId) as Identity
+    const two = reports.slice(0, 2)
+    const bossCfg = await as(boss)
+    const made = await new AccessRequestsApi(bossCfg).createAccessRequest({
+      accessRequest: {
+        requestedFor: two.map((r) => r.id),
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID, comment: 'both on call' }],
+      },
+    })
+    expect(made.data).toMatchObject({ newRequests: [expect.anything(), expect.anything()] })
+    const mine = (await new AccessRequestApprovalsApi(bossCfg).listPendingApprovals({})).data.filter((a) =>
+      two.some((r) => r.id === a.requestedFor?.id),
+    )
+    expect(mine).toHaveLength(2)
+    const bulk = (cfg: Configuration, approvalIds: string[]) =>
+      new AccessRequestsV2024Api(cfg).approveBulkAccessRequest({
+        bulkApproveAccessRequestV2024: { approvalIds, comment: 'both fine' },
+      })
+    // Not the owner's to decide: refused, and neither is decided.
+    await expect(
+      bulk(
+        await as(owner),
+        mine.map((a) => a.id ?? ''),
+      ),
+    ).rejects.toMatchObject({
+      response: { status: 403 },
+    })
+    await expect(bulk(bossCfg, [])).rejects.toMatchObject({ response: { status: 400 } })
+    await expect(bulk(bossCfg, [mine[0]?.id ?? '', 'no-such-approval'])).rejects.toMatchObject({
+      response: { status: 404 },
+    })
+    expect(
+      (
+        await bulk(
+          bossCfg,
+          mine.map((a) => a.id ?? ''),
+        )
+      ).status,
+    ).toBe(202)
+    await expect(
+      bulk(
+        bossCfg,
+        mine.map((a) => a.id ?? ''),
+      ),
+    ).rejects.toMatchObject({
+      response: { status: 409 },
+    })
+    const ownerCfg = await as(owner)
+    const ownerSteps = (await new AccessRequestApprovalsApi(ownerCfg).listPendingApprovals({})).data.filter(
+      (a) => two.some((r) => r.id === a.requestedFor?.id),
+    )
+    expect(ownerSteps).toHaveLength(2)
+    await bulk(
+      ownerCfg,
+      ownerSteps.map((a) => a.id ?? ''),
+    )
+    await executeDue(engine)
+    for (const r of two) {
+      const account = (await listAccounts(engine.db, { identityIds: [r.id] })).find(
+        (a) => a.sourceName === 'Corporate Directory',
+      )
+      expect(String(account?.attributes['groups'])).toContain('ops-team')
+    }
   })
 })

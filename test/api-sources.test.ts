@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import { configHistory } from '../src/engine/config/config-history.js'
@@ -418,8 +418,12 @@ describe.each(databases)('configuration routes: sources on $name', (database) =>
     expect(readFileSync(join(dir, 'sources/scim-app.yaml'), 'utf8')).toContain(
       '${env:PROVISIO_TEST_SCIM_TOKEN}',
     )
-    const audit = JSON.stringify(await engine.db.query('SELECT before, after FROM audit_events'))
-    expect(audit).toContain('${env:PROVISIO_TEST_SCIM_TOKEN}')
+    // The audit row is written once the response is sent: on PostgreSQL it can land a moment later.
+    const audit = await vi.waitFor(async () => {
+      const rows = JSON.stringify(await engine.db.query('SELECT before, after FROM audit_events'))
+      expect(rows).toContain('${env:PROVISIO_TEST_SCIM_TOKEN}')
+      return rows
+    })
     expect(audit).not.toContain('s3cret-token-value')
     expect(JSON.stringify(created.json())).not.toContain('s3cret-token-value')
   })

@@ -57,6 +57,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /v3/access-request-approvals/:approvalId/approve': user(),
   'POST /v3/access-request-approvals/:approvalId/reject': user(),
   'POST /v3/access-request-approvals/:approvalId/forward': user(),
+  'POST /v2024/access-request-approvals/bulk-approve': user(),
+  'POST /v2025/access-request-approvals/bulk-approve': user(),
   'GET /v3/requestable-objects': user(),
 
   'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),

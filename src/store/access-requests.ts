@@ -256,20 +256,35 @@ export async function changeRequestItem(
   return rows.length === 1
 }
 
-/** The account activities of an identity that name this assignment among their reasons, or have these ids. */
+/**
+ * Each requested item's account activities: those of its identity that name its assignment among their
+ * reasons, or whose ids it recorded; in id order. One query for any number of items.
+ */
 export async function requestActivityIds(
   db: Db,
-  identityId: string,
-  assignmentId: string | null,
-  recorded: readonly string[],
-): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `SELECT id FROM account_requests WHERE identity_id = $1 AND (id = ANY($2::text[]) OR ($3::text IS NOT NULL AND
-       EXISTS (SELECT 1 FROM json_array_elements(reasons) r WHERE r->>'kind' = 'ASSIGNMENT' AND r->>'id' = $3)))
-     ORDER BY created, id`,
-    [identityId, recorded, assignmentId],
+  items: readonly Pick<RequestItem, 'id' | 'identityId' | 'assignmentId' | 'activityIds'>[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(items.map((i) => [i.id, []]))
+  if (items.length === 0) return out
+  const rows = await db.query<{ id: string; identity_id: string; assignments: string[] | null }>(
+    `SELECT r.id, r.identity_id, (SELECT array_agg(x->>'id') FROM json_array_elements(r.reasons) x
+       WHERE x->>'kind' = 'ASSIGNMENT') AS assignments
+     FROM account_requests r WHERE r.identity_id = ANY($1::text[]) ORDER BY r.created, r.id`,
+    [[...new Set(items.map((i) => i.identityId))]],
   )
-  return rows.map((r) => r.id)
+  const byIdentity = new Map<string, typeof rows>()
+  for (const r of rows) byIdentity.set(r.identity_id, [...(byIdentity.get(r.identity_id) ?? []), r])
+  for (const item of items) {
+    const recorded = new Set(item.activityIds)
+    const assignment = item.assignmentId || null
+    const mine = out.get(item.id) as string[]
+    for (const r of byIdentity.get(item.identityId) ?? []) {
+      if (recorded.has(r.id) || (assignment !== null && (r.assignments ?? []).includes(assignment))) {
+        mine.push(r.id)
+      }
+    }
+  }
+  return out
 }
 
 /** Records that an item's final state was announced; false when another run announced it first. */

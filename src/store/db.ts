@@ -36,12 +36,24 @@ export async function analyze(db: Db, table: AnalyzedTable): Promise<void> {
   await db.exec(`ANALYZE ${name} (${columns})`)
 }
 
+/** Rows written to each table by this process since it was last analyzed here, per database. */
+const growth = new WeakMap<Db, Map<AnalyzedTable, number>>()
+
 /**
- * Analyzes a table after `added` rows were written, when that is a tenth of it or more: sampling a
- * 250,000-row table costs more than an incremental refresh of a thousand identities.
+ * Analyzes a table once the rows written to it since the last analysis (`added` now, and what earlier
+ * calls on the same database added) are a tenth of it or more: sampling a 250,000-row table costs more than
+ * an incremental refresh of a thousand identities, but many small writes (approvals applied 250 at a time)
+ * must not leave the statistics of an empty table behind them, where a claim becomes a full scan.
  */
 export async function analyzeIfGrown(db: Db, table: AnalyzedTable, added: number): Promise<void> {
-  if (await isLargeChange(db, table, added)) await analyze(db, table)
+  let tables = growth.get(db)
+  if (tables === undefined) growth.set(db, (tables = new Map()))
+  const since = (tables.get(table) ?? 0) + added
+  tables.set(table, since)
+  if (await isLargeChange(db, table, since)) {
+    await analyze(db, table)
+    tables.set(table, 0)
+  }
 }
 
 /**

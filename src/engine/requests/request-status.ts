@@ -61,13 +61,7 @@ export async function statusesOf(
   )
   const out: RequestStatus[] = []
   const names = new Set<string>()
-  const idsOf = new Map<string, readonly string[]>()
-  for (const item of items) {
-    idsOf.set(
-      item.id,
-      await requestActivityIds(ctx.db, item.identityId, item.assignmentId || null, item.activityIds),
-    )
-  }
+  const idsOf = await requestActivityIds(ctx.db, items)
   // The page's activities and manual tasks in one query each, rather than two per item.
   const all = [...new Set([...idsOf.values()].flat())]
   const allActivities = all.length > 0 ? await listActivities(ctx.db, { ids: all }) : []

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { approveApproval, forwardApproval, rejectApproval } from '../../../engine/requests/decide-approval.js'
+import type { RequestActor } from '../../../engine/requests/access-request-actor.js'
+import {
+  approveApproval,
+  approveApprovals,
+  forwardApproval,
+  MAX_BULK_APPROVALS,
+  rejectApproval,
+} from '../../../engine/requests/decide-approval.js'
 import { approvalSummary, listOwnApprovals } from '../../../engine/requests/list-approvals.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
@@ -15,6 +22,13 @@ const commentBody = z
   .strictObject({ comment: z.string().max(2000).nullish(), created: z.string().optional() })
   .nullish()
 const rejectBody = z.strictObject({ comment: z.string().max(2000).nullish(), created: z.string().optional() })
+const bulkApproveBody = z.strictObject({
+  approvalIds: z
+    .array(z.string().min(1).max(256))
+    .min(1, 'name at least one approval')
+    .max(MAX_BULK_APPROVALS, `at most ${MAX_BULK_APPROVALS} approvals at once`),
+  comment: z.string().max(2000),
+})
 const forwardBody = z.strictObject({
   newOwnerId: z.string().min(1).max(255),
   comment: z.string().min(1).max(255),
@@ -53,65 +67,51 @@ export function approvalRoutes(api: Api, ctx: ApiContext): void {
     async (request) => approvalSummary(ctx.engine, actorOf(request), request.query['owner-id']),
   )
 
-  api.post(
-    '/v3/access-request-approvals/:approvalId/approve',
-    { schema: { params: idParams, body: commentBody } },
-    async (request, reply) => {
-      const { approvalId } = request.params
-      const decided = await approveApproval(
-        ctx.engine,
-        actorOf(request),
-        approvalId,
-        request.body?.comment ?? null,
-      )
-      request.auditDetail = {
-        action: 'APPROVAL_APPROVED',
-        targetType: 'APPROVAL',
-        targetId: approvalId,
-        after: { request: decided.item.requestId },
-      }
-      void reply.code(202)
-      return {}
-    },
-  )
+  // Approve, reject and forward: one approval each, 202 with an empty body, audited with what it decided.
+  const decision = <B extends z.ZodType>(
+    verb: 'approve' | 'reject' | 'forward',
+    body: B,
+    action: string,
+    decide: (actor: RequestActor, approvalId: string, body: z.infer<B>) => Promise<Record<string, unknown>>,
+  ): void => {
+    api.post(
+      `/v3/access-request-approvals/:approvalId/${verb}`,
+      { schema: { params: idParams, body } },
+      async (request, reply) => {
+        const { approvalId } = request.params
+        const after = await decide(actorOf(request), approvalId, request.body as z.infer<B>)
+        request.auditDetail = { action, targetType: 'APPROVAL', targetId: approvalId, after }
+        void reply.code(202)
+        return {}
+      },
+    )
+  }
+  decision('approve', commentBody, 'APPROVAL_APPROVED', async (actor, id, body) => {
+    const decided = await approveApproval(ctx.engine, actor, id, body?.comment ?? null)
+    return { request: decided.item.requestId }
+  })
+  decision('reject', rejectBody, 'APPROVAL_REJECTED', async (actor, id, body) => {
+    const decided = await rejectApproval(ctx.engine, actor, id, body.comment ?? null)
+    return { request: decided.item.requestId }
+  })
+  decision('forward', forwardBody, 'APPROVAL_FORWARDED', async (actor, id, body) => {
+    await forwardApproval(ctx.engine, actor, id, body.newOwnerId, body.comment)
+    return { newOwnerId: body.newOwnerId }
+  })
 
-  api.post(
-    '/v3/access-request-approvals/:approvalId/reject',
-    { schema: { params: idParams, body: rejectBody } },
-    async (request, reply) => {
-      const { approvalId } = request.params
-      const decided = await rejectApproval(
-        ctx.engine,
-        actorOf(request),
-        approvalId,
-        request.body.comment ?? null,
-      )
-      request.auditDetail = {
-        action: 'APPROVAL_REJECTED',
-        targetType: 'APPROVAL',
-        targetId: approvalId,
-        after: { request: decided.item.requestId },
-      }
-      void reply.code(202)
-      return {}
-    },
-  )
-
-  api.post(
-    '/v3/access-request-approvals/:approvalId/forward',
-    { schema: { params: idParams, body: forwardBody } },
-    async (request, reply) => {
-      const { approvalId } = request.params
-      const { newOwnerId, comment } = request.body
-      await forwardApproval(ctx.engine, actorOf(request), approvalId, newOwnerId, comment)
-      request.auditDetail = {
-        action: 'APPROVAL_FORWARDED',
-        targetType: 'APPROVAL',
-        targetId: approvalId,
-        after: { newOwnerId },
-      }
-      void reply.code(202)
-      return {}
-    },
-  )
+  // The reference's bulk approve (v2024 and v2025; the official client calls v2024): all the approvals
+  // named, or none, each the caller's to decide.
+  for (const version of ['v2024', 'v2025']) {
+    api.post(
+      `/${version}/access-request-approvals/bulk-approve`,
+      { schema: { body: bulkApproveBody } },
+      async (request, reply) => {
+        const { approvalIds, comment } = request.body
+        await approveApprovals(ctx.engine, actorOf(request), approvalIds, comment)
+        request.auditDetail = { action: 'APPROVAL_APPROVED', targetType: 'APPROVAL', after: { approvalIds } }
+        void reply.code(202)
+        return {}
+      },
+    )
+  }
 }
