@@ -81,7 +81,10 @@ async function isLargeChange(db: Db, table: AnalyzedTable, rows: number): Promis
 const ANALYZED = {
   accounts: { name: 'accounts', columns: 'source_id, identity_id, native_identity' },
   identities: { name: 'identities', columns: 'id, identity_profile, manager_id' },
-  activities: { name: 'account_requests', columns: 'identity_id, source_id, native_identity, status' },
+  activities: {
+    name: 'account_requests',
+    columns: 'identity_id, source_id, native_identity, status, lease_until, next_attempt_at',
+  },
 } as const
 
 /**
