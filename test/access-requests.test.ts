@@ -24,6 +24,9 @@ import { listApprovals } from '../src/store/approvals.js'
 import { sendPendingNotifications } from '../src/engine/notifications/send-pending-notifications.js'
 import { listNotifications } from '../src/store/notifications.js'
 import { listAssignments } from '../src/store/assignments.js'
+import { listEntitlements } from '../src/store/entitlements.js'
+import { listRequestableObjects } from '../src/engine/requests/requestable-objects.js'
+import { updateEntitlement } from '../src/engine/update-entitlement.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { databases } from './support/databases.js'
@@ -520,6 +523,54 @@ describe.each(databases)('access requests on $name', (database) => {
     } finally {
       await smtp.close()
     }
+  })
+
+  it('an entitlement made requestable is listed, requested, approved by the source owner and then held', async () => {
+    const { ctx, requester, owner } = await setup({
+      entitlementRequestConfig: {
+        ...TENANT_REQUEST_DEFAULTS.entitlementRequestConfig,
+        grantRequestApprovalSchemes: 'sourceOwner',
+      },
+    })
+    // The directory's ops-team group, which the requester is not in.
+    const [group] = (await listEntitlements(ctx.db, {})).filter(
+      (e) => e.sourceName === DIRECTORY && e.value === 'ops-team',
+    )
+    expect(group).toBeDefined()
+    const entitlement = { type: 'ENTITLEMENT', id: group?.id as string } as const
+    const listed = async () =>
+      (await listRequestableObjects(ctx, { identityId: requester.id, types: ['ENTITLEMENT'] })).rows
+    // Not requestable until someone says so.
+    expect(await listed()).toEqual([])
+    await expect(
+      submitAccessRequest(ctx, person(requester.id), {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [entitlement],
+      }),
+    ).rejects.toThrow(/is not requestable/)
+    await updateEntitlement(ctx, group?.id as string, { requestable: true, owner: 'james.wilson' })
+    expect(await listed()).toEqual([
+      expect.objectContaining({
+        id: group?.id,
+        name: group?.displayName ?? group?.value,
+        requestStatus: 'AVAILABLE',
+      }),
+    ])
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [entitlement],
+    })
+    expect((await listed())[0]).toMatchObject({ requestStatus: 'PENDING', identityRequestId: made.requestId })
+    // The Corporate Directory's owner decides.
+    const [a] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    expect(a).toMatchObject({ scheme: 'SOURCE_OWNER' })
+    await approveApproval(ctx, person(owner), a?.id as string, null)
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).toContain(group?.value)
+    expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
+    expect((await listed())[0]).toMatchObject({ requestStatus: 'ASSIGNED' })
   })
 
   it('a new request without an end date clears the end date of access requested before', async () => {

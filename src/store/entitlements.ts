@@ -68,6 +68,8 @@ export interface EntitlementFilter {
   readonly sourceId?: string
   /** Entitlements held as these (attribute, value) pairs on `sourceId` (an account's). */
   readonly held?: readonly { readonly attribute: string; readonly value: string }[]
+  /** Only those that may (true) or may not (false) be requested. */
+  readonly requestable?: boolean
   /** A v3 `filters` expression, checked against the entitlement listing's fields. */
   readonly expression?: CheckedFilter<EntitlementFilterField>
 }
@@ -92,6 +94,10 @@ function entitlementWhere(filter: EntitlementFilter | string): { where: string; 
   if (f.sourceId !== undefined) {
     params.push(f.sourceId)
     where.push(`e.source_id = $${params.length}`)
+  }
+  if (f.requestable !== undefined) {
+    params.push(f.requestable)
+    where.push(`e.requestable = $${params.length}`)
   }
   if (f.held !== undefined) {
     params.push(

@@ -9,9 +9,9 @@ import {
 import { NotFoundError } from '../../domain/errors.js'
 import type { AssignedItemType } from '../../domain/plan/assignment.js'
 import { configId } from '../../domain/plan/build-planning-model.js'
-import { loadEntitlementsById } from '../../store/entitlements.js'
 import { listSourceRows } from '../../store/sources.js'
 import type { EngineContext } from '../engine-context.js'
+import { entitlementById } from '../update-entitlement.js'
 
 type ApprovalConfig = NonNullable<AccessProfileConfig['accessRequestConfig']>
 
@@ -59,45 +59,23 @@ export async function requestedItem(
 }
 
 async function requestedEntitlement(ctx: EngineContext, id: string): Promise<RequestedItem> {
-  const stored = (await loadEntitlementsById(ctx.db, [id])).get(id)
-  const sources = await listSourceRows(ctx.db)
-  const sourceName = stored && sources.find((s) => s.id === stored.sourceId)?.name
-  const source = sourceName !== undefined ? findSource(ctx.config, sourceName) : undefined
-  if (!stored || !source || !entitlementAttributesOf(source).includes(stored.attribute)) {
+  const stored = await entitlementById(ctx, id)
+  const source = findSource(ctx.config, stored.sourceName)
+  // An entitlement of a source no longer configured, or of an attribute that is no longer one: not requestable.
+  if (!source || !entitlementAttributesOf(source).includes(stored.attribute)) {
     throw new NotFoundError(`no entitlement with id "${id}"`)
   }
-  const meta = await entitlementRequestability(ctx, id)
   return {
     type: 'ENTITLEMENT',
     id,
     name: `${source.name}:${stored.attribute}:${stored.value}`,
-    requestable: meta.requestable,
+    requestable: stored.requestable,
     sourceId: stored.sourceId,
     source,
-    owner: meta.owner,
+    owner: stored.ownerId !== null ? { type: 'IDENTITY', id: stored.ownerId } : null,
     accessRequestConfig: null,
     revocationRequestConfig: null,
     entitlement: { attribute: stored.attribute, value: stored.value },
-  }
-}
-
-/**
- * Whether an aggregated entitlement may be requested, and its owner. Entitlements carry neither until
- * they are set on it (`PATCH /beta/entitlements/{id}`); until then the tenant's entitlement request
- * settings decide alone.
- */
-async function entitlementRequestability(
-  ctx: EngineContext,
-  id: string,
-): Promise<{ requestable: boolean; owner: ObjectRef | null }> {
-  const rows = await ctx.db.query<{ requestable?: boolean | null; owner_id?: string | null }>(
-    'SELECT * FROM entitlements WHERE id = $1',
-    [id],
-  )
-  const row = rows[0]
-  return {
-    requestable: row?.requestable === true,
-    owner: typeof row?.owner_id === 'string' ? { type: 'IDENTITY', id: row.owner_id } : null,
   }
 }
 
