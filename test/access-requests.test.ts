@@ -406,6 +406,28 @@ describe.each(databases)('access requests on $name', (database) => {
     ])
   })
 
+  it('with approvalsMustBeExternal only the external system (an ORG_ADMIN client) decides', async () => {
+    const { ctx, requester, manager, owner } = await setup({ approvalsMustBeExternal: true })
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
+    await expect(approveApproval(ctx, person(manager), first?.id as string, null)).rejects.toThrow(
+      /decided in the external approval system/,
+    )
+    await expect(rejectApproval(ctx, person(manager), first?.id as string, 'no')).rejects.toThrow(
+      ForbiddenError,
+    )
+    const external: RequestActor = { identityId: null, clientId: 'itsm', capabilities: ['ORG_ADMIN'] }
+    await approveApproval(ctx, external, first?.id as string, 'approved in the ITSM')
+    const [second] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    await approveApproval(ctx, external, second?.id as string, null)
+    await settle(ctx)
+    expect((await statusOf(ctx, made.requestId))?.state).toBe('REQUEST_COMPLETED')
+  })
+
   it('a flat-file item becomes a manual task and completes once the next aggregation verifies it', async () => {
     const { ctx, dir } = await setup()
     const badgeOwner = (await findIdentity(ctx.db, 'james.lamarr'))?.id as string
