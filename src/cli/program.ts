@@ -570,7 +570,12 @@ export function buildProgram(): Command {
   for (const decision of ['approve', 'reject'] as const) {
     program
       .command(decision)
-      .argument('<approval>', 'the approval id (provisio approvals)')
+      .argument(
+        decision === 'approve' ? '<approvals...>' : '<approval>',
+        decision === 'approve'
+          ? 'approval ids (provisio approvals); several are approved together, all or none'
+          : 'the approval id (provisio approvals)',
+      )
       .requiredOption('--as <identity>', 'the approver deciding it')
       .option(
         '--comment <text>',
@@ -578,8 +583,8 @@ export function buildProgram(): Command {
       )
       .option('--json', 'print the request status as JSON')
       .description(`${decision} a step of an access request`)
-      .action(async (id: string, o: { as?: string; comment?: string; json?: boolean }) =>
-        (await requestCommands()).decideCommand(ws(), decision, id, o),
+      .action(async (ids: string | string[], o: { as?: string; comment?: string; json?: boolean }) =>
+        (await requestCommands()).decideCommand(ws(), decision, ([] as string[]).concat(ids), o),
       )
   }
   program

@@ -4,7 +4,7 @@ import type { OpenEngine } from '../../app/open-engine.js'
 import { resolveItem } from '../../engine/assignments.js'
 import { findIdentity } from '../../engine/queries/get-identity.js'
 import type { RequestActor } from '../../engine/requests/access-request-actor.js'
-import { approveApproval, forwardApproval, rejectApproval } from '../../engine/requests/decide-approval.js'
+import { approveApprovals, forwardApproval, rejectApproval } from '../../engine/requests/decide-approval.js'
 import { listOwnApprovals } from '../../engine/requests/list-approvals.js'
 import { previewAccessRequest } from '../../engine/requests/preview-access-request.js'
 import { listRequestStatuses, type RequestStatus } from '../../engine/requests/request-status.js'
@@ -13,6 +13,7 @@ import { approvalV3Json, requestStatusV3Json } from '../../api/presenters/access
 import { planItemJson } from '../../api/presenters/plan-json.js'
 import { formatTable, printJson } from '../print-table.js'
 import { itemOf, type ItemOptions } from './assign-commands.js'
+import { listApprovals } from '../../store/approvals.js'
 
 /**
  * The CLI acts as the workspace's administrator (ORG_ADMIN); `--as NAME` names the person it acts as —
@@ -173,7 +174,7 @@ export async function approvalsCommand(
 export async function decideCommand(
   workspace: string,
   decision: 'approve' | 'reject',
-  id: string,
+  ids: readonly string[],
   o: { as?: string; comment?: string; json?: boolean },
 ): Promise<void> {
   if (o.as === undefined) {
@@ -181,13 +182,21 @@ export async function decideCommand(
   }
   await withEngine(workspace, async (e) => {
     const actor = await actorOf(e, o.as)
-    const decide = decision === 'approve' ? approveApproval : rejectApproval
-    const { item } = await decide(e, actor, id, o.comment ?? null)
-    const [status] = (await listRequestStatuses(e, { filters: { ids: [item.id] } })).rows
-    if (o.json) return printJson(status ? requestStatusV3Json(status) : {})
-    process.stdout.write(
-      `${decision === 'approve' ? 'approved' : 'rejected'} ${id}; ${status ? describe(status) : ''}\n`,
-    )
+    const comment = o.comment ?? null
+    if (decision === 'approve') await approveApprovals(e, actor, ids, comment)
+    else for (const id of ids) await rejectApproval(e, actor, id, comment)
+    const approvals = await listApprovals(e.db, { ids })
+    const itemIds = [...new Set(approvals.map((a) => a.requestItemId))]
+    const statuses = (await listRequestStatuses(e, { filters: { ids: itemIds } })).rows
+    if (o.json) {
+      const shown = statuses.map(requestStatusV3Json)
+      return printJson(ids.length === 1 ? (shown[0] ?? {}) : shown)
+    }
+    const done = decision === 'approve' ? 'approved' : 'rejected'
+    for (const a of approvals) {
+      const status = statuses.find((st) => st.item.id === a.requestItemId)
+      process.stdout.write(`${done} ${a.id}; ${status ? describe(status) : ''}\n`)
+    }
   })
 }
 
