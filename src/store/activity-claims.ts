@@ -43,7 +43,8 @@ export async function claimDue(
              SELECT 1 FROM account_requests o
              WHERE o.source_id = r.source_id AND o.native_identity = r.native_identity AND o.id < r.id
                AND o.status IN ('PENDING', 'RETRY'))
-         ORDER BY r.id LIMIT $3 FOR UPDATE SKIP LOCKED),
+         -- The due index's order (migration 17): read in order, from the source's first due activity on.
+         ORDER BY r.id COLLATE "C" LIMIT $3 FOR UPDATE SKIP LOCKED),
        claimed AS (
          UPDATE account_requests u SET lease_until = $4, attempts = u.attempts + 1, modified = $2
          FROM due WHERE u.id = due.id
