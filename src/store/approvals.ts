@@ -159,12 +159,18 @@ function where(filter: ApprovalFilter): { sql: string; params: unknown[] } {
   w.conditions.push(`type = 'Approval'`)
   if (filter.ids) w.add('id = ANY(?::text[])', filter.ids)
   if (filter.requestItemIds) w.add('request_item_id = ANY(?::text[])', filter.requestItemIds)
-  if (filter.owners || filter.groups) {
-    w.params.push(filter.owners ?? [], filter.groups ?? [])
+  const owners = filter.owners ?? []
+  const groups = filter.groups ?? []
+  // One condition where one will do: a person's pending approvals are then read from their index in order.
+  if (groups.length === 0 && filter.owners) w.add('owner = ANY(?::text[])', owners)
+  else if (owners.length === 0 && filter.groups) w.add('owner_group = ANY(?::text[])', groups)
+  else if (filter.owners || filter.groups) {
+    w.params.push(owners, groups)
     const n = w.params.length
     w.conditions.push(`(owner = ANY($${n - 1}::text[]) OR owner_group = ANY($${n}::text[]))`)
   }
-  if (filter.statuses) {
+  if (filter.statuses?.length === 1) w.add('state = ?', STATE[filter.statuses[0] as ApprovalStatus])
+  else if (filter.statuses) {
     w.add(
       'state = ANY(?::text[])',
       filter.statuses.map((s) => STATE[s]),

@@ -158,7 +158,11 @@ export async function approveApprovals(
     const moves = found.map(({ approval, item }) => ({ item, from: approval.step + 1, decision }))
     return moveChains(ctx, tx, moves, auto)
   })
-  await provisionApprovedItems(ctx, approved)
+  await provisionApprovedItems(
+    ctx,
+    approved,
+    found.map((f) => f.item),
+  )
 }
 
 /** Rejects a step: the request ends there, nothing is provisioned. A comment where the item requires one. */

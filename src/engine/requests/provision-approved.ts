@@ -26,9 +26,18 @@ import type { EngineContext } from '../engine-context.js'
  * ACCESS_REQUEST retry policy. Idempotent: run again after a crash, it finds the assignments made and the
  * plans' changes already asked for (the planner never asks twice). Items not approved are passed over.
  */
-export async function provisionApprovedItems(ctx: EngineContext, itemIds: readonly string[]): Promise<void> {
+export async function provisionApprovedItems(
+  ctx: EngineContext,
+  itemIds: readonly string[],
+  /** The items as read before the transaction that approved them (saves reading them again). */
+  justApproved?: readonly RequestItem[],
+): Promise<void> {
   if (itemIds.length === 0) return
-  const items = (await listRequestItems(ctx.db, { ids: itemIds })).filter((i) => i.phase === 'APPROVED')
+  const wanted = new Set(itemIds)
+  const items =
+    justApproved !== undefined
+      ? justApproved.filter((i) => wanted.has(i.id)).map((i) => ({ ...i, phase: 'APPROVED' as const }))
+      : (await listRequestItems(ctx.db, { ids: itemIds })).filter((i) => i.phase === 'APPROVED')
   if (items.length === 0) return
   const now = ctx.now()
   const fresh = items.filter((i) => i.assignmentId === null)

@@ -61,7 +61,12 @@ export async function statusesOf(
   )
   const out: RequestStatus[] = []
   const names = new Set<string>()
-  const idsOf = await requestActivityIds(ctx.db, items)
+  // An item without an assignment or recorded activities (one still in its approval, or one that ended
+  // there) has none: the activities' queries are for the others only.
+  const idsOf = await requestActivityIds(
+    ctx.db,
+    items.filter((i) => (i.assignmentId ?? '') !== '' || i.activityIds.length > 0),
+  )
   // The page's activities and manual tasks in one query each, rather than two per item.
   const all = [...new Set([...idsOf.values()].flat())]
   const allActivities = all.length > 0 ? await listActivities(ctx.db, { ids: all }) : []

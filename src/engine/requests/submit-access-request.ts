@@ -177,9 +177,25 @@ export async function submitAccessRequest(
     const moves = records.filter((r) => r.phase !== 'CANCELLED').map((item) => ({ item, from: 0 }))
     return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true)
   })
-  await provisionApprovedItems(ctx, approved)
-  // Every item made is read back once, as provisioning left it.
-  return { requestId, items: await listRequestItems(ctx.db, { requestIds: [requestId] }), ignored }
+  if (approved.length > 0) {
+    await provisionApprovedItems(ctx, approved)
+    // Provisioning changed some: every item made is read back once, as it left them.
+    return { requestId, items: await listRequestItems(ctx.db, { requestIds: [requestId] }), ignored }
+  }
+  // Nothing provisioned yet: the items are as written (in the listing's order: same time, then id).
+  const at = now.toISOString()
+  const made = records.map((r): RequestItem => ({
+    ...r,
+    assignmentId: null,
+    activityIds: [],
+    provisioningError: null,
+    decided: r.phase === 'APPROVAL' ? null : at,
+    closed: null,
+    closeDetail: null,
+    created: at,
+    modified: at,
+  }))
+  return { requestId, items: made, ignored }
 }
 
 /**

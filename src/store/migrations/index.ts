@@ -14,7 +14,7 @@ import { sql as accessRequests } from './0013-access-requests.js'
 import { sql as notifications } from './0014-notifications.js'
 import { sql as entitlementRequestability } from './0015-entitlement-requestability.js'
 import { sql as requestOutcomes } from './0016-request-outcomes.js'
-import { sql as claimOrder } from './0017-claim-order.js'
+import { sql as claimOrder } from './0017-claim-order-and-request-paging.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -34,5 +34,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 14, name: 'notifications', sql: notifications },
   { version: 15, name: 'entitlement-requestability', sql: entitlementRequestability },
   { version: 16, name: 'request-outcomes', sql: requestOutcomes },
-  { version: 17, name: 'claim-order', sql: claimOrder },
+  { version: 17, name: 'claim-order-and-request-paging', sql: claimOrder },
 ]
