@@ -4,7 +4,12 @@ import type { OpenEngine } from '../../app/open-engine.js'
 import { resolveItem } from '../../engine/assignments.js'
 import { findIdentity } from '../../engine/queries/get-identity.js'
 import type { RequestActor } from '../../engine/requests/access-request-actor.js'
-import { approveApprovals, forwardApproval, rejectApproval } from '../../engine/requests/decide-approval.js'
+import {
+  approvalsByIds,
+  approveApprovals,
+  forwardApproval,
+  rejectApproval,
+} from '../../engine/requests/decide-approval.js'
 import { listOwnApprovals } from '../../engine/requests/list-approvals.js'
 import { previewAccessRequest } from '../../engine/requests/preview-access-request.js'
 import { listRequestStatuses, type RequestStatus } from '../../engine/requests/request-status.js'
@@ -13,7 +18,6 @@ import { approvalV3Json, requestStatusV3Json } from '../../api/presenters/access
 import { planItemJson } from '../../api/presenters/plan-json.js'
 import { formatTable, printJson } from '../print-table.js'
 import { itemOf, type ItemOptions } from './assign-commands.js'
-import { listApprovals } from '../../store/approvals.js'
 
 /**
  * The CLI acts as the workspace's administrator (ORG_ADMIN); `--as NAME` names the person it acts as —
@@ -185,7 +189,7 @@ export async function decideCommand(
     const comment = o.comment ?? null
     if (decision === 'approve') await approveApprovals(e, actor, ids, comment)
     else for (const id of ids) await rejectApproval(e, actor, id, comment)
-    const approvals = await listApprovals(e.db, { ids })
+    const approvals = (await approvalsByIds(e, ids)).map((f) => f.approval)
     const itemIds = [...new Set(approvals.map((a) => a.requestItemId))]
     const statuses = (await listRequestStatuses(e, { filters: { ids: itemIds } })).rows
     if (o.json) {

@@ -34,7 +34,10 @@ async function approvalById(ctx: EngineContext, id: string): Promise<ApprovalWit
 }
 
 /** The approvals with these ids and their items, in the order asked; an id that is none is missing. */
-async function approvalsByIds(ctx: EngineContext, ids: readonly string[]): Promise<ApprovalWithItem[]> {
+export async function approvalsByIds(
+  ctx: EngineContext,
+  ids: readonly string[],
+): Promise<ApprovalWithItem[]> {
   const approvals = await listApprovals(ctx.db, { ids })
   const items = new Map(
     (await listRequestItems(ctx.db, { ids: approvals.map((a) => a.requestItemId) })).map((i) => [i.id, i]),
