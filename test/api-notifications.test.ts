@@ -153,6 +153,16 @@ describe.each(databases)('GET /provisio/v1/notifications on $name', (database) =
     expect((await get('', {})).statusCode).toBe(401)
     expect((await get('?identity=me')).statusCode).toBe(400)
   })
+
+  it('sends messages again for ORG_ADMIN only, and says why not without SMTP', async () => {
+    const retry = (body: object, headers: Headers = admin) =>
+      api.inject({ method: 'POST', url: '/provisio/v1/notifications/retry', headers, payload: body })
+    expect((await retry({ outbox: true }, ada)).statusCode).toBe(403)
+    const refused = await retry({ outbox: true })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('no SMTP server is configured')
+    expect((await retry({ outbox: 'yes' })).statusCode).toBe(400)
+  })
 })
 
 describe('provisio notifications', { timeout: CLI_TEST_TIMEOUT }, () => {

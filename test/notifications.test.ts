@@ -11,6 +11,7 @@ import {
   queueNotifications,
   type NotificationMessage,
 } from '../src/engine/notifications/queue-notification.js'
+import { retryNotifications } from '../src/engine/notifications/retry-notifications.js'
 import { sendPendingNotifications } from '../src/engine/notifications/send-pending-notifications.js'
 import { listNotifications, type Notification } from '../src/engine/queries/list-notifications.js'
 import { loadWorkspace } from '../src/engine/workspace/load-workspace.js'
@@ -284,6 +285,41 @@ describe.each(databases)('notifications on $name', (database) => {
       expect(row).toMatchObject({ state: 'FAILED', attempts: 3, nextAttemptAt: null })
       expect(row?.lastError).toMatch(/451 Mailbox busy, try later.*\(attempt 3 of 3\)/)
       expect(busy.received).toHaveLength(0)
+    } finally {
+      await busy.close()
+    }
+  })
+
+  it('sends the outbox and FAILED messages again once the cause is fixed', async () => {
+    const bare = context(await workspace(undefined))
+    await queueNotification(bare, { ...approvalRequested(), recipients: [ADA, NOMAIL] })
+    await expect(retryNotifications(bare, { outbox: true })).rejects.toThrow(/no SMTP server is configured/)
+    const ctx = await withSmtp()
+    await expect(retryNotifications(ctx, {})).rejects.toThrow(/name the messages/)
+    // The outbox: the message with an address goes; the one without stays, as it would only fail.
+    expect((await retryNotifications(ctx, { outbox: true })).requeued).toHaveLength(1)
+    expect(await sendPendingNotifications(ctx)).toEqual({ sent: 1, retrying: 0, failed: 0 })
+    expect(smtp.received.map((m) => m.envelopeTo)).toEqual([['ada@example.com']])
+
+    // A message that failed for good while the server refused it.
+    const busy = await startSmtpServer({ refuse: () => ({ code: 451, message: 'try later' }) })
+    try {
+      const failing = context(
+        await workspace({
+          smtp: { host: '127.0.0.1', port: busy.port, from: 'provisio@example.com' },
+          retryPolicy: { maxAttempts: 1 },
+        }),
+      )
+      const [queued] = await queueNotification(failing, approvalRequested(2))
+      expect(await sendPendingNotifications(failing)).toMatchObject({ failed: 1 })
+      const again = await retryNotifications(ctx, { ids: [queued?.id as string, 'no-such-id'] })
+      expect(again).toEqual({
+        requeued: [queued?.id],
+        skipped: [{ id: 'no-such-id', reason: 'no such notification' }],
+      })
+      expect((await rows()).find((n) => n.id === queued?.id)).toMatchObject({ state: 'PENDING', attempts: 0 })
+      expect(await sendPendingNotifications(ctx)).toEqual({ sent: 1, retrying: 0, failed: 0 })
+      expect(smtp.received).toHaveLength(2)
     } finally {
       await busy.close()
     }

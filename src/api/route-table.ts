@@ -64,6 +64,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /provisio/v1/audit': anyOf('REPORT_ADMIN'),
   // Notifications: ORG_ADMIN reads everyone's; anyone signed in, the messages sent to them.
   'GET /provisio/v1/notifications': user(),
+  'POST /provisio/v1/notifications/retry': ORG_ADMIN,
   // The command line of another process, run by serve on its embedded database.
   'POST /provisio/v1/cli': ORG_ADMIN,
 

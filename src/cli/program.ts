@@ -633,6 +633,16 @@ export function buildProgram(): Command {
     )
     .action(async (o: { json?: boolean }) => (await notificationCommands()).notificationsSendCommand(ws(), o))
   notifications
+    .command('retry')
+    .argument('[ids...]', 'notification ids (FAILED, or kept in the OUTBOX)')
+    .option('--failed', 'every FAILED message')
+    .option('--outbox', 'every message kept in the outbox while no SMTP server was configured')
+    .option('--json', 'print what was requeued as JSON')
+    .description('send messages again once the cause is fixed (needs notifications.smtp)')
+    .action(async (ids: string[], o: { failed?: boolean; outbox?: boolean; json?: boolean }) =>
+      (await notificationCommands()).notificationsRetryCommand(ws(), ids, o),
+    )
+  notifications
     .command('kinds')
     .option('--json', 'print JSON')
     .description('the kinds of notification and the fields their templates can use')

@@ -1,4 +1,5 @@
 import { InputError, NotFoundError } from '../domain/errors.js'
+import { textEquals } from '../domain/query/check-filters.js'
 import type { Entitlement } from '../domain/model.js'
 import { listEntitlements, updateEntitlement as updateStored } from '../store/entitlements.js'
 import { findIdentity } from '../store/identities.js'
@@ -12,16 +13,7 @@ export interface EntitlementUpdate {
 
 /** A stored entitlement by id; NotFoundError when there is none. */
 export async function entitlementById(ctx: Pick<EngineContext, 'db'>, id: string): Promise<Entitlement> {
-  const [found] = await listEntitlements(ctx.db, {
-    expression: {
-      kind: 'compare',
-      field: 'id',
-      type: 'string',
-      caseInsensitive: false,
-      operator: 'eq',
-      value: id,
-    },
-  })
+  const [found] = await listEntitlements(ctx.db, { expression: textEquals('id', id) })
   if (!found) throw new NotFoundError(`no entitlement with id "${id}"`)
   return found
 }

@@ -263,3 +263,22 @@ export async function countNotifications(db: Db, filter: NotificationFilter = {}
   const params: unknown[] = []
   return countRows(db, `FROM notifications ${where(filter, params)}`, params)
 }
+
+/**
+ * Puts messages back in the sending queue: PENDING, due now, their attempts counted from zero again (the
+ * last error is kept until the next attempt). Only FAILED and OUTBOX messages with an address move; the
+ * ids of those moved.
+ */
+export async function requeueNotifications(
+  db: Db,
+  which: { readonly ids?: readonly string[]; readonly states: readonly ('FAILED' | 'OUTBOX')[] },
+  now: Date,
+): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE notifications SET state = 'PENDING', attempts = 0, next_attempt_at = $1, lease_until = NULL
+     WHERE state = ANY($2::text[]) AND recipient_email IS NOT NULL AND ($3::text[] IS NULL OR id = ANY($3::text[]))
+     RETURNING id`,
+    [now.toISOString(), which.states, which.ids ?? null],
+  )
+  return rows.map((r) => r.id)
+}

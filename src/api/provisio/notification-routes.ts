@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ForbiddenError } from '../../domain/errors.js'
 import { findIdentityOrNone } from '../../engine/queries/get-identity.js'
+import { retryNotifications } from '../../engine/notifications/retry-notifications.js'
 import { listNotifications } from '../../engine/queries/list-notifications.js'
 import type { ApiContext } from '../api-context.js'
 import type { Api } from '../build-api.js'
@@ -9,6 +10,12 @@ import { principalOf } from '../http/caller.js'
 import { collectionQuery, engineQuery, sendCollection } from '../http/collection-query.js'
 import { RequestValidationError } from '../http/error-response.js'
 import { notificationJson } from '../presenters/notification-json.js'
+
+const retryBody = z.strictObject({
+  ids: z.array(z.string().min(1).max(64)).max(1000).optional(),
+  failed: z.boolean().optional(),
+  outbox: z.boolean().optional(),
+})
 
 const listQuery = collectionQuery.extend({
   /** One recipient: an identity id or name, or `me`. */
@@ -49,5 +56,16 @@ export function notificationRoutes(api: Api, ctx: ApiContext): void {
       },
     })
     return sendCollection(reply, result, notificationJson)
+  })
+
+  // Messages sent again once their cause is fixed (ORG_ADMIN): `{ids}`, or `{failed: true}`, `{outbox: true}`.
+  api.post('/provisio/v1/notifications/retry', { schema: { body: retryBody } }, async (request) => {
+    const result = await retryNotifications(ctx.engine, request.body)
+    request.auditDetail = {
+      action: 'NOTIFICATIONS_RETRIED',
+      targetType: 'NOTIFICATION',
+      after: { requeued: result.requeued.length },
+    }
+    return result
   })
 }

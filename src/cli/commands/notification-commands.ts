@@ -3,6 +3,7 @@ import { withEngine } from '../../app/open-engine.js'
 import { NotFoundError } from '../../domain/errors.js'
 import { COMMON_FIELDS } from '../../domain/notifications/notification-fields.js'
 import { NOTIFICATION_KINDS, NOTIFICATION_KIND_NAMES } from '../../domain/notifications/notification-kinds.js'
+import { retryNotifications } from '../../engine/notifications/retry-notifications.js'
 import { sendPendingNotifications } from '../../engine/notifications/send-pending-notifications.js'
 import { listNotifications } from '../../engine/queries/list-notifications.js'
 import { formatTable, printJson } from '../print-table.js'
@@ -83,6 +84,22 @@ export async function notificationsSendCommand(workspace: string, o: { json?: bo
       ? `nothing sent: ${summary.idle}; messages stay in the outbox (provisio notifications --state OUTBOX)\n`
       : `${summary.sent} sent, ${summary.retrying} to try again later, ${summary.failed} failed\n`,
   )
+}
+
+/** `provisio notifications retry [ID…] [--failed] [--outbox]`: sends messages again once the cause is fixed. */
+export async function notificationsRetryCommand(
+  workspace: string,
+  ids: readonly string[],
+  o: { failed?: boolean; outbox?: boolean; json?: boolean },
+): Promise<void> {
+  const result = await withEngine(workspace, (e) =>
+    retryNotifications(e, { ids, failed: o.failed === true, outbox: o.outbox === true }),
+  )
+  if (o.json) return printJson(result)
+  process.stdout.write(
+    `${result.requeued.length} to send again (provisio notifications send, or serve and worker, send them)\n`,
+  )
+  for (const s of result.skipped) process.stdout.write(`not ${s.id}: ${s.reason}\n`)
 }
 
 /** `provisio notifications kinds`: the kinds of message and what their templates can name. */

@@ -56,6 +56,11 @@ export type CheckedFilter<F extends string> =
   | { readonly kind: 'and' | 'or'; readonly operands: readonly CheckedFilter<F>[] }
   | { readonly kind: 'not'; readonly operand: CheckedFilter<F> }
 
+/** `field eq "value"`, exactly (case matters): the filter an engine function looks one row up by. */
+export function textEquals<F extends string>(field: F, value: string): CheckedFilter<F> {
+  return { kind: 'compare', field, type: 'string', caseInsensitive: false, operator: 'eq', value }
+}
+
 /** Parses and checks a `filters` string against a listing's fields. */
 export function readFilters<F extends string>(input: string, fields: FilterFields<F>): CheckedFilter<F> {
   return checkFilters(parseFilters(input), fields)
