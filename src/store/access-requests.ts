@@ -84,10 +84,6 @@ export type NewRequestItem = Omit<
   | 'modified'
 >
 
-export async function insertRequestItem(db: Db, item: NewRequestItem, now: Date): Promise<void> {
-  await insertRequestItems(db, [item], now)
-}
-
 /** Requested items, in one statement however many. */
 export async function insertRequestItems(db: Db, items: readonly NewRequestItem[], now: Date): Promise<void> {
   if (items.length === 0) return
@@ -147,6 +143,8 @@ export interface RequestItemFilter {
   readonly phases?: readonly RequestPhase[]
   /** Approved items whose final state was not announced yet (`markAnnounced`). */
   readonly unannounced?: boolean
+  /** Items without an assignment (approved ones whose provisioning never started). */
+  readonly unassigned?: boolean
   readonly itemType?: AssignedItemType
   readonly itemId?: string
   readonly createdAfter?: string
@@ -182,6 +180,7 @@ function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
   }
   if (filter.phases) w.add('phase = ANY(?::text[])', filter.phases)
   if (filter.unannounced) w.add("phase = 'APPROVED' AND announced IS NULL")
+  if (filter.unassigned) w.add('assignment_id IS NULL')
   if (filter.itemType) w.add('item_type = ?', filter.itemType)
   if (filter.itemId) w.add('item_id = ?', filter.itemId)
   if (filter.createdAfter) w.add('created > ?', filter.createdAfter)

@@ -72,11 +72,6 @@ export interface NewApproval {
   readonly description: string
 }
 
-/** A pending approval, with its CREATED event. */
-export async function insertApproval(db: Db, a: NewApproval, now: Date): Promise<string> {
-  return (await insertApprovals(db, [a], now))[0] as string
-}
-
 /** Pending approvals, each with its CREATED event, in two statements however many; their ids, in order. */
 export async function insertApprovals(
   db: Db,

@@ -1,11 +1,6 @@
 import type { Assignment } from '../../domain/plan/assignment.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
-import {
-  findRequestItem,
-  listRequestItems,
-  recordProvisioning,
-  type ProvisioningResult,
-} from '../../store/access-requests.js'
+import { listRequestItems, recordProvisioning, type ProvisioningResult } from '../../store/access-requests.js'
 import {
   assignmentsOf,
   deleteAssignment,
@@ -64,15 +59,6 @@ export async function provisionApprovedItems(
     results = items.map((item) => ({ id: item.id, provisioningError: message }))
   }
   await recordProvisioning(ctx.db, results, now)
-}
-
-/** provisionApprovedItems for one item, read back as provisioning left it. */
-export async function provisionApproved(
-  ctx: EngineContext,
-  itemId: string,
-): Promise<RequestItem | undefined> {
-  await provisionApprovedItems(ctx, [itemId])
-  return findRequestItem(ctx.db, itemId)
 }
 
 /** Each item's assignment: grants added in one statement, revokes applied one by one (they are few). */

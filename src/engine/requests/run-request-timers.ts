@@ -6,7 +6,7 @@ import { applyDueAssignments } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
 import { announceRequestOutcomes } from './announce-request-outcomes.js'
 import { approversOf } from './approval-steps.js'
-import { provisionApproved } from './provision-approved.js'
+import { provisionApprovedItems } from './provision-approved.js'
 import { notify, requestMessage } from './request-notifications.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -31,12 +31,13 @@ export interface TimerRun {
 export async function runRequestTimers(ctx: EngineContext): Promise<TimerRun> {
   const now = ctx.now()
   const applied = await applyDueAssignments(ctx)
-  let recovered = 0
-  for (const item of await listRequestItems(ctx.db, { phases: ['APPROVED'] })) {
-    if (item.assignmentId !== null) continue
-    await provisionApproved(ctx, item.id)
-    recovered++
-  }
+  // Only the approved items never given an assignment: not every item approved since the start.
+  const stranded = await listRequestItems(ctx.db, { phases: ['APPROVED'], unassigned: true })
+  await provisionApprovedItems(
+    ctx,
+    stranded.map((i) => i.id),
+  )
+  const recovered = stranded.length
   const config = tenantRequestConfig(ctx).approvalReminderAndEscalationConfig
   const fallbackRef = config.fallbackApproverRef
   const fallback = fallbackRef
