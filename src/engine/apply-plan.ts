@@ -20,6 +20,7 @@ import {
   planBatches,
   planConfigHash,
   planningSourceIds,
+  type PlanBatch,
   type PlanOptions,
 } from './plan-identities.js'
 
@@ -58,6 +59,8 @@ type NewRequest = Omit<PlannedActivityRow, 'id' | 'status'> & { items: PlannedAc
 export async function applyPlan(
   ctx: EngineContext,
   options: Omit<PlanOptions, 'config' | 'explain'> = {},
+  /** Sees each batch as planned, before it is written (what a certification's remediation checks). */
+  inspect?: (batch: PlanBatch) => void,
 ): Promise<ApplyResult> {
   const partial = options.source !== undefined
   const t0 = performance.now()
@@ -80,6 +83,7 @@ export async function applyPlan(
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
+    inspect?.(batch)
     addWarnings(warnings, seenWarnings, batch.warnings)
     summary = addSummaries(
       summary,

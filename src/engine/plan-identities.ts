@@ -5,7 +5,7 @@ import { OPEN_STATUSES } from '../domain/execution/account-activity.js'
 import { describeAssignment } from '../domain/plan/assignment.js'
 import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import { buildPlanningModel } from '../domain/plan/build-planning-model.js'
-import type { AccountSelection, PlanError, PlanItem } from '../domain/plan/plan-item.js'
+import type { AccountSelection, PlanError, PlanItem, PlanReason } from '../domain/plan/plan-item.js'
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
@@ -29,6 +29,10 @@ export interface PlanOptions {
   readonly config?: WorkspaceConfig
   /** Keep each role's criteria explanation (for `explain`); a bulk plan drops them to save memory. */
   readonly explain?: boolean
+  /** Assignments ended by a decision, with the reason their removals carry (see PlanContext.revokedBy). */
+  readonly revokedBy?: ReadonlyMap<string, PlanReason>
+  /** Plan as if these assignments did not exist (the preview of revoking them). */
+  readonly withoutAssignments?: ReadonlySet<string>
 }
 
 /** The plan of one batch of identities: planned, read and written together. */
@@ -50,6 +54,8 @@ export interface PlanBatch {
     readonly applied: AppliedState | undefined
     /** The id the identity's grants are stored under (see DesiredAccess.grantSetKey). */
     readonly grantSet: string
+    /** Its accounts, as the planner compared them. */
+    readonly accounts: readonly PlanAccount[]
   }[]
 }
 
@@ -184,6 +190,15 @@ class BatchPlanner {
     }
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const assignments = await loadPlanAssignments(db, ids)
+    const without = this.options.withoutAssignments
+    if (without !== undefined && without.size > 0) {
+      for (const [id, list] of assignments) {
+        assignments.set(
+          id,
+          list.filter((a) => !without.has(a.id)),
+        )
+      }
+    }
     const pendingKeys = new Map<string, Set<string>>()
     for (const r of await listPlannedActivities(db, { statuses: OPEN_STATUSES, identityIds: ids })) {
       const keys = pendingKeys.get(r.identityId) ?? new Set<string>()
@@ -221,6 +236,7 @@ class BatchPlanner {
           },
           now: this.ctx.now,
           explain: this.options.explain === true,
+          ...(this.options.revokedBy ? { revokedBy: this.options.revokedBy } : {}),
         },
       )
     }
@@ -275,6 +291,7 @@ class BatchPlanner {
         desired: result.desired,
         applied: applied.get(identity.id),
         grantSet: hashText(`${this.configHash}\u0000${result.desired.grantSetKey}`),
+        accounts: byIdentity.get(identity.id) ?? [],
       })
       for (const j of result.desired.assignments) {
         if (j.status !== 'UNRESOLVED') continue

@@ -216,3 +216,53 @@ export async function setAssignmentDates(
   )
   return rows.length === 1
 }
+
+/** Where assignments came from: the access request, who asked and who approved it (for reviewers). */
+export async function requestOriginsOf(
+  db: Db,
+  assignmentIds: readonly string[],
+): Promise<Map<string, { requestId: string; requester: string | null; approvers: string[] }>> {
+  if (assignmentIds.length === 0) return new Map()
+  const rows = await db.query<{
+    id: string
+    request_id: string
+    requester: string | null
+    approvers: string[] | string
+  }>(
+    `SELECT r.assignment_id AS id, r.request_id, coalesce(r.requester_id, r.requester_client) AS requester,
+       coalesce((SELECT json_agg(w.decided_by ORDER BY w.step) FROM work_items w
+                 WHERE w.type = 'Approval' AND w.request_item_id = r.id AND w.state = 'Finished'
+                   AND w.decided_by IS NOT NULL), '[]') AS approvers
+     FROM access_requests r WHERE r.assignment_id = ANY($1::text[]) AND r.request_type = 'GRANT_ACCESS'`,
+    [assignmentIds],
+  )
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        requestId: r.request_id,
+        requester: r.requester,
+        approvers: typeof r.approvers === 'string' ? (JSON.parse(r.approvers) as string[]) : r.approvers,
+      },
+    ]),
+  )
+}
+
+/** Removes assignments (a certification's revocations), in one statement. */
+export async function deleteAssignments(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.query('DELETE FROM assignments WHERE id = ANY($1::text[])', [ids])
+}
+
+/** Gives assignments a remove date (a revocation decided for later), in one statement. */
+export async function endAssignmentsOn(
+  db: Db,
+  ends: readonly { id: string; removeDate: string }[],
+): Promise<void> {
+  if (ends.length === 0) return
+  await db.query(
+    `UPDATE assignments a SET remove_date = u.remove_date, modified = now()
+     FROM unnest($1::text[], $2::timestamptz[]) AS u(id, remove_date)
+     WHERE a.id = u.id AND (a.start_date IS NULL OR a.start_date < u.remove_date)`,
+    [ends.map((e) => e.id), ends.map((e) => e.removeDate)],
+  )
+}

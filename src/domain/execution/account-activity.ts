@@ -76,6 +76,7 @@ export function completionStatusOf(status: ProvisioningStatus): CompletionStatus
 export function processTypeOf(reasons: readonly PlanReason[]): ProcessType {
   const kinds = new Set(reasons.map((r) => (r.kind === 'ACCESS_PROFILE' ? (r.via ?? 'ROLE') : r.kind)))
   // Given access follows its origin's policy; an administrator's assignment is an access request made for someone.
+  if (kinds.has('CERTIFICATION')) return 'CERTIFICATION'
   const assigned = reasons.find((r) => r.kind === 'ASSIGNMENT')
   if (assigned) return assigned.origin === 'CERTIFICATION' ? 'CERTIFICATION' : 'ACCESS_REQUEST'
   if (kinds.has('ACCESS_REQUEST')) return 'ACCESS_REQUEST'

@@ -16,6 +16,11 @@ export interface PlanContext {
   readonly now?: () => Date
   /** Keep every role's verdict and explanation in the result (for `explain`). */
   readonly explain?: boolean
+  /**
+   * Assignments ended by a decision (a certification's revoke), by id, with the reason to name: what only
+   * they granted is removed for that reason (and by its process type), not as "no longer granted".
+   */
+  readonly revokedBy?: ReadonlyMap<string, PlanReason>
 }
 
 export interface IdentityPlanResult extends IdentityPlan {
@@ -162,10 +167,13 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
       const value = previous.value as string
       for (const account of identity.accounts) {
         if (account.sourceId !== src.id || !holds(account, attribute, value)) continue
-        const reasons = previous.reasons.map((r) => ({
-          ...r,
-          detail: `no longer granted (was: ${r.detail ?? r.name})`,
-        }))
+        const decided = ctx.revokedBy && revokedReason(previous.reasons, ctx.revokedBy)
+        const reasons = decided
+          ? [decided]
+          : previous.reasons.map((r) => ({
+              ...r,
+              detail: `no longer granted (was: ${r.detail ?? r.name})`,
+            }))
         revoke(account, src, attribute, value, reasons)
       }
     }
@@ -425,4 +433,16 @@ function holds(account: PlanAccount, attribute: string, value: string): boolean 
 function values(v: unknown): string[] {
   if (v === null || v === undefined) return []
   return Array.isArray(v) ? v.map(String) : [String(v)]
+}
+
+/** The decision that ended one of the assignments behind a grant, if one did. */
+function revokedReason(
+  reasons: readonly PlanReason[],
+  revokedBy: ReadonlyMap<string, PlanReason>,
+): PlanReason | undefined {
+  for (const r of reasons) {
+    const decided = r.kind === 'ASSIGNMENT' && r.id !== undefined ? revokedBy.get(r.id) : undefined
+    if (decided) return decided
+  }
+  return undefined
 }

@@ -14,6 +14,7 @@ export interface PlanReason {
     | 'ATTRIBUTE_SYNC'
     | 'ACCESS_REQUEST'
     | 'PROVISIONING_POLICY'
+    | 'CERTIFICATION'
   readonly name: string
   readonly id?: string
   /** A human explanation, e.g. `department EQUALS "Engineering"` or `via role "Engineering"`. */
@@ -27,6 +28,9 @@ export interface PlanReason {
   readonly removeDate?: string
   /** An assignment's reason: the account chosen for it at request time. */
   readonly account?: string
+  /** A certification's reason: who decided (identity id and name) and the certification it was in. */
+  readonly reviewer?: { readonly id: string; readonly name: string }
+  readonly certificationId?: string
 }
 
 export type AccountOperation = 'Create' | 'Modify' | 'Enable' | 'Disable' | 'Delete'

@@ -39,6 +39,8 @@ export interface WorkItemEvent {
     | 'REMINDED'
     | 'ESCALATED'
     | 'CANCELLED'
+    | 'REASSIGNED'
+    | 'SIGNED_OFF'
   readonly fromOwner: string | null
   readonly toOwner: string | null
   readonly comment: string | null

@@ -1,0 +1,80 @@
+import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
+import { InputError } from '../../domain/errors.js'
+import { deleteCampaigns, findCampaign, insertCampaign, moveCampaign } from '../../store/campaigns.js'
+import { findIdentity } from '../../store/identities.js'
+import type { EngineContext } from '../engine-context.js'
+import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
+import { generateCampaign, type Generated } from './generate-campaign.js'
+
+/** Reads a campaign as created (API body, CLI file), naming every wrong or misspelled field. */
+export function parseCampaignSpec(
+  input: unknown,
+  where = 'campaign',
+): ReturnType<typeof campaignSpecSchema.parse> {
+  const parsed = campaignSpecSchema.safeParse(input)
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues
+        .map((i) => `${where}${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`)
+        .join('; '),
+    )
+  }
+  const spec = parsed.data
+  if (spec.type === 'SOURCE_OWNER' && !spec.sourceOwnerCampaignInfo) {
+    throw new InputError(
+      `${where}.sourceOwnerCampaignInfo: a SOURCE_OWNER campaign names its sources (sourceIds)`,
+    )
+  }
+  if (spec.type === 'SEARCH' && !spec.searchCampaignInfo) {
+    throw new InputError(
+      `${where}.searchCampaignInfo: a SEARCH campaign names its identities (identityIds or query)`,
+    )
+  }
+  if (spec.type === 'ROLE_COMPOSITION') {
+    throw new InputError(
+      `${where}.type: ROLE_COMPOSITION campaigns are not supported yet (docs/certifications.md, "Campaign types")`,
+    )
+  }
+  return spec
+}
+
+/**
+ * Creates a campaign and generates it: STAGED (previewable; reviewers not told yet) with its certifications
+ * and items; a campaign that asks for the impossible (a source without an owner) is refused whole, and one
+ * whose generation failed otherwise is kept as ERROR with the reason. CERT_ADMIN or ORG_ADMIN.
+ */
+export async function createCampaign(
+  ctx: EngineContext,
+  actor: CampaignActor,
+  input: unknown,
+  templateId: string | null = null,
+): Promise<{ campaign: Campaign; generated: Generated | null }> {
+  requireCampaignAdmin(actor, 'creating a campaign')
+  const spec = parseCampaignSpec(input)
+  const now = ctx.now()
+  if (spec.deadline && Date.parse(spec.deadline) <= now.getTime()) {
+    throw new InputError(`campaign.deadline: ${spec.deadline} is in the past`)
+  }
+  let ownerId = actor.identityId
+  if (spec.ownerRef) {
+    const owner = await findIdentity(ctx.db, spec.ownerRef.id)
+    if (!owner) throw new InputError(`campaign.ownerRef: no identity "${spec.ownerRef.id}"`)
+    ownerId = owner.id
+  }
+  const campaign = await insertCampaign(ctx.db, { spec, ownerId, templateId }, now)
+  let generated: Generated | null = null
+  try {
+    generated = await generateCampaign(ctx, campaign)
+    campaignMove(campaign, 'generate', now)
+    await moveCampaign(ctx.db, campaign.id, 'PENDING', 'STAGED', ctx.now(), { itemsTotal: generated.items })
+  } catch (err) {
+    // A campaign that asks for something impossible is refused whole; a failure of the system is kept, ERROR.
+    if (err instanceof InputError) {
+      await deleteCampaigns(ctx.db, [campaign.id])
+      throw err
+    }
+    const message = err instanceof Error ? err.message : String(err)
+    await moveCampaign(ctx.db, campaign.id, 'PENDING', 'ERROR', ctx.now(), { error: message })
+  }
+  return { campaign: (await findCampaign(ctx.db, campaign.id)) as Campaign, generated }
+}

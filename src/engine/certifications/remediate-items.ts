@@ -1,0 +1,221 @@
+import type { Campaign } from '../../domain/certifications/campaign.js'
+import type { CertificationItem, Remediation } from '../../domain/certifications/certification-item.js'
+import { entitlementKey } from '../../domain/plan/entitlement-key.js'
+import type { PlanReason } from '../../domain/plan/plan-item.js'
+import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
+import { insertActivities, type NewActivity } from '../../store/activities.js'
+import { deleteAssignments, endAssignmentsOn } from '../../store/assignments.js'
+import { recordRemediation } from '../../store/certification-items.js'
+import { loadIdentitiesById } from '../../store/identities.js'
+import { enqueueIdentities } from '../../store/queues.js'
+import { applyPlan } from '../apply-plan.js'
+import type { EngineContext } from '../engine-context.js'
+import { describeReason } from '../../domain/plan/describe-reason.js'
+
+type Result = { id: string; remediation: Remediation; detail: string | null; activityIds?: string[] }
+
+/** What remediation did with a batch of revoked items, by outcome. */
+export type RemediationCounts = Partial<Record<Remediation, number>>
+
+/**
+ * Carries out REVOKE decisions after sign-off, in one pass however many:
+ * - given access (an access request's or an administrator's assignment) loses its assignment, or gets the
+ *   proposed end date as its remove date; the identities' plans are then applied with the certification as
+ *   the reason of what only that assignment granted (process type CERTIFICATION), also with
+ *   `provisioning: review` — the review was the reviewer's;
+ * - an unmanaged entitlement is removed from the account, an account disabled or deleted (the campaign's
+ *   `accountRevocation`), each an account activity of type CERTIFICATION;
+ * - what something else still grants is KEPT, and the item says what grants it.
+ * Flat-file sources get their manual tasks from the executor, as for any activity. Items whose provisioning
+ * could not be started stay PENDING with the reason, and are remediated again by the campaign timer.
+ */
+export async function remediateItems(
+  ctx: EngineContext,
+  campaign: Campaign,
+  items: readonly CertificationItem[],
+): Promise<RemediationCounts> {
+  const revoked = items.filter((i) => i.decision === 'REVOKE')
+  const results: Result[] = items
+    .filter((i) => i.decision !== 'REVOKE')
+    .map((i) => ({ id: i.id, remediation: 'NONE', detail: null }))
+  if (revoked.length === 0) {
+    await recordRemediation(ctx.db, results)
+    return count(results)
+  }
+  const names = await reviewerNames(ctx, revoked)
+  const reasonOf = (i: CertificationItem): PlanReason => {
+    const reviewer = i.decidedBy ?? 'the campaign'
+    const name = names.get(reviewer) ?? reviewer
+    return {
+      kind: 'CERTIFICATION',
+      id: campaign.id,
+      name: campaign.name,
+      detail: `revoked by ${name} in campaign "${campaign.name}"${i.comments ? `: ${i.comments}` : ''}`,
+      reviewer: { id: reviewer, name },
+      certificationId: i.certificationId,
+    }
+  }
+  const later = revoked.filter((i) => i.assignmentIds.length > 0 && i.proposedEndDate !== null)
+  const given = revoked.filter((i) => i.assignmentIds.length > 0 && i.proposedEndDate === null)
+  const direct = revoked.filter((i) => i.assignmentIds.length === 0)
+  const revokedBy = new Map<string, PlanReason>()
+  for (const i of given) for (const a of i.assignmentIds) revokedBy.set(a, reasonOf(i))
+  const identityIds = [...new Set([...given, ...direct].map((i) => i.identityId))].sort()
+
+  await ctx.db.transaction(async (tx) => {
+    await endAssignmentsOn(
+      tx,
+      later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
+    )
+    await deleteAssignments(tx, [...revokedBy.keys()])
+    await enqueueIdentities(tx, identityIds, ['plan'])
+    await recordRemediation(tx, [
+      ...later.map((i): Result => ({
+        id: i.id,
+        remediation: 'SCHEDULED',
+        detail: `removed on ${i.proposedEndDate as string}`,
+      })),
+      ...[...given, ...direct].map((i): Result => ({
+        id: i.id,
+        remediation: 'PENDING',
+        detail: 'provisioning not started yet',
+      })),
+    ])
+  })
+  for (const i of later) {
+    results.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
+  }
+
+  // What each identity holds and is granted once the assignments are gone, as the apply plans it.
+  const seen = new Map<
+    string,
+    { grants: readonly Grant[]; entitlements: { has(k: string): boolean }; accounts: readonly PlanAccount[] }
+  >()
+  let activitiesByIdentity: ReadonlyMap<string, readonly string[]> = new Map()
+  try {
+    const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
+      for (const p of batch.identities) {
+        seen.set(p.identity.id, {
+          grants: p.desired.grants,
+          entitlements: p.desired.entitlements,
+          accounts: p.accounts,
+        })
+      }
+    })
+    activitiesByIdentity = applied.activitiesByIdentity
+  } catch (err) {
+    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
+    for (const i of [...given, ...direct]) results.push({ id: i.id, remediation: 'PENDING', detail: message })
+    await recordRemediation(ctx.db, results)
+    return count(results)
+  }
+
+  for (const i of given) {
+    const now = seen.get(i.identityId)
+    const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
+    if (still) {
+      results.push({
+        id: i.id,
+        remediation: 'KEPT',
+        detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
+      })
+      continue
+    }
+    const activityIds = [...(activitiesByIdentity.get(i.identityId) ?? [])]
+    results.push(
+      activityIds.length > 0
+        ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
+        : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
+    )
+  }
+
+  const activities: { item: CertificationItem; activity: NewActivity }[] = []
+  for (const i of direct) {
+    const now = seen.get(i.identityId)
+    const account = now?.accounts.find(
+      (a) => a.sourceId === i.sourceId && a.nativeIdentity === i.nativeIdentity,
+    )
+    if (!account) {
+      results.push({
+        id: i.id,
+        remediation: 'DONE',
+        detail: `account "${i.nativeIdentity ?? ''}" no longer exists`,
+      })
+      continue
+    }
+    const base = {
+      type: 'CERTIFICATION' as const,
+      identityId: i.identityId,
+      sourceId: i.sourceId as string,
+      nativeIdentity: account.nativeIdentity,
+      reasons: [reasonOf(i)],
+    }
+    if (i.itemType === 'ACCOUNT') {
+      const operation = campaign.spec.accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
+      if (operation === 'Disable' && account.disabled) {
+        results.push({ id: i.id, remediation: 'DONE', detail: 'the account is disabled already' })
+        continue
+      }
+      activities.push({ item: i, activity: { ...base, operation, items: [] } })
+      continue
+    }
+    const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
+    const granted = now?.entitlements.has(key) === true
+    if (granted) {
+      results.push({
+        id: i.id,
+        remediation: 'KEPT',
+        detail: 'granted since the campaign was generated: the grant keeps it',
+      })
+      continue
+    }
+    if (!holds(account, i.attribute as string, i.value as string)) {
+      results.push({ id: i.id, remediation: 'DONE', detail: 'the account no longer holds it' })
+      continue
+    }
+    activities.push({
+      item: i,
+      activity: {
+        ...base,
+        operation: 'Modify',
+        items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
+      },
+    })
+  }
+  const ids = await insertActivities(
+    ctx.db,
+    activities.map((a) => a.activity),
+  )
+  activities.forEach((a, n) =>
+    results.push({ id: a.item.id, remediation: 'PENDING', detail: null, activityIds: [ids[n] as string] }),
+  )
+  await recordRemediation(ctx.db, results)
+  return count(results)
+}
+
+function count(results: readonly Result[]): RemediationCounts {
+  const out: RemediationCounts = {}
+  for (const r of results) out[r.remediation] = (out[r.remediation] ?? 0) + 1
+  return out
+}
+
+/** The names of the reviewers who decided, for the reasons the removals carry. */
+async function reviewerNames(
+  ctx: EngineContext,
+  items: readonly CertificationItem[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(items.flatMap((i) => (i.decidedBy !== null ? [i.decidedBy] : [])))]
+  return new Map((await loadIdentitiesById(ctx.db, ids)).map((p) => [p.id, p.name]))
+}
+
+function keyOf(i: Pick<CertificationItem, 'itemType' | 'itemId'>): string {
+  return `${i.itemType}:${i.itemId}`
+}
+function grantKeyOf(g: Grant): string {
+  return `${g.kind}:${g.id}`
+}
+
+function holds(account: PlanAccount, attribute: string, value: string): boolean {
+  const held = account.attributes[attribute]
+  return Array.isArray(held) ? held.includes(value) : held === value
+}

@@ -1,0 +1,314 @@
+import type {
+  CertificationItem,
+  ItemDecision,
+  ItemReason,
+  Remediation,
+} from '../domain/certifications/certification-item.js'
+import type { Decision } from '../domain/certifications/campaign.js'
+import { selectTuples, type Db } from './db.js'
+import { countRows, limitClause, orderClause, type Page } from './paging.js'
+import { WhereClauses } from './where-clauses.js'
+
+/** A generated item, before it is stored. */
+export type NewCertificationItem = Omit<
+  CertificationItem,
+  | 'decision'
+  | 'proposedEndDate'
+  | 'comments'
+  | 'decidedBy'
+  | 'decided'
+  | 'remediation'
+  | 'remediationDetail'
+  | 'activityIds'
+  | 'reasons'
+> & {
+  /** The reasons as JSON text: items of identities with the same grants share it. */
+  readonly reasonsJson: string
+}
+
+const INSERT_COLUMNS = [
+  'id',
+  'campaign_id',
+  'certification_id',
+  'identity_id',
+  'item_type',
+  'item_id',
+  'item_name',
+  'source_id',
+  'attribute',
+  'value',
+  'native_identity',
+  'reasons',
+  'revocable',
+  'acknowledge_only',
+  'assignment_ids',
+  'peers',
+] as const
+
+/** Writes generated items in bulk (COPY on the embedded database, unnest on a server). */
+export async function insertCertificationItems(
+  db: Db,
+  items: readonly NewCertificationItem[],
+): Promise<void> {
+  await db.insertRows(
+    'certification_items',
+    INSERT_COLUMNS,
+    items.map((i) => [
+      i.id,
+      i.campaignId,
+      i.certificationId,
+      i.identityId,
+      i.itemType,
+      i.itemId,
+      i.itemName,
+      i.sourceId,
+      i.attribute,
+      i.value,
+      i.nativeIdentity,
+      i.reasonsJson,
+      i.revocable ? 't' : 'f',
+      i.acknowledgeOnly,
+      i.assignmentIds.length > 0 ? JSON.stringify(i.assignmentIds) : '[]',
+      JSON.stringify(i.peers),
+    ]),
+  )
+}
+
+const time = (c: string): string => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+const COLUMNS = [
+  'id',
+  'campaign_id',
+  'certification_id',
+  'identity_id',
+  'item_type',
+  'item_id',
+  'item_name',
+  'source_id',
+  'attribute',
+  'value',
+  'native_identity',
+  'reasons',
+  'revocable',
+  'acknowledge_only',
+  'assignment_ids',
+  'peers',
+  'decision',
+  time('proposed_end_date'),
+  'comments',
+  'decided_by',
+  time('decided'),
+  'remediation',
+  'remediation_detail',
+  'activity_ids',
+]
+type Tuple = [
+  string,
+  string,
+  string,
+  string,
+  CertificationItem['itemType'],
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  ItemReason[],
+  boolean,
+  string | null,
+  string[],
+  Record<string, number>,
+  Decision | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  Remediation | null,
+  string | null,
+  string[],
+]
+
+function toItem(t: Tuple): CertificationItem {
+  return {
+    id: t[0],
+    campaignId: t[1],
+    certificationId: t[2],
+    identityId: t[3],
+    itemType: t[4],
+    itemId: t[5],
+    itemName: t[6],
+    sourceId: t[7],
+    attribute: t[8],
+    value: t[9],
+    nativeIdentity: t[10],
+    reasons: t[11],
+    revocable: t[12],
+    acknowledgeOnly: t[13],
+    assignmentIds: t[14],
+    peers: t[15],
+    decision: t[16],
+    proposedEndDate: t[17],
+    comments: t[18],
+    decidedBy: t[19],
+    decided: t[20],
+    remediation: t[21],
+    remediationDetail: t[22],
+    activityIds: t[23],
+  }
+}
+
+export interface CertificationItemFilter {
+  readonly ids?: readonly string[]
+  readonly certificationIds?: readonly string[]
+  readonly campaignIds?: readonly string[]
+  readonly identityIds?: readonly string[]
+  readonly itemTypes?: readonly string[]
+  /** Decided (true) or not yet (false). */
+  readonly decided?: boolean
+  readonly decisions?: readonly Decision[]
+  readonly remediations?: readonly Remediation[]
+}
+export type CertificationItemSortField = 'id' | 'identity' | 'name' | 'type'
+const SORT: Record<CertificationItemSortField, string> = {
+  id: 'id',
+  identity: 'identity_id',
+  name: 'item_name',
+  type: 'item_type',
+}
+
+function where(f: CertificationItemFilter): WhereClauses {
+  const w = new WhereClauses()
+  if (f.ids) w.add('id = ANY(?::text[])', f.ids)
+  if (f.certificationIds) w.add('certification_id = ANY(?::text[])', f.certificationIds)
+  if (f.campaignIds) w.add('campaign_id = ANY(?::text[])', f.campaignIds)
+  if (f.identityIds) w.add('identity_id = ANY(?::text[])', f.identityIds)
+  if (f.itemTypes) w.add('item_type = ANY(?::text[])', f.itemTypes)
+  if (f.decided === true) w.add('decision IS NOT NULL')
+  if (f.decided === false) w.add('decision IS NULL')
+  if (f.decisions) w.add('decision = ANY(?::text[])', f.decisions)
+  if (f.remediations) w.add('remediation = ANY(?::text[])', f.remediations)
+  return w
+}
+
+export async function listCertificationItems(
+  db: Db,
+  filter: CertificationItemFilter,
+  page?: Page<CertificationItemSortField>,
+): Promise<CertificationItem[]> {
+  const w = where(filter)
+  const order = orderClause(page?.sort, SORT, 'id', 'id')
+  const tuples = await selectTuples<Tuple>(
+    db,
+    COLUMNS,
+    `FROM (SELECT * FROM certification_items ${w.sql()} ${order}${limitClause(page, w.params)}) AS page`,
+    w.params,
+    order,
+  )
+  return tuples.map(toItem)
+}
+
+export async function countCertificationItems(db: Db, filter: CertificationItemFilter): Promise<number> {
+  const w = where(filter)
+  return countRows(db, `FROM certification_items ${w.sql()}`, w.params)
+}
+
+/** Records decisions (each replacing the item's earlier one) in one statement. */
+export async function recordDecisions(
+  db: Db,
+  decisions: readonly ItemDecision[],
+  by: string,
+  now: Date,
+): Promise<void> {
+  if (decisions.length === 0) return
+  await db.query(
+    `UPDATE certification_items i SET decision = u.decision, proposed_end_date = u.end_date,
+       comments = u.comments, decided_by = $5, decided = $6
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, decision, end_date, comments)
+     WHERE i.id = u.id`,
+    [
+      decisions.map((d) => d.id),
+      decisions.map((d) => d.decision),
+      decisions.map((d) => d.proposedEndDate ?? null),
+      decisions.map((d) => d.comments ?? null),
+      by,
+      now.toISOString(),
+    ],
+  )
+}
+
+/** Decides every undecided item of some certifications the same way (a past-due campaign's completion). */
+export async function decideRemaining(
+  db: Db,
+  certificationIds: readonly string[],
+  decision: Decision,
+  comment: string,
+  now: Date,
+): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `WITH d AS (
+       UPDATE certification_items SET decision = CASE WHEN $2 = 'REVOKE' AND revocable THEN 'REVOKE' ELSE 'APPROVE' END,
+         comments = $3, decided = $4
+       WHERE certification_id = ANY($1::text[]) AND decision IS NULL RETURNING 1)
+     SELECT count(*)::int AS n FROM d`,
+    [certificationIds, decision, comment, now.toISOString()],
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** What remediation did with items: each item's outcome, detail and the activities it wrote. */
+export async function recordRemediation(
+  db: Db,
+  results: readonly {
+    id: string
+    remediation: Remediation
+    detail: string | null
+    activityIds?: readonly string[]
+  }[],
+): Promise<void> {
+  if (results.length === 0) return
+  await db.query(
+    `UPDATE certification_items i SET remediation = u.remediation, remediation_detail = u.detail,
+       activity_ids = coalesce(u.activities::json, i.activity_ids)
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, remediation, detail, activities)
+     WHERE i.id = u.id`,
+    [
+      results.map((r) => r.id),
+      results.map((r) => r.remediation),
+      results.map((r) => r.detail),
+      results.map((r) => (r.activityIds ? JSON.stringify(r.activityIds) : null)),
+    ],
+  )
+}
+
+/** Per certification: items, decided, revoked; for progress by reviewer. */
+export async function decisionCounts(
+  db: Db,
+  campaignId: string,
+): Promise<Map<string, { total: number; decided: number; revoked: number; approved: number }>> {
+  const rows = await db.query<{ certification_id: string; total: number; decided: number; revoked: number }>(
+    `SELECT certification_id, count(*)::int AS total, count(decision)::int AS decided,
+       count(*) FILTER (WHERE decision = 'REVOKE')::int AS revoked
+     FROM certification_items WHERE campaign_id = $1 GROUP BY certification_id`,
+    [campaignId],
+  )
+  return new Map(
+    rows.map((r) => [
+      r.certification_id,
+      {
+        total: Number(r.total),
+        decided: Number(r.decided),
+        revoked: Number(r.revoked),
+        approved: Number(r.decided) - Number(r.revoked),
+      },
+    ]),
+  )
+}
+
+/** A campaign's items by remediation outcome (null: not remediated, e.g. not yet signed off). */
+export async function remediationCounts(db: Db, campaignId: string): Promise<Record<string, number>> {
+  const rows = await db.query<{ remediation: string | null; n: number }>(
+    `SELECT remediation, count(*)::int AS n FROM certification_items WHERE campaign_id = $1 GROUP BY remediation`,
+    [campaignId],
+  )
+  return Object.fromEntries(rows.map((r) => [r.remediation ?? 'NOT_STARTED', Number(r.n)]))
+}
