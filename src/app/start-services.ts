@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss'
 import { installSchedules, type ScheduleRunner } from '../jobs/schedules.js'
 import { installRequestTimers } from '../jobs/request-timer-jobs.js'
 import { startQueue } from '../jobs/start-queue.js'
+import { campaignTimerSummary, runCampaignTimers } from '../engine/certifications/run-campaign-timers.js'
 import { runRequestTimers, timerSummary } from '../engine/requests/run-request-timers.js'
 import type { OpenEngine } from './open-engine.js'
 import { startNotificationSender } from './start-notification-sender.js'
@@ -52,8 +53,16 @@ export async function startServices(engine: OpenEngine, options: ServicesOptions
     stopExecutor = await startExecutor(engine, boss, options.executor, options.log)
     // Source aggregations asked for with `aggregate --async` (and later the API), by any process on the database.
     await startTaskRunner(engine, boss, options.log)
-    // Access requests' dates, reminders and escalations, once a minute for all processes on the database.
-    await installRequestTimers(boss, async () => timerSummary(await runRequestTimers(engine)), options.log)
+    // Access requests' dates, reminders and escalations, once a minute for all processes on the database;
+    // Campaigns' reminders, escalations, past-due completion and remediation follow-up, on the same clock.
+    await installRequestTimers(
+      boss,
+      async () =>
+        [timerSummary(await runRequestTimers(engine)), campaignTimerSummary(await runCampaignTimers(engine))]
+          .filter(Boolean)
+          .join(', '),
+      options.log,
+    )
     // Email notifications queued by any process on the database (docs/notifications.md).
     stopSender = startNotificationSender(engine, options.log)
     return {

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { InputError } from '../domain/errors.js'
 import { seededRandom } from '../domain/seeded-random.js'
-import { generatePeople, hrCsv, toCsv, type Person } from './generate-people.js'
+import { toCsv } from '../domain/to-csv.js'
+import { generatePeople, hrCsv, type Person } from './generate-people.js'
 import { SETTINGS_FILE } from '../engine/workspace/load-workspace.js'
 
 const SETTINGS = `# A Provisio workspace. Objects use the reference product's field names (see docs/configuration.md).

@@ -1,4 +1,5 @@
 import { seededRandom } from '../domain/seeded-random.js'
+import { toCsv } from '../domain/to-csv.js'
 
 /**
  * Realistic, deterministic sample data: an HR extract (people with departments, titles, managers,
@@ -176,17 +177,6 @@ export function generatePeople(count: number, seed = 42, today = new Date('2026-
 
 function day(d: Date): string {
   return d.toISOString().slice(0, 10)
-}
-
-/** CSV text with a header, quoting only where needed. */
-export function toCsv(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  delimiter = ',',
-): string {
-  const cell = (v: string): string =>
-    /["\n\r]/.test(v) || v.includes(delimiter) ? `"${v.replaceAll('"', '""')}"` : v
-  return [header, ...rows].map((r) => r.map(cell).join(delimiter)).join('\n') + '\n'
 }
 
 export const HR_COLUMNS = [

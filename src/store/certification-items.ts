@@ -167,6 +167,8 @@ export interface CertificationItemFilter {
   readonly decided?: boolean
   readonly decisions?: readonly Decision[]
   readonly remediations?: readonly Remediation[]
+  /** Decided but not remediated, or pending without any activity (remediation did not start). */
+  readonly unremediated?: boolean
 }
 export type CertificationItemSortField = 'id' | 'identity' | 'name' | 'type'
 const SORT: Record<CertificationItemSortField, string> = {
@@ -187,6 +189,11 @@ function where(f: CertificationItemFilter): WhereClauses {
   if (f.decided === false) w.add('decision IS NULL')
   if (f.decisions) w.add('decision = ANY(?::text[])', f.decisions)
   if (f.remediations) w.add('remediation = ANY(?::text[])', f.remediations)
+  if (f.unremediated === true) {
+    w.add(
+      `decision IS NOT NULL AND (remediation IS NULL OR (remediation = 'PENDING' AND activity_ids::text = '[]'))`,
+    )
+  }
   return w
 }
 
@@ -311,4 +318,17 @@ export async function remediationCounts(db: Db, campaignId: string): Promise<Rec
     [campaignId],
   )
   return Object.fromEntries(rows.map((r) => [r.remediation ?? 'NOT_STARTED', Number(r.n)]))
+}
+
+/** Moves items to another certification (part of a certification reassigned), with their decisions. */
+export async function moveCertificationItems(
+  db: Db,
+  itemIds: readonly string[],
+  certificationId: string,
+): Promise<void> {
+  if (itemIds.length === 0) return
+  await db.query(`UPDATE certification_items SET certification_id = $2 WHERE id = ANY($1::text[])`, [
+    itemIds,
+    certificationId,
+  ])
 }

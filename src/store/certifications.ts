@@ -216,11 +216,19 @@ export async function reassignCertification(
   return true
 }
 
-/** Records a reminder sent for a certification. */
-export async function markCertificationReminded(db: Db, ids: readonly string[], now: Date): Promise<void> {
-  if (ids.length === 0) return
-  await db.query(
-    `UPDATE work_items SET reminders = reminders + 1, last_reminded = $2 WHERE id = ANY($1::text[])`,
-    [ids, now.toISOString()],
+/**
+ * Records that a certification's reviewer was reminded for the `count`th time; false when it was already
+ * (another process reminded them first), so each reminder is sent once.
+ */
+export async function markCertificationReminded(
+  db: Db,
+  id: string,
+  count: number,
+  now: Date,
+): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE work_items SET reminders = $2, last_reminded = $3 WHERE id = $1 AND reminders < $2 RETURNING id`,
+    [id, count, now.toISOString()],
   )
+  return rows.length === 1
 }

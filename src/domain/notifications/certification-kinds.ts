@@ -64,4 +64,19 @@ The access review "{{campaignName}}" was not finished in time{{#if reviewer}} by
 ${LINK}
 ${FOOTER}`,
   },
+  CERTIFICATION_REASSIGNED: {
+    about: 'to the new reviewer, when a certification (or part of it) was reassigned to them',
+    fields: {
+      ...CERTIFICATION_FIELDS,
+      previousReviewer: optional('identity', 'who reviewed it before'),
+      reason: optional('text', 'why it was reassigned'),
+      itemCount: optional('number', 'how many access items were reassigned'),
+    },
+    subject: 'Reassigned to you: access review {{campaignName}}',
+    body: `Hello {{recipient.displayName}},
+
+{{#if itemCount}}{{itemCount}} access items of {{/if}}the access review "{{campaignName}}" were reassigned to you{{#if previousReviewer}} from {{previousReviewer.displayName}}{{/if}}{{#if reason}}: {{reason}}{{/if}}.{{#if dueDate}} Decisions are due {{dueDate}}.{{/if}}
+${LINK}
+${FOOTER}`,
+  },
 } as const satisfies Record<string, KindDefinition>

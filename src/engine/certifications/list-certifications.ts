@@ -1,0 +1,110 @@
+import type { Campaign, CampaignStatus } from '../../domain/certifications/campaign.js'
+import type { CertificationItem } from '../../domain/certifications/certification-item.js'
+import { ForbiddenError } from '../../domain/errors.js'
+import { countCampaigns, listCampaigns, type CampaignSortField } from '../../store/campaigns.js'
+import {
+  countCertificationItems,
+  listCertificationItems,
+  type CertificationItemFilter,
+  type CertificationItemSortField,
+} from '../../store/certification-items.js'
+import {
+  countCertifications,
+  listCertifications,
+  type Certification,
+  type CertificationSortField,
+} from '../../store/certifications.js'
+import { loadIdentitiesById } from '../../store/identities.js'
+import type { Page } from '../../store/paging.js'
+import type { EngineContext } from '../engine-context.js'
+import { isCampaignAdmin, requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
+import { certificationFor } from './certification-access.js'
+
+/** Campaigns, for campaign administrators. */
+export async function listCampaignsFor(
+  ctx: EngineContext,
+  actor: CampaignActor,
+  filter: { statuses?: readonly CampaignStatus[]; names?: readonly string[]; ids?: readonly string[] },
+  page?: Page<CampaignSortField>,
+): Promise<{ campaigns: Campaign[]; total: number }> {
+  requireCampaignAdmin(actor, 'listing campaigns')
+  const [campaigns, total] = await Promise.all([
+    listCampaigns(ctx.db, filter, page),
+    countCampaigns(ctx.db, filter),
+  ])
+  return { campaigns, total }
+}
+
+/**
+ * Certifications: a reviewer sees their own; a campaign administrator every one, or a reviewer's.
+ * `mine` limits an administrator to their own too (the reference's `reviewer-identity=me`).
+ */
+export async function listCertificationsFor(
+  ctx: EngineContext,
+  actor: CampaignActor,
+  filter: {
+    campaignIds?: readonly string[]
+    reviewerIds?: readonly string[]
+    signed?: boolean
+    mine?: boolean
+    activeOnly?: boolean
+  },
+  page?: Page<CertificationSortField>,
+): Promise<{ certifications: Certification[]; total: number }> {
+  const admin = isCampaignAdmin(actor)
+  let reviewerIds = filter.reviewerIds
+  if (!admin || filter.mine === true) {
+    if (actor.identityId === null) {
+      throw new ForbiddenError('certifications are listed for a person: this client acts for none')
+    }
+    if (reviewerIds && reviewerIds.some((r) => r !== actor.identityId) && !admin) {
+      throw new ForbiddenError("listing another reviewer's certifications needs ORG_ADMIN or CERT_ADMIN")
+    }
+    reviewerIds = [actor.identityId]
+  }
+  const where = {
+    ...(filter.campaignIds ? { campaignIds: filter.campaignIds } : {}),
+    ...(reviewerIds ? { reviewerIds } : {}),
+    ...(filter.signed !== undefined ? { signed: filter.signed } : {}),
+    // A reviewer sees certifications to work on and those done, never a staged campaign's (not told yet).
+    campaignStatuses:
+      filter.activeOnly === true ? ['ACTIVE'] : admin ? undefined : ['ACTIVE', 'COMPLETING', 'COMPLETED'],
+  }
+  const clean = Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined))
+  const [certifications, total] = await Promise.all([
+    listCertifications(ctx.db, clean, page),
+    countCertifications(ctx.db, clean),
+  ])
+  return { certifications, total }
+}
+
+/** An item as a reviewer reads it: with the name of the identity it is for. */
+export type ReviewedItem = CertificationItem & { readonly identityName: string }
+
+/** The items of a certification the actor may see, a page at a time, with identity names. */
+export async function certificationItemsFor(
+  ctx: EngineContext,
+  actor: CampaignActor,
+  certificationId: string,
+  filter: Omit<CertificationItemFilter, 'certificationIds' | 'campaignIds'> = {},
+  page?: Page<CertificationItemSortField>,
+): Promise<{ items: ReviewedItem[]; total: number; certification: Certification; campaign: Campaign }> {
+  const { cert, campaign } = await certificationFor(ctx, actor, certificationId)
+  const where = { ...filter, certificationIds: [certificationId] }
+  const [items, total] = await Promise.all([
+    listCertificationItems(ctx.db, where, page),
+    countCertificationItems(ctx.db, where),
+  ])
+  const names = new Map(
+    (await loadIdentitiesById(ctx.db, [...new Set(items.map((i) => i.identityId))])).map((p) => [
+      p.id,
+      p.name,
+    ]),
+  )
+  return {
+    items: items.map((i) => ({ ...i, identityName: names.get(i.identityId) ?? i.identityId })),
+    total,
+    certification: cert,
+    campaign,
+  }
+}
