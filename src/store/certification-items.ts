@@ -59,7 +59,7 @@ export async function insertCertificationItems(
       i.certificationId,
       i.identityId,
       i.itemType,
-      i.itemId,
+      storedItemId(i.itemId),
       i.itemName,
       i.sourceId,
       i.attribute,
@@ -135,7 +135,7 @@ function toItem(t: Tuple): CertificationItem {
     certificationId: t[2],
     identityId: t[3],
     itemType: t[4],
-    itemId: t[5],
+    itemId: t[5].replaceAll(UNIT, NUL),
     itemName: t[6],
     sourceId: t[7],
     attribute: t[8],
@@ -331,4 +331,12 @@ export async function moveCertificationItems(
     itemIds,
     certificationId,
   ])
+}
+
+// An entitlement item's id is its entitlementKey, whose parts are separated by NUL, which PostgreSQL text
+// cannot hold: stored with the unit separator instead (no more possible in an id, an attribute or a value).
+const NUL = '\u0000'
+const UNIT = '\u001f'
+function storedItemId(id: string): string {
+  return id.replaceAll(NUL, UNIT)
 }

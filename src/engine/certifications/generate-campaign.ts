@@ -66,11 +66,12 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
       }
       people.set(identity.id, { name: identity.name, managerId: identity.managerId, peers: keys })
       const items = reviewItems(desired, accounts, model, scope)
-      if (items.length === 0) continue
+      // Everyone is a peer, also those with nothing to review: they are part of each share's whole.
       peers.add(
         keys,
         items.map((i) => i.key),
       )
+      if (items.length === 0) continue
       if (subjects !== null && !subjects.has(identity.id)) continue
       if (campaign.type !== 'SOURCE_OWNER' && fixedReviewer === null && identity.managerId === null) {
         skipped.push(`${identity.name}: no manager`)

@@ -79,11 +79,11 @@ export async function runCampaignTimers(ctx: EngineContext): Promise<CampaignTim
       })
     }
   }
+  // Signed-off certifications are remediated while others are still reviewed: both kinds settle.
   for (const campaign of await listCampaigns(ctx.db, { statuses: ['ACTIVE', 'COMPLETING'] })) {
     recovered += await recoverRemediation(ctx, campaign, now)
-  }
-  for (const campaign of await listCampaigns(ctx.db, { statuses: ['COMPLETING'] })) {
-    if ((await settleRemediation(ctx, campaign.id)) === 0) completed++
+    const pending = await settleRemediation(ctx, campaign.id)
+    if (campaign.status === 'COMPLETING' && pending === 0) completed++
   }
   return { reminded, escalated, autoCompleted, recovered, completed }
 }

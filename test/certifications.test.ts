@@ -1,0 +1,480 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CertificationItem } from '../src/domain/certifications/certification-item.js'
+import { ConflictError, InputError } from '../src/domain/errors.js'
+import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { assign } from '../src/engine/assignments.js'
+import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
+import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
+import { campaignReport, campaignReportCsv } from '../src/engine/certifications/campaign-report.js'
+import { completeCampaign } from '../src/engine/certifications/complete-campaign.js'
+import { createCampaign } from '../src/engine/certifications/create-campaign.js'
+import { decideItems } from '../src/engine/certifications/decide-items.js'
+import { listCertificationsFor } from '../src/engine/certifications/list-certifications.js'
+import { previewRevocations } from '../src/engine/certifications/preview-revocations.js'
+import { reassignCertificationTo } from '../src/engine/certifications/reassign-certification.js'
+import { runCampaignTimers } from '../src/engine/certifications/run-campaign-timers.js'
+import { signOffCertification } from '../src/engine/certifications/sign-off.js'
+import type { EngineContext } from '../src/engine/engine-context.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
+import { completeTask } from '../src/engine/manual-tasks.js'
+import { openMemoryFaults } from '../src/engine/memory-faults.js'
+import { approveApproval } from '../src/engine/requests/decide-approval.js'
+import { submitAccessRequest } from '../src/engine/requests/submit-access-request.js'
+import { TENANT_REQUEST_DEFAULTS } from '../src/engine/requests/tenant-request-config.js'
+import { listAccounts } from '../src/store/accounts.js'
+import { insertActivities } from '../src/store/activities.js'
+import { listApprovals } from '../src/store/approvals.js'
+import { listAssignments } from '../src/store/assignments.js'
+import { findCampaign } from '../src/store/campaigns.js'
+import { listCertificationItems } from '../src/store/certification-items.js'
+import { listCertifications } from '../src/store/certifications.js'
+import { findIdentity, listIdentities } from '../src/store/identities.js'
+import { listNotifications } from '../src/store/notifications.js'
+import type { Store } from '../src/store/open-store.js'
+import { listWorkItems } from '../src/store/work-items.js'
+import { databases } from './support/databases.js'
+import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
+import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+
+const DIRECTORY = 'Corporate Directory'
+const BADGES = 'Badge System'
+const DAY = 86_400_000
+const ADMIN: CampaignActor = { identityId: null, clientId: 'cert-admin', capabilities: ['CERT_ADMIN'] }
+const person = (identityId: string): CampaignActor => ({
+  identityId,
+  clientId: `pat-${identityId}`,
+  capabilities: [],
+})
+
+describe.each(databases)('certifications on $name', (database) => {
+  let store: Store | undefined
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+  })
+
+  /**
+   * The demo, provisioned, plus: someone outside Operations who requested and was given Operations Team
+   * (approved by their manager and the owner) and holds a directory group nothing grants (legacy-vpn);
+   * someone in Operations who was also given Operations Team by an administrator (their role grants it too).
+   */
+  async function setup() {
+    const ws = await demoWorkspace()
+    ws.config = {
+      ...ws.config,
+      settings: { ...ws.config.settings, accessRequestConfig: TENANT_REQUEST_DEFAULTS } as never,
+    }
+    store = await database.open()
+    let t = Date.parse('2027-03-01T09:00:00Z')
+    const clock = { now: () => new Date(t), advance: (ms: number) => void (t += ms) }
+    const ctx: EngineContext = engineContext(withApprovals(ws.config), store, clock.now)
+    await aggregateThenProcess(ctx, 'HR')
+    await aggregateThenProcess(ctx, BADGES)
+    await applyPlan(ctx)
+    await settle(ctx)
+    const identities = await listIdentities(store.db, {})
+    const directory = (await listAccounts(store.db, {})).filter((a) => a.sourceName === DIRECTORY)
+    const badges = (await listAccounts(store.db, {})).filter((a) => a.sourceName === BADGES)
+    const groups = (id: string) =>
+      String(directory.find((a) => a.identityId === id)?.attributes['groups'] ?? '')
+    const badgeOwner = (await findIdentity(store.db, 'james.lamarr'))?.id as string
+    const apOwner = (await findIdentity(store.db, 'james.wilson'))?.id as string
+    // One badge, a manager who is neither owner, not in Operations.
+    // The campaigns' owner: department heads have no manager, so what they cannot review goes to her.
+    const owner = (await findIdentity(store.db, 'joan.goldwasser'))?.id as string
+    const requester = identities.find(
+      (i) =>
+        i.managerId !== null &&
+        i.managerId !== owner &&
+        ![badgeOwner, apOwner].includes(i.managerId) &&
+        ![badgeOwner, apOwner].includes(i.id) &&
+        i.attributes['department'] !== 'Operations' &&
+        groups(i.id).includes('all-staff') &&
+        badges.filter((b) => b.identityId === i.id).length === 1,
+    )
+    const operator = identities.find(
+      (i) =>
+        i.managerId !== null &&
+        i.managerId !== requester?.managerId &&
+        i.attributes['department'] === 'Operations' &&
+        groups(i.id).includes('ops-team'),
+    )
+    if (!requester || !operator) throw new Error('the demo lacks the people this test needs')
+    const manager = requester.managerId as string
+
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID, comment: 'on call' }],
+    })
+    for (const who of [manager, apOwner]) {
+      const [a] = await listApprovals(ctx.db, { owners: [who], statuses: ['PENDING'] })
+      await approveApproval(ctx, person(who), a?.id as string, null)
+    }
+    await assign(ctx, {
+      identity: operator.id,
+      item: { type: 'ACCESS_PROFILE', name: 'Operations Team' },
+      actor: 'admin',
+    })
+    await applyPlan(ctx)
+    // A group nothing grants, added on the directory directly (unmanaged access).
+    const account = directory.find((a) => a.identityId === requester.id)
+    const sourceId = account?.sourceId as string
+    await insertActivities(ctx.db, [
+      {
+        type: 'MANUAL',
+        identityId: requester.id,
+        sourceId,
+        nativeIdentity: account?.nativeIdentity as string,
+        operation: 'Modify',
+        items: [{ operation: 'Add', attribute: 'groups', value: 'legacy-vpn' }],
+        reasons: [],
+      },
+    ])
+    await settle(ctx)
+    expect(await groupsOf(ctx, requester.id)).toEqual(expect.arrayContaining(['ops-team', 'legacy-vpn']))
+    const badge = badges.find((b) => b.identityId === requester.id)
+    return {
+      ctx,
+      clock,
+      dir: ws.dir,
+      requester,
+      manager,
+      operator,
+      owner,
+      requestId: made.requestId,
+      badge,
+      badgeOwner,
+    }
+  }
+
+  async function settle(ctx: EngineContext) {
+    await executeDue(ctx, { sources: [DIRECTORY] })
+    await aggregateThenProcess(ctx, DIRECTORY)
+  }
+
+  async function groupsOf(ctx: EngineContext, identityId: string): Promise<string[]> {
+    const [account] = (await listAccounts(ctx.db, { identityIds: [identityId] })).filter(
+      (a) => a.sourceName === DIRECTORY,
+    )
+    const g = account?.attributes['groups']
+    return Array.isArray(g) ? g.map(String) : g === undefined ? [] : [String(g)]
+  }
+
+  async function managerCampaign(ctx: EngineContext, extra: object = {}) {
+    const { campaign, generated } = await createCampaign(ctx, ADMIN, {
+      name: 'Q1 manager review',
+      type: 'MANAGER',
+      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
+      ownerRef: { id: 'joan.goldwasser', type: 'IDENTITY' },
+      ...extra,
+    })
+    if (campaign.status === 'ERROR') throw new Error(`generation failed: ${campaign.error ?? ''}`)
+    return { campaign, generated }
+  }
+
+  async function certOf(ctx: EngineContext, campaignId: string, reviewerId: string) {
+    const [cert] = await listCertifications(ctx.db, { campaignIds: [campaignId], reviewerIds: [reviewerId] })
+    if (!cert) throw new Error(`no certification for ${reviewerId}`)
+    return cert
+  }
+
+  /** Approves every undecided item of a certification, in calls of 250. */
+  async function approveRest(ctx: EngineContext, actor: CampaignActor, certId: string) {
+    const open = await listCertificationItems(ctx.db, { certificationIds: [certId], decided: false })
+    for (let i = 0; i < open.length; i += 250) {
+      await decideItems(
+        ctx,
+        actor,
+        certId,
+        open.slice(i, i + 250).map((x) => ({ id: x.id, decision: 'APPROVE' as const })),
+      )
+    }
+  }
+
+  it('a manager campaign: reasons shown, criteria access acknowledge-only, revocations remediated, assignment gone', async () => {
+    const { ctx, dir, requester, manager, requestId, badge, badgeOwner } = await setup()
+    const { campaign, generated } = await managerCampaign(ctx)
+    expect(campaign.status).toBe('STAGED')
+    expect(generated?.items).toBeGreaterThan(0)
+    // Staged: reviewers are not told, and cannot decide yet.
+    const cert = await certOf(ctx, campaign.id, manager)
+    const told = async () =>
+      (await listNotifications(ctx.db, { identityId: manager }))
+        .map((n) => n.kind)
+        .filter((k) => k.startsWith('CERTIFICATION'))
+    expect(await told()).toEqual([])
+    await expect(
+      decideItems(ctx, person(manager), cert.id, [{ id: 'x', decision: 'APPROVE' }]),
+    ).rejects.toThrow(ConflictError)
+
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    expect(await told()).toEqual(['CERTIFICATION_ACTIVATED'])
+    const mine = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      identityIds: [requester.id],
+    })
+    const find = (p: (i: CertificationItem) => boolean) => {
+      const found = mine.find(p)
+      if (!found) throw new Error(`no such item among ${mine.map((i) => i.itemName).join(', ')}`)
+      return found
+    }
+    const role = find((i) => i.itemType === 'ROLE' && i.itemName === 'All Employees')
+    const opsTeam = find((i) => i.itemType === 'ACCESS_PROFILE' && i.itemId === OPS_TEAM_ID)
+    const vpn = find((i) => i.itemType === 'ENTITLEMENT' && i.value === 'legacy-vpn')
+    const zone = find(
+      (i) =>
+        i.itemType === 'ENTITLEMENT' &&
+        i.sourceId === badge?.sourceId &&
+        i.value?.startsWith('floor-') === true,
+    )
+    // Bundled access is reviewed through its bundle: the role's access profiles are not items of their own.
+    expect(mine.some((i) => i.itemName === 'Directory Users')).toBe(false)
+
+    // Why each is held.
+    expect(role.revocable).toBe(false)
+    expect(role.acknowledgeOnly).toMatch(/criteria/)
+    expect(role.reasons[0]?.kind).toBe('ROLE')
+    expect(opsTeam.revocable).toBe(true)
+    expect(opsTeam.assignmentIds).toHaveLength(1)
+    const requested = opsTeam.reasons.find((r) => r.request !== undefined)
+    expect(requested?.request).toMatchObject({ id: requestId, requester: requester.id })
+    expect(requested?.request?.approvers).toHaveLength(2)
+    expect(vpn.reasons).toEqual([])
+    // Peers: only the requester holds legacy-vpn, so its share in their department is one person's.
+    const department = (await listIdentities(ctx.db, {})).filter(
+      (i) => i.attributes['department'] === requester.attributes['department'],
+    )
+    expect(department.length).toBeGreaterThan(1)
+    expect(vpn.peers['department']).toBe(Math.round(100 / department.length) / 100)
+    expect(role.peers['department']).toBeGreaterThan(vpn.peers['department'] ?? 1)
+
+    // A criteria-based role cannot be revoked, and says why; nobody else may decide this certification.
+    await expect(
+      decideItems(ctx, person(manager), cert.id, [{ id: role.id, decision: 'REVOKE' }]),
+    ).rejects.toThrow(/cannot be revoked here: .*criteria/)
+    await expect(
+      decideItems(ctx, person(requester.id), cert.id, [{ id: opsTeam.id, decision: 'REVOKE' }]),
+    ).rejects.toThrow(/no certification/)
+
+    // The preview says what a revocation would remove.
+    const preview = await previewRevocations(ctx, person(manager), cert.id, [opsTeam.id, vpn.id, role.id])
+    expect(Object.fromEntries(preview.map((p) => [p.itemId, p.outcome]))).toEqual({
+      [opsTeam.id]: 'REMOVED',
+      [vpn.id]: 'REMOVED',
+      [role.id]: 'NOT_REVOCABLE',
+    })
+    expect(preview.find((p) => p.itemId === opsTeam.id)?.message).toMatch(/ops-team from groups/)
+
+    // Decisions change until sign-off; sign-off needs every item decided.
+    await decideItems(ctx, person(manager), cert.id, [{ id: opsTeam.id, decision: 'APPROVE' }])
+    await decideItems(ctx, person(manager), cert.id, [
+      { id: opsTeam.id, decision: 'REVOKE', comments: 'no longer on call' },
+      { id: vpn.id, decision: 'REVOKE' },
+      { id: zone.id, decision: 'REVOKE' },
+    ])
+    await expect(signOffCertification(ctx, person(manager), cert.id)).rejects.toThrow(/without a decision/)
+    await approveRest(ctx, person(manager), cert.id)
+    const { remediation } = await signOffCertification(ctx, person(manager), cert.id)
+    expect(remediation.PENDING).toBe(3)
+    await expect(
+      decideItems(ctx, person(manager), cert.id, [{ id: vpn.id, decision: 'APPROVE' }]),
+    ).rejects.toThrow(/signed off/)
+
+    // The requested access's assignment is gone; the directory loses ops-team and the unmanaged group.
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
+    await settle(ctx)
+    const after = await groupsOf(ctx, requester.id)
+    expect(after).not.toContain('ops-team')
+    expect(after).not.toContain('legacy-vpn')
+    expect(after).toContain('all-staff')
+
+    // The badge system is a flat file: its owner gets a manual task saying who revoked what.
+    await executeDue(ctx, { sources: [BADGES] })
+    const tasks = await listWorkItems(ctx.db, { owners: ['james.lamarr', badgeOwner] })
+    const managerName = (await findIdentity(ctx.db, manager))?.name as string
+    const task = tasks.find((w) => w.description.includes('Certification items revoked by'))
+    expect(task?.description).toContain(`revoked by ${managerName}`)
+    expect(task?.description).toContain(badge?.nativeIdentity)
+    await completeTask(ctx, task?.id as string, 'zone removed')
+    const file = join(dir, 'data/badges.csv')
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) =>
+          l.startsWith(`${badge?.nativeIdentity ?? '-'},`) ? l.replace(`|${zone.value ?? ''}`, '') : l,
+        )
+        .join('\n'),
+    )
+    await aggregateThenProcess(ctx, BADGES)
+
+    // Everything revoked is remediated; the campaign waits for its other reviewers.
+    await runCampaignTimers(ctx)
+    const report = await campaignReport(ctx, ADMIN, campaign.id)
+    const outcome = (id: string) => report.decisions.find((d) => d.itemId === id)
+    expect(outcome(opsTeam.id)).toMatchObject({
+      decision: 'REVOKE',
+      remediation: 'DONE',
+      comments: 'no longer on call',
+    })
+    expect(outcome(vpn.id)?.remediation).toBe('DONE')
+    expect(outcome(zone.id)?.remediation).toBe('DONE')
+    expect(outcome(role.id)).toMatchObject({ decision: 'APPROVE', remediation: 'NONE' })
+    expect(report.reviewers.find((r) => r.reviewer === manager)).toMatchObject({
+      signed: expect.any(String),
+      revoked: 3,
+    })
+    expect((await findCampaign(ctx.db, campaign.id))?.status).toBe('ACTIVE')
+    const csv = campaignReportCsv(report).trim().split('\n')
+    expect(csv).toHaveLength(report.decisions.length + 1)
+    expect(csv[0]).toMatch(/^itemId,identity,/)
+  })
+
+  it('a revoked item still granted by a role stays, and the preview said so', async () => {
+    const { ctx, operator } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const reviewer = operator.managerId as string
+    const cert = await certOf(ctx, campaign.id, reviewer)
+    const [item] = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      identityIds: [operator.id],
+      itemTypes: ['ACCESS_PROFILE'],
+    })
+    expect(item?.itemId).toBe(OPS_TEAM_ID)
+    const [preview] = await previewRevocations(ctx, person(reviewer), cert.id, [item?.id as string])
+    expect(preview).toMatchObject({ outcome: 'KEPT', changes: [] })
+    expect(preview?.message).toMatch(/Operations Datacenter/)
+    await decideItems(ctx, person(reviewer), cert.id, [{ id: item?.id as string, decision: 'REVOKE' }])
+    await approveRest(ctx, person(reviewer), cert.id)
+    expect((await signOffCertification(ctx, person(reviewer), cert.id)).remediation.KEPT).toBe(1)
+    await settle(ctx)
+    expect(await groupsOf(ctx, operator.id)).toContain('ops-team')
+    const [kept] = await listCertificationItems(ctx.db, { ids: [item?.id as string] })
+    expect(kept?.remediationDetail).toMatch(/still granted by .*Operations Datacenter/)
+    // The administrator's assignment itself is gone: the role alone grants it now.
+    expect((await listAssignments(ctx.db, operator.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
+  })
+
+  it('a directory outage during remediation shows retrying, then completes', async () => {
+    const { ctx, clock, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const [vpn] = (
+      await listCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] })
+    ).filter((i) => i.value === 'legacy-vpn')
+    await decideItems(ctx, person(manager), cert.id, [{ id: vpn?.id as string, decision: 'REVOKE' }])
+    await approveRest(ctx, person(manager), cert.id)
+    await signOffCertification(ctx, person(manager), cert.id)
+    const faults = openMemoryFaults(ctx.config, DIRECTORY)
+    try {
+      faults.set('*', 'HOST_UNREACHABLE')
+      await executeDue(ctx, { sources: [DIRECTORY] })
+      await runCampaignTimers(ctx)
+      const [item] = await listCertificationItems(ctx.db, { ids: [vpn?.id as string] })
+      expect(item?.remediation).toBe('PENDING')
+      const report = await campaignReport(ctx, ADMIN, campaign.id)
+      expect(report.remediation['PENDING']).toBe(1)
+      faults.clear()
+    } finally {
+      await faults.close()
+    }
+    clock.advance(DAY)
+    await settle(ctx)
+    await runCampaignTimers(ctx)
+    const [settled] = await listCertificationItems(ctx.db, { ids: [vpn?.id as string] })
+    expect(settled?.remediation).toBe('DONE')
+    expect(await groupsOf(ctx, requester.id)).not.toContain('legacy-vpn')
+  })
+
+  it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {
+    const { ctx, clock } = await setup()
+    const { campaign } = await managerCampaign(ctx, { autoCompleteAction: 'APPROVE', reminderDays: [3] })
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    // Not past due: completing early is refused.
+    await expect(completeCampaign(ctx, ADMIN, campaign.id)).rejects.toThrow(/not past due/)
+    clock.advance(2 * DAY)
+    expect(await runCampaignTimers(ctx)).toMatchObject({ reminded: 0, autoCompleted: 0 })
+    clock.advance(10 * DAY)
+    const certs = await listCertifications(ctx.db, { campaignIds: [campaign.id] })
+    expect(await runCampaignTimers(ctx)).toMatchObject({ reminded: certs.length })
+    expect(await runCampaignTimers(ctx)).toMatchObject({ reminded: 0 })
+    clock.advance(3 * DAY)
+    expect(await runCampaignTimers(ctx)).toMatchObject({ autoCompleted: 1 })
+    const done = await findCampaign(ctx.db, campaign.id)
+    expect(done).toMatchObject({ status: 'COMPLETED', autoCompletedWith: 'APPROVE' })
+    expect(await listCertificationItems(ctx.db, { campaignIds: [campaign.id], decided: false })).toEqual([])
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })).toEqual([])
+  })
+
+  it("past the deadline without a default decision, open certifications escalate to the reviewer's manager", async () => {
+    const { ctx, clock, manager, owner } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    clock.advance(15 * DAY)
+    const run = await runCampaignTimers(ctx)
+    expect(run.escalated).toBeGreaterThan(0)
+    expect(await runCampaignTimers(ctx)).toMatchObject({ escalated: 0 })
+    // Department heads have no manager: theirs goes to the campaign's owner.
+    const [moved] = await listCertifications(ctx.db, { ids: [cert.id] })
+    expect(moved).toMatchObject({
+      reviewerId: owner,
+      originalReviewerId: manager,
+      escalated: expect.any(String),
+    })
+    expect((await listNotifications(ctx.db, { identityId: owner })).map((n) => n.kind)).toContain(
+      'CERTIFICATION_ESCALATED',
+    )
+  })
+
+  it('nobody reviews themselves, and a certification is reassigned only to someone who is not under review', async () => {
+    const { ctx, requester, manager } = await setup()
+    // A search campaign reviewed by the manager, over the manager and their report.
+    const { campaign, generated } = await createCampaign(ctx, ADMIN, {
+      name: 'Targeted review',
+      type: 'SEARCH',
+      ownerRef: { id: 'joan.goldwasser', type: 'IDENTITY' },
+      searchCampaignInfo: {
+        identityIds: [requester.id, manager],
+        reviewer: { id: manager, type: 'IDENTITY' },
+      },
+    })
+    expect(generated?.identities).toBe(2)
+    const items = await listCertificationItems(ctx.db, { campaignIds: [campaign.id] })
+    const certs = await listCertifications(ctx.db, { campaignIds: [campaign.id] })
+    const reviewerOf = new Map(certs.map((c) => [c.id, c.reviewerId]))
+    for (const i of items) expect(reviewerOf.get(i.certificationId)).not.toBe(i.identityId)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = certs.find((c) => c.reviewerId === manager)
+    if (!cert) throw new Error('the manager reviews nobody')
+    await expect(
+      reassignCertificationTo(ctx, person(manager), cert.id, { to: requester.id, reason: 'delegating' }),
+    ).rejects.toThrow(/own access/)
+    await expect(
+      reassignCertificationTo(ctx, person(manager), cert.id, { to: requester.id, reason: ' ' }),
+    ).rejects.toThrow(InputError)
+    const other = (await listIdentities(ctx.db, {})).find((i) => ![requester.id, manager].includes(i.id))
+      ?.id as string
+    const { to } = await reassignCertificationTo(ctx, person(manager), cert.id, {
+      to: other,
+      reason: 'on leave',
+    })
+    expect(to).toMatchObject({ reviewerId: other, originalReviewerId: manager, reassignComment: 'on leave' })
+    // The old reviewer no longer sees it; the new one does, and was told.
+    expect(
+      (await listCertificationsFor(ctx, person(manager), {})).certifications.map((c) => c.id),
+    ).not.toContain(cert.id)
+    expect((await listCertificationsFor(ctx, person(other), {})).certifications.map((c) => c.id)).toContain(
+      cert.id,
+    )
+    expect((await listNotifications(ctx.db, { identityId: other })).map((n) => n.kind)).toContain(
+      'CERTIFICATION_REASSIGNED',
+    )
+  })
+})
