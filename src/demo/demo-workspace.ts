@@ -455,6 +455,17 @@ accessProfiles:
 requestable: true
 `
 
+const MANAGER_REVIEW = `# An access review: provisio campaign create campaigns/quarterly-manager-review.yaml --deadline DATE
+# (docs/certifications.md). Not part of the configuration: a campaign is created from it when wanted.
+name: Quarterly manager review
+description: Managers confirm what their reports hold; what they revoke is removed.
+type: MANAGER
+# Heads of department have no manager: the owner reviews what nobody else may, and gets escalations.
+ownerRef: { id: joan.goldwasser }
+mandatoryCommentRequirement: REVOKE_ONLY_DECISIONS
+reminderDays: [7, 1]
+`
+
 /** The badge file: most current people hold a badge with zones by department; a few badges are orphans. */
 function badgesCsv(people: readonly Person[]): string {
   const rnd = seededRandom(11)
@@ -505,6 +516,7 @@ export async function writeDemoWorkspace(
     'roles/all-employees.yaml': ALL_EMPLOYEES_ROLE,
     'roles/operations-datacenter.yaml': OPERATIONS_DATACENTER_ROLE,
     'governance-groups/security-approvers.yaml': SECURITY_APPROVERS,
+    'campaigns/quarterly-manager-review.yaml': MANAGER_REVIEW,
     'data/hr.csv': hrCsv(people),
     'data/badges.csv': badgesCsv(people),
     '.gitignore': '.provisio/\nsystems/\n',
