@@ -37,15 +37,24 @@ CREATE INDEX campaigns_open ON campaigns (status) WHERE status IN ('ACTIVE', 'CO
 CREATE TABLE campaign_templates (
   id text PRIMARY KEY,
   name text NOT NULL,
-  -- The campaign every generation creates (name and description may hold %TEMPLATE_NAME% and %TIME%).
+  description text,
+  owner_id text,
+  -- ISO 8601 duration: a generated campaign's deadline is its generation time plus this (null: none).
+  deadline_duration text,
+  -- The campaign every generation creates (its name and description may hold date placeholders: %Y…).
   campaign json NOT NULL,
-  -- {type: DAILY|WEEKLY|MONTHLY, hours, days} or null: generated on demand only.
+  -- The reference's Schedule ({type: WEEKLY|MONTHLY|ANNUALLY|CALENDAR, days, hours, months, …}) or null:
+  -- generated on demand only.
   schedule json,
-  -- When the schedule last generated a campaign (the next is computed from it).
+  -- When the schedule next generates a campaign: the timer claims it by moving it on, so once.
+  next_run timestamptz,
   last_generated timestamptz,
+  -- Why the last scheduled generation failed (null when it did not).
+  last_error text,
   created timestamptz NOT NULL,
   modified timestamptz NOT NULL
 );
+CREATE INDEX campaign_templates_due ON campaign_templates (next_run) WHERE next_run IS NOT NULL;
 
 -- A reviewer's certification is a work item of type Certification.
 ALTER TABLE work_items ADD COLUMN campaign_id text;
