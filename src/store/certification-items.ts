@@ -5,6 +5,7 @@ import type {
   Remediation,
 } from '../domain/certifications/certification-item.js'
 import type { Decision } from '../domain/certifications/campaign.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import { selectTuples, type Db } from './db.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 import { WhereClauses } from './where-clauses.js'
@@ -169,6 +170,19 @@ export interface CertificationItemFilter {
   readonly remediations?: readonly Remediation[]
   /** Decided but not remediated, or pending without any activity (remediation did not start). */
   readonly unremediated?: boolean
+  /** The API's `filters`, checked against ITEM_FILTER_COLUMNS' fields. */
+  readonly expression?: CheckedFilter<CertificationItemFilterField>
+}
+export type CertificationItemFilterField =
+  'id' | 'type' | 'access.type' | 'access.id' | 'access.name' | 'completed' | 'identitySummary.id'
+const ITEM_FILTER_COLUMNS: Record<CertificationItemFilterField, string> = {
+  id: 'id',
+  type: 'item_type',
+  'access.type': 'item_type',
+  'access.id': 'item_id',
+  'access.name': 'item_name',
+  completed: '(decision IS NOT NULL)',
+  'identitySummary.id': 'identity_id',
 }
 export type CertificationItemSortField = 'id' | 'identity' | 'name' | 'type'
 const SORT: Record<CertificationItemSortField, string> = {
@@ -194,6 +208,7 @@ function where(f: CertificationItemFilter): WhereClauses {
       `decision IS NOT NULL AND (remediation IS NULL OR (remediation = 'PENDING' AND activity_ids::text = '[]'))`,
     )
   }
+  w.filter(f.expression, ITEM_FILTER_COLUMNS)
   return w
 }
 
