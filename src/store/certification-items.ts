@@ -46,6 +46,11 @@ const INSERT_COLUMNS = [
   'peers',
 ] as const
 
+// An entitlement's item id is its key (entitlementKey), whose parts are joined by NUL, which PostgreSQL text
+// cannot hold: it is stored with the unit separator instead, and read back as the key.
+const storedItemId = (id: string): string => id.replaceAll('\u0000', '\u001f')
+const itemIdOf = (stored: string): string => stored.replaceAll('\u001f', '\u0000')
+
 /** Writes generated items in bulk (COPY on the embedded database, unnest on a server). */
 export async function insertCertificationItems(
   db: Db,
@@ -60,7 +65,7 @@ export async function insertCertificationItems(
       i.certificationId,
       i.identityId,
       i.itemType,
-      i.itemId,
+      storedItemId(i.itemId),
       i.itemName,
       i.sourceId,
       i.attribute,
@@ -136,7 +141,7 @@ function toItem(t: Tuple): CertificationItem {
     certificationId: t[2],
     identityId: t[3],
     itemType: t[4],
-    itemId: t[5],
+    itemId: itemIdOf(t[5]),
     itemName: t[6],
     sourceId: t[7],
     attribute: t[8],
