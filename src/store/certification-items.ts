@@ -179,12 +179,11 @@ export interface CertificationItemFilter {
   readonly expression?: CheckedFilter<CertificationItemFilterField>
 }
 export type CertificationItemFilterField =
-  'id' | 'type' | 'access.type' | 'access.id' | 'access.name' | 'completed' | 'identitySummary.id'
+  'id' | 'type' | 'access.type' | 'access.name' | 'completed' | 'identitySummary.id'
 const ITEM_FILTER_COLUMNS: Record<CertificationItemFilterField, string> = {
   id: 'id',
   type: 'item_type',
   'access.type': 'item_type',
-  'access.id': 'item_id',
   'access.name': 'item_name',
   completed: '(decision IS NOT NULL)',
   'identitySummary.id': 'identity_id',
