@@ -314,6 +314,13 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(badPath).toMatchObject({ status: 400, text: expect.stringContaining('/type') })
+    // A staged campaign is deleted whole; then it is not found.
+    const spare = await campaigns.createCampaign({
+      campaign: { name: 'Never run', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const spareId = spare.data.id as string
+    expect((await campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [spareId] } })).status).toBe(202)
+    expect((await refusal(campaigns.getCampaign({ id: spareId }))).status).toBe(404)
     // Completing before the deadline, with reviewers still to sign: refused.
     await campaigns.startCampaign({ id })
     const early = await refusal(
@@ -343,5 +350,93 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('no-such-item') })
+  })
+
+  it('reassigns an identity, an access item across identities, or a whole certification, with a reason', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const made = await campaigns.createCampaign({
+      campaign: { name: 'Reassigned review', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = made.data.id as string
+    await campaigns.startCampaign({ id })
+    const mine = new CertificationsApi(await as(reviewer))
+    const [cert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const certId = cert?.id as string
+    const items = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    const subject = items[0]?.identitySummary?.id as string
+
+    // Without a reason: refused, naming it.
+    const noReason = await refusal(
+      mine.reassignIdentityCertifications({
+        id: certId,
+        reviewReassign: {
+          reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+          reassignTo: otherManager.id,
+          reason: '',
+        },
+      }),
+    )
+    expect(noReason).toMatchObject({ status: 400, text: expect.stringContaining('reason') })
+    // Nobody reviews their own access.
+    const self = await refusal(
+      mine.reassignIdentityCertifications({
+        id: certId,
+        reviewReassign: {
+          reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+          reassignTo: subject,
+          reason: 'x',
+        },
+      }),
+    )
+    expect(self.status).toBe(400)
+
+    // One identity's items move to the other manager's certification in this campaign.
+    const moved = await mine.reassignIdentityCertifications({
+      id: certId,
+      reviewReassign: {
+        reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+        reassignTo: otherManager.id,
+        reason: 'she moved teams',
+      },
+    })
+    expectReferenceShape('POST', '/certifications/{id}/reassign', 200, moved.data)
+    const left = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    expect(left.some((i) => i.identitySummary?.id === subject)).toBe(false)
+    const theirs = new CertificationsApi(await as(otherManager))
+    const [target] = (await theirs.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const received = (
+      await theirs.listIdentityAccessReviewItems({
+        id: target?.id as string,
+        filters: `identitySummary.id eq "${subject}"`,
+      })
+    ).data
+    expect(received.length).toBeGreaterThan(0)
+
+    // One access item (a target summary: the role, for every identity holding it) moves too.
+    const role = left.find((i) => i.accessSummary?.access?.type === 'ROLE')?.accessSummary?.access
+      ?.id as string
+    await mine.reassignIdentityCertifications({
+      id: certId,
+      reviewReassign: {
+        reassign: [{ id: role, type: 'TARGET_SUMMARY' }],
+        reassignTo: otherManager.id,
+        reason: 'roles',
+      },
+    })
+    const remaining = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    expect(remaining.length).toBeGreaterThan(0)
+    expect(remaining.some((i) => i.accessSummary?.access?.id === role)).toBe(false)
+
+    // The rest, whole, to the campaign administrator's choice of reviewer (an empty list: all of it).
+    const whole = await mine.reassignIdentityCertifications({
+      id: certId,
+      reviewReassign: { reassign: [], reassignTo: otherManager.id, reason: 'on leave' },
+    })
+    expect(whole.data).toMatchObject({
+      reviewer: { id: otherManager.id },
+      reassignment: { from: { reviewer: { id: reviewer.id } }, comment: 'on leave' },
+    })
+    // No longer the first reviewer's: not found for them.
+    expect((await refusal(mine.getIdentityCertification({ id: certId }))).status).toBe(404)
   })
 })
