@@ -36,6 +36,13 @@ import { requestableObjectRoutes } from './v3/access-requests/requestable-object
 // Access requests' configuration: governance groups, the tenant's access request configuration.
 import { governanceGroupRoutes } from './beta/governance-groups/governance-group-routes.js'
 import { accessRequestConfigRoutes } from './v3/access-request-config/access-request-config-routes.js'
+// Certifications: campaigns, reviewers' certifications and decisions, previews and reports.
+import { campaignReportRoutes } from './provisio/campaign-report-routes.js'
+import { revocationPreviewRoutes } from './provisio/revocation-preview-routes.js'
+import { campaignLifecycleRoutes } from './v3/campaigns/campaign-lifecycle-routes.js'
+import { campaignRoutes } from './v3/campaigns/campaign-routes.js'
+import { certificationDecisionRoutes } from './v3/certifications/certification-decision-routes.js'
+import { certificationRoutes } from './v3/certifications/certification-routes.js'
 
 /** Every route of the API, by resource. */
 export function apiRoutes(api: Api, ctx: ApiContext): void {
@@ -75,4 +82,11 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   requestableObjectRoutes(api, ctx)
   governanceGroupRoutes(api, ctx)
   accessRequestConfigRoutes(api, ctx)
+  // Certifications (docs/certifications.md)
+  campaignRoutes(api, ctx)
+  campaignLifecycleRoutes(api, ctx)
+  campaignReportRoutes(api, ctx)
+  certificationRoutes(api, ctx)
+  certificationDecisionRoutes(api, ctx)
+  revocationPreviewRoutes(api, ctx)
 }

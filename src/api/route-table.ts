@@ -184,6 +184,25 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   }),
   'GET /v3/access-request-config': user('SOURCE_ADMIN', 'ROLE_ADMIN', 'HELPDESK', 'REPORT_ADMIN'),
   'PUT /v3/access-request-config': ORG_ADMIN,
+
+  // Certifications (docs/certifications.md): campaigns are CERT_ADMIN's; certifications are for anyone
+  // signed in, the engine showing a reviewer only their own (someone else's is not found) and a campaign
+  // administrator every one.
+  'GET /v3/campaigns': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns': anyOf('CERT_ADMIN'),
+  'GET /v3/campaigns/:id': anyOf('CERT_ADMIN'),
+  'PATCH /v3/campaigns/:id': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns/:id/activate': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns/:id/complete': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns/delete': anyOf('CERT_ADMIN'),
+  'GET /provisio/v1/campaigns/:id/report': anyOf('CERT_ADMIN'),
+  'GET /v3/certifications': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/access-review-items': user('CERT_ADMIN'),
+  'POST /v3/certifications/:id/decide': user('CERT_ADMIN'),
+  'POST /v3/certifications/:id/reassign': user('CERT_ADMIN'),
+  'POST /v3/certifications/:id/sign-off': user('CERT_ADMIN'),
+  'POST /provisio/v1/certifications/:id/revocation-preview': user('CERT_ADMIN'),
 }
 
 /** The same lines under several version prefixes (`{}` in each key is the prefix). */

@@ -1,5 +1,6 @@
 import type { Campaign, CampaignSpec, CampaignStatus, Decision } from '../domain/certifications/campaign.js'
 import { newId } from '../domain/new-id.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { Db } from './db.js'
 import { iso, isoOrNull } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
@@ -80,6 +81,14 @@ export interface CampaignFilter {
   readonly ids?: readonly string[]
   readonly statuses?: readonly CampaignStatus[]
   readonly names?: readonly string[]
+  /** The API's `filters`, checked against CAMPAIGN_FILTER_COLUMNS' fields. */
+  readonly expression?: CheckedFilter<CampaignFilterField>
+}
+export type CampaignFilterField = 'id' | 'name' | 'status'
+const CAMPAIGN_FILTER_COLUMNS: Record<CampaignFilterField, string> = {
+  id: 'id',
+  name: 'name',
+  status: 'status',
 }
 export type CampaignSortField = 'name' | 'created' | 'deadline'
 const SORT: Record<CampaignSortField, string> = { name: 'name', created: 'created', deadline: 'deadline' }
@@ -89,6 +98,7 @@ function where(f: CampaignFilter): WhereClauses {
   if (f.ids) w.add('id = ANY(?::text[])', f.ids)
   if (f.statuses) w.add('status = ANY(?::text[])', f.statuses)
   if (f.names) w.add('name = ANY(?::text[])', f.names)
+  w.filter(f.expression, CAMPAIGN_FILTER_COLUMNS)
   return w
 }
 

@@ -5,6 +5,7 @@ import type {
   Remediation,
 } from '../domain/certifications/certification-item.js'
 import type { Decision } from '../domain/certifications/campaign.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import { selectTuples, type Db } from './db.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 import { WhereClauses } from './where-clauses.js'
@@ -44,6 +45,11 @@ const INSERT_COLUMNS = [
   'assignment_ids',
   'peers',
 ] as const
+
+// An entitlement's item id is its key (entitlementKey), whose parts are joined by NUL, which PostgreSQL text
+// cannot hold: it is stored with the unit separator instead, and read back as the key.
+const storedItemId = (id: string): string => id.replaceAll('\u0000', '\u001f')
+const itemIdOf = (stored: string): string => stored.replaceAll('\u001f', '\u0000')
 
 /** Writes generated items in bulk (COPY on the embedded database, unnest on a server). */
 export async function insertCertificationItems(
@@ -135,7 +141,7 @@ function toItem(t: Tuple): CertificationItem {
     certificationId: t[2],
     identityId: t[3],
     itemType: t[4],
-    itemId: t[5].replaceAll(UNIT, NUL),
+    itemId: itemIdOf(t[5]),
     itemName: t[6],
     sourceId: t[7],
     attribute: t[8],
@@ -169,6 +175,18 @@ export interface CertificationItemFilter {
   readonly remediations?: readonly Remediation[]
   /** Decided but not remediated, or pending without any activity (remediation did not start). */
   readonly unremediated?: boolean
+  /** The API's `filters`, checked against ITEM_FILTER_COLUMNS' fields. */
+  readonly expression?: CheckedFilter<CertificationItemFilterField>
+}
+export type CertificationItemFilterField =
+  'id' | 'type' | 'access.type' | 'access.name' | 'completed' | 'identitySummary.id'
+const ITEM_FILTER_COLUMNS: Record<CertificationItemFilterField, string> = {
+  id: 'id',
+  type: 'item_type',
+  'access.type': 'item_type',
+  'access.name': 'item_name',
+  completed: '(decision IS NOT NULL)',
+  'identitySummary.id': 'identity_id',
 }
 export type CertificationItemSortField = 'id' | 'identity' | 'name' | 'type'
 const SORT: Record<CertificationItemSortField, string> = {
@@ -194,6 +212,7 @@ function where(f: CertificationItemFilter): WhereClauses {
       `decision IS NOT NULL AND (remediation IS NULL OR (remediation = 'PENDING' AND activity_ids::text = '[]'))`,
     )
   }
+  w.filter(f.expression, ITEM_FILTER_COLUMNS)
   return w
 }
 
@@ -331,12 +350,4 @@ export async function moveCertificationItems(
     itemIds,
     certificationId,
   ])
-}
-
-// An entitlement item's id is its entitlementKey, whose parts are separated by NUL, which PostgreSQL text
-// cannot hold: stored with the unit separator instead (no more possible in an id, an attribute or a value).
-const NUL = '\u0000'
-const UNIT = '\u001f'
-function storedItemId(id: string): string {
-  return id.replaceAll(NUL, UNIT)
 }

@@ -1,4 +1,5 @@
 import { newId } from '../domain/new-id.js'
+import type { CheckedFilter } from '../domain/query/check-filters.js'
 import type { Db } from './db.js'
 import { iso, isoOrNull } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
@@ -109,6 +110,16 @@ export interface CertificationFilter {
   readonly signed?: boolean
   /** Only those of campaigns in these statuses. */
   readonly campaignStatuses?: readonly string[]
+  /** The API's `filters`, checked against CERTIFICATION_FILTER_COLUMNS' fields. */
+  readonly expression?: CheckedFilter<CertificationFilterField>
+}
+export type CertificationFilterField = 'id' | 'campaign.id' | 'phase' | 'completed'
+// The reference's phase: STAGED until the campaign is activated, SIGNED once signed off, ACTIVE between.
+const CERTIFICATION_FILTER_COLUMNS: Record<CertificationFilterField, string> = {
+  id: 'w.id',
+  'campaign.id': 'w.campaign_id',
+  phase: `(CASE WHEN c.status IN ('PENDING', 'STAGED') THEN 'STAGED' WHEN w.completed IS NOT NULL THEN 'SIGNED' ELSE 'ACTIVE' END)`,
+  completed: '(w.completed IS NOT NULL)',
 }
 export type CertificationSortField = 'name' | 'created' | 'due'
 const SORT: Record<CertificationSortField, string> = {
@@ -126,6 +137,7 @@ function where(f: CertificationFilter): WhereClauses {
   if (f.signed === true) w.add('w.completed IS NOT NULL')
   if (f.signed === false) w.add('w.completed IS NULL')
   if (f.campaignStatuses) w.add('c.status = ANY(?::text[])', f.campaignStatuses)
+  w.filter(f.expression, CERTIFICATION_FILTER_COLUMNS)
   return w
 }
 

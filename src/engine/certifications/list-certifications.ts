@@ -1,7 +1,12 @@
-import type { Campaign, CampaignStatus } from '../../domain/certifications/campaign.js'
+import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { CertificationItem } from '../../domain/certifications/certification-item.js'
 import { ForbiddenError } from '../../domain/errors.js'
-import { countCampaigns, listCampaigns, type CampaignSortField } from '../../store/campaigns.js'
+import {
+  countCampaigns,
+  listCampaigns,
+  type CampaignFilter,
+  type CampaignSortField,
+} from '../../store/campaigns.js'
 import {
   countCertificationItems,
   listCertificationItems,
@@ -12,6 +17,7 @@ import {
   countCertifications,
   listCertifications,
   type Certification,
+  type CertificationFilter,
   type CertificationSortField,
 } from '../../store/certifications.js'
 import { loadIdentitiesById } from '../../store/identities.js'
@@ -24,7 +30,7 @@ import { certificationFor } from './certification-access.js'
 export async function listCampaignsFor(
   ctx: EngineContext,
   actor: CampaignActor,
-  filter: { statuses?: readonly CampaignStatus[]; names?: readonly string[]; ids?: readonly string[] },
+  filter: CampaignFilter,
   page?: Page<CampaignSortField>,
 ): Promise<{ campaigns: Campaign[]; total: number }> {
   requireCampaignAdmin(actor, 'listing campaigns')
@@ -43,11 +49,13 @@ export async function listCertificationsFor(
   ctx: EngineContext,
   actor: CampaignActor,
   filter: {
+    ids?: readonly string[]
     campaignIds?: readonly string[]
     reviewerIds?: readonly string[]
     signed?: boolean
     mine?: boolean
     activeOnly?: boolean
+    expression?: CertificationFilter['expression']
   },
   page?: Page<CertificationSortField>,
 ): Promise<{ certifications: Certification[]; total: number }> {
@@ -63,6 +71,8 @@ export async function listCertificationsFor(
     reviewerIds = [actor.identityId]
   }
   const where = {
+    ...(filter.ids ? { ids: filter.ids } : {}),
+    ...(filter.expression ? { expression: filter.expression } : {}),
     ...(filter.campaignIds ? { campaignIds: filter.campaignIds } : {}),
     ...(reviewerIds ? { reviewerIds } : {}),
     ...(filter.signed !== undefined ? { signed: filter.signed } : {}),

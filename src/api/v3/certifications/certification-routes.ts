@@ -1,0 +1,116 @@
+import { z } from 'zod'
+import { readFilters } from '../../../domain/query/check-filters.js'
+import { certificationFor } from '../../../engine/certifications/certification-access.js'
+import {
+  certificationItemsFor,
+  listCertificationsFor,
+} from '../../../engine/certifications/list-certifications.js'
+import { planningSourceIds } from '../../../engine/plan-identities.js'
+import { pageOf } from '../../../engine/queries/query.js'
+import type { ApiContext } from '../../api-context.js'
+import type { Api } from '../../build-api.js'
+import { collectionQuery } from '../../http/collection-query.js'
+import { accessReviewItemV3Json } from '../../presenters/certification-v3-json.js'
+import { actorOf } from '../access-requests/access-request-routes.js'
+import { presentCertifications } from './present-certifications.js'
+
+const idParams = z.strictObject({ id: z.string().min(1).max(256) })
+const listQuery = collectionQuery.extend({
+  /**
+   * `me` or a reviewer's id, as the reference; Provisio's `all` lets a campaign administrator list every
+   * reviewer's. Absent: a person's own, an API client's (an administrator's) every one.
+   */
+  'reviewer-identity': z.string().min(1).max(256).optional(),
+})
+
+/** The reference's certification filters: `id eq|in`, `campaign.id eq|in`, `phase eq`, `completed eq`. */
+const CERTIFICATION_FILTERS = {
+  id: { type: 'string', operators: ['eq', 'in'] },
+  'campaign.id': { type: 'string', operators: ['eq', 'in'] },
+  phase: { type: 'string', operators: ['eq'] },
+  completed: { type: 'boolean', operators: ['eq'] },
+} as const
+
+/**
+ * The reference's item filters that map onto what is stored; `identitySummary.name` and the source names
+ * are not among them (items keep ids), nor `access.id` (an entitlement's is its key, stored in another
+ * form), so they are refused by name rather than ignored.
+ */
+const ITEM_FILTERS = {
+  id: { type: 'string', operators: ['eq', 'in'] },
+  type: { type: 'string', operators: ['eq'] },
+  'access.type': { type: 'string', operators: ['eq'] },
+  'access.name': { type: 'string', operators: ['eq', 'sw'] },
+  completed: { type: 'boolean', operators: ['eq', 'ne'] },
+  'identitySummary.id': { type: 'string', operators: ['eq', 'in'] },
+} as const
+
+/** The item sorters, by their reference names, and the stored order each stands for. */
+const ITEM_SORTERS = {
+  'access.name': 'name',
+  'access.type': 'type',
+  'identitySummary.id': 'identity',
+  id: 'id',
+} as const
+
+const filtersOf = (q: { filters?: string | undefined }): string | undefined =>
+  q.filters !== undefined && q.filters.trim() !== '' ? q.filters : undefined
+
+/** `/v3/certifications`: a reviewer's certifications, one of them, and its items with why each is held. */
+export function certificationRoutes(api: Api, ctx: ApiContext): void {
+  api.get('/v3/certifications', { schema: { querystring: listQuery } }, async (request, reply) => {
+    const q = request.query
+    const actor = actorOf(request)
+    const reviewer = q['reviewer-identity']
+    const filters = filtersOf(q)
+    const { certifications, total } = await listCertificationsFor(
+      ctx.engine,
+      actor,
+      {
+        ...(reviewer === 'me' || (reviewer === undefined && actor.identityId !== null) ? { mine: true } : {}),
+        ...(reviewer !== undefined && reviewer !== 'me' && reviewer !== 'all'
+          ? { reviewerIds: [reviewer] }
+          : {}),
+        ...(filters !== undefined ? { expression: readFilters(filters, CERTIFICATION_FILTERS) } : {}),
+      },
+      pageOf<'name' | 'due' | 'created'>({ limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] }, [
+        'name',
+        'due',
+        'created',
+      ]),
+    )
+    if (q.count) void reply.header('x-total-count', String(total))
+    return presentCertifications(ctx, certifications)
+  })
+
+  api.get('/v3/certifications/:id', { schema: { params: idParams } }, async (request) => {
+    const { cert, campaign } = await certificationFor(ctx.engine, actorOf(request), request.params.id)
+    const [json] = await presentCertifications(ctx, [cert], [campaign])
+    return json
+  })
+
+  api.get(
+    '/v3/certifications/:id/access-review-items',
+    { schema: { params: idParams, querystring: collectionQuery } },
+    async (request, reply) => {
+      const q = request.query
+      const filters = filtersOf(q)
+      const page = pageOf<keyof typeof ITEM_SORTERS>(
+        { limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] },
+        Object.keys(ITEM_SORTERS) as (keyof typeof ITEM_SORTERS)[],
+      )
+      const { items, total } = await certificationItemsFor(
+        ctx.engine,
+        actorOf(request),
+        request.params.id,
+        filters !== undefined ? { expression: readFilters(filters, ITEM_FILTERS) } : {},
+        { ...page, sort: (page.sort ?? []).map((k) => ({ ...k, field: ITEM_SORTERS[k.field] })) },
+      )
+      if (q.count) void reply.header('x-total-count', String(total))
+      const sourceNames = new Map(
+        [...(await planningSourceIds(ctx.engine, ctx.engine.config))].map(([name, id]) => [id, name]),
+      )
+      return items.map((i) => accessReviewItemV3Json(i, sourceNames))
+    },
+  )
+}

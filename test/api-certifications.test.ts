@@ -1,0 +1,442 @@
+import {
+  CertificationCampaignsApi,
+  CertificationsApi,
+  type AccessReviewItem,
+  type Configuration,
+} from 'sailpoint-api-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Api } from '../src/api/build-api.js'
+import type { OpenEngine } from '../src/app/open-engine.js'
+import type { Identity } from '../src/domain/model.js'
+import { applyPlan } from '../src/engine/apply-plan.js'
+import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
+import { executeDue } from '../src/engine/execution/execute-due.js'
+import { refreshSource } from '../src/engine/refresh-source.js'
+import { findIdentity } from '../src/store/identities.js'
+import { databases } from './support/databases.js'
+import { clientConfiguration, listening } from './support/official-client.js'
+import { expectReferenceShape } from './support/reference-schema.js'
+import { demoWorkspace } from './support/temp-workspace.js'
+import { testApi } from './support/test-api.js'
+
+/** What Provisio adds to the reference's access review item. */
+type ProvisioItem = AccessReviewItem & {
+  reasons: { kind: string; text: string }[]
+  revocable: boolean
+  acknowledgeOnly: string | null
+  peers: Record<string, number>
+  remediation: string | null
+}
+
+/** The reference's error body, as the client's rejection carries it. */
+interface Refused {
+  response: { status: number; data: { messages: { text: string }[] } }
+}
+const refusal = async (call: Promise<unknown>): Promise<{ status: number; text: string }> => {
+  const err = (await call.then(
+    () => {
+      throw new Error('the call was not refused')
+    },
+    (e: unknown) => e,
+  )) as Refused
+  return { status: err.response.status, text: err.response.data.messages.map((m) => m.text).join(' ') }
+}
+
+/** Certification campaigns over the demo, through the official client and real HTTP. */
+describe.each(databases)('certifications through the official client on $name', (database) => {
+  let api: Api
+  let engine: OpenEngine
+  let base: string
+  let admin: Configuration
+  let reviewer: Identity
+  let otherManager: Identity
+  const as = async (who: Identity): Promise<Configuration> =>
+    clientConfiguration(
+      base,
+      await createPersonalAccessToken(engine, { identity: who.name, name: `sdk ${Math.random()}` }),
+    )
+  /** An access token for the configuration's client, for Provisio's own routes (called with fetch). */
+  const bearerOf = async (cfg: Configuration): Promise<Record<string, string>> => {
+    const r = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: cfg.clientId ?? '',
+        client_secret: cfg.clientSecret ?? '',
+      }).toString(),
+    })
+    return { authorization: `Bearer ${((await r.json()) as { access_token: string }).access_token}` }
+  }
+  const deadline = (): string => new Date(Date.now() + 14 * 86_400_000).toISOString()
+
+  beforeAll(async () => {
+    const ws = await demoWorkspace()
+    ;({ api, engine } = await testApi(ws.config, await database.open(), {
+      rateLimit: { max: 10_000, windowSeconds: 10 },
+    }))
+    for (const s of engine.config.sources) await refreshSource(engine, s.value.name)
+    await applyPlan(engine)
+    await executeDue(engine)
+    await refreshSource(engine, 'Corporate Directory')
+    base = await listening(api)
+    admin = clientConfiguration(
+      base,
+      await createApiClient(engine, { name: 'campaigns', capabilities: ['CERT_ADMIN'] }),
+    )
+    // Managers of the demo: joan.dijkstra reviews three reports, one of them holding the datacenter badge.
+    reviewer = (await findIdentity(engine.db, 'joan.dijkstra')) as Identity
+    otherManager = (await findIdentity(engine.db, 'james.wilson')) as Identity
+  }, 120_000)
+  afterAll(async () => {
+    await api.close()
+    await engine.close()
+  })
+
+  it('runs a manager campaign: staged, active, reviewed with reasons and peers, signed off, reported', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const created = await campaigns.createCampaign({
+      campaign: {
+        name: 'Quarterly manager review',
+        description: 'Q3',
+        type: 'MANAGER',
+        deadline: deadline(),
+      },
+    })
+    expect(created.status).toBe(202)
+    expectReferenceShape('POST', '/campaigns', 202, created.data)
+    const campaignId = created.data.id as string
+    expect(created.data).toMatchObject({ status: 'STAGED', type: 'MANAGER' })
+    expect(created.data.totalCertifications).toBeGreaterThan(1)
+    expect(created.data).toMatchObject({ provisio: { generated: { items: expect.any(Number) } } })
+
+    const listed = await campaigns.getActiveCampaigns({ filters: `id eq "${campaignId}"`, count: true })
+    expectReferenceShape('GET', '/campaigns', 200, listed.data)
+    expect(listed.data).toHaveLength(1)
+    expect(listed.headers['x-total-count']).toBe('1')
+    expect(
+      (
+        await campaigns.getActiveCampaigns({ filters: 'name sw "Quarterly" and status eq "STAGED"' })
+      ).data.map((c) => c.id),
+    ).toContain(campaignId)
+    const patched = await campaigns.updateCampaign({
+      id: campaignId,
+      jsonPatchOperation: [{ op: 'replace', path: '/description', value: 'Q3, all managers' }],
+    })
+    expectReferenceShape('PATCH', '/campaigns/{id}', 200, patched.data)
+    expect(patched.data.description).toBe('Q3, all managers')
+
+    // Staged: the reviewers are not told yet, and see nothing.
+    const mine = new CertificationsApi(await as(reviewer))
+    expect((await mine.listIdentityCertifications({})).data).toEqual([])
+
+    expect((await campaigns.startCampaign({ id: campaignId, activateCampaignOptions: {} })).status).toBe(202)
+    const full = await campaigns.getCampaign({ id: campaignId, detail: 'FULL' })
+    expectReferenceShape('GET', '/campaigns/{id}', 200, full.data)
+    expect(full.data.status).toBe('ACTIVE')
+
+    const certs = await mine.listIdentityCertifications({ reviewerIdentity: 'me' })
+    expectReferenceShape('GET', '/certifications', 200, certs.data)
+    expect(certs.data).toHaveLength(1)
+    const cert = certs.data[0]
+    expect(cert).toMatchObject({
+      campaign: { id: campaignId, campaignType: 'MANAGER' },
+      phase: 'ACTIVE',
+      reviewer: { id: reviewer.id, name: 'joan.dijkstra' },
+      completed: false,
+    })
+    const certId = cert?.id as string
+
+    const read = await mine.listIdentityAccessReviewItems({ id: certId })
+    expectReferenceShape('GET', '/certifications/{id}/access-review-items', 200, read.data)
+    const items = read.data as ProvisioItem[]
+    expect(items).toHaveLength(cert?.decisionsTotal as number)
+    // A role from criteria: acknowledge-only, and it says why.
+    const role = items.find((i) => i.accessSummary?.access?.type === 'ROLE') as ProvisioItem
+    expect(role).toMatchObject({ revocable: false, acknowledgeOnly: expect.stringContaining('criteria') })
+    expect(role.reasons[0]).toMatchObject({ kind: 'ROLE', text: expect.stringContaining('All Employees') })
+    // An entitlement on an account that nothing grants: unmanaged, revocable; how common among peers.
+    const badge = items.find((i) => i.accessSummary?.access?.name === 'datacenter') as ProvisioItem
+    expect(badge).toMatchObject({ revocable: true, reasons: [], completed: false })
+    expect(badge.peers).toMatchObject({ department: expect.any(Number), manager: expect.any(Number) })
+    expect(badge.peers['department']).toBeLessThan(1)
+    const onlyRoles = await mine.listIdentityAccessReviewItems({
+      id: certId,
+      filters: 'access.type eq "ROLE"',
+      sorters: '-access.name',
+    })
+    expect(onlyRoles.data.every((i) => i.accessSummary?.access?.type === 'ROLE')).toBe(true)
+
+    // Someone else's certification is not found for another manager; a campaign is not theirs to create.
+    const other = new CertificationsApi(await as(otherManager))
+    expect((await refusal(other.getIdentityCertification({ id: certId }))).status).toBe(404)
+    expect((await refusal(other.listIdentityAccessReviewItems({ id: certId }))).status).toBe(404)
+    expect(
+      (
+        await refusal(
+          new CertificationCampaignsApi(await as(reviewer)).createCampaign({
+            campaign: { name: 'mine', description: null, type: 'MANAGER' },
+          }),
+        )
+      ).status,
+    ).toBe(403)
+
+    // What revoking the badge would do, before signing: removed from the account by the planner.
+    const preview = await fetch(`${base}/provisio/v1/certifications/${certId}/revocation-preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await bearerOf(await as(reviewer))) },
+      body: JSON.stringify({ itemIds: [badge.id, role.id] }),
+    })
+    expect(preview.status).toBe(200)
+    expect(await preview.json()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ itemId: badge.id, outcome: 'REMOVED' }),
+        expect.objectContaining({ itemId: role.id, outcome: 'NOT_REVOCABLE' }),
+      ]),
+    )
+
+    // Revoking acknowledge-only access is refused, with the reason; nothing is recorded.
+    const revokeRole = await refusal(
+      mine.makeIdentityDecision({
+        id: certId,
+        reviewDecision: [{ id: role.id as string, decision: 'REVOKE', bulk: false }],
+      }),
+    )
+    expect(revokeRole).toMatchObject({ status: 400, text: expect.stringContaining('cannot be revoked') })
+
+    const decided = await mine.makeIdentityDecision({
+      id: certId,
+      reviewDecision: items.map((i) =>
+        i.id === badge.id
+          ? { id: i.id as string, decision: 'REVOKE', bulk: false, comments: 'no datacenter work' }
+          : { id: i.id as string, decision: 'APPROVE', bulk: true },
+      ),
+    })
+    expectReferenceShape('POST', '/certifications/{id}/decide', 200, decided.data)
+    expect(decided.data).toMatchObject({ decisionsMade: items.length, decisionsTotal: items.length })
+
+    const signed = await mine.signOffIdentityCertification({ id: certId })
+    expectReferenceShape('POST', '/certifications/{id}/sign-off', 200, signed.data)
+    expect(signed.data).toMatchObject({ phase: 'SIGNED', completed: true })
+    // Signed: the decisions are final.
+    const again = await refusal(
+      mine.makeIdentityDecision({
+        id: certId,
+        reviewDecision: [{ id: badge.id as string, decision: 'APPROVE', bulk: false }],
+      }),
+    )
+    expect(again.status).toBe(409)
+    expect(
+      (await mine.listIdentityCertifications({ filters: 'phase eq "SIGNED"' })).data.map((c) => c.id),
+    ).toEqual([certId])
+
+    // The other reviewers' certifications, decided and signed by the campaign administrator.
+    const reviewing = new CertificationsApi(admin)
+    const rest = (
+      await reviewing.listIdentityCertifications({
+        filters: `campaign.id eq "${campaignId}" and completed eq false`,
+      })
+    ).data
+    expect(rest.length).toBe((created.data.totalCertifications as number) - 1)
+    for (const c of rest) {
+      const theirs = await reviewing.listIdentityAccessReviewItems({ id: c.id as string })
+      await reviewing.makeIdentityDecision({
+        id: c.id as string,
+        reviewDecision: theirs.data.map((i) => ({ id: i.id as string, decision: 'APPROVE', bulk: true })),
+      })
+      await reviewing.signOffIdentityCertification({ id: c.id as string })
+    }
+    const done = await campaigns.getCampaign({ id: campaignId })
+    expect(['COMPLETING', 'COMPLETED']).toContain(done.data.status)
+    expect(done.data).toMatchObject({ completedCertifications: created.data.totalCertifications })
+    const afterwards = (await mine.listIdentityAccessReviewItems({ id: certId })).data as ProvisioItem[]
+    expect(afterwards.find((i) => i.id === badge.id)?.remediation).not.toBeNull()
+
+    // The report: progress by reviewer and every decision, as JSON and as CSV to download.
+    const adminBearer = await bearerOf(admin)
+    const report = await fetch(`${base}/provisio/v1/campaigns/${campaignId}/report`, { headers: adminBearer })
+    expect(report.status).toBe(200)
+    const json = (await report.json()) as {
+      reviewers: { reviewer: string; signed: string | null }[]
+      decisions: { itemId: string; decision: string; comments: string | null }[]
+    }
+    expect(json.reviewers).toHaveLength(created.data.totalCertifications as number)
+    expect(json.reviewers.every((r) => r.signed !== null)).toBe(true)
+    expect(json.decisions.find((d) => d.itemId === badge.id)).toMatchObject({
+      decision: 'REVOKE',
+      comments: 'no datacenter work',
+    })
+    const csv = await fetch(`${base}/provisio/v1/campaigns/${campaignId}/report?format=csv&part=decisions`, {
+      headers: adminBearer,
+    })
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/)
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="campaign-${campaignId}-decisions.csv"`,
+    )
+    const lines = (await csv.text()).trim().split(/\r?\n/)
+    expect(lines[0]).toMatch(/^itemId,identity,/)
+    expect(lines.some((l) => l.includes('REVOKE') && l.includes('no datacenter work'))).toBe(true)
+    const reviewersCsv = await fetch(
+      `${base}/provisio/v1/campaigns/${campaignId}/report?format=csv&part=reviewers`,
+      {
+        headers: adminBearer,
+      },
+    )
+    expect((await reviewersCsv.text()).split(/\r?\n/)[0]).toMatch(/^certificationId,reviewer,/)
+    const partOfJson = await fetch(`${base}/provisio/v1/campaigns/${campaignId}/report?part=reviewers`, {
+      headers: adminBearer,
+    })
+    expect(partOfJson.status).toBe(400)
+  })
+
+  it('refuses bad campaigns and decisions, naming what is wrong', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const misspelled = await refusal(
+      campaigns.createCampaign({
+        campaign: { name: 'typo', description: null, type: 'MANAGER', deadlne: deadline() } as never,
+      }),
+    )
+    expect(misspelled).toMatchObject({ status: 400, text: expect.stringContaining('deadlne') })
+    expect(await refusal(campaigns.getActiveCampaigns({ filters: 'owner eq "x"' }))).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('owner'),
+    })
+
+    const staged = await campaigns.createCampaign({
+      campaign: { name: 'To be patched', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = staged.data.id as string
+    const badPath = await refusal(
+      campaigns.updateCampaign({
+        id,
+        jsonPatchOperation: [{ op: 'replace', path: '/type', value: 'SEARCH' }],
+      }),
+    )
+    expect(badPath).toMatchObject({ status: 400, text: expect.stringContaining('/type') })
+    // A staged campaign is deleted whole; then it is not found.
+    const spare = await campaigns.createCampaign({
+      campaign: { name: 'Never run', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const spareId = spare.data.id as string
+    expect((await campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [spareId] } })).status).toBe(202)
+    expect((await refusal(campaigns.getCampaign({ id: spareId }))).status).toBe(404)
+    // Completing before the deadline, with reviewers still to sign: refused.
+    await campaigns.startCampaign({ id })
+    const early = await refusal(
+      campaigns.completeCampaign({ id, campaignCompleteOptions: { autoCompleteAction: 'REVOKE' } }),
+    )
+    expect(early).toMatchObject({ status: 400, text: expect.stringContaining('not past due') })
+    // An active campaign cannot be deleted.
+    expect((await refusal(campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [id] } }))).status).toBe(
+      409,
+    )
+
+    const certs = new CertificationsApi(admin)
+    const [cert] = (await certs.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const tooMany = Array.from({ length: 251 }, (_, i) => ({
+      id: `item-${i}`,
+      decision: 'APPROVE' as const,
+      bulk: true,
+    }))
+    const over = await refusal(
+      certs.makeIdentityDecision({ id: cert?.id as string, reviewDecision: tooMany }),
+    )
+    expect(over).toMatchObject({ status: 400, text: expect.stringContaining('250') })
+    const unknown = await refusal(
+      certs.makeIdentityDecision({
+        id: cert?.id as string,
+        reviewDecision: [{ id: 'no-such-item', decision: 'APPROVE', bulk: false }],
+      }),
+    )
+    expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('no-such-item') })
+  })
+
+  it('reassigns an identity, an access item across identities, or a whole certification, with a reason', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const made = await campaigns.createCampaign({
+      campaign: { name: 'Reassigned review', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = made.data.id as string
+    await campaigns.startCampaign({ id })
+    const mine = new CertificationsApi(await as(reviewer))
+    const [cert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const certId = cert?.id as string
+    const items = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    const subject = items[0]?.identitySummary?.id as string
+
+    // Without a reason: refused, naming it.
+    const noReason = await refusal(
+      mine.reassignIdentityCertifications({
+        id: certId,
+        reviewReassign: {
+          reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+          reassignTo: otherManager.id,
+          reason: '',
+        },
+      }),
+    )
+    expect(noReason).toMatchObject({ status: 400, text: expect.stringContaining('reason') })
+    // Nobody reviews their own access.
+    const self = await refusal(
+      mine.reassignIdentityCertifications({
+        id: certId,
+        reviewReassign: {
+          reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+          reassignTo: subject,
+          reason: 'x',
+        },
+      }),
+    )
+    expect(self.status).toBe(400)
+
+    // One identity's items move to the other manager's certification in this campaign.
+    const moved = await mine.reassignIdentityCertifications({
+      id: certId,
+      reviewReassign: {
+        reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+        reassignTo: otherManager.id,
+        reason: 'she moved teams',
+      },
+    })
+    expectReferenceShape('POST', '/certifications/{id}/reassign', 200, moved.data)
+    const left = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    expect(left.some((i) => i.identitySummary?.id === subject)).toBe(false)
+    const theirs = new CertificationsApi(await as(otherManager))
+    const [target] = (await theirs.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const received = (
+      await theirs.listIdentityAccessReviewItems({
+        id: target?.id as string,
+        filters: `identitySummary.id eq "${subject}"`,
+      })
+    ).data
+    expect(received.length).toBeGreaterThan(0)
+
+    // One access item (a target summary: the role, for every identity holding it) moves too.
+    const role = left.find((i) => i.accessSummary?.access?.type === 'ROLE')?.accessSummary?.access
+      ?.id as string
+    await mine.reassignIdentityCertifications({
+      id: certId,
+      reviewReassign: {
+        reassign: [{ id: role, type: 'TARGET_SUMMARY' }],
+        reassignTo: otherManager.id,
+        reason: 'roles',
+      },
+    })
+    const remaining = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    expect(remaining.length).toBeGreaterThan(0)
+    expect(remaining.some((i) => i.accessSummary?.access?.id === role)).toBe(false)
+
+    // The rest, whole, to the campaign administrator's choice of reviewer (an empty list: all of it).
+    const whole = await mine.reassignIdentityCertifications({
+      id: certId,
+      reviewReassign: { reassign: [], reassignTo: otherManager.id, reason: 'on leave' },
+    })
+    expect(whole.data).toMatchObject({
+      reviewer: { id: otherManager.id },
+      reassignment: { from: { reviewer: { id: reviewer.id } }, comment: 'on leave' },
+    })
+    // No longer the first reviewer's: not found for them.
+    expect((await refusal(mine.getIdentityCertification({ id: certId }))).status).toBe(404)
+  })
+})
