@@ -1,5 +1,7 @@
 import { Command } from 'commander'
 import { packageVersion } from './package-version.js'
+import type { CampaignCreateOptions } from './commands/campaign-commands.js'
+import type { ReviewOptions } from './commands/review-commands.js'
 
 // a command loads only what it uses (the database, connectors, the queue...).
 const listCommands = () => import('./commands/list-commands.js')
@@ -21,6 +23,8 @@ const capabilityCommands = () => import('./commands/capability-commands.js')
 const auditCommands = () => import('./commands/audit-command.js')
 const requestCommands = () => import('./commands/request-commands.js')
 const notificationCommands = () => import('./commands/notification-commands.js')
+const campaignCommands = () => import('./commands/campaign-commands.js')
+const reviewCommands = () => import('./commands/review-commands.js')
 
 /**
  * Commands that cannot run inside another process: they are processes of their own, or (`password`)
@@ -597,6 +601,122 @@ export function buildProgram(): Command {
     .description('hand an approval to someone else')
     .action(async (id: string, o: { to: string; comment: string; as?: string; json?: boolean }) =>
       (await requestCommands()).forwardCommand(ws(), id, o),
+    )
+  // Certification campaigns (docs/certifications.md). As for access requests, the CLI acts as the
+  // workspace's administrator; --as names the person acting (the reviewer deciding, signing off).
+  const campaign = program
+    .command('campaign')
+    .description('certification campaigns: who reviews what access, by when')
+  campaign
+    .command('create')
+    .argument('[file]', "a campaign (the API's body) as YAML or JSON; options override its fields")
+    .option('--name <name>', 'the campaign name')
+    .option('--description <text>', 'what it is for, as reviewers read it')
+    .option('--type <type>', 'MANAGER, SOURCE_OWNER or SEARCH')
+    .option('--deadline <date>', 'when reviewers must be done (YYYY-MM-DD or an ISO time)')
+    .option('--source <name...>', 'SOURCE_OWNER: the sources whose owners review their access')
+    .option('--query <filters>', 'SEARCH: the identities, as an identity filter (name sw "a")')
+    .option('--identity <name...>', 'SEARCH: these identities')
+    .option('--reviewer <name>', "SEARCH: the one reviewer (default: each identity's manager)")
+    .option('--owner <name>', "the campaign's owner, who reviews what nobody else may (default: --as)")
+    .option('--auto-complete <decision>', 'past the deadline, complete it deciding APPROVE or REVOKE')
+    .option('--as <identity>', 'the person creating it')
+    .option('--json', 'print the campaign and what was generated as JSON')
+    .description('create a campaign and generate its certifications (STAGED until activated)')
+    .action(async (file: string | undefined, o: CampaignCreateOptions) =>
+      (await campaignCommands()).campaignCreateCommand(ws(), file, o),
+    )
+  campaign
+    .command('activate')
+    .argument('<campaign>', 'the campaign id')
+    .option('--as <identity>', 'the person activating it')
+    .option('--json', 'print the campaign as JSON')
+    .description('open a staged campaign to its reviewers, who are told')
+    .action(async (id: string, o: { as?: string; json?: boolean }) =>
+      (await campaignCommands()).campaignActivateCommand(ws(), id, o),
+    )
+  campaign
+    .command('status')
+    .argument('[campaign]', 'a campaign id (none: list campaigns)')
+    .option('--status <status>', 'list only campaigns in this status (STAGED, ACTIVE, COMPLETED…)')
+    .option('--as <identity>', 'the person asking')
+    .option('--json', 'print JSON')
+    .description('campaigns; or one with its deadline, progress by reviewer and remediation')
+    .action(async (id: string | undefined, o: { status?: string; as?: string; json?: boolean }) =>
+      (await campaignCommands()).campaignStatusCommand(ws(), id, o),
+    )
+  campaign
+    .command('complete')
+    .argument('<campaign>', 'the campaign id')
+    .option('--decision <decision>', 'past due: what undecided items get, APPROVE (default) or REVOKE')
+    .option('--as <identity>', 'the person completing it')
+    .option('--json', 'print the completion as JSON')
+    .description('complete a past-due campaign: undecided items are decided, open certifications signed off')
+    .action(async (id: string, o: { decision?: string; as?: string; json?: boolean }) =>
+      (await campaignCommands()).campaignCompleteCommand(ws(), id, o),
+    )
+  campaign
+    .command('report')
+    .argument('<campaign>', 'the campaign id')
+    .option('--csv [part]', 'CSV: decisions (one row per item, the default) or reviewers')
+    .option('--out <file>', 'write the report to this file')
+    .option('--as <identity>', 'the person asking')
+    .option('--json', 'print the report as JSON')
+    .description("a campaign's progress by reviewer, every decision and its remediation")
+    .action(async (id: string, o: { csv?: string | boolean; out?: string; as?: string; json?: boolean }) =>
+      (await campaignCommands()).campaignReportCommand(ws(), id, o),
+    )
+  program
+    .command('certifications')
+    .option('--campaign <campaign>', "only this campaign's")
+    .option('--reviewer <identity>', "only this reviewer's")
+    .option('--open', 'only those not signed off yet')
+    .option('--as <identity>', "this person's own (with --reviewer: as this person)")
+    .option('--json', 'print them as JSON')
+    .description("reviewers' certifications: items decided, signed off")
+    .action(
+      async (o: { campaign?: string; reviewer?: string; open?: boolean; as?: string; json?: boolean }) =>
+        (await reviewCommands()).certificationsCommand(ws(), o),
+    )
+  program
+    .command('review')
+    .argument('<certification>', 'the certification id (provisio certifications)')
+    .option('--approve <item...>', 'approve these items')
+    .option('--revoke <item...>', 'revoke these items (removed at sign-off)')
+    .option('--all-approve', 'approve every item still undecided (but those revoked here)')
+    .option('--comment <text>', 'a comment with each decision')
+    .option('--end-date <date>', 'with --revoke: end the access on this date instead of at sign-off')
+    .option('--preview', 'what revoking the named items (or the page) would do; decide nothing')
+    .option('--limit <n>', 'items per page (default 250)')
+    .option('--offset <n>', 'skip this many items')
+    .option('--as <identity>', 'the reviewer deciding')
+    .option('--json', 'print JSON')
+    .description('the items of a certification, each with why it is held; or decide them')
+    .action(async (id: string, o: ReviewOptions) => (await reviewCommands()).reviewCommand(ws(), id, o))
+  program
+    .command('sign-off')
+    .argument('<certification>', 'the certification id')
+    .option('--as <identity>', 'the reviewer signing off')
+    .option('--json', 'print the certification and remediation as JSON')
+    .description('make the decisions final and carry out the revocations')
+    .action(async (id: string, o: { as?: string; json?: boolean }) =>
+      (await reviewCommands()).signOffCommand(ws(), id, o),
+    )
+  program
+    .command('reassign')
+    .argument('<certification>', 'the certification id')
+    .requiredOption('--to <identity>', 'the new reviewer')
+    .requiredOption('--reason <text>', 'why (the new reviewer is told)')
+    .option('--item <item...>', 'only these items')
+    .option('--identity <identity...>', "only these identities' items")
+    .option('--as <identity>', 'the reviewer handing it on')
+    .option('--json', 'print the certifications as JSON')
+    .description('give a certification, or some of its items, to another reviewer')
+    .action(
+      async (
+        id: string,
+        o: { to: string; reason: string; item?: string[]; identity?: string[]; as?: string; json?: boolean },
+      ) => (await reviewCommands()).reassignCommand(ws(), id, o),
     )
   const notifications = program
     .command('notifications')

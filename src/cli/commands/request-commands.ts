@@ -23,7 +23,7 @@ import { itemOf, type ItemOptions } from './assign-commands.js'
  * The CLI acts as the workspace's administrator (ORG_ADMIN); `--as NAME` names the person it acts as —
  * the requester of a request, the approver deciding an approval.
  */
-async function actorOf(e: OpenEngine, as: string | undefined): Promise<RequestActor> {
+export async function actorOf(e: OpenEngine, as: string | undefined): Promise<RequestActor> {
   const identity = as === undefined ? null : await findIdentity(e, as)
   return { identityId: identity?.id ?? null, clientId: 'cli', capabilities: ['ORG_ADMIN'] }
 }
@@ -99,7 +99,7 @@ export async function requestCommand(
   })
 }
 
-function isoDate(text: string, which: string): string {
+export function isoDate(text: string, which: string): string {
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
   if (Number.isNaN(t)) throw new InputError(`--${which}: "${text}" is not a date (YYYY-MM-DD or an ISO time)`)
   return new Date(t).toISOString()

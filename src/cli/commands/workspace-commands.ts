@@ -90,7 +90,7 @@ async function checkOwnersIfStored(
 }
 
 /** Reads a JSON or YAML file into a value, with the file named in the error. */
-async function readDataFile(path: string): Promise<unknown> {
+export async function readDataFile(path: string): Promise<unknown> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
