@@ -97,16 +97,18 @@ export function cronOf(schedule: Schedule): string {
 }
 
 function needed<T>(v: T | null | undefined, name: string, type: string): T {
-  if (v === undefined || v === null)
-    {throw new InputError(`schedule.${name}: a ${type} schedule names its ${name}`)}
+  if (v === undefined || v === null) {
+    throw new InputError(`schedule.${name}: a ${type} schedule names its ${name}`)
+  }
   return v
 }
 
 function field(s: z.infer<typeof selector>, name: string, min: number, max: number): string {
   const numbers = s.values.map((v) => {
     const n = Number(v)
-    if (!Number.isInteger(n) || n < min || n > max)
-      {throw new InputError(`schedule.${name}: "${v}" is not ${min}–${max}`)}
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InputError(`schedule.${name}: "${v}" is not ${min}–${max}`)
+    }
     return n
   })
   if (s.type === 'RANGE') {
@@ -131,8 +133,9 @@ function calendarNext(schedule: Schedule, after: Date, tz: string): Date | null 
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new InputError('schedule.hours: 0–23')
   let best: Date | null = null
   for (const d of days) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
-      {throw new InputError(`schedule.days: "${d}" — CALENDAR days are dates, YYYY-MM-DD`)}
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) {
+      throw new InputError(`schedule.days: "${d}" — CALENDAR days are dates, YYYY-MM-DD`)
+    }
     const [y, m, day] = d.split('-').map(Number) as [number, number, number]
     const expression = CronExpressionParser.parse(`0 ${hour} ${day} ${m} *`, {
       tz,
