@@ -41,6 +41,7 @@ import { campaignReportRoutes } from './provisio/campaign-report-routes.js'
 import { revocationPreviewRoutes } from './provisio/revocation-preview-routes.js'
 import { campaignLifecycleRoutes } from './v3/campaigns/campaign-lifecycle-routes.js'
 import { campaignRoutes } from './v3/campaigns/campaign-routes.js'
+import { campaignTemplateRoutes } from './v3/campaign-templates/campaign-template-routes.js'
 import { certificationDecisionRoutes } from './v3/certifications/certification-decision-routes.js'
 import { certificationRoutes } from './v3/certifications/certification-routes.js'
 
@@ -84,6 +85,7 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   accessRequestConfigRoutes(api, ctx)
   // Certifications (docs/certifications.md)
   campaignRoutes(api, ctx)
+  campaignTemplateRoutes(api, ctx)
   campaignLifecycleRoutes(api, ctx)
   campaignReportRoutes(api, ctx)
   certificationRoutes(api, ctx)
