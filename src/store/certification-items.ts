@@ -45,6 +45,12 @@ const INSERT_COLUMNS = [
   'peers',
 ] as const
 
+/**
+ * An entitlement's item id is its entitlementKey, whose parts are joined by NUL, which PostgreSQL text
+ * cannot hold: it is stored with the unit separator instead and read back as the key the planner uses.
+ */
+const KEY_SEPARATOR = '\u001f'
+
 /** Writes generated items in bulk (COPY on the embedded database, unnest on a server). */
 export async function insertCertificationItems(
   db: Db,
@@ -59,7 +65,7 @@ export async function insertCertificationItems(
       i.certificationId,
       i.identityId,
       i.itemType,
-      i.itemId,
+      i.itemId.replaceAll('\u0000', KEY_SEPARATOR),
       i.itemName,
       i.sourceId,
       i.attribute,
@@ -135,7 +141,7 @@ function toItem(t: Tuple): CertificationItem {
     certificationId: t[2],
     identityId: t[3],
     itemType: t[4],
-    itemId: t[5],
+    itemId: t[5].replaceAll(KEY_SEPARATOR, '\u0000'),
     itemName: t[6],
     sourceId: t[7],
     attribute: t[8],
