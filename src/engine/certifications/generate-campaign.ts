@@ -12,6 +12,7 @@ import { insertCertificationItems, type NewCertificationItem } from '../../store
 import { insertCertifications } from '../../store/certifications.js'
 import { findIdentity, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
+import { phaseTimer } from '../phase-timer.js'
 import { planBatches, planningSourceIds } from '../plan-identities.js'
 import { IDENTITY_FILTER_FIELDS } from '../queries/list-identities.js'
 
@@ -23,6 +24,8 @@ export interface Generated {
   /** Identities left out, with why (no manager, nobody but themselves to review them). */
   readonly skipped: readonly string[]
   readonly durationMs: number
+  /** Milliseconds by phase: reading and planning, review items and peer counts, item rows, insert. */
+  readonly phases?: Readonly<Record<string, number>>
 }
 
 interface Person {
@@ -45,6 +48,7 @@ interface Subject {
  */
 export async function generateCampaign(ctx: EngineContext, campaign: Campaign): Promise<Generated> {
   const t0 = performance.now()
+  const timer = phaseTimer()
   const { spec } = campaign
   const subjects = await subjectFilter(ctx, campaign)
   const scope = await reviewScope(ctx, campaign)
@@ -58,6 +62,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   const sourceIds = await planningSourceIds(ctx, ctx.config)
   const model = buildPlanningModel(ctx.config, sourceIds)
   for await (const batch of planBatches(ctx)) {
+    timer.lap('read and plan')
     for (const { identity, desired, accounts } of batch.identities) {
       const keys: PeerKeys = {
         department: identity.attributes['department'] ?? null,
@@ -93,6 +98,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
       const reviewerId = fixedReviewer ?? (identity.managerId as string) // checked above
       chosen.push({ identityId: identity.id, reviewerId, items })
     }
+    timer.lap('review items and peer counts')
   }
   if (subjects !== null) {
     for (const id of subjects) if (!people.has(id)) skipped.push(`${id}: no such identity`)
@@ -144,6 +150,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
       })
     }
   }
+  timer.lap('item rows (reasons, peer shares)')
   await ctx.db.transaction(async (tx) => {
     const ids = await insertCertifications(
       tx,
@@ -157,12 +164,14 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
       rows.map((r) => ({ ...r, certificationId: certIds.get(r.certificationId) as string })),
     )
   })
+  timer.lap('insert')
   return {
     certifications: reviewers.length,
     items: rows.length,
     identities: new Set(reviewed.map((s) => s.identityId)).size,
     skipped,
     durationMs: performance.now() - t0,
+    phases: timer.phases,
   }
 }
 
