@@ -118,51 +118,59 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   const origins = await requestOriginsOf(ctx.db, [
     ...new Set(reviewed.flatMap((s) => s.items.flatMap((i) => i.assignmentIds))),
   ])
-  const reviewers = [...new Set(reviewed.map((s) => s.reviewerId))]
-  const certIds = new Map<string, string>()
+  // Each reviewer's subjects together, in the order reviewers first appear.
+  const byReviewer = new Map<string, Subject[]>()
+  for (const s of reviewed) {
+    const list = byReviewer.get(s.reviewerId)
+    if (list) list.push(s)
+    else byReviewer.set(s.reviewerId, [s])
+  }
+  const reviewers = [...byReviewer.keys()]
   const reasonsText = new WeakMap<readonly PlanReason[], string>()
   const rows: NewCertificationItem[] = []
-  for (const s of reviewed) {
-    const person = people.get(s.identityId) as Person
-    for (const i of s.items) {
-      let text = i.assignmentIds.length === 0 ? reasonsText.get(i.reasons) : undefined
-      if (text === undefined) {
-        text = JSON.stringify(i.assignmentIds.length === 0 ? i.reasons : withRequests(i.reasons, origins))
-        if (i.assignmentIds.length === 0) reasonsText.set(i.reasons, text)
-      }
-      rows.push({
-        id: newId(),
-        campaignId: campaign.id,
-        certificationId: s.reviewerId, // replaced by the certification's id below
-        identityId: s.identityId,
-        itemType: i.itemType,
-        itemId: i.itemId,
-        itemName: i.itemName,
-        sourceId: i.sourceId,
-        attribute: i.attribute,
-        value: i.value,
-        nativeIdentity: i.nativeIdentity,
-        reasonsJson: text,
-        revocable: i.revocable,
-        acknowledgeOnly: i.acknowledgeOnly,
-        assignmentIds: i.assignmentIds,
-        peers: peers.shares(person.peers, i.key),
-      })
-    }
-  }
-  timer.lap('item rows (reasons, peer shares)')
   await ctx.db.transaction(async (tx) => {
-    const ids = await insertCertifications(
+    const certIds = await insertCertifications(
       tx,
       campaign.id,
       reviewers.map((r) => ({ reviewerId: r, name: `${spec.name}: ${people.get(r)?.name ?? r}` })),
       ctx.now(),
     )
-    reviewers.forEach((r, n) => certIds.set(r, ids[n] as string))
-    await insertCertificationItems(
-      tx,
-      rows.map((r) => ({ ...r, certificationId: certIds.get(r.certificationId) as string })),
-    )
+    // Items are written certification by certification, their (time-ordered) ids made in that order: the
+    // table's indexes on (id) and (certification_id, id) are appended to instead of written all over, and
+    // a certification's items sit together, as its reviewer reads them.
+    reviewers.forEach((reviewerId, n) => {
+      const certificationId = certIds[n] as string
+      for (const s of byReviewer.get(reviewerId) as Subject[]) {
+        const person = people.get(s.identityId) as Person
+        for (const i of s.items) {
+          let text = i.assignmentIds.length === 0 ? reasonsText.get(i.reasons) : undefined
+          if (text === undefined) {
+            text = JSON.stringify(i.assignmentIds.length === 0 ? i.reasons : withRequests(i.reasons, origins))
+            if (i.assignmentIds.length === 0) reasonsText.set(i.reasons, text)
+          }
+          rows.push({
+            id: newId(),
+            campaignId: campaign.id,
+            certificationId,
+            identityId: s.identityId,
+            itemType: i.itemType,
+            itemId: i.itemId,
+            itemName: i.itemName,
+            sourceId: i.sourceId,
+            attribute: i.attribute,
+            value: i.value,
+            nativeIdentity: i.nativeIdentity,
+            reasonsJson: text,
+            revocable: i.revocable,
+            acknowledgeOnly: i.acknowledgeOnly,
+            assignmentIds: i.assignmentIds,
+            peers: peers.shares(person.peers, i.key),
+          })
+        }
+      }
+    })
+    timer.lap('item rows (reasons, peer shares)')
+    await insertCertificationItems(tx, rows)
   })
   timer.lap('insert')
   return {
