@@ -237,7 +237,7 @@ async function insertGiven(ctx: EngineContext, given: ReadonlyMap<string, Given>
 }
 
 /** The workspace, aggregated, processed, given its requested access and applied once (untimed). */
-async function campaignWorkspace(size: number): Promise<{
+export async function campaignWorkspace(size: number): Promise<{
   ctx: EngineContext
   close: () => Promise<void>
   assignments: number
