@@ -323,6 +323,7 @@ async function bareInsert(db: Db, campaignId: string): Promise<{ rows: number; m
 export async function campaignBench(size: number): Promise<BenchResult> {
   const ws = await campaignWorkspace(size)
   const { ctx } = ws
+  progress(`workspace of ${size} identities ready in ${(ws.setupMs / 1000).toFixed(0)} s`)
   try {
     const [admin] = await ctx.db.query<{ id: string }>(
       `SELECT id FROM identities WHERE attributes->>'employeeNumber' = '100000'`,
@@ -345,11 +346,13 @@ export async function campaignBench(size: number): Promise<BenchResult> {
     if (!generated) throw new Error(`campaign generation failed: ${campaign.error ?? campaign.status}`)
     const items = generated.items
     const value = items / (generateMs / 1000)
+    progress(`generated ${items} items in ${(generateMs / 1000).toFixed(1)} s: ${Math.round(value)} items/s`)
 
     // (2) Baseline: the same rows, bare COPY.
     const bare = await bareInsert(ctx.db, campaign.id)
     if (bare.rows !== items) throw new Error(`baseline read ${bare.rows} rows, generation wrote ${items}`)
     const baselineRate = bare.rows / (bare.ms / 1000)
+    progress(`baseline: ${bare.rows} rows COPYed in ${(bare.ms / 1000).toFixed(1)} s`)
 
     // (3) Decisions and sign-off.
     await activateCampaign(ctx, actor, campaign.id)
@@ -380,6 +383,7 @@ export async function campaignBench(size: number): Promise<BenchResult> {
       }
     }
     const decideMs = performance.now() - d0
+    progress(`decided ${decided} items in ${(decideMs / 1000).toFixed(1)} s; signing off ${chosen.length}`)
 
     const activitiesBefore = await countRows(ctx.db, 'account_requests')
     const assignmentsBefore = await countRows(ctx.db, 'assignments')
@@ -448,6 +452,11 @@ export async function campaignBench(size: number): Promise<BenchResult> {
   } finally {
     await ws.close()
   }
+}
+
+/** A line on stderr as each phase ends: a full run takes minutes. */
+function progress(line: string): void {
+  process.stderr.write(`campaign: ${line}\n`)
 }
 
 async function countRows(db: Db, table: 'account_requests' | 'assignments'): Promise<number> {
