@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { accessRequestBench } from './access-request-bench.js'
 import { aggregateBench } from './aggregate-bench.js'
 import { apiGetBench, apiListBench } from './api-bench.js'
+import { campaignBench } from './campaign.js'
 import { BenchSkipped, type Bench, type BenchResult } from './bench-types.js'
 import { cliBench } from './cli-bench.js'
 import { executeBench } from './execute-bench.js'
@@ -30,6 +31,8 @@ const BENCHES: Record<string, { run: Bench; defaultSize: number }> = {
   'api-list': { run: apiListBench, defaultSize: 100_000 },
   'api-get': { run: apiGetBench, defaultSize: 100_000 },
   'access-requests': { run: accessRequestBench, defaultSize: 10_000 },
+  // Its size is the number of identities; 10,000 revocations at 100,000 (a tenth of the identities below).
+  campaign: { run: campaignBench, defaultSize: 100_000 },
   // Its size is the number of runs of each command.
   cli: { run: cliBench, defaultSize: 7 },
 }

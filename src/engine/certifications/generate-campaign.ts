@@ -12,6 +12,7 @@ import { insertCertificationItems, type NewCertificationItem } from '../../store
 import { insertCertifications } from '../../store/certifications.js'
 import { findIdentity, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
+import { phaseTimer } from '../phase-timer.js'
 import { planBatches, planningSourceIds } from '../plan-identities.js'
 import { IDENTITY_FILTER_FIELDS } from '../queries/list-identities.js'
 
@@ -23,6 +24,8 @@ export interface Generated {
   /** Identities left out, with why (no manager, nobody but themselves to review them). */
   readonly skipped: readonly string[]
   readonly durationMs: number
+  /** Milliseconds by phase: reading and planning, review items and peer counts, item rows, insert. */
+  readonly phases?: Readonly<Record<string, number>>
 }
 
 interface Person {
@@ -45,6 +48,7 @@ interface Subject {
  */
 export async function generateCampaign(ctx: EngineContext, campaign: Campaign): Promise<Generated> {
   const t0 = performance.now()
+  const timer = phaseTimer()
   const { spec } = campaign
   const subjects = await subjectFilter(ctx, campaign)
   const scope = await reviewScope(ctx, campaign)
@@ -58,6 +62,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   const sourceIds = await planningSourceIds(ctx, ctx.config)
   const model = buildPlanningModel(ctx.config, sourceIds)
   for await (const batch of planBatches(ctx)) {
+    timer.lap('read and plan')
     for (const { identity, desired, accounts } of batch.identities) {
       const keys: PeerKeys = {
         department: identity.attributes['department'] ?? null,
@@ -94,6 +99,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
       const reviewerId = fixedReviewer ?? (identity.managerId as string) // checked above
       chosen.push({ identityId: identity.id, reviewerId, items })
     }
+    timer.lap('review items and peer counts')
   }
   if (subjects !== null) {
     for (const id of subjects) if (!people.has(id)) skipped.push(`${id}: no such identity`)
@@ -113,57 +119,68 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   const origins = await requestOriginsOf(ctx.db, [
     ...new Set(reviewed.flatMap((s) => s.items.flatMap((i) => i.assignmentIds))),
   ])
-  const reviewers = [...new Set(reviewed.map((s) => s.reviewerId))]
-  const certIds = new Map<string, string>()
+  // Each reviewer's subjects together, in the order reviewers first appear.
+  const byReviewer = new Map<string, Subject[]>()
+  for (const s of reviewed) {
+    const list = byReviewer.get(s.reviewerId)
+    if (list) list.push(s)
+    else byReviewer.set(s.reviewerId, [s])
+  }
+  const reviewers = [...byReviewer.keys()]
   const reasonsText = new WeakMap<readonly PlanReason[], string>()
   const rows: NewCertificationItem[] = []
-  for (const s of reviewed) {
-    const person = people.get(s.identityId) as Person
-    for (const i of s.items) {
-      let text = i.assignmentIds.length === 0 ? reasonsText.get(i.reasons) : undefined
-      if (text === undefined) {
-        text = JSON.stringify(i.assignmentIds.length === 0 ? i.reasons : withRequests(i.reasons, origins))
-        if (i.assignmentIds.length === 0) reasonsText.set(i.reasons, text)
-      }
-      rows.push({
-        id: newId(),
-        campaignId: campaign.id,
-        certificationId: s.reviewerId, // replaced by the certification's id below
-        identityId: s.identityId,
-        itemType: i.itemType,
-        itemId: i.itemId,
-        itemName: i.itemName,
-        sourceId: i.sourceId,
-        attribute: i.attribute,
-        value: i.value,
-        nativeIdentity: i.nativeIdentity,
-        reasonsJson: text,
-        revocable: i.revocable,
-        acknowledgeOnly: i.acknowledgeOnly,
-        assignmentIds: i.assignmentIds,
-        peers: peers.shares(person.peers, i.key),
-      })
-    }
-  }
   await ctx.db.transaction(async (tx) => {
-    const ids = await insertCertifications(
+    const certIds = await insertCertifications(
       tx,
       campaign.id,
       reviewers.map((r) => ({ reviewerId: r, name: `${spec.name}: ${people.get(r)?.name ?? r}` })),
       ctx.now(),
     )
-    reviewers.forEach((r, n) => certIds.set(r, ids[n] as string))
-    await insertCertificationItems(
-      tx,
-      rows.map((r) => ({ ...r, certificationId: certIds.get(r.certificationId) as string })),
-    )
+    // Items are written certification by certification, their (time-ordered) ids made in that order: the
+    // table's indexes on (id) and (certification_id, id) are appended to instead of written all over, and
+    // a certification's items sit together, as its reviewer reads them.
+    reviewers.forEach((reviewerId, n) => {
+      const certificationId = certIds[n] as string
+      for (const s of byReviewer.get(reviewerId) as Subject[]) {
+        const person = people.get(s.identityId) as Person
+        for (const i of s.items) {
+          let text = i.assignmentIds.length === 0 ? reasonsText.get(i.reasons) : undefined
+          if (text === undefined) {
+            text = JSON.stringify(i.assignmentIds.length === 0 ? i.reasons : withRequests(i.reasons, origins))
+            if (i.assignmentIds.length === 0) reasonsText.set(i.reasons, text)
+          }
+          rows.push({
+            id: newId(),
+            campaignId: campaign.id,
+            certificationId,
+            identityId: s.identityId,
+            itemType: i.itemType,
+            itemId: i.itemId,
+            itemName: i.itemName,
+            sourceId: i.sourceId,
+            attribute: i.attribute,
+            value: i.value,
+            nativeIdentity: i.nativeIdentity,
+            reasonsJson: text,
+            revocable: i.revocable,
+            acknowledgeOnly: i.acknowledgeOnly,
+            assignmentIds: i.assignmentIds,
+            peers: peers.shares(person.peers, i.key),
+          })
+        }
+      }
+    })
+    timer.lap('item rows (reasons, peer shares)')
+    await insertCertificationItems(tx, rows)
   })
+  timer.lap('insert')
   return {
     certifications: reviewers.length,
     items: rows.length,
     identities: new Set(reviewed.map((s) => s.identityId)).size,
     skipped,
     durationMs: performance.now() - t0,
+    phases: timer.phases,
   }
 }
 

@@ -1,7 +1,12 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
 import { countCertificationItems, listCertificationItems } from '../../store/certification-items.js'
-import { listCertifications, signCertification, type Certification } from '../../store/certifications.js'
+import {
+  countCertifications,
+  listCertifications,
+  signCertification,
+  type Certification,
+} from '../../store/certifications.js'
 import { moveCampaign } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { actorName, type CampaignActor } from './campaign-actor.js'
@@ -50,8 +55,9 @@ export async function remediateCertifications(
     campaign,
     items.filter((i) => i.remediation === null),
   )
-  const open = await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })
-  if (open.length === 0 && campaign.status === 'ACTIVE') {
+  // A count: listing the open certifications counts every one's items, the whole campaign at each sign-off.
+  const open = await countCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })
+  if (open === 0 && campaign.status === 'ACTIVE') {
     await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', ctx.now(), { signedOff: true })
   }
   await settleRemediation(ctx, campaign.id)
