@@ -141,14 +141,18 @@ async function escalate(
 
 /** Signed-off items whose remediation never started (or could not be started): remediated again. */
 async function recoverRemediation(ctx: EngineContext, campaign: Campaign, now: Date): Promise<number> {
-  const signed = (await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: true })).filter(
-    (c) => now.getTime() - Date.parse(c.signed as string) >= STRANDED_AFTER_MS,
-  )
-  if (signed.length === 0) return 0
-  const items = await listCertificationItems(ctx.db, {
-    certificationIds: signed.map((c) => c.id),
-    unremediated: true,
+  // The items first (an index read; usually none), then whether their certifications were signed long enough ago.
+  const stranded = await listCertificationItems(ctx.db, { campaignIds: [campaign.id], unremediated: true })
+  if (stranded.length === 0) return 0
+  const certs = await listCertifications(ctx.db, {
+    ids: [...new Set(stranded.map((i) => i.certificationId))],
   })
+  const settled = new Set(
+    certs
+      .filter((c) => c.signed !== null && now.getTime() - Date.parse(c.signed) >= STRANDED_AFTER_MS)
+      .map((c) => c.id),
+  )
+  const items = stranded.filter((i) => settled.has(i.certificationId))
   if (items.length === 0) return 0
   await remediateItems(ctx, campaign, items)
   return items.length

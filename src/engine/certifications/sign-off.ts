@@ -60,6 +60,6 @@ export async function remediateCertifications(
   if (open === 0 && campaign.status === 'ACTIVE') {
     await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', ctx.now(), { signedOff: true })
   }
-  await settleRemediation(ctx, campaign.id)
+  await settleRemediation(ctx, campaign.id, certificationIds)
   return remediation
 }
