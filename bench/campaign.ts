@@ -20,6 +20,7 @@ import { listCertifications } from '../src/store/certifications.js'
 import type { Db } from '../src/store/db.js'
 import { againstBaseline, type BenchResult } from './bench-types.js'
 import { benchWorkspace } from './bench-workspace.js'
+import { CERTIFICATION_ITEM_INSERT_COLUMNS } from '../src/store/certification-items.js'
 
 /** Direct reports per manager: the HR extract's managers are rewritten into a tree of this span. */
 const SPAN = 10
@@ -269,24 +270,7 @@ export async function campaignWorkspace(size: number): Promise<{
   }
 }
 
-const INSERT_COLUMNS = [
-  'id',
-  'campaign_id',
-  'certification_id',
-  'identity_id',
-  'item_type',
-  'item_id',
-  'item_name',
-  'source_id',
-  'attribute',
-  'value',
-  'native_identity',
-  'reasons',
-  'revocable',
-  'acknowledge_only',
-  'assignment_ids',
-  'peers',
-] as const
+const INSERT_COLUMNS = CERTIFICATION_ITEM_INSERT_COLUMNS
 
 /**
  * The physical baseline: the campaign's own rows (the columns generation writes, as text) COPYed with the

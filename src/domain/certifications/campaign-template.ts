@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser'
 import { z } from 'zod'
 import { InputError } from '../errors.js'
+import { MONTHS } from '../transforms/simple-date-format.js'
 import { campaignSpecSchema, type CampaignSpec } from './campaign.js'
 
 /** An ISO 8601 duration of days and weeks, months, years, hours (P2W, P14D, P1M, PT36H). */
@@ -158,21 +159,6 @@ export function addDuration(from: Date, duration: string): Date {
   d.setUTCHours(d.getUTCHours() + n(6), d.getUTCMinutes() + n(7))
   return d
 }
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
 
 /**
  * A generated campaign's name or description: the template's, with date placeholders as the reference

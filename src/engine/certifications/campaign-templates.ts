@@ -7,6 +7,7 @@ import {
   type Schedule,
 } from '../../domain/certifications/campaign-template.js'
 import { InputError, NotFoundError } from '../../domain/errors.js'
+import { parseInput } from '../../domain/parse-input.js'
 import {
   countCampaignTemplates,
   deleteCampaignTemplate,
@@ -25,32 +26,18 @@ import { parseCampaignSpec } from './create-campaign.js'
 
 /** Reads a template as created or replaced, naming every wrong or misspelled field. */
 export function parseCampaignTemplate(input: unknown): CampaignTemplateSpec {
-  const parsed = campaignTemplateSchema.safeParse(input)
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues
-        .map((i) => `template${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`)
-        .join('; '),
-    )
-  }
+  const spec = parseInput(campaignTemplateSchema, input, 'template')
   // The campaign's own rules (a SOURCE_OWNER names its sources, …), as at creation.
-  parseCampaignSpec(parsed.data.campaign, 'template.campaign')
-  return parsed.data
+  parseCampaignSpec(spec.campaign, 'template.campaign')
+  return spec
 }
 
 /** Reads a schedule, and checks that it ever runs. */
 export function parseSchedule(input: unknown, now: Date): { schedule: Schedule; next: Date } {
-  const parsed = scheduleSchema.safeParse(input)
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues
-        .map((i) => `schedule${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`)
-        .join('; '),
-    )
-  }
-  const next = nextRun(parsed.data, now)
+  const schedule = parseInput(scheduleSchema, input, 'schedule')
+  const next = nextRun(schedule, now)
   if (next === null) throw new InputError('schedule: it never runs again (expired, or its dates are past)')
-  return { schedule: parsed.data, next }
+  return { schedule, next }
 }
 
 /** Creates a template; its owner (who owns the campaigns it generates) is its creator. CERT_ADMIN or ORG_ADMIN. */

@@ -1,5 +1,6 @@
 import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
 import { InputError } from '../../domain/errors.js'
+import { parseInput } from '../../domain/parse-input.js'
 import { deleteCampaigns, findCampaign, insertCampaign, moveCampaign } from '../../store/campaigns.js'
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
@@ -11,15 +12,7 @@ export function parseCampaignSpec(
   input: unknown,
   where = 'campaign',
 ): ReturnType<typeof campaignSpecSchema.parse> {
-  const parsed = campaignSpecSchema.safeParse(input)
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues
-        .map((i) => `${where}${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`)
-        .join('; '),
-    )
-  }
-  const spec = parsed.data
+  const spec = parseInput(campaignSpecSchema, input, where)
   if (spec.type === 'SOURCE_OWNER' && !spec.sourceOwnerCampaignInfo) {
     throw new InputError(
       `${where}.sourceOwnerCampaignInfo: a SOURCE_OWNER campaign names its sources (sourceIds)`,

@@ -60,6 +60,8 @@ export async function remediateCertifications(
   if (open === 0 && campaign.status === 'ACTIVE') {
     await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', ctx.now(), { signedOff: true })
   }
-  await settleRemediation(ctx, campaign.id, certificationIds)
+  // Each sign-off follows its own items; the last one (the campaign completing) follows everyone's, so what
+  // was provisioned since earlier sign-offs is seen at once (serve's timer follows the rest every minute).
+  await settleRemediation(ctx, campaign.id, open === 0 ? undefined : certificationIds)
   return remediation
 }
