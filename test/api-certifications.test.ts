@@ -129,6 +129,13 @@ describe.each(databases)('certifications through the official client on $name', 
     // Staged: the reviewers are not told yet, and see nothing.
     const mine = new CertificationsApi(await as(reviewer))
     expect((await mine.listIdentityCertifications({})).data).toEqual([])
+    const staged = (
+      await new CertificationsApi(admin).listIdentityCertifications({
+        filters: `campaign.id eq "${campaignId}"`,
+      })
+    ).data.find((c) => c.reviewer?.id === reviewer.id)
+    expect(staged).toBeDefined()
+    expect((await refusal(mine.getIdentityCertification({ id: staged?.id as string }))).status).toBe(404)
 
     expect((await campaigns.startCampaign({ id: campaignId, activateCampaignOptions: {} })).status).toBe(202)
     const full = await campaigns.getCampaign({ id: campaignId, detail: 'FULL' })

@@ -16,7 +16,12 @@ export async function certificationFor(
   if (!cert || (!isCampaignAdmin(actor) && actor.identityId !== cert.reviewerId)) {
     throw new NotFoundError(`no certification with id "${id}"`)
   }
-  return { cert, campaign: await campaignById(ctx, cert.campaignId) }
+  const campaign = await campaignById(ctx, cert.campaignId)
+  // A staged campaign is the administrators' preview: its reviewers have not been told, and do not see it.
+  if (campaign.status === 'STAGED' && !isCampaignAdmin(actor)) {
+    throw new NotFoundError(`no certification with id "${id}"`)
+  }
+  return { cert, campaign }
 }
 
 /** The same, to change it: its campaign active and the certification not signed off yet. */
