@@ -464,6 +464,18 @@ const CASES: readonly [
     ],
   ],
   [
+    'an assignment for one account manages the value there only: the same group on another account is unmanaged',
+    {
+      assignments: [assign('as-1', 'ACCESS_PROFILE', 'ap-vpn', { nativeIdentity: 'ada' })],
+      accounts: [dir('ada', ['cn=vpn']), dir('ada-adm', ['cn=vpn'])],
+    },
+    undefined,
+    [
+      'ACCESS_PROFILE ap-vpn "VPN" revocable as-1 @ada',
+      'ENTITLEMENT src-dir/memberOf/cn=vpn "cn=vpn" revocable @ada-adm',
+    ],
+  ],
+  [
     'an empty source scope reviews nothing',
     { lifecycleState: 'active', previousLifecycleState: 'active', accounts: [dir('ada', ['cn=x'])] },
     { sourceIds: new Set(), accounts: true },

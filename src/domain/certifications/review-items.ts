@@ -115,7 +115,8 @@ export function reviewItems(
     for (const attribute of source.entitlementAttributes) {
       for (const value of textValues(account.attributes[attribute])) {
         const key = entitlementKey(source.id, attribute, value)
-        if (desired.entitlements.has(key)) continue
+        const grant = desired.entitlements.get(key)
+        if (grant && grantCoversAccount(grant, account.nativeIdentity)) continue
         out.push({
           itemType: 'ENTITLEMENT',
           itemId: key,
@@ -166,6 +167,20 @@ function roleWhy(g: Grant, policy: readonly PlanReason[]): string {
   return g.origin === 'IDENTITY_LIST'
     ? `a member of role "${g.name}" by its identity list: remove the identity from the list to revoke it`
     : `a member of role "${g.name}" by its criteria (${how}): it goes when the criteria stop matching, not by a review`
+}
+
+/**
+ * Whether a granted entitlement is granted on this account: an assignment made for one account (an
+ * identity with several on the source) manages the value there only, so the same value held on another
+ * account is unmanaged; a role, a lifecycle state or an assignment without an account grants it wherever
+ * the planner puts it.
+ */
+export function grantCoversAccount(g: Pick<Grant, 'reasons'>, nativeIdentity: string): boolean {
+  return g.reasons.some((r) => {
+    if (r.kind === 'ASSIGNMENT') return r.account === undefined || r.account === nativeIdentity
+    // The access profile of an assignment goes with the assignment's own reason, checked above.
+    return !(r.kind === 'ACCESS_PROFILE' && r.via === 'ASSIGNMENT')
+  })
 }
 
 function textValues(v: unknown): string[] {

@@ -1,4 +1,5 @@
 import type { CertificationItem } from '../../domain/certifications/certification-item.js'
+import { grantCoversAccount } from '../../domain/certifications/review-items.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
@@ -148,7 +149,7 @@ async function previewOne(
   }
   const key = entitlementKey(item.sourceId ?? '', item.attribute ?? '', item.value ?? '')
   const granted = desired?.entitlements.get(key)
-  if (granted) {
+  if (granted && grantCoversAccount(granted, item.nativeIdentity ?? '')) {
     const keptBy = granted.reasons.map(describeReason)
     return {
       ...base,

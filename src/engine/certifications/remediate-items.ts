@@ -1,5 +1,6 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { CertificationItem, Remediation } from '../../domain/certifications/certification-item.js'
+import { grantCoversAccount } from '../../domain/certifications/review-items.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
@@ -89,7 +90,11 @@ export async function remediateItems(
   // What each identity holds and is granted once the assignments are gone, as the apply plans it.
   const seen = new Map<
     string,
-    { grants: readonly Grant[]; entitlements: { has(k: string): boolean }; accounts: readonly PlanAccount[] }
+    {
+      grants: readonly Grant[]
+      entitlements: { get(k: string): Grant | undefined }
+      accounts: readonly PlanAccount[]
+    }
   >()
   let activitiesByIdentity: ReadonlyMap<string, readonly string[]> = new Map()
   try {
@@ -160,7 +165,8 @@ export async function remediateItems(
       continue
     }
     const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
-    const granted = now?.entitlements.has(key) === true
+    const grant = now?.entitlements.get(key)
+    const granted = grant !== undefined && grantCoversAccount(grant, account.nativeIdentity)
     if (granted) {
       results.push({
         id: i.id,
