@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CertificationItem } from '../src/domain/certifications/certification-item.js'
-import { ConflictError, InputError } from '../src/domain/errors.js'
+import { ConflictError, InputError, NotFoundError } from '../src/domain/errors.js'
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { assign } from '../src/engine/assignments.js'
@@ -207,9 +207,13 @@ describe.each(databases)('certifications on $name', (database) => {
         .map((n) => n.kind)
         .filter((k) => k.startsWith('CERTIFICATION'))
     expect(await told()).toEqual([])
+    // Its reviewer does not even see it yet; an administrator cannot decide before it is active.
     await expect(
       decideItems(ctx, person(manager), cert.id, [{ id: 'x', decision: 'APPROVE' }]),
-    ).rejects.toThrow(ConflictError)
+    ).rejects.toThrow(NotFoundError)
+    await expect(decideItems(ctx, ADMIN, cert.id, [{ id: 'x', decision: 'APPROVE' }])).rejects.toThrow(
+      ConflictError,
+    )
 
     await activateCampaign(ctx, ADMIN, campaign.id)
     expect(await told()).toEqual(['CERTIFICATION_ACTIVATED'])
