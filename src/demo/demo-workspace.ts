@@ -460,7 +460,8 @@ const MANAGER_REVIEW = `# An access review: provisio campaign create campaigns/q
 name: Quarterly manager review
 description: Managers confirm what their reports hold; what they revoke is removed.
 type: MANAGER
-# Heads of department have no manager: the owner reviews what nobody else may, and gets escalations.
+# Heads of department have no manager and are not reviewed here; the owner gets the certifications
+# not signed off by the deadline of reviewers without a manager (escalation).
 ownerRef: { id: joan.goldwasser }
 mandatoryCommentRequirement: REVOKE_ONLY_DECISIONS
 reminderDays: [7, 1]
