@@ -244,3 +244,12 @@ export async function markCertificationReminded(
   )
   return rows.length === 1
 }
+
+/** Whether a campaign has a certification not signed off yet (stops at the first: no count of them all). */
+export async function hasOpenCertifications(db: Db, campaignId: string): Promise<boolean> {
+  const rows = await db.query<{ one: number }>(
+    `SELECT 1 AS one FROM work_items WHERE campaign_id = $1 AND type = 'Certification' AND completed IS NULL LIMIT 1`,
+    [campaignId],
+  )
+  return rows.length > 0
+}

@@ -76,11 +76,8 @@ export async function remediateItems(
         remediation: 'SCHEDULED',
         detail: `removed on ${i.proposedEndDate as string}`,
       })),
-      ...[...given, ...direct].map((i): Result => ({
-        id: i.id,
-        remediation: 'PENDING',
-        detail: 'provisioning not started yet',
-      })),
+      // The others stay without a remediation until provisioning is planned below: a process that stops in
+      // between leaves them for the campaign timer, which remediates decided items without one.
     ])
   })
   for (const i of later) {

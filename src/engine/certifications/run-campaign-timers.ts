@@ -2,6 +2,7 @@ import type { Campaign } from '../../domain/certifications/campaign.js'
 import { listCampaigns, moveCampaign } from '../../store/campaigns.js'
 import { countCertificationItems, listCertificationItems } from '../../store/certification-items.js'
 import {
+  hasOpenCertifications,
   listCertifications,
   markCertificationReminded,
   reassignCertification,
@@ -51,27 +52,28 @@ export async function runCampaignTimers(ctx: EngineContext): Promise<CampaignTim
   let completed = 0
   const generated = await runDueTemplates(ctx)
   for (const campaign of await listCampaigns(ctx.db, { statuses: ['ACTIVE'] })) {
-    const open = await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })
-    if (open.length === 0) {
+    if (!(await hasOpenCertifications(ctx.db, campaign.id))) {
       // Its last two reviewers signed off at once: neither saw the other's.
       await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', now, { signedOff: true })
       continue
     }
     if (campaign.deadline === null) continue
     const deadline = Date.parse(campaign.deadline)
+    const open = async (): Promise<Certification[]> =>
+      listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })
     if (now.getTime() >= deadline) {
       if (campaign.spec.autoCompleteAction) {
         await completeCampaign(ctx, null, campaign.id, campaign.spec.autoCompleteAction)
         autoCompleted++
       } else {
-        escalated += await escalate(ctx, campaign, open, now)
+        escalated += await escalate(ctx, campaign, await open(), now)
       }
       continue
     }
     const days = [...(campaign.spec.reminderDays ?? DEFAULT_REMINDER_DAYS)].sort((a, b) => b - a)
     const due = days.filter((d) => now.getTime() >= deadline - d * DAY).length
     if (due === 0 || campaign.spec.emailNotificationEnabled === false) continue
-    for (const cert of open) {
+    for (const cert of await open()) {
       if (cert.reminders >= due) continue
       await ctx.db.transaction(async (tx) => {
         if (!(await markCertificationReminded(tx, cert.id, due, now))) return

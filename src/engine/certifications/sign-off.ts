@@ -2,7 +2,7 @@ import type { Campaign } from '../../domain/certifications/campaign.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
 import { countCertificationItems, listCertificationItems } from '../../store/certification-items.js'
 import {
-  countCertifications,
+  hasOpenCertifications,
   listCertifications,
   signCertification,
   type Certification,
@@ -55,13 +55,13 @@ export async function remediateCertifications(
     campaign,
     items.filter((i) => i.remediation === null),
   )
-  // A count: listing the open certifications counts every one's items, the whole campaign at each sign-off.
-  const open = await countCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })
-  if (open === 0 && campaign.status === 'ACTIVE') {
+  // Whether any is left, not how many: listing or counting them all costs the whole campaign at each sign-off.
+  const last = !(await hasOpenCertifications(ctx.db, campaign.id))
+  if (last && campaign.status === 'ACTIVE') {
     await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', ctx.now(), { signedOff: true })
   }
   // Each sign-off follows its own items; the last one (the campaign completing) follows everyone's, so what
   // was provisioned since earlier sign-offs is seen at once (serve's timer follows the rest every minute).
-  await settleRemediation(ctx, campaign.id, open === 0 ? undefined : certificationIds)
+  await settleRemediation(ctx, campaign.id, last ? undefined : certificationIds)
   return remediation
 }
