@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionAuthenticator } from '../src/api/auth/session-authenticator.js'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
@@ -152,21 +152,25 @@ describe.each(databases)('signing in on $name', (database) => {
     expect([wrong.statusCode, unknown.statusCode]).toEqual([401, 401])
     expect(wrong.json().messages).toEqual(unknown.json().messages)
 
-    const audit = await engine.db.query<{
-      action: string
-      identity_id: string | null
-      target_name: string | null
-    }>('SELECT action, identity_id, target_name FROM audit_events ORDER BY id')
-    const actions = audit.map((a) => `${a.action} ${a.target_name ?? ''}`)
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'PASSWORD_SET ada',
-        'SIGN_IN ada',
-        'PASSWORD_SET bob',
-        'SIGN_OUT ada',
-        'SIGN_IN_FAILED nobody',
-      ]),
-    )
+    // Audit rows are written once each response is sent: on PostgreSQL the last can land a moment later.
+    const audit = await vi.waitFor(async () => {
+      const rows = await engine.db.query<{
+        action: string
+        identity_id: string | null
+        target_name: string | null
+      }>('SELECT action, identity_id, target_name FROM audit_events ORDER BY id')
+      const actions = rows.map((a) => `${a.action} ${a.target_name ?? ''}`)
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'PASSWORD_SET ada',
+          'SIGN_IN ada',
+          'PASSWORD_SET bob',
+          'SIGN_OUT ada',
+          'SIGN_IN_FAILED nobody',
+        ]),
+      )
+      return rows
+    })
     expect(audit.find((a) => a.action === 'SIGN_IN')?.identity_id).toBe('id-ada')
     const everything = JSON.stringify(await engine.db.query('SELECT * FROM audit_events'))
     for (const secret of [ADA_PASSWORD, 'bobs new password', 'not her password', body.csrfToken]) {
