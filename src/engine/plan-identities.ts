@@ -83,11 +83,7 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
   const { db } = ctx
   const config = options.config ?? ctx.config
   const sourceIds = await planningSourceIds(ctx, config)
-  // Entitlements referred to by id alone are looked up among the aggregated ones.
-  const byId = [...config.accessProfiles, ...config.roles].flatMap(({ value }) =>
-    value.entitlements.flatMap((e) => (e.value === undefined && e.name === undefined && e.id ? [e.id] : [])),
-  )
-  const model = buildPlanningModel(config, sourceIds, await loadEntitlementsById(db, byId))
+  const model = await planningModelOf(ctx, config, sourceIds)
   const warnings = model.unresolved ?? []
   const configHash = planConfigHash(config, sourceIds)
   if (options.source !== undefined && !sourceIds.has(options.source)) {
@@ -123,6 +119,23 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
     )
     after = (page[page.length - 1] as Identity).id
   }
+}
+
+/** The planner's model of a configuration, its references resolved as planning resolves them. */
+export async function planningModelOf(
+  ctx: EngineContext,
+  config: WorkspaceConfig,
+  sourceIds?: ReadonlyMap<string, string>,
+): Promise<PlanningModel> {
+  // Entitlements referred to by id alone are looked up among the aggregated ones.
+  const byId = [...config.accessProfiles, ...config.roles].flatMap(({ value }) =>
+    value.entitlements.flatMap((e) => (e.value === undefined && e.name === undefined && e.id ? [e.id] : [])),
+  )
+  return buildPlanningModel(
+    config,
+    sourceIds ?? (await planningSourceIds(ctx, config)),
+    await loadEntitlementsById(ctx.db, byId),
+  )
 }
 
 /** A planned batch with the configuration's warnings, then its own. */

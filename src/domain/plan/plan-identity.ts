@@ -1,4 +1,5 @@
 import { coerceError } from '../errors.js'
+import { removedAccessProfileKey, removedRoleEntitlementKey } from './composition-revocations.js'
 import { desiredAccess, type DesiredAccess, type GrantLookup } from './desired-access.js'
 import type { AccountSelection, IdentityPlan, PlanError, PlanItem, PlanReason } from './plan-item.js'
 import type { Grant, PlanAccount, PlanIdentity, PlanningModel, PlanSource } from './planning-model.js'
@@ -167,7 +168,7 @@ export function planIdentity(identity: PlanIdentity, ctx: PlanContext): Identity
       const value = previous.value as string
       for (const account of identity.accounts) {
         if (account.sourceId !== src.id || !holds(account, attribute, value)) continue
-        const decided = ctx.revokedBy && revokedReason(previous.reasons, ctx.revokedBy)
+        const decided = ctx.revokedBy && revokedReason(previous, ctx.revokedBy)
         const reasons = decided
           ? [decided]
           : previous.reasons.map((r) => ({
@@ -435,13 +436,25 @@ function values(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [String(v)]
 }
 
-/** The decision that ended one of the assignments behind a grant, if one did. */
+/**
+ * The decision that ended one of the assignments behind a grant, or took what granted it out of a role's
+ * definition, if one did.
+ */
 function revokedReason(
-  reasons: readonly PlanReason[],
+  previous: Pick<Grant, 'id' | 'reasons'>,
   revokedBy: ReadonlyMap<string, PlanReason>,
 ): PlanReason | undefined {
-  for (const r of reasons) {
-    const decided = r.kind === 'ASSIGNMENT' && r.id !== undefined ? revokedBy.get(r.id) : undefined
+  for (const r of previous.reasons) {
+    if (r.id === undefined) continue
+    const key =
+      r.kind === 'ASSIGNMENT'
+        ? r.id
+        : r.kind === 'ACCESS_PROFILE' && r.via === 'ROLE'
+          ? removedAccessProfileKey(r.id)
+          : r.kind === 'ROLE'
+            ? removedRoleEntitlementKey(r.id, previous.id)
+            : undefined
+    const decided = key !== undefined ? revokedBy.get(key) : undefined
     if (decided) return decided
   }
   return undefined

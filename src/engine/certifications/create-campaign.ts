@@ -24,9 +24,17 @@ export function parseCampaignSpec(
     )
   }
   if (spec.type === 'ROLE_COMPOSITION') {
-    throw new InputError(
-      `${where}.type: ROLE_COMPOSITION campaigns are not supported yet (docs/certifications.md, "Campaign types")`,
-    )
+    const info = spec.roleCompositionCampaignInfo
+    if (!info) {
+      throw new InputError(
+        `${where}.roleCompositionCampaignInfo: a ROLE_COMPOSITION campaign names its remediator (remediatorRef)`,
+      )
+    }
+    if (info.roleIds !== undefined && info.query !== undefined) {
+      throw new InputError(
+        `${where}.roleCompositionCampaignInfo: only one of roleIds and query may be set (neither: every role)`,
+      )
+    }
   }
   return spec
 }

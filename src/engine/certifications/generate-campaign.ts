@@ -13,6 +13,7 @@ import { insertCertifications } from '../../store/certifications.js'
 import { findIdentity, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { phaseTimer } from '../phase-timer.js'
+import { generateRoleComposition } from './generate-role-composition.js'
 import { planBatches, planningSourceIds } from '../plan-identities.js'
 import { IDENTITY_FILTER_FIELDS } from '../queries/list-identities.js'
 
@@ -47,6 +48,7 @@ interface Subject {
  * Nobody reviews their own access: it goes to their reviewer's manager, else the campaign's owner.
  */
 export async function generateCampaign(ctx: EngineContext, campaign: Campaign): Promise<Generated> {
+  if (campaign.type === 'ROLE_COMPOSITION') return generateRoleComposition(ctx, campaign)
   const t0 = performance.now()
   const timer = phaseTimer()
   const { spec } = campaign

@@ -1,3 +1,4 @@
+import { findRole } from '../../domain/config/workspace-config.js'
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { CertificationItem } from '../../domain/certifications/certification-item.js'
 import { ForbiddenError } from '../../domain/errors.js'
@@ -112,7 +113,14 @@ export async function certificationItemsFor(
     ]),
   )
   return {
-    items: items.map((i) => ({ ...i, identityName: names.get(i.identityId) ?? i.identityId })),
+    // A role composition item's subject is the role: it is named by the role's name.
+    items: items.map((i) => ({
+      ...i,
+      identityName:
+        names.get(i.identityId) ??
+        (campaign.type === 'ROLE_COMPOSITION' ? findRole(ctx.config, i.identityId)?.name : undefined) ??
+        i.identityId,
+    })),
     total,
     certification: cert,
     campaign,

@@ -9,6 +9,7 @@ import type { EngineContext } from '../engine-context.js'
 import { planIdentities, planningSourceIds } from '../plan-identities.js'
 import type { CampaignActor } from './campaign-actor.js'
 import { certificationFor } from './certification-access.js'
+import { previewRoleComposition } from './preview-role-composition.js'
 
 /** What revoking one item would do, planned now and changing nothing. */
 export interface RevocationPreview {
@@ -23,6 +24,8 @@ export interface RevocationPreview {
   readonly keptBy: readonly string[]
   /** The account changes the revocation would make. */
   readonly changes: readonly {
+    /** Whose account (a role composition item's preview: the role's members who lose it). */
+    readonly identity?: string
     readonly operation: string
     readonly source: string
     readonly nativeIdentity: string | null
@@ -71,7 +74,11 @@ export async function previewRevocations(
   const out: RevocationPreview[] = []
   for (const item of items) {
     const source = names.get(item.sourceId ?? '') ?? item.sourceId ?? ''
-    out.push(await previewOne(ctx, item, source, campaign.spec.accountRevocation ?? 'DISABLE'))
+    out.push(
+      campaign.type === 'ROLE_COMPOSITION' && item.revocable
+        ? await previewRoleComposition(ctx, item, PREVIEW_REASON)
+        : await previewOne(ctx, item, source, campaign.spec.accountRevocation ?? 'DISABLE'),
+    )
   }
   return out
 }

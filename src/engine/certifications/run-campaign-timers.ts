@@ -14,7 +14,7 @@ import { notify } from '../requests/request-notifications.js'
 import { certificationMessage } from './campaign-notifications.js'
 import { completeCampaign } from './complete-campaign.js'
 import { runDueTemplates } from './generate-from-template.js'
-import { remediateItems } from './remediate-items.js'
+import { remediateCampaignItems } from './remediate-campaign-items.js'
 import { settleRemediation } from './settle-remediation.js'
 
 export interface CampaignTimerRun {
@@ -156,7 +156,7 @@ async function recoverRemediation(ctx: EngineContext, campaign: Campaign, now: D
   )
   const items = stranded.filter((i) => settled.has(i.certificationId))
   if (items.length === 0) return 0
-  await remediateItems(ctx, campaign, items)
+  await remediateCampaignItems(ctx, campaign, items)
   return items.length
 }
 

@@ -11,12 +11,13 @@ import { moveCampaign } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { actorName, type CampaignActor } from './campaign-actor.js'
 import { openCertificationFor, requireReviewer } from './certification-access.js'
-import { remediateItems, type RemediationCounts } from './remediate-items.js'
+import { remediateCampaignItems } from './remediate-campaign-items.js'
+import type { RemediationCounts } from './remediate-items.js'
 import { settleRemediation } from './settle-remediation.js'
 
 /**
  * Signs a certification off: its decisions become final and its revocations are remediated at once
- * (remediateItems). Every item must be decided first. When it is the campaign's last, the campaign moves
+ * (remediateCampaignItems). Every item must be decided first. When it is the campaign's last, the campaign moves
  * to COMPLETING, and to COMPLETED once its remediations have finished.
  */
 export async function signOffCertification(
@@ -50,7 +51,7 @@ export async function remediateCertifications(
   certificationIds: readonly string[],
 ): Promise<RemediationCounts> {
   const items = await listCertificationItems(ctx.db, { certificationIds, decided: true })
-  const remediation = await remediateItems(
+  const remediation = await remediateCampaignItems(
     ctx,
     campaign,
     items.filter((i) => i.remediation === null),

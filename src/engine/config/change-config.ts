@@ -19,6 +19,11 @@ export interface ReconfigurableEngine extends EngineContext {
   reconfigure(config: WorkspaceConfig, options?: { readonly author?: string }): Promise<PublishedVersion>
 }
 
+/** Whether this engine can switch configuration (an open engine can; a bare context, such as a test's, cannot). */
+export function isReconfigurable(ctx: EngineContext): ctx is ReconfigurableEngine {
+  return typeof (ctx as Partial<ReconfigurableEngine>).reconfigure === 'function'
+}
+
 /** A change written to the workspace and the version it was published as. */
 export type Changed<T> = T & { readonly version: PublishedVersion }
 
