@@ -449,7 +449,8 @@ function revokedReason(
     const key =
       r.kind === 'ASSIGNMENT'
         ? r.id
-        : r.kind === 'ACCESS_PROFILE' && r.via === 'ROLE'
+        : // Stored reasons keep no `via`; an access profile still granted otherwise is not revoked at all.
+          r.kind === 'ACCESS_PROFILE'
           ? removedAccessProfileKey(r.id)
           : r.kind === 'ROLE'
             ? removedRoleEntitlementKey(r.id, previous.id)

@@ -43,7 +43,8 @@ export async function settleRemediation(
         detail: `${failed.operation} of "${failed.nativeIdentity ?? 'a new account'}": ${message}`,
       })
     } else if (mine.length > 0 && mine.every((a) => DONE.has(a.status))) {
-      results.push({ id: item.id, remediation: 'DONE', detail: null })
+      // What remediation said when it started (a role composition item: which version changed the role) stays.
+      results.push({ id: item.id, remediation: 'DONE', detail: item.remediationDetail })
     } else still++
   }
   await recordRemediation(ctx.db, results)
