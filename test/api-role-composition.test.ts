@@ -68,8 +68,8 @@ describe.each(databases)('role composition campaigns through the official client
         description: 'Operations roles',
         type: 'ROLE_COMPOSITION',
         deadline: deadline(),
-        // The role's owner holds it and has no manager: the campaign's owner reviews it.
-        ownerRef: { type: 'IDENTITY', id: remediator.id },
+        // The role's owner holds it and has no manager: the campaign's owner (Provisio's field) reviews it.
+        ...({ ownerRef: { type: 'IDENTITY', id: remediator.id } } as object),
         roleCompositionCampaignInfo: {
           remediatorRef: { type: 'IDENTITY', id: remediator.id },
           roleIds: [ROLE_ID],
