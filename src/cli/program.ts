@@ -612,12 +612,20 @@ export function buildProgram(): Command {
     .argument('[file]', "a campaign (the API's body) as YAML or JSON; options override its fields")
     .option('--name <name>', 'the campaign name')
     .option('--description <text>', 'what it is for, as reviewers read it')
-    .option('--type <type>', 'MANAGER, SOURCE_OWNER or SEARCH')
+    .option('--type <type>', 'MANAGER, SOURCE_OWNER, SEARCH or ROLE_COMPOSITION')
     .option('--deadline <date>', 'when reviewers must be done (YYYY-MM-DD or an ISO time)')
     .option('--source <name...>', 'SOURCE_OWNER: the sources whose owners review their access')
-    .option('--query <filters>', 'SEARCH: the identities, as an identity filter (name sw "a")')
+    .option(
+      '--query <filters>',
+      'SEARCH: the identities (ROLE_COMPOSITION: the roles), as a filter (name sw "a")',
+    )
     .option('--identity <name...>', 'SEARCH: these identities')
-    .option('--reviewer <name>', "SEARCH: the one reviewer (default: each identity's manager)")
+    .option('--role <name...>', 'ROLE_COMPOSITION: these roles (default: every role)')
+    .option('--remediator <name>', 'ROLE_COMPOSITION: who the changes to the roles are attributed to')
+    .option(
+      '--reviewer <name>',
+      "SEARCH, ROLE_COMPOSITION: the one reviewer (default: each identity's manager, each role's owner)",
+    )
     .option('--owner <name>', "the campaign's owner, who reviews what nobody else may (default: --as)")
     .option('--auto-complete <decision>', 'past the deadline, complete it deciding APPROVE or REVOKE')
     .option('--as <identity>', 'the person creating it')

@@ -30,6 +30,8 @@ export interface CampaignCreateOptions {
   readonly query?: string
   readonly identity?: readonly string[]
   readonly reviewer?: string
+  readonly role?: readonly string[]
+  readonly remediator?: string
   readonly owner?: string
   readonly autoComplete?: string
   readonly as?: string
@@ -96,6 +98,8 @@ function optionsGiven(o: CampaignCreateOptions): boolean {
     o.query,
     o.identity,
     o.reviewer,
+    o.role,
+    o.remediator,
     o.owner,
     o.autoComplete,
   ].some((v) => v !== undefined)
@@ -117,6 +121,39 @@ async function withOptions(
   if (o.owner !== undefined) out['ownerRef'] = { type: 'IDENTITY', id: await idOf(o.owner) }
   // Sources are named as the engine takes them: by name or id.
   if (o.source !== undefined) out['sourceOwnerCampaignInfo'] = { sourceIds: [...o.source] }
+  // A role composition campaign takes the query and the reviewer in its own info, with its roles.
+  const composition = String(out['type']) === 'ROLE_COMPOSITION'
+  if (composition && o.identity !== undefined) {
+    throw new InputError(
+      '--identity names the identities of a SEARCH campaign, not of a ROLE_COMPOSITION one',
+    )
+  }
+  if (!composition && (o.role !== undefined || o.remediator !== undefined)) {
+    throw new InputError(
+      '--role and --remediator are for a ROLE_COMPOSITION campaign (--type ROLE_COMPOSITION)',
+    )
+  }
+  if (composition) {
+    if (
+      o.query === undefined &&
+      o.reviewer === undefined &&
+      o.role === undefined &&
+      o.remediator === undefined
+    ) {
+      return out
+    }
+    const info = {
+      ...(isObject(raw['roleCompositionCampaignInfo']) ? raw['roleCompositionCampaignInfo'] : {}),
+    }
+    if (o.query !== undefined) info['query'] = o.query
+    if (o.role !== undefined) info['roleIds'] = [...o.role]
+    if (o.reviewer !== undefined) info['reviewer'] = { type: 'IDENTITY', id: await idOf(o.reviewer) }
+    if (o.remediator !== undefined) {
+      info['remediatorRef'] = { type: 'IDENTITY', id: await idOf(o.remediator) }
+    }
+    out['roleCompositionCampaignInfo'] = info
+    return out
+  }
   if (o.query !== undefined || o.identity !== undefined || o.reviewer !== undefined) {
     const info = { ...(isObject(raw['searchCampaignInfo']) ? raw['searchCampaignInfo'] : {}) }
     if (o.query !== undefined) info['query'] = o.query
