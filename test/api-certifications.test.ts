@@ -14,7 +14,7 @@ import { executeDue } from '../src/engine/execution/execute-due.js'
 import { refreshSource } from '../src/engine/refresh-source.js'
 import { findIdentity } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
-import { clientConfiguration, listening } from './support/official-client.js'
+import { clientConfiguration, listening, refusal, tokenOf } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
@@ -26,20 +26,6 @@ type ProvisioItem = AccessReviewItem & {
   acknowledgeOnly: string | null
   peers: Record<string, number>
   remediation: string | null
-}
-
-/** The reference's error body, as the client's rejection carries it. */
-interface Refused {
-  response: { status: number; data: { messages: { text: string }[] } }
-}
-const refusal = async (call: Promise<unknown>): Promise<{ status: number; text: string }> => {
-  const err = (await call.then(
-    () => {
-      throw new Error('the call was not refused')
-    },
-    (e: unknown) => e,
-  )) as Refused
-  return { status: err.response.status, text: err.response.data.messages.map((m) => m.text).join(' ') }
 }
 
 /** Certification campaigns over the demo, through the official client and real HTTP. */
@@ -56,18 +42,9 @@ describe.each(databases)('certifications through the official client on $name', 
       await createPersonalAccessToken(engine, { identity: who.name, name: `sdk ${Math.random()}` }),
     )
   /** An access token for the configuration's client, for Provisio's own routes (called with fetch). */
-  const bearerOf = async (cfg: Configuration): Promise<Record<string, string>> => {
-    const r = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: cfg.clientId ?? '',
-        client_secret: cfg.clientSecret ?? '',
-      }).toString(),
-    })
-    return { authorization: `Bearer ${((await r.json()) as { access_token: string }).access_token}` }
-  }
+  const bearerOf = async (cfg: Configuration): Promise<Record<string, string>> => ({
+    authorization: `Bearer ${await tokenOf(base, cfg)}`,
+  })
   const deadline = (): string => new Date(Date.now() + 14 * 86_400_000).toISOString()
 
   beforeAll(async () => {

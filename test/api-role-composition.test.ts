@@ -10,26 +10,13 @@ import { refreshSource } from '../src/engine/refresh-source.js'
 import { listCertifications } from '../src/store/certifications.js'
 import { findIdentity, loadIdentitiesById } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
-import { clientConfiguration, listening } from './support/official-client.js'
+import { clientConfiguration, listening, refusal, tokenOf } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
 
 const ROLE_ID = 'f9b0e20a2d374a556efed0fb53d18971' // Operations Datacenter
 const OPS_TEAM_ID = '5cd16061cf3ce7d357443945eb1a4da4'
-
-interface Refused {
-  response: { status: number; data: { messages: { text: string }[] } }
-}
-const refusal = async (call: Promise<unknown>): Promise<{ status: number; text: string }> => {
-  const err = (await call.then(
-    () => {
-      throw new Error('the call was not refused')
-    },
-    (e: unknown) => e,
-  )) as Refused
-  return { status: err.response.status, text: err.response.data.messages.map((m) => m.text).join(' ') }
-}
 
 /** A role composition campaign through the official client: the role's definition changes on sign-off. */
 describe.each(databases)('role composition campaigns through the official client on $name', (database) => {
@@ -116,7 +103,7 @@ describe.each(databases)('role composition campaigns through the official client
 
     // The role no longer names the access profile, as /v3/roles reads it.
     const role = await fetch(`${base}/v3/roles/${ROLE_ID}`, {
-      headers: { authorization: `Bearer ${await tokenOf(admin)}` },
+      headers: { authorization: `Bearer ${await tokenOf(base, admin)}` },
     })
     const body = (await role.json()) as { accessProfiles: { id: string; name: string }[] }
     expect(body.accessProfiles.map((a) => a.name)).toEqual(['Datacenter Access'])
@@ -142,17 +129,4 @@ describe.each(databases)('role composition campaigns through the official client
       text: expect.stringMatching(/roleCompositionCampaignInfo.*roleIdz/),
     })
   })
-
-  async function tokenOf(cfg: Configuration): Promise<string> {
-    const r = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: cfg.clientId ?? '',
-        client_secret: cfg.clientSecret ?? '',
-      }).toString(),
-    })
-    return ((await r.json()) as { access_token: string }).access_token
-  }
 })

@@ -37,3 +37,33 @@ export async function quietly<T>(fn: () => Promise<T>): Promise<T> {
     console.log = log
   }
 }
+
+/** An access token for the configuration's client, for Provisio's own routes (called with fetch). */
+export async function tokenOf(base: string, cfg: Configuration): Promise<string> {
+  const r = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: cfg.clientId ?? '',
+      client_secret: cfg.clientSecret ?? '',
+    }).toString(),
+  })
+  return ((await r.json()) as { access_token: string }).access_token
+}
+
+/** The reference's error body, as the client's rejection carries it. */
+interface Refused {
+  response: { status: number; data: { messages: { text: string }[] } }
+}
+
+/** A call the API refuses: its status and its messages' text (an error when it was not refused). */
+export async function refusal(call: Promise<unknown>): Promise<{ status: number; text: string }> {
+  const err = (await call.then(
+    () => {
+      throw new Error('the call was not refused')
+    },
+    (e: unknown) => e,
+  )) as Refused
+  return { status: err.response.status, text: err.response.data.messages.map((m) => m.text).join(' ') }
+}
