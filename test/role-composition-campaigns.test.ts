@@ -8,13 +8,14 @@ import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
+import { campaignReport } from '../src/engine/certifications/campaign-report.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
 import { decideItems } from '../src/engine/certifications/decide-items.js'
 import { certificationItemsFor } from '../src/engine/certifications/list-certifications.js'
 import { previewRevocations } from '../src/engine/certifications/preview-revocations.js'
 import { runCampaignTimers } from '../src/engine/certifications/run-campaign-timers.js'
 import { signOffCertification } from '../src/engine/certifications/sign-off.js'
-import { writeConfigObject } from '../src/engine/config/change-config.js'
+import { rawConfigObject, writeConfigObject } from '../src/engine/config/change-config.js'
 import { executeDue } from '../src/engine/execution/execute-due.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { listActivities } from '../src/store/activities.js'
@@ -180,6 +181,78 @@ describe.each(databases)('role composition campaigns on $name', (database) => {
     expect(done.find((i) => i.id === opsTeam.id)?.remediationDetail).toContain('removed from role')
     expect(done.find((i) => i.id === datacenter.id)).toMatchObject({ remediation: 'NONE' })
     expect((await findCampaign(engine.db, campaign.id))?.status).toBe('COMPLETED')
+  })
+
+  it("revoking an entitlement a role grants directly takes it out of the role and off its members' accounts", async () => {
+    const { engine, dir, loser } = await setup()
+    const directory = { type: 'SOURCE', name: DIRECTORY }
+    await writeConfigObject(engine, 'roles', {
+      name: 'VPN users',
+      owner: { type: 'IDENTITY', name: 'joan.goldwasser' },
+      membership: {
+        type: 'STANDARD',
+        criteria: {
+          operation: 'EQUALS',
+          key: { type: 'IDENTITY', property: 'attribute.department' },
+          stringValue: 'Operations',
+        },
+      },
+      entitlements: [
+        { source: directory, attribute: 'groups', value: 'vpn' },
+        { source: directory, attribute: 'groups', value: 'wiki' },
+      ],
+    })
+    await applyPlan(engine)
+    await settle(engine)
+    expect(await groupsOf(engine, loser.id)).toEqual(expect.arrayContaining(['vpn', 'wiki']))
+    const roleId = engine.config.roles.find((r) => r.value.name === 'VPN users')?.value.id as string
+    const file = (await rawConfigObject(engine, 'roles', roleId))?.file as string
+
+    const { campaign, cert } = await compositionCampaign(engine, {
+      roleCompositionCampaignInfo: {
+        remediatorRef: { type: 'IDENTITY', id: 'joan.goldwasser' },
+        roleIds: [roleId],
+      },
+    })
+    // The owner is not in Operations: she reviews her role herself.
+    expect(cert.reviewerId).toBe((await findIdentity(engine.db, 'joan.goldwasser'))?.id)
+    const items = await listCertificationItems(engine.db, { certificationIds: [cert.id] })
+    expect(items.map((i) => [i.itemType, i.itemName]).sort()).toEqual([
+      ['ENTITLEMENT', 'vpn'],
+      ['ENTITLEMENT', 'wiki'],
+    ])
+    const reviewer = person(cert.reviewerId)
+    await decideItems(
+      engine,
+      reviewer,
+      cert.id,
+      items.map((i) => ({
+        id: i.id,
+        decision: i.itemName === 'vpn' ? ('REVOKE' as const) : ('APPROVE' as const),
+      })),
+    )
+    expect((await signOffCertification(engine, reviewer, cert.id)).remediation).toMatchObject({
+      PENDING: 1,
+      NONE: 1,
+    })
+
+    const yaml = readFileSync(join(dir, file), 'utf8')
+    expect(yaml).not.toContain('vpn')
+    expect(yaml).toContain('wiki')
+    const removals = (await listActivities(engine.db, {})).filter((a) =>
+      a.items.some((i) => i.operation === 'Remove' && i.value === 'vpn'),
+    )
+    expect(removals.length).toBeGreaterThan(0)
+    expect(removals.every((a) => a.type === 'CERTIFICATION')).toBe(true)
+    expect(removals[0]?.reasons[0]?.detail).toContain('removed from role "VPN users"')
+    await settle(engine)
+    expect(await groupsOf(engine, loser.id)).not.toContain('vpn')
+    expect(await groupsOf(engine, loser.id)).toContain('wiki')
+    await runCampaignTimers(engine)
+    expect((await findCampaign(engine.db, campaign.id))?.status).toBe('COMPLETED')
+    // The report names the role as each item's subject.
+    const report = await campaignReport(engine, ADMIN, campaign.id)
+    expect(report.decisions.every((d) => d.identityName === 'VPN users')).toBe(true)
   })
 
   it('approving everything leaves the role as it was', async () => {

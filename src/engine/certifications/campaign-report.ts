@@ -1,3 +1,4 @@
+import { findRole } from '../../domain/config/workspace-config.js'
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import { inertCell, toCsv } from '../../domain/to-csv.js'
 import { decisionCounts, listCertificationItems, remediationCounts } from '../../store/certification-items.js'
@@ -62,6 +63,13 @@ export async function campaignReport(
   const people = new Set<string>([...certs.map((c) => c.reviewerId), ...items.map((i) => i.identityId)])
   for (const i of items) if (i.decidedBy !== null) people.add(i.decidedBy)
   const names = new Map((await loadIdentitiesById(ctx.db, [...people])).map((p) => [p.id, p.name]))
+  // A role composition item's subject is a role: named by the role's name.
+  if (campaign.type === 'ROLE_COMPOSITION') {
+    for (const i of items) {
+      const role = findRole(ctx.config, i.identityId)
+      if (role && !names.has(i.identityId)) names.set(i.identityId, role.name)
+    }
+  }
   const name = (id: string | null): string | null => (id === null ? null : (names.get(id) ?? id))
   return {
     campaign,
