@@ -13,8 +13,9 @@ import { insertCertifications } from '../../store/certifications.js'
 import { findIdentity } from '../../store/identities.js'
 import { capabilitiesOf } from '../auth/identity-capabilities.js'
 import type { EngineContext } from '../engine-context.js'
-import { planBatches, planningModelOf } from '../plan-identities.js'
+import { planningModelOf } from '../plan-identities.js'
 import type { Generated } from './generate-campaign.js'
+import { roleHolders } from './role-holders.js'
 
 /** What `roleCompositionCampaignInfo.query` may filter roles on (v3 `filters`, as `/v3/roles` takes them). */
 const ROLE_FILTER_FIELDS: FilterFields<
@@ -26,11 +27,6 @@ const ROLE_FILTER_FIELDS: FilterFields<
   'owner.id': { type: 'string', operators: ['eq', 'in'] },
   requestable: { type: 'boolean', operators: ['eq'] },
   enabled: { type: 'boolean', operators: ['eq'] },
-}
-
-interface Person {
-  readonly name: string
-  readonly managerId: string | null
 }
 
 /**
@@ -53,14 +49,7 @@ export async function generateRoleComposition(ctx: EngineContext, campaign: Camp
   const wanted = new Set(roles.map(configId))
   const model = await planningModelOf(ctx, ctx.config)
 
-  const holders = new Map<string, Set<string>>([...wanted].map((id) => [id, new Set<string>()]))
-  const people = new Map<string, Person>()
-  for await (const batch of planBatches(ctx)) {
-    for (const { identity, desired } of batch.identities) {
-      people.set(identity.id, { name: identity.name, managerId: identity.managerId })
-      for (const g of desired.grants) if (g.kind === 'ROLE') holders.get(g.id)?.add(identity.id)
-    }
-  }
+  const { holders, people } = await roleHolders(ctx, wanted)
 
   const fixed = info.reviewer !== undefined ? await reviewerOf(ctx, info.reviewer) : null
   const problems: string[] = []

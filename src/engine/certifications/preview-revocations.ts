@@ -10,6 +10,7 @@ import { planIdentities, planningSourceIds } from '../plan-identities.js'
 import type { CampaignActor } from './campaign-actor.js'
 import { certificationFor } from './certification-access.js'
 import { previewRoleComposition } from './preview-role-composition.js'
+import { roleHolders } from './role-holders.js'
 
 /** What revoking one item would do, planned now and changing nothing. */
 export interface RevocationPreview {
@@ -72,11 +73,15 @@ export async function previewRevocations(
   }
   const names = new Map([...(await planningSourceIds(ctx, ctx.config))].map(([name, id]) => [id, name]))
   const out: RevocationPreview[] = []
+  const composition = campaign.type === 'ROLE_COMPOSITION'
+  const { holders } = composition
+    ? await roleHolders(ctx, new Set(items.map((i) => i.identityId)))
+    : { holders: new Map() }
   for (const item of items) {
     const source = names.get(item.sourceId ?? '') ?? item.sourceId ?? ''
     out.push(
-      campaign.type === 'ROLE_COMPOSITION' && item.revocable
-        ? await previewRoleComposition(ctx, item, PREVIEW_REASON)
+      composition && item.revocable
+        ? await previewRoleComposition(ctx, item, PREVIEW_REASON, holders)
         : await previewOne(ctx, item, source, campaign.spec.accountRevocation ?? 'DISABLE'),
     )
   }

@@ -8,9 +8,10 @@ import {
 } from '../../domain/plan/composition-revocations.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { EngineContext } from '../engine-context.js'
-import { planBatches, planIdentities } from '../plan-identities.js'
+import { planIdentities } from '../plan-identities.js'
 import type { RevocationPreview } from './preview-revocations.js'
 import { resolveRoleLists } from './resolve-role-lists.js'
+import type { RoleHolders } from './role-holders.js'
 
 /**
  * What a REVOKE of a role composition item would do if signed off now: the role without it, planned for
@@ -21,6 +22,8 @@ export async function previewRoleComposition(
   ctx: EngineContext,
   item: CertificationItem,
   reason: PlanReason,
+  /** Who holds each role under review (roleHolders), found once for the page previewed. */
+  members: RoleHolders['holders'],
 ): Promise<RevocationPreview> {
   const base = { itemId: item.id, itemName: item.itemName }
   const roleId = item.identityId
@@ -44,12 +47,7 @@ export async function previewRoleComposition(
     ...ctx.config,
     roles: ctx.config.roles.map((r) => (r === located ? { ...r, value: role as typeof r.value } : r)),
   }
-  const holders: string[] = []
-  for await (const batch of planBatches(ctx)) {
-    for (const { identity, desired } of batch.identities) {
-      if (desired.grants.some((g) => g.kind === 'ROLE' && g.id === roleId)) holders.push(identity.id)
-    }
-  }
+  const holders = [...(members.get(roleId) ?? [])]
   const key = ap ? removedAccessProfileKey(item.itemId) : removedRoleEntitlementKey(roleId, item.itemId)
   const run =
     holders.length > 0

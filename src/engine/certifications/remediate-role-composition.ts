@@ -12,9 +12,9 @@ import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { applyPlan } from '../apply-plan.js'
 import { isReconfigurable, rawConfigObject, writeConfigObject } from '../config/change-config.js'
 import type { EngineContext } from '../engine-context.js'
-import { planBatches } from '../plan-identities.js'
 import type { RemediationCounts } from './remediate-items.js'
 import { resolveRoleLists } from './resolve-role-lists.js'
+import { roleHolders } from './role-holders.js'
 
 type Result = { id: string; remediation: Remediation; detail: string | null; activityIds?: string[] }
 
@@ -114,7 +114,7 @@ export async function remediateRoleComposition(
   }
 
   // Membership does not depend on what a role grants: who holds it now held it before the change.
-  const holders = await holdersOf(ctx, new Set(changedRoles.keys()))
+  const { holders } = await roleHolders(ctx, changedRoles.keys())
   const identityIds = [...new Set([...holders.values()].flatMap((s) => [...s]))].sort()
   let activitiesByIdentity: ReadonlyMap<string, readonly string[]> = new Map()
   try {
@@ -147,21 +147,6 @@ export async function remediateRoleComposition(
   }
   await recordRemediation(ctx.db, results)
   return count(results)
-}
-
-/** Who holds each of these roles now (met criteria, listed, or assigned), by one planner pass. */
-async function holdersOf(
-  ctx: EngineContext,
-  roleIds: ReadonlySet<string>,
-): Promise<Map<string, Set<string>>> {
-  const out = new Map([...roleIds].map((id) => [id, new Set<string>()]))
-  if (roleIds.size === 0) return out
-  for await (const batch of planBatches(ctx)) {
-    for (const { identity, desired } of batch.identities) {
-      for (const g of desired.grants) if (g.kind === 'ROLE') out.get(g.id)?.add(identity.id)
-    }
-  }
-  return out
 }
 
 async function namesOf(ctx: EngineContext, ids: readonly string[]): Promise<Map<string, string>> {
