@@ -17,7 +17,7 @@ import { listAccounts } from '../src/store/accounts.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
-import { clientConfiguration, listening } from './support/official-client.js'
+import { clientConfiguration, listening, tokenOf } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
@@ -35,20 +35,6 @@ describe.each(databases)('access requests through the official client on $name',
       base,
       await createPersonalAccessToken(engine, { identity: who.name, name: `sdk ${Math.random()}` }),
     )
-
-  /** An access token for the configuration's client, as the official client would get it. */
-  const tokenOf = async (cfg: Configuration): Promise<string> => {
-    const r = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: cfg.clientId ?? '',
-        client_secret: cfg.clientSecret ?? '',
-      }).toString(),
-    })
-    return ((await r.json()) as { access_token: string }).access_token
-  }
 
   beforeAll(async () => {
     const ws = await demoWorkspace()
@@ -93,7 +79,7 @@ describe.each(databases)('access requests through the official client on $name',
     // The preview, through Provisio's own route: who approves, what would change; nothing is written.
     const previewed = await fetch(`${base}/provisio/v1/access-requests/preview`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(mine)}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(base, mine)}` },
       body: JSON.stringify({
         requestedFor: [requester.id],
         requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID }],
