@@ -1,6 +1,7 @@
 import {
   CertificationCampaignsApi,
   CertificationsApi,
+  EntitlementsBetaApi,
   type AccessReviewItem,
   type Configuration,
 } from 'sailpoint-api-client'
@@ -167,6 +168,16 @@ describe.each(databases)('certifications through the official client on $name', 
     expect(badge).toMatchObject({ revocable: true, reasons: [], completed: false })
     expect(badge.peers).toMatchObject({ department: expect.any(Number), manager: expect.any(Number) })
     expect(badge.peers['department']).toBeLessThan(1)
+    // Its access id is the catalog's entitlement id, the one the entitlement APIs know it by.
+    const orgAdmin = clientConfiguration(
+      base,
+      await createApiClient(engine, { name: 'catalog', capabilities: ['ORG_ADMIN'] }),
+    )
+    const entitlement = await new EntitlementsBetaApi(orgAdmin).getEntitlement({
+      id: badge.accessSummary?.access?.id as string,
+    })
+    expect(entitlement.data).toMatchObject({ attribute: 'zones', value: 'datacenter' })
+    expect(badge.accessSummary?.entitlement?.id).toBe(entitlement.data.id)
     const onlyRoles = await mine.listIdentityAccessReviewItems({
       id: certId,
       filters: 'access.type eq "ROLE"',

@@ -81,13 +81,13 @@ function reasonJson(r: ItemReason): object {
  */
 export function accessReviewItemV3Json(item: ReviewedItem, sourceNames: ReadonlyMap<string, string>): object {
   const sourceName = item.sourceId === null ? null : (sourceNames.get(item.sourceId) ?? item.sourceId)
-  const access = { type: item.itemType, id: item.itemId, name: item.itemName }
+  const access = { type: item.itemType, id: item.accessId, name: item.itemName }
   const account =
     item.nativeIdentity === null
       ? null
       : { nativeIdentity: item.nativeIdentity, type: 'ACCOUNT', id: null, name: item.nativeIdentity }
   const entitlement = {
-    id: item.itemId,
+    id: item.accessId,
     name: item.itemName,
     description: null,
     privileged: false,

@@ -58,14 +58,14 @@ async function reassignedItems(
   const identityIds = reassign.filter((r) => r.type === 'IDENTITY_SUMMARY').map((r) => r.id)
   const targets = reassign.filter((r) => r.type === 'TARGET_SUMMARY').map((r) => r.id)
   if (targets.length > 0) {
-    // Matched here, not in the store: an entitlement's access id is its key, stored in another form.
+    // Matched here, not in the store: an entitlement's access id is the catalog's, the item keeps its key.
     const { items } = await certificationItemsFor(ctx.engine, actor, certificationId)
     const wanted = new Set(targets)
-    const missing = targets.filter((t) => !items.some((i) => i.itemId === t))
+    const missing = targets.filter((t) => !items.some((i) => i.accessId === t))
     if (missing.length > 0) {
       throw new InputError(`reassign: no access ${missing.join(', ')} in this certification`)
     }
-    itemIds.push(...items.filter((i) => wanted.has(i.itemId)).map((i) => i.id))
+    itemIds.push(...items.filter((i) => wanted.has(i.accessId)).map((i) => i.id))
   }
   return {
     ...(itemIds.length > 0 ? { itemIds } : {}),
