@@ -1,6 +1,7 @@
 import {
   CertificationCampaignsApi,
   CertificationsApi,
+  CertificationSummariesApi,
   EntitlementsBetaApi,
   type AccessReviewItem,
   type Configuration,
@@ -456,5 +457,111 @@ describe.each(databases)('certifications through the official client on $name', 
     })
     // No longer the first reviewer's: not found for them.
     expect((await refusal(mine.getIdentityCertification({ id: certId }))).status).toBe(404)
+  })
+
+  it('summarises a certification: decisions by kind, its identities, its distinct access, its reviewers', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const made = await campaigns.createCampaign({
+      campaign: { name: 'Summarised review', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = made.data.id as string
+    await campaigns.startCampaign({ id })
+    const reviewerConfig = await as(reviewer)
+    const mine = new CertificationsApi(reviewerConfig)
+    const summaries = new CertificationSummariesApi(reviewerConfig)
+    const [cert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const certId = cert?.id as string
+    const items = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    const count = (type: string): number => items.filter((i) => i.accessSummary?.access?.type === type).length
+
+    const before = await summaries.getIdentityDecisionSummary({ id: certId })
+    expectReferenceShape('GET', '/certifications/{id}/decision-summary', 200, before.data)
+    expect(before.data).toMatchObject({
+      entitlementDecisionsMade: 0,
+      entitlementDecisionsTotal: count('ENTITLEMENT'),
+      roleDecisionsTotal: count('ROLE'),
+      accessProfileDecisionsTotal: count('ACCESS_PROFILE'),
+      accountDecisionsTotal: 0,
+    })
+    // Approve one identity's roles, revoke the badge: the counts follow, also for that identity alone.
+    const badge = items.find((i) => i.accessSummary?.access?.name === 'datacenter')
+    const subject = badge?.identitySummary?.id as string
+    const roles = items.filter(
+      (i) => i.accessSummary?.access?.type === 'ROLE' && i.identitySummary?.id === subject,
+    )
+    await mine.makeIdentityDecision({
+      id: certId,
+      reviewDecision: [
+        ...roles.map((r) => ({ id: r.id as string, decision: 'APPROVE' as const, bulk: false })),
+        { id: badge?.id as string, decision: 'REVOKE' as const, bulk: false, comments: 'not needed' },
+      ],
+    })
+    const after = (await summaries.getIdentityDecisionSummary({ id: certId })).data
+    expect(after).toMatchObject({
+      rolesApproved: roles.length,
+      roleDecisionsMade: roles.length,
+      entitlementsRevoked: 1,
+      entitlementDecisionsMade: 1,
+    })
+    const forSubject = (
+      await summaries.getIdentityDecisionSummary({
+        id: certId,
+        filters: `identitySummary.id eq "${subject}"`,
+      })
+    ).data
+    expect(forSubject.roleDecisionsTotal).toBe(roles.length)
+
+    // Its identities, each done when every item is decided.
+    const people = await summaries.getIdentitySummaries({ id: certId, sorters: 'name', count: true })
+    expectReferenceShape('GET', '/certifications/{id}/identity-summaries', 200, people.data)
+    const subjects = new Set(items.map((i) => i.identitySummary?.id))
+    expect(people.data.map((p) => p.id).sort()).toEqual([...subjects].sort())
+    expect(people.headers['x-total-count']).toBe(String(subjects.size))
+    const names = people.data.map((p) => p.name as string)
+    expect(names).toEqual([...names].sort())
+    const open = await summaries.getIdentitySummaries({ id: certId, filters: 'completed eq false' })
+    const subjectDone = items.filter((i) => i.identitySummary?.id === subject).length === roles.length + 1
+    expect(open.data.length).toBe(subjects.size - (subjectDone ? 1 : 0))
+    const one = await summaries.getIdentitySummary({ id: certId, identitySummaryId: subject })
+    expectReferenceShape('GET', '/certifications/{id}/identity-summaries/{identitySummaryId}', 200, one.data)
+    expect(one.data).toMatchObject({ id: subject, identityId: subject })
+    expect(
+      (await refusal(summaries.getIdentitySummary({ id: certId, identitySummaryId: 'nobody' }))).status,
+    ).toBe(404)
+
+    // Its distinct access of a kind: the badge once, by the catalog's id, however many hold it.
+    const ents = await summaries.getIdentityAccessSummaries({
+      id: certId,
+      type: 'ENTITLEMENT',
+      sorters: 'access.name',
+    })
+    expectReferenceShape('GET', '/certifications/{id}/access-summaries/{type}', 200, ents.data)
+    const badgeSummaries = ents.data.filter((a) => a.access?.name === 'datacenter')
+    expect(badgeSummaries).toHaveLength(1)
+    expect(badgeSummaries[0]?.access?.id).toBe(badge?.accessSummary?.access?.id)
+    expect(badgeSummaries[0]?.entitlement).toMatchObject({
+      sourceName: 'Badge System',
+      attributeName: 'zones',
+    })
+    const byId = await summaries.getIdentityAccessSummaries({
+      id: certId,
+      type: 'ENTITLEMENT',
+      filters: `access.id eq "${badge?.accessSummary?.access?.id as string}" and entitlement.sourceName sw "Badge"`,
+    })
+    expect(byId.data.map((a) => a.access?.name)).toEqual(['datacenter'])
+    const roleSummaries = await summaries.getIdentityAccessSummaries({ id: certId, type: 'ROLE' })
+    expect(roleSummaries.data.every((a) => a.role !== undefined && a.access?.type === 'ROLE')).toBe(true)
+    const badFilter = await refusal(
+      summaries.getIdentityAccessSummaries({ id: certId, type: 'ROLE', filters: 'acess.name eq "x"' }),
+    )
+    expect(badFilter).toMatchObject({ status: 400, text: expect.stringContaining('acess.name') })
+
+    // Its reviewers; another manager sees none of it.
+    const reviewers = await mine.listCertificationReviewers({ id: certId })
+    expectReferenceShape('GET', '/certifications/{id}/reviewers', 200, reviewers.data)
+    expect(reviewers.data.map((r) => r.id)).toEqual([reviewer.id])
+    const other = new CertificationSummariesApi(await as(otherManager))
+    expect((await refusal(other.getIdentityDecisionSummary({ id: certId }))).status).toBe(404)
+    expect((await refusal(other.getIdentityAccessSummaries({ id: certId, type: 'ROLE' }))).status).toBe(404)
   })
 })

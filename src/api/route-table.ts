@@ -211,6 +211,11 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /v3/certifications/:id/decide': user('CERT_ADMIN'),
   'POST /v3/certifications/:id/reassign': user('CERT_ADMIN'),
   'POST /v3/certifications/:id/sign-off': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/decision-summary': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/identity-summaries': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/identity-summaries/:identitySummaryId': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/access-summaries/:type': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/reviewers': user('CERT_ADMIN'),
   'POST /provisio/v1/certifications/:id/revocation-preview': user('CERT_ADMIN'),
 }
 
