@@ -564,4 +564,117 @@ describe.each(databases)('certifications through the official client on $name', 
     expect((await refusal(other.getIdentityDecisionSummary({ id: certId }))).status).toBe(404)
     expect((await refusal(other.getIdentityAccessSummaries({ id: certId, type: 'ROLE' }))).status).toBe(404)
   })
+
+  it('moves certifications as an administrator and reassigns asynchronously, answering certification tasks', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const made = await campaigns.createCampaign({
+      campaign: { name: 'Moved review', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = made.data.id as string
+    await campaigns.startCampaign({ id })
+    const certsApi = new CertificationsApi(admin)
+    const all = (await certsApi.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const joans = all.find((c) => c.reviewer?.id === reviewer.id)
+    expect(joans).toBeDefined()
+
+    // Checked first, all or nothing: a certification of another campaign, a missing reason.
+    const unknown = await refusal(
+      campaigns.move({
+        id,
+        adminReviewReassign: {
+          certificationIds: [joans?.id as string, 'not-a-certification'],
+          reassignTo: { id: otherManager.id, type: 'IDENTITY' },
+          reason: 'reorganisation',
+        },
+      }),
+    )
+    expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('not-a-certification') })
+    const notAdmin = await refusal(
+      new CertificationCampaignsApi(await as(reviewer)).move({
+        id,
+        adminReviewReassign: {
+          certificationIds: [joans?.id as string],
+          reassignTo: { id: otherManager.id, type: 'IDENTITY' },
+          reason: 'mine',
+        },
+      }),
+    )
+    expect(notAdmin.status).toBe(403)
+
+    // A certification cannot go to one of the identities it reviews (nobody reviews their own access):
+    // the task ends in ERROR and says why; nothing moved.
+    const other = all.find((c) => c.id !== joans?.id) as (typeof all)[number]
+    const subjectOfOther = (await certsApi.listIdentityAccessReviewItems({ id: other.id as string })).data[0]
+      ?.identitySummary?.id as string
+    const refused = await campaigns.move({
+      id,
+      adminReviewReassign: {
+        certificationIds: [other.id as string],
+        reassignTo: { id: subjectOfOther, type: 'IDENTITY' },
+        reason: 'reorganisation',
+      },
+    })
+    expect(refused.data).toMatchObject({ status: 'ERROR', reassignmentTrailDTOs: [] })
+    expect(refused.data.errors?.[0]?.text).toMatch(/own access/)
+
+    const moved = await campaigns.move({
+      id,
+      adminReviewReassign: {
+        certificationIds: [joans?.id as string],
+        reassignTo: { id: otherManager.id, type: 'IDENTITY' },
+        reason: 'reorganisation',
+      },
+    })
+    expect(moved.status).toBe(202)
+    expectReferenceShape('POST', '/campaigns/{id}/reassign', 202, moved.data)
+    expect(moved.data).toMatchObject({
+      type: 'ADMIN_REASSIGN',
+      targetType: 'CAMPAIGN',
+      targetId: id,
+      status: 'SUCCESS',
+      errors: [],
+      reassignmentTrailDTOs: [
+        { previousOwner: reviewer.id, newOwner: otherManager.id, reassignmentType: 'ADMIN_REASSIGN' },
+      ],
+    })
+    const read = await certsApi.getCertificationTask({ id: moved.data.id as string })
+    expectReferenceShape('GET', '/certification-tasks/{id}', 200, read.data)
+    expect(read.data).toEqual(moved.data)
+    const joan = new CertificationsApi(await as(reviewer))
+    expect((await refusal(joan.getCertificationTask({ id: moved.data.id as string }))).status).toBe(404)
+    expect(
+      (
+        await new CertificationsApi(await as(otherManager)).getIdentityCertification({
+          id: joans?.id as string,
+        })
+      ).data.reviewer?.id,
+    ).toBe(otherManager.id)
+
+    // The new reviewer hands one identity back, asynchronously in the reference's terms: a task, done.
+    const james = new CertificationsApi(await as(otherManager))
+    const items = (await james.listIdentityAccessReviewItems({ id: joans?.id as string })).data
+    const subject = items[0]?.identitySummary?.id as string
+    const back = await james.submitReassignCertsAsync({
+      id: joans?.id as string,
+      reviewReassign: {
+        reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+        reassignTo: reviewer.id,
+        reason: 'she knows them',
+      },
+    })
+    expectReferenceShape('POST', '/certifications/{id}/reassign-async', 200, back.data)
+    expect(back.data).toMatchObject({
+      type: 'REASSIGN',
+      targetType: 'CERTIFICATION',
+      targetId: joans?.id,
+      status: 'SUCCESS',
+      reassignmentTrailDTOs: [{ previousOwner: otherManager.id, newOwner: reviewer.id }],
+    })
+    expect((await james.getCertificationTask({ id: back.data.id as string })).data.status).toBe('SUCCESS')
+    const pending = await james.getPendingCertificationTasks({ count: true })
+    expectReferenceShape('GET', '/certification-tasks', 200, pending.data)
+    expect(pending.data).toEqual([])
+    const badFilter = await refusal(certsApi.getPendingCertificationTasks({ filters: 'status eq "QUEUED"' }))
+    expect(badFilter).toMatchObject({ status: 400, text: expect.stringContaining('status') })
+  })
 })

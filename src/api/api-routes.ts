@@ -44,6 +44,7 @@ import { campaignRoutes } from './v3/campaigns/campaign-routes.js'
 import { campaignTemplateRoutes } from './v3/campaign-templates/campaign-template-routes.js'
 import { certificationDecisionRoutes } from './v3/certifications/certification-decision-routes.js'
 import { certificationSummaryRoutes } from './v3/certifications/certification-summary-routes.js'
+import { certificationTaskRoutes } from './v3/certifications/certification-task-routes.js'
 import { certificationRoutes } from './v3/certifications/certification-routes.js'
 
 /** Every route of the API, by resource. */
@@ -92,5 +93,6 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   certificationRoutes(api, ctx)
   certificationDecisionRoutes(api, ctx)
   certificationSummaryRoutes(api, ctx)
+  certificationTaskRoutes(api, ctx)
   revocationPreviewRoutes(api, ctx)
 }

@@ -195,6 +195,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /v3/campaigns/:id/activate': anyOf('CERT_ADMIN'),
   'POST /v3/campaigns/:id/complete': anyOf('CERT_ADMIN'),
   'POST /v3/campaigns/delete': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns/:id/reassign': anyOf('CERT_ADMIN'),
   'GET /provisio/v1/campaigns/:id/report': anyOf('CERT_ADMIN'),
   'GET /v3/campaign-templates': anyOf('CERT_ADMIN'),
   'POST /v3/campaign-templates': anyOf('CERT_ADMIN'),
@@ -216,6 +217,9 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'GET /v3/certifications/:id/identity-summaries/:identitySummaryId': user('CERT_ADMIN'),
   'GET /v3/certifications/:id/access-summaries/:type': user('CERT_ADMIN'),
   'GET /v3/certifications/:id/reviewers': user('CERT_ADMIN'),
+  'POST /v3/certifications/:id/reassign-async': user('CERT_ADMIN'),
+  'GET /v3/certification-tasks': user('CERT_ADMIN'),
+  'GET /v3/certification-tasks/:id': user('CERT_ADMIN'),
   'POST /provisio/v1/certifications/:id/revocation-preview': user('CERT_ADMIN'),
 }
 

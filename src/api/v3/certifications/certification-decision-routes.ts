@@ -26,7 +26,7 @@ const decideBody = z
   )
   .min(1, 'name at least one decision')
   .max(MAX_DECISIONS, `at most ${MAX_DECISIONS} decisions per call`)
-const reassignBody = z.strictObject({
+export const reassignBody = z.strictObject({
   reassign: z
     .array(
       z.strictObject({
@@ -48,7 +48,7 @@ const reassignBody = z.strictObject({
  * and target summaries (one access item for every identity holding it) resolved to the items of that
  * access in this certification.
  */
-async function reassignedItems(
+export async function reassignedItems(
   ctx: ApiContext,
   actor: CampaignActor,
   certificationId: string,
