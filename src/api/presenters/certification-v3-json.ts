@@ -2,6 +2,7 @@ import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { ItemReason } from '../../domain/certifications/certification-item.js'
 import type { Identity } from '../../domain/model.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
+import type { AccessSummary } from '../../engine/certifications/certification-summaries.js'
 import type { listCertificationsFor, ReviewedItem } from '../../engine/certifications/list-certifications.js'
 
 type Names = ReadonlyMap<string, Identity>
@@ -123,15 +124,7 @@ export function accessReviewItemV3Json(item: ReviewedItem, sourceNames: Readonly
 }
 
 /** What the reference's `AccessSummary` describes: one access, on one account when it is an item's. */
-export interface AccessDescription {
-  readonly itemType: ReviewedItem['itemType']
-  readonly accessId: string
-  readonly name: string
-  readonly sourceId: string | null
-  readonly sourceName: string | null
-  readonly attribute: string | null
-  readonly value: string | null
-  readonly revocable: boolean
+export type AccessDescription = Omit<AccessSummary, 'completed' | 'identities'> & {
   readonly nativeIdentity?: string | null
 }
 

@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { InputError } from '../../../domain/errors.js'
 import { certificationItemsFor } from '../../../engine/certifications/list-certifications.js'
 import { decideItems, MAX_DECISIONS } from '../../../engine/certifications/decide-items.js'
-import { reassignCertificationTo } from '../../../engine/certifications/reassign-certification.js'
+import {
+  reassignCertificationTo,
+  type Reassignment,
+} from '../../../engine/certifications/reassign-certification.js'
 import { signOffCertification } from '../../../engine/certifications/sign-off.js'
 import type { CampaignActor } from '../../../engine/certifications/campaign-actor.js'
 import type { ApiContext } from '../../api-context.js'
@@ -48,7 +51,7 @@ export const reassignBody = z.strictObject({
  * and target summaries (one access item for every identity holding it) resolved to the items of that
  * access in this certification.
  */
-export async function reassignedItems(
+async function reassignedItems(
   ctx: ApiContext,
   actor: CampaignActor,
   certificationId: string,
@@ -71,6 +74,18 @@ export async function reassignedItems(
     ...(itemIds.length > 0 ? { itemIds } : {}),
     ...(identityIds.length > 0 ? { identityIds } : {}),
   }
+}
+
+/** The engine's reassignment of a `ReviewReassign` body (the new reviewer as an id or a reference). */
+export async function reassignmentOf(
+  ctx: ApiContext,
+  actor: CampaignActor,
+  certificationId: string,
+  body: z.infer<typeof reassignBody>,
+): Promise<Reassignment> {
+  const parts = await reassignedItems(ctx, actor, certificationId, body.reassign)
+  const to = typeof body.reassignTo === 'string' ? body.reassignTo : body.reassignTo.id
+  return { to, reason: body.reason, ...parts }
 }
 
 /** `/v3/certifications/{id}/decide`, `/reassign` and `/sign-off`: each answers with the certification. */
@@ -102,14 +117,10 @@ export function certificationDecisionRoutes(api: Api, ctx: ApiContext): void {
     '/v3/certifications/:id/reassign',
     { schema: { params: idParams, body: reassignBody } },
     async (request) => {
-      const { reassign, reassignTo, reason } = request.body
       const actor = actorOf(request)
-      const parts = await reassignedItems(ctx, actor, request.params.id, reassign)
-      const moved = await reassignCertificationTo(ctx.engine, actor, request.params.id, {
-        to: typeof reassignTo === 'string' ? reassignTo : reassignTo.id,
-        reason,
-        ...parts,
-      })
+      const reassignment = await reassignmentOf(ctx, actor, request.params.id, request.body)
+      const moved = await reassignCertificationTo(ctx.engine, actor, request.params.id, reassignment)
+      const { reason } = reassignment
       request.auditDetail = {
         action: 'CERTIFICATION_REASSIGNED',
         targetType: 'CERTIFICATION',

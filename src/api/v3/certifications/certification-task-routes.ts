@@ -13,7 +13,7 @@ import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
 import { collectionQuery } from '../../http/collection-query.js'
 import { actorOf } from '../access-requests/access-request-routes.js'
-import { reassignBody, reassignedItems } from './certification-decision-routes.js'
+import { reassignBody, reassignmentOf } from './certification-decision-routes.js'
 
 const idParams = z.strictObject({ id: z.string().min(1).max(256) })
 const adminReassignBody = z.strictObject({
@@ -73,20 +73,15 @@ export function certificationTaskRoutes(api: Api, ctx: ApiContext): void {
     '/v3/certifications/:id/reassign-async',
     { schema: { params: idParams, body: reassignBody } },
     async (request) => {
-      const { reassign, reassignTo, reason } = request.body
       const actor = actorOf(request)
-      const parts = await reassignedItems(ctx, actor, request.params.id, reassign)
-      const task = await reassignAsTask(ctx.engine, actor, request.params.id, {
-        to: typeof reassignTo === 'string' ? reassignTo : reassignTo.id,
-        reason,
-        ...parts,
-      })
+      const reassignment = await reassignmentOf(ctx, actor, request.params.id, request.body)
+      const task = await reassignAsTask(ctx.engine, actor, request.params.id, reassignment)
       request.auditDetail = {
         action: 'CERTIFICATION_REASSIGNED',
         targetType: 'CERTIFICATION',
         targetId: request.params.id,
         targetName: request.params.id,
-        after: { task: task.id, reassignments: task.reassignments, reason },
+        after: { task: task.id, reassignments: task.reassignments, reason: reassignment.reason },
       }
       return certificationTaskJson(task)
     },
