@@ -34,10 +34,12 @@ import { listCertifications } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
 import type { Store } from '../src/store/open-store.js'
-import { listWorkItems } from '../src/store/work-items.js'
+import { listWorkItems, type WorkItem } from '../src/store/work-items.js'
 import { databases } from './support/databases.js'
+import { expectReferenceShape } from './support/reference-schema.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+import { clientBearer, testApi } from './support/test-api.js'
 
 const DIRECTORY = 'Corporate Directory'
 const BADGES = 'Badge System'
@@ -336,6 +338,130 @@ describe.each(databases)('certifications on $name', (database) => {
     const csv = campaignReportCsv(report).trim().split('\n')
     expect(csv).toHaveLength(report.decisions.length + 1)
     expect(csv[0]).toMatch(/^itemId,identity,/)
+  })
+
+  it("a sign-off's revocations on a flat-file source are one task for its owner; each is verified on its own", async () => {
+    const { ctx, dir, badgeOwner } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    // A reviewer with two people whose badges hold their floor's zone (access nothing grants).
+    const badgeSource = (await listAccounts(ctx.db, {})).find((a) => a.sourceName === BADGES)?.sourceId
+    let picked: { cert: { id: string; reviewerId: string }; zones: CertificationItem[] } | undefined
+    for (const cert of await listCertifications(ctx.db, { campaignIds: [campaign.id] })) {
+      const zones = (await listCertificationItems(ctx.db, { certificationIds: [cert.id] })).filter(
+        (i) => i.sourceId === badgeSource && i.value?.startsWith('floor-') === true && i.revocable,
+      )
+      const two = zones.filter((z, n) => zones.findIndex((x) => x.identityId === z.identityId) === n)
+      if (two.length >= 2) {
+        picked = { cert, zones: two.slice(0, 2) }
+        break
+      }
+    }
+    if (!picked) throw new Error('no reviewer in the demo has two people with a floor zone')
+    const { cert, zones } = picked
+    const reviewer = person(cert.reviewerId)
+    const nameOf = new Map((await listIdentities(ctx.db, {})).map((i) => [i.id, i.name]))
+    const reviewerName = nameOf.get(cert.reviewerId) as string
+    await decideItems(
+      ctx,
+      reviewer,
+      cert.id,
+      zones.map((z) => ({ id: z.id, decision: 'REVOKE' as const })),
+    )
+    await approveRest(ctx, reviewer, cert.id)
+    expect((await signOffCertification(ctx, reviewer, cert.id)).remediation.PENDING).toBe(2)
+
+    // One task for the badge system's owner, listing both accounts, naming the reviewer and the campaign.
+    await executeDue(ctx, { sources: [BADGES] })
+    const badgeAccounts = (await listAccounts(ctx.db, {})).filter((a) => a.sourceName === BADGES)
+    const badgeOf = (z: CertificationItem) =>
+      badgeAccounts.find((a) => a.identityId === z.identityId)?.nativeIdentity as string
+    const tasks = (await listWorkItems(ctx.db, { owners: ['james.lamarr', badgeOwner] })).filter((w) =>
+      w.description.startsWith('Certification items revoked by'),
+    )
+    expect(tasks).toHaveLength(1)
+    const [task] = tasks as [WorkItem]
+    expect(task.description).toBe(
+      `Certification items revoked by ${reviewerName} (campaign '${campaign.name}'): ` +
+        `Modify account '${badgeOf(zones[0] as CertificationItem)}', ` +
+        `Modify account '${badgeOf(zones[1] as CertificationItem)}' on source '${BADGES}'`,
+    )
+    expect(task.activityId).toBeNull()
+    expect(task.activityIds).toHaveLength(2)
+    expect(task.remediationItems).toEqual(
+      zones.map((z) =>
+        expect.objectContaining({
+          operation: 'Remove',
+          attribute: 'zones',
+          value: z.value,
+          identityId: z.identityId,
+          identityName: nameOf.get(z.identityId),
+          nativeIdentity: badgeOf(z),
+          revokedBy: reviewerName,
+        }),
+      ),
+    )
+
+    // The API shows both as the work item's remediation items, in the reference's shape.
+    const { api, engine } = await testApi(ctx.config, store as Store, { now: ctx.now })
+    try {
+      const admin = await clientBearer(engine, ['ORG_ADMIN'])
+      const shown = await api.inject({ url: `/v3/work-items/${task.id}`, headers: admin })
+      expect(shown.statusCode).toBe(200)
+      expectReferenceShape('GET', '/work-items/{id}', 200, shown.json())
+      const items = () =>
+        api
+          .inject({ url: `/v3/work-items/${task.id}`, headers: admin })
+          .then((r) => r.json<{ remediationItems: Record<string, unknown>[] }>().remediationItems)
+      expect(await items()).toEqual(
+        zones.map((z) =>
+          expect.objectContaining({
+            targetId: z.identityId,
+            targetName: nameOf.get(z.identityId),
+            applicationName: BADGES,
+            attributeName: 'zones',
+            attributeOperation: 'REMOVE',
+            attributeValue: z.value,
+            nativeIdentity: badgeOf(z),
+            provisioningStatus: 'PENDING',
+          }),
+        ),
+      )
+
+      // The owner completes it once: both requests are committed.
+      const done = await api.inject({
+        method: 'POST',
+        url: `/v3/work-items/${task.id}`,
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload: JSON.stringify('both zones removed'),
+      })
+      expect(done.statusCode).toBe(200)
+      expect((await items()).map((i) => i.provisioningStatus)).toEqual(['COMMITED', 'COMMITED'])
+
+      // Only the first zone is gone from the file: the second stays visible, unverified, and failed on the campaign.
+      const [first, second] = zones as [CertificationItem, CertificationItem]
+      const file = join(dir, 'data/badges.csv')
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((l) => (l.startsWith(`${badgeOf(first)},`) ? l.replace(`|${first.value ?? ''}`, '') : l))
+          .join('\n'),
+      )
+      await aggregateThenProcess(ctx, BADGES)
+      expect((await items()).map((i) => i.provisioningStatus)).toEqual(['FINISHED', 'UNVERIFIABLE'])
+      await runCampaignTimers(ctx)
+      const [doneItem] = await listCertificationItems(ctx.db, { ids: [first.id] })
+      const [failed] = await listCertificationItems(ctx.db, { ids: [second.id] })
+      expect(doneItem?.remediation).toBe('DONE')
+      expect(failed?.remediation).toBe('FAILED')
+      expect(failed?.remediationDetail).toContain(`Modify of "${badgeOf(second)}"`)
+      expect(failed?.remediationDetail).toContain(second.value)
+      const report = await campaignReport(ctx, ADMIN, campaign.id)
+      expect(report.decisions.find((d) => d.itemId === second.id)?.remediation).toBe('FAILED')
+    } finally {
+      await api.close()
+    }
   })
 
   it('a revoked item still granted by a role stays, and the preview said so', async () => {
