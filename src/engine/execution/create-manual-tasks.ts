@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../../domain/config/config-schemas.js'
 import type { AccountActivity } from '../../domain/execution/account-activity.js'
-import { recordOutcomes } from '../../store/activity-claims.js'
+import { claimFollowers, recordOutcomes } from '../../store/activity-claims.js'
 import { loadIdentitiesById, loadIdentityAttributesById } from '../../store/identities.js'
 import { appendToWorkItem, insertWorkItems, type NewWorkItem } from '../../store/work-items.js'
 import type { EngineContext } from '../engine-context.js'
@@ -18,7 +18,8 @@ type Described = Pick<AccountActivity, 'operation' | 'nativeIdentity' | 'reasons
 /**
  * A flat-file source's due activities become work items for its owner, and wait for them: one per
  * activity, except a certification sign-off's revocations, which are one task listing them all (those
- * claimed in a later wave of this pass join the task the first made). Returns how many activities now wait.
+ * claimed in a later wave of this pass, or waiting behind an earlier one on the same account, join the task
+ * the first made). Returns how many activities now wait.
  */
 export async function createManualTasks(
   ctx: EngineContext,
@@ -33,8 +34,18 @@ export async function createManualTasks(
   const made = new Map<string, { id: string; described: Described[] }>()
   for (;;) {
     const now = ctx.now()
-    const { claimed } = await claimActivities(ctx, sourceId, MANUAL_WAVE, leaseMs, now)
-    if (claimed.length === 0) return created
+    let { claimed } = await claimActivities(ctx, sourceId, MANUAL_WAVE, leaseMs, now)
+    if (claimed.length === 0) {
+      // A sign-off's second revocation on an account waits behind its first: it joins the same task.
+      claimed = await claimFollowers(ctx.db, {
+        sourceId,
+        workItemIds: [...made.values()].map((m) => m.id),
+        now,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        accept: (a) => made.has(taskKeyOf(a) ?? ''),
+      })
+      if (claimed.length === 0) return created
+    }
     const identities = await loadIdentityAttributesById(
       ctx.db,
       claimed.filter((a) => a.items.some((i) => i.secret)).map((a) => a.identityId),
