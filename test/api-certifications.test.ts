@@ -1,6 +1,8 @@
 import {
   CertificationCampaignsApi,
   CertificationsApi,
+  CertificationSummariesApi,
+  EntitlementsBetaApi,
   type AccessReviewItem,
   type Configuration,
 } from 'sailpoint-api-client'
@@ -144,6 +146,16 @@ describe.each(databases)('certifications through the official client on $name', 
     expect(badge).toMatchObject({ revocable: true, reasons: [], completed: false })
     expect(badge.peers).toMatchObject({ department: expect.any(Number), manager: expect.any(Number) })
     expect(badge.peers['department']).toBeLessThan(1)
+    // Its access id is the catalog's entitlement id, the one the entitlement APIs know it by.
+    const orgAdmin = clientConfiguration(
+      base,
+      await createApiClient(engine, { name: 'catalog', capabilities: ['ORG_ADMIN'] }),
+    )
+    const entitlement = await new EntitlementsBetaApi(orgAdmin).getEntitlement({
+      id: badge.accessSummary?.access?.id as string,
+    })
+    expect(entitlement.data).toMatchObject({ attribute: 'zones', value: 'datacenter' })
+    expect(badge.accessSummary?.entitlement?.id).toBe(entitlement.data.id)
     const onlyRoles = await mine.listIdentityAccessReviewItems({
       id: certId,
       filters: 'access.type eq "ROLE"',
@@ -422,5 +434,224 @@ describe.each(databases)('certifications through the official client on $name', 
     })
     // No longer the first reviewer's: not found for them.
     expect((await refusal(mine.getIdentityCertification({ id: certId }))).status).toBe(404)
+  })
+
+  it('summarises a certification: decisions by kind, its identities, its distinct access, its reviewers', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const made = await campaigns.createCampaign({
+      campaign: { name: 'Summarised review', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = made.data.id as string
+    await campaigns.startCampaign({ id })
+    const reviewerConfig = await as(reviewer)
+    const mine = new CertificationsApi(reviewerConfig)
+    const summaries = new CertificationSummariesApi(reviewerConfig)
+    const [cert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const certId = cert?.id as string
+    const items = (await mine.listIdentityAccessReviewItems({ id: certId })).data
+    const count = (type: string): number => items.filter((i) => i.accessSummary?.access?.type === type).length
+
+    const before = await summaries.getIdentityDecisionSummary({ id: certId })
+    expectReferenceShape('GET', '/certifications/{id}/decision-summary', 200, before.data)
+    expect(before.data).toMatchObject({
+      entitlementDecisionsMade: 0,
+      entitlementDecisionsTotal: count('ENTITLEMENT'),
+      roleDecisionsTotal: count('ROLE'),
+      accessProfileDecisionsTotal: count('ACCESS_PROFILE'),
+      accountDecisionsTotal: 0,
+    })
+    // Approve one identity's roles, revoke the badge: the counts follow, also for that identity alone.
+    const badge = items.find((i) => i.accessSummary?.access?.name === 'datacenter')
+    const subject = badge?.identitySummary?.id as string
+    const roles = items.filter(
+      (i) => i.accessSummary?.access?.type === 'ROLE' && i.identitySummary?.id === subject,
+    )
+    await mine.makeIdentityDecision({
+      id: certId,
+      reviewDecision: [
+        ...roles.map((r) => ({ id: r.id as string, decision: 'APPROVE' as const, bulk: false })),
+        { id: badge?.id as string, decision: 'REVOKE' as const, bulk: false, comments: 'not needed' },
+      ],
+    })
+    const after = (await summaries.getIdentityDecisionSummary({ id: certId })).data
+    expect(after).toMatchObject({
+      rolesApproved: roles.length,
+      roleDecisionsMade: roles.length,
+      entitlementsRevoked: 1,
+      entitlementDecisionsMade: 1,
+    })
+    const forSubject = (
+      await summaries.getIdentityDecisionSummary({
+        id: certId,
+        filters: `identitySummary.id eq "${subject}"`,
+      })
+    ).data
+    expect(forSubject.roleDecisionsTotal).toBe(roles.length)
+
+    // Its identities, each done when every item is decided.
+    const people = await summaries.getIdentitySummaries({ id: certId, sorters: 'name', count: true })
+    expectReferenceShape('GET', '/certifications/{id}/identity-summaries', 200, people.data)
+    const subjects = new Set(items.map((i) => i.identitySummary?.id))
+    expect(people.data.map((p) => p.id).sort()).toEqual([...subjects].sort())
+    expect(people.headers['x-total-count']).toBe(String(subjects.size))
+    const names = people.data.map((p) => p.name as string)
+    expect(names).toEqual([...names].sort())
+    const open = await summaries.getIdentitySummaries({ id: certId, filters: 'completed eq false' })
+    const subjectDone = items.filter((i) => i.identitySummary?.id === subject).length === roles.length + 1
+    expect(open.data.length).toBe(subjects.size - (subjectDone ? 1 : 0))
+    const one = await summaries.getIdentitySummary({ id: certId, identitySummaryId: subject })
+    expectReferenceShape('GET', '/certifications/{id}/identity-summaries/{identitySummaryId}', 200, one.data)
+    expect(one.data).toMatchObject({ id: subject, identityId: subject })
+    expect(
+      (await refusal(summaries.getIdentitySummary({ id: certId, identitySummaryId: 'nobody' }))).status,
+    ).toBe(404)
+
+    // Its distinct access of a kind: the badge once, by the catalog's id, however many hold it.
+    const ents = await summaries.getIdentityAccessSummaries({
+      id: certId,
+      type: 'ENTITLEMENT',
+      sorters: 'access.name',
+    })
+    expectReferenceShape('GET', '/certifications/{id}/access-summaries/{type}', 200, ents.data)
+    const badgeSummaries = ents.data.filter((a) => a.access?.name === 'datacenter')
+    expect(badgeSummaries).toHaveLength(1)
+    expect(badgeSummaries[0]?.access?.id).toBe(badge?.accessSummary?.access?.id)
+    expect(badgeSummaries[0]?.entitlement).toMatchObject({
+      sourceName: 'Badge System',
+      attributeName: 'zones',
+    })
+    const byId = await summaries.getIdentityAccessSummaries({
+      id: certId,
+      type: 'ENTITLEMENT',
+      filters: `access.id eq "${badge?.accessSummary?.access?.id as string}" and entitlement.sourceName sw "Badge"`,
+    })
+    expect(byId.data.map((a) => a.access?.name)).toEqual(['datacenter'])
+    const roleSummaries = await summaries.getIdentityAccessSummaries({ id: certId, type: 'ROLE' })
+    expect(roleSummaries.data.every((a) => a.role !== undefined && a.access?.type === 'ROLE')).toBe(true)
+    const badFilter = await refusal(
+      summaries.getIdentityAccessSummaries({ id: certId, type: 'ROLE', filters: 'acess.name eq "x"' }),
+    )
+    expect(badFilter).toMatchObject({ status: 400, text: expect.stringContaining('acess.name') })
+
+    // Its reviewers; another manager sees none of it.
+    const reviewers = await mine.listCertificationReviewers({ id: certId })
+    expectReferenceShape('GET', '/certifications/{id}/reviewers', 200, reviewers.data)
+    expect(reviewers.data.map((r) => r.id)).toEqual([reviewer.id])
+    const other = new CertificationSummariesApi(await as(otherManager))
+    expect((await refusal(other.getIdentityDecisionSummary({ id: certId }))).status).toBe(404)
+    expect((await refusal(other.getIdentityAccessSummaries({ id: certId, type: 'ROLE' }))).status).toBe(404)
+  })
+
+  it('moves certifications as an administrator and reassigns asynchronously, answering certification tasks', async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const made = await campaigns.createCampaign({
+      campaign: { name: 'Moved review', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const id = made.data.id as string
+    await campaigns.startCampaign({ id })
+    const certsApi = new CertificationsApi(admin)
+    const all = (await certsApi.listIdentityCertifications({ filters: `campaign.id eq "${id}"` })).data
+    const joans = all.find((c) => c.reviewer?.id === reviewer.id)
+    expect(joans).toBeDefined()
+
+    // Checked first, all or nothing: a certification of another campaign, a missing reason.
+    const unknown = await refusal(
+      campaigns.move({
+        id,
+        adminReviewReassign: {
+          certificationIds: [joans?.id as string, 'not-a-certification'],
+          reassignTo: { id: otherManager.id, type: 'IDENTITY' },
+          reason: 'reorganisation',
+        },
+      }),
+    )
+    expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('not-a-certification') })
+    const notAdmin = await refusal(
+      new CertificationCampaignsApi(await as(reviewer)).move({
+        id,
+        adminReviewReassign: {
+          certificationIds: [joans?.id as string],
+          reassignTo: { id: otherManager.id, type: 'IDENTITY' },
+          reason: 'mine',
+        },
+      }),
+    )
+    expect(notAdmin.status).toBe(403)
+
+    // A certification cannot go to one of the identities it reviews (nobody reviews their own access):
+    // the task ends in ERROR and says why; nothing moved.
+    const other = all.find((c) => c.id !== joans?.id) as (typeof all)[number]
+    const subjectOfOther = (await certsApi.listIdentityAccessReviewItems({ id: other.id as string })).data[0]
+      ?.identitySummary?.id as string
+    const refused = await campaigns.move({
+      id,
+      adminReviewReassign: {
+        certificationIds: [other.id as string],
+        reassignTo: { id: subjectOfOther, type: 'IDENTITY' },
+        reason: 'reorganisation',
+      },
+    })
+    expect(refused.data).toMatchObject({ status: 'ERROR', reassignmentTrailDTOs: [] })
+    expect(refused.data.errors?.[0]?.text).toMatch(/own access/)
+
+    const moved = await campaigns.move({
+      id,
+      adminReviewReassign: {
+        certificationIds: [joans?.id as string],
+        reassignTo: { id: otherManager.id, type: 'IDENTITY' },
+        reason: 'reorganisation',
+      },
+    })
+    expect(moved.status).toBe(202)
+    expectReferenceShape('POST', '/campaigns/{id}/reassign', 202, moved.data)
+    expect(moved.data).toMatchObject({
+      type: 'ADMIN_REASSIGN',
+      targetType: 'CAMPAIGN',
+      targetId: id,
+      status: 'SUCCESS',
+      errors: [],
+      reassignmentTrailDTOs: [
+        { previousOwner: reviewer.id, newOwner: otherManager.id, reassignmentType: 'ADMIN_REASSIGN' },
+      ],
+    })
+    const read = await certsApi.getCertificationTask({ id: moved.data.id as string })
+    expectReferenceShape('GET', '/certification-tasks/{id}', 200, read.data)
+    expect(read.data).toEqual(moved.data)
+    const joan = new CertificationsApi(await as(reviewer))
+    expect((await refusal(joan.getCertificationTask({ id: moved.data.id as string }))).status).toBe(404)
+    expect(
+      (
+        await new CertificationsApi(await as(otherManager)).getIdentityCertification({
+          id: joans?.id as string,
+        })
+      ).data.reviewer?.id,
+    ).toBe(otherManager.id)
+
+    // The new reviewer hands one identity back, asynchronously in the reference's terms: a task, done.
+    const james = new CertificationsApi(await as(otherManager))
+    const items = (await james.listIdentityAccessReviewItems({ id: joans?.id as string })).data
+    const subject = items[0]?.identitySummary?.id as string
+    const back = await james.submitReassignCertsAsync({
+      id: joans?.id as string,
+      reviewReassign: {
+        reassign: [{ id: subject, type: 'IDENTITY_SUMMARY' }],
+        reassignTo: reviewer.id,
+        reason: 'she knows them',
+      },
+    })
+    expectReferenceShape('POST', '/certifications/{id}/reassign-async', 200, back.data)
+    expect(back.data).toMatchObject({
+      type: 'REASSIGN',
+      targetType: 'CERTIFICATION',
+      targetId: joans?.id,
+      status: 'SUCCESS',
+      reassignmentTrailDTOs: [{ previousOwner: otherManager.id, newOwner: reviewer.id }],
+    })
+    expect((await james.getCertificationTask({ id: back.data.id as string })).data.status).toBe('SUCCESS')
+    const pending = await james.getPendingCertificationTasks({ count: true })
+    expectReferenceShape('GET', '/certification-tasks', 200, pending.data)
+    expect(pending.data).toEqual([])
+    const badFilter = await refusal(certsApi.getPendingCertificationTasks({ filters: 'status eq "QUEUED"' }))
+    expect(badFilter).toMatchObject({ status: 400, text: expect.stringContaining('status') })
   })
 })

@@ -34,10 +34,12 @@ import { listCertifications } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
 import type { Store } from '../src/store/open-store.js'
-import { listWorkItems } from '../src/store/work-items.js'
+import { listWorkItems, type WorkItem } from '../src/store/work-items.js'
 import { databases } from './support/databases.js'
+import { expectReferenceShape } from './support/reference-schema.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
+import { clientBearer, testApi } from './support/test-api.js'
 
 const DIRECTORY = 'Corporate Directory'
 const BADGES = 'Badge System'
@@ -336,6 +338,155 @@ describe.each(databases)('certifications on $name', (database) => {
     const csv = campaignReportCsv(report).trim().split('\n')
     expect(csv).toHaveLength(report.decisions.length + 1)
     expect(csv[0]).toMatch(/^itemId,identity,/)
+  })
+
+  it("a sign-off's revocations on a flat-file source are one task for its owner; each is verified on its own", async () => {
+    const { ctx, dir, badgeOwner } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    // A reviewer of someone with two badge zones nothing grants, and of someone else with one.
+    const badgeSource = (await listAccounts(ctx.db, {})).find((a) => a.sourceName === BADGES)?.sourceId
+    let picked: { cert: { id: string; reviewerId: string }; zones: CertificationItem[] } | undefined
+    for (const cert of await listCertifications(ctx.db, { campaignIds: [campaign.id] })) {
+      const zones = (await listCertificationItems(ctx.db, { certificationIds: [cert.id] })).filter(
+        (i) => i.sourceId === badgeSource && i.itemType === 'ENTITLEMENT' && i.revocable,
+      )
+      const of = (id: string) => zones.filter((z) => z.identityId === id)
+      const a = zones.find((z) => of(z.identityId).length >= 2)
+      const b = zones.find((z) => z.identityId !== a?.identityId)
+      if (a && b) {
+        picked = { cert, zones: [...of(a.identityId).slice(0, 2), b] }
+        break
+      }
+    }
+    if (!picked) throw new Error('no reviewer in the demo has the badge zones this test needs')
+    const { cert, zones } = picked
+    const [a1, a2, b] = zones as [CertificationItem, CertificationItem, CertificationItem]
+    const reviewer = person(cert.reviewerId)
+    const nameOf = new Map((await listIdentities(ctx.db, {})).map((i) => [i.id, i.name]))
+    const reviewerName = nameOf.get(cert.reviewerId) as string
+    await decideItems(
+      ctx,
+      reviewer,
+      cert.id,
+      zones.map((z) => ({ id: z.id, decision: 'REVOKE' as const })),
+    )
+    await approveRest(ctx, reviewer, cert.id)
+    expect((await signOffCertification(ctx, reviewer, cert.id)).remediation.PENDING).toBe(3)
+
+    // One task for the badge system's owner listing all three — the second change to the same badge, which
+    // would otherwise wait for the first task to close, included — naming the reviewer and the campaign.
+    await executeDue(ctx, { sources: [BADGES] })
+    const badgeAccounts = (await listAccounts(ctx.db, {})).filter((x) => x.sourceName === BADGES)
+    const badgeOf = (z: CertificationItem) =>
+      badgeAccounts.find((x) => x.identityId === z.identityId)?.nativeIdentity as string
+    const tasks = (await listWorkItems(ctx.db, { owners: ['james.lamarr', badgeOwner] })).filter((w) =>
+      w.description.startsWith('Certification items revoked by'),
+    )
+    expect(tasks).toHaveLength(1)
+    const [task] = tasks as [WorkItem]
+    expect(task.description).toMatch(
+      new RegExp(
+        `^Certification items revoked by ${reviewerName} \\(campaign '${campaign.name}'\\): ` +
+          `Modify account '\\w+', Modify account '\\w+', Modify account '\\w+' on source '${BADGES}'$`,
+      ),
+    )
+    for (const z of zones) expect(task.description).toContain(`'${badgeOf(z)}'`)
+    expect(task.activityId).toBeNull()
+    expect(task.activityIds).toHaveLength(3)
+    const line = (z: CertificationItem) => `${badgeOf(z)} ${z.value ?? ''}`
+    expect(task.remediationItems.map((i) => `${i.nativeIdentity ?? ''} ${String(i.value)}`).sort()).toEqual(
+      zones.map(line).sort(),
+    )
+    for (const z of zones) {
+      expect(task.remediationItems).toContainEqual(
+        expect.objectContaining({
+          operation: 'Remove',
+          attribute: 'zones',
+          value: z.value,
+          identityId: z.identityId,
+          identityName: nameOf.get(z.identityId),
+          nativeIdentity: badgeOf(z),
+          revokedBy: reviewerName,
+        }),
+      )
+    }
+
+    // The API shows the three as the work item's remediation items, in the reference's shape.
+    const { api, engine } = await testApi(ctx.config, store as Store, { now: ctx.now })
+    try {
+      const admin = await clientBearer(engine, ['ORG_ADMIN'])
+      const shown = await api.inject({ url: `/v3/work-items/${task.id}`, headers: admin })
+      expect(shown.statusCode).toBe(200)
+      expectReferenceShape('GET', '/work-items/{id}', 200, shown.json())
+      type Shown = Record<string, unknown> & { nativeIdentity: string; attributeValue: string }
+      const items = async () =>
+        new Map(
+          (
+            await api
+              .inject({ url: `/v3/work-items/${task.id}`, headers: admin })
+              .then((r) => r.json<{ remediationItems: Shown[] }>().remediationItems)
+          ).map((i) => [`${i.nativeIdentity} ${i.attributeValue}`, i]),
+        )
+      const before = await items()
+      expect(before.size).toBe(3)
+      for (const z of zones) {
+        expect(before.get(line(z))).toMatchObject({
+          targetId: z.identityId,
+          targetName: nameOf.get(z.identityId),
+          applicationName: BADGES,
+          attributeName: 'zones',
+          attributeOperation: 'REMOVE',
+          provisioningStatus: 'PENDING',
+          revokedBy: reviewerName,
+        })
+      }
+
+      // The owner completes it once: every request is committed.
+      const done = await api.inject({
+        method: 'POST',
+        url: `/v3/work-items/${task.id}`,
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload: JSON.stringify('zones removed'),
+      })
+      expect(done.statusCode).toBe(200)
+      const status = async () => {
+        const now = await items()
+        return zones.map((z) => now.get(line(z))?.provisioningStatus)
+      }
+      expect(await status()).toEqual(['COMMITED', 'COMMITED', 'COMMITED'])
+
+      // The file loses the first person's two zones only: those are verified; the other stays visible,
+      // unverified, and FAILED on the campaign with what the file still shows.
+      const file = join(dir, 'data/badges.csv')
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((l) => {
+            if (!l.startsWith(`${badgeOf(a1)},`)) return l
+            const [head, zoneList = ''] = [l.slice(0, l.lastIndexOf(',')), l.slice(l.lastIndexOf(',') + 1)]
+            const kept = zoneList.split('|').filter((v) => v !== a1.value && v !== a2.value)
+            return `${head},${kept.join('|')}`
+          })
+          .join('\n'),
+      )
+      await aggregateThenProcess(ctx, BADGES)
+      expect(await status()).toEqual(['FINISHED', 'FINISHED', 'UNVERIFIABLE'])
+      await runCampaignTimers(ctx)
+      const remediation = async (z: CertificationItem) =>
+        (await listCertificationItems(ctx.db, { ids: [z.id] }))[0]
+      expect((await remediation(a1))?.remediation).toBe('DONE')
+      expect((await remediation(a2))?.remediation).toBe('DONE')
+      const failed = await remediation(b)
+      expect(failed?.remediation).toBe('FAILED')
+      expect(failed?.remediationDetail).toContain(`Modify of "${badgeOf(b)}"`)
+      expect(failed?.remediationDetail).toContain(b.value)
+      const report = await campaignReport(ctx, ADMIN, campaign.id)
+      expect(report.decisions.find((d) => d.itemId === b.id)?.remediation).toBe('FAILED')
+    } finally {
+      await api.close()
+    }
   })
 
   it('a revoked item still granted by a role stays, and the preview said so', async () => {

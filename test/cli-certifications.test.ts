@@ -144,6 +144,14 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
   it('previews, decides, signs off and remediates through the directory and a manual task', () => {
     const given = items.find((i) => i.identityName === subject && i.itemName === 'Operations Team') as Item
     const zone = items.find((i) => i.itemType === 'ENTITLEMENT' && i.reasons.length === 0) as Item
+    // Another report's badge zone: the badge system's owner gets one task for both.
+    const zone2 = items.find(
+      (i) =>
+        i.itemType === 'ENTITLEMENT' &&
+        i.reasons.length === 0 &&
+        i.identityName !== zone.identityName &&
+        i.identityName !== subject,
+    ) as Item
     const previews = json<{ itemId: string; outcome: string; changes: { value?: unknown }[] }[]>(
       'review',
       certId,
@@ -168,6 +176,7 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
       '--revoke',
       given.id,
       zone.id,
+      zone2.id,
       '--comment',
       'left operations',
       '--all-approve',
@@ -179,7 +188,7 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
       decision: 'REVOKE',
       comments: 'left operations',
     })
-    expect(decided.items.filter((i) => i.decision === 'REVOKE')).toHaveLength(2)
+    expect(decided.items.filter((i) => i.decision === 'REVOKE')).toHaveLength(3)
 
     const signed = json<{
       certification: Cert
@@ -187,7 +196,7 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
       campaign: { status: string }
     }>('sign-off', certId, '--as', 'james.wilson')
     expect(signed.certification.signed).not.toBeNull()
-    expect(signed.remediation).toEqual({ NONE: decided.certification.itemsTotal - 2, PENDING: 2 })
+    expect(signed.remediation).toEqual({ NONE: decided.certification.itemsTotal - 3, PENDING: 3 })
     expect(signed.campaign.status).toBe('ACTIVE')
     expect(cli('sign-off', certId, '--as', 'james.wilson').status).toBe(5)
 
@@ -200,13 +209,28 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
       'Corporate Directory',
     )
     expect(accounts.find((a) => a.nativeIdentity === subject)?.attributes.groups).not.toContain('ops-team')
-    const tasks = json<{ description: string; remediationItems: { value: string }[] }[]>('tasks')
+    const tasks =
+      json<
+        { id: string; description: string; remediationItems: { value: string; identityName: string }[] }[]
+      >('tasks')
     expect(tasks).toEqual([
       expect.objectContaining({
-        description: expect.stringMatching(/^Certification items revoked by james\.wilson/) as unknown,
-        remediationItems: [expect.objectContaining({ value: zone.itemName })],
+        description: expect.stringMatching(
+          /^Certification items revoked by james\.wilson \(campaign 'Q1 access review'\): Modify account '\w+', Modify account '\w+' on source 'Badge System'$/,
+        ) as unknown,
+        remediationItems: expect.arrayContaining([
+          expect.objectContaining({ value: zone.itemName, identityName: zone.identityName }),
+          expect.objectContaining({ value: zone2.itemName, identityName: zone2.identityName }),
+        ]) as unknown,
       }),
     ])
+    expect(tasks[0]?.remediationItems).toHaveLength(2)
+    // `tasks show` names the account and the person each line is about.
+    const shown = cli('tasks', 'show', tasks[0]?.id ?? '')
+    expect(shown.status).toBe(0)
+    for (const z of [zone, zone2]) {
+      expect(shown.stdout).toMatch(new RegExp(`\\w+ \\(${z.identityName}\\): - zones = ${z.itemName}`))
+    }
   })
 
   // Ten CLI processes for the five other reviewers: twice the usual limit.

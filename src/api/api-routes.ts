@@ -43,6 +43,8 @@ import { campaignLifecycleRoutes } from './v3/campaigns/campaign-lifecycle-route
 import { campaignRoutes } from './v3/campaigns/campaign-routes.js'
 import { campaignTemplateRoutes } from './v3/campaign-templates/campaign-template-routes.js'
 import { certificationDecisionRoutes } from './v3/certifications/certification-decision-routes.js'
+import { certificationSummaryRoutes } from './v3/certifications/certification-summary-routes.js'
+import { certificationTaskRoutes } from './v3/certifications/certification-task-routes.js'
 import { certificationRoutes } from './v3/certifications/certification-routes.js'
 
 /** Every route of the API, by resource. */
@@ -90,5 +92,7 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   campaignReportRoutes(api, ctx)
   certificationRoutes(api, ctx)
   certificationDecisionRoutes(api, ctx)
+  certificationSummaryRoutes(api, ctx)
+  certificationTaskRoutes(api, ctx)
   revocationPreviewRoutes(api, ctx)
 }

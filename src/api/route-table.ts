@@ -195,6 +195,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /v3/campaigns/:id/activate': anyOf('CERT_ADMIN'),
   'POST /v3/campaigns/:id/complete': anyOf('CERT_ADMIN'),
   'POST /v3/campaigns/delete': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns/:id/reassign': anyOf('CERT_ADMIN'),
   'GET /provisio/v1/campaigns/:id/report': anyOf('CERT_ADMIN'),
   'GET /v3/campaign-templates': anyOf('CERT_ADMIN'),
   'POST /v3/campaign-templates': anyOf('CERT_ADMIN'),
@@ -211,6 +212,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /v3/certifications/:id/decide': user('CERT_ADMIN'),
   'POST /v3/certifications/:id/reassign': user('CERT_ADMIN'),
   'POST /v3/certifications/:id/sign-off': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/decision-summary': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/identity-summaries': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/identity-summaries/:identitySummaryId': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/access-summaries/:type': user('CERT_ADMIN'),
+  'GET /v3/certifications/:id/reviewers': user('CERT_ADMIN'),
+  'POST /v3/certifications/:id/reassign-async': user('CERT_ADMIN'),
+  'GET /v3/certification-tasks': user('CERT_ADMIN'),
+  'GET /v3/certification-tasks/:id': user('CERT_ADMIN'),
   'POST /provisio/v1/certifications/:id/revocation-preview': user('CERT_ADMIN'),
 }
 

@@ -19,6 +19,7 @@ import {
   listWorkItems,
   listWorkItemSecrets,
   replaceWorkItemSecrets,
+  workItemActivityIds,
   type StoredSecrets,
   type WorkItem,
 } from '../store/work-items.js'
@@ -56,6 +57,8 @@ export function revealTaskSecrets(
   task: Pick<WorkItem, 'activityId' | 'secrets'>,
   env: Env = process.env,
 ): Record<string, string> | null {
+  // Only a task of one request (a Create) has secrets, sealed to that request.
+  if (task.activityId === null) return null
   return openStored(() => readKeyRing(ctx.config.dir, env), task.secrets, task.activityId, ctx.config.dir)
 }
 
@@ -124,8 +127,8 @@ async function pendingTask(ctx: EngineContext, id: string): Promise<WorkItem> {
 }
 
 /**
- * The owner did what the task asked: its request is COMMITED, and the next aggregation of the source
- * confirms it (FINISHED) or reports what differs (UNVERIFIABLE).
+ * The owner did what the task asked: its requests (every one it covers) are COMMITED, and the next
+ * aggregation of the source confirms each (FINISHED) or reports what differs (UNVERIFIABLE).
  */
 export async function completeTask(ctx: EngineContext, id: string, comment?: string): Promise<WorkItem> {
   const task = await pendingTask(ctx, id)
@@ -134,12 +137,18 @@ export async function completeTask(ctx: EngineContext, id: string, comment?: str
     if (!(await closeWorkItem(tx, id, 'Finished', comment ?? null, now))) {
       throw new ConflictError(`work item ${id} was closed meanwhile`)
     }
-    await recordOutcomes(tx, [{ id: task.activityId, status: 'COMMITED', nextAttemptAt: 'never' }], now)
+    // Read once the task is locked: requests added to it meanwhile are closed with it.
+    const ids = await workItemActivityIds(tx, id)
+    await recordOutcomes(
+      tx,
+      ids.map((a) => ({ id: a, status: 'COMMITED', nextAttemptAt: 'never' })),
+      now,
+    )
   })
   return task
 }
 
-/** The owner will not do it: the request FAILED, with the owner's comment as the reason. */
+/** The owner will not do it: its requests FAILED, with the owner's comment as the reason. */
 export async function rejectTask(ctx: EngineContext, id: string, comment: string): Promise<WorkItem> {
   const task = await pendingTask(ctx, id)
   const now = ctx.now()
@@ -148,7 +157,12 @@ export async function rejectTask(ctx: EngineContext, id: string, comment: string
       throw new ConflictError(`work item ${id} was closed meanwhile`)
     }
     const error = { at: now.toISOString(), attempt: 1, kind: 'REJECTED' as const, message: comment }
-    await recordOutcomes(tx, [{ id: task.activityId, status: 'FAILED', completed: now, error }], now)
+    const ids = await workItemActivityIds(tx, id)
+    await recordOutcomes(
+      tx,
+      ids.map((a) => ({ id: a, status: 'FAILED', completed: now, error })),
+      now,
+    )
   })
   return task
 }

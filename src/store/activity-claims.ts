@@ -143,3 +143,50 @@ export async function releaseDeadLeases(db: Db): Promise<void> {
      WHERE lease_until IS NOT NULL AND lease_until <> '-infinity' AND status IN ('PENDING', 'RETRY')`,
   )
 }
+
+/**
+ * Claims the requests that wait behind requests already in these pending manual tasks — a second
+ * revocation on the same account, which would otherwise wait for the owner to close the first task —
+ * so that they join those tasks: the owner does them together. Only a request every earlier open request
+ * of whose account is in one of the tasks; `accept` picks which of them to claim (the same sign-off's).
+ */
+export async function claimFollowers(
+  db: Db,
+  options: {
+    sourceId: string
+    workItemIds: readonly string[]
+    now: Date
+    leaseUntil: Date
+    accept: (a: AccountActivity) => boolean
+  },
+): Promise<ClaimedActivity[]> {
+  if (options.workItemIds.length === 0) return []
+  const candidates = await db.query<{ j: string }>(
+    `SELECT coalesce(json_agg(json_build_array(${activityColumns('r').join(', ')}) ORDER BY r.id), '[]')::text AS j
+     FROM account_requests r
+     WHERE r.source_id = $1 AND r.status = 'PENDING' AND r.lease_until IS NULL
+       AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $2)
+       AND NOT EXISTS (SELECT 1 FROM work_item_activities l WHERE l.activity_id = r.id)
+       AND EXISTS (SELECT 1 FROM account_requests o WHERE o.source_id = r.source_id
+         AND o.native_identity = r.native_identity AND o.id < r.id AND o.status IN ('PENDING', 'RETRY'))
+       AND NOT EXISTS (SELECT 1 FROM account_requests o WHERE o.source_id = r.source_id
+         AND o.native_identity = r.native_identity AND o.id < r.id AND o.status IN ('PENDING', 'RETRY')
+         AND NOT EXISTS (SELECT 1 FROM work_item_activities l JOIN work_items w ON w.id = l.work_item_id
+           WHERE l.activity_id = o.id AND w.state = 'Pending' AND w.id = ANY($3::text[])))`,
+    [options.sourceId, options.now.toISOString(), options.workItemIds],
+  )
+  const accepted = (JSON.parse(candidates[0]?.j ?? '[]') as ActivityTuple[])
+    .map(toActivity)
+    .filter(options.accept)
+  if (accepted.length === 0) return []
+  // Guarded as claimDue is: another worker's claim in between wins.
+  const claimed = await db.query<{ id: string }>(
+    `UPDATE account_requests SET lease_until = $2, attempts = attempts + 1, modified = $3
+     WHERE id = ANY($1::text[]) AND status = 'PENDING' AND lease_until IS NULL RETURNING id`,
+    [accepted.map((a) => a.id), options.leaseUntil.toISOString(), options.now.toISOString()],
+  )
+  const ids = new Set(claimed.map((r) => r.id))
+  return accepted
+    .filter((a) => ids.has(a.id))
+    .map((a) => ({ ...a, attempts: a.attempts + 1, inDoubt: false }))
+}

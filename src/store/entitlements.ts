@@ -217,3 +217,22 @@ export async function findEntitlement(
   )
   return rows[0] ? { id: rows[0].id, displayName: rows[0].display_name } : undefined
 }
+
+/**
+ * The stored ids of entitlements named by their parts, keyed by entitlementKey: one statement for a page
+ * of items. An entitlement not in the catalog has no entry.
+ */
+export async function entitlementIdsByKey(
+  db: Db,
+  refs: readonly { sourceId: string; attribute: string; value: string }[],
+): Promise<Map<string, string>> {
+  if (refs.length === 0) return new Map()
+  const rows = await db.query<{ id: string; source_id: string; attribute: string; value: string }>(
+    `SELECT e.id, e.source_id, e.attribute, e.value
+     FROM entitlements e
+     JOIN unnest($1::text[], $2::text[], $3::text[]) AS r(source_id, attribute, value)
+       ON e.source_id = r.source_id AND e.attribute = r.attribute AND e.value = r.value`,
+    [refs.map((r) => r.sourceId), refs.map((r) => r.attribute), refs.map((r) => r.value)],
+  )
+  return new Map(rows.map((r) => [entitlementKey(r.source_id, r.attribute, r.value), r.id]))
+}

@@ -1,10 +1,13 @@
-import type { ActivityItem } from '../domain/execution/account-activity.js'
+import type { RemediationItem } from '../domain/execution/remediation-item.js'
 import type { SealedSecrets } from '../domain/secrets/sealed-secrets.js'
 import { newId } from '../domain/new-id.js'
 import { selectTuples, type Db } from './db.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 
-/** A manual task for a flat-file source's owner: one account request to carry out by hand. */
+/**
+ * A manual task for a flat-file source's owner: one account request to carry out by hand, or (a
+ * certification's revocations on the source, one sign-off's) several.
+ */
 export interface WorkItem {
   readonly id: string
   readonly type: 'ManualAction'
@@ -12,10 +15,13 @@ export interface WorkItem {
   readonly state: 'Pending' | 'Finished' | 'Rejected' | 'Canceled'
   readonly owner: string | null
   readonly sourceId: string
-  readonly activityId: string
+  /** The one request of a task of one; null for a task covering several (see `activityIds`). */
+  readonly activityId: string | null
+  /** Every request the task covers: completing or rejecting it closes them all. */
+  readonly activityIds: readonly string[]
   readonly description: string
   /** Exactly what to do; a secret item's value is in `secrets`, shown only in the task's detail. */
-  readonly remediationItems: readonly ActivityItem[]
+  readonly remediationItems: readonly RemediationItem[]
   /** Sealed (engine/manual-tasks.ts opens them); null once the task is closed. */
   readonly secrets: StoredSecrets | null
   readonly comment: string | null
@@ -31,9 +37,10 @@ type Row = [
   WorkItem['state'],
   string | null,
   string,
+  string | null,
+  string[],
   string,
-  string,
-  ActivityItem[],
+  RemediationItem[],
   StoredSecrets | null,
   string | null,
   string,
@@ -47,6 +54,9 @@ const COLUMNS = [
   'owner',
   'source_id',
   'activity_id',
+  // From the links, in the order the task lists them.
+  `(SELECT coalesce(json_agg(l.activity_id ORDER BY l.position), '[]') FROM work_item_activities l
+    WHERE l.work_item_id = page.id)`,
   'description',
   'remediation_items',
   'secrets',
@@ -55,25 +65,106 @@ const COLUMNS = [
   time('completed'),
 ]
 
+/** A manual task to make: its requests (`activityId` set for a task of one) and what to do. */
+export type NewWorkItem = Omit<WorkItem, 'id' | 'type' | 'state' | 'comment' | 'created' | 'completed'>
+
+/**
+ * Makes manual tasks, each linked to its requests. A request already in a task (another executor made
+ * it first) is left out of the new one, and a task left with none is not made. Returns the tasks made,
+ * with the requests each took.
+ */
 export async function insertWorkItems(
   db: Db,
-  items: readonly Omit<WorkItem, 'id' | 'type' | 'state' | 'comment' | 'created' | 'completed'>[],
-): Promise<void> {
-  if (items.length === 0) return
+  items: readonly NewWorkItem[],
+): Promise<{ readonly id: string; readonly activityIds: readonly string[] }[]> {
+  if (items.length === 0) return []
+  const drafts = items.map((i) => ({ ...i, id: newId() }))
+  const taken = await linkActivities(
+    db,
+    drafts.flatMap((d) =>
+      d.activityIds.map((activityId, n) => ({ workItemId: d.id, activityId, position: n })),
+    ),
+  )
+  const kept = drafts.flatMap((d) => {
+    const mine = d.activityIds.filter((a) => taken.has(a))
+    if (mine.length === 0) return []
+    if (mine.length === d.activityIds.length) return [d]
+    return [
+      {
+        ...d,
+        activityIds: mine,
+        remediationItems: d.remediationItems.filter((i) => taken.has(i.activityId ?? '')),
+      },
+    ]
+  })
+  if (kept.length === 0) return []
   await db.query(
     `INSERT INTO work_items (id, owner, source_id, activity_id, description, remediation_items, secrets)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::json[], $7::json[])
-     ON CONFLICT (activity_id) DO NOTHING`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::json[], $7::json[])`,
     [
-      items.map(() => newId()),
-      items.map((i) => i.owner),
-      items.map((i) => i.sourceId),
-      items.map((i) => i.activityId),
-      items.map((i) => i.description),
-      items.map((i) => JSON.stringify(i.remediationItems)),
-      items.map((i) => (i.secrets ? JSON.stringify(i.secrets) : null)),
+      kept.map((i) => i.id),
+      kept.map((i) => i.owner),
+      kept.map((i) => i.sourceId),
+      kept.map((i) => i.activityId),
+      kept.map((i) => i.description),
+      kept.map((i) => JSON.stringify(i.remediationItems)),
+      kept.map((i) => (i.secrets ? JSON.stringify(i.secrets) : null)),
     ],
   )
+  return kept.map((i) => ({ id: i.id, activityIds: i.activityIds }))
+}
+
+/**
+ * Adds requests to a pending task made moments before (the same sign-off's revocations claimed in a later
+ * wave), with its new description. False when the task is no longer pending: the caller makes a new one.
+ * The task's row is locked first, so completing it waits and then closes what was added too.
+ */
+export async function appendToWorkItem(
+  db: Db,
+  id: string,
+  add: { readonly activityIds: readonly string[]; readonly remediationItems: readonly RemediationItem[] },
+  description: string,
+): Promise<boolean> {
+  const [row] = await db.query<{ state: string; n: number }>(
+    `SELECT state, (SELECT count(*)::int FROM work_item_activities WHERE work_item_id = $1) AS n
+     FROM work_items WHERE id = $1 FOR UPDATE`,
+    [id],
+  )
+  if (row?.state !== 'Pending') return false
+  const taken = await linkActivities(
+    db,
+    add.activityIds.map((activityId, n) => ({ workItemId: id, activityId, position: Number(row.n) + n })),
+  )
+  await db.query(
+    `UPDATE work_items SET description = $2, remediation_items = (remediation_items::jsonb || $3::jsonb)::json
+     WHERE id = $1`,
+    [id, description, JSON.stringify(add.remediationItems.filter((i) => taken.has(i.activityId ?? '')))],
+  )
+  return true
+}
+
+/** Links requests to tasks; returns the requests linked now (not already in a task). */
+async function linkActivities(
+  db: Db,
+  links: readonly { workItemId: string; activityId: string; position: number }[],
+): Promise<Set<string>> {
+  if (links.length === 0) return new Set()
+  const rows = await db.query<{ activity_id: string }>(
+    `INSERT INTO work_item_activities (activity_id, work_item_id, position)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+     ON CONFLICT (activity_id) DO NOTHING RETURNING activity_id`,
+    [links.map((l) => l.activityId), links.map((l) => l.workItemId), links.map((l) => l.position)],
+  )
+  return new Set(rows.map((r) => r.activity_id))
+}
+
+/** The requests a task covers, read after its row was locked (a task being closed). */
+export async function workItemActivityIds(db: Db, id: string): Promise<string[]> {
+  const rows = await db.query<{ activity_id: string }>(
+    'SELECT activity_id FROM work_item_activities WHERE work_item_id = $1 ORDER BY position',
+    [id],
+  )
+  return rows.map((r) => r.activity_id)
 }
 
 /** What work items can be filtered by; `state` defaults to Pending. */
@@ -96,7 +187,8 @@ const WORK_ITEM_COLUMNS: Record<WorkItemSortField, string> = { created: 'created
 // Manual tasks only: approvals (type Approval, store/approvals.ts) share the table.
 const WORK_ITEM_WHERE = `WHERE type = 'ManualAction' AND ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
   AND ($3::text IS NULL OR id = $3) AND ($4::text[] IS NULL OR owner = ANY($4))
-  AND ($5::text[] IS NULL OR state = ANY($5)) AND ($6::text[] IS NULL OR activity_id = ANY($6))`
+  AND ($5::text[] IS NULL OR state = ANY($5))
+  AND ($6::text[] IS NULL OR id IN (SELECT work_item_id FROM work_item_activities WHERE activity_id = ANY($6)))`
 
 function workItemParams(filter: WorkItemFilter): unknown[] {
   return [
@@ -136,6 +228,7 @@ export async function listWorkItems(
       owner,
       sourceId,
       activityId,
+      activityIds,
       description,
       remediationItems,
       secrets,
@@ -149,6 +242,7 @@ export async function listWorkItems(
       owner,
       sourceId,
       activityId,
+      activityIds,
       description,
       remediationItems,
       secrets,
@@ -182,7 +276,8 @@ export async function listWorkItemSecrets(
   const rows = await selectTuples<[string, string, StoredSecrets]>(
     db,
     ['id', 'activity_id', 'secrets'],
-    `FROM work_items WHERE state = 'Pending' AND secrets IS NOT NULL`,
+    // Secrets are sealed to a task of one request (a Create's).
+    `FROM work_items WHERE state = 'Pending' AND secrets IS NOT NULL AND activity_id IS NOT NULL`,
     [],
   )
   return rows.map(([id, activityId, secrets]) => ({ id, activityId, secrets }))

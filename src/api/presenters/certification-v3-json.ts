@@ -2,6 +2,7 @@ import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { ItemReason } from '../../domain/certifications/certification-item.js'
 import type { Identity } from '../../domain/model.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
+import type { AccessSummary } from '../../engine/certifications/certification-summaries.js'
 import type { listCertificationsFor, ReviewedItem } from '../../engine/certifications/list-certifications.js'
 
 type Names = ReadonlyMap<string, Identity>
@@ -81,26 +82,6 @@ function reasonJson(r: ItemReason): object {
  */
 export function accessReviewItemV3Json(item: ReviewedItem, sourceNames: ReadonlyMap<string, string>): object {
   const sourceName = item.sourceId === null ? null : (sourceNames.get(item.sourceId) ?? item.sourceId)
-  const access = { type: item.itemType, id: item.itemId, name: item.itemName }
-  const account =
-    item.nativeIdentity === null
-      ? null
-      : { nativeIdentity: item.nativeIdentity, type: 'ACCOUNT', id: null, name: item.nativeIdentity }
-  const entitlement = {
-    id: item.itemId,
-    name: item.itemName,
-    description: null,
-    privileged: false,
-    attributeName: item.attribute ?? '',
-    attributeValue: item.value ?? '',
-    sourceName: sourceName ?? '',
-    sourceId: item.sourceId ?? '',
-    hasPermissions: false,
-    isPermission: false,
-    revocable: item.revocable,
-    cloudGoverned: false,
-    account,
-  }
   return {
     id: item.id,
     completed: item.decision !== null,
@@ -114,36 +95,17 @@ export function accessReviewItemV3Json(item: ReviewedItem, sourceNames: Readonly
       identityId: item.identityId,
       completed: item.decision !== null,
     },
-    accessSummary: {
-      access,
-      ...(item.itemType === 'ENTITLEMENT' ? { entitlement } : {}),
-      ...(item.itemType === 'ACCESS_PROFILE'
-        ? {
-            accessProfile: {
-              id: item.itemId,
-              name: item.itemName,
-              description: '',
-              privileged: false,
-              cloudGoverned: false,
-              endDate: null,
-              entitlements: [],
-            },
-          }
-        : {}),
-      ...(item.itemType === 'ROLE'
-        ? {
-            role: {
-              id: item.itemId,
-              name: item.itemName,
-              description: '',
-              privileged: false,
-              revocable: item.revocable,
-              accessProfiles: [],
-              entitlements: [],
-            },
-          }
-        : {}),
-    },
+    accessSummary: accessSummaryV3Json({
+      itemType: item.itemType,
+      accessId: item.accessId,
+      name: item.itemName,
+      sourceId: item.sourceId,
+      sourceName,
+      attribute: item.attribute,
+      value: item.value,
+      revocable: item.revocable,
+      nativeIdentity: item.nativeIdentity,
+    }),
     // Provisio's own.
     itemType: item.itemType,
     sourceId: item.sourceId,
@@ -158,5 +120,66 @@ export function accessReviewItemV3Json(item: ReviewedItem, sourceNames: Readonly
     decided: item.decided,
     remediation: item.remediation,
     remediationDetail: item.remediationDetail,
+  }
+}
+
+/** What the reference's `AccessSummary` describes: one access, on one account when it is an item's. */
+export type AccessDescription = Omit<AccessSummary, 'completed' | 'identities'> & {
+  readonly nativeIdentity?: string | null
+}
+
+/** The reference's `AccessSummary`: `access`, and the entitlement, access profile or role it is. */
+export function accessSummaryV3Json(a: AccessDescription): object {
+  const account =
+    a.nativeIdentity === undefined || a.nativeIdentity === null
+      ? null
+      : { nativeIdentity: a.nativeIdentity, type: 'ACCOUNT', id: null, name: a.nativeIdentity }
+  return {
+    access: { type: a.itemType, id: a.accessId, name: a.name },
+    ...(a.itemType === 'ENTITLEMENT'
+      ? {
+          entitlement: {
+            id: a.accessId,
+            name: a.name,
+            description: null,
+            privileged: false,
+            attributeName: a.attribute ?? '',
+            attributeValue: a.value ?? '',
+            sourceName: a.sourceName ?? '',
+            sourceId: a.sourceId ?? '',
+            hasPermissions: false,
+            isPermission: false,
+            revocable: a.revocable,
+            cloudGoverned: false,
+            account,
+          },
+        }
+      : {}),
+    ...(a.itemType === 'ACCESS_PROFILE'
+      ? {
+          accessProfile: {
+            id: a.accessId,
+            name: a.name,
+            description: '',
+            privileged: false,
+            cloudGoverned: false,
+            endDate: null,
+            entitlements: [],
+          },
+        }
+      : {}),
+    ...(a.itemType === 'ROLE'
+      ? {
+          role: {
+            id: a.accessId,
+            name: a.name,
+            description: '',
+            privileged: false,
+            revocable: a.revocable,
+            accessProfiles: [],
+            entitlements: [],
+          },
+        }
+      : {}),
   }
 }

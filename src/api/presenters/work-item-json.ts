@@ -15,12 +15,27 @@ export function workItemJson(
     owner: t.owner,
     source: { id: t.sourceId, name: t.sourceName },
     activityId: t.activityId,
+    activityIds: t.activityIds,
     description: t.description,
     remediationItems: t.remediationItems.map((i) => ({
       operation: i.operation,
       attribute: i.attribute,
-      value: i.secret ? (secrets === undefined ? '********' : (secrets?.[i.attribute] ?? null)) : i.value,
+      value: i.secret
+        ? secrets === undefined
+          ? '********'
+          : (secrets?.[i.attribute ?? ''] ?? null)
+        : i.value,
       ...(i.secret ? { secret: true } : {}),
+      // A task covering several requests says, on each line, whose account it is about.
+      ...(i.activityId !== undefined
+        ? {
+            activityId: i.activityId,
+            identityId: i.identityId ?? null,
+            identityName: i.identityName ?? null,
+            nativeIdentity: i.nativeIdentity ?? null,
+            ...(i.revokedBy !== undefined ? { revokedBy: i.revokedBy } : {}),
+          }
+        : {}),
     })),
     comment: t.comment,
     created: t.created,

@@ -127,9 +127,15 @@ export async function taskShowCommand(
     `${task.description}  (${task.id}, ${task.state})`,
     `  owner   ${task.owner ?? '(none)'}`,
     ...task.remediationItems.map((i) => {
+      // A task covering several requests names the account each line is about.
+      const about =
+        i.activityId !== undefined
+          ? `${i.nativeIdentity ?? '(new)'}${i.identityName !== undefined ? ` (${i.identityName})` : ''}: `
+          : ''
+      if (i.attribute === null) return `  ${about}${i.operation} the account`
       const value = i.secret ? (secrets?.[i.attribute] ?? '(no longer shown: the task is closed)') : i.value
       const sign = i.operation === 'Add' ? '+' : i.operation === 'Remove' ? '-' : ' '
-      return `  ${sign} ${i.attribute} = ${Array.isArray(value) ? value.join(', ') : String(value ?? '')}`
+      return `  ${about}${sign} ${i.attribute} = ${Array.isArray(value) ? value.join(', ') : String(value ?? '')}`
     }),
     ...(task.comment ? [`  comment ${task.comment}`] : []),
   ]

@@ -21,6 +21,8 @@ import {
   type CertificationFilter,
   type CertificationSortField,
 } from '../../store/certifications.js'
+import { entitlementKey, type EntitlementParts } from '../../domain/plan/entitlement-key.js'
+import { entitlementIdsByKey } from '../../store/entitlements.js'
 import { loadIdentitiesById } from '../../store/identities.js'
 import type { Page } from '../../store/paging.js'
 import type { EngineContext } from '../engine-context.js'
@@ -89,8 +91,12 @@ export async function listCertificationsFor(
   return { certifications, total }
 }
 
-/** An item as a reviewer reads it: with the name of the identity it is for. */
-export type ReviewedItem = CertificationItem & { readonly identityName: string }
+/**
+ * An item as a reviewer reads it: with the name of the identity it is for, and the id its access is known
+ * by outside the campaign — the stored entitlement's id for an entitlement (the item keeps the planner's
+ * key, source, attribute and value), the role's, access profile's or account's own id otherwise.
+ */
+export type ReviewedItem = CertificationItem & { readonly identityName: string; readonly accessId: string }
 
 /** The items of a certification the actor may see, a page at a time, with identity names. */
 export async function certificationItemsFor(
@@ -106,12 +112,11 @@ export async function certificationItemsFor(
     listCertificationItems(ctx.db, where, page),
     countCertificationItems(ctx.db, where),
   ])
-  const names = new Map(
-    (await loadIdentitiesById(ctx.db, [...new Set(items.map((i) => i.identityId))])).map((p) => [
-      p.id,
-      p.name,
-    ]),
-  )
+  const [people, entitlementIds] = await Promise.all([
+    loadIdentitiesById(ctx.db, [...new Set(items.map((i) => i.identityId))]),
+    entitlementIdsByKey(ctx.db, items.flatMap(entitlementRef)),
+  ])
+  const names = new Map(people.map((p) => [p.id, p.name]))
   return {
     // A role composition item's subject is the role: it is named by the role's name.
     items: items.map((i) => ({
@@ -120,9 +125,18 @@ export async function certificationItemsFor(
         names.get(i.identityId) ??
         (campaign.type === 'ROLE_COMPOSITION' ? findRole(ctx.config, i.identityId)?.name : undefined) ??
         i.identityId,
+      accessId: entitlementRef(i).map((r) => entitlementIds.get(keyOf(r)))[0] ?? i.itemId,
     })),
     total,
     certification: cert,
     campaign,
   }
+}
+
+const keyOf = (r: EntitlementParts): string => entitlementKey(r.sourceId, r.attribute, r.value)
+
+function entitlementRef(i: CertificationItem): EntitlementParts[] {
+  return i.itemType === 'ENTITLEMENT' && i.sourceId !== null && i.attribute !== null && i.value !== null
+    ? [{ sourceId: i.sourceId, attribute: i.attribute, value: i.value }]
+    : []
 }

@@ -9,8 +9,9 @@ import type { EngineContext } from '../engine-context.js'
 
 /**
  * Follows a campaign's pending remediations: an item whose activities all finished is DONE, one with a
- * failed activity FAILED with the connector's message (visible on the campaign), the rest stay PENDING
- * (retrying, or a manual task not done yet). A COMPLETING campaign with nothing pending is COMPLETED.
+ * failed activity FAILED with the connector's message (visible on the campaign) — or, done by hand, with
+ * what the next aggregation still shows (UNVERIFIABLE: the owner's task said done, the source disagrees) —
+ * the rest stay PENDING (retrying, or a manual task not done yet). A COMPLETING campaign with nothing pending is COMPLETED.
  * Returns how many items are still pending.
  */
 export async function settleRemediation(
@@ -34,7 +35,7 @@ export async function settleRemediation(
   let still = pending.length - withActivities.length
   for (const item of withActivities) {
     const mine = item.activityIds.flatMap((id) => activities.get(id) ?? [])
-    const failed = mine.find((a) => a.status === 'FAILED')
+    const failed = mine.find((a) => a.status === 'FAILED' || a.status === 'UNVERIFIABLE')
     if (failed) {
       const message = failed.errors.at(-1)?.message ?? 'failed'
       results.push({
@@ -59,5 +60,5 @@ export async function settleRemediation(
   return still
 }
 
-// Finished, or no longer needed (withdrawn because the account changed meanwhile), or done by hand but not readable back.
-const DONE = new Set(['FINISHED', 'CANCELED', 'UNVERIFIABLE'])
+// Finished, or no longer needed (withdrawn because the account changed meanwhile).
+const DONE = new Set(['FINISHED', 'CANCELED'])

@@ -75,7 +75,7 @@ export async function statusesOf(
     const ids = new Set(idsOf.get(item.id))
     // Both lists are in id order, as each item's own query returned them.
     const activities = allActivities.filter((a) => ids.has(a.id))
-    const manual = allManual.filter((w) => ids.has(w.activityId))
+    const manual = allManual.filter((w) => w.activityIds.some((a) => ids.has(a)))
     const state = requestState(item, activities, now)
     const mine = approvals
       .filter((a) => a.requestItemId === item.id)

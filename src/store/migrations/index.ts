@@ -16,6 +16,8 @@ import { sql as entitlementRequestability } from './0015-entitlement-requestabil
 import { sql as requestOutcomes } from './0016-request-outcomes.js'
 import { sql as claimOrder } from './0017-claim-order-and-request-paging.js'
 import { sql as certifications } from './0018-certifications.js'
+import { sql as certificationTasks } from './0019-certification-tasks.js'
+import { sql as manualTaskActivities } from './0020-manual-task-activities.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -37,4 +39,6 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 16, name: 'request-outcomes', sql: requestOutcomes },
   { version: 17, name: 'claim-order-and-request-paging', sql: claimOrder },
   { version: 18, name: 'certifications', sql: certifications },
+  { version: 19, name: 'certification-tasks', sql: certificationTasks },
+  { version: 20, name: 'manual-task-activities', sql: manualTaskActivities },
 ]

@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { InputError } from '../../../domain/errors.js'
 import { certificationItemsFor } from '../../../engine/certifications/list-certifications.js'
 import { decideItems, MAX_DECISIONS } from '../../../engine/certifications/decide-items.js'
-import { reassignCertificationTo } from '../../../engine/certifications/reassign-certification.js'
+import {
+  reassignCertificationTo,
+  type Reassignment,
+} from '../../../engine/certifications/reassign-certification.js'
 import { signOffCertification } from '../../../engine/certifications/sign-off.js'
 import type { CampaignActor } from '../../../engine/certifications/campaign-actor.js'
 import type { ApiContext } from '../../api-context.js'
@@ -26,7 +29,7 @@ const decideBody = z
   )
   .min(1, 'name at least one decision')
   .max(MAX_DECISIONS, `at most ${MAX_DECISIONS} decisions per call`)
-const reassignBody = z.strictObject({
+export const reassignBody = z.strictObject({
   reassign: z
     .array(
       z.strictObject({
@@ -58,19 +61,31 @@ async function reassignedItems(
   const identityIds = reassign.filter((r) => r.type === 'IDENTITY_SUMMARY').map((r) => r.id)
   const targets = reassign.filter((r) => r.type === 'TARGET_SUMMARY').map((r) => r.id)
   if (targets.length > 0) {
-    // Matched here, not in the store: an entitlement's access id is its key, stored in another form.
+    // Matched here, not in the store: an entitlement's access id is the catalog's, the item keeps its key.
     const { items } = await certificationItemsFor(ctx.engine, actor, certificationId)
     const wanted = new Set(targets)
-    const missing = targets.filter((t) => !items.some((i) => i.itemId === t))
+    const missing = targets.filter((t) => !items.some((i) => i.accessId === t))
     if (missing.length > 0) {
       throw new InputError(`reassign: no access ${missing.join(', ')} in this certification`)
     }
-    itemIds.push(...items.filter((i) => wanted.has(i.itemId)).map((i) => i.id))
+    itemIds.push(...items.filter((i) => wanted.has(i.accessId)).map((i) => i.id))
   }
   return {
     ...(itemIds.length > 0 ? { itemIds } : {}),
     ...(identityIds.length > 0 ? { identityIds } : {}),
   }
+}
+
+/** The engine's reassignment of a `ReviewReassign` body (the new reviewer as an id or a reference). */
+export async function reassignmentOf(
+  ctx: ApiContext,
+  actor: CampaignActor,
+  certificationId: string,
+  body: z.infer<typeof reassignBody>,
+): Promise<Reassignment> {
+  const parts = await reassignedItems(ctx, actor, certificationId, body.reassign)
+  const to = typeof body.reassignTo === 'string' ? body.reassignTo : body.reassignTo.id
+  return { to, reason: body.reason, ...parts }
 }
 
 /** `/v3/certifications/{id}/decide`, `/reassign` and `/sign-off`: each answers with the certification. */
@@ -102,14 +117,10 @@ export function certificationDecisionRoutes(api: Api, ctx: ApiContext): void {
     '/v3/certifications/:id/reassign',
     { schema: { params: idParams, body: reassignBody } },
     async (request) => {
-      const { reassign, reassignTo, reason } = request.body
       const actor = actorOf(request)
-      const parts = await reassignedItems(ctx, actor, request.params.id, reassign)
-      const moved = await reassignCertificationTo(ctx.engine, actor, request.params.id, {
-        to: typeof reassignTo === 'string' ? reassignTo : reassignTo.id,
-        reason,
-        ...parts,
-      })
+      const reassignment = await reassignmentOf(ctx, actor, request.params.id, request.body)
+      const moved = await reassignCertificationTo(ctx.engine, actor, request.params.id, reassignment)
+      const { reason } = reassignment
       request.auditDetail = {
         action: 'CERTIFICATION_REASSIGNED',
         targetType: 'CERTIFICATION',

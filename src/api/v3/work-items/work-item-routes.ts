@@ -86,7 +86,7 @@ async function itemFor(ctx: ApiContext, caller: Caller, id: string): ReturnType<
   return item
 }
 
-/** The v3 presenter for work items: owners' ids, and their requests' identity and account. */
+/** The v3 presenter for work items: owners' ids, and their requests' identities, accounts and statuses. */
 async function presenter(
   ctx: ApiContext,
   rows: readonly WorkItemRow[],
@@ -101,31 +101,30 @@ async function presenter(
     })
     for (const i of found) byOwner.set(i.id, i).set(i.name, i)
   }
-  const activities = new Map(
-    rows.length > 0
-      ? (await listActivities(ctx.engine, { filters: { ids: rows.map((t) => t.activityId) } })).rows.map(
-          (a) => [a.id, a],
-        )
-      : [],
-  )
+  const ids = [...new Set(rows.flatMap((t) => t.activityIds))]
+  const activities = ids.length > 0 ? (await listActivities(ctx.engine, { filters: { ids } })).rows : []
   const names = new Map<string, string>()
-  const targets = new Set([...activities.values()].map((a) => a.identityId))
-  if (targets.size > 0) {
-    const { rows: found } = await listIdentities(ctx.engine, { filters: `id in (${quoted(targets)})` })
+  const targetIds = new Set(activities.map((a) => a.identityId))
+  if (targetIds.size > 0) {
+    const { rows: found } = await listIdentities(ctx.engine, { filters: `id in (${quoted(targetIds)})` })
     for (const i of found) names.set(i.id, i.name)
   }
+  const targets = new Map(
+    activities.map((a) => [
+      a.id,
+      {
+        identityId: a.identityId,
+        identityName: names.get(a.identityId) ?? null,
+        nativeIdentity: a.nativeIdentity,
+        status: a.status,
+      },
+    ]),
+  )
   return (t) => {
-    const a = activities.get(t.activityId)
     const secrets = secretsFor?.(t)
     return workItemV3Json(t, {
       ownerId: t.owner === null ? null : (byOwner.get(t.owner)?.id ?? null),
-      target: a
-        ? {
-            identityId: a.identityId,
-            identityName: names.get(a.identityId) ?? null,
-            nativeIdentity: a.nativeIdentity,
-          }
-        : null,
+      targets,
       ...(secrets !== undefined ? { secrets } : {}),
     })
   }
