@@ -174,11 +174,13 @@ export async function countCertifications(db: Db, filter: CertificationFilter): 
   return countRows(db, `${FROM} ${w.sql()}`, w.params)
 }
 
-/** Signs a certification off; false when it already was. */
+/** Signs a certification off; false when it already was, or when an item of it has no decision. */
 export async function signCertification(db: Db, id: string, by: string, now: Date): Promise<boolean> {
   const rows = await db.query<{ id: string }>(
     `UPDATE work_items SET state = 'Finished', completed = $2, modified = $2, decided_by = $3
-     WHERE id = $1 AND type = 'Certification' AND completed IS NULL RETURNING id`,
+     WHERE id = $1 AND type = 'Certification' AND completed IS NULL
+       AND NOT EXISTS (SELECT 1 FROM certification_items WHERE certification_id = $1 AND decision IS NULL)
+     RETURNING id`,
     [id, now.toISOString(), by],
   )
   if (rows.length === 0) return false

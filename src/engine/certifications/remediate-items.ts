@@ -4,10 +4,10 @@ import { grantCoversAccount } from '../../domain/certifications/review-items.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
-import { insertActivities, type NewActivity } from '../../store/activities.js'
+import type { NewActivity } from '../../store/activities.js'
 import { deleteAssignments, endAssignmentsOn } from '../../store/assignments.js'
 import { recordRemediation } from '../../store/certification-items.js'
-import { loadIdentitiesById } from '../../store/identities.js'
+import { loadIdentityNames } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
@@ -85,26 +85,40 @@ export async function remediateItems(
   }
 
   // What each identity holds and is granted once the assignments are gone, as the apply plans it.
-  const seen = new Map<
-    string,
-    {
-      grants: readonly Grant[]
-      entitlements: { get(k: string): Grant | undefined }
-      accounts: readonly PlanAccount[]
-    }
-  >()
+  type Seen = {
+    grants: readonly Grant[]
+    entitlements: { get(k: string): Grant | undefined }
+    accounts: readonly PlanAccount[]
+  }
+  const seen = new Map<string, Seen>()
+  const directByIdentity = new Map<string, CertificationItem[]>()
+  for (const i of direct) {
+    const mine = directByIdentity.get(i.identityId)
+    if (mine) mine.push(i)
+    else directByIdentity.set(i.identityId, [i])
+  }
+  // The direct items' outcomes, and the activities they need, written with the plan's own (one transaction).
+  const directResults: Result[] = []
+  const directActivities: { item: CertificationItem; activity: NewActivity }[] = []
+  const remediate = (i: CertificationItem, now: Seen | undefined): void => {
+    const out = remediateDirect(campaign, i, now, reasonOf(i))
+    if ('remediation' in out) directResults.push(out)
+    else directActivities.push({ item: i, activity: out })
+  }
   let activitiesByIdentity: ReadonlyMap<string, readonly string[]> = new Map()
+  let addedIds: readonly string[] = []
   try {
     const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
+      const from = directActivities.length
       for (const p of batch.identities) {
-        seen.set(p.identity.id, {
-          grants: p.desired.grants,
-          entitlements: p.desired.entitlements,
-          accounts: p.accounts,
-        })
+        const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
+        seen.set(p.identity.id, now)
+        for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
       }
+      return directActivities.slice(from).map((a) => a.activity)
     })
     activitiesByIdentity = applied.activitiesByIdentity
+    addedIds = applied.addedActivityIds
   } catch (err) {
     const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
     for (const i of [...given, ...direct]) results.push({ id: i.id, remediation: 'PENDING', detail: message })
@@ -130,70 +144,68 @@ export async function remediateItems(
         : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
     )
   }
-
-  const activities: { item: CertificationItem; activity: NewActivity }[] = []
-  for (const i of direct) {
-    const now = seen.get(i.identityId)
-    const account = now?.accounts.find(
-      (a) => a.sourceId === i.sourceId && a.nativeIdentity === i.nativeIdentity,
-    )
-    if (!account) {
-      results.push({
-        id: i.id,
-        remediation: 'DONE',
-        detail: `account "${i.nativeIdentity ?? ''}" no longer exists`,
-      })
-      continue
-    }
-    const base = {
-      type: 'CERTIFICATION' as const,
-      identityId: i.identityId,
-      sourceId: i.sourceId as string,
-      nativeIdentity: account.nativeIdentity,
-      reasons: [reasonOf(i)],
-    }
-    if (i.itemType === 'ACCOUNT') {
-      const operation = campaign.spec.accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
-      if (operation === 'Disable' && account.disabled) {
-        results.push({ id: i.id, remediation: 'DONE', detail: 'the account is disabled already' })
-        continue
-      }
-      activities.push({ item: i, activity: { ...base, operation, items: [] } })
-      continue
-    }
-    const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
-    const grant = now?.entitlements.get(key)
-    const granted = grant !== undefined && grantCoversAccount(grant, account.nativeIdentity)
-    if (granted) {
-      results.push({
-        id: i.id,
-        remediation: 'KEPT',
-        detail: 'granted since the campaign was generated: the grant keeps it',
-      })
-      continue
-    }
-    if (!holds(account, i.attribute as string, i.value as string)) {
-      results.push({ id: i.id, remediation: 'DONE', detail: 'the account no longer holds it' })
-      continue
-    }
-    activities.push({
-      item: i,
-      activity: {
-        ...base,
-        operation: 'Modify',
-        items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
-      },
-    })
-  }
-  const ids = await insertActivities(
-    ctx.db,
-    activities.map((a) => a.activity),
-  )
-  activities.forEach((a, n) =>
-    results.push({ id: a.item.id, remediation: 'PENDING', detail: null, activityIds: [ids[n] as string] }),
+  // An identity the plan did not see (no longer stored) has no account to remove anything from.
+  for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
+  results.push(...directResults)
+  directActivities.forEach((a, n) =>
+    results.push({
+      id: a.item.id,
+      remediation: 'PENDING',
+      detail: null,
+      activityIds: [addedIds[n] as string],
+    }),
   )
   await recordRemediation(ctx.db, results)
   return count(results)
+}
+
+/**
+ * What removing an unmanaged entitlement or an account takes, against the identity as planned once the
+ * revoked assignments are gone: an account activity, or an outcome at once (nothing to remove, or KEPT).
+ */
+function remediateDirect(
+  campaign: Campaign,
+  i: CertificationItem,
+  now: { entitlements: { get(k: string): Grant | undefined }; accounts: readonly PlanAccount[] } | undefined,
+  reason: PlanReason,
+): Result | NewActivity {
+  const account = now?.accounts.find(
+    (a) => a.sourceId === i.sourceId && a.nativeIdentity === i.nativeIdentity,
+  )
+  if (!account) {
+    return { id: i.id, remediation: 'DONE', detail: `account "${i.nativeIdentity ?? ''}" no longer exists` }
+  }
+  const base = {
+    type: 'CERTIFICATION' as const,
+    identityId: i.identityId,
+    sourceId: i.sourceId as string,
+    nativeIdentity: account.nativeIdentity,
+    reasons: [reason],
+  }
+  if (i.itemType === 'ACCOUNT') {
+    const operation = campaign.spec.accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
+    if (operation === 'Disable' && account.disabled) {
+      return { id: i.id, remediation: 'DONE', detail: 'the account is disabled already' }
+    }
+    return { ...base, operation, items: [] }
+  }
+  const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
+  const grant = now?.entitlements.get(key)
+  if (grant !== undefined && grantCoversAccount(grant, account.nativeIdentity)) {
+    return {
+      id: i.id,
+      remediation: 'KEPT',
+      detail: 'granted since the campaign was generated: the grant keeps it',
+    }
+  }
+  if (!holds(account, i.attribute as string, i.value as string)) {
+    return { id: i.id, remediation: 'DONE', detail: 'the account no longer holds it' }
+  }
+  return {
+    ...base,
+    operation: 'Modify',
+    items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
+  }
 }
 
 function count(results: readonly Result[]): RemediationCounts {
@@ -208,7 +220,7 @@ async function reviewerNames(
   items: readonly CertificationItem[],
 ): Promise<Map<string, string>> {
   const ids = [...new Set(items.flatMap((i) => (i.decidedBy !== null ? [i.decidedBy] : [])))]
-  return new Map((await loadIdentitiesById(ctx.db, ids)).map((p) => [p.id, p.name]))
+  return loadIdentityNames(ctx.db, ids)
 }
 
 function keyOf(i: Pick<CertificationItem, 'itemType' | 'itemId'>): string {

@@ -1,9 +1,5 @@
 import { listActivities } from '../../store/activities.js'
-import {
-  countCertificationItems,
-  listCertificationItems,
-  recordRemediation,
-} from '../../store/certification-items.js'
+import { listCertificationItems, recordRemediation } from '../../store/certification-items.js'
 import { findCampaign, moveCampaign } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 
@@ -14,16 +10,10 @@ import type { EngineContext } from '../engine-context.js'
  * the rest stay PENDING (retrying, or a manual task not done yet). A COMPLETING campaign with nothing pending is COMPLETED.
  * Returns how many items are still pending.
  */
-export async function settleRemediation(
-  ctx: EngineContext,
-  campaignId: string,
-  /** Only these certifications' items (the ones just signed off); absent: the whole campaign's. */
-  certificationIds?: readonly string[],
-): Promise<number> {
+export async function settleRemediation(ctx: EngineContext, campaignId: string): Promise<number> {
   const pending = await listCertificationItems(ctx.db, {
     campaignIds: [campaignId],
     remediations: ['PENDING'],
-    ...(certificationIds ? { certificationIds } : {}),
   })
   const withActivities = pending.filter((i) => i.activityIds.length > 0)
   const activities = new Map(
@@ -49,11 +39,7 @@ export async function settleRemediation(
   }
   await recordRemediation(ctx.db, results)
   const campaign = await findCampaign(ctx.db, campaignId)
-  const left =
-    certificationIds === undefined
-      ? still
-      : await countCertificationItems(ctx.db, { campaignIds: [campaignId], remediations: ['PENDING'] })
-  if (campaign?.status === 'COMPLETING' && left === 0) {
+  if (campaign?.status === 'COMPLETING' && still === 0) {
     await moveCampaign(ctx.db, campaignId, 'COMPLETING', 'COMPLETED', ctx.now(), { completed: true })
   }
   return still
