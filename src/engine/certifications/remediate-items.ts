@@ -8,7 +8,6 @@ import type { NewActivity } from '../../store/activities.js'
 import { deleteAssignments, endAssignmentsOn } from '../../store/assignments.js'
 import { recordRemediation } from '../../store/certification-items.js'
 import { loadIdentityNames } from '../../store/identities.js'
-import { enqueueIdentities } from '../../store/queues.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
@@ -63,100 +62,93 @@ export async function remediateItems(
   for (const i of given) for (const a of i.assignmentIds) revokedBy.set(a, reasonOf(i))
   const identityIds = [...new Set([...given, ...direct].map((i) => i.identityId))].sort()
 
-  await ctx.db.transaction(async (tx) => {
-    await endAssignmentsOn(
-      tx,
-      later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
-    )
-    await deleteAssignments(tx, [...revokedBy.keys()])
-    await enqueueIdentities(tx, identityIds, ['plan'])
-    await recordRemediation(tx, [
-      ...later.map((i): Result => ({
-        id: i.id,
-        remediation: 'SCHEDULED',
-        detail: `removed on ${i.proposedEndDate as string}`,
-      })),
-      // The others stay without a remediation until provisioning is planned below: a process that stops in
-      // between leaves them for the campaign timer, which remediates decided items without one.
-    ])
-  })
-  for (const i of later) {
-    results.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
-  }
-
   // What each identity holds and is granted once the assignments are gone, as the apply plans it.
   type Seen = {
     grants: readonly Grant[]
     entitlements: { get(k: string): Grant | undefined }
     accounts: readonly PlanAccount[]
   }
-  const seen = new Map<string, Seen>()
   const directByIdentity = new Map<string, CertificationItem[]>()
   for (const i of direct) {
     const mine = directByIdentity.get(i.identityId)
     if (mine) mine.push(i)
     else directByIdentity.set(i.identityId, [i])
   }
-  // The direct items' outcomes, and the activities they need, written with the plan's own (one transaction).
-  const directResults: Result[] = []
-  const directActivities: { item: CertificationItem; activity: NewActivity }[] = []
-  const remediate = (i: CertificationItem, now: Seen | undefined): void => {
-    const out = remediateDirect(campaign, i, now, reasonOf(i))
-    if ('remediation' in out) directResults.push(out)
-    else directActivities.push({ item: i, activity: out })
-  }
-  let activitiesByIdentity: ReadonlyMap<string, readonly string[]> = new Map()
-  let addedIds: readonly string[] = []
-  try {
-    const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
-      const from = directActivities.length
-      for (const p of batch.identities) {
-        const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
-        seen.set(p.identity.id, now)
-        for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
-      }
-      return directActivities.slice(from).map((a) => a.activity)
-    })
-    activitiesByIdentity = applied.activitiesByIdentity
-    addedIds = applied.addedActivityIds
-  } catch (err) {
-    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
-    for (const i of [...given, ...direct]) results.push({ id: i.id, remediation: 'PENDING', detail: message })
-    await recordRemediation(ctx.db, results)
-    return count(results)
-  }
 
-  for (const i of given) {
-    const now = seen.get(i.identityId)
-    const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
-    if (still) {
-      results.push({
-        id: i.id,
-        remediation: 'KEPT',
-        detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
+  // One transaction: the assignments ended, the identities' plans applied (the removals of unmanaged access
+  // written with the plan's own requests) and every item's outcome recorded, or none of it. A process that
+  // stops in between leaves the items without a remediation, for the campaign timer to remediate again.
+  let done: Result[] = []
+  try {
+    done = await ctx.db.transaction(async (tx) => {
+      const out: Result[] = [...results]
+      await endAssignmentsOn(
+        tx,
+        later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
+      )
+      for (const i of later) {
+        out.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
+      }
+      await deleteAssignments(tx, [...revokedBy.keys()])
+
+      const seen = new Map<string, Seen>()
+      const directActivities: { item: CertificationItem; activity: NewActivity }[] = []
+      const remediate = (i: CertificationItem, now: Seen | undefined): void => {
+        const r = remediateDirect(campaign, i, now, reasonOf(i))
+        if ('remediation' in r) out.push(r)
+        else directActivities.push({ item: i, activity: r })
+      }
+      const applied = await applyPlan({ ...ctx, db: tx }, { identityIds, revokedBy }, (batch) => {
+        const from = directActivities.length
+        for (const p of batch.identities) {
+          const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
+          seen.set(p.identity.id, now)
+          for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
+        }
+        return directActivities.slice(from).map((a) => a.activity)
       })
-      continue
-    }
-    const activityIds = [...(activitiesByIdentity.get(i.identityId) ?? [])]
-    results.push(
-      activityIds.length > 0
-        ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
-        : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
-    )
+
+      for (const i of given) {
+        const now = seen.get(i.identityId)
+        const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
+        if (still) {
+          out.push({
+            id: i.id,
+            remediation: 'KEPT',
+            detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
+          })
+          continue
+        }
+        const activityIds = [...(applied.activitiesByIdentity.get(i.identityId) ?? [])]
+        out.push(
+          activityIds.length > 0
+            ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
+            : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
+        )
+      }
+      // An identity the plan did not see (no longer stored) has no account to remove anything from.
+      for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
+      directActivities.forEach((a, n) =>
+        out.push({
+          id: a.item.id,
+          remediation: 'PENDING',
+          detail: null,
+          activityIds: [applied.addedActivityIds[n] as string],
+        }),
+      )
+      await recordRemediation(tx, out)
+      return out
+    })
+  } catch (err) {
+    // Nothing was written: the revoked items are pending without activities, which the timer remediates again.
+    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
+    done = [
+      ...results,
+      ...revoked.map((i): Result => ({ id: i.id, remediation: 'PENDING', detail: message })),
+    ]
+    await recordRemediation(ctx.db, done)
   }
-  // An identity the plan did not see (no longer stored) has no account to remove anything from.
-  for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
-  results.push(...directResults)
-  directActivities.forEach((a, n) =>
-    results.push({
-      id: a.item.id,
-      remediation: 'PENDING',
-      detail: null,
-      activityIds: [addedIds[n] as string],
-    }),
-  )
-  await recordRemediation(ctx.db, results)
-  return count(results)
+  return count(done)
 }
 
 /**
