@@ -1,5 +1,9 @@
 import { listActivities } from '../../store/activities.js'
-import { listCertificationItems, recordRemediation } from '../../store/certification-items.js'
+import {
+  countCertificationItems,
+  listCertificationItems,
+  recordRemediation,
+} from '../../store/certification-items.js'
 import { findCampaign, moveCampaign } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 
@@ -39,7 +43,13 @@ export async function settleRemediation(ctx: EngineContext, campaignId: string):
   }
   await recordRemediation(ctx.db, results)
   const campaign = await findCampaign(ctx.db, campaignId)
-  if (campaign?.status === 'COMPLETING' && still === 0) {
+  // Not while a certification's remediation is still being written (signed at the same time as the last
+  // one), or was stopped: its items have no outcome yet.
+  if (
+    campaign?.status === 'COMPLETING' &&
+    still === 0 &&
+    (await countCertificationItems(ctx.db, { campaignIds: [campaignId], unremediated: true })) === 0
+  ) {
     await moveCampaign(ctx.db, campaignId, 'COMPLETING', 'COMPLETED', ctx.now(), { completed: true })
   }
   return still
