@@ -547,6 +547,58 @@ describe.each(databases)('certifications on $name', (database) => {
     expect(await groupsOf(ctx, requester.id)).not.toContain('legacy-vpn')
   })
 
+  it('a remediation that cannot start writes nothing, and the campaign timer remediates it again', async () => {
+    const { ctx, clock, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const mine = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      identityIds: [requester.id],
+    })
+    const revoked = mine.filter((i) => i.itemId === OPS_TEAM_ID || i.value === 'legacy-vpn').map((i) => i.id)
+    expect(revoked).toHaveLength(2)
+    await decideItems(
+      ctx,
+      person(manager),
+      cert.id,
+      revoked.map((id) => ({ id, decision: 'REVOKE' as const })),
+    )
+    await approveRest(ctx, person(manager), cert.id)
+    // A flat-file source's owner who is not an identity stops every apply before it writes anything.
+    const broken: EngineContext = {
+      ...ctx,
+      config: {
+        ...ctx.config,
+        sources: ctx.config.sources.map((s) =>
+          s.value.name === BADGES
+            ? { ...s, value: { ...s.value, owner: { type: 'IDENTITY' as const, name: 'nobody.here' } } }
+            : s,
+        ),
+      },
+    }
+    const { remediation } = await signOffCertification(broken, person(manager), cert.id)
+    expect(remediation.PENDING).toBe(2)
+    const stopped = await listCertificationItems(ctx.db, { ids: revoked })
+    for (const i of stopped) {
+      expect(i.remediationDetail).toMatch(/could not be started: .*nobody\.here/s)
+      expect(i.activityIds).toEqual([])
+    }
+    // Nothing of the remediation was written: the requested access keeps its assignment.
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).toContain(OPS_TEAM_ID)
+
+    clock.advance(10 * 60_000)
+    expect((await runCampaignTimers(ctx)).recovered).toBe(2)
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
+    await settle(ctx)
+    await runCampaignTimers(ctx)
+    const done = await listCertificationItems(ctx.db, { ids: revoked })
+    expect(done.map((i) => i.remediation)).toEqual(['DONE', 'DONE'])
+    const after = await groupsOf(ctx, requester.id)
+    expect(after).not.toContain('ops-team')
+    expect(after).not.toContain('legacy-vpn')
+  })
+
   it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {
     const { ctx, clock } = await setup()
     const { campaign } = await managerCampaign(ctx, { autoCompleteAction: 'APPROVE', reminderDays: [3] })

@@ -35,6 +35,8 @@ export interface ApplyResult {
   readonly activityIds: readonly string[]
   /** The same ids by the identity each is for. */
   readonly activitiesByIdentity: ReadonlyMap<string, readonly string[]>
+  /** The ids of the activities `inspect` added, in the order it returned them (not in the two above). */
+  readonly addedActivityIds: readonly string[]
   /** Names of the identities with account selections or errors, for printing them. */
   readonly identityNames: ReadonlyMap<string, string>
   /** Planning and writing. */
@@ -59,8 +61,11 @@ type NewRequest = Omit<PlannedActivityRow, 'id' | 'status'> & { items: PlannedAc
 export async function applyPlan(
   ctx: EngineContext,
   options: Omit<PlanOptions, 'config' | 'explain'> = {},
-  /** Sees each batch as planned, before it is written (what a certification's remediation checks). */
-  inspect?: (batch: PlanBatch) => void,
+  /**
+   * Sees each batch as planned, before it is written (what a certification's remediation checks), and may
+   * return activities of its own to write in the batch's transaction.
+   */
+  inspect?: (batch: PlanBatch) => readonly NewActivity[] | void,
 ): Promise<ApplyResult> {
   const partial = options.source !== undefined
   const t0 = performance.now()
@@ -76,6 +81,7 @@ export async function applyPlan(
   const seenWarnings = new Set<string>()
   const activityIds: string[] = []
   const activitiesByIdentity = new Map<string, string[]>()
+  const addedActivityIds: string[] = []
   const identityNames = new Map<string, string>()
   // Only identities asked for by the queue are taken off it; a plan of everyone with nothing queued skips it.
   const queued =
@@ -83,7 +89,7 @@ export async function applyPlan(
   // Grant sets known to be stored: each distinct one is written once.
   const knownSets = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {
-    inspect?.(batch)
+    const added = inspect?.(batch) ?? []
     addWarnings(warnings, seenWarnings, batch.warnings)
     summary = addSummaries(
       summary,
@@ -124,9 +130,11 @@ export async function applyPlan(
       knownSets.add(grantSet)
       newSets.push({ id: grantSet, grants: encodeGrants(desired.computedGrants) })
     }
-    if (requests.length === 0 && states.length === 0 && !queued) continue
+    if (requests.length === 0 && states.length === 0 && added.length === 0 && !queued) continue
     await ctx.db.transaction(async (tx) => {
-      for (const [i, id] of (await insertActivities(tx, requests)).entries()) {
+      const ids = await insertActivities(tx, [...requests, ...added])
+      for (const id of ids.slice(requests.length)) addedActivityIds.push(id)
+      for (const [i, id] of ids.slice(0, requests.length).entries()) {
         activityIds.push(id)
         const identityId = (requests[i] as (typeof requests)[number]).identityId
         const mine = activitiesByIdentity.get(identityId)
@@ -147,7 +155,7 @@ export async function applyPlan(
     )
   }
   // Without statistics, looking up a few identities' requests among 100,000 becomes a full scan.
-  await analyzeIfGrown(ctx.db, 'activities', accountRequests)
+  await analyzeIfGrown(ctx.db, 'activities', accountRequests + addedActivityIds.length)
   return {
     summary,
     selections,
@@ -156,6 +164,7 @@ export async function applyPlan(
     accountRequests,
     activityIds,
     activitiesByIdentity,
+    addedActivityIds,
     identityNames,
     durationMs: performance.now() - t0,
   }

@@ -174,26 +174,23 @@ export async function countCertifications(db: Db, filter: CertificationFilter): 
   return countRows(db, `${FROM} ${w.sql()}`, w.params)
 }
 
-/** Signs a certification off; false when it already was. */
+/**
+ * Signs a certification off, with its SIGNED_OFF event (one statement); false when it already was, or when
+ * an item of it has no decision.
+ */
 export async function signCertification(db: Db, id: string, by: string, now: Date): Promise<boolean> {
   const rows = await db.query<{ id: string }>(
-    `UPDATE work_items SET state = 'Finished', completed = $2, modified = $2, decided_by = $3
-     WHERE id = $1 AND type = 'Certification' AND completed IS NULL RETURNING id`,
-    [id, now.toISOString(), by],
+    `WITH signed AS (
+       UPDATE work_items SET state = 'Finished', completed = $2, modified = $2, decided_by = $3
+       WHERE id = $1 AND type = 'Certification' AND completed IS NULL
+         AND NOT EXISTS (SELECT 1 FROM certification_items WHERE certification_id = $1 AND decision IS NULL)
+       RETURNING id)
+     INSERT INTO work_item_events (id, work_item_id, at, actor, action, from_owner, to_owner, comment)
+     SELECT $4, id, $2, $3, 'SIGNED_OFF', NULL, NULL, NULL FROM signed
+     RETURNING work_item_id AS id`,
+    [id, now.toISOString(), by, newId()],
   )
-  if (rows.length === 0) return false
-  await insertWorkItemEvents(db, [
-    {
-      workItemId: id,
-      at: now.toISOString(),
-      actor: by,
-      action: 'SIGNED_OFF',
-      fromOwner: null,
-      toOwner: null,
-      comment: null,
-    },
-  ])
-  return true
+  return rows.length > 0
 }
 
 /** Gives a certification (or, when `itemIds` is given, part of it, as a new one) to another reviewer. */

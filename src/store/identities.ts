@@ -125,6 +125,16 @@ export async function loadIdentitiesById(db: Db, ids: readonly string[]): Promis
   return out
 }
 
+/** The names of the identities with these ids, without their attributes (for reasons and messages). */
+export async function loadIdentityNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.query<{ id: string; name: string }>(
+    'SELECT id, name FROM identities WHERE id = ANY($1::text[])',
+    [ids],
+  )
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
 /** Finds an identity by id or name. */
 export async function findIdentity(db: Db, idOrName: string): Promise<Identity | undefined> {
   const rows = await db.query<DbIdentityRow>(

@@ -4,11 +4,10 @@ import { grantCoversAccount } from '../../domain/certifications/review-items.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
-import { insertActivities, type NewActivity } from '../../store/activities.js'
+import type { NewActivity } from '../../store/activities.js'
 import { deleteAssignments, endAssignmentsOn } from '../../store/assignments.js'
 import { recordRemediation } from '../../store/certification-items.js'
-import { loadIdentitiesById } from '../../store/identities.js'
-import { enqueueIdentities } from '../../store/queues.js'
+import { loadIdentityNames } from '../../store/identities.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
@@ -63,137 +62,142 @@ export async function remediateItems(
   for (const i of given) for (const a of i.assignmentIds) revokedBy.set(a, reasonOf(i))
   const identityIds = [...new Set([...given, ...direct].map((i) => i.identityId))].sort()
 
-  await ctx.db.transaction(async (tx) => {
-    await endAssignmentsOn(
-      tx,
-      later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
-    )
-    await deleteAssignments(tx, [...revokedBy.keys()])
-    await enqueueIdentities(tx, identityIds, ['plan'])
-    await recordRemediation(tx, [
-      ...later.map((i): Result => ({
-        id: i.id,
-        remediation: 'SCHEDULED',
-        detail: `removed on ${i.proposedEndDate as string}`,
-      })),
-      // The others stay without a remediation until provisioning is planned below: a process that stops in
-      // between leaves them for the campaign timer, which remediates decided items without one.
-    ])
-  })
-  for (const i of later) {
-    results.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
-  }
-
   // What each identity holds and is granted once the assignments are gone, as the apply plans it.
-  const seen = new Map<
-    string,
-    {
-      grants: readonly Grant[]
-      entitlements: { get(k: string): Grant | undefined }
-      accounts: readonly PlanAccount[]
-    }
-  >()
-  let activitiesByIdentity: ReadonlyMap<string, readonly string[]> = new Map()
-  try {
-    const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
-      for (const p of batch.identities) {
-        seen.set(p.identity.id, {
-          grants: p.desired.grants,
-          entitlements: p.desired.entitlements,
-          accounts: p.accounts,
-        })
-      }
-    })
-    activitiesByIdentity = applied.activitiesByIdentity
-  } catch (err) {
-    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
-    for (const i of [...given, ...direct]) results.push({ id: i.id, remediation: 'PENDING', detail: message })
-    await recordRemediation(ctx.db, results)
-    return count(results)
+  type Seen = {
+    grants: readonly Grant[]
+    entitlements: { get(k: string): Grant | undefined }
+    accounts: readonly PlanAccount[]
   }
-
-  for (const i of given) {
-    const now = seen.get(i.identityId)
-    const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
-    if (still) {
-      results.push({
-        id: i.id,
-        remediation: 'KEPT',
-        detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
-      })
-      continue
-    }
-    const activityIds = [...(activitiesByIdentity.get(i.identityId) ?? [])]
-    results.push(
-      activityIds.length > 0
-        ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
-        : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
-    )
-  }
-
-  const activities: { item: CertificationItem; activity: NewActivity }[] = []
+  const directByIdentity = new Map<string, CertificationItem[]>()
   for (const i of direct) {
-    const now = seen.get(i.identityId)
-    const account = now?.accounts.find(
-      (a) => a.sourceId === i.sourceId && a.nativeIdentity === i.nativeIdentity,
-    )
-    if (!account) {
-      results.push({
-        id: i.id,
-        remediation: 'DONE',
-        detail: `account "${i.nativeIdentity ?? ''}" no longer exists`,
-      })
-      continue
-    }
-    const base = {
-      type: 'CERTIFICATION' as const,
-      identityId: i.identityId,
-      sourceId: i.sourceId as string,
-      nativeIdentity: account.nativeIdentity,
-      reasons: [reasonOf(i)],
-    }
-    if (i.itemType === 'ACCOUNT') {
-      const operation = campaign.spec.accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
-      if (operation === 'Disable' && account.disabled) {
-        results.push({ id: i.id, remediation: 'DONE', detail: 'the account is disabled already' })
-        continue
-      }
-      activities.push({ item: i, activity: { ...base, operation, items: [] } })
-      continue
-    }
-    const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
-    const grant = now?.entitlements.get(key)
-    const granted = grant !== undefined && grantCoversAccount(grant, account.nativeIdentity)
-    if (granted) {
-      results.push({
-        id: i.id,
-        remediation: 'KEPT',
-        detail: 'granted since the campaign was generated: the grant keeps it',
-      })
-      continue
-    }
-    if (!holds(account, i.attribute as string, i.value as string)) {
-      results.push({ id: i.id, remediation: 'DONE', detail: 'the account no longer holds it' })
-      continue
-    }
-    activities.push({
-      item: i,
-      activity: {
-        ...base,
-        operation: 'Modify',
-        items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
-      },
-    })
+    const mine = directByIdentity.get(i.identityId)
+    if (mine) mine.push(i)
+    else directByIdentity.set(i.identityId, [i])
   }
-  const ids = await insertActivities(
-    ctx.db,
-    activities.map((a) => a.activity),
+
+  // One transaction: the assignments ended, the identities' plans applied (the removals of unmanaged access
+  // written with the plan's own requests) and every item's outcome recorded, or none of it. A process that
+  // stops in between leaves the items without a remediation, for the campaign timer to remediate again.
+  let done: Result[] = []
+  try {
+    done = await ctx.db.transaction(async (tx) => {
+      const out: Result[] = [...results]
+      await endAssignmentsOn(
+        tx,
+        later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
+      )
+      for (const i of later) {
+        out.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
+      }
+      await deleteAssignments(tx, [...revokedBy.keys()])
+
+      const seen = new Map<string, Seen>()
+      const directActivities: { item: CertificationItem; activity: NewActivity }[] = []
+      const remediate = (i: CertificationItem, now: Seen | undefined): void => {
+        const r = remediateDirect(campaign, i, now, reasonOf(i))
+        if ('remediation' in r) out.push(r)
+        else directActivities.push({ item: i, activity: r })
+      }
+      const applied = await applyPlan({ ...ctx, db: tx }, { identityIds, revokedBy }, (batch) => {
+        const from = directActivities.length
+        for (const p of batch.identities) {
+          const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
+          seen.set(p.identity.id, now)
+          for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
+        }
+        return directActivities.slice(from).map((a) => a.activity)
+      })
+
+      for (const i of given) {
+        const now = seen.get(i.identityId)
+        const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
+        if (still) {
+          out.push({
+            id: i.id,
+            remediation: 'KEPT',
+            detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
+          })
+          continue
+        }
+        const activityIds = [...(applied.activitiesByIdentity.get(i.identityId) ?? [])]
+        out.push(
+          activityIds.length > 0
+            ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
+            : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
+        )
+      }
+      // An identity the plan did not see (no longer stored) has no account to remove anything from.
+      for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
+      directActivities.forEach((a, n) =>
+        out.push({
+          id: a.item.id,
+          remediation: 'PENDING',
+          detail: null,
+          activityIds: [applied.addedActivityIds[n] as string],
+        }),
+      )
+      await recordRemediation(tx, out)
+      return out
+    })
+  } catch (err) {
+    // Nothing was written: the revoked items are pending without activities, which the timer remediates again.
+    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
+    done = [
+      ...results,
+      ...revoked.map((i): Result => ({ id: i.id, remediation: 'PENDING', detail: message })),
+    ]
+    await recordRemediation(ctx.db, done)
+  }
+  return count(done)
+}
+
+/**
+ * What removing an unmanaged entitlement or an account takes, against the identity as planned once the
+ * revoked assignments are gone: an account activity, or an outcome at once (nothing to remove, or KEPT).
+ */
+function remediateDirect(
+  campaign: Campaign,
+  i: CertificationItem,
+  now: { entitlements: { get(k: string): Grant | undefined }; accounts: readonly PlanAccount[] } | undefined,
+  reason: PlanReason,
+): Result | NewActivity {
+  const account = now?.accounts.find(
+    (a) => a.sourceId === i.sourceId && a.nativeIdentity === i.nativeIdentity,
   )
-  activities.forEach((a, n) =>
-    results.push({ id: a.item.id, remediation: 'PENDING', detail: null, activityIds: [ids[n] as string] }),
-  )
-  await recordRemediation(ctx.db, results)
-  return count(results)
+  if (!account) {
+    return { id: i.id, remediation: 'DONE', detail: `account "${i.nativeIdentity ?? ''}" no longer exists` }
+  }
+  const base = {
+    type: 'CERTIFICATION' as const,
+    identityId: i.identityId,
+    sourceId: i.sourceId as string,
+    nativeIdentity: account.nativeIdentity,
+    reasons: [reason],
+  }
+  if (i.itemType === 'ACCOUNT') {
+    const operation = campaign.spec.accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
+    if (operation === 'Disable' && account.disabled) {
+      return { id: i.id, remediation: 'DONE', detail: 'the account is disabled already' }
+    }
+    return { ...base, operation, items: [] }
+  }
+  const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
+  const grant = now?.entitlements.get(key)
+  if (grant !== undefined && grantCoversAccount(grant, account.nativeIdentity)) {
+    return {
+      id: i.id,
+      remediation: 'KEPT',
+      detail: 'granted since the campaign was generated: the grant keeps it',
+    }
+  }
+  if (!holds(account, i.attribute as string, i.value as string)) {
+    return { id: i.id, remediation: 'DONE', detail: 'the account no longer holds it' }
+  }
+  return {
+    ...base,
+    operation: 'Modify',
+    items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
+  }
 }
 
 function count(results: readonly Result[]): RemediationCounts {
@@ -208,7 +212,7 @@ async function reviewerNames(
   items: readonly CertificationItem[],
 ): Promise<Map<string, string>> {
   const ids = [...new Set(items.flatMap((i) => (i.decidedBy !== null ? [i.decidedBy] : [])))]
-  return new Map((await loadIdentitiesById(ctx.db, ids)).map((p) => [p.id, p.name]))
+  return loadIdentityNames(ctx.db, ids)
 }
 
 function keyOf(i: Pick<CertificationItem, 'itemType' | 'itemId'>): string {

@@ -14,16 +14,10 @@ import type { EngineContext } from '../engine-context.js'
  * the rest stay PENDING (retrying, or a manual task not done yet). A COMPLETING campaign with nothing pending is COMPLETED.
  * Returns how many items are still pending.
  */
-export async function settleRemediation(
-  ctx: EngineContext,
-  campaignId: string,
-  /** Only these certifications' items (the ones just signed off); absent: the whole campaign's. */
-  certificationIds?: readonly string[],
-): Promise<number> {
+export async function settleRemediation(ctx: EngineContext, campaignId: string): Promise<number> {
   const pending = await listCertificationItems(ctx.db, {
     campaignIds: [campaignId],
     remediations: ['PENDING'],
-    ...(certificationIds ? { certificationIds } : {}),
   })
   const withActivities = pending.filter((i) => i.activityIds.length > 0)
   const activities = new Map(
@@ -50,11 +44,13 @@ export async function settleRemediation(
   }
   await recordRemediation(ctx.db, results)
   const campaign = await findCampaign(ctx.db, campaignId)
-  const left =
-    certificationIds === undefined
-      ? still
-      : await countCertificationItems(ctx.db, { campaignIds: [campaignId], remediations: ['PENDING'] })
-  if (campaign?.status === 'COMPLETING' && left === 0) {
+  // Not while a certification's remediation is still being written (signed at the same time as the last
+  // one), or was stopped: its items have no outcome yet.
+  if (
+    campaign?.status === 'COMPLETING' &&
+    still === 0 &&
+    (await countCertificationItems(ctx.db, { campaignIds: [campaignId], unremediated: true })) === 0
+  ) {
     await moveCampaign(ctx.db, campaignId, 'COMPLETING', 'COMPLETED', ctx.now(), { completed: true })
   }
   return still

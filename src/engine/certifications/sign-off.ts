@@ -1,12 +1,7 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
 import { countCertificationItems, listCertificationItems } from '../../store/certification-items.js'
-import {
-  hasOpenCertifications,
-  listCertifications,
-  signCertification,
-  type Certification,
-} from '../../store/certifications.js'
+import { hasOpenCertifications, signCertification, type Certification } from '../../store/certifications.js'
 import { moveCampaign } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { actorName, type CampaignActor } from './campaign-actor.js'
@@ -27,18 +22,24 @@ export async function signOffCertification(
 ): Promise<{ cert: Certification; remediation: RemediationCounts }> {
   const { cert, campaign } = await openCertificationFor(ctx, actor, id)
   requireReviewer(actor, cert)
-  const undecided = await countCertificationItems(ctx.db, { certificationIds: [id], decided: false })
-  if (undecided > 0) {
-    throw new InputError(
-      `certification ${id} has ${undecided} items without a decision: decide them before signing off`,
-    )
-  }
-  if (!(await signCertification(ctx.db, id, actorName(actor), ctx.now()))) {
+  // The counts read with the certification; the sign-off itself is guarded in the store as well.
+  if (cert.itemsDecided < cert.itemsTotal) throw undecided(id, cert.itemsTotal - cert.itemsDecided)
+  const now = ctx.now()
+  if (!(await signCertification(ctx.db, id, actorName(actor), now))) {
+    const left = await countCertificationItems(ctx.db, { certificationIds: [id], decided: false })
+    if (left > 0) throw undecided(id, left)
     throw new ConflictError(`certification ${id} was signed off meanwhile`)
   }
   const remediation = await remediateCertifications(ctx, campaign, [id])
-  const [signed] = await listCertifications(ctx.db, { ids: [id] })
-  return { cert: signed as Certification, remediation }
+  // Signing changes nothing else the certification shows: every item was decided, and stays so.
+  const signed = { ...cert, signed: now.toISOString(), modified: now.toISOString() }
+  return { cert: signed, remediation }
+}
+
+function undecided(id: string, n: number): InputError {
+  return new InputError(
+    `certification ${id} has ${n} items without a decision: decide them before signing off`,
+  )
 }
 
 /**
@@ -61,8 +62,9 @@ export async function remediateCertifications(
   if (last && campaign.status === 'ACTIVE') {
     await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', ctx.now(), { signedOff: true })
   }
-  // Each sign-off follows its own items; the last one (the campaign completing) follows everyone's, so what
-  // was provisioned since earlier sign-offs is seen at once (serve's timer follows the rest every minute).
-  await settleRemediation(ctx, campaign.id, last ? undefined : certificationIds)
+  // Once every certification is signed, the campaign's remediations are followed (what was provisioned since
+  // earlier sign-offs is seen at once; serve's timer follows the rest every minute). An earlier sign-off's
+  // own activities were written just now and cannot have run yet: following them is the timer's.
+  if (last) await settleRemediation(ctx, campaign.id)
   return remediation
 }
