@@ -248,6 +248,20 @@ describe.each(databases)('certifications through the official client on $name', 
     const afterwards = (await mine.listIdentityAccessReviewItems({ id: certId })).data as ProvisioItem[]
     expect(afterwards.find((i) => i.id === badge.id)?.remediation).not.toBeNull()
 
+    // A remediation scan now: the badge's removal is the badge owner's manual task, so it stays PENDING
+    // and the campaign COMPLETING; a reviewer may not scan, a staged campaign has nothing to scan.
+    const scan = await campaigns.startCampaignRemediationScan({ id: campaignId })
+    expect(scan.status).toBe(202)
+    expect(scan.data).toMatchObject({ remediatedAgain: 0, pending: 1 })
+    expect(
+      (await mine.listIdentityAccessReviewItems({ id: certId })).data.find((i) => i.id === badge.id),
+    ).toMatchObject({ remediation: 'PENDING' })
+    expect((await campaigns.getCampaign({ id: campaignId })).data.status).toBe('COMPLETING')
+    const byReviewer = await refusal(
+      new CertificationCampaignsApi(await as(reviewer)).startCampaignRemediationScan({ id: campaignId }),
+    )
+    expect(byReviewer.status).toBe(403)
+
     // The report: progress by reviewer and every decision, as JSON and as CSV to download.
     const adminBearer = await bearerOf(admin)
     const report = await fetch(`${base}/provisio/v1/campaigns/${campaignId}/report`, { headers: adminBearer })
@@ -346,6 +360,11 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('no-such-item') })
+    const notYet = await campaigns.createCampaign({
+      campaign: { name: 'Not yet', description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const scanStaged = await refusal(campaigns.startCampaignRemediationScan({ id: notYet.data.id as string }))
+    expect(scanStaged).toMatchObject({ status: 409, text: expect.stringContaining('STAGED') })
   })
 
   it('reassigns an identity, an access item across identities, or a whole certification, with a reason', async () => {

@@ -196,6 +196,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /v3/campaigns/:id/complete': anyOf('CERT_ADMIN'),
   'POST /v3/campaigns/delete': anyOf('CERT_ADMIN'),
   'POST /v3/campaigns/:id/reassign': anyOf('CERT_ADMIN'),
+  'POST /v3/campaigns/:id/run-remediation-scan': anyOf('CERT_ADMIN'),
   'GET /provisio/v1/campaigns/:id/report': anyOf('CERT_ADMIN'),
   'GET /v3/campaign-templates': anyOf('CERT_ADMIN'),
   'POST /v3/campaign-templates': anyOf('CERT_ADMIN'),

@@ -142,7 +142,7 @@ async function escalate(
 }
 
 /** Signed-off items whose remediation never started (or could not be started): remediated again. */
-async function recoverRemediation(ctx: EngineContext, campaign: Campaign, now: Date): Promise<number> {
+export async function recoverRemediation(ctx: EngineContext, campaign: Campaign, now: Date): Promise<number> {
   // The items first (an index read; usually none), then whether their certifications were signed long enough ago.
   const stranded = await listCertificationItems(ctx.db, { campaignIds: [campaign.id], unremediated: true })
   if (stranded.length === 0) return 0
