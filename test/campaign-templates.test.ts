@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { InputError } from '../src/domain/errors.js'
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
-import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
 import {
   campaignTemplateById,
   createCampaignTemplate,
@@ -13,12 +12,12 @@ import { runCampaignTimers } from '../src/engine/certifications/run-campaign-tim
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { listCampaigns } from '../src/store/campaigns.js'
 import type { Store } from '../src/store/open-store.js'
+import { CERT_ADMIN as ADMIN } from './support/campaign-actors.js'
 import { databases } from './support/databases.js'
 import { clientConfiguration, listening } from './support/official-client.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
 
-const ADMIN: CampaignActor = { identityId: null, clientId: 'cert-admin', capabilities: ['CERT_ADMIN'] }
 const MONTHLY = {
   type: 'MONTHLY',
   days: { type: 'LIST', values: ['1'] },

@@ -35,6 +35,7 @@ import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
 import type { Store } from '../src/store/open-store.js'
 import { listWorkItems, type WorkItem } from '../src/store/work-items.js'
+import { CERT_ADMIN as ADMIN, personActor as person } from './support/campaign-actors.js'
 import { databases } from './support/databases.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
@@ -44,12 +45,6 @@ import { clientBearer, testApi } from './support/test-api.js'
 const DIRECTORY = 'Corporate Directory'
 const BADGES = 'Badge System'
 const DAY = 86_400_000
-const ADMIN: CampaignActor = { identityId: null, clientId: 'cert-admin', capabilities: ['CERT_ADMIN'] }
-const person = (identityId: string): CampaignActor => ({
-  identityId,
-  clientId: `pat-${identityId}`,
-  capabilities: [],
-})
 
 describe.each(databases)('certifications on $name', (database) => {
   let store: Store | undefined

@@ -7,7 +7,6 @@ import { InputError } from '../src/domain/errors.js'
 import { aggregateThenProcess } from '../src/engine/aggregate-then-process.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
-import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
 import { campaignReport } from '../src/engine/certifications/campaign-report.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
 import { decideItems } from '../src/engine/certifications/decide-items.js'
@@ -25,6 +24,7 @@ import { listCertifications } from '../src/store/certifications.js'
 import { newestConfigVersion } from '../src/store/config-versions.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
+import { CERT_ADMIN as ADMIN, personActor as person } from './support/campaign-actors.js'
 import { databases } from './support/databases.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 
@@ -32,12 +32,6 @@ const DIRECTORY = 'Corporate Directory'
 const BADGES = 'Badge System'
 const ROLE_FILE = 'roles/operations-datacenter.yaml'
 const DAY = 86_400_000
-const ADMIN: CampaignActor = { identityId: null, clientId: 'cert-admin', capabilities: ['CERT_ADMIN'] }
-const person = (identityId: string): CampaignActor => ({
-  identityId,
-  clientId: `pat-${identityId}`,
-  capabilities: [],
-})
 
 describe.each(databases)('role composition campaigns on $name', (database) => {
   let store: Store | undefined
