@@ -18,6 +18,7 @@ import { approversOf, moveChains } from './approval-steps.js'
 import { groupsOfMember } from './governance-group-members.js'
 import { provisionApprovedItems } from './provision-approved.js'
 import { notify, requestMessage, requestParties } from './request-notifications.js'
+import { analyzeRequestTables } from './request-statistics.js'
 import { requestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -161,6 +162,10 @@ export async function approveApprovals(
     const moves = found.map(({ approval, item }) => ({ item, from: approval.step + 1, decision }))
     return moveChains(ctx, tx, moves, auto)
   })
+  // Each decision is an event; each chain that moved on opened the next step's approval, with its event;
+  // the items approved changed phase, which the statistics of the phases must follow.
+  const next = found.length - approved.length
+  await analyzeRequestTables(ctx.db, { items: approved.length, approvals: next, events: ids.length + next })
   await provisionApprovedItems(
     ctx,
     approved,

@@ -16,6 +16,7 @@ import { resolveChain } from './approval-schemes.js'
 import { chainStart, moveChains } from './approval-steps.js'
 import { identityLookup } from './identity-lookup.js'
 import { provisionApprovedItems } from './provision-approved.js'
+import { analyzeRequestTables } from './request-statistics.js'
 import { requestedItem, type RequestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -177,6 +178,8 @@ export async function submitAccessRequest(
     const moves = records.filter((r) => r.phase !== 'CANCELLED').map((item) => ({ item, from: 0 }))
     return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true)
   })
+  const opened = records.filter((r) => r.phase === 'APPROVAL').length
+  await analyzeRequestTables(ctx.db, { items: records.length, approvals: opened, events: opened })
   if (approved.length > 0) {
     await provisionApprovedItems(ctx, approved)
     // Provisioning changed some: every item made is read back once, as it left them.
