@@ -36,8 +36,11 @@ export async function analyze(db: Db, table: AnalyzedTable): Promise<void> {
   await db.exec(`ANALYZE ${name} (${columns})`)
 }
 
-/** Rows written to each table by this process since it was last analyzed here, per database. */
-const growth = new WeakMap<Db, Map<AnalyzedTable, number>>()
+/**
+ * Rows written to each table by this process since it was last analyzed here, per database, and the
+ * table's size as last read (it changes only when the table is analyzed or vacuumed).
+ */
+const growth = new WeakMap<Db, Map<AnalyzedTable, { since: number; size: number }>>()
 
 /**
  * Analyzes a table once the rows written to it since the last analysis (`added` now, and what earlier
@@ -49,11 +52,17 @@ const growth = new WeakMap<Db, Map<AnalyzedTable, number>>()
 export async function analyzeIfGrown(db: Db, table: AnalyzedTable, added: number): Promise<void> {
   let tables = growth.get(db)
   if (tables === undefined) growth.set(db, (tables = new Map()))
-  const since = (tables.get(table) ?? 0) + added
-  tables.set(table, since)
-  if (await isLargeChange(db, table, since)) {
+  const seen = tables.get(table) ?? { since: 0, size: -1 }
+  const since = seen.since + added
+  tables.set(table, { since, size: seen.size })
+  // Not grown enough against the size read last time: no need to read it again (calls adding a few hundred
+  // rows each would otherwise read it every time once past a thousand).
+  if (since < 1000 || since < share(table) * seen.size) return
+  const size = await plannedRows(db, table)
+  tables.set(table, { since, size })
+  if (isLarge(table, since, size)) {
     await analyze(db, table)
-    tables.set(table, 0)
+    tables.set(table, { since: 0, size: await plannedRows(db, table) })
   }
 }
 
@@ -67,18 +76,26 @@ export async function vacuumIfChurned(db: Db, table: AnalyzedTable, changed: num
 
 type AnalyzedTable = keyof typeof ANALYZED
 
-/**
- * At least a thousand rows, and a tenth of the table by the planner's estimate (-1: never analyzed), or the
- * table's own share of it.
- */
+/** At least a thousand rows, and a tenth of the table (or the table's own share of it, see ANALYZED). */
 async function isLargeChange(db: Db, table: AnalyzedTable, rows: number): Promise<boolean> {
-  if (rows < 1000) return false
+  return rows >= 1000 && isLarge(table, rows, await plannedRows(db, table))
+}
+
+function isLarge(table: AnalyzedTable, rows: number, size: number): boolean {
+  return rows >= 1000 && rows >= share(table) * size
+}
+
+function share(table: AnalyzedTable): number {
+  return (ANALYZED[table] as { share?: number }).share ?? 0.1
+}
+
+/** The table's rows by the planner's estimate (-1: never analyzed). */
+async function plannedRows(db: Db, table: AnalyzedTable): Promise<number> {
   const found = await db.query<{ n: number }>(
     'SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1',
     [ANALYZED[table].name],
   )
-  const { share = 0.1 } = ANALYZED[table] as { share?: number }
-  return rows >= share * Number(found[0]?.n ?? -1)
+  return Number(found[0]?.n ?? -1)
 }
 
 // Only the columns queries filter on: statistics of the JSON attributes would cost more than the rest.

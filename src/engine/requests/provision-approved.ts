@@ -1,3 +1,4 @@
+import type { Identity } from '../../domain/model.js'
 import type { Assignment } from '../../domain/plan/assignment.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import { listRequestItems, recordProvisioning, type ProvisioningResult } from '../../store/access-requests.js'
@@ -27,6 +28,8 @@ export async function provisionApprovedItems(
   itemIds: readonly string[],
   /** The items as read before the transaction that approved them (saves reading them again). */
   justApproved?: readonly RequestItem[],
+  /** Their identities, as the same call read them (the planner does not read them again). */
+  identities?: readonly Identity[],
 ): Promise<void> {
   if (itemIds.length === 0) return
   const wanted = new Set(itemIds)
@@ -63,7 +66,10 @@ export async function provisionApprovedItems(
   const identityIds = [...new Set(items.map((i) => i.identityId))]
   let results: ProvisioningResult[]
   try {
-    const applied = await applyPlan(ctx, { identityIds })
+    const applied = await applyPlan(ctx, {
+      identityIds,
+      ...(identities !== undefined ? { readIdentities: identities } : {}),
+    })
     results = items.map((item) => ({
       id: item.id,
       ...assignmentOf(item.id),
