@@ -23,6 +23,8 @@ export interface PlanOptions {
   readonly identity?: string
   /** Plan these identities (by id) instead of all: what an incremental refresh plans. */
   readonly identityIds?: readonly string[]
+  /** Identities among `identityIds` the caller has just read: they are not read again. */
+  readonly readIdentities?: readonly Identity[]
   /** Keep only the items on this source. */
   readonly source?: string
   /** Plan against this configuration instead of the workspace's (simulation; nothing is enabled). */
@@ -101,9 +103,17 @@ export async function* planBatches(ctx: EngineContext, options: PlanOptions = {}
     return
   }
   if (options.identityIds !== undefined) {
+    const read = new Map((options.readIdentities ?? []).map((i) => [i.id, i]))
     for (let i = 0; i < options.identityIds.length; i += BATCH) {
       const ids = options.identityIds.slice(i, i + BATCH)
-      yield withWarnings(await planner.plan(await loadIdentitiesById(db, ids), ids), warnings)
+      const unique = [...new Set(ids)]
+      const missing = unique.filter((id) => !read.has(id))
+      const loaded = missing.length > 0 ? await loadIdentitiesById(db, missing) : []
+      // In id order, as they are read.
+      const identities = [...unique.flatMap((id) => read.get(id) ?? []), ...loaded].sort((a, b) =>
+        a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+      )
+      yield withWarnings(await planner.plan(identities, ids), warnings)
     }
     return
   }

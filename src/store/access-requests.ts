@@ -305,7 +305,9 @@ export interface ProvisioningResult {
 
 /**
  * Records provisioning results on approved items, in one statement; a field a result leaves out is kept.
- * Only items still approved change (an administrator may have closed one meanwhile).
+ * Only items still approved change (an administrator may have closed one meanwhile). The items are looked
+ * up by their key (`a.id = ANY`) as well as joined: statistics that count few approved items (taken while
+ * a batch was still in its approval) would otherwise have each row of the table compared with each result.
  */
 export async function recordProvisioning(
   db: Db,
@@ -320,7 +322,7 @@ export async function recordProvisioning(
        provisioning_error = CASE WHEN u.set_error THEN u.error ELSE a.provisioning_error END
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS u(id, assignment_id, activity_ids,
        error, set_error)
-     WHERE a.id = u.id AND a.phase = 'APPROVED'`,
+     WHERE a.id = ANY($1::text[]) AND a.id = u.id AND a.phase = 'APPROVED'`,
     [
       results.map((r) => r.id),
       results.map((r) => r.assignmentId ?? null),

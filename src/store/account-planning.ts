@@ -52,11 +52,13 @@ export async function takenAccountIds(
     const rows = await selectTuples<[string, string]>(
       db,
       ['u.s', 'u.n'],
+      // Scalar subqueries, not EXISTS: the planner turned the EXISTS into a hash of the whole accounts table
+      // (at 10,000 accounts, all of them read to check the 250 ids of a bulk approval), where an index probe
+      // per id is what it takes.
       `FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, n, i)
-       WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.source_id = u.s AND a.native_identity = u.n)
-          OR EXISTS (SELECT 1 FROM account_requests r WHERE r.source_id = u.s AND r.native_identity = u.n
-                       AND r.operation = 'Create' AND r.status = ANY($4::text[])
-                       AND r.identity_id <> u.i)`,
+       WHERE (SELECT true FROM accounts a WHERE a.source_id = u.s AND a.native_identity = u.n LIMIT 1)
+          OR (SELECT true FROM account_requests r WHERE r.source_id = u.s AND r.native_identity = u.n
+                AND r.operation = 'Create' AND r.status = ANY($4::text[]) AND r.identity_id <> u.i LIMIT 1)`,
       [
         batch.map((c) => c.sourceId),
         batch.map((c) => c.nativeIdentity),

@@ -157,7 +157,9 @@ function where(filter: ApprovalFilter): { sql: string; params: unknown[] } {
   const owners = filter.owners ?? []
   const groups = filter.groups ?? []
   // One condition where one will do: a person's pending approvals are then read from their index in order.
-  if (groups.length === 0 && filter.owners) w.add('owner = ANY(?::text[])', owners)
+  // One owner is compared with `=`: an ANY, even of one, does not read the index in its order.
+  if (groups.length === 0 && owners.length === 1) w.add('owner = ?', owners[0])
+  else if (groups.length === 0 && filter.owners) w.add('owner = ANY(?::text[])', owners)
   else if (owners.length === 0 && filter.groups) w.add('owner_group = ANY(?::text[])', groups)
   else if (filter.owners || filter.groups) {
     w.params.push(owners, groups)

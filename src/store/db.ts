@@ -36,23 +36,33 @@ export async function analyze(db: Db, table: AnalyzedTable): Promise<void> {
   await db.exec(`ANALYZE ${name} (${columns})`)
 }
 
-/** Rows written to each table by this process since it was last analyzed here, per database. */
-const growth = new WeakMap<Db, Map<AnalyzedTable, number>>()
+/**
+ * Rows written to each table by this process since it was last analyzed here, per database, and the
+ * table's size as last read (it changes only when the table is analyzed or vacuumed).
+ */
+const growth = new WeakMap<Db, Map<AnalyzedTable, { since: number; size: number }>>()
 
 /**
  * Analyzes a table once the rows written to it since the last analysis (`added` now, and what earlier
- * calls on the same database added) are a tenth of it or more: sampling a 250,000-row table costs more than
- * an incremental refresh of a thousand identities, but many small writes (approvals applied 250 at a time)
- * must not leave the statistics of an empty table behind them, where a claim becomes a full scan.
+ * calls on the same database added) are a tenth of it or more (or the share ANALYZED gives the table):
+ * sampling a 250,000-row table costs more than an incremental refresh of a thousand identities, but many
+ * small writes (approvals applied 250 at a time) must not leave the statistics of an empty table behind
+ * them, where a claim becomes a full scan.
  */
 export async function analyzeIfGrown(db: Db, table: AnalyzedTable, added: number): Promise<void> {
   let tables = growth.get(db)
   if (tables === undefined) growth.set(db, (tables = new Map()))
-  const since = (tables.get(table) ?? 0) + added
-  tables.set(table, since)
-  if (await isLargeChange(db, table, since)) {
+  const seen = tables.get(table) ?? { since: 0, size: -1 }
+  const since = seen.since + added
+  tables.set(table, { since, size: seen.size })
+  // Not grown enough against the size read last time: no need to read it again (calls adding a few hundred
+  // rows each would otherwise read it every time once past a thousand).
+  if (since < 1000 || since < share(table) * seen.size) return
+  const size = await plannedRows(db, table)
+  tables.set(table, { since, size })
+  if (isLarge(table, since, size)) {
     await analyze(db, table)
-    tables.set(table, 0)
+    tables.set(table, { since: 0, size: await plannedRows(db, table) })
   }
 }
 
@@ -66,14 +76,26 @@ export async function vacuumIfChurned(db: Db, table: AnalyzedTable, changed: num
 
 type AnalyzedTable = keyof typeof ANALYZED
 
-/** At least a thousand rows, and a tenth of the table by the planner's estimate (-1: never analyzed). */
+/** At least a thousand rows, and a tenth of the table (or the table's own share of it, see ANALYZED). */
 async function isLargeChange(db: Db, table: AnalyzedTable, rows: number): Promise<boolean> {
-  if (rows < 1000) return false
+  return rows >= 1000 && isLarge(table, rows, await plannedRows(db, table))
+}
+
+function isLarge(table: AnalyzedTable, rows: number, size: number): boolean {
+  return rows >= 1000 && rows >= share(table) * size
+}
+
+function share(table: AnalyzedTable): number {
+  return (ANALYZED[table] as { share?: number }).share ?? 0.1
+}
+
+/** The table's rows by the planner's estimate (-1: never analyzed). */
+async function plannedRows(db: Db, table: AnalyzedTable): Promise<number> {
   const found = await db.query<{ n: number }>(
     'SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1',
     [ANALYZED[table].name],
   )
-  return rows * 10 >= Number(found[0]?.n ?? -1)
+  return Number(found[0]?.n ?? -1)
 }
 
 // Only the columns queries filter on: statistics of the JSON attributes would cost more than the rest.
@@ -85,6 +107,22 @@ const ANALYZED = {
     name: 'account_requests',
     columns: 'identity_id, source_id, native_identity, status, lease_until, next_attempt_at',
   },
+  // Access requests, their approvals and assignments grow a few hundred rows a call: without statistics a
+  // status page's approvals, read by their items' ids, are a scan of every approval. Analyzed once they
+  // grew by half: their queries look rows up by key, which estimates half off still plan the same way,
+  // and bulk approvals would otherwise analyze the tables every few calls.
+  accessRequests: {
+    name: 'access_requests',
+    columns: 'identity_id, request_id, requester_id, phase, created, assignment_id',
+    share: 0.5,
+  },
+  workItems: {
+    name: 'work_items',
+    columns: 'type, state, owner, owner_group, request_item_id, created',
+    share: 0.5,
+  },
+  workItemEvents: { name: 'work_item_events', columns: 'work_item_id, at', share: 0.5 },
+  assignments: { name: 'assignments', columns: 'identity_id, item_type, item_id, origin', share: 0.5 },
 } as const
 
 /**

@@ -13,6 +13,7 @@ import {
   type NotificationKind,
 } from '../../domain/notifications/notification-kinds.js'
 import { renderTemplate, type TemplateSource } from '../../domain/notifications/notification-template.js'
+import type { Identity } from '../../domain/model.js'
 import type { Db } from '../../store/db.js'
 import { loadIdentitiesById } from '../../store/identities.js'
 import {
@@ -71,11 +72,15 @@ export async function queueNotification(
   return queueNotifications(ctx, [message], db)
 }
 
-/** queueNotification for several messages, written in one statement (bulk approvals, campaigns). */
+/**
+ * queueNotification for several messages, written in one statement (bulk approvals, campaigns). `known`:
+ * identities the caller has just read, which are not read again (the others named are).
+ */
 export async function queueNotifications(
   ctx: NotifyContext,
   messages: readonly NotificationMessage[],
   db: Db = ctx.db,
+  known: readonly Identity[] = [],
 ): Promise<QueuedNotification[]> {
   const identityIds = new Set<string>()
   for (const m of messages) {
@@ -89,7 +94,11 @@ export async function queueNotifications(
     for (const id of identityIdsIn(NOTIFICATION_KINDS[m.kind].fields, m.data)) identityIds.add(id)
   }
   const views = new Map<string, IdentityView>()
-  for (const identity of await loadIdentitiesById(db, [...identityIds])) {
+  for (const identity of known) {
+    if (identityIds.has(identity.id)) views.set(identity.id, identityView(identity))
+  }
+  const missing = [...identityIds].filter((id) => !views.has(id))
+  for (const identity of missing.length > 0 ? await loadIdentitiesById(db, missing) : []) {
     views.set(identity.id, identityView(identity))
   }
 

@@ -1,4 +1,5 @@
 import { advance, type ChainPosition, type ChainStep } from '../../domain/requests/approval-chain.js'
+import type { Identity } from '../../domain/model.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import { approveRequestItems, changeRequestItem } from '../../store/access-requests.js'
 import { insertApprovals, insertAutoApproval, type NewApproval } from '../../store/approvals.js'
@@ -63,8 +64,9 @@ export function chainStart(
  * themselves are recorded as approved automatically, the next step gets its approval work item and its
  * approvers (the person, or each member of the group) are told, in the transaction `tx`. An item with no
  * step left is approved; when an approver's decision ended it, its requester and recipient are told. New
- * items (`fresh`) were written with the phase and step of `chainStart` already. Returns the ids of the
- * items approved, for the caller to provision once the transaction is committed.
+ * items (`fresh`) were written with the phase and step of `chainStart` already. `known`: identities the
+ * caller has read already, which the messages do not read again. Returns the ids of the items approved,
+ * for the caller to provision once the transaction is committed.
  */
 export async function moveChains(
   ctx: NotifyContext,
@@ -72,6 +74,7 @@ export async function moveChains(
   moves: readonly ChainMove[],
   autoApproval: boolean,
   fresh = false,
+  known: readonly Identity[] = [],
 ): Promise<string[]> {
   const now = ctx.now()
   const approved: string[] = []
@@ -105,6 +108,6 @@ export async function moveChains(
     const extra = { approvalId: ids[i] as string }
     messages.push(requestMessage('APPROVAL_REQUESTED', item, approversOf(item, approval), extra))
   })
-  await notify(ctx, tx, messages)
+  await notify(ctx, tx, messages, known)
   return approved
 }

@@ -11,13 +11,14 @@ import {
   listApprovals,
   reassignApproval,
 } from '../../store/approvals.js'
-import { findIdentity } from '../../store/identities.js'
+import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { approversOf, moveChains } from './approval-steps.js'
 import { groupsOfMember } from './governance-group-members.js'
 import { provisionApprovedItems } from './provision-approved.js'
 import { notify, requestMessage, requestParties } from './request-notifications.js'
+import { analyzeRequestTables } from './request-statistics.js'
 import { requestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -57,10 +58,11 @@ export async function approvalsByIds(
 async function approverOf(
   ctx: EngineContext,
   actor: RequestActor,
-): Promise<{ id: string | null; groups: readonly string[] }> {
+): Promise<{ id: string | null; groups: readonly string[]; identity?: Identity }> {
   if (actor.identityId === null) return { id: null, groups: [] }
   const me = await findIdentity(ctx.db, actor.identityId)
-  return { id: actor.identityId, groups: me ? groupsOfMember(ctx, me) : [] }
+  if (me === undefined) return { id: actor.identityId, groups: [] }
+  return { id: actor.identityId, groups: groupsOfMember(ctx, me), identity: me }
 }
 
 function decides(approver: { id: string | null; groups: readonly string[] }, approval: Approval): boolean {
@@ -91,12 +93,15 @@ export async function mayDecide(
   return decides(await approverOf(ctx, actor), approval)
 }
 
-/** The pending approvals with these ids, each the actor's to decide; otherwise the first problem throws. */
+/**
+ * The pending approvals with these ids, each the actor's to decide (and the actor's identity, when they
+ * are one); otherwise the first problem throws.
+ */
 async function pendingFor(
   ctx: EngineContext,
   actor: RequestActor,
   ids: readonly string[],
-): Promise<ApprovalWithItem[]> {
+): Promise<{ found: ApprovalWithItem[]; me: Identity | undefined }> {
   if (new Set(ids).size !== ids.length) throw new InputError('approvalIds: an approval is named twice')
   const found = await approvalsByIds(ctx, ids)
   const known = new Set(found.map((f) => f.approval.id))
@@ -112,7 +117,7 @@ async function pendingFor(
       throw new ConflictError(`approval ${approval.id} is already ${approval.status.toLowerCase()}`)
     }
   }
-  return found
+  return { found, me: approver.identity }
 }
 
 /** Approves a step: the chain moves on; after the last step the access is provisioned. */
@@ -144,9 +149,12 @@ export async function approveApprovals(
   if (ids.length > MAX_BULK_APPROVALS) {
     throw new InputError(`approvalIds: at most ${MAX_BULK_APPROVALS} approvals at once`)
   }
-  const found = await pendingFor(ctx, actor, ids)
+  const { found, me } = await pendingFor(ctx, actor, ids)
   const now = ctx.now()
   const auto = tenantRequestConfig(ctx).autoApprovalEnabled
+  // Read once for the messages and the planner: whom the access is for.
+  const people = await loadIdentitiesById(ctx.db, [...new Set(found.map((f) => f.item.identityId))])
+  const known = me !== undefined ? [...people, me] : people
   const approved = await ctx.db.transaction(async (tx) => {
     const closed = await closeApprovals(tx, ids, 'APPROVED', actor.identityId, comment, now)
     if (closed.length !== ids.length) {
@@ -159,12 +167,17 @@ export async function approveApprovals(
     )
     const decision = { by: actor.identityId, comment }
     const moves = found.map(({ approval, item }) => ({ item, from: approval.step + 1, decision }))
-    return moveChains(ctx, tx, moves, auto)
+    return moveChains(ctx, tx, moves, auto, false, known)
   })
+  // Each decision is an event; each chain that moved on opened the next step's approval, with its event;
+  // the items approved changed phase, which the statistics of the phases must follow.
+  const next = found.length - approved.length
+  await analyzeRequestTables(ctx.db, { items: approved.length, approvals: next, events: ids.length + next })
   await provisionApprovedItems(
     ctx,
     approved,
     found.map((f) => f.item),
+    people,
   )
 }
 
@@ -175,7 +188,7 @@ export async function rejectApproval(
   id: string,
   comment: string | null,
 ): Promise<ApprovalWithItem> {
-  const [{ item }] = (await pendingFor(ctx, actor, [id])) as [ApprovalWithItem]
+  const [{ item }] = (await pendingFor(ctx, actor, [id])).found as [ApprovalWithItem]
   if ((comment ?? '').trim() === '' && (await denialCommentRequired(ctx, item))) {
     throw new InputError(`comment: rejecting ${item.itemName} needs a comment`)
   }

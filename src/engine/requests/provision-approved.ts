@@ -1,3 +1,4 @@
+import type { Identity } from '../../domain/model.js'
 import type { Assignment } from '../../domain/plan/assignment.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import { listRequestItems, recordProvisioning, type ProvisioningResult } from '../../store/access-requests.js'
@@ -12,6 +13,7 @@ import type { Db } from '../../store/db.js'
 import { enqueueIdentities } from '../../store/queues.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
+import { analyzeRequestTables } from './request-statistics.js'
 
 /**
  * Turns approved request items into access: a grant becomes an assignment (origin ACCESS_REQUEST, with
@@ -26,6 +28,8 @@ export async function provisionApprovedItems(
   itemIds: readonly string[],
   /** The items as read before the transaction that approved them (saves reading them again). */
   justApproved?: readonly RequestItem[],
+  /** Their identities, as the same call read them (the planner does not read them again). */
+  identities?: readonly Identity[],
 ): Promise<void> {
   if (itemIds.length === 0) return
   const wanted = new Set(itemIds)
@@ -36,19 +40,39 @@ export async function provisionApprovedItems(
   if (items.length === 0) return
   const now = ctx.now()
   const fresh = items.filter((i) => i.assignmentId === null)
+  let made: ProvisioningResult[] = []
   if (fresh.length > 0) {
-    await ctx.db.transaction(async (tx) => {
-      const made = await assign(tx, fresh)
+    made = await ctx.db.transaction(async (tx) => {
+      const assigned = await assign(tx, fresh)
       await enqueueIdentities(tx, [...new Set(fresh.map((i) => i.identityId))], ['plan'])
-      await recordProvisioning(tx, made, now)
+      // A revoke's assignment is gone once deleted, so its id is recorded with the deletion. A grant's is
+      // recorded below with the activities, in the same statement: a run after a crash in between finds
+      // the grant's assignment again (assign reuses it) and plans nothing twice.
+      const revokes = new Set(fresh.filter((i) => i.requestType === 'REVOKE_ACCESS').map((i) => i.id))
+      await recordProvisioning(
+        tx,
+        assigned.filter((r) => revokes.has(r.id)),
+        now,
+      )
+      return assigned
     })
+    await analyzeRequestTables(ctx.db, { assignments: fresh.length })
+  }
+  const assignmentIds = new Map(made.map((r) => [r.id, r.assignmentId]))
+  const assignmentOf = (id: string): { assignmentId?: string } => {
+    const assignmentId = assignmentIds.get(id)
+    return assignmentId !== undefined ? { assignmentId } : {}
   }
   const identityIds = [...new Set(items.map((i) => i.identityId))]
   let results: ProvisioningResult[]
   try {
-    const applied = await applyPlan(ctx, { identityIds })
+    const applied = await applyPlan(ctx, {
+      identityIds,
+      ...(identities !== undefined ? { readIdentities: identities } : {}),
+    })
     results = items.map((item) => ({
       id: item.id,
+      ...assignmentOf(item.id),
       activityIds: [
         ...new Set([...item.activityIds, ...(applied.activitiesByIdentity.get(item.identityId) ?? [])]),
       ],
@@ -56,7 +80,7 @@ export async function provisionApprovedItems(
     }))
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    results = items.map((item) => ({ id: item.id, provisioningError: message }))
+    results = items.map((item) => ({ id: item.id, ...assignmentOf(item.id), provisioningError: message }))
   }
   await recordProvisioning(ctx.db, results, now)
 }

@@ -1,3 +1,4 @@
+import type { Identity } from '../../domain/model.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import type { RequestState } from '../../domain/requests/request-state.js'
 import type { Db } from '../../store/db.js'
@@ -78,11 +79,15 @@ export function outcomeMessage(
       })
 }
 
-/** Queues messages in the transaction of the change they tell of; nothing when there are none. */
+/**
+ * Queues messages in the transaction of the change they tell of; nothing when there are none. `known`:
+ * identities the caller has read already (see queueNotifications).
+ */
 export async function notify(
   ctx: NotifyContext,
   tx: Db,
   messages: readonly NotificationMessage[],
+  known: readonly Identity[] = [],
 ): Promise<void> {
-  if (messages.length > 0) await queueNotifications(ctx, messages, tx)
+  if (messages.length > 0) await queueNotifications(ctx, messages, tx, known)
 }

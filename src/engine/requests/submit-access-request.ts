@@ -16,6 +16,7 @@ import { resolveChain } from './approval-schemes.js'
 import { chainStart, moveChains } from './approval-steps.js'
 import { identityLookup } from './identity-lookup.js'
 import { provisionApprovedItems } from './provision-approved.js'
+import { analyzeRequestTables } from './request-statistics.js'
 import { requestedItem, type RequestedItem } from './requested-item.js'
 import { tenantRequestConfig } from './tenant-request-config.js'
 
@@ -77,7 +78,7 @@ export async function submitAccessRequest(
   // Everything the rules read, for every identity at once: a request for a hundred people reads no more
   // often than one for a single person.
   const ids = identities.map((i) => i.id)
-  const held = await grantsOf(ctx, ids)
+  const held = await grantsOf(ctx, identities)
   const assignments = await assignmentsOf(ctx.db, ids)
   const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
   const pending = new Set(
@@ -175,10 +176,12 @@ export async function submitAccessRequest(
     }
     await insertRequestItems(tx, records, now)
     const moves = records.filter((r) => r.phase !== 'CANCELLED').map((item) => ({ item, from: 0 }))
-    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true)
+    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true, identities)
   })
+  const opened = records.filter((r) => r.phase === 'APPROVAL').length
+  await analyzeRequestTables(ctx.db, { items: records.length, approvals: opened, events: opened })
   if (approved.length > 0) {
-    await provisionApprovedItems(ctx, approved)
+    await provisionApprovedItems(ctx, approved, undefined, identities)
     // Provisioning changed some: every item made is read back once, as it left them.
     return { requestId, items: await listRequestItems(ctx.db, { requestIds: [requestId] }), ignored }
   }
@@ -410,9 +413,10 @@ function checkAccount(
 /** What each identity is granted now, by policy and by assignments, as the planner sees it: one pass. */
 async function grantsOf(
   ctx: EngineContext,
-  identityIds: readonly string[],
+  identities: readonly Identity[],
 ): Promise<Map<string, readonly Grant[]>> {
-  const plan = await planIdentities(ctx, { identityIds })
+  const identityIds = identities.map((i) => i.id)
+  const plan = await planIdentities(ctx, { identityIds, readIdentities: identities })
   return new Map([...plan.identities].map(([id, p]) => [id, p.desired.grants]))
 }
 
