@@ -40,6 +40,7 @@ import { accessRequestConfigRoutes } from './v3/access-request-config/access-req
 import { campaignReportRoutes } from './provisio/campaign-report-routes.js'
 import { revocationPreviewRoutes } from './provisio/revocation-preview-routes.js'
 import { campaignLifecycleRoutes } from './v3/campaigns/campaign-lifecycle-routes.js'
+import { campaignReportRunRoutes } from './v3/campaigns/campaign-report-run-routes.js'
 import { campaignRoutes } from './v3/campaigns/campaign-routes.js'
 import { campaignTemplateRoutes } from './v3/campaign-templates/campaign-template-routes.js'
 import { certificationDecisionRoutes } from './v3/certifications/certification-decision-routes.js'
@@ -90,6 +91,7 @@ export function apiRoutes(api: Api, ctx: ApiContext): void {
   campaignTemplateRoutes(api, ctx)
   campaignLifecycleRoutes(api, ctx)
   campaignReportRoutes(api, ctx)
+  campaignReportRunRoutes(api, ctx)
   certificationRoutes(api, ctx)
   certificationDecisionRoutes(api, ctx)
   certificationSummaryRoutes(api, ctx)

@@ -105,7 +105,7 @@ export function checkProvisioningCriteria(
 }
 
 /** The identity attributes the identity profiles' mappings produce, folded; a disabled mapping produces none. */
-function producedIdentityAttributes(config: WorkspaceConfig): Map<string, string> {
+export function producedIdentityAttributes(config: WorkspaceConfig): Map<string, string> {
   const out = new Map<string, string>()
   for (const { value: profile } of config.identityProfiles) {
     if (!profile.identityAttributeConfig.enabled) continue

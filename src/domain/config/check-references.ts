@@ -3,6 +3,7 @@ import { compileRetryablePatterns } from '../execution/classify-error.js'
 import type { TransformDefinition } from '../transforms/transform-types.js'
 import { checkAccessProfiles, checkRoles } from './check-access.js'
 import { checkGovernanceGroups } from './check-approvals.js'
+import { checkCampaignReportsConfig } from './check-campaign-reports.js'
 import { checkLifecycleStates } from './check-lifecycle-states.js'
 import { checkProvisioning } from './check-provisioning.js'
 import { checkTransform, referencedTransformNames, type TransformCheckContext } from './check-transform.js'
@@ -138,6 +139,7 @@ export function checkReferences(config: WorkspaceConfig): ConfigProblem[] {
   checkAccessProfiles(config, problems)
   checkRoles(config, problems)
   checkGovernanceGroups(config, problems)
+  checkCampaignReportsConfig(config, problems)
 
   config.settings.schedules.forEach((s, i) => {
     if (s.task === 'aggregate' && (s.source === undefined || !sourceNames.has(s.source))) {

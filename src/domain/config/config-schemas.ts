@@ -175,6 +175,13 @@ export const workspaceSettingsSchema = z.looseObject({
   schedules: z.array(scheduleSchema).default([]),
   /** The tenant's access request configuration (access-request-config-schema.ts): every field defaulted. */
   accessRequestConfig: tenantAccessRequestConfigSchema.prefault({}),
+  /**
+   * Campaign reports (the reference's Campaign Reports Configuration): the identity attributes added as
+   * columns to the reports that list identities.
+   */
+  campaignReportsConfig: z
+    .strictObject({ identityAttributeColumns: z.array(nonEmpty).max(50).default([]) })
+    .prefault({}),
   /** Email notifications: the SMTP server, links, retries (docs/notifications.md); absent: the outbox only. */
   notifications: notificationSettingsSchema.optional(),
 })

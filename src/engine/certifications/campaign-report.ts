@@ -1,6 +1,8 @@
 import { findRole } from '../../domain/config/workspace-config.js'
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import { inertCell, toCsv } from '../../domain/to-csv.js'
+import type { CertificationItem } from '../../domain/certifications/certification-item.js'
+import type { Identity } from '../../domain/model.js'
 import { decisionCounts, listCertificationItems, remediationCounts } from '../../store/certification-items.js'
 import { listCertifications } from '../../store/certifications.js'
 import { loadIdentitiesById } from '../../store/identities.js'
@@ -49,6 +51,22 @@ export async function campaignReport(
   id: string,
 ): Promise<CampaignReport> {
   requireCampaignAdmin(actor, "reading a campaign's report")
+  return (await loadCampaignReport(ctx, id)).report
+}
+
+/** A campaign's report with what it was made from: its items and the people they name. */
+export interface LoadedCampaignReport {
+  readonly report: CampaignReport
+  /** The campaign's items, by identity. */
+  readonly items: readonly CertificationItem[]
+  /** The identities the report names (reviewers, identities reviewed, deciders), by id. */
+  readonly identities: ReadonlyMap<string, Identity>
+  /** A person's (or, in a role composition campaign, a role's) name; the id when it names no one. */
+  readonly name: (id: string) => string
+}
+
+/** Reads a campaign's report and what it was made from; the caller checks who may read it. */
+export async function loadCampaignReport(ctx: EngineContext, id: string): Promise<LoadedCampaignReport> {
   const campaign = await campaignById(ctx, id)
   const [certs, counts, remediation, items] = await Promise.all([
     listCertifications(ctx.db, { campaignIds: [id] }),
@@ -62,7 +80,8 @@ export async function campaignReport(
   ])
   const people = new Set<string>([...certs.map((c) => c.reviewerId), ...items.map((i) => i.identityId)])
   for (const i of items) if (i.decidedBy !== null) people.add(i.decidedBy)
-  const names = new Map((await loadIdentitiesById(ctx.db, [...people])).map((p) => [p.id, p.name]))
+  const identities = new Map((await loadIdentitiesById(ctx.db, [...people])).map((p) => [p.id, p]))
+  const names = new Map([...identities.values()].map((p) => [p.id, p.name]))
   // A role composition item's subject is a role: named by the role's name.
   if (campaign.type === 'ROLE_COMPOSITION') {
     for (const i of items) {
@@ -71,7 +90,7 @@ export async function campaignReport(
     }
   }
   const name = (id: string | null): string | null => (id === null ? null : (names.get(id) ?? id))
-  return {
+  const report: CampaignReport = {
     campaign,
     reviewers: certs.map((c) => {
       const n = counts.get(c.id) ?? { total: 0, decided: 0, approved: 0, revoked: 0 }
@@ -105,6 +124,7 @@ export async function campaignReport(
     })),
     remediation,
   }
+  return { report, items, identities, name: (id) => names.get(id) ?? id }
 }
 
 const DECISION_COLUMNS = [

@@ -1,11 +1,10 @@
 import { z } from 'zod'
-import { ConfigError, type ConfigProblem } from '../../../domain/errors.js'
 import { setAccessRequestConfig } from '../../../engine/config/access-request-config.js'
 import { findIdentityOrNone } from '../../../engine/queries/get-identity.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
 import { accessRequestConfigJson } from '../../presenters/access-request-config-json.js'
-import { changeAuthor } from '../config-objects/config-writes.js'
+import { changeAuthor, problemsInBody } from '../config-objects/config-writes.js'
 
 const flag = z.boolean().optional()
 const days = z.number().int().nullable().optional()
@@ -65,16 +64,6 @@ function yamlOf(value: unknown, key?: string): unknown {
   return out
 }
 
-/** A problem of provisio.yaml's section at its place in the request body. */
-function inBody(err: ConfigError): ConfigError {
-  const moved = (p: ConfigProblem): ConfigProblem =>
-    p.file === 'provisio.yaml' &&
-    (p.path === 'accessRequestConfig' || p.path.startsWith('accessRequestConfig.'))
-      ? { ...p, path: `body${p.path.slice('accessRequestConfig'.length)}` }
-      : p
-  return new ConfigError(err.problems.map(moved), err.warnings)
-}
-
 /**
  * `/v3/access-request-config`: the tenant's access request configuration, as `accessRequestConfig:` of
  * provisio.yaml says it (docs/configuration.md, "Access request configuration"). A PUT replaces it whole,
@@ -105,7 +94,7 @@ export function accessRequestConfigRoutes(api: Api, ctx: ApiContext): void {
     const written = yamlOf(request.body) as Record<string, unknown>
     const changed = await setAccessRequestConfig(ctx.engine, written, changeAuthor(request)).catch(
       (err: unknown) => {
-        throw err instanceof ConfigError ? inBody(err) : err
+        throw problemsInBody(err, 'accessRequestConfig')
       },
     )
     request.auditDetail = { ...request.auditDetail, after: changed.config }

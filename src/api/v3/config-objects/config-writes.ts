@@ -15,6 +15,19 @@ export function changeAuthor(request: FastifyRequest): string {
   return p.identityId !== null ? `api: identity ${p.identityId}` : `api: client ${p.clientId}`
 }
 
+/**
+ * A settings section's problems at their place in the request body that set it: `section.x` of
+ * provisio.yaml becomes `body.x`; problems elsewhere keep their file and path.
+ */
+export function problemsInBody(err: unknown, section: string): unknown {
+  if (!(err instanceof ConfigError)) return err
+  const moved = (p: ConfigProblem): ConfigProblem =>
+    p.file === 'provisio.yaml' && (p.path === section || p.path.startsWith(`${section}.`))
+      ? { ...p, path: `body${p.path.slice(section.length)}` }
+      : p
+  return new ConfigError(err.problems.map(moved), err.warnings)
+}
+
 /** The object of a kind with this id in the configuration the engine runs with; NotFoundError when none. */
 export function objectById<F extends ConfigFolderName>(
   config: WorkspaceConfig,
