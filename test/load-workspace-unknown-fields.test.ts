@@ -77,6 +77,25 @@ describe('unknown configuration fields', () => {
     ])
   })
 
+  it('checks the campaign reports columns: a misspelt field, an attribute no profile produces, a repeat', async () => {
+    const { dir } = await demoWorkspace()
+    edit(
+      dir,
+      'provisio.yaml',
+      'provisioning: review',
+      'provisioning: review\ncampaignReportsConfig: { identityAttributeColumn: [department] }',
+    )
+    expect(await problemsOf(dir)).toEqual([
+      'provisio.yaml | workspace | campaignReportsConfig.identityAttributeColumn | unknown field (did you mean "identityAttributeColumns"?)',
+    ])
+    edit(dir, 'provisio.yaml', 'identityAttributeColumn:', 'identityAttributeColumns:')
+    edit(dir, 'provisio.yaml', '[department]', '[department, departmnt, Department]')
+    expect(await problemsOf(dir)).toEqual([
+      'provisio.yaml | workspace | campaignReportsConfig.identityAttributeColumns[1] | no identity profile produces identity attribute "departmnt" (did you mean "department"?)',
+      'provisio.yaml | workspace | campaignReportsConfig.identityAttributeColumns[2] | "Department" is listed twice',
+    ])
+  })
+
   it("loads the reference's exported fields with a warning each, and warns about unknown field attributes", async () => {
     const { dir } = await demoWorkspace()
     edit(
