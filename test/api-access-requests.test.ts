@@ -9,18 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import type { Identity } from '../src/domain/model.js'
-import { applyPlan } from '../src/engine/apply-plan.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
 import { executeDue } from '../src/engine/execution/execute-due.js'
-import { refreshSource } from '../src/engine/refresh-source.js'
 import { listAccounts } from '../src/store/accounts.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
-import { clientConfiguration, listening, tokenOf } from './support/official-client.js'
+import { clientConfiguration, tokenOf } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
-import { demoWorkspace } from './support/temp-workspace.js'
-import { testApi } from './support/test-api.js'
+import { provisionedDemoApi } from './support/provisioned-demo.js'
 
 /** Access requests as the official client's users make and decide them, over real HTTP. */
 describe.each(databases)('access requests through the official client on $name', (database) => {
@@ -37,15 +34,7 @@ describe.each(databases)('access requests through the official client on $name',
     )
 
   beforeAll(async () => {
-    const ws = await demoWorkspace()
-    ;({ api, engine } = await testApi(withApprovals(ws.config), await database.open(), {
-      rateLimit: { max: 10_000, windowSeconds: 10 },
-    }))
-    for (const s of engine.config.sources) await refreshSource(engine, s.value.name)
-    await applyPlan(engine)
-    await executeDue(engine)
-    await refreshSource(engine, 'Corporate Directory')
-    base = await listening(api)
+    ;({ api, engine, base } = await provisionedDemoApi(database, withApprovals))
     const people = await listIdentities(engine.db, {})
     const directory = (await listAccounts(engine.db, {})).filter(
       (a) => a.sourceName === 'Corporate Directory',

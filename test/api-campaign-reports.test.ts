@@ -8,16 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import type { Identity } from '../src/domain/model.js'
-import { applyPlan } from '../src/engine/apply-plan.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
-import { executeDue } from '../src/engine/execution/execute-due.js'
-import { refreshSource } from '../src/engine/refresh-source.js'
 import { findIdentity } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
-import { clientConfiguration, listening, refusal, tokenOf } from './support/official-client.js'
+import { clientConfiguration, refusal, tokenOf } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
-import { demoWorkspace } from './support/temp-workspace.js'
-import { testApi } from './support/test-api.js'
+import { provisionedDemoApi } from './support/provisioned-demo.js'
 
 /** A CSV file's rows as records by header (the reports quote only what needs it). */
 function parseCsv(text: string): Record<string, string>[] {
@@ -58,15 +54,7 @@ describe.each(databases)('campaign reports through the official client on $name'
   let badgeItemId: string
 
   beforeAll(async () => {
-    const ws = await demoWorkspace()
-    ;({ api, engine } = await testApi(ws.config, await database.open(), {
-      rateLimit: { max: 10_000, windowSeconds: 10 },
-    }))
-    for (const s of engine.config.sources) await refreshSource(engine, s.value.name)
-    await applyPlan(engine)
-    await executeDue(engine)
-    await refreshSource(engine, 'Corporate Directory')
-    base = await listening(api)
+    ;({ api, engine, base } = await provisionedDemoApi(database))
     admin = clientConfiguration(
       base,
       await createApiClient(engine, { name: 'reports', capabilities: ['CERT_ADMIN'] }),

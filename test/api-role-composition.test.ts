@@ -3,17 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import type { Identity } from '../src/domain/model.js'
-import { applyPlan } from '../src/engine/apply-plan.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
-import { executeDue } from '../src/engine/execution/execute-due.js'
-import { refreshSource } from '../src/engine/refresh-source.js'
 import { listCertifications } from '../src/store/certifications.js'
 import { findIdentity, loadIdentitiesById } from '../src/store/identities.js'
 import { databases } from './support/databases.js'
-import { clientConfiguration, listening, refusal, tokenOf } from './support/official-client.js'
+import { clientConfiguration, refusal, tokenOf } from './support/official-client.js'
 import { expectReferenceShape } from './support/reference-schema.js'
-import { demoWorkspace } from './support/temp-workspace.js'
-import { testApi } from './support/test-api.js'
+import { provisionedDemoApi } from './support/provisioned-demo.js'
 
 const ROLE_ID = 'f9b0e20a2d374a556efed0fb53d18971' // Operations Datacenter
 const OPS_TEAM_ID = '5cd16061cf3ce7d357443945eb1a4da4'
@@ -28,14 +24,7 @@ describe.each(databases)('role composition campaigns through the official client
   const deadline = (): string => new Date(Date.now() + 14 * 86_400_000).toISOString()
 
   beforeAll(async () => {
-    const ws = await demoWorkspace()
-    ;({ api, engine } = await testApi(ws.config, await database.open(), {
-      rateLimit: { max: 10_000, windowSeconds: 10 },
-    }))
-    for (const s of engine.config.sources) await refreshSource(engine, s.value.name)
-    await applyPlan(engine)
-    await executeDue(engine)
-    base = await listening(api)
+    ;({ api, engine, base } = await provisionedDemoApi(database))
     admin = clientConfiguration(
       base,
       await createApiClient(engine, { name: 'campaigns', capabilities: ['CERT_ADMIN', 'ROLE_ADMIN'] }),
