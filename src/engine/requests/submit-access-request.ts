@@ -78,8 +78,8 @@ export async function submitAccessRequest(
   // Everything the rules read, for every identity at once: a request for a hundred people reads no more
   // often than one for a single person.
   const ids = identities.map((i) => i.id)
-  const held = await grantsOf(ctx, identities)
   const assignments = await assignmentsOf(ctx.db, ids)
+  const held = await grantsOf(ctx, identities, assignments)
   const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
   const pending = new Set(
     (await listRequestItems(ctx.db, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
@@ -176,7 +176,8 @@ export async function submitAccessRequest(
     }
     await insertRequestItems(tx, records, now)
     const moves = records.filter((r) => r.phase !== 'CANCELLED').map((item) => ({ item, from: 0 }))
-    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true, identities)
+    // The approvers the chains named were read to resolve them: their messages do not read them again.
+    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true, await people.found())
   })
   const opened = records.filter((r) => r.phase === 'APPROVAL').length
   await analyzeRequestTables(ctx.db, { items: records.length, approvals: opened, events: opened })
@@ -414,9 +415,14 @@ function checkAccount(
 async function grantsOf(
   ctx: EngineContext,
   identities: readonly Identity[],
+  assignments: ReadonlyMap<string, readonly Assignment[]>,
 ): Promise<Map<string, readonly Grant[]>> {
   const identityIds = identities.map((i) => i.id)
-  const plan = await planIdentities(ctx, { identityIds, readIdentities: identities })
+  const plan = await planIdentities(ctx, {
+    identityIds,
+    readIdentities: identities,
+    readAssignments: assignments,
+  })
   return new Map([...plan.identities].map(([id, p]) => [id, p.desired.grants]))
 }
 
