@@ -2,7 +2,7 @@ import type { WorkspaceConfig } from '../domain/config/workspace-config.js'
 import { NotFoundError } from '../domain/errors.js'
 import type { Identity } from '../domain/model.js'
 import { OPEN_STATUSES } from '../domain/execution/account-activity.js'
-import { describeAssignment, type PlanAssignment } from '../domain/plan/assignment.js'
+import { describeAssignment } from '../domain/plan/assignment.js'
 import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import { buildPlanningModel } from '../domain/plan/build-planning-model.js'
 import type { AccountSelection, PlanError, PlanItem, PlanReason } from '../domain/plan/plan-item.js'
@@ -25,11 +25,6 @@ export interface PlanOptions {
   readonly identityIds?: readonly string[]
   /** Identities among `identityIds` the caller has just read: they are not read again. */
   readonly readIdentities?: readonly Identity[]
-  /**
-   * The assignments of every identity among `identityIds`, as the caller has just read them (an identity
-   * absent has none): they are not read again.
-   */
-  readonly readAssignments?: ReadonlyMap<string, readonly PlanAssignment[]>
   /** Keep only the items on this source. */
   readonly source?: string
   /** Plan against this configuration instead of the workspace's (simulation; nothing is enabled). */
@@ -217,11 +212,7 @@ class BatchPlanner {
       else byIdentity.set(identityId, [account])
     }
     const applied = await loadAppliedStates(db, ids, this.grantSets)
-    const read = this.options.readAssignments
-    const assignments =
-      read !== undefined
-        ? new Map(ids.flatMap((id) => (read.has(id) ? [[id, [...(read.get(id) ?? [])]] as const] : [])))
-        : await loadPlanAssignments(db, ids)
+    const assignments = await loadPlanAssignments(db, ids)
     const without = this.options.withoutAssignments
     if (without !== undefined && without.size > 0) {
       for (const [id, list] of assignments) {

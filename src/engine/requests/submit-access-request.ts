@@ -9,8 +9,8 @@ import { insertRequestItems, listRequestItems, type NewRequestItem } from '../..
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
+import { desiredAccessOf } from '../desired-access-of.js'
 import type { EngineContext } from '../engine-context.js'
-import { planIdentities } from '../plan-identities.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { resolveChain } from './approval-schemes.js'
 import { chainStart, moveChains } from './approval-steps.js'
@@ -417,13 +417,8 @@ async function grantsOf(
   identities: readonly Identity[],
   assignments: ReadonlyMap<string, readonly Assignment[]>,
 ): Promise<Map<string, readonly Grant[]>> {
-  const identityIds = identities.map((i) => i.id)
-  const plan = await planIdentities(ctx, {
-    identityIds,
-    readIdentities: identities,
-    readAssignments: assignments,
-  })
-  return new Map([...plan.identities].map(([id, p]) => [id, p.desired.grants]))
+  const desired = await desiredAccessOf(ctx, identities, assignments)
+  return new Map([...desired].map(([id, d]) => [id, d.grants]))
 }
 
 function sameItem(g: Grant, item: RequestedItem): boolean {
