@@ -12,7 +12,7 @@ import { enqueueIdentities } from '../../store/queues.js'
 import { desiredAccessOf } from '../desired-access-of.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
-import { resolveChain } from './approval-schemes.js'
+import { resolveChain, schemesOf } from './approval-schemes.js'
 import { chainStart, moveChains } from './approval-steps.js'
 import { identityLookup } from './identity-lookup.js'
 import { provisionApprovedItems } from './provision-approved.js'
@@ -88,7 +88,10 @@ export async function submitAccessRequest(
   )
   const accounts = await accountsOn(ctx, ids, items)
   const people = identityLookup(ctx.db, identities)
-  await people.preload(identities.flatMap((i) => (i.managerId !== null ? [i.managerId] : [])))
+  // Managers are read at once only when a chain asks one to approve; otherwise nobody reads them.
+  if (items.some((item) => asksManager(ctx, item, input.requestType))) {
+    await people.preload(identities.flatMap((i) => (i.managerId !== null ? [i.managerId] : [])))
+  }
   const records: NewRequestItem[] = []
   const sunsetsCleared: { assignment: Assignment; identityId: string }[] = []
   for (const identity of identities) {
@@ -419,6 +422,15 @@ async function grantsOf(
 ): Promise<Map<string, readonly Grant[]>> {
   const desired = await desiredAccessOf(ctx, identities, assignments)
   return new Map([...desired].map(([id, d]) => [id, d.grants]))
+}
+
+/** Whether the item's approval chain has a manager's step (a chain that cannot be read is refused later). */
+function asksManager(ctx: EngineContext, item: RequestedItem, requestType: RequestType): boolean {
+  try {
+    return schemesOf(ctx, item, requestType).some((s) => s.approverType === 'MANAGER')
+  } catch {
+    return true
+  }
 }
 
 function sameItem(g: Grant, item: RequestedItem): boolean {
