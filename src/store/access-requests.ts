@@ -339,25 +339,13 @@ export async function recordProvisioning(
   )
 }
 
-/**
- * Moves items still in their approval to APPROVED (their last step approved), each with the assignment its
- * approval made where `assigned` names one; the ids it moved. One statement: the phase and the assignment
- * change the row once, not twice.
- */
-export async function approveRequestItems(
-  db: Db,
-  ids: readonly string[],
-  now: Date,
-  assigned: readonly { id: string; assignmentId?: string }[] = [],
-): Promise<string[]> {
+/** Moves items still in their approval to APPROVED (their last step approved); the ids it moved. */
+export async function approveRequestItems(db: Db, ids: readonly string[], now: Date): Promise<string[]> {
   if (ids.length === 0) return []
-  const assignment = new Map(assigned.map((a) => [a.id, a.assignmentId ?? null]))
   const rows = await db.query<{ id: string }>(
-    `UPDATE access_requests a SET phase = 'APPROVED', decided = $3, modified = $3,
-       assignment_id = coalesce(u.assignment_id, a.assignment_id)
-     FROM unnest($1::text[], $2::text[]) AS u(id, assignment_id)
-     WHERE a.id = ANY($1::text[]) AND a.id = u.id AND a.phase = 'APPROVAL' RETURNING a.id`,
-    [ids, ids.map((id) => assignment.get(id) ?? null), now.toISOString()],
+    `UPDATE access_requests SET phase = 'APPROVED', decided = $2, modified = $2
+     WHERE id = ANY($1::text[]) AND phase = 'APPROVAL' RETURNING id`,
+    [ids, now.toISOString()],
   )
   return rows.map((r) => r.id)
 }

@@ -1,7 +1,7 @@
 import { advance, type ChainPosition, type ChainStep } from '../../domain/requests/approval-chain.js'
 import type { Identity } from '../../domain/model.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
-import { changeRequestItem } from '../../store/access-requests.js'
+import { approveRequestItems, changeRequestItem } from '../../store/access-requests.js'
 import { insertApprovals, insertAutoApproval, type NewApproval } from '../../store/approvals.js'
 import type { Db } from '../../store/db.js'
 import type { NotificationMessage, NotifyContext } from '../notifications/queue-notification.js'
@@ -65,9 +65,8 @@ export function chainStart(
  * approvers (the person, or each member of the group) are told, in the transaction `tx`. An item with no
  * step left is approved; when an approver's decision ended it, its requester and recipient are told. New
  * items (`fresh`) were written with the phase and step of `chainStart` already. `known`: identities the
- * caller has read already, which the messages do not read again. Returns the ids of the items approved:
- * the caller moves them to APPROVED in the same transaction (with their assignments, see
- * approveRequestItems) and provisions them once it is committed.
+ * caller has read already, which the messages do not read again. Returns the ids of the items approved,
+ * for the caller to provision once the transaction is committed.
  */
 export async function moveChains(
   ctx: NotifyContext,
@@ -99,6 +98,7 @@ export async function moveChains(
       await changeRequestItem(tx, item.id, { phase: 'APPROVAL' }, { step: position.step }, now)
     }
   }
+  if (!fresh) await approveRequestItems(tx, approved, now)
   const ids = await insertApprovals(
     tx,
     opened.map((o) => o.approval),

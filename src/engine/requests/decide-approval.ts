@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../
 import type { Identity } from '../../domain/model.js'
 import type { Approval } from '../../domain/requests/approval.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
-import { approveRequestItems, changeRequestItem, listRequestItems } from '../../store/access-requests.js'
+import { changeRequestItem, listRequestItems } from '../../store/access-requests.js'
 import {
   closeApproval,
   closeApprovals,
@@ -16,7 +16,7 @@ import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { approversOf, moveChains } from './approval-steps.js'
 import { groupsOfMember } from './governance-group-members.js'
-import { assignApprovedItems, provisionApprovedItems } from './provision-approved.js'
+import { provisionApprovedItems } from './provision-approved.js'
 import { notify, requestMessage, requestParties } from './request-notifications.js'
 import { analyzeRequestTables } from './request-statistics.js'
 import { requestedItem } from './requested-item.js'
@@ -167,34 +167,16 @@ export async function approveApprovals(
     )
     const decision = { by: actor.identityId, comment }
     const moves = found.map(({ approval, item }) => ({ item, from: approval.step + 1, decision }))
-    const last = new Set(await moveChains(ctx, tx, moves, auto, false, known))
-    // The items whose last step this was get their assignments here, and move to APPROVED with them in
-    // one statement: the decision and the access it gives are kept together or not at all.
-    const assigned = await assignApprovedItems(
-      tx,
-      found.flatMap((f) => (last.has(f.item.id) ? [f.item] : [])),
-    )
-    const moved = await approveRequestItems(tx, [...last], now, assigned)
-    if (moved.length !== last.size) {
-      const gone = [...last].find((id) => !moved.includes(id)) as string
-      throw new ConflictError(`access request item ${gone} left its approval meanwhile`)
-    }
-    return assigned
+    return moveChains(ctx, tx, moves, auto, false, known)
   })
   // Each decision is an event; each chain that moved on opened the next step's approval, with its event;
   // the items approved changed phase, which the statistics of the phases must follow.
   const next = found.length - approved.length
-  await analyzeRequestTables(ctx.db, {
-    items: approved.length,
-    approvals: next,
-    events: ids.length + next,
-    assignments: approved.length,
-  })
-  const assignmentOf = new Map(approved.map((a) => [a.id, a.assignmentId ?? null]))
+  await analyzeRequestTables(ctx.db, { items: approved.length, approvals: next, events: ids.length + next })
   await provisionApprovedItems(
     ctx,
-    approved.map((a) => a.id),
-    found.map((f) => ({ ...f.item, assignmentId: assignmentOf.get(f.item.id) ?? f.item.assignmentId })),
+    approved,
+    found.map((f) => f.item),
     people,
   )
 }

@@ -43,7 +43,8 @@ export async function provisionApprovedItems(
   let made: ProvisioningResult[] = []
   if (fresh.length > 0) {
     made = await ctx.db.transaction(async (tx) => {
-      const assigned = await assignApprovedItems(tx, fresh)
+      const assigned = await assign(tx, fresh)
+      await enqueueIdentities(tx, [...new Set(fresh.map((i) => i.identityId))], ['plan'])
       // A revoke's assignment is gone once deleted, so its id is recorded with the deletion. A grant's is
       // recorded below with the activities, in the same statement: a run after a crash in between finds
       // the grant's assignment again (assign reuses it) and plans nothing twice.
@@ -82,21 +83,6 @@ export async function provisionApprovedItems(
     results = items.map((item) => ({ id: item.id, ...assignmentOf(item.id), provisioningError: message }))
   }
   await recordProvisioning(ctx.db, results, now)
-}
-
-/**
- * Gives approved items their assignments, in the transaction `tx` (see assign), and queues their identities
- * for planning, so that a process stopping before the plan is applied leaves the change to the next run.
- * Returns each item's assignment id, for the caller to record on the item.
- */
-export async function assignApprovedItems(
-  tx: Db,
-  items: readonly RequestItem[],
-): Promise<ProvisioningResult[]> {
-  if (items.length === 0) return []
-  const assigned = await assign(tx, items)
-  await enqueueIdentities(tx, [...new Set(items.map((i) => i.identityId))], ['plan'])
-  return assigned
 }
 
 /** Each item's assignment: grants added in one statement, revokes applied one by one (they are few). */
