@@ -6,28 +6,34 @@ import { loadPlanAccounts } from '../store/account-planning.js'
 import type { EngineContext } from './engine-context.js'
 import { planningModelOf } from './plan-identities.js'
 
-/**
- * What each identity should have now, as the planner computes it (policy and assignments), without
- * planning the account changes: what a request checks held access against. It reads the identities'
- * accounts (role criteria may name them) and nothing the changes need — earlier plans, pending
- * activities, taken account ids. `assignments`: each identity's, as the caller has just read them (an
- * identity absent has none).
- */
-export async function desiredAccessOf(
+/** The accounts of some identities as the planner reads them, by identity. */
+export async function planAccountsOf(
   ctx: EngineContext,
-  identities: readonly Identity[],
-  assignments: ReadonlyMap<string, readonly PlanAssignment[]>,
-): Promise<Map<string, DesiredAccess>> {
-  const model = await planningModelOf(ctx, ctx.config)
+  identityIds: readonly string[],
+): Promise<Map<string, PlanAccount[]>> {
   const accounts = new Map<string, PlanAccount[]>()
-  for (const { identityId, ...account } of await loadPlanAccounts(
-    ctx.db,
-    identities.map((i) => i.id),
-  )) {
+  for (const { identityId, ...account } of await loadPlanAccounts(ctx.db, identityIds)) {
     const list = accounts.get(identityId)
     if (list) list.push(account)
     else accounts.set(identityId, [account])
   }
+  return accounts
+}
+
+/**
+ * What each identity should have now, as the planner computes it (policy and assignments), without
+ * planning the account changes: what a request checks held access against. It needs the identities'
+ * accounts (role criteria may name them; see planAccountsOf) and nothing the changes need — earlier plans,
+ * pending activities, taken account ids. `assignments`: each identity's, as the caller has just read them
+ * (an identity absent has none).
+ */
+export async function desiredAccessOf(
+  ctx: EngineContext,
+  identities: readonly Identity[],
+  accounts: ReadonlyMap<string, readonly PlanAccount[]>,
+  assignments: ReadonlyMap<string, readonly PlanAssignment[]>,
+): Promise<Map<string, DesiredAccess>> {
+  const model = await planningModelOf(ctx, ctx.config)
   const now = ctx.now()
   return new Map(
     identities.map((identity) => {

@@ -2,14 +2,13 @@ import { ForbiddenError, InputError, NotFoundError } from '../../domain/errors.j
 import type { Identity } from '../../domain/model.js'
 import { newId } from '../../domain/new-id.js'
 import type { AssignedItemType, Assignment } from '../../domain/plan/assignment.js'
-import type { Grant } from '../../domain/plan/planning-model.js'
+import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
-import { listAccounts } from '../../store/accounts.js'
 import { insertRequestItems, listRequestItems, type NewRequestItem } from '../../store/access-requests.js'
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
-import { desiredAccessOf } from '../desired-access-of.js'
+import { desiredAccessOf, planAccountsOf } from '../desired-access-of.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { resolveChain, schemesOf } from './approval-schemes.js'
@@ -79,14 +78,16 @@ export async function submitAccessRequest(
   // often than one for a single person.
   const ids = identities.map((i) => i.id)
   const assignments = await assignmentsOf(ctx.db, ids)
-  const held = await grantsOf(ctx, identities, assignments)
+  // The identities' accounts, read once: for what roles grant and for the accounts on the items' sources.
+  const planAccounts = await planAccountsOf(ctx, ids)
+  const held = await grantsOf(ctx, identities, planAccounts, assignments)
   const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
   const pending = new Set(
     (await listRequestItems(ctx.db, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
       key(p.identityId, p.itemType, p.itemId),
     ),
   )
-  const accounts = await accountsOn(ctx, ids, items)
+  const accounts = accountsOn(planAccounts, items)
   const people = identityLookup(ctx.db, identities)
   // Managers are read at once only when a chain asks one to approve; otherwise nobody reads them.
   if (items.some((item) => asksManager(ctx, item, input.requestType))) {
@@ -371,20 +372,23 @@ function checkItem(
 }
 
 /** The native identities of each identity's accounts on the requested items' sources, by `identity source`. */
-async function accountsOn(
-  ctx: EngineContext,
-  identityIds: readonly string[],
+function accountsOn(
+  accounts: ReadonlyMap<string, readonly PlanAccount[]>,
   items: readonly RequestedItem[],
-): Promise<Map<string, string[]>> {
+): Map<string, string[]> {
+  const sources = new Set(items.flatMap((i) => (i.sourceId !== null ? [i.sourceId] : [])))
   const out = new Map<string, string[]>()
-  for (const sourceId of new Set(items.flatMap((i) => (i.sourceId !== null ? [i.sourceId] : [])))) {
-    for (const a of await listAccounts(ctx.db, { identityIds, sourceId })) {
-      const k = `${a.identityId ?? ''} ${sourceId}`
-      const list = out.get(k)
-      if (list) list.push(a.nativeIdentity)
+  for (const [identityId, list] of accounts) {
+    for (const a of list) {
+      if (!sources.has(a.sourceId)) continue
+      const k = `${identityId} ${a.sourceId}`
+      const known = out.get(k)
+      if (known) known.push(a.nativeIdentity)
       else out.set(k, [a.nativeIdentity])
     }
   }
+  // In name order, as a message naming several lists them.
+  for (const list of out.values()) list.sort()
   return out
 }
 
@@ -418,9 +422,10 @@ function checkAccount(
 async function grantsOf(
   ctx: EngineContext,
   identities: readonly Identity[],
+  accounts: ReadonlyMap<string, readonly PlanAccount[]>,
   assignments: ReadonlyMap<string, readonly Assignment[]>,
 ): Promise<Map<string, readonly Grant[]>> {
-  const desired = await desiredAccessOf(ctx, identities, assignments)
+  const desired = await desiredAccessOf(ctx, identities, accounts, assignments)
   return new Map([...desired].map(([id, d]) => [id, d.grants]))
 }
 
