@@ -196,13 +196,8 @@ export async function listRequestItems(
 ): Promise<RequestItem[]> {
   const { sql, params } = where(filter)
   const order = orderClause(page?.sort, SORT_COLUMNS, 'created DESC, id', 'id')
-  const limit = limitClause(page, params)
-  // A page deep in the listing: the rows skipped are found by their keys alone, and only the page's rows
-  // are read whole (the status listing pages through every item by offset).
   const rows = await db.query<Row>(
-    (page?.offset ?? 0) > 0
-      ? `SELECT * FROM access_requests WHERE id IN (SELECT id FROM access_requests ${sql} ${order}${limit}) ${order}`
-      : `SELECT * FROM access_requests ${sql} ${order}${limit}`,
+    `SELECT * FROM access_requests ${sql} ${order}${limitClause(page, params)}`,
     params,
   )
   return rows.map(toItem)
