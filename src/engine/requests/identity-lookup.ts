@@ -14,6 +14,8 @@ export function identityLookup(
   known: readonly Identity[] = [],
 ): IdentityLookup & {
   preload(ids: readonly string[]): Promise<void>
+  /** Every identity found so far: what later steps of the same call need not read again. */
+  found(): Promise<Identity[]>
 } {
   const cache = new Map<string, Promise<Identity | undefined>>()
   const remember = (i: Identity): void => {
@@ -32,6 +34,10 @@ export function identityLookup(
     async preload(ids: readonly string[]): Promise<void> {
       const missing = [...new Set(ids)].filter((id) => !cache.has(id))
       if (missing.length > 0) (await loadIdentitiesById(db, missing)).forEach(remember)
+    },
+    async found(): Promise<Identity[]> {
+      const all = await Promise.all(cache.values())
+      return [...new Map(all.flatMap((i) => (i !== undefined ? [[i.id, i] as const] : []))).values()]
     },
   })
 }

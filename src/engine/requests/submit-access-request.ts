@@ -2,17 +2,16 @@ import { ForbiddenError, InputError, NotFoundError } from '../../domain/errors.j
 import type { Identity } from '../../domain/model.js'
 import { newId } from '../../domain/new-id.js'
 import type { AssignedItemType, Assignment } from '../../domain/plan/assignment.js'
-import type { Grant } from '../../domain/plan/planning-model.js'
+import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
-import { listAccounts } from '../../store/accounts.js'
 import { insertRequestItems, listRequestItems, type NewRequestItem } from '../../store/access-requests.js'
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
+import { desiredAccessOf, planAccountsOf } from '../desired-access-of.js'
 import type { EngineContext } from '../engine-context.js'
-import { planIdentities } from '../plan-identities.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
-import { resolveChain } from './approval-schemes.js'
+import { resolveChain, schemesOf } from './approval-schemes.js'
 import { chainStart, moveChains } from './approval-steps.js'
 import { identityLookup } from './identity-lookup.js'
 import { provisionApprovedItems } from './provision-approved.js'
@@ -78,17 +77,22 @@ export async function submitAccessRequest(
   // Everything the rules read, for every identity at once: a request for a hundred people reads no more
   // often than one for a single person.
   const ids = identities.map((i) => i.id)
-  const held = await grantsOf(ctx, identities)
   const assignments = await assignmentsOf(ctx.db, ids)
+  // The identities' accounts, read once: for what roles grant and for the accounts on the items' sources.
+  const planAccounts = await planAccountsOf(ctx, ids)
+  const held = await grantsOf(ctx, identities, planAccounts, assignments)
   const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
   const pending = new Set(
     (await listRequestItems(ctx.db, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
       key(p.identityId, p.itemType, p.itemId),
     ),
   )
-  const accounts = await accountsOn(ctx, ids, items)
+  const accounts = accountsOn(planAccounts, items)
   const people = identityLookup(ctx.db, identities)
-  await people.preload(identities.flatMap((i) => (i.managerId !== null ? [i.managerId] : [])))
+  // Managers are read at once only when a chain asks one to approve; otherwise nobody reads them.
+  if (items.some((item) => asksManager(ctx, item, input.requestType))) {
+    await people.preload(identities.flatMap((i) => (i.managerId !== null ? [i.managerId] : [])))
+  }
   const records: NewRequestItem[] = []
   const sunsetsCleared: { assignment: Assignment; identityId: string }[] = []
   for (const identity of identities) {
@@ -176,7 +180,8 @@ export async function submitAccessRequest(
     }
     await insertRequestItems(tx, records, now)
     const moves = records.filter((r) => r.phase !== 'CANCELLED').map((item) => ({ item, from: 0 }))
-    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true, identities)
+    // The approvers the chains named were read to resolve them: their messages do not read them again.
+    return moveChains(ctx, tx, moves, tenant.autoApprovalEnabled, true, await people.found())
   })
   const opened = records.filter((r) => r.phase === 'APPROVAL').length
   await analyzeRequestTables(ctx.db, { items: records.length, approvals: opened, events: opened })
@@ -367,20 +372,23 @@ function checkItem(
 }
 
 /** The native identities of each identity's accounts on the requested items' sources, by `identity source`. */
-async function accountsOn(
-  ctx: EngineContext,
-  identityIds: readonly string[],
+function accountsOn(
+  accounts: ReadonlyMap<string, readonly PlanAccount[]>,
   items: readonly RequestedItem[],
-): Promise<Map<string, string[]>> {
+): Map<string, string[]> {
+  const sources = new Set(items.flatMap((i) => (i.sourceId !== null ? [i.sourceId] : [])))
   const out = new Map<string, string[]>()
-  for (const sourceId of new Set(items.flatMap((i) => (i.sourceId !== null ? [i.sourceId] : [])))) {
-    for (const a of await listAccounts(ctx.db, { identityIds, sourceId })) {
-      const k = `${a.identityId ?? ''} ${sourceId}`
-      const list = out.get(k)
-      if (list) list.push(a.nativeIdentity)
+  for (const [identityId, list] of accounts) {
+    for (const a of list) {
+      if (!sources.has(a.sourceId)) continue
+      const k = `${identityId} ${a.sourceId}`
+      const known = out.get(k)
+      if (known) known.push(a.nativeIdentity)
       else out.set(k, [a.nativeIdentity])
     }
   }
+  // In name order, as a message naming several lists them.
+  for (const list of out.values()) list.sort()
   return out
 }
 
@@ -414,10 +422,20 @@ function checkAccount(
 async function grantsOf(
   ctx: EngineContext,
   identities: readonly Identity[],
+  accounts: ReadonlyMap<string, readonly PlanAccount[]>,
+  assignments: ReadonlyMap<string, readonly Assignment[]>,
 ): Promise<Map<string, readonly Grant[]>> {
-  const identityIds = identities.map((i) => i.id)
-  const plan = await planIdentities(ctx, { identityIds, readIdentities: identities })
-  return new Map([...plan.identities].map(([id, p]) => [id, p.desired.grants]))
+  const desired = await desiredAccessOf(ctx, identities, accounts, assignments)
+  return new Map([...desired].map(([id, d]) => [id, d.grants]))
+}
+
+/** Whether the item's approval chain has a manager's step (a chain that cannot be read is refused later). */
+function asksManager(ctx: EngineContext, item: RequestedItem, requestType: RequestType): boolean {
+  try {
+    return schemesOf(ctx, item, requestType).some((s) => s.approverType === 'MANAGER')
+  } catch {
+    return true
+  }
 }
 
 function sameItem(g: Grant, item: RequestedItem): boolean {
