@@ -33,12 +33,7 @@ export async function* desiredBatches(
     const page = await listIdentityPage(db, after, BATCH)
     if (page.length === 0) return
     const ids = page.map((i) => i.id)
-    const byIdentity = new Map<string, PlanAccount[]>()
-    for (const { identityId, ...account } of await loadPlanAccounts(db, ids)) {
-      const list = byIdentity.get(identityId)
-      if (list) list.push(account)
-      else byIdentity.set(identityId, [account])
-    }
+    const byIdentity = await accountsByIdentity(ctx, ids)
     const assignments = await loadPlanAssignments(db, ids)
     yield page.map((identity) => {
       const accounts = byIdentity.get(identity.id) ?? []
@@ -63,4 +58,18 @@ export async function* desiredBatches(
     })
     after = (page[page.length - 1] as Identity).id
   }
+}
+
+/** Some identities' accounts, as the planner reads them, by identity. */
+export async function accountsByIdentity(
+  ctx: EngineContext,
+  identityIds: readonly string[],
+): Promise<Map<string, PlanAccount[]>> {
+  const byIdentity = new Map<string, PlanAccount[]>()
+  for (const { identityId, ...account } of await loadPlanAccounts(ctx.db, identityIds)) {
+    const list = byIdentity.get(identityId)
+    if (list) list.push(account)
+    else byIdentity.set(identityId, [account])
+  }
+  return byIdentity
 }
