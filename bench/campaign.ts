@@ -298,7 +298,7 @@ async function bareInsert(db: Db, campaignId: string): Promise<{ rows: number; m
  * site's: acknowledge-only), 2 requested access profiles, 1 requested entitlement and half of them a
  * requested role (assignments, revocable), the Directory groups nothing grants (~2.7) and 1–2 groups on
  * its Apps account nothing grants (unmanaged, revocable). Managers form a tree of 10 reports each.
- * Measured: generation (createCampaign: one planner pass, reasons, peer shares, COPY of the items) in
+ * Measured: generation (createCampaign: everyone's desired access, reasons, peer shares, COPY of the items) in
  * items/s; its baseline, the same rows COPYed bare into a like table of the same store; then, with the
  * campaign active, 10,000 REVOKE decisions (decideItems, 250 a call; the rest of those certifications
  * approved) and the sign-off of the certifications holding them, from the first sign-off until the last

@@ -9,13 +9,14 @@ import type { AccountSelection, PlanError, PlanItem, PlanReason } from '../domai
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
-import { accountKey, loadPlanAccounts, takenAccountIds } from '../store/account-planning.js'
+import { accountKey, takenAccountIds } from '../store/account-planning.js'
 import { loadPlanAssignments } from '../store/assignments.js'
 import { loadEntitlementsById } from '../store/entitlements.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
 import { listPlannedActivities, type PlannedActivityRow } from '../store/activities.js'
 import { loadAppliedStates, type AppliedState } from '../store/plans.js'
 import { listSourceRows } from '../store/sources.js'
+import { accountsByIdentity } from './desired-batches.js'
 import type { EngineContext } from './engine-context.js'
 
 export interface PlanOptions {
@@ -205,12 +206,7 @@ class BatchPlanner {
   ): Promise<Omit<PlanBatch, 'warnings'> & { readonly unresolved: readonly string[] }> {
     const { db } = this.ctx
     const ids = identities.map((i) => i.id)
-    const byIdentity = new Map<string, PlanAccount[]>()
-    for (const { identityId, ...account } of await loadPlanAccounts(db, ids)) {
-      const list = byIdentity.get(identityId)
-      if (list) list.push(account)
-      else byIdentity.set(identityId, [account])
-    }
+    const byIdentity = await accountsByIdentity(this.ctx, ids)
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const assignments = await loadPlanAssignments(db, ids)
     const without = this.options.withoutAssignments

@@ -191,7 +191,12 @@ export async function updateCampaignFields(
 
 /** Deletes campaigns with their certifications and items (only those not active: the engine checks). */
 export async function deleteCampaigns(db: Db, ids: readonly string[]): Promise<void> {
-  await db.query('DELETE FROM certification_items WHERE campaign_id = ANY($1::text[])', [ids])
+  // Through the certifications: certification_items has no index by campaign.
+  await db.query(
+    `DELETE FROM certification_items WHERE certification_id IN
+       (SELECT id FROM work_items WHERE type = 'Certification' AND campaign_id = ANY($1::text[]))`,
+    [ids],
+  )
   await db.query(
     `DELETE FROM work_item_events WHERE work_item_id IN
        (SELECT id FROM work_items WHERE campaign_id = ANY($1::text[]))`,

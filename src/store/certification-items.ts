@@ -182,11 +182,15 @@ const SORT: Record<CertificationItemSortField, string> = {
   type: 'item_type',
 }
 
+// A campaign's items are those of its certifications (an item moves only between certifications of its
+// campaign): found through the index by certification, the only one besides the key that writes pay for.
+const CERTIFICATIONS_OF = `SELECT id FROM work_items WHERE type = 'Certification' AND campaign_id`
+
 function where(f: CertificationItemFilter): WhereClauses {
   const w = new WhereClauses()
   if (f.ids) w.add('id = ANY(?::text[])', f.ids)
   if (f.certificationIds) w.add('certification_id = ANY(?::text[])', f.certificationIds)
-  if (f.campaignIds) w.add('campaign_id = ANY(?::text[])', f.campaignIds)
+  if (f.campaignIds) w.add(`certification_id IN (${CERTIFICATIONS_OF} = ANY(?::text[]))`, f.campaignIds)
   if (f.identityIds) w.add('identity_id = ANY(?::text[])', f.identityIds)
   if (f.itemTypes) w.add('item_type = ANY(?::text[])', f.itemTypes)
   if (f.decided === true) w.add('decision IS NOT NULL')
@@ -300,7 +304,7 @@ export async function decisionCounts(
   const rows = await db.query<{ certification_id: string; total: number; decided: number; revoked: number }>(
     `SELECT certification_id, count(*)::int AS total, count(decision)::int AS decided,
        count(*) FILTER (WHERE decision = 'REVOKE')::int AS revoked
-     FROM certification_items WHERE campaign_id = $1 GROUP BY certification_id`,
+     FROM certification_items WHERE certification_id IN (${CERTIFICATIONS_OF} = $1) GROUP BY certification_id`,
     [campaignId],
   )
   return new Map(
@@ -319,7 +323,8 @@ export async function decisionCounts(
 /** A campaign's items by remediation outcome (null: not remediated, e.g. not yet signed off). */
 export async function remediationCounts(db: Db, campaignId: string): Promise<Record<string, number>> {
   const rows = await db.query<{ remediation: string | null; n: number }>(
-    `SELECT remediation, count(*)::int AS n FROM certification_items WHERE campaign_id = $1 GROUP BY remediation`,
+    `SELECT remediation, count(*)::int AS n FROM certification_items
+     WHERE certification_id IN (${CERTIFICATIONS_OF} = $1) GROUP BY remediation`,
     [campaignId],
   )
   return Object.fromEntries(rows.map((r) => [r.remediation ?? 'NOT_STARTED', Number(r.n)]))

@@ -5,7 +5,6 @@ import { reviewItems, type ReviewItem, type ReviewScope } from '../../domain/cer
 import { InputError } from '../../domain/errors.js'
 import { newId } from '../../domain/new-id.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
-import { buildPlanningModel } from '../../domain/plan/build-planning-model.js'
 import { readFilters } from '../../domain/query/check-filters.js'
 import { requestOriginsOf } from '../../store/assignments.js'
 import { insertCertificationItems, type NewCertificationItem } from '../../store/certification-items.js'
@@ -14,7 +13,8 @@ import { findIdentity, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { phaseTimer } from '../phase-timer.js'
 import { generateRoleComposition } from './generate-role-composition.js'
-import { planBatches, planningSourceIds } from '../plan-identities.js'
+import { desiredBatches } from '../desired-batches.js'
+import { planningModelOf, planningSourceIds } from '../plan-identities.js'
 import { IDENTITY_FILTER_FIELDS } from '../queries/list-identities.js'
 
 /** What generation made: the reviewers' certifications and the items, and who could not be reviewed. */
@@ -25,9 +25,12 @@ export interface Generated {
   /** Identities left out, with why (no manager, nobody but themselves to review them). */
   readonly skipped: readonly string[]
   readonly durationMs: number
-  /** Milliseconds by phase: reading and planning, review items and peer counts, item rows, insert. */
+  /** Milliseconds by phase: reading and planning, review items and peer counts, request origins and certifications, item rows, insert. */
   readonly phases?: Readonly<Record<string, number>>
 }
+
+/** Items built, then written, at a time (a certification's items are not split). */
+const INSERT_CHUNK = 20_000
 
 interface Person {
   readonly name: string
@@ -42,8 +45,8 @@ interface Subject {
 }
 
 /**
- * Generates a campaign's certifications and items from each identity's access as it stands: one planner
- * pass over every identity (the planner's reasons say why each item is held; the whole population is the
+ * Generates a campaign's certifications and items from each identity's access as it stands: the desired
+ * access of every identity (the planner's reasons say why each item is held; the whole population is the
  * peers each share is counted among), then one certification per reviewer and every item written in bulk.
  * Nobody reviews their own access: it goes to their reviewer's manager, else the campaign's owner.
  */
@@ -61,11 +64,10 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   const peers = new PeerShares()
   const chosen: Subject[] = []
   const skipped: string[] = []
-  const sourceIds = await planningSourceIds(ctx, ctx.config)
-  const model = buildPlanningModel(ctx.config, sourceIds)
-  for await (const batch of planBatches(ctx)) {
+  const model = await planningModelOf(ctx, ctx.config)
+  for await (const batch of desiredBatches(ctx, model)) {
     timer.lap('read and plan')
-    for (const { identity, desired, accounts } of batch.identities) {
+    for (const { identity, desired, accounts } of batch) {
       const keys: PeerKeys = {
         department: identity.attributes['department'] ?? null,
         manager: identity.managerId,
@@ -130,7 +132,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   }
   const reviewers = [...byReviewer.keys()]
   const reasonsText = new WeakMap<readonly PlanReason[], string>()
-  const rows: NewCertificationItem[] = []
+  let items = 0
   await ctx.db.transaction(async (tx) => {
     const certIds = await insertCertifications(
       tx,
@@ -138,10 +140,21 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
       reviewers.map((r) => ({ reviewerId: r, name: `${spec.name}: ${people.get(r)?.name ?? r}` })),
       ctx.now(),
     )
+    timer.lap('request origins and certifications')
     // Items are written certification by certification, their (time-ordered) ids made in that order: the
     // table's indexes on (id) and (certification_id, id) are appended to instead of written all over, and
-    // a certification's items sit together, as its reviewer reads them.
-    reviewers.forEach((reviewerId, n) => {
+    // a certification's items sit together, as its reviewer reads them. They are written a chunk at a
+    // time: a million rows built before the first is written would sit in memory (and in the collector's
+    // way) all at once.
+    let rows: NewCertificationItem[] = []
+    const flush = async (): Promise<void> => {
+      timer.lap('item rows (reasons, peer shares)')
+      await insertCertificationItems(tx, rows)
+      items += rows.length
+      rows = []
+      timer.lap('insert')
+    }
+    for (const [n, reviewerId] of reviewers.entries()) {
       const certificationId = certIds[n] as string
       for (const s of byReviewer.get(reviewerId) as Subject[]) {
         const person = people.get(s.identityId) as Person
@@ -171,14 +184,13 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
           })
         }
       }
-    })
-    timer.lap('item rows (reasons, peer shares)')
-    await insertCertificationItems(tx, rows)
+      if (rows.length >= INSERT_CHUNK) await flush()
+    }
+    if (rows.length > 0) await flush()
   })
-  timer.lap('insert')
   return {
     certifications: reviewers.length,
-    items: rows.length,
+    items,
     identities: new Set(reviewed.map((s) => s.identityId)).size,
     skipped,
     durationMs: performance.now() - t0,
