@@ -182,6 +182,10 @@ const SORT: Record<CertificationItemSortField, string> = {
   type: 'item_type',
 }
 
+/** An item whose remediation was not written, or could not start (pending without any activity). */
+const unremediated = (t = ''): string =>
+  `(${t}remediation IS NULL OR (${t}remediation = 'PENDING' AND ${t}activity_ids::text = '[]'))`
+
 function where(f: CertificationItemFilter): WhereClauses {
   const w = new WhereClauses()
   if (f.ids) w.add('id = ANY(?::text[])', f.ids)
@@ -193,11 +197,7 @@ function where(f: CertificationItemFilter): WhereClauses {
   if (f.decided === false) w.add('decision IS NULL')
   if (f.decisions) w.add('decision = ANY(?::text[])', f.decisions)
   if (f.remediations) w.add('remediation = ANY(?::text[])', f.remediations)
-  if (f.unremediated === true) {
-    w.add(
-      `decision IS NOT NULL AND (remediation IS NULL OR (remediation = 'PENDING' AND activity_ids::text = '[]'))`,
-    )
-  }
+  if (f.unremediated === true) w.add(`decision IS NOT NULL AND ${unremediated()}`)
   w.filter(f.expression, ITEM_FILTER_COLUMNS)
   return w
 }
@@ -217,6 +217,85 @@ export async function listCertificationItems(
     order,
   )
   return tuples.map(toItem)
+}
+
+/** What remediation reads of an item: not why it is held, nor its peers' shares (the wide columns). */
+export type RemediationItem = Omit<
+  CertificationItem,
+  'reasons' | 'peers' | 'itemName' | 'acknowledgeOnly' | 'revocable' | 'decided' | 'remediationDetail'
+>
+
+const REMEDIATION_COLUMNS = [
+  'id',
+  'campaign_id',
+  'certification_id',
+  'identity_id',
+  'item_type',
+  'item_id',
+  'source_id',
+  'attribute',
+  'value',
+  'native_identity',
+  'assignment_ids',
+  'decision',
+  time('proposed_end_date'),
+  'comments',
+  'decided_by',
+  'remediation',
+  'activity_ids',
+]
+type RemediationTuple = [
+  string,
+  string,
+  string,
+  string,
+  CertificationItem['itemType'],
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string[],
+  Decision | null,
+  string | null,
+  string | null,
+  string | null,
+  Remediation | null,
+  string[],
+]
+
+/** The decided items of certifications that wait for a remediation, in id order, as remediation reads them. */
+export async function listUnremediatedItems(
+  db: Db,
+  certificationIds: readonly string[],
+): Promise<RemediationItem[]> {
+  const w = where({ certificationIds, unremediated: true })
+  const tuples = await selectTuples<RemediationTuple>(
+    db,
+    REMEDIATION_COLUMNS,
+    `FROM certification_items ${w.sql()}`,
+    w.params,
+    'ORDER BY id',
+  )
+  return tuples.map((t) => ({
+    id: t[0],
+    campaignId: t[1],
+    certificationId: t[2],
+    identityId: t[3],
+    itemType: t[4],
+    itemId: itemIdOf(t[5]),
+    sourceId: t[6],
+    attribute: t[7],
+    value: t[8],
+    nativeIdentity: t[9],
+    assignmentIds: t[10],
+    decision: t[11],
+    proposedEndDate: t[12],
+    comments: t[13],
+    decidedBy: t[14],
+    remediation: t[15],
+    activityIds: t[16],
+  }))
 }
 
 export async function countCertificationItems(db: Db, filter: CertificationItemFilter): Promise<number> {
@@ -276,13 +355,15 @@ export async function recordRemediation(
     detail: string | null
     activityIds?: readonly string[]
   }[],
+  /** Leave items another run has remediated meanwhile (what a remediation that failed to start records). */
+  options: { ifUnremediated?: boolean } = {},
 ): Promise<void> {
   if (results.length === 0) return
   await db.query(
     `UPDATE certification_items i SET remediation = u.remediation, remediation_detail = u.detail,
        activity_ids = coalesce(u.activities::json, i.activity_ids)
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, remediation, detail, activities)
-     WHERE i.id = u.id`,
+     WHERE i.id = u.id${options.ifUnremediated === true ? ` AND ${unremediated('i.')}` : ''}`,
     [
       results.map((r) => r.id),
       results.map((r) => r.remediation),
@@ -316,11 +397,19 @@ export async function decisionCounts(
   )
 }
 
-/** A campaign's items by remediation outcome (null: not remediated, e.g. not yet signed off). */
-export async function remediationCounts(db: Db, campaignId: string): Promise<Record<string, number>> {
+/**
+ * A campaign's items (or one certification's) by remediation outcome (null: not remediated: not signed off
+ * yet, or queued for remediation).
+ */
+export async function remediationCounts(
+  db: Db,
+  of: { campaignId: string } | { certificationId: string },
+): Promise<Record<string, number>> {
+  const [column, id] =
+    'campaignId' in of ? ['campaign_id', of.campaignId] : ['certification_id', of.certificationId]
   const rows = await db.query<{ remediation: string | null; n: number }>(
-    `SELECT remediation, count(*)::int AS n FROM certification_items WHERE campaign_id = $1 GROUP BY remediation`,
-    [campaignId],
+    `SELECT remediation, count(*)::int AS n FROM certification_items WHERE ${column} = $1 GROUP BY remediation`,
+    [id],
   )
   return Object.fromEntries(rows.map((r) => [r.remediation ?? 'NOT_STARTED', Number(r.n)]))
 }
