@@ -1,6 +1,6 @@
 import { ConflictError, InputError } from '../../domain/errors.js'
 import { countCertificationItems, remediationCounts } from '../../store/certification-items.js'
-import { hasOpenCertifications, signCertification, type Certification } from '../../store/certifications.js'
+import { signCertification, type Certification } from '../../store/certifications.js'
 import { moveCampaign } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { actorName, type CampaignActor } from './campaign-actor.js'
@@ -36,13 +36,13 @@ export async function signOffCertification(
   // The counts read with the certification; the sign-off itself is guarded in the store as well.
   if (cert.itemsDecided < cert.itemsTotal) throw undecided(id, cert.itemsTotal - cert.itemsDecided)
   const now = ctx.now()
-  if (!(await signCertification(ctx.db, id, actorName(actor), now))) {
+  const signedOff = await signCertification(ctx.db, id, actorName(actor), now)
+  if (!signedOff) {
     const left = await countCertificationItems(ctx.db, { certificationIds: [id], decided: false })
     if (left > 0) throw undecided(id, left)
     throw new ConflictError(`certification ${id} was signed off meanwhile`)
   }
-  // Whether any is left, not how many: listing or counting them all costs the whole campaign at each sign-off.
-  const last = !(await hasOpenCertifications(ctx.db, campaign.id))
+  const last = !signedOff.othersOpen
   if (last && campaign.status === 'ACTIVE') {
     await moveCampaign(ctx.db, campaign.id, 'ACTIVE', 'COMPLETING', now, { signedOff: true })
   }
