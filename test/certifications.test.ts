@@ -193,6 +193,30 @@ describe.each(databases)('certifications on $name', (database) => {
     }
   }
 
+  /** The manager's certification: the requester's Operations Team and legacy-vpn revoked, the rest approved. */
+  async function revokeRequesterAccess(
+    ctx: EngineContext,
+    campaignId: string,
+    manager: string,
+    requester: string,
+  ) {
+    const cert = await certOf(ctx, campaignId, manager)
+    const mine = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      identityIds: [requester],
+    })
+    const revoked = mine.filter((i) => i.itemId === OPS_TEAM_ID || i.value === 'legacy-vpn').map((i) => i.id)
+    expect(revoked).toHaveLength(2)
+    await decideItems(
+      ctx,
+      person(manager),
+      cert.id,
+      revoked.map((id) => ({ id, decision: 'REVOKE' as const })),
+    )
+    await approveRest(ctx, person(manager), cert.id)
+    return { cert, revoked }
+  }
+
   it('a manager campaign: reasons shown, criteria access acknowledge-only, revocations remediated, assignment gone', async () => {
     const { ctx, dir, requester, manager, requestId, badge, badgeOwner } = await setup()
     const { campaign, generated } = await managerCampaign(ctx)
@@ -547,20 +571,7 @@ describe.each(databases)('certifications on $name', (database) => {
     const { ctx, clock, requester, manager } = await setup()
     const { campaign } = await managerCampaign(ctx)
     await activateCampaign(ctx, ADMIN, campaign.id)
-    const cert = await certOf(ctx, campaign.id, manager)
-    const mine = await listCertificationItems(ctx.db, {
-      certificationIds: [cert.id],
-      identityIds: [requester.id],
-    })
-    const revoked = mine.filter((i) => i.itemId === OPS_TEAM_ID || i.value === 'legacy-vpn').map((i) => i.id)
-    expect(revoked).toHaveLength(2)
-    await decideItems(
-      ctx,
-      person(manager),
-      cert.id,
-      revoked.map((id) => ({ id, decision: 'REVOKE' as const })),
-    )
-    await approveRest(ctx, person(manager), cert.id)
+    const { cert, revoked } = await revokeRequesterAccess(ctx, campaign.id, manager, requester.id)
     // A flat-file source's owner who is not an identity stops every apply before it writes anything.
     const broken: EngineContext = {
       ...ctx,
@@ -599,20 +610,7 @@ describe.each(databases)('certifications on $name', (database) => {
     const { ctx, requester, manager } = await setup()
     const { campaign } = await managerCampaign(ctx)
     await activateCampaign(ctx, ADMIN, campaign.id)
-    const cert = await certOf(ctx, campaign.id, manager)
-    const revoked = (
-      await listCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] })
-    )
-      .filter((i) => i.itemId === OPS_TEAM_ID || i.value === 'legacy-vpn')
-      .map((i) => i.id)
-    expect(revoked).toHaveLength(2)
-    await decideItems(
-      ctx,
-      person(manager),
-      cert.id,
-      revoked.map((id) => ({ id, decision: 'REVOKE' as const })),
-    )
-    await approveRest(ctx, person(manager), cert.id)
+    const { cert, revoked } = await revokeRequesterAccess(ctx, campaign.id, manager, requester.id)
     // Another reviewer approves everything: two certifications wait in the queue together.
     const other = (await listCertifications(ctx.db, { campaignIds: [campaign.id] })).find(
       (c) => c.id !== cert.id,

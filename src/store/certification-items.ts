@@ -220,49 +220,8 @@ export async function listCertificationItems(
 }
 
 /** What remediation reads of an item: not why it is held, nor its peers' shares (the wide columns). */
-export type RemediationItem = Omit<
-  CertificationItem,
-  'reasons' | 'peers' | 'itemName' | 'acknowledgeOnly' | 'revocable' | 'decided' | 'remediationDetail'
->
-
-const REMEDIATION_COLUMNS = [
-  'id',
-  'campaign_id',
-  'certification_id',
-  'identity_id',
-  'item_type',
-  'item_id',
-  'source_id',
-  'attribute',
-  'value',
-  'native_identity',
-  'assignment_ids',
-  'decision',
-  time('proposed_end_date'),
-  'comments',
-  'decided_by',
-  'remediation',
-  'activity_ids',
-]
-type RemediationTuple = [
-  string,
-  string,
-  string,
-  string,
-  CertificationItem['itemType'],
-  string,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string[],
-  Decision | null,
-  string | null,
-  string | null,
-  string | null,
-  Remediation | null,
-  string[],
-]
+export type RemediationItem = Omit<CertificationItem, 'reasons' | 'peers' | 'itemName' | 'acknowledgeOnly'>
+const NOT_REMEDIATION = new Set(['reasons', 'peers', 'item_name', 'acknowledge_only'])
 
 /** The decided items of certifications that wait for a remediation, in id order, as remediation reads them. */
 export async function listUnremediatedItems(
@@ -270,32 +229,14 @@ export async function listUnremediatedItems(
   certificationIds: readonly string[],
 ): Promise<RemediationItem[]> {
   const w = where({ certificationIds, unremediated: true })
-  const tuples = await selectTuples<RemediationTuple>(
+  const tuples = await selectTuples<Tuple>(
     db,
-    REMEDIATION_COLUMNS,
+    COLUMNS.map((c) => (NOT_REMEDIATION.has(c) ? 'NULL' : c)),
     `FROM certification_items ${w.sql()}`,
     w.params,
     'ORDER BY id',
   )
-  return tuples.map((t) => ({
-    id: t[0],
-    campaignId: t[1],
-    certificationId: t[2],
-    identityId: t[3],
-    itemType: t[4],
-    itemId: itemIdOf(t[5]),
-    sourceId: t[6],
-    attribute: t[7],
-    value: t[8],
-    nativeIdentity: t[9],
-    assignmentIds: t[10],
-    decision: t[11],
-    proposedEndDate: t[12],
-    comments: t[13],
-    decidedBy: t[14],
-    remediation: t[15],
-    activityIds: t[16],
-  }))
+  return tuples.map(toItem)
 }
 
 export async function countCertificationItems(db: Db, filter: CertificationItemFilter): Promise<number> {
