@@ -15,6 +15,7 @@ import { decideItems } from '../src/engine/certifications/decide-items.js'
 import { listCertificationsFor } from '../src/engine/certifications/list-certifications.js'
 import { previewRevocations } from '../src/engine/certifications/preview-revocations.js'
 import { reassignCertificationTo } from '../src/engine/certifications/reassign-certification.js'
+import { remediateSignedOff } from '../src/engine/certifications/remediate-signed-off.js'
 import { runCampaignTimers } from '../src/engine/certifications/run-campaign-timers.js'
 import { signOffCertification } from '../src/engine/certifications/sign-off.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
@@ -25,12 +26,12 @@ import { approveApproval } from '../src/engine/requests/decide-approval.js'
 import { submitAccessRequest } from '../src/engine/requests/submit-access-request.js'
 import { TENANT_REQUEST_DEFAULTS } from '../src/engine/requests/tenant-request-config.js'
 import { listAccounts } from '../src/store/accounts.js'
-import { insertActivities } from '../src/store/activities.js'
+import { insertActivities, listActivities } from '../src/store/activities.js'
 import { listApprovals } from '../src/store/approvals.js'
 import { listAssignments } from '../src/store/assignments.js'
 import { findCampaign } from '../src/store/campaigns.js'
 import { listCertificationItems } from '../src/store/certification-items.js'
-import { listCertifications } from '../src/store/certifications.js'
+import { listCertifications, type Certification } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
 import type { Store } from '../src/store/open-store.js'
@@ -190,6 +191,30 @@ describe.each(databases)('certifications on $name', (database) => {
         open.slice(i, i + 250).map((x) => ({ id: x.id, decision: 'APPROVE' as const })),
       )
     }
+  }
+
+  /** The manager's certification: the requester's Operations Team and legacy-vpn revoked, the rest approved. */
+  async function revokeRequesterAccess(
+    ctx: EngineContext,
+    campaignId: string,
+    manager: string,
+    requester: string,
+  ) {
+    const cert = await certOf(ctx, campaignId, manager)
+    const mine = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      identityIds: [requester],
+    })
+    const revoked = mine.filter((i) => i.itemId === OPS_TEAM_ID || i.value === 'legacy-vpn').map((i) => i.id)
+    expect(revoked).toHaveLength(2)
+    await decideItems(
+      ctx,
+      person(manager),
+      cert.id,
+      revoked.map((id) => ({ id, decision: 'REVOKE' as const })),
+    )
+    await approveRest(ctx, person(manager), cert.id)
+    return { cert, revoked }
   }
 
   it('a manager campaign: reasons shown, criteria access acknowledge-only, revocations remediated, assignment gone', async () => {
@@ -546,20 +571,7 @@ describe.each(databases)('certifications on $name', (database) => {
     const { ctx, clock, requester, manager } = await setup()
     const { campaign } = await managerCampaign(ctx)
     await activateCampaign(ctx, ADMIN, campaign.id)
-    const cert = await certOf(ctx, campaign.id, manager)
-    const mine = await listCertificationItems(ctx.db, {
-      certificationIds: [cert.id],
-      identityIds: [requester.id],
-    })
-    const revoked = mine.filter((i) => i.itemId === OPS_TEAM_ID || i.value === 'legacy-vpn').map((i) => i.id)
-    expect(revoked).toHaveLength(2)
-    await decideItems(
-      ctx,
-      person(manager),
-      cert.id,
-      revoked.map((id) => ({ id, decision: 'REVOKE' as const })),
-    )
-    await approveRest(ctx, person(manager), cert.id)
+    const { cert, revoked } = await revokeRequesterAccess(ctx, campaign.id, manager, requester.id)
     // A flat-file source's owner who is not an identity stops every apply before it writes anything.
     const broken: EngineContext = {
       ...ctx,
@@ -592,6 +604,72 @@ describe.each(databases)('certifications on $name', (database) => {
     const after = await groupsOf(ctx, requester.id)
     expect(after).not.toContain('ops-team')
     expect(after).not.toContain('legacy-vpn')
+  })
+
+  it('sign-offs that do not wait are queued, and one run of the remediation job carries them all out', async () => {
+    const { ctx, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const { cert, revoked } = await revokeRequesterAccess(ctx, campaign.id, manager, requester.id)
+    // Another reviewer approves everything: two certifications wait in the queue together.
+    const other = (await listCertifications(ctx.db, { campaignIds: [campaign.id] })).find(
+      (c) => c.id !== cert.id,
+    ) as Certification
+    await approveRest(ctx, person(other.reviewerId), other.id)
+
+    const signed = await signOffCertification(ctx, person(manager), cert.id, { wait: false })
+    expect(signed).toMatchObject({ queued: true, remediation: {} })
+    expect(signed.cert.signed).not.toBeNull()
+    await signOffCertification(ctx, person(other.reviewerId), other.id, { wait: false })
+    // Signed and final, not remediated yet: nothing was removed, and the report says so.
+    const waiting = await listCertificationItems(ctx.db, { certificationIds: [cert.id, other.id] })
+    expect(waiting.every((i) => i.remediation === null)).toBe(true)
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).toContain(OPS_TEAM_ID)
+    expect((await campaignReport(ctx, ADMIN, campaign.id)).remediation['NOT_STARTED']).toBeGreaterThan(0)
+    await expect(
+      decideItems(ctx, person(manager), cert.id, [{ id: revoked[0] as string, decision: 'APPROVE' }]),
+    ).rejects.toThrow(/signed off/)
+
+    // One run: both certifications, in one pass; a second run finds nothing queued.
+    const run = await remediateSignedOff(ctx)
+    expect(run).toMatchObject({ campaigns: 1, items: waiting.length })
+    expect(run.counts.PENDING).toBe(2)
+    expect(run.counts.NONE).toBe(waiting.length - 2)
+    expect(await remediateSignedOff(ctx)).toMatchObject({ campaigns: 0, items: 0 })
+    expect((await runCampaignTimers(ctx)).recovered).toBe(0)
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
+    const done = await listCertificationItems(ctx.db, { ids: revoked })
+    expect(done.map((i) => i.remediation)).toEqual(['PENDING', 'PENDING'])
+    expect(done.every((i) => i.activityIds.length > 0)).toBe(true)
+    await settle(ctx)
+    await runCampaignTimers(ctx)
+    expect((await listCertificationItems(ctx.db, { ids: revoked })).map((i) => i.remediation)).toEqual([
+      'DONE',
+      'DONE',
+    ])
+    expect(await groupsOf(ctx, requester.id)).not.toContain('legacy-vpn')
+  })
+
+  it('a sign-off queued when the process stops is remediated by the campaign timer, once', async () => {
+    const { ctx, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const [ops] = (
+      await listCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] })
+    ).filter((i) => i.itemId === OPS_TEAM_ID)
+    await decideItems(ctx, person(manager), cert.id, [{ id: ops?.id as string, decision: 'REVOKE' }])
+    await approveRest(ctx, person(manager), cert.id)
+    // Signed off, then the process stopped before its remediation ran: the queue is in the store.
+    await signOffCertification(ctx, person(manager), cert.id, { wait: false })
+    const [first, second] = await Promise.all([runCampaignTimers(ctx), runCampaignTimers(ctx)])
+    expect((first?.recovered ?? 0) + (second?.recovered ?? 0)).toBe(cert.itemsTotal)
+    const [item] = await listCertificationItems(ctx.db, { ids: [ops?.id as string] })
+    expect(item?.remediation).toBe('PENDING')
+    // One removal, not two.
+    const activities = await listActivities(ctx.db, { ids: item?.activityIds ?? [] })
+    expect(activities).toHaveLength(1)
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
   })
 
   it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {

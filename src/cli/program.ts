@@ -705,9 +705,10 @@ export function buildProgram(): Command {
     .command('sign-off')
     .argument('<certification>', 'the certification id')
     .option('--as <identity>', 'the reviewer signing off')
+    .option('--no-wait', "queue the revocations for the remediation job (serve's, every minute) instead")
     .option('--json', 'print the certification and remediation as JSON')
     .description('make the decisions final and carry out the revocations')
-    .action(async (id: string, o: { as?: string; json?: boolean }) =>
+    .action(async (id: string, o: { as?: string; wait?: boolean; json?: boolean }) =>
       (await reviewCommands()).signOffCommand(ws(), id, o),
     )
   program

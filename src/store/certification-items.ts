@@ -186,6 +186,10 @@ const SORT: Record<CertificationItemSortField, string> = {
 // campaign): found through the index by certification, the only one besides the key that writes pay for.
 const CERTIFICATIONS_OF = `SELECT id FROM work_items WHERE type = 'Certification' AND campaign_id`
 
+/** An item whose remediation was not written, or could not start (pending without any activity). */
+const unremediated = (t = ''): string =>
+  `(${t}remediation IS NULL OR (${t}remediation = 'PENDING' AND ${t}activity_ids::text = '[]'))`
+
 function where(f: CertificationItemFilter): WhereClauses {
   const w = new WhereClauses()
   if (f.ids) w.add('id = ANY(?::text[])', f.ids)
@@ -197,11 +201,7 @@ function where(f: CertificationItemFilter): WhereClauses {
   if (f.decided === false) w.add('decision IS NULL')
   if (f.decisions) w.add('decision = ANY(?::text[])', f.decisions)
   if (f.remediations) w.add('remediation = ANY(?::text[])', f.remediations)
-  if (f.unremediated === true) {
-    w.add(
-      `decision IS NOT NULL AND (remediation IS NULL OR (remediation = 'PENDING' AND activity_ids::text = '[]'))`,
-    )
-  }
+  if (f.unremediated === true) w.add(`decision IS NOT NULL AND ${unremediated()}`)
   w.filter(f.expression, ITEM_FILTER_COLUMNS)
   return w
 }
@@ -219,6 +219,26 @@ export async function listCertificationItems(
     `FROM (SELECT * FROM certification_items ${w.sql()} ${order}${limitClause(page, w.params)}) AS page`,
     w.params,
     order,
+  )
+  return tuples.map(toItem)
+}
+
+/** What remediation reads of an item: not why it is held, nor its peers' shares (the wide columns). */
+export type RemediationItem = Omit<CertificationItem, 'reasons' | 'peers' | 'itemName' | 'acknowledgeOnly'>
+const NOT_REMEDIATION = new Set(['reasons', 'peers', 'item_name', 'acknowledge_only'])
+
+/** The decided items of certifications that wait for a remediation, in id order, as remediation reads them. */
+export async function listUnremediatedItems(
+  db: Db,
+  certificationIds: readonly string[],
+): Promise<RemediationItem[]> {
+  const w = where({ certificationIds, unremediated: true })
+  const tuples = await selectTuples<Tuple>(
+    db,
+    COLUMNS.map((c) => (NOT_REMEDIATION.has(c) ? 'NULL' : c)),
+    `FROM certification_items ${w.sql()}`,
+    w.params,
+    'ORDER BY id',
   )
   return tuples.map(toItem)
 }
@@ -280,13 +300,15 @@ export async function recordRemediation(
     detail: string | null
     activityIds?: readonly string[]
   }[],
+  /** Leave items another run has remediated meanwhile (what a remediation that failed to start records). */
+  options: { ifUnremediated?: boolean } = {},
 ): Promise<void> {
   if (results.length === 0) return
   await db.query(
     `UPDATE certification_items i SET remediation = u.remediation, remediation_detail = u.detail,
        activity_ids = coalesce(u.activities::json, i.activity_ids)
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, remediation, detail, activities)
-     WHERE i.id = u.id`,
+     WHERE i.id = u.id${options.ifUnremediated === true ? ` AND ${unremediated('i.')}` : ''}`,
     [
       results.map((r) => r.id),
       results.map((r) => r.remediation),
@@ -320,12 +342,21 @@ export async function decisionCounts(
   )
 }
 
-/** A campaign's items by remediation outcome (null: not remediated, e.g. not yet signed off). */
-export async function remediationCounts(db: Db, campaignId: string): Promise<Record<string, number>> {
+/**
+ * A campaign's items (or one certification's) by remediation outcome (null: not remediated: not signed off
+ * yet, or queued for remediation).
+ */
+export async function remediationCounts(
+  db: Db,
+  of: { campaignId: string } | { certificationId: string },
+): Promise<Record<string, number>> {
+  const [where, id] =
+    'campaignId' in of
+      ? [`certification_id IN (${CERTIFICATIONS_OF} = $1)`, of.campaignId]
+      : ['certification_id = $1', of.certificationId]
   const rows = await db.query<{ remediation: string | null; n: number }>(
-    `SELECT remediation, count(*)::int AS n FROM certification_items
-     WHERE certification_id IN (${CERTIFICATIONS_OF} = $1) GROUP BY remediation`,
-    [campaignId],
+    `SELECT remediation, count(*)::int AS n FROM certification_items WHERE ${where} GROUP BY remediation`,
+    [id],
   )
   return Object.fromEntries(rows.map((r) => [r.remediation ?? 'NOT_STARTED', Number(r.n)]))
 }

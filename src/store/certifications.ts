@@ -175,22 +175,32 @@ export async function countCertifications(db: Db, filter: CertificationFilter): 
 }
 
 /**
- * Signs a certification off, with its SIGNED_OFF event (one statement); false when it already was, or when
- * an item of it has no decision.
+ * Signs a certification off, with its SIGNED_OFF event, and so queues it for remediation (one statement);
+ * null when it already was, or when an item of it has no decision. `othersOpen`: whether another
+ * certification of its campaign is not signed off yet (one signed at the same moment is not seen).
  */
-export async function signCertification(db: Db, id: string, by: string, now: Date): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(
+export async function signCertification(
+  db: Db,
+  id: string,
+  by: string,
+  now: Date,
+): Promise<{ othersOpen: boolean } | null> {
+  const rows = await db.query<{ id: string; others_open: boolean }>(
     `WITH signed AS (
        UPDATE work_items SET state = 'Finished', completed = $2, modified = $2, decided_by = $3
        WHERE id = $1 AND type = 'Certification' AND completed IS NULL
          AND NOT EXISTS (SELECT 1 FROM certification_items WHERE certification_id = $1 AND decision IS NULL)
-       RETURNING id)
-     INSERT INTO work_item_events (id, work_item_id, at, actor, action, from_owner, to_owner, comment)
-     SELECT $4, id, $2, $3, 'SIGNED_OFF', NULL, NULL, NULL FROM signed
-     RETURNING work_item_id AS id`,
+       RETURNING id, campaign_id),
+     event AS (
+       INSERT INTO work_item_events (id, work_item_id, at, actor, action, from_owner, to_owner, comment)
+       SELECT $4, id, $2, $3, 'SIGNED_OFF', NULL, NULL, NULL FROM signed)
+     SELECT s.id, EXISTS (
+         SELECT 1 FROM work_items o WHERE o.campaign_id = s.campaign_id AND o.type = 'Certification'
+           AND o.completed IS NULL AND o.id <> s.id) AS others_open
+     FROM signed s`,
     [id, now.toISOString(), by, newId()],
   )
-  return rows.length > 0
+  return rows[0] ? { othersOpen: rows[0].others_open === true } : null
 }
 
 /** Gives a certification (or, when `itemIds` is given, part of it, as a new one) to another reviewer. */

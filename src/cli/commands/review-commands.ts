@@ -278,14 +278,21 @@ async function reasonText(r: ItemReason, name: (id: string | null) => Promise<st
 export async function signOffCommand(
   workspace: string,
   certificationId: string,
-  o: { as?: string; json?: boolean },
+  o: { as?: string; wait?: boolean; json?: boolean },
 ): Promise<void> {
   await withEngine(workspace, async (e) => {
-    const { cert, remediation } = await signOffCertification(e, await actorOf(e, o.as), certificationId)
+    const { cert, remediation, queued } = await signOffCertification(
+      e,
+      await actorOf(e, o.as),
+      certificationId,
+      {
+        wait: o.wait !== false,
+      },
+    )
     const campaign = await campaignById(e, cert.campaignId)
-    if (o.json) return printJson({ certification: cert, remediation, campaign })
+    if (o.json) return printJson({ certification: cert, remediation, queued, campaign })
     process.stdout.write(
-      `signed off certification ${cert.id}; remediation: ${countsText(remediation)}\n` +
+      `signed off certification ${cert.id}; remediation: ${queued ? 'queued' : countsText(remediation)}\n` +
         `campaign ${campaign.id} "${campaign.name}": ${campaign.status}\n`,
     )
   })

@@ -71,7 +71,7 @@ export async function loadCampaignReport(ctx: EngineContext, id: string): Promis
   const [certs, counts, remediation, items] = await Promise.all([
     listCertifications(ctx.db, { campaignIds: [id] }),
     decisionCounts(ctx.db, id),
-    remediationCounts(ctx.db, id),
+    remediationCounts(ctx.db, { campaignId: id }),
     listCertificationItems(
       ctx.db,
       { campaignIds: [id] },

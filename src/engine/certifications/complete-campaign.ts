@@ -12,7 +12,8 @@ import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { actorName, requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
 import type { RemediationCounts } from './remediate-items.js'
-import { remediateCertifications } from './sign-off.js'
+import { remediateSignedOff } from './remediate-signed-off.js'
+import { settleRemediation } from './settle-remediation.js'
 
 export interface Completion {
   readonly campaign: Campaign
@@ -27,7 +28,7 @@ export interface Completion {
  * Completes an active campaign: once every reviewer signed off it completes by itself; before, only once
  * it is past due, and then every item left undecided gets `decision` (APPROVE by default, as the reference;
  * REVOKE only where the item is revocable, else APPROVE), every open certification is signed off in the
- * campaign's name and remediation runs as at any sign-off. `actor` null: the campaign timer (a campaign's
+ * campaign's name and remediation runs as at any sign-off that waits for it. `actor` null: the campaign timer (a campaign's
  * `autoCompleteAction`). CERT_ADMIN or ORG_ADMIN.
  */
 export async function completeCampaign(
@@ -58,6 +59,8 @@ export async function completeCampaign(
       throw new ConflictError(`campaign "${campaign.name}" was changed meanwhile: read it again`)
     }
   })
-  const remediation = await remediateCertifications(ctx, { ...campaign, status: 'COMPLETING' }, ids)
-  return { campaign: await campaignById(ctx, id), decided, signed: open.length, remediation }
+  // The certifications it signed, with any queued before, remediated in one pass.
+  const { counts } = await remediateSignedOff(ctx, { campaignIds: [id], signedNow: ids })
+  await settleRemediation(ctx, id)
+  return { campaign: await campaignById(ctx, id), decided, signed: open.length, remediation: counts }
 }

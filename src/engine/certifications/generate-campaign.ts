@@ -8,6 +8,7 @@ import type { PlanReason } from '../../domain/plan/plan-item.js'
 import { readFilters } from '../../domain/query/check-filters.js'
 import { requestOriginsOf } from '../../store/assignments.js'
 import { insertCertificationItems, type NewCertificationItem } from '../../store/certification-items.js'
+import { analyzeIfGrown } from '../../store/db.js'
 import { insertCertifications } from '../../store/certifications.js'
 import { findIdentity, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
@@ -188,6 +189,8 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
     }
     if (rows.length > 0) await flush()
   })
+  await analyzeIfGrown(ctx.db, 'certificationItems', items)
+  timer.lap('statistics')
   return {
     certifications: reviewers.length,
     items,

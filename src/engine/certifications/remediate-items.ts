@@ -1,12 +1,17 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
-import type { CertificationItem, Remediation } from '../../domain/certifications/certification-item.js'
+import type { Remediation } from '../../domain/certifications/certification-item.js'
 import { grantCoversAccount } from '../../domain/certifications/review-items.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
 import type { NewActivity } from '../../store/activities.js'
 import { deleteAssignments, endAssignmentsOn } from '../../store/assignments.js'
-import { recordRemediation } from '../../store/certification-items.js'
+import {
+  listUnremediatedItems,
+  recordRemediation,
+  type RemediationItem,
+} from '../../store/certification-items.js'
+import { claimQueuedCertifications, markCertificationsRemediated } from '../../store/remediation-queue.js'
 import { loadIdentityNames } from '../../store/identities.js'
 import { applyPlan } from '../apply-plan.js'
 import type { EngineContext } from '../engine-context.js'
@@ -18,7 +23,8 @@ type Result = { id: string; remediation: Remediation; detail: string | null; act
 export type RemediationCounts = Partial<Record<Remediation, number>>
 
 /**
- * Carries out REVOKE decisions after sign-off, in one pass however many:
+ * Carries out the REVOKE decisions of a campaign's certifications queued for remediation, in one pass and
+ * one transaction however many:
  * - given access (an access request's or an administrator's assignment) loses its assignment, or gets the
  *   proposed end date as its remove date; the identities' plans are then applied with the certification as
  *   the reason of what only that assignment granted (process type CERTIFICATION), also with
@@ -26,24 +32,57 @@ export type RemediationCounts = Partial<Record<Remediation, number>>
  * - an unmanaged entitlement is removed from the account, an account disabled or deleted (the campaign's
  *   `accountRevocation`), each an account activity of type CERTIFICATION;
  * - what something else still grants is KEPT, and the item says what grants it.
- * Flat-file sources get their manual tasks from the executor, as for any activity. Items whose provisioning
- * could not be started stay PENDING with the reason, and are remediated again by the campaign timer.
+ * Flat-file sources get their manual tasks from the executor, as for any activity.
+ *
+ * The transaction first locks the certifications still queued (another run's are left to it), and ends
+ * with their items' outcomes and the certifications taken off the queue: a process that stops in between
+ * leaves them queued, for the next run. When provisioning cannot be started, nothing is written, the
+ * revoked items say why (PENDING without activities) and the certifications stay queued.
  */
 export async function remediateItems(
   ctx: EngineContext,
   campaign: Campaign,
-  items: readonly CertificationItem[],
+  certificationIds: readonly string[],
 ): Promise<RemediationCounts> {
+  let items: RemediationItem[] = []
+  try {
+    const done = await ctx.db.transaction(async (tx) => {
+      const claimed = await claimQueuedCertifications(tx, certificationIds)
+      if (claimed.length === 0) return []
+      items = await listUnremediatedItems(tx, claimed)
+      const out = await remediateClaimed({ ...ctx, db: tx }, campaign, items)
+      await recordRemediation(tx, out)
+      await markCertificationsRemediated(tx, claimed, ctx.now())
+      return out
+    })
+    return count(done)
+  } catch (err) {
+    // Nothing was written: the revoked items are pending without activities, and their certifications
+    // still queued for the next run.
+    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
+    const failed = items.map((i): Result =>
+      i.decision === 'REVOKE'
+        ? { id: i.id, remediation: 'PENDING', detail: message }
+        : { id: i.id, remediation: 'NONE', detail: null },
+    )
+    await recordRemediation(ctx.db, failed, { ifUnremediated: true })
+    return count(failed)
+  }
+}
+
+/** The outcomes of claimed items, their assignments ended and their identities' plans applied (in `ctx.db`'s transaction). */
+async function remediateClaimed(
+  ctx: EngineContext,
+  campaign: Campaign,
+  items: readonly RemediationItem[],
+): Promise<Result[]> {
   const revoked = items.filter((i) => i.decision === 'REVOKE')
-  const results: Result[] = items
+  const out: Result[] = items
     .filter((i) => i.decision !== 'REVOKE')
     .map((i) => ({ id: i.id, remediation: 'NONE', detail: null }))
-  if (revoked.length === 0) {
-    await recordRemediation(ctx.db, results)
-    return count(results)
-  }
+  if (revoked.length === 0) return out
   const names = await reviewerNames(ctx, revoked)
-  const reasonOf = (i: CertificationItem): PlanReason => {
+  const reasonOf = (i: RemediationItem): PlanReason => {
     const reviewer = i.decidedBy ?? 'the campaign'
     const name = names.get(reviewer) ?? reviewer
     return {
@@ -68,87 +107,69 @@ export async function remediateItems(
     entitlements: { get(k: string): Grant | undefined }
     accounts: readonly PlanAccount[]
   }
-  const directByIdentity = new Map<string, CertificationItem[]>()
+  const directByIdentity = new Map<string, RemediationItem[]>()
   for (const i of direct) {
     const mine = directByIdentity.get(i.identityId)
     if (mine) mine.push(i)
     else directByIdentity.set(i.identityId, [i])
   }
 
-  // One transaction: the assignments ended, the identities' plans applied (the removals of unmanaged access
-  // written with the plan's own requests) and every item's outcome recorded, or none of it. A process that
-  // stops in between leaves the items without a remediation, for the campaign timer to remediate again.
-  let done: Result[] = []
-  try {
-    done = await ctx.db.transaction(async (tx) => {
-      const out: Result[] = [...results]
-      await endAssignmentsOn(
-        tx,
-        later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
-      )
-      for (const i of later) {
-        out.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
-      }
-      await deleteAssignments(tx, [...revokedBy.keys()])
-
-      const seen = new Map<string, Seen>()
-      const directActivities: { item: CertificationItem; activity: NewActivity }[] = []
-      const remediate = (i: CertificationItem, now: Seen | undefined): void => {
-        const r = remediateDirect(campaign, i, now, reasonOf(i))
-        if ('remediation' in r) out.push(r)
-        else directActivities.push({ item: i, activity: r })
-      }
-      const applied = await applyPlan({ ...ctx, db: tx }, { identityIds, revokedBy }, (batch) => {
-        const from = directActivities.length
-        for (const p of batch.identities) {
-          const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
-          seen.set(p.identity.id, now)
-          for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
-        }
-        return directActivities.slice(from).map((a) => a.activity)
-      })
-
-      for (const i of given) {
-        const now = seen.get(i.identityId)
-        const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
-        if (still) {
-          out.push({
-            id: i.id,
-            remediation: 'KEPT',
-            detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
-          })
-          continue
-        }
-        const activityIds = [...(applied.activitiesByIdentity.get(i.identityId) ?? [])]
-        out.push(
-          activityIds.length > 0
-            ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
-            : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
-        )
-      }
-      // An identity the plan did not see (no longer stored) has no account to remove anything from.
-      for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
-      directActivities.forEach((a, n) =>
-        out.push({
-          id: a.item.id,
-          remediation: 'PENDING',
-          detail: null,
-          activityIds: [applied.addedActivityIds[n] as string],
-        }),
-      )
-      await recordRemediation(tx, out)
-      return out
-    })
-  } catch (err) {
-    // Nothing was written: the revoked items are pending without activities, which the timer remediates again.
-    const message = `provisioning could not be started: ${err instanceof Error ? err.message : String(err)}`
-    done = [
-      ...results,
-      ...revoked.map((i): Result => ({ id: i.id, remediation: 'PENDING', detail: message })),
-    ]
-    await recordRemediation(ctx.db, done)
+  await endAssignmentsOn(
+    ctx.db,
+    later.flatMap((i) => i.assignmentIds.map((id) => ({ id, removeDate: i.proposedEndDate as string }))),
+  )
+  for (const i of later) {
+    out.push({ id: i.id, remediation: 'SCHEDULED', detail: `removed on ${i.proposedEndDate as string}` })
   }
-  return count(done)
+  await deleteAssignments(ctx.db, [...revokedBy.keys()])
+
+  const seen = new Map<string, Seen>()
+  const directActivities: { item: RemediationItem; activity: NewActivity }[] = []
+  const remediate = (i: RemediationItem, now: Seen | undefined): void => {
+    const r = remediateDirect(campaign, i, now, reasonOf(i))
+    if ('remediation' in r) out.push(r)
+    else directActivities.push({ item: i, activity: r })
+  }
+  // The removals of unmanaged access are written with the plan's own requests.
+  const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
+    const from = directActivities.length
+    for (const p of batch.identities) {
+      const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
+      seen.set(p.identity.id, now)
+      for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
+    }
+    return directActivities.slice(from).map((a) => a.activity)
+  })
+
+  for (const i of given) {
+    const now = seen.get(i.identityId)
+    const still = now?.grants.find((g) => grantKeyOf(g) === keyOf(i))
+    if (still) {
+      out.push({
+        id: i.id,
+        remediation: 'KEPT',
+        detail: `still granted by ${still.reasons.map(describeReason).join('; ')}`,
+      })
+      continue
+    }
+    const activityIds = [...(applied.activitiesByIdentity.get(i.identityId) ?? [])]
+    out.push(
+      activityIds.length > 0
+        ? { id: i.id, remediation: 'PENDING', detail: null, activityIds }
+        : { id: i.id, remediation: 'DONE', detail: 'nothing held to remove', activityIds },
+    )
+  }
+  // An identity the plan did not see (no longer stored) has no account to remove anything from.
+  for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
+  directActivities.forEach((a, n) =>
+    out.push({
+      id: a.item.id,
+      remediation: 'PENDING',
+      detail: null,
+      activityIds: [applied.addedActivityIds[n] as string],
+    }),
+  )
+  return out
 }
 
 /**
@@ -157,7 +178,7 @@ export async function remediateItems(
  */
 function remediateDirect(
   campaign: Campaign,
-  i: CertificationItem,
+  i: RemediationItem,
   now: { entitlements: { get(k: string): Grant | undefined }; accounts: readonly PlanAccount[] } | undefined,
   reason: PlanReason,
 ): Result | NewActivity {
@@ -209,13 +230,13 @@ function count(results: readonly Result[]): RemediationCounts {
 /** The names of the reviewers who decided, for the reasons the removals carry. */
 async function reviewerNames(
   ctx: EngineContext,
-  items: readonly CertificationItem[],
+  items: readonly RemediationItem[],
 ): Promise<Map<string, string>> {
   const ids = [...new Set(items.flatMap((i) => (i.decidedBy !== null ? [i.decidedBy] : [])))]
   return loadIdentityNames(ctx.db, ids)
 }
 
-function keyOf(i: Pick<CertificationItem, 'itemType' | 'itemId'>): string {
+function keyOf(i: Pick<RemediationItem, 'itemType' | 'itemId'>): string {
   return `${i.itemType}:${i.itemId}`
 }
 function grantKeyOf(g: Grant): string {

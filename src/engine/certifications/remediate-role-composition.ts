@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
-import type { CertificationItem, Remediation } from '../../domain/certifications/certification-item.js'
+import type { Remediation } from '../../domain/certifications/certification-item.js'
 import { roleWithout } from '../../domain/certifications/role-composition.js'
 import { findRole } from '../../domain/config/workspace-config.js'
 import {
@@ -7,7 +7,7 @@ import {
   removedRoleEntitlementKey,
 } from '../../domain/plan/composition-revocations.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
-import { recordRemediation } from '../../store/certification-items.js'
+import { recordRemediation, type RemediationItem } from '../../store/certification-items.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { applyPlan } from '../apply-plan.js'
 import { isReconfigurable, rawConfigObject, writeConfigObject } from '../config/change-config.js'
@@ -33,7 +33,7 @@ type Result = { id: string; remediation: Remediation; detail: string | null; act
 export async function remediateRoleComposition(
   ctx: EngineContext,
   campaign: Campaign,
-  items: readonly CertificationItem[],
+  items: readonly RemediationItem[],
 ): Promise<RemediationCounts> {
   const results: Result[] = items
     .filter((i) => i.decision !== 'REVOKE')
@@ -54,11 +54,11 @@ export async function remediateRoleComposition(
     ctx.db,
     campaign.spec.roleCompositionCampaignInfo?.remediatorRef.id ?? '',
   )
-  const byRole = new Map<string, CertificationItem[]>()
+  const byRole = new Map<string, RemediationItem[]>()
   for (const i of revoked) byRole.set(i.identityId, [...(byRole.get(i.identityId) ?? []), i])
 
   const revokedBy = new Map<string, PlanReason>()
-  const changedRoles = new Map<string, { name: string; items: CertificationItem[]; detail: string }>()
+  const changedRoles = new Map<string, { name: string; items: RemediationItem[]; detail: string }>()
   for (const [roleId, list] of byRole) {
     const raw = await rawConfigObject(engine, 'roles', roleId)
     const role = findRole(engine.config, roleId)

@@ -1,6 +1,6 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import { listCampaigns, moveCampaign } from '../../store/campaigns.js'
-import { countCertificationItems, listCertificationItems } from '../../store/certification-items.js'
+import { countCertificationItems } from '../../store/certification-items.js'
 import {
   hasOpenCertifications,
   listCertifications,
@@ -14,7 +14,7 @@ import { notify } from '../requests/request-notifications.js'
 import { certificationMessage } from './campaign-notifications.js'
 import { completeCampaign } from './complete-campaign.js'
 import { runDueTemplates } from './generate-from-template.js'
-import { remediateCampaignItems } from './remediate-campaign-items.js'
+import { remediateSignedOff } from './remediate-signed-off.js'
 import { settleRemediation } from './settle-remediation.js'
 
 export interface CampaignTimerRun {
@@ -23,7 +23,10 @@ export interface CampaignTimerRun {
   readonly reminded: number
   readonly escalated: number
   readonly autoCompleted: number
-  /** Items whose remediation was started again (a process stopped between sign-off and provisioning). */
+  /**
+   * Items of certifications queued for remediation that this run remediated: signed off without waiting,
+   * or whose remediation could not start or was interrupted.
+   */
   readonly recovered: number
   readonly completed: number
 }
@@ -31,8 +34,6 @@ export interface CampaignTimerRun {
 const DAY = 86_400_000
 /** Reminders before the deadline when a campaign names none: a week and a day before. */
 const DEFAULT_REMINDER_DAYS = [7, 1]
-/** Remediation not started this long after sign-off was interrupted: it is started again. */
-const STRANDED_AFTER_MS = 5 * 60_000
 
 /**
  * What the clock makes due for campaigns, at the context's time (run with the access requests' timers):
@@ -40,7 +41,8 @@ const STRANDED_AFTER_MS = 5 * 60_000
  * - reminders to reviewers with work left, on the campaign's `reminderDays` before its deadline;
  * - past the deadline, a campaign with `autoCompleteAction` is completed with it; another one's open
  *   certifications are escalated once to the reviewer's manager (else the campaign's owner), who is told;
- * - signed-off items whose remediation did not start are remediated; COMPLETING campaigns settle.
+ * - certifications queued for remediation are remediated; pending remediations settle, COMPLETING campaigns
+ *   complete once none is left.
  * Each change is guarded in the store, so two runs at once do each thing once.
  */
 export async function runCampaignTimers(ctx: EngineContext): Promise<CampaignTimerRun> {
@@ -87,8 +89,11 @@ export async function runCampaignTimers(ctx: EngineContext): Promise<CampaignTim
     }
   }
   // Signed-off certifications are remediated while others are still reviewed: both kinds settle.
-  for (const campaign of await listCampaigns(ctx.db, { statuses: ['ACTIVE', 'COMPLETING'] })) {
-    recovered += await recoverRemediation(ctx, campaign, now)
+  const campaigns = await listCampaigns(ctx.db, { statuses: ['ACTIVE', 'COMPLETING'] })
+  if (campaigns.length > 0) {
+    recovered = (await remediateSignedOff(ctx, { campaignIds: campaigns.map((c) => c.id) })).items
+  }
+  for (const campaign of campaigns) {
     const pending = await settleRemediation(ctx, campaign.id)
     if (campaign.status === 'COMPLETING' && pending === 0) completed++
   }
@@ -141,25 +146,6 @@ async function escalate(
   return n
 }
 
-/** Signed-off items whose remediation never started (or could not be started): remediated again. */
-export async function recoverRemediation(ctx: EngineContext, campaign: Campaign, now: Date): Promise<number> {
-  // The items first (an index read; usually none), then whether their certifications were signed long enough ago.
-  const stranded = await listCertificationItems(ctx.db, { campaignIds: [campaign.id], unremediated: true })
-  if (stranded.length === 0) return 0
-  const certs = await listCertifications(ctx.db, {
-    ids: [...new Set(stranded.map((i) => i.certificationId))],
-  })
-  const settled = new Set(
-    certs
-      .filter((c) => c.signed !== null && now.getTime() - Date.parse(c.signed) >= STRANDED_AFTER_MS)
-      .map((c) => c.id),
-  )
-  const items = stranded.filter((i) => settled.has(i.certificationId))
-  if (items.length === 0) return 0
-  await remediateCampaignItems(ctx, campaign, items)
-  return items.length
-}
-
 /** One line for serve's log; empty when nothing was due. */
 export function campaignTimerSummary(r: CampaignTimerRun): string {
   const parts = [
@@ -167,7 +153,7 @@ export function campaignTimerSummary(r: CampaignTimerRun): string {
     r.reminded > 0 ? `${r.reminded} reviewers reminded` : '',
     r.escalated > 0 ? `${r.escalated} certifications escalated` : '',
     r.autoCompleted > 0 ? `${r.autoCompleted} past-due campaigns completed` : '',
-    r.recovered > 0 ? `${r.recovered} revoked items remediated again` : '',
+    r.recovered > 0 ? `${r.recovered} signed-off items remediated` : '',
     r.completed > 0 ? `${r.completed} campaigns completed` : '',
   ]
   return parts.filter(Boolean).join(', ')

@@ -2,7 +2,7 @@ import { ConflictError } from '../../domain/errors.js'
 import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
-import { recoverRemediation } from './run-campaign-timers.js'
+import { remediateSignedOff } from './remediate-signed-off.js'
 import { settleRemediation } from './settle-remediation.js'
 
 /** What a remediation scan found: items remediated again, and items still waiting for their activities. */
@@ -13,8 +13,8 @@ export interface RemediationScan {
 
 /**
  * An administrator's remediation scan (the reference's `run-remediation-scan`): now rather than at the
- * timer's next minute, signed-off items whose remediation never started are remediated again (after the
- * same grace the timer gives a sign-off still writing them), and pending items take their activities'
+ * timer's next minute, certifications queued for remediation are remediated (signed off without waiting,
+ * or whose remediation could not start), and pending items take their activities'
  * outcome — DONE, FAILED with the connector's message, or still PENDING — completing the campaign when
  * none is left.
  */
@@ -30,7 +30,7 @@ export async function scanCampaignRemediation(
       `campaign "${campaign.name}" is ${campaign.status}: nothing is signed off to remediate`,
     )
   }
-  const remediatedAgain = await recoverRemediation(ctx, campaign, ctx.now())
+  const remediatedAgain = (await remediateSignedOff(ctx, { campaignIds: [campaign.id] })).items
   const pending = await settleRemediation(ctx, campaign.id)
   return { remediatedAgain, pending }
 }

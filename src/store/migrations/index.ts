@@ -18,6 +18,7 @@ import { sql as claimOrder } from './0017-claim-order-and-request-paging.js'
 import { sql as certifications } from './0018-certifications.js'
 import { sql as certificationTasks } from './0019-certification-tasks.js'
 import { sql as manualTaskActivities } from './0020-manual-task-activities.js'
+import { sql as remediationQueue } from './0022-remediation-queue.js'
 import { sql as itemsByCertification } from './0023-certification-items-by-certification.js'
 import { sql as campaignReports } from './0024-campaign-reports.js'
 
@@ -43,6 +44,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 18, name: 'certifications', sql: certifications },
   { version: 19, name: 'certification-tasks', sql: certificationTasks },
   { version: 20, name: 'manual-task-activities', sql: manualTaskActivities },
+  { version: 22, name: 'remediation-queue', sql: remediationQueue },
   { version: 23, name: 'certification-items-by-certification', sql: itemsByCertification },
   { version: 24, name: 'campaign-reports', sql: campaignReports },
 ]

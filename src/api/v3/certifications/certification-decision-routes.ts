@@ -6,6 +6,7 @@ import {
   reassignCertificationTo,
   type Reassignment,
 } from '../../../engine/certifications/reassign-certification.js'
+import { remediateInBackground } from '../../../engine/certifications/remediate-in-background.js'
 import { signOffCertification } from '../../../engine/certifications/sign-off.js'
 import type { CampaignActor } from '../../../engine/certifications/campaign-actor.js'
 import type { ApiContext } from '../../api-context.js'
@@ -14,6 +15,8 @@ import { actorOf } from '../access-requests/access-request-routes.js'
 import { presentCertifications } from './present-certifications.js'
 
 const idParams = z.strictObject({ id: z.string().min(1).max(256) })
+// `wait=false`: queue the remediation (it runs right after, in the background) instead of waiting for it.
+const signOffQuery = z.strictObject({ wait: z.enum(['true', 'false']).optional() })
 const decideBody = z
   .array(
     z.strictObject({
@@ -133,17 +136,31 @@ export function certificationDecisionRoutes(api: Api, ctx: ApiContext): void {
     },
   )
 
-  api.post('/v3/certifications/:id/sign-off', { schema: { params: idParams } }, async (request) => {
-    const { cert, remediation } = await signOffCertification(ctx.engine, actorOf(request), request.params.id)
-    request.auditDetail = {
-      action: 'CERTIFICATION_SIGNED_OFF',
-      targetType: 'CERTIFICATION',
-      targetId: cert.id,
-      targetName: cert.name,
-      after: { remediation },
-    }
-    const [json] = await presentCertifications(ctx, [cert])
-    // Provisio's own: what the sign-off's remediation did, at once.
-    return { ...json, remediation }
-  })
+  api.post(
+    '/v3/certifications/:id/sign-off',
+    { schema: { params: idParams, querystring: signOffQuery } },
+    async (request) => {
+      const wait = request.query.wait !== 'false'
+      const { cert, remediation, queued } = await signOffCertification(
+        ctx.engine,
+        actorOf(request),
+        request.params.id,
+        { wait },
+      )
+      // Not waited for: the remediation job runs now unless one is running, which takes it after.
+      if (queued) {
+        remediateInBackground(ctx.engine, (err) => request.log.error({ err }, 'remediation job failed'))
+      }
+      request.auditDetail = {
+        action: 'CERTIFICATION_SIGNED_OFF',
+        targetType: 'CERTIFICATION',
+        targetId: cert.id,
+        targetName: cert.name,
+        after: { remediation, queued },
+      }
+      const [json] = await presentCertifications(ctx, [cert])
+      // Provisio's own: what the sign-off's remediation did, at once (or that it is queued).
+      return { ...json, remediation, remediationQueued: queued }
+    },
+  )
 }
