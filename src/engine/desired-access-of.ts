@@ -1,29 +1,14 @@
 import type { Identity } from '../domain/model.js'
 import type { PlanAssignment } from '../domain/plan/assignment.js'
 import { desiredAccess, type DesiredAccess } from '../domain/plan/desired-access.js'
-import type { PlanAccount } from '../domain/plan/planning-model.js'
-import { loadPlanAccounts } from '../store/account-planning.js'
+import type { PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import type { EngineContext } from './engine-context.js'
 import { planningModelOf } from './plan-identities.js'
-
-/** The accounts of some identities as the planner reads them, by identity. */
-export async function planAccountsOf(
-  ctx: EngineContext,
-  identityIds: readonly string[],
-): Promise<Map<string, PlanAccount[]>> {
-  const accounts = new Map<string, PlanAccount[]>()
-  for (const { identityId, ...account } of await loadPlanAccounts(ctx.db, identityIds)) {
-    const list = accounts.get(identityId)
-    if (list) list.push(account)
-    else accounts.set(identityId, [account])
-  }
-  return accounts
-}
 
 /**
  * What each identity should have now, as the planner computes it (policy and assignments), without
  * planning the account changes: what a request checks held access against. It needs the identities'
- * accounts (role criteria may name them; see planAccountsOf) and nothing the changes need — earlier plans,
+ * accounts (role criteria may name them; see loadPlanAccountsByIdentity) and nothing the changes need — earlier plans,
  * pending activities, taken account ids. `assignments`: each identity's, as the caller has just read them
  * (an identity absent has none).
  */
@@ -36,20 +21,35 @@ export async function desiredAccessOf(
   const model = await planningModelOf(ctx, ctx.config)
   const now = ctx.now()
   return new Map(
-    identities.map((identity) => {
-      const mine = assignments.get(identity.id)
-      const planned = {
-        id: identity.id,
-        name: identity.name,
-        identityProfile: identity.identityProfile,
-        attributes: identity.attributes,
-        lifecycleState: identity.lifecycleState,
-        previousLifecycleState: null,
-        accounts: accounts.get(identity.id) ?? [],
-        previousGrants: [],
-        ...(mine !== undefined ? { assignments: mine } : {}),
-      }
-      return [identity.id, desiredAccess(planned, model, false, now)]
-    }),
+    identities.map((identity) => [
+      identity.id,
+      desiredOfIdentity(identity, accounts.get(identity.id) ?? [], assignments.get(identity.id), model, now),
+    ]),
+  )
+}
+
+/** One identity's desired access from its accounts and assignments (none given: it has none). */
+export function desiredOfIdentity(
+  identity: Identity,
+  accounts: readonly PlanAccount[],
+  assignments: readonly PlanAssignment[] | undefined,
+  model: PlanningModel,
+  now: Date,
+): DesiredAccess {
+  return desiredAccess(
+    {
+      id: identity.id,
+      name: identity.name,
+      identityProfile: identity.identityProfile,
+      attributes: identity.attributes,
+      lifecycleState: identity.lifecycleState,
+      previousLifecycleState: null,
+      accounts,
+      previousGrants: [],
+      ...(assignments !== undefined ? { assignments } : {}),
+    },
+    model,
+    false,
+    now,
   )
 }

@@ -1,9 +1,10 @@
 import type { Identity } from '../domain/model.js'
-import { desiredAccess, type DesiredAccess } from '../domain/plan/desired-access.js'
+import type { DesiredAccess } from '../domain/plan/desired-access.js'
 import type { PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
-import { loadPlanAccounts } from '../store/account-planning.js'
+import { loadPlanAccountsByIdentity } from '../store/account-planning.js'
 import { loadPlanAssignments } from '../store/assignments.js'
 import { listIdentityPage } from '../store/identities.js'
+import { desiredOfIdentity } from './desired-access-of.js'
 import type { EngineContext } from './engine-context.js'
 
 /** One identity's access as policy and its assignments make it, and its accounts. */
@@ -33,43 +34,13 @@ export async function* desiredBatches(
     const page = await listIdentityPage(db, after, BATCH)
     if (page.length === 0) return
     const ids = page.map((i) => i.id)
-    const byIdentity = await accountsByIdentity(ctx, ids)
+    const byIdentity = await loadPlanAccountsByIdentity(ctx.db, ids)
     const assignments = await loadPlanAssignments(db, ids)
     yield page.map((identity) => {
       const accounts = byIdentity.get(identity.id) ?? []
-      const given = assignments.get(identity.id)
-      const desired = desiredAccess(
-        {
-          id: identity.id,
-          name: identity.name,
-          identityProfile: identity.identityProfile,
-          attributes: identity.attributes,
-          lifecycleState: identity.lifecycleState,
-          previousLifecycleState: null,
-          accounts,
-          previousGrants: [],
-          ...(given ? { assignments: given } : {}),
-        },
-        model,
-        false,
-        now,
-      )
+      const desired = desiredOfIdentity(identity, accounts, assignments.get(identity.id), model, now)
       return { identity, desired, accounts }
     })
     after = (page[page.length - 1] as Identity).id
   }
-}
-
-/** Some identities' accounts, as the planner reads them, by identity. */
-export async function accountsByIdentity(
-  ctx: EngineContext,
-  identityIds: readonly string[],
-): Promise<Map<string, PlanAccount[]>> {
-  const byIdentity = new Map<string, PlanAccount[]>()
-  for (const { identityId, ...account } of await loadPlanAccounts(ctx.db, identityIds)) {
-    const list = byIdentity.get(identityId)
-    if (list) list.push(account)
-    else byIdentity.set(identityId, [account])
-  }
-  return byIdentity
 }

@@ -9,14 +9,13 @@ import type { AccountSelection, PlanError, PlanItem, PlanReason } from '../domai
 import { planIdentity, type IdentityPlanResult } from '../domain/plan/plan-identity.js'
 import type { Grant, PlanAccount, PlanningModel } from '../domain/plan/planning-model.js'
 import { hashText, stableHash } from '../domain/stable-hash.js'
-import { accountKey, takenAccountIds } from '../store/account-planning.js'
+import { accountKey, loadPlanAccountsByIdentity, takenAccountIds } from '../store/account-planning.js'
 import { loadPlanAssignments } from '../store/assignments.js'
 import { loadEntitlementsById } from '../store/entitlements.js'
 import { findIdentity, listIdentityPage, loadIdentitiesById } from '../store/identities.js'
 import { listPlannedActivities, type PlannedActivityRow } from '../store/activities.js'
 import { loadAppliedStates, type AppliedState } from '../store/plans.js'
 import { listSourceRows } from '../store/sources.js'
-import { accountsByIdentity } from './desired-batches.js'
 import type { EngineContext } from './engine-context.js'
 
 export interface PlanOptions {
@@ -206,7 +205,7 @@ class BatchPlanner {
   ): Promise<Omit<PlanBatch, 'warnings'> & { readonly unresolved: readonly string[] }> {
     const { db } = this.ctx
     const ids = identities.map((i) => i.id)
-    const byIdentity = await accountsByIdentity(this.ctx, ids)
+    const byIdentity = await loadPlanAccountsByIdentity(this.ctx.db, ids)
     const applied = await loadAppliedStates(db, ids, this.grantSets)
     const assignments = await loadPlanAssignments(db, ids)
     const without = this.options.withoutAssignments

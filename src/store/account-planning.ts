@@ -1,4 +1,5 @@
 import type { Attributes } from '../domain/model.js'
+import type { PlanAccount } from '../domain/plan/planning-model.js'
 import { batches, selectTuples, type Db } from './db.js'
 
 /**
@@ -74,4 +75,18 @@ export async function takenAccountIds(
 /** One account on one source, as a map key. */
 export function accountKey(sourceId: string, nativeIdentity: string): string {
   return `${sourceId}\u0000${nativeIdentity}`
+}
+
+/** The accounts of some identities as the planner reads them, by identity. */
+export async function loadPlanAccountsByIdentity(
+  db: Db,
+  identityIds: readonly string[],
+): Promise<Map<string, PlanAccount[]>> {
+  const byIdentity = new Map<string, PlanAccount[]>()
+  for (const { identityId, ...account } of await loadPlanAccounts(db, identityIds)) {
+    const list = byIdentity.get(identityId)
+    if (list) list.push(account)
+    else byIdentity.set(identityId, [account])
+  }
+  return byIdentity
 }

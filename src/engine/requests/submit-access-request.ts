@@ -5,10 +5,11 @@ import type { AssignedItemType, Assignment } from '../../domain/plan/assignment.
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
 import { insertRequestItems, listRequestItems, type NewRequestItem } from '../../store/access-requests.js'
+import { loadPlanAccountsByIdentity } from '../../store/account-planning.js'
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
-import { desiredAccessOf, planAccountsOf } from '../desired-access-of.js'
+import { desiredAccessOf } from '../desired-access-of.js'
 import type { EngineContext } from '../engine-context.js'
 import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 import { resolveChain, schemesOf } from './approval-schemes.js'
@@ -79,7 +80,7 @@ export async function submitAccessRequest(
   const ids = identities.map((i) => i.id)
   const assignments = await assignmentsOf(ctx.db, ids)
   // The identities' accounts, read once: for what roles grant and for the accounts on the items' sources.
-  const planAccounts = await planAccountsOf(ctx, ids)
+  const planAccounts = await loadPlanAccountsByIdentity(ctx.db, ids)
   const held = await grantsOf(ctx, identities, planAccounts, assignments)
   const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
   const pending = new Set(
