@@ -215,6 +215,22 @@ describe.each(databases)('campaign reports through the official client on $name'
     expect((await reports.getReportResult({ taskResultId: reportId })).data.status).toBe('SUCCESS')
   })
 
+  it("deletes a campaign's report runs with the campaign", async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    const staged = await campaigns.createCampaign({
+      campaign: { name: 'Deleted with its reports', description: 'gone', type: 'MANAGER' },
+    })
+    const id = staged.data.id as string
+    const run = await campaigns.startCampaignReport({ id, type: 'CAMPAIGN_COMPOSITION_REPORT' })
+    const reportId = (run.data as { id: string }).id
+    const reports = new ReportsDataExtractionApi(admin)
+    expect((await reports.getReportResult({ taskResultId: reportId })).data).toMatchObject({
+      status: 'SUCCESS',
+    })
+    await campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [id] } })
+    expect((await refusal(reports.getReportResult({ taskResultId: reportId }))).status).toBe(404)
+  })
+
   it('refuses what it cannot do, and callers without the right', async () => {
     const campaigns = new CertificationCampaignsApi(admin)
     const reports = new ReportsDataExtractionApi(admin)

@@ -189,7 +189,7 @@ export async function updateCampaignFields(
   )
 }
 
-/** Deletes campaigns with their certifications and items (only those not active: the engine checks). */
+/** Deletes campaigns with their certifications, items and report runs (only those not active: the engine checks). */
 export async function deleteCampaigns(db: Db, ids: readonly string[]): Promise<void> {
   // Through the certifications: certification_items has no index by campaign.
   await db.query(
@@ -203,5 +203,6 @@ export async function deleteCampaigns(db: Db, ids: readonly string[]): Promise<v
     [ids],
   )
   await db.query('DELETE FROM work_items WHERE campaign_id = ANY($1::text[])', [ids])
+  await db.query('DELETE FROM campaign_reports WHERE campaign_id = ANY($1::text[])', [ids])
   await db.query('DELETE FROM campaigns WHERE id = ANY($1::text[])', [ids])
 }
