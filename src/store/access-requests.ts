@@ -1,3 +1,4 @@
+import { groupBy } from '../domain/group-by.js'
 import type { AssignedItemType } from '../domain/plan/assignment.js'
 import type { ChainStep } from '../domain/requests/approval-chain.js'
 import type {
@@ -7,7 +8,7 @@ import type {
   RequestType,
 } from '../domain/requests/access-request.js'
 import type { CheckedFilter } from '../domain/query/check-filters.js'
-import type { Db } from './db.js'
+import { selectJsonRows, type Db } from './db.js'
 import { WhereClauses } from './where-clauses.js'
 import { iso, isoOrNull } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
@@ -196,9 +197,11 @@ export async function listRequestItems(
 ): Promise<RequestItem[]> {
   const { sql, params } = where(filter)
   const order = orderClause(page?.sort, SORT_COLUMNS, 'created DESC, id', 'id')
-  const rows = await db.query<Row>(
+  const rows = await selectJsonRows<Row>(
+    db,
     `SELECT * FROM access_requests ${sql} ${order}${limitClause(page, params)}`,
     params,
+    order,
   )
   return rows.map(toItem)
 }
@@ -271,8 +274,7 @@ export async function requestActivityIds(
      FROM account_requests r WHERE r.identity_id = ANY($1::text[]) ORDER BY r.created, r.id`,
     [[...new Set(items.map((i) => i.identityId))]],
   )
-  const byIdentity = new Map<string, typeof rows>()
-  for (const r of rows) byIdentity.set(r.identity_id, [...(byIdentity.get(r.identity_id) ?? []), r])
+  const byIdentity = groupBy(rows, (r) => r.identity_id)
   for (const item of items) {
     const recorded = new Set(item.activityIds)
     const assignment = item.assignmentId || null

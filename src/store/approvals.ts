@@ -1,7 +1,7 @@
 import type { ApproverType } from '../domain/requests/approval-chain.js'
 import type { Approval, ApprovalStatus, WorkItemEvent } from '../domain/requests/approval.js'
 import { newId } from '../domain/new-id.js'
-import type { Db } from './db.js'
+import { selectJsonRows, type Db } from './db.js'
 import { iso, isoOrNull } from './iso-time.js'
 import { WhereClauses } from './where-clauses.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
@@ -184,9 +184,11 @@ export async function listApprovals(
 ): Promise<Approval[]> {
   const { sql, params } = where(filter)
   const order = orderClause(page?.sort, SORT, 'created, id', 'id')
-  const rows = await db.query<Row>(
+  const rows = await selectJsonRows<Row>(
+    db,
     `SELECT ${COLUMNS} FROM work_items ${sql} ${order}${limitClause(page, params)}`,
     params,
+    order,
   )
   return rows.map(toApproval)
 }
@@ -277,20 +279,29 @@ export async function insertWorkItemEvents(db: Db, events: readonly WorkItemEven
   )
 }
 
-export async function listWorkItemEvents(db: Db, workItemIds: readonly string[]): Promise<WorkItemEvent[]> {
+/** The events of these work items, oldest first; only the actions named, when some are. */
+export async function listWorkItemEvents(
+  db: Db,
+  workItemIds: readonly string[],
+  actions?: readonly WorkItemEvent['action'][],
+): Promise<WorkItemEvent[]> {
   if (workItemIds.length === 0) return []
-  const rows = await db.query<{
+  const params: unknown[] = [workItemIds]
+  if (actions !== undefined) params.push(actions)
+  const rows = await selectJsonRows<{
     work_item_id: string
-    at: string | Date
+    at: string
     actor: string | null
     action: WorkItemEvent['action']
     from_owner: string | null
     to_owner: string | null
     comment: string | null
   }>(
-    `SELECT work_item_id, at, actor, action, from_owner, to_owner, comment FROM work_item_events
-     WHERE work_item_id = ANY($1::text[]) ORDER BY at, id`,
-    [workItemIds],
+    db,
+    `SELECT id, work_item_id, at, actor, action, from_owner, to_owner, comment FROM work_item_events
+     WHERE work_item_id = ANY($1::text[])${actions !== undefined ? ' AND action = ANY($2::text[])' : ''}`,
+    params,
+    'ORDER BY at, id',
   )
   return rows.map((r) => ({
     workItemId: r.work_item_id,

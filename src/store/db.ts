@@ -150,3 +150,24 @@ export async function selectTuples<T extends readonly unknown[]>(
   )
   return JSON.parse(rows[0]?.j ?? '[]') as T[]
 }
+
+/**
+ * Reads the rows of `select` as objects, aggregated by the database into one JSON text. On the embedded
+ * database each field of each row returned is copied and decoded on its own, so a page of wide rows (a
+ * request item has 27 columns) reads in about half the time as one value. Each row is keyed by its
+ * output column names; timestamps come back as ISO strings and json columns as values. `orderBy` orders
+ * the aggregate and names output columns (the aggregate keeps no order of its own); `select` keeps its
+ * own ORDER BY where it pages.
+ */
+export async function selectJsonRows<T>(
+  db: Db,
+  select: string,
+  params: readonly unknown[] = [],
+  orderBy = '',
+): Promise<T[]> {
+  const rows = await db.query<{ j: string }>(
+    `SELECT coalesce(json_agg(q${orderBy ? ` ${orderBy}` : ''}), '[]')::text AS j FROM (${select}) q`,
+    params,
+  )
+  return JSON.parse(rows[0]?.j ?? '[]') as T[]
+}

@@ -1,6 +1,6 @@
 import type { Identity } from '../domain/model.js'
 import type { CheckedFilter } from '../domain/query/check-filters.js'
-import { batches, type Db } from './db.js'
+import { batches, selectJsonRows, type Db } from './db.js'
 import { filterSql } from './filter-sql.js'
 import { iso } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
@@ -107,19 +107,24 @@ function identityWhere(filter: IdentityFilter, params: unknown[]): string {
 
 /** Identities in id order after `afterId`: the pages a plan of every identity walks through. */
 export async function listIdentityPage(db: Db, afterId: string, limit: number): Promise<Identity[]> {
-  const rows = await db.query<DbIdentityRow>(`${SELECT} WHERE i.id > $1 ORDER BY i.id LIMIT $2`, [
-    afterId,
-    limit,
-  ])
+  const rows = await selectJsonRows<DbIdentityRow>(
+    db,
+    `${SELECT} WHERE i.id > $1 ORDER BY i.id LIMIT $2`,
+    [afterId, limit],
+    'ORDER BY id',
+  )
   return rows.map(toIdentity)
 }
 
 export async function loadIdentitiesById(db: Db, ids: readonly string[]): Promise<Identity[]> {
   const out: Identity[] = []
   for (const batch of batches(ids)) {
-    const rows = await db.query<DbIdentityRow>(`${SELECT} WHERE i.id = ANY($1::text[]) ORDER BY i.id`, [
-      batch,
-    ])
+    const rows = await selectJsonRows<DbIdentityRow>(
+      db,
+      `${SELECT} WHERE i.id = ANY($1::text[])`,
+      [batch],
+      'ORDER BY id',
+    )
     out.push(...rows.map(toIdentity))
   }
   return out

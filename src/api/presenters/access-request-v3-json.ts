@@ -1,9 +1,8 @@
-import type { Identity } from '../../domain/model.js'
 import type { Approval, WorkItemEvent } from '../../domain/requests/approval.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import type { RequestStatus } from '../../engine/requests/request-status.js'
 
-type Names = ReadonlyMap<string, Identity>
+type Names = ReadonlyMap<string, { readonly name: string }>
 
 /**
  * The object without its null fields: the reference's schemas declare most of these fields non-nullable
@@ -30,8 +29,8 @@ function schemeOf(item: RequestItem, a: Approval): string {
   ]
 }
 
-function forwardHistory(names: Names, history: readonly WorkItemEvent[]): object[] {
-  return history
+function forwardHistory(names: Names, reassignments: readonly WorkItemEvent[]): object[] {
+  return reassignments
     .filter((e) => e.action === 'FORWARDED' || e.action === 'ESCALATED')
     .map((e) => ({
       oldApproverName: identityRef(names, e.fromOwner)?.name ?? '',
@@ -68,7 +67,7 @@ export function requestStatusV3Json(s: RequestStatus): object {
     state: s.state,
     approvalDetails: s.approvals.map((a) => ({
       approvalId: a.id,
-      forwarded: a.history.some((e) => e.action === 'FORWARDED'),
+      forwarded: a.reassignments.some((e) => e.action === 'FORWARDED'),
       originalOwner: identityRef(names, a.originalOwner) ?? {
         type: 'GOVERNANCE_GROUP',
         id: a.ownerGroup,
@@ -149,7 +148,7 @@ export function requestStatusV3Json(s: RequestStatus): object {
 /** A pending or completed approval in the reference's `PendingApproval` / `CompletedApproval` shape. */
 export function approvalV3Json(
   s: RequestStatus,
-  a: Approval & { history: readonly WorkItemEvent[] },
+  a: Approval & { reassignments: readonly WorkItemEvent[] },
 ): object {
   const { item, identities: names } = s
   const requester = identityRef(names, item.requesterId)
@@ -177,7 +176,7 @@ export function approvalV3Json(
     requestedObject: { id: item.itemId, name: item.itemName, type: item.itemType },
     requesterComment: { comment: item.comment, created: item.created, author: requester },
     previousReviewersComments: previous,
-    forwardHistory: forwardHistory(names, a.history),
+    forwardHistory: forwardHistory(names, a.reassignments),
     commentRequiredWhenRejected: false,
     removeDate: item.removeDate,
     removeDateUpdateRequested: false,

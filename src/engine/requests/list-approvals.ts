@@ -11,7 +11,7 @@ import { statusesOf, type RequestStatus } from './request-status.js'
 
 export interface ApprovalRow {
   readonly status: RequestStatus
-  readonly approval: Approval & { readonly history: readonly WorkItemEvent[] }
+  readonly approval: Approval & { readonly reassignments: readonly WorkItemEvent[] }
 }
 
 /**

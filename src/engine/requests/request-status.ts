@@ -1,5 +1,4 @@
 import type { AccountActivity } from '../../domain/execution/account-activity.js'
-import type { Identity } from '../../domain/model.js'
 import type { Approval, WorkItemEvent } from '../../domain/requests/approval.js'
 import type { RequestItem } from '../../domain/requests/access-request.js'
 import {
@@ -16,8 +15,9 @@ import {
   type RequestItemSortField,
 } from '../../store/access-requests.js'
 import { listActivities } from '../../store/activities.js'
+import { groupBy } from '../../domain/group-by.js'
 import { listApprovals, listWorkItemEvents } from '../../store/approvals.js'
-import { loadIdentitiesById } from '../../store/identities.js'
+import { loadIdentityNames } from '../../store/identities.js'
 import { listWorkItems, type WorkItem } from '../../store/work-items.js'
 import type { EngineContext } from '../engine-context.js'
 import { pageOf, resultOf, type Query, type QueryResult } from '../queries/query.js'
@@ -27,11 +27,12 @@ export interface RequestStatus {
   readonly item: RequestItem
   readonly state: RequestState
   readonly phases: readonly RequestPhaseView[]
-  readonly approvals: readonly (Approval & { readonly history: readonly WorkItemEvent[] })[]
+  /** Each approval with its reassignments (forwards and escalations): of its events, what a status shows. */
+  readonly approvals: readonly (Approval & { readonly reassignments: readonly WorkItemEvent[] })[]
   readonly activities: readonly AccountActivity[]
   readonly manualWorkItems: readonly WorkItem[]
-  /** The identities it names (requester, requested for, approvers, deciders), by id. */
-  readonly identities: ReadonlyMap<string, Identity>
+  /** The names of the identities it names (requester, requested for, approvers, deciders), by id. */
+  readonly identities: ReadonlyMap<string, { readonly name: string }>
   /** The requester may still cancel it. */
   readonly cancelable: boolean
 }
@@ -55,10 +56,15 @@ export async function statusesOf(
 ): Promise<RequestStatus[]> {
   const now = ctx.now()
   const approvals = await listApprovals(ctx.db, { requestItemIds: items.map((i) => i.id) })
-  const events = await listWorkItemEvents(
-    ctx.db,
-    approvals.map((a) => a.id),
+  const events = groupBy(
+    await listWorkItemEvents(
+      ctx.db,
+      approvals.map((a) => a.id),
+      ['FORWARDED', 'ESCALATED'],
+    ),
+    (e) => e.workItemId,
   )
+  const approvalsOf = groupBy(approvals, (a) => a.requestItemId)
   const out: RequestStatus[] = []
   const names = new Set<string>()
   // An item without an assignment or recorded activities (one still in its approval, or one that ended
@@ -77,9 +83,10 @@ export async function statusesOf(
     const activities = allActivities.filter((a) => ids.has(a.id))
     const manual = allManual.filter((w) => w.activityIds.some((a) => ids.has(a)))
     const state = requestState(item, activities, now)
-    const mine = approvals
-      .filter((a) => a.requestItemId === item.id)
-      .map((a) => ({ ...a, history: events.filter((e) => e.workItemId === a.id) }))
+    const mine = (approvalsOf.get(item.id) ?? []).map((a) => ({
+      ...a,
+      reassignments: events.get(a.id) ?? [],
+    }))
     for (const id of [
       item.identityId,
       item.requesterId,
@@ -98,6 +105,8 @@ export async function statusesOf(
       cancelable: item.phase === 'APPROVAL',
     })
   }
-  const identities = new Map((await loadIdentitiesById(ctx.db, [...names])).map((i) => [i.id, i]))
+  const identities = new Map(
+    [...(await loadIdentityNames(ctx.db, [...names]))].map(([id, name]) => [id, { name }]),
+  )
   return out.map((s) => ({ ...s, identities }))
 }
