@@ -8,7 +8,7 @@ import type {
   RequestType,
 } from '../domain/requests/access-request.js'
 import type { CheckedFilter } from '../domain/query/check-filters.js'
-import { selectJsonRows, type Db } from './db.js'
+import { selectJsonRows, selectTuples, type Db } from './db.js'
 import { WhereClauses } from './where-clauses.js'
 import { iso, isoOrNull } from './iso-time.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
@@ -268,21 +268,24 @@ export async function requestActivityIds(
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(items.map((i) => [i.id, []]))
   if (items.length === 0) return out
-  const rows = await db.query<{ id: string; identity_id: string; assignments: string[] | null }>(
-    `SELECT r.id, r.identity_id, (SELECT array_agg(x->>'id') FROM json_array_elements(r.reasons) x
-       WHERE x->>'kind' = 'ASSIGNMENT') AS assignments
-     FROM account_requests r WHERE r.identity_id = ANY($1::text[]) ORDER BY r.created, r.id`,
+  const rows = await selectTuples<[id: string, identityId: string, assignments: string[] | null]>(
+    db,
+    [
+      'r.id',
+      'r.identity_id',
+      `(SELECT json_agg(x->>'id') FROM json_array_elements(r.reasons) x WHERE x->>'kind' = 'ASSIGNMENT')`,
+    ],
+    'FROM account_requests r WHERE r.identity_id = ANY($1::text[])',
     [[...new Set(items.map((i) => i.identityId))]],
+    'ORDER BY r.created, r.id',
   )
-  const byIdentity = groupBy(rows, (r) => r.identity_id)
+  const byIdentity = groupBy(rows, (r) => r[1])
   for (const item of items) {
     const recorded = new Set(item.activityIds)
     const assignment = item.assignmentId || null
     const mine = out.get(item.id) as string[]
-    for (const r of byIdentity.get(item.identityId) ?? []) {
-      if (recorded.has(r.id) || (assignment !== null && (r.assignments ?? []).includes(assignment))) {
-        mine.push(r.id)
-      }
+    for (const [id, , assignments] of byIdentity.get(item.identityId) ?? []) {
+      if (recorded.has(id) || (assignment !== null && (assignments ?? []).includes(assignment))) mine.push(id)
     }
   }
   return out

@@ -6,7 +6,7 @@ import type {
 } from '../domain/plan/assignment.js'
 import { newId } from '../domain/new-id.js'
 import { iso } from './iso-time.js'
-import { batches, type Db } from './db.js'
+import { batches, selectJsonRows, type Db } from './db.js'
 
 interface AssignmentRow {
   id: string
@@ -159,9 +159,11 @@ export async function assignmentsOf(
 ): Promise<Map<string, Assignment[]>> {
   const out = new Map<string, Assignment[]>()
   for (const batch of batches(identityIds)) {
-    const rows = await db.query<AssignmentRow>(
-      `${SELECT} WHERE a.identity_id = ANY($1::text[]) ORDER BY a.identity_id, a.created, a.id`,
+    const rows = await selectJsonRows<AssignmentRow>(
+      db,
+      `${SELECT} WHERE a.identity_id = ANY($1::text[])`,
       [batch],
+      'ORDER BY identity_id, created, id',
     )
     for (const r of rows) {
       const list = out.get(r.identity_id)

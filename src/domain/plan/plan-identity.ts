@@ -374,35 +374,34 @@ function planCreate(
     return
   }
   ctx.reserveAccountId(src.id, accountId)
-  const common = {
+  // Each item written out, not `{ ...common, … }`: on V8 every property after a spread costs about a
+  // microsecond, and a bulk approval plans creates for hundreds of identities at once.
+  const create = (
+    attributeOperation: 'Set' | 'Add',
+    attribute: string,
+    value: string | null,
+    itemReasons: readonly PlanReason[],
+  ): PlanItem => ({
     identityId: identity.id,
     identityName: identity.name,
     sourceId: src.id,
     sourceName: src.name,
     nativeIdentity: accountId,
-  }
+    operation: 'Create',
+    attributeOperation,
+    attribute,
+    value,
+    reasons: itemReasons,
+  })
   for (const v of values) {
     if (v.value === null && !v.secret) continue
-    items.push({
-      ...common,
-      operation: 'Create',
-      attributeOperation: 'Set',
-      attribute: v.name,
-      value: v.value,
-      ...(v.secret ? { secret: true } : {}),
-      reasons,
-    })
+    items.push(
+      v.secret
+        ? { ...create('Set', v.name, v.value, reasons), secret: true }
+        : create('Set', v.name, v.value, reasons),
+    )
   }
-  for (const g of grants) {
-    items.push({
-      ...common,
-      operation: 'Create',
-      attributeOperation: 'Add',
-      attribute: g.attribute as string,
-      value: g.value as string,
-      reasons: g.reasons,
-    })
-  }
+  for (const g of grants) items.push(create('Add', g.attribute as string, g.value as string, g.reasons))
 }
 
 /**

@@ -77,10 +77,14 @@ export async function statusesOf(
   const all = [...new Set([...idsOf.values()].flat())]
   const allActivities = all.length > 0 ? await listActivities(ctx.db, { ids: all }) : []
   const allManual = all.length > 0 ? await listWorkItems(ctx.db, { activityIds: all, state: 'all' }) : []
+  const position = new Map(allActivities.map((a, n) => [a.id, n]))
   for (const item of items) {
     const ids = new Set(idsOf.get(item.id))
     // Both lists are in id order, as each item's own query returned them.
-    const activities = allActivities.filter((a) => ids.has(a.id))
+    const activities = [...ids]
+      .flatMap((id) => position.get(id) ?? [])
+      .sort((a, b) => a - b)
+      .map((n) => allActivities[n] as AccountActivity)
     const manual = allManual.filter((w) => w.activityIds.some((a) => ids.has(a)))
     const state = requestState(item, activities, now)
     const mine = (approvalsOf.get(item.id) ?? []).map((a) => ({
