@@ -3,6 +3,7 @@ import type { SealedSecrets } from '../domain/secrets/sealed-secrets.js'
 import { newId } from '../domain/new-id.js'
 import { selectTuples, type Db } from './db.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
+import { WhereClauses } from './where-clauses.js'
 
 /**
  * A manual task for a flat-file source's owner: one account request to carry out by hand, or (a
@@ -184,26 +185,31 @@ export interface WorkItemFilter {
 export type WorkItemSortField = 'created' | 'id'
 const WORK_ITEM_COLUMNS: Record<WorkItemSortField, string> = { created: 'created', id: 'id' }
 
-// Manual tasks only: approvals (type Approval, store/approvals.ts) share the table.
-const WORK_ITEM_WHERE = `WHERE type = 'ManualAction' AND ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR state = $2)
-  AND ($3::text IS NULL OR id = $3) AND ($4::text[] IS NULL OR owner = ANY($4))
-  AND ($5::text[] IS NULL OR state = ANY($5))
-  AND ($6::text[] IS NULL OR id IN (SELECT work_item_id FROM work_item_activities WHERE activity_id = ANY($6)))`
-
-function workItemParams(filter: WorkItemFilter): unknown[] {
-  return [
-    filter.owner ?? null,
-    filter.states !== undefined || filter.state === 'all' ? null : (filter.state ?? 'Pending'),
-    filter.id ?? null,
-    filter.owners ?? null,
-    filter.states ?? null,
-    filter.activityIds ?? null,
-  ]
+/**
+ * The conditions of a filter, only those it sets: a catch-all (`$1 IS NULL OR owner = $1`) leaves the
+ * planner no index to use, and a status page's lookup of its activities' tasks read the whole table.
+ * Manual tasks only: approvals (type Approval, store/approvals.ts) share the table.
+ */
+function workItemWhere(filter: WorkItemFilter): WhereClauses {
+  const w = new WhereClauses().add("type = 'ManualAction'")
+  if (filter.owner !== undefined) w.add('owner = ?', filter.owner)
+  if (filter.owners !== undefined) w.add('owner = ANY(?::text[])', filter.owners)
+  if (filter.states !== undefined) w.add('state = ANY(?::text[])', filter.states)
+  else if (filter.state !== 'all') w.add('state = ?', filter.state ?? 'Pending')
+  if (filter.id !== undefined) w.add('id = ?', filter.id)
+  if (filter.activityIds !== undefined) {
+    w.add(
+      'id IN (SELECT work_item_id FROM work_item_activities WHERE activity_id = ANY(?::text[]))',
+      filter.activityIds,
+    )
+  }
+  return w
 }
 
 /** How many work items match a filter. */
 export async function countWorkItems(db: Db, filter: WorkItemFilter = {}): Promise<number> {
-  return countRows(db, `FROM work_items ${WORK_ITEM_WHERE}`, workItemParams(filter))
+  const w = workItemWhere(filter)
+  return countRows(db, `FROM work_items ${w.sql()}`, w.params)
 }
 
 /** Work items in creation order (or a page's order). */
@@ -212,12 +218,13 @@ export async function listWorkItems(
   filter: WorkItemFilter = {},
   page?: Page<WorkItemSortField>,
 ): Promise<WorkItem[]> {
-  const params = workItemParams(filter)
+  const w = workItemWhere(filter)
+  const params = w.params
   const order = orderClause(page?.sort, WORK_ITEM_COLUMNS, 'id', 'id')
   const rows = await selectTuples<Row>(
     db,
     COLUMNS,
-    `FROM (SELECT * FROM work_items ${WORK_ITEM_WHERE} ${order}${limitClause(page, params)}) AS page`,
+    `FROM (SELECT * FROM work_items ${w.sql()} ${order}${limitClause(page, params)}) AS page`,
     params,
     order,
   )
