@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Db } from '../src/store/db.js'
 import { migrate } from '../src/store/migrate.js'
+import { listCertificationItems } from '../src/store/certification-items.js'
 import { migrations } from '../src/store/migrations/index.js'
 import { openPgliteDb } from '../src/store/pglite-db.js'
 
@@ -25,6 +26,35 @@ describe('migrate', () => {
       // Every command opens the store: no DDL, no write, no lock when there is nothing to do.
       expect(sent.length).toBeGreaterThan(0)
       for (const sql of sent) expect(sql.trim()).toMatch(/^SELECT /i)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it("moves remediation outcomes out of certification items, keeping each item's (migration 25)", async () => {
+    const { db } = await openPgliteDb(undefined)
+    try {
+      await db.exec(`CREATE TABLE schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+      for (const m of migrations.filter((m) => m.version < 25)) {
+        await db.exec(m.sql)
+        await db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name])
+      }
+      const item = (id: string, outcome: string): string =>
+        `('${id}', 'camp', 'cert', 'ident', 'ENTITLEMENT', 'e', 'Group', '[]', true, ${outcome})`
+      await db.exec(`INSERT INTO certification_items (id, campaign_id, certification_id, identity_id, item_type,
+          item_id, item_name, reasons, revocable, remediation, remediation_detail, activity_ids)
+        VALUES ${item('a', `'PENDING', 'removal written', '["act-1"]'`)}, ${item('b', `NULL, NULL, '[]'`)},
+          ${item('c', `'KEPT', 'granted by role R', '[]'`)}`)
+      expect(await migrate(db)).toEqual([25])
+      const items = await listCertificationItems(db, { certificationIds: ['cert'] })
+      expect(items.map((i) => [i.id, i.remediation, i.remediationDetail, i.activityIds])).toEqual([
+        ['a', 'PENDING', 'removal written', ['act-1']],
+        ['b', null, null, []],
+        ['c', 'KEPT', 'granted by role R', []],
+      ])
+      const outcomes = await db.query('SELECT certification_item_id FROM certification_outcomes ORDER BY 1')
+      expect(outcomes).toEqual([{ certification_item_id: 'a' }, { certification_item_id: 'c' }])
     } finally {
       await db.close()
     }

@@ -193,6 +193,11 @@ export async function updateCampaignFields(
 export async function deleteCampaigns(db: Db, ids: readonly string[]): Promise<void> {
   // Through the certifications: certification_items has no index by campaign.
   await db.query(
+    `DELETE FROM certification_outcomes WHERE certification_item_id IN (SELECT id FROM certification_items WHERE certification_id IN
+       (SELECT id FROM work_items WHERE type = 'Certification' AND campaign_id = ANY($1::text[])))`,
+    [ids],
+  )
+  await db.query(
     `DELETE FROM certification_items WHERE certification_id IN
        (SELECT id FROM work_items WHERE type = 'Certification' AND campaign_id = ANY($1::text[]))`,
     [ids],

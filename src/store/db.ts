@@ -127,7 +127,7 @@ const ANALYZED = {
   // read of the queued certifications' items combines whole index ranges instead of looking them up.
   certificationItems: {
     name: 'certification_items',
-    columns: 'certification_id, identity_id, item_type, decision, remediation',
+    columns: 'certification_id, identity_id, item_type, decision',
   },
 } as const
 

@@ -1,3 +1,4 @@
+import { UNREMEDIATED_ITEMS } from './certification-items.js'
 import type { Db } from './db.js'
 import { iso } from './iso-time.js'
 
@@ -53,9 +54,7 @@ export async function markCertificationsRemediated(
     `UPDATE work_items w SET remediated = $2 WHERE w.id = ANY($1::text[]) AND w.remediated IS NULL
        ${
          options.whenDone === true
-           ? `AND NOT EXISTS (SELECT 1 FROM certification_items i WHERE i.certification_id = w.id
-                AND i.decision IS NOT NULL
-                AND (i.remediation IS NULL OR (i.remediation = 'PENDING' AND i.activity_ids::text = '[]')))`
+           ? `AND NOT EXISTS (SELECT 1 FROM ${UNREMEDIATED_ITEMS} AND i.certification_id = w.id)`
            : ''
        }`,
     [ids, now.toISOString()],

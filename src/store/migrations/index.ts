@@ -21,6 +21,7 @@ import { sql as manualTaskActivities } from './0020-manual-task-activities.js'
 import { sql as remediationQueue } from './0022-remediation-queue.js'
 import { sql as itemsByCertification } from './0023-certification-items-by-certification.js'
 import { sql as campaignReports } from './0024-campaign-reports.js'
+import { sql as certificationOutcomes } from './0025-certification-outcomes.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -47,4 +48,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 22, name: 'remediation-queue', sql: remediationQueue },
   { version: 23, name: 'certification-items-by-certification', sql: itemsByCertification },
   { version: 24, name: 'campaign-reports', sql: campaignReports },
+  { version: 25, name: 'certification-outcomes', sql: certificationOutcomes },
 ]
