@@ -9,6 +9,7 @@ import { deleteAssignments, endAssignmentsOn } from '../../store/assignments.js'
 import {
   listUnremediatedItems,
   recordRemediation,
+  writeClaimedOutcomes,
   type RemediationItem,
 } from '../../store/certification-items.js'
 import { claimQueuedCertifications, markCertificationsRemediated } from '../../store/remediation-queue.js'
@@ -51,7 +52,8 @@ export async function remediateItems(
       if (claimed.length === 0) return []
       items = await listUnremediatedItems(tx, claimed)
       const out = await remediateClaimed({ ...ctx, db: tx }, campaign, items)
-      await recordRemediation(tx, out)
+      const earlier = items.filter((i) => i.remediation !== null).map((i) => i.id)
+      await writeClaimedOutcomes(tx, out, earlier)
       await markCertificationsRemediated(tx, claimed, ctx.now())
       return out
     })
