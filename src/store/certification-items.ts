@@ -302,22 +302,28 @@ export async function decideRemaining(
   return Number(rows[0]?.n ?? 0)
 }
 
-/** What remediation did with items: each item's outcome, detail and the activities it wrote. */
+/** What remediation did with an item: its outcome, detail and the activities it wrote. */
+export interface ItemOutcome {
+  readonly id: string
+  readonly remediation: Remediation
+  readonly detail: string | null
+  readonly activityIds?: readonly string[]
+}
+
+// In id order: the key's index is then written forward rather than back and forth (it was measured 5–25%
+// less time for a sign-off's 14,000 when the outcomes were an update of the items).
+const inIdOrder = (results: readonly ItemOutcome[]): ItemOutcome[] =>
+  [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+/** Records what remediation did with items (replacing an outcome they had). */
 export async function recordRemediation(
   db: Db,
-  results: readonly {
-    id: string
-    remediation: Remediation
-    detail: string | null
-    activityIds?: readonly string[]
-  }[],
+  results: readonly ItemOutcome[],
   /** Leave items another run has remediated meanwhile (what a remediation that failed to start records). */
   options: { ifUnremediated?: boolean } = {},
 ): Promise<void> {
   if (results.length === 0) return
-  // In id order: the key's index is then written forward rather than back and forth (it was measured
-  // 5–25% less time for a sign-off's 14,000 when the outcomes were an update of the items).
-  const sorted = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const sorted = inIdOrder(results)
   await db.query(
     `INSERT INTO certification_outcomes AS o (certification_item_id, remediation, remediation_detail, activity_ids)
      SELECT u.id, u.remediation, u.detail, u.activities::json
@@ -344,12 +350,7 @@ export async function recordRemediation(
  */
 export async function writeClaimedOutcomes(
   db: Db,
-  results: readonly {
-    id: string
-    remediation: Remediation
-    detail: string | null
-    activityIds?: readonly string[]
-  }[],
+  results: readonly ItemOutcome[],
   earlier: readonly string[],
 ): Promise<void> {
   if (earlier.length > 0) {
@@ -357,11 +358,15 @@ export async function writeClaimedOutcomes(
       earlier,
     ])
   }
-  const sorted = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   await db.insertRows(
     'certification_outcomes',
     ['certification_item_id', 'remediation', 'remediation_detail', 'activity_ids'],
-    sorted.map((r) => [r.id, r.remediation, r.detail, r.activityIds ? JSON.stringify(r.activityIds) : null]),
+    inIdOrder(results).map((r) => [
+      r.id,
+      r.remediation,
+      r.detail,
+      r.activityIds ? JSON.stringify(r.activityIds) : null,
+    ]),
   )
 }
 
