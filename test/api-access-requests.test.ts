@@ -165,6 +165,25 @@ describe.each(databases)('access requests through the official client on $name',
     ).rejects.toMatchObject({ response: { status: 403 } })
   })
 
+  it("a person's status page neither shows nor counts requests they neither made nor are for", async () => {
+    // The first test left the requester with a request; the owner approved it but neither made it nor
+    // has it: asked about the requester, the owner's page is empty and so is its count.
+    const status = async (who: Identity, query: string) => {
+      const token = await tokenOf(base, await as(who))
+      const r = await fetch(`${base}/v3/access-request-status?${query}&count=true`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(r.status).toBe(200)
+      return { total: r.headers.get('x-total-count'), rows: (await r.json()) as unknown[] }
+    }
+    const own = await status(requester, `regarding-identity=${requester.id}`)
+    expect(Number(own.total)).toBeGreaterThan(0)
+    expect(own.rows).toHaveLength(Number(own.total))
+    for (const query of [`regarding-identity=${requester.id}`, `requested-for=${requester.id}`]) {
+      expect(await status(owner, query)).toEqual({ total: '0', rows: [] })
+    }
+  })
+
   it('a manager asks for several reports at once, and the approvers decide them in bulk', async () => {
     const people = await listIdentities(engine.db, {})
     const directory = (await listAccounts(engine.db, {})).filter(

@@ -141,6 +141,11 @@ export interface RequestItemFilter {
   readonly requesterIds?: readonly string[]
   /** Requested for or by one of these identities (`regarding-identity`). */
   readonly regarding?: readonly string[]
+  /**
+   * Requested for or by this identity as well: what a person may see, applied with the other filters so
+   * that a page and its count hold only those (`regarding` names whom the caller asks about).
+   */
+  readonly visibleTo?: string
   readonly phases?: readonly RequestPhase[]
   /** Approved items whose final state was not announced yet (`markAnnounced`). */
   readonly unannounced?: boolean
@@ -179,6 +184,7 @@ function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
   if (filter.regarding) {
     w.add('(identity_id = ANY(?::text[]) OR requester_id = ANY(?::text[]))', filter.regarding)
   }
+  if (filter.visibleTo !== undefined) w.add('(identity_id = ? OR requester_id = ?)', filter.visibleTo)
   if (filter.phases) w.add('phase = ANY(?::text[])', filter.phases)
   if (filter.unannounced) w.add("phase = 'APPROVED' AND announced IS NULL")
   if (filter.unassigned) w.add('assignment_id IS NULL')
