@@ -302,6 +302,13 @@ describe.each(databases)('access requests on $name', (database) => {
     await expect(ask([{ ...OPS_TEAM, startDate: 'tomorrow' }])).rejects.toThrow(
       /startDate: "tomorrow" is not an ISO 8601/,
     )
+    // Dates Date.parse takes but that are not what was meant: a day the month lacks (read as 3 March), a
+    // year the database cannot store (it failed there, a 500), hour 24 (read as the next day).
+    for (const bad of ['2031-02-31T00:00:00Z', '+200000-01-01T00:00:00Z', '2031-01-01T24:00:00Z']) {
+      await expect(ask([{ ...OPS_TEAM, removeDate: bad }])).rejects.toThrow(
+        `removeDate: "${bad}" is not an ISO 8601 time`,
+      )
+    }
     const soon = new Date(clock.now().getTime() + DAY).toISOString()
     await expect(ask([{ ...OPS_TEAM, startDate: soon, removeDate: soon }])).rejects.toThrow(/after startDate/)
     await expect(ask([OPS_TEAM, OPS_TEAM])).rejects.toThrow(/named twice/)

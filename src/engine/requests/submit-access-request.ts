@@ -4,6 +4,7 @@ import { newId } from '../../domain/new-id.js'
 import type { AssignedItemType, Assignment } from '../../domain/plan/assignment.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
+import { isoInstant } from '../../domain/requests/iso-instant.js'
 import { insertRequestItems, listRequestItems, type NewRequestItem } from '../../store/access-requests.js'
 import { loadPlanAccountsByIdentity } from '../../store/account-planning.js'
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
@@ -350,8 +351,8 @@ function checkItem(
   for (const field of ['startDate', 'removeDate'] as const) {
     const value = ref[field]
     if (value === undefined) continue
-    const t = Date.parse(value)
-    if (Number.isNaN(t) || !/T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const t = isoInstant(value)
+    if (t === undefined) {
       throw new InputError(
         `${path}.${field}: "${value}" is not an ISO 8601 time in UTC (2027-01-31T17:00:00Z)`,
       )
