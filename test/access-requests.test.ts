@@ -283,6 +283,46 @@ describe.each(databases)('access requests on $name', (database) => {
     )
   })
 
+  it('a cancel that loses the race to the last approval is refused, and tells no one of a cancel', async () => {
+    const { ctx, requester, manager, owner } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
+    await approveApproval(ctx, person(manager), first?.id as string, null)
+    const [last] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    // The owner approves the last step after the cancel read the request as still in its approval and
+    // before its transaction began: what a request from another process does.
+    let raced = false
+    const racing: EngineContext = {
+      ...ctx,
+      db: new Proxy(ctx.db, {
+        get(target, key) {
+          if (key !== 'transaction' || raced) {
+            const value: unknown = Reflect.get(target, key)
+            return typeof value === 'function' ? value.bind(target) : value
+          }
+          return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
+            raced = true
+            await approveApproval(ctx, person(owner), last?.id as string, null)
+            return target.transaction(fn)
+          }
+        },
+      }),
+    }
+    await expect(
+      cancelAccessRequest(racing, person(requester.id), made.requestId, 'no longer'),
+    ).rejects.toThrow(/was decided meanwhile/)
+    expect(raced).toBe(true)
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.item.phase).toBe('APPROVED')
+    expect(status?.approvals.map((a) => a.status)).toEqual(['APPROVED', 'APPROVED'])
+    expect((await messages(ctx, made.requestId)).map(([kind]) => kind)).not.toContain('REQUEST_CANCELLED')
+    expect(await actionsOf(ctx, last?.id)).not.toContain('CANCELLED')
+  })
+
   it('refuses what the rules forbid, each with its reason', async () => {
     const { ctx, requester, manager, clock } = await setup()
     const ask = (items: object[], extra: object = {}, actor = person(requester.id)) =>
