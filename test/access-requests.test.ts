@@ -283,6 +283,38 @@ describe.each(databases)('access requests on $name', (database) => {
     )
   })
 
+  it('two requests for the same item at once open one approval; the other is a duplicate', async () => {
+    const { ctx, requester, manager } = await setup()
+    const ask = (on: EngineContext) =>
+      submitAccessRequest(on, person(requester.id), {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [OPS_TEAM],
+      })
+    // The other request (a double click, another process) is made after this one read what is pending and
+    // before it writes: each saw none.
+    let other: Awaited<ReturnType<typeof ask>> | undefined
+    const racing: EngineContext = {
+      ...ctx,
+      db: new Proxy(ctx.db, {
+        get(target, key) {
+          if (key !== 'transaction' || other !== undefined) {
+            const value: unknown = Reflect.get(target, key)
+            return typeof value === 'function' ? value.bind(target) : value
+          }
+          return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
+            other = await ask(ctx)
+            return target.transaction(fn)
+          }
+        },
+      }),
+    }
+    const made = await ask(racing)
+    expect(other?.items.map((i) => i.phase)).toEqual(['APPROVAL'])
+    expect(made.items.map((i) => i.phase)).toEqual(['CANCELLED'])
+    expect(await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })).toHaveLength(1)
+  })
+
   it('a cancel that loses the race to the last approval is refused, and tells no one of a cancel', async () => {
     const { ctx, requester, manager, owner } = await setup()
     const made = await submitAccessRequest(ctx, person(requester.id), {

@@ -229,6 +229,20 @@ export interface RequestItemChange {
   readonly closeDetail?: CloseDetail
 }
 
+/**
+ * Serialises the requests made for these identities until the transaction `tx` ends: a transaction-scoped
+ * advisory lock for each, taken in one order so that two requests naming the same people wait rather than
+ * deadlock. What another request made for them before is then committed and visible.
+ */
+export async function lockRequestsFor(tx: Db, identityIds: readonly string[]): Promise<void> {
+  if (identityIds.length === 0) return
+  // The locks are taken after the sort (PostgreSQL evaluates volatile output after ORDER BY).
+  await tx.query(
+    'SELECT pg_advisory_xact_lock(7102, hashtext(id)) FROM unnest($1::text[]) AS id ORDER BY id',
+    [[...new Set(identityIds)]],
+  )
+}
+
 /** Applies `change` if the item is still in phase `from` (and step `fromStep`); false when it was not. */
 export async function changeRequestItem(
   db: Db,
