@@ -184,6 +184,51 @@ describe.each(databases)('access requests through the official client on $name',
     }
   })
 
+  it('an administrator closes a pending request; an id that names no request is a 404, nothing closed', async () => {
+    // Someone without Operations Team (the requester has it since the first test), asking for themselves.
+    const without = (await listAccounts(engine.db, {})).find(
+      (a) =>
+        a.sourceName === 'Corporate Directory' &&
+        !String(a.attributes['groups'] ?? '').includes('ops-team') &&
+        ![requester.id, owner.id].includes(a.identityId ?? ''),
+    )
+    const asker = (await findIdentity(engine.db, without?.identityId ?? '')) as Identity
+    const made = await new AccessRequestsApi(await as(asker)).createAccessRequest({
+      accessRequest: {
+        requestedFor: [asker.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID, comment: 'stuck' }],
+      },
+    })
+    const id = made.data.newRequests?.[0]?.accessRequestIds?.[0] as string
+    const admin = await tokenOf(
+      base,
+      clientConfiguration(
+        base,
+        await createApiClient(engine, { name: 'closer', capabilities: ['ORG_ADMIN'] }),
+      ),
+    )
+    const close = (token: string, accessRequestIds: string[]) =>
+      fetch(`${base}/v2025/access-requests/close`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ accessRequestIds, message: 'stuck since the outage' }),
+      })
+    const stateOf = async () =>
+      (
+        await new AccessRequestsApi(await as(asker)).listAccessRequestStatus({
+          filters: `accessRequestId eq "${id}"`,
+        })
+      ).data.map((s) => s.state)
+    expect((await close(await tokenOf(base, await as(asker)), [id])).status).toBe(403)
+    const unknown = await close(admin, [id, 'no-such-request'])
+    expect(unknown.status).toBe(404)
+    expect(JSON.stringify(await unknown.json())).toContain('no-such-request')
+    expect(await stateOf()).toEqual(['EXECUTING'])
+    expect((await close(admin, [id])).status).toBe(202)
+    expect(await stateOf()).toEqual(['TERMINATED'])
+  })
+
   it('a manager asks for several reports at once, and the approvers decide them in bulk', async () => {
     const people = await listIdentities(engine.db, {})
     const directory = (await listAccounts(engine.db, {})).filter(
