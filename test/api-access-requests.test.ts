@@ -184,6 +184,22 @@ describe.each(databases)('access requests through the official client on $name',
     }
   })
 
+  it('a limit or offset that is not a whole number is refused naming it, not read as 0', async () => {
+    const token = await tokenOf(base, await as(requester))
+    const page = (query: string) =>
+      fetch(`${base}/v3/access-request-status?${query}`, { headers: { authorization: `Bearer ${token}` } })
+    expect((await page('limit=1&offset=0')).status).toBe(200)
+    // Number('') is 0: `limit=` gave an empty page with a 200.
+    for (const query of ['limit=', 'limit=%201', 'offset=', 'limit=1e2', 'limit=-1', 'limit=abc']) {
+      const r = await page(query)
+      expect(r.status, query).toBe(400)
+      const [field] = query.split('=')
+      expect(((await r.json()) as { fields: { path: string }[] }).fields, query).toEqual([
+        { path: `querystring.${field}`, message: expect.any(String) },
+      ])
+    }
+  })
+
   it('an administrator closes a pending request; an id that names no request is a 404, nothing closed', async () => {
     // Someone without Operations Team (the requester has it since the first test), asking for themselves.
     const without = (await listAccounts(engine.db, {})).find(
