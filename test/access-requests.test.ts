@@ -283,6 +283,78 @@ describe.each(databases)('access requests on $name', (database) => {
     )
   })
 
+  it('two requests for the same item at once open one approval; the other is a duplicate', async () => {
+    const { ctx, requester, manager } = await setup()
+    const ask = (on: EngineContext) =>
+      submitAccessRequest(on, person(requester.id), {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [OPS_TEAM],
+      })
+    // The other request (a double click, another process) is made after this one read what is pending and
+    // before it writes: each saw none.
+    let other: Awaited<ReturnType<typeof ask>> | undefined
+    const racing: EngineContext = {
+      ...ctx,
+      db: new Proxy(ctx.db, {
+        get(target, key) {
+          if (key !== 'transaction' || other !== undefined) {
+            const value: unknown = Reflect.get(target, key)
+            return typeof value === 'function' ? value.bind(target) : value
+          }
+          return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
+            other = await ask(ctx)
+            return target.transaction(fn)
+          }
+        },
+      }),
+    }
+    const made = await ask(racing)
+    expect(other?.items.map((i) => i.phase)).toEqual(['APPROVAL'])
+    expect(made.items.map((i) => i.phase)).toEqual(['CANCELLED'])
+    expect(await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })).toHaveLength(1)
+  })
+
+  it('a cancel that loses the race to the last approval is refused, and tells no one of a cancel', async () => {
+    const { ctx, requester, manager, owner } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
+    await approveApproval(ctx, person(manager), first?.id as string, null)
+    const [last] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    // The owner approves the last step after the cancel read the request as still in its approval and
+    // before its transaction began: what a request from another process does.
+    let raced = false
+    const racing: EngineContext = {
+      ...ctx,
+      db: new Proxy(ctx.db, {
+        get(target, key) {
+          if (key !== 'transaction' || raced) {
+            const value: unknown = Reflect.get(target, key)
+            return typeof value === 'function' ? value.bind(target) : value
+          }
+          return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
+            raced = true
+            await approveApproval(ctx, person(owner), last?.id as string, null)
+            return target.transaction(fn)
+          }
+        },
+      }),
+    }
+    await expect(
+      cancelAccessRequest(racing, person(requester.id), made.requestId, 'no longer'),
+    ).rejects.toThrow(/was decided meanwhile/)
+    expect(raced).toBe(true)
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.item.phase).toBe('APPROVED')
+    expect(status?.approvals.map((a) => a.status)).toEqual(['APPROVED', 'APPROVED'])
+    expect((await messages(ctx, made.requestId)).map(([kind]) => kind)).not.toContain('REQUEST_CANCELLED')
+    expect(await actionsOf(ctx, last?.id)).not.toContain('CANCELLED')
+  })
+
   it('refuses what the rules forbid, each with its reason', async () => {
     const { ctx, requester, manager, clock } = await setup()
     const ask = (items: object[], extra: object = {}, actor = person(requester.id)) =>
@@ -302,6 +374,13 @@ describe.each(databases)('access requests on $name', (database) => {
     await expect(ask([{ ...OPS_TEAM, startDate: 'tomorrow' }])).rejects.toThrow(
       /startDate: "tomorrow" is not an ISO 8601/,
     )
+    // Dates Date.parse takes but that are not what was meant: a day the month lacks (read as 3 March), a
+    // year the database cannot store (it failed there, a 500), hour 24 (read as the next day).
+    for (const bad of ['2031-02-31T00:00:00Z', '+200000-01-01T00:00:00Z', '2031-01-01T24:00:00Z']) {
+      await expect(ask([{ ...OPS_TEAM, removeDate: bad }])).rejects.toThrow(
+        `removeDate: "${bad}" is not an ISO 8601 time`,
+      )
+    }
     const soon = new Date(clock.now().getTime() + DAY).toISOString()
     await expect(ask([{ ...OPS_TEAM, startDate: soon, removeDate: soon }])).rejects.toThrow(/after startDate/)
     await expect(ask([OPS_TEAM, OPS_TEAM])).rejects.toThrow(/named twice/)

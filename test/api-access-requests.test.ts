@@ -165,6 +165,86 @@ describe.each(databases)('access requests through the official client on $name',
     ).rejects.toMatchObject({ response: { status: 403 } })
   })
 
+  it("a person's status page neither shows nor counts requests they neither made nor are for", async () => {
+    // The first test left the requester with a request; the owner approved it but neither made it nor
+    // has it: asked about the requester, the owner's page is empty and so is its count.
+    const status = async (who: Identity, query: string) => {
+      const token = await tokenOf(base, await as(who))
+      const r = await fetch(`${base}/v3/access-request-status?${query}&count=true`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(r.status).toBe(200)
+      return { total: r.headers.get('x-total-count'), rows: (await r.json()) as unknown[] }
+    }
+    const own = await status(requester, `regarding-identity=${requester.id}`)
+    expect(Number(own.total)).toBeGreaterThan(0)
+    expect(own.rows).toHaveLength(Number(own.total))
+    for (const query of [`regarding-identity=${requester.id}`, `requested-for=${requester.id}`]) {
+      expect(await status(owner, query)).toEqual({ total: '0', rows: [] })
+    }
+  })
+
+  it('a limit or offset that is not a whole number is refused naming it, not read as 0', async () => {
+    const token = await tokenOf(base, await as(requester))
+    const page = (query: string) =>
+      fetch(`${base}/v3/access-request-status?${query}`, { headers: { authorization: `Bearer ${token}` } })
+    expect((await page('limit=1&offset=0')).status).toBe(200)
+    // Number('') is 0: `limit=` gave an empty page with a 200.
+    for (const query of ['limit=', 'limit=%201', 'offset=', 'limit=1e2', 'limit=-1', 'limit=abc']) {
+      const r = await page(query)
+      expect(r.status, query).toBe(400)
+      const [field] = query.split('=')
+      expect(((await r.json()) as { fields: { path: string }[] }).fields, query).toEqual([
+        { path: `querystring.${field}`, message: expect.any(String) },
+      ])
+    }
+  })
+
+  it('an administrator closes a pending request; an id that names no request is a 404, nothing closed', async () => {
+    // Someone without Operations Team (the requester has it since the first test), asking for themselves.
+    const without = (await listAccounts(engine.db, {})).find(
+      (a) =>
+        a.sourceName === 'Corporate Directory' &&
+        !String(a.attributes['groups'] ?? '').includes('ops-team') &&
+        ![requester.id, owner.id].includes(a.identityId ?? ''),
+    )
+    const asker = (await findIdentity(engine.db, without?.identityId ?? '')) as Identity
+    const made = await new AccessRequestsApi(await as(asker)).createAccessRequest({
+      accessRequest: {
+        requestedFor: [asker.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [{ type: 'ACCESS_PROFILE', id: OPS_TEAM_ID, comment: 'stuck' }],
+      },
+    })
+    const id = made.data.newRequests?.[0]?.accessRequestIds?.[0] as string
+    const admin = await tokenOf(
+      base,
+      clientConfiguration(
+        base,
+        await createApiClient(engine, { name: 'closer', capabilities: ['ORG_ADMIN'] }),
+      ),
+    )
+    const close = (token: string, accessRequestIds: string[]) =>
+      fetch(`${base}/v2025/access-requests/close`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ accessRequestIds, message: 'stuck since the outage' }),
+      })
+    const stateOf = async () =>
+      (
+        await new AccessRequestsApi(await as(asker)).listAccessRequestStatus({
+          filters: `accessRequestId eq "${id}"`,
+        })
+      ).data.map((s) => s.state)
+    expect((await close(await tokenOf(base, await as(asker)), [id])).status).toBe(403)
+    const unknown = await close(admin, [id, 'no-such-request'])
+    expect(unknown.status).toBe(404)
+    expect(JSON.stringify(await unknown.json())).toContain('no-such-request')
+    expect(await stateOf()).toEqual(['EXECUTING'])
+    expect((await close(admin, [id])).status).toBe(202)
+    expect(await stateOf()).toEqual(['TERMINATED'])
+  })
+
   it('a manager asks for several reports at once, and the approvers decide them in bulk', async () => {
     const people = await listIdentities(engine.db, {})
     const directory = (await listAccounts(engine.db, {})).filter(

@@ -51,6 +51,12 @@ describe('provisio request and approvals', { timeout: CLI_TEST_TIMEOUT }, () => 
     expect(p?.changes).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'ops-team' })]))
     // The preview wrote nothing.
     expect(JSON.parse(cli('requests', '--json').stdout)).toEqual([])
+    // A day the month lacks is refused, not read as 3 March; nothing is written.
+    const grant = ['request', 'grant', requester, '--access-profile', 'Operations Team', '--as', requester]
+    const february = cli(...grant, '--comment', 'on call', '--end', '2031-02-31')
+    expect(february.status).toBe(2)
+    expect(february.stderr).toMatch(/--end: "2031-02-31" is not a date/)
+    expect(JSON.parse(cli('requests', '--json').stdout)).toEqual([])
 
     const made = cli(
       'request',

@@ -141,6 +141,11 @@ export interface RequestItemFilter {
   readonly requesterIds?: readonly string[]
   /** Requested for or by one of these identities (`regarding-identity`). */
   readonly regarding?: readonly string[]
+  /**
+   * Requested for or by this identity as well: what a person may see, applied with the other filters so
+   * that a page and its count hold only those (`regarding` names whom the caller asks about).
+   */
+  readonly visibleTo?: string
   readonly phases?: readonly RequestPhase[]
   /** Approved items whose final state was not announced yet (`markAnnounced`). */
   readonly unannounced?: boolean
@@ -179,6 +184,7 @@ function where(filter: RequestItemFilter): { sql: string; params: unknown[] } {
   if (filter.regarding) {
     w.add('(identity_id = ANY(?::text[]) OR requester_id = ANY(?::text[]))', filter.regarding)
   }
+  if (filter.visibleTo !== undefined) w.add('(identity_id = ? OR requester_id = ?)', filter.visibleTo)
   if (filter.phases) w.add('phase = ANY(?::text[])', filter.phases)
   if (filter.unannounced) w.add("phase = 'APPROVED' AND announced IS NULL")
   if (filter.unassigned) w.add('assignment_id IS NULL')
@@ -221,6 +227,20 @@ export interface RequestItemChange {
   readonly decided?: string
   readonly closed?: string
   readonly closeDetail?: CloseDetail
+}
+
+/**
+ * Serialises the requests made for these identities until the transaction `tx` ends: a transaction-scoped
+ * advisory lock for each, taken in one order so that two requests naming the same people wait rather than
+ * deadlock. What another request made for them before is then committed and visible.
+ */
+export async function lockRequestsFor(tx: Db, identityIds: readonly string[]): Promise<void> {
+  if (identityIds.length === 0) return
+  // The locks are taken after the sort (PostgreSQL evaluates volatile output after ORDER BY).
+  await tx.query(
+    'SELECT pg_advisory_xact_lock(7102, hashtext(id)) FROM unnest($1::text[]) AS id ORDER BY id',
+    [[...new Set(identityIds)]],
+  )
 }
 
 /** Applies `change` if the item is still in phase `from` (and step `fromStep`); false when it was not. */

@@ -8,14 +8,23 @@ export const MAX_LIMIT = 250
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true')
 
 /**
+ * A whole number of the query string, digits only. z.coerce.number() read `limit=` (Number('') is 0) as
+ * an empty page answered 200, and ` 1` or `1e2` as numbers nobody wrote.
+ */
+const wholeNumber = z
+  .string()
+  .regex(/^\d{1,15}$/, 'expected a whole number')
+  .transform(Number)
+
+/**
  * The query string every v3 collection takes: `limit` (≤ 250), `offset`, `count=true` (the total in
  * X-Total-Count), `filters` (the reference's grammar, checked by each listing) and `sorters`
  * (comma-separated fields, `-` for descending). Unknown parameters are refused, so a misspelled
  * `fliters` is a 400, not a silently unfiltered list.
  */
 export const collectionQuery = z.strictObject({
-  limit: z.coerce.number().int().min(0).max(MAX_LIMIT).default(MAX_LIMIT),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: wholeNumber.pipe(z.number().max(MAX_LIMIT)).default(MAX_LIMIT),
+  offset: wholeNumber.default(0),
   count: flag.default(false),
   filters: z.string().max(4096).optional(),
   sorters: z

@@ -1,5 +1,6 @@
 import { withEngine } from '../../app/open-engine.js'
 import { InputError } from '../../domain/errors.js'
+import { isoInstant } from '../../domain/requests/iso-instant.js'
 import type { OpenEngine } from '../../app/open-engine.js'
 import { resolveItem } from '../../engine/assignments.js'
 import { findIdentity } from '../../engine/queries/get-identity.js'
@@ -99,9 +100,11 @@ export async function requestCommand(
   })
 }
 
+/** A date given on the command line: YYYY-MM-DD (midnight UTC) or an ISO time with its zone, as it exists. */
 export function isoDate(text: string, which: string): string {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
-  if (Number.isNaN(t)) throw new InputError(`--${which}: "${text}" is not a date (YYYY-MM-DD or an ISO time)`)
+  // Checked as the engine checks a request's dates: Date.parse alone reads 2031-02-31 as 3 March.
+  const t = isoInstant(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
+  if (t === undefined) throw new InputError(`--${which}: "${text}" is not a date (YYYY-MM-DD or an ISO time)`)
   return new Date(t).toISOString()
 }
 

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../domain/errors.js'
+import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
 import type { CloseDetail } from '../../domain/requests/access-request.js'
 import { changeRequestItem, listRequestItems } from '../../store/access-requests.js'
 import { closeApproval, insertWorkItemEvent, listApprovals } from '../../store/approvals.js'
@@ -8,7 +8,8 @@ import { isOrgAdmin, type RequestActor } from './access-request-actor.js'
 /**
  * An administrator closes requests stuck in a pending state (the reference's `/access-requests/close`):
  * their open approvals are cancelled and each item ends with the given execution and completion status.
- * Items that already ended are left alone. Returns how many items it closed.
+ * Items that already ended are left alone; an id that names no request is an error, and nothing is closed.
+ * Returns how many items it closed.
  */
 export async function closeAccessRequests(
   ctx: EngineContext,
@@ -22,10 +23,14 @@ export async function closeAccessRequests(
 ): Promise<number> {
   if (!isOrgAdmin(actor)) throw new ForbiddenError('closing access requests needs ORG_ADMIN')
   const now = ctx.now()
-  const items = await listRequestItems(ctx.db, {
-    requestIds: input.accessRequestIds,
-    phases: ['APPROVAL', 'APPROVED'],
-  })
+  // Every id must name a request, or nothing is closed: a mistyped id is said, not skipped with a 202.
+  const named = await listRequestItems(ctx.db, { requestIds: input.accessRequestIds })
+  const known = new Set(named.map((i) => i.requestId))
+  const unknown = input.accessRequestIds.filter((id) => !known.has(id))
+  if (unknown.length > 0) {
+    throw new NotFoundError(`no access request with id ${unknown.map((id) => `"${id}"`).join(', ')}`)
+  }
+  const items = named.filter((i) => i.phase === 'APPROVAL' || i.phase === 'APPROVED')
   const detail: CloseDetail = {
     executionStatus: input.executionStatus,
     completionStatus: input.completionStatus,

@@ -264,25 +264,32 @@ export async function cancelAccessRequest(
     throw new ConflictError(`access request ${requestId} is past its approval: it cannot be cancelled`)
   }
   const now = ctx.now()
+  // An approver may decide an item between the read above and this transaction, or during it (another
+  // process): each close and change below holds only if nobody did, and otherwise the whole cancel is
+  // refused and rolled back, rather than answered as done with its events and messages of a cancel that
+  // did not happen.
+  const meanwhile = (): ConflictError =>
+    new ConflictError(`access request ${requestId} was decided meanwhile: it was not cancelled`)
   await ctx.db.transaction(async (tx) => {
     for (const item of open) {
       // The approvers who were waiting to decide are told too: their work item is gone.
       const waiting: string[] = []
       for (const a of await listApprovals(tx, { requestItemIds: [item.id], statuses: ['PENDING'] })) {
-        await closeApproval(tx, a.id, 'CANCELLED', actor.identityId, comment, now)
+        if (!(await closeApproval(tx, a.id, 'CANCELLED', actor.identityId, comment, now))) throw meanwhile()
         await insertWorkItemEvent(tx, event(a.id, now, actor, 'CANCELLED', comment))
         waiting.push(...approversOf(item, a))
       }
-      const extra = { cancelledBy: actor.identityId, reason: comment }
-      const told = [...requestParties(item), ...waiting].filter((id) => id !== actor.identityId)
-      await notify(ctx, tx, [requestMessage('REQUEST_CANCELLED', item, told, extra)])
-      await changeRequestItem(
+      const cancelled = await changeRequestItem(
         tx,
         item.id,
         { phase: 'APPROVAL' },
         { phase: 'CANCELLED', decided: now.toISOString() },
         now,
       )
+      if (!cancelled) throw meanwhile()
+      const extra = { cancelledBy: actor.identityId, reason: comment }
+      const told = [...requestParties(item), ...waiting].filter((id) => id !== actor.identityId)
+      await notify(ctx, tx, [requestMessage('REQUEST_CANCELLED', item, told, extra)])
     }
   })
   return listRequestItems(ctx.db, { requestIds: [requestId] })

@@ -4,7 +4,13 @@ import { newId } from '../../domain/new-id.js'
 import type { AssignedItemType, Assignment } from '../../domain/plan/assignment.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
 import type { RequestItem, RequestType } from '../../domain/requests/access-request.js'
-import { insertRequestItems, listRequestItems, type NewRequestItem } from '../../store/access-requests.js'
+import { isoInstant } from '../../domain/requests/iso-instant.js'
+import {
+  insertRequestItems,
+  listRequestItems,
+  lockRequestsFor,
+  type NewRequestItem,
+} from '../../store/access-requests.js'
 import { loadPlanAccountsByIdentity } from '../../store/account-planning.js'
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
@@ -173,6 +179,20 @@ export async function submitAccessRequest(
   }
   // Every rule passed for every identity and item: now it is written, all of it or nothing.
   const approved = await ctx.db.transaction(async (tx) => {
+    // Another request for the same people (a second click, another process) may have opened an approval
+    // since `pending` was read: with the requests for these identities serialised, what is pending now is
+    // read again, and an item asked for there is recorded here as its duplicate, not opened a second time.
+    await lockRequestsFor(tx, ids)
+    const pendingNow = new Set(
+      (await listRequestItems(tx, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
+        key(p.identityId, p.itemType, p.itemId),
+      ),
+    )
+    records.forEach((r, n) => {
+      if (r.phase !== 'CANCELLED' && pendingNow.has(key(r.identityId, r.itemType, r.itemId))) {
+        records[n] = { ...r, phase: 'CANCELLED', schemes: [], step: 0 }
+      }
+    })
     for (const { assignment } of sunsetsCleared) {
       await setAssignmentDates(tx, assignment.id, { startDate: assignment.startDate, removeDate: null })
     }
@@ -350,8 +370,8 @@ function checkItem(
   for (const field of ['startDate', 'removeDate'] as const) {
     const value = ref[field]
     if (value === undefined) continue
-    const t = Date.parse(value)
-    if (Number.isNaN(t) || !/T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const t = isoInstant(value)
+    if (t === undefined) {
       throw new InputError(
         `${path}.${field}: "${value}" is not an ISO 8601 time in UTC (2027-01-31T17:00:00Z)`,
       )
