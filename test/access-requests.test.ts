@@ -256,6 +256,10 @@ describe.each(databases)('access requests on $name', (database) => {
     await expect(
       forwardApproval(ctx, person(manager), pending?.id as string, stranger.id, ''),
     ).rejects.toThrow(InputError)
+    // Not to the person it is for: they would approve their own access.
+    await expect(
+      forwardApproval(ctx, person(manager), pending?.id as string, requester.id, 'you decide'),
+    ).rejects.toThrow(/is who the access is for/)
     await forwardApproval(ctx, person(manager), pending?.id as string, stranger.id, 'you know this system')
     const status = await statusOf(ctx, made.requestId)
     expect(status?.approvals[0]).toMatchObject({ owner: stranger.id, originalOwner: manager })

@@ -230,6 +230,11 @@ export async function forwardApproval(
   const target: Identity | undefined = await findIdentity(ctx.db, to)
   if (!target) throw new InputError(`newOwnerId: no identity "${to}"`)
   if (target.id === found.approval.owner) throw new InputError(`newOwnerId: ${target.name} already holds it`)
+  // A forward picks one person to decide: picking the one the access is for would have them approve their
+  // own access, which only the tenant's configuration (auto-approval, the item's owners) may allow.
+  if (target.id === found.item.identityId) {
+    throw new InputError(`newOwnerId: ${target.name} is who the access is for and cannot approve it`)
+  }
   const now = ctx.now()
   await ctx.db.transaction(async (tx) => {
     if (!(await reassignApproval(tx, id, target.id, now))) {
