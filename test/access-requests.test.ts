@@ -14,6 +14,7 @@ import {
   rejectApproval,
 } from '../src/engine/requests/decide-approval.js'
 import { completeTask } from '../src/engine/manual-tasks.js'
+import { closeAccessRequests } from '../src/engine/requests/close-access-requests.js'
 import { openMemoryFaults } from '../src/engine/memory-faults.js'
 import { listRequestStatuses } from '../src/engine/requests/request-status.js'
 import { runRequestTimers } from '../src/engine/requests/run-request-timers.js'
@@ -331,31 +332,46 @@ describe.each(databases)('access requests on $name', (database) => {
     const [last] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
     // The owner approves the last step after the cancel read the request as still in its approval and
     // before its transaction began: what a request from another process does.
-    let raced = false
-    const racing: EngineContext = {
-      ...ctx,
-      db: new Proxy(ctx.db, {
-        get(target, key) {
-          if (key !== 'transaction' || raced) {
-            const value: unknown = Reflect.get(target, key)
-            return typeof value === 'function' ? value.bind(target) : value
-          }
-          return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
-            raced = true
-            await approveApproval(ctx, person(owner), last?.id as string, null)
-            return target.transaction(fn)
-          }
-        },
-      }),
-    }
+    const racing = racedBeforeTransaction(ctx, () =>
+      approveApproval(ctx, person(owner), last?.id as string, null),
+    )
     await expect(
-      cancelAccessRequest(racing, person(requester.id), made.requestId, 'no longer'),
+      cancelAccessRequest(racing.ctx, person(requester.id), made.requestId, 'no longer'),
     ).rejects.toThrow(/was decided meanwhile/)
-    expect(raced).toBe(true)
+    expect(racing.raced()).toBe(true)
     const status = await statusOf(ctx, made.requestId)
     expect(status?.item.phase).toBe('APPROVED')
     expect(status?.approvals.map((a) => a.status)).toEqual(['APPROVED', 'APPROVED'])
     expect((await messages(ctx, made.requestId)).map(([kind]) => kind)).not.toContain('REQUEST_CANCELLED')
+    expect(await actionsOf(ctx, last?.id)).not.toContain('CANCELLED')
+  })
+
+  it('a close finds the request as it is: one approved meanwhile is closed, not skipped', async () => {
+    const { ctx, requester, manager, owner } = await setup()
+    const made = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
+    await approveApproval(ctx, person(manager), first?.id as string, null)
+    const [last] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    // The owner approves the last step after the close read the request in its approval and before it
+    // closes it: the request is closed as it now is (approved), not skipped while the close says done.
+    const racing = racedBeforeTransaction(ctx, () =>
+      approveApproval(ctx, person(owner), last?.id as string, null),
+    )
+    const admin: RequestActor = { identityId: null, clientId: 'admin', capabilities: ['ORG_ADMIN'] }
+    const closed = await closeAccessRequests(racing.ctx, admin, {
+      accessRequestIds: [made.requestId],
+      executionStatus: 'Terminated',
+      completionStatus: 'Failure',
+    })
+    expect(racing.raced()).toBe(true)
+    expect(closed).toBe(1)
+    const status = await statusOf(ctx, made.requestId)
+    expect(status?.item.phase).toBe('TERMINATED')
+    expect(status?.approvals.map((a) => a.status)).toEqual(['APPROVED', 'APPROVED'])
     expect(await actionsOf(ctx, last?.id)).not.toContain('CANCELLED')
   })
 
@@ -714,3 +730,28 @@ describe.each(databases)('access requests on $name', (database) => {
     expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
   })
 })
+
+/**
+ * `ctx` whose first transaction runs `race` just before it begins: what a request from another process
+ * does between a use case's reads and its writes.
+ */
+function racedBeforeTransaction(
+  ctx: EngineContext,
+  race: () => Promise<unknown>,
+): { ctx: EngineContext; raced: () => boolean } {
+  let raced = false
+  const db = new Proxy(ctx.db, {
+    get(target, key) {
+      if (key !== 'transaction' || raced) {
+        const value: unknown = Reflect.get(target, key)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
+        raced = true
+        await race()
+        return target.transaction(fn)
+      }
+    },
+  })
+  return { ctx: { ...ctx, db }, raced: () => raced }
+}
