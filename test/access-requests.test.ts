@@ -432,6 +432,34 @@ describe.each(databases)('access requests on $name', (database) => {
     expect((await listRequestStatuses(ctx, {})).rows).toEqual([])
   })
 
+  it('a revoke is not a duplicate of a grant still in its approval', async () => {
+    const { ctx, clock, requester, manager, owner } = await setup()
+    // Access that starts in a week: assigned once approved, not held yet.
+    const later = new Date(clock.now().getTime() + 7 * DAY).toISOString()
+    const first = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [{ ...OPS_TEAM, startDate: later }],
+    })
+    for (const approver of [manager, owner]) {
+      const [step] = await listApprovals(ctx.db, { owners: [approver], statuses: ['PENDING'] })
+      await approveApproval(ctx, person(approver), step?.id as string, null)
+    }
+    expect((await statusOf(ctx, first.requestId))?.item.phase).not.toBe('APPROVAL')
+    const again = await submitAccessRequest(ctx, person(requester.id), {
+      requestedFor: [requester.id],
+      requestType: 'GRANT_ACCESS',
+      requestedItems: [OPS_TEAM],
+    })
+    const revoke = await submitAccessRequest(ctx, person(manager), {
+      requestedFor: [requester.id],
+      requestType: 'REVOKE_ACCESS',
+      requestedItems: [{ ...OPS_TEAM, comment: 'not needed after all' }],
+    })
+    expect(again.items.map((i) => i.phase)).toEqual(['APPROVAL'])
+    expect(revoke.items.map((i) => i.phase)).not.toContain('CANCELLED')
+  })
+
   it('a sunset revokes on its date and a revoke removes requested access', async () => {
     const { ctx, clock, requester, manager, owner } = await setup()
     const made = await submitAccessRequest(ctx, person(requester.id), {

@@ -13,6 +13,7 @@ import {
 } from '../../store/access-requests.js'
 import { loadPlanAccountsByIdentity } from '../../store/account-planning.js'
 import { assignmentsOf, setAssignmentDates } from '../../store/assignments.js'
+import type { Db } from '../../store/db.js'
 import { findIdentity, loadIdentitiesById } from '../../store/identities.js'
 import { enqueueIdentities } from '../../store/queues.js'
 import { desiredAccessOf } from '../desired-access-of.js'
@@ -88,12 +89,17 @@ export async function submitAccessRequest(
   // The identities' accounts, read once: for what roles grant and for the accounts on the items' sources.
   const planAccounts = await loadPlanAccountsByIdentity(ctx.db, ids)
   const held = await grantsOf(ctx, identities, planAccounts, assignments)
-  const key = (identityId: string, type: string, id: string): string => `${identityId} ${type} ${id}`
-  const pending = new Set(
-    (await listRequestItems(ctx.db, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
-      key(p.identityId, p.itemType, p.itemId),
-    ),
-  )
+  // A request duplicates one still in its approval for the same identity, item and kind (a revoke is no
+  // duplicate of a grant).
+  const key = (identityId: string, type: string, id: string): string =>
+    `${input.requestType} ${identityId} ${type} ${id}`
+  const pendingIn = async (db: Db): Promise<Set<string>> =>
+    new Set(
+      (await listRequestItems(db, { identityIds: ids, phases: ['APPROVAL'] }))
+        .filter((p) => p.requestType === input.requestType)
+        .map((p) => key(p.identityId, p.itemType, p.itemId)),
+    )
+  const pending = await pendingIn(ctx.db)
   const accounts = accountsOn(planAccounts, items)
   const people = identityLookup(ctx.db, identities)
   // Managers are read at once only when a chain asks one to approve; otherwise nobody reads them.
@@ -183,11 +189,7 @@ export async function submitAccessRequest(
     // since `pending` was read: with the requests for these identities serialised, what is pending now is
     // read again, and an item asked for there is recorded here as its duplicate, not opened a second time.
     await lockRequestsFor(tx, ids)
-    const pendingNow = new Set(
-      (await listRequestItems(tx, { identityIds: ids, phases: ['APPROVAL'] })).map((p) =>
-        key(p.identityId, p.itemType, p.itemId),
-      ),
-    )
+    const pendingNow = await pendingIn(tx)
     records.forEach((r, n) => {
       if (r.phase !== 'CANCELLED' && pendingNow.has(key(r.identityId, r.itemType, r.itemId))) {
         records[n] = { ...r, phase: 'CANCELLED', schemes: [], step: 0 }
