@@ -78,6 +78,9 @@ describe('provisio request and approvals', { timeout: CLI_TEST_TIMEOUT }, () => 
 
     const pending = JSON.parse(cli('approvals', '--as', manager, '--json').stdout) as { id: string }[]
     expect(pending).toHaveLength(1)
+    // As a table, each line ends (the shell's prompt is not left after the last one).
+    expect(cli('approvals', '--as', manager).stdout).toMatch(/Operations Team.*\n$/)
+    expect(cli('requests').stdout).toMatch(/Operations Team.*\n$/)
     const id = pending[0]?.id ?? ''
     expect(cli('approve', id).status).toBe(2) // --as is required
     const wrong = cli('approve', id, '--as', 'james.wilson')

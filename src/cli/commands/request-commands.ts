@@ -141,7 +141,7 @@ export async function requestsCommand(
           s.state,
           s.item.created,
         ]),
-      ),
+      ) + '\n',
     )
   })
 }
@@ -172,7 +172,7 @@ export async function approvalsCommand(
           s.item.schemes[a.step]?.label ?? '',
           a.status,
         ]),
-      ),
+      ) + '\n',
     )
   })
 }
