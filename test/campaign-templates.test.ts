@@ -159,6 +159,26 @@ describe.each(databases)('campaign templates on $name', (database) => {
         } as never,
       })
       expect((await templates.getCampaignTemplateSchedule({ id })).data).toMatchObject({ type: 'ANNUALLY' })
+      // A date no calendar has, or a time zone nobody knows: a 400 naming the field, not a 500.
+      for (const [schedule, field] of [
+        [{ type: 'CALENDAR', days: { type: 'LIST', values: ['2031-02-31'] } }, 'schedule.days'],
+        [
+          { type: 'MONTHLY', days: { type: 'LIST', values: ['1'] }, timeZoneId: 'Mars/Olympus' },
+          'schedule.timeZoneId',
+        ],
+      ] as const) {
+        const refused = await templates
+          .setCampaignTemplateSchedule({
+            id,
+            schedule: { ...schedule, hours: { type: 'LIST', values: ['9'] } } as never,
+          })
+          .catch((e: { response: { status: number; data: { messages: { text: string }[] } } }) => e.response)
+        expect(refused).toMatchObject({
+          status: 400,
+          data: { messages: [{ text: expect.stringContaining(field) }] },
+        })
+      }
+      expect((await templates.getCampaignTemplateSchedule({ id })).data).toMatchObject({ type: 'ANNUALLY' })
       expect((await templates.getCampaignTemplate({ id })).data).toMatchObject({ scheduled: true })
       const generated = await templates.startGenerateCampaignTemplate({ id })
       expect(generated.data).toMatchObject({
