@@ -34,6 +34,7 @@ import { listCertificationItems } from '../src/store/certification-items.js'
 import { listCertifications, type Certification } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
+import type { Db } from '../src/store/db.js'
 import type { Store } from '../src/store/open-store.js'
 import { listWorkItems, type WorkItem } from '../src/store/work-items.js'
 import { CERT_ADMIN as ADMIN, personActor as person } from './support/campaign-actors.js'
@@ -670,6 +671,49 @@ describe.each(databases)('certifications on $name', (database) => {
     const activities = await listActivities(ctx.db, { ids: item?.activityIds ?? [] })
     expect(activities).toHaveLength(1)
     expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
+  })
+
+  it('a decision that lands after the sign-off is refused, not recorded on a certification already final', async () => {
+    const { ctx, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    await approveRest(ctx, person(manager), cert.id)
+    const [ops] = (
+      await listCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] })
+    ).filter((i) => i.itemId === OPS_TEAM_ID)
+    // The reviewer changes their mind while the same certification is being signed off (another tab, a
+    // script): the sign-off lands between the decision's checks and its write.
+    let signed = false
+    const signOffFirst = async (): Promise<void> => {
+      if (signed) return
+      signed = true
+      await signOffCertification(ctx, person(manager), cert.id, { wait: false })
+    }
+    // The write begins with a transaction or with the UPDATE of the decisions: the sign-off goes first.
+    const racing: EngineContext = {
+      ...ctx,
+      db: {
+        ...ctx.db,
+        query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> => {
+          if (/UPDATE certification_items i SET decision/.test(sql)) await signOffFirst()
+          return ctx.db.query<R>(sql, params)
+        },
+        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+          await signOffFirst()
+          return ctx.db.transaction(fn)
+        },
+      },
+    }
+    await expect(
+      decideItems(racing, person(manager), cert.id, [{ id: ops?.id as string, decision: 'REVOKE' }]),
+    ).rejects.toThrow(ConflictError)
+    expect(signed).toBe(true)
+    // What was signed stays what is remediated: the approval.
+    const [after] = await listCertificationItems(ctx.db, { ids: [ops?.id as string] })
+    expect(after?.decision).toBe('APPROVE')
+    await remediateSignedOff(ctx)
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).toContain(OPS_TEAM_ID)
   })
 
   it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {
