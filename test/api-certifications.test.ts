@@ -384,6 +384,15 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(badPath).toMatchObject({ status: 400, text: expect.stringContaining('/type') })
+    // A deadline is read as at creation: ISO 8601 with its offset, on a day the calendar has. February 30
+    // used to become March 2, and "January 5, 2031" midnight in the server's time zone.
+    for (const value of ['2031-02-30T00:00:00Z', '2031-01-05', 'January 5, 2031']) {
+      const loose = await refusal(
+        campaigns.updateCampaign({ id, jsonPatchOperation: [{ op: 'replace', path: '/deadline', value }] }),
+      )
+      expect(loose).toMatchObject({ status: 400, text: expect.stringContaining('deadline') })
+    }
+    expect((await campaigns.getCampaign({ id })).data.deadline).toBe(staged.data.deadline)
     // A staged campaign is deleted whole; then it is not found.
     const spare = await campaigns.createCampaign({
       campaign: { name: 'Never run', description: null, type: 'MANAGER', deadline: deadline() },
