@@ -101,8 +101,19 @@ export async function requestCommand(
 
 export function isoDate(text: string, which: string): string {
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
-  if (Number.isNaN(t)) throw new InputError(`--${which}: "${text}" is not a date (YYYY-MM-DD or an ISO time)`)
+  if (Number.isNaN(t) || !calendarDay(text)) {
+    throw new InputError(`--${which}: "${text}" is not a date (YYYY-MM-DD or an ISO time)`)
+  }
   return new Date(t).toISOString()
+}
+
+/** Whether a text's leading YYYY-MM-DD, if it has one, is a day of the calendar (Date.parse rolls 02-31 into March). */
+function calendarDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)
+  if (!m) return true
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const day = new Date(Date.UTC(y, mo - 1, d))
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d
 }
 
 function describe(s: RequestStatus): string {
