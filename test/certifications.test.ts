@@ -9,6 +9,7 @@ import { assign } from '../src/engine/assignments.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
 import { campaignReport, campaignReportCsv } from '../src/engine/certifications/campaign-report.js'
+import { deleteCampaignsById } from '../src/engine/certifications/change-campaign.js'
 import { completeCampaign } from '../src/engine/certifications/complete-campaign.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
 import { decideItems } from '../src/engine/certifications/decide-items.js'
@@ -714,6 +715,31 @@ describe.each(databases)('certifications on $name', (database) => {
     expect(after?.decision).toBe('APPROVE')
     await remediateSignedOff(ctx)
     expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).toContain(OPS_TEAM_ID)
+  })
+
+  it('a campaign activated while it is being deleted stays, and the deletion is refused', async () => {
+    const { ctx } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    // Two administrators: one deletes the staged campaign, the other activates it in between the
+    // deletion's check and its write (reviewers are told at activation).
+    let activated = false
+    const racing: EngineContext = {
+      ...ctx,
+      db: {
+        ...ctx.db,
+        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+          if (!activated) {
+            activated = true
+            await activateCampaign(ctx, ADMIN, campaign.id)
+          }
+          return ctx.db.transaction(fn)
+        },
+      },
+    }
+    await expect(deleteCampaignsById(racing, ADMIN, [campaign.id])).rejects.toThrow(ConflictError)
+    expect(activated).toBe(true)
+    expect(await findCampaign(ctx.db, campaign.id)).toMatchObject({ status: 'ACTIVE' })
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id] })).not.toHaveLength(0)
   })
 
   it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {

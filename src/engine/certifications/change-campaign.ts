@@ -1,6 +1,6 @@
 import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { deleteCampaigns, findCampaign, updateCampaignFields } from '../../store/campaigns.js'
+import { deleteCampaigns, findCampaign, lockCampaigns, updateCampaignFields } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
@@ -83,6 +83,11 @@ export async function deleteCampaignsById(
     if (!campaign) throw new InputError(`no campaign with id "${id}"`)
     campaignMove(campaign, 'delete', now)
   }
-  await ctx.db.transaction(async (tx) => deleteCampaigns(tx, [...new Set(ids)]))
+  // Checked again with the rows locked: an activation between the check above and the delete would have
+  // its campaign, reviewers told, deleted under it; a campaign that moved on is refused, all or none.
+  await ctx.db.transaction(async (tx) => {
+    for (const campaign of await lockCampaigns(tx, [...new Set(ids)])) campaignMove(campaign, 'delete', now)
+    await deleteCampaigns(tx, [...new Set(ids)])
+  })
   return new Set(ids).size
 }
