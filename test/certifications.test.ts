@@ -31,7 +31,7 @@ import { insertActivities, listActivities } from '../src/store/activities.js'
 import { listApprovals } from '../src/store/approvals.js'
 import { listAssignments } from '../src/store/assignments.js'
 import { findCampaign } from '../src/store/campaigns.js'
-import { listCertificationItems } from '../src/store/certification-items.js'
+import { countCertificationItems, listCertificationItems } from '../src/store/certification-items.js'
 import { listCertifications, type Certification } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
@@ -715,6 +715,71 @@ describe.each(databases)('certifications on $name', (database) => {
     expect(after?.decision).toBe('APPROVE')
     await remediateSignedOff(ctx)
     expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).toContain(OPS_TEAM_ID)
+  })
+
+  it('a reassignment that lands after the sign-off is refused and moves nothing', async () => {
+    const { ctx, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const second = (await listCertifications(ctx.db, { campaignIds: [campaign.id] })).find(
+      (c) => c.id !== cert.id,
+    ) as Certification
+    // Someone neither certification reviews, so that either may go to them.
+    const reviewed = new Set(
+      (await listCertificationItems(ctx.db, { certificationIds: [cert.id, second.id] })).map(
+        (i) => i.identityId,
+      ),
+    )
+    const other = (await listIdentities(ctx.db, {})).find(
+      (i) => ![manager, second.reviewerId].includes(i.id) && !reviewed.has(i.id),
+    )?.id as string
+    /** The engine's context where the certification is signed off as the reassignment begins its write. */
+    const signingOff = (certId: string, reviewer: string): EngineContext => {
+      let done = false
+      return {
+        ...ctx,
+        db: {
+          ...ctx.db,
+          transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+            if (!done) {
+              done = true
+              await signOffCertification(ctx, person(reviewer), certId, { wait: false })
+            }
+            return ctx.db.transaction(fn)
+          },
+        },
+      }
+    }
+    // Some identities' items handed on, and a whole certification, each while it is being signed off.
+    await approveRest(ctx, person(manager), cert.id)
+    await expect(
+      reassignCertificationTo(signingOff(cert.id, manager), person(manager), cert.id, {
+        to: other,
+        reason: 'she knows them',
+        identityIds: [requester.id],
+      }),
+    ).rejects.toThrow(ConflictError)
+    await approveRest(ctx, person(second.reviewerId), second.id)
+    await expect(
+      reassignCertificationTo(
+        signingOff(second.id, second.reviewerId),
+        person(second.reviewerId),
+        second.id,
+        {
+          to: other,
+          reason: 'on leave',
+        },
+      ),
+    ).rejects.toThrow(ConflictError)
+    // Nothing moved, nobody was told.
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id], reviewerIds: [other] })).toEqual([])
+    expect(
+      await countCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] }),
+    ).toBeGreaterThan(0)
+    expect((await listNotifications(ctx.db, { identityId: other })).map((n) => n.kind)).not.toContain(
+      'CERTIFICATION_REASSIGNED',
+    )
   })
 
   it('a campaign activated while it is being deleted stays, and the deletion is refused', async () => {

@@ -430,11 +430,16 @@ export async function remediationCounts(
 export async function moveCertificationItems(
   db: Db,
   itemIds: readonly string[],
+  fromCertificationId: string,
   certificationId: string,
-): Promise<void> {
-  if (itemIds.length === 0) return
-  await db.query(`UPDATE certification_items SET certification_id = $2 WHERE id = ANY($1::text[])`, [
-    itemIds,
-    certificationId,
-  ])
+): Promise<number> {
+  if (itemIds.length === 0) return 0
+  // Only items still in the certification they are moved from: fewer means some moved meanwhile.
+  const rows = await db.query<{ n: number }>(
+    `WITH m AS (UPDATE certification_items SET certification_id = $3
+       WHERE id = ANY($1::text[]) AND certification_id = $2 RETURNING 1)
+     SELECT count(*)::int AS n FROM m`,
+    [itemIds, fromCertificationId, certificationId],
+  )
+  return Number(rows[0]?.n ?? 0)
 }

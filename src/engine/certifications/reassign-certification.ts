@@ -1,4 +1,4 @@
-import { InputError } from '../../domain/errors.js'
+import { ConflictError, InputError } from '../../domain/errors.js'
 import {
   countCertificationItems,
   listCertificationItems,
@@ -7,6 +7,7 @@ import {
 import {
   insertCertifications,
   listCertifications,
+  lockOpenCertification,
   reassignCertification,
   type Certification,
 } from '../../store/certifications.js'
@@ -83,9 +84,16 @@ export async function reassignCertificationTo(
   }
 
   let toId = id
+  // Checked above, written only if still so: a sign-off between the checks and the write would otherwise
+  // see its items moved out after it, or its reviewer changed after the decisions were final.
+  const meanwhile = (): ConflictError =>
+    new ConflictError(
+      `certification ${id} was signed off or changed meanwhile: nothing was reassigned; read it again`,
+    )
   await ctx.db.transaction(async (tx) => {
+    if (!(await lockOpenCertification(tx, id))) throw meanwhile()
     if (whole) {
-      await reassignCertification(tx, id, target.id, reason, by, now)
+      if (!(await reassignCertification(tx, id, target.id, reason, by, now))) throw meanwhile()
       return
     }
     const [mine] = await listCertifications(tx, {
@@ -103,7 +111,7 @@ export async function reassignCertificationTo(
           now,
         )
       )[0] as string)
-    await moveCertificationItems(tx, itemIds, toId)
+    if ((await moveCertificationItems(tx, itemIds, id, toId)) !== itemIds.length) throw meanwhile()
     await insertWorkItemEvents(tx, [
       {
         workItemId: id,
