@@ -807,6 +807,46 @@ describe.each(databases)('certifications on $name', (database) => {
     expect(await listCertifications(ctx.db, { campaignIds: [campaign.id] })).not.toHaveLength(0)
   })
 
+  it('a certification made by a reassignment during the completion is signed off with the rest', async () => {
+    const { ctx, clock, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const reviewed = new Set(
+      (await listCertificationItems(ctx.db, { certificationIds: [cert.id] })).map((i) => i.identityId),
+    )
+    const others = await listCertifications(ctx.db, { campaignIds: [campaign.id] })
+    const other = (await listIdentities(ctx.db, {})).find(
+      (i) => i.id !== manager && !reviewed.has(i.id) && !others.some((c) => c.reviewerId === i.id),
+    )?.id as string
+    clock.advance(15 * DAY)
+    // Past due: an administrator completes it while the manager hands some items to someone new, who
+    // gets a certification of their own in the campaign.
+    let moved = false
+    const racing: EngineContext = {
+      ...ctx,
+      db: {
+        ...ctx.db,
+        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+          if (!moved) {
+            moved = true
+            await reassignCertificationTo(ctx, person(manager), cert.id, {
+              to: other,
+              reason: 'she knows them',
+              identityIds: [requester.id],
+            })
+          }
+          return ctx.db.transaction(fn)
+        },
+      },
+    }
+    await completeCampaign(racing, ADMIN, campaign.id)
+    expect(moved).toBe(true)
+    // Nothing is left open in a campaign that no longer takes decisions.
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })).toEqual([])
+    expect(await listCertificationItems(ctx.db, { campaignIds: [campaign.id], decided: false })).toEqual([])
+  })
+
   it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {
     const { ctx, clock } = await setup()
     const { campaign } = await managerCampaign(ctx, { autoCompleteAction: 'APPROVE', reminderDays: [3] })

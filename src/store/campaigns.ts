@@ -189,6 +189,15 @@ export async function updateCampaignFields(
   )
 }
 
+/**
+ * Holds an ACTIVE campaign so until the transaction ends (a shared lock: completing it waits), or false when
+ * it is not ACTIVE any more.
+ */
+export async function holdActiveCampaign(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query(`SELECT id FROM campaigns WHERE id = $1 AND status = 'ACTIVE' FOR SHARE`, [id])
+  return rows.length === 1
+}
+
 /** These campaigns, their rows locked until the transaction ends: a status read here stays so until then. */
 export async function lockCampaigns(db: Db, ids: readonly string[]): Promise<Campaign[]> {
   const rows = await db.query<Row>(
