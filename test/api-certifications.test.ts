@@ -313,6 +313,61 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(misspelled).toMatchObject({ status: 400, text: expect.stringContaining('deadlne') })
+    // Fields that would be ignored are refused, naming them: the info of another type of campaign (a
+    // MANAGER campaign with a search's identities would review everyone), identities that do not exist
+    // (a SEARCH campaign over nobody), a blank name.
+    const refusedCampaign = async (campaign: object, field: string): Promise<void> => {
+      const r = await fetch(`${base}/v3/campaigns`, {
+        method: 'POST',
+        headers: { ...(await bearerOf(admin)), 'content-type': 'application/json' },
+        body: JSON.stringify({ deadline: deadline(), ...campaign }),
+      })
+      const body = (await r.json()) as { messages: { text: string }[] }
+      expect({ status: r.status, text: body.messages[0]?.text }).toMatchObject({
+        status: 400,
+        text: expect.stringContaining(field),
+      })
+    }
+    const before = (await campaigns.getActiveCampaigns({ count: true })).headers['x-total-count']
+    await refusedCampaign(
+      { name: 'Two people', type: 'MANAGER', searchCampaignInfo: { identityIds: [reviewer.id] } },
+      'campaign.searchCampaignInfo',
+    )
+    await refusedCampaign(
+      {
+        name: 'Badges',
+        type: 'SEARCH',
+        sourceOwnerCampaignInfo: { sourceIds: ['Badge System'] },
+        searchCampaignInfo: { identityIds: [reviewer.id] },
+      },
+      'campaign.sourceOwnerCampaignInfo',
+    )
+    await refusedCampaign(
+      {
+        name: 'Nobody',
+        type: 'SEARCH',
+        searchCampaignInfo: { identityIds: [reviewer.id, 'no.such.person'] },
+      },
+      'searchCampaignInfo.identityIds: no identity "no.such.person"',
+    )
+    await refusedCampaign({ name: '   ', type: 'MANAGER' }, 'name')
+    expect((await campaigns.getActiveCampaigns({ count: true })).headers['x-total-count']).toBe(before)
+    // Identities are named by id or, as sources and roles are, by name.
+    const byName = await campaigns.createCampaign({
+      campaign: {
+        name: 'By name',
+        description: null,
+        type: 'SEARCH',
+        deadline: deadline(),
+        searchCampaignInfo: {
+          type: 'IDENTITY',
+          identityIds: [otherManager.name],
+          reviewer: { type: 'IDENTITY', id: reviewer.id },
+        },
+      },
+    })
+    expect(byName.data).toMatchObject({ provisio: { generated: { identities: 1 } } })
+    await campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [byName.data.id as string] } })
     expect(await refusal(campaigns.getActiveCampaigns({ filters: 'owner eq "x"' }))).toMatchObject({
       status: 400,
       text: expect.stringContaining('owner'),
@@ -329,6 +384,15 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(badPath).toMatchObject({ status: 400, text: expect.stringContaining('/type') })
+    // A deadline is read as at creation: ISO 8601 with its offset, on a day the calendar has. February 30
+    // used to become March 2, and "January 5, 2031" midnight in the server's time zone.
+    for (const value of ['2031-02-30T00:00:00Z', '2031-01-05', 'January 5, 2031']) {
+      const loose = await refusal(
+        campaigns.updateCampaign({ id, jsonPatchOperation: [{ op: 'replace', path: '/deadline', value }] }),
+      )
+      expect(loose).toMatchObject({ status: 400, text: expect.stringContaining('deadline') })
+    }
+    expect((await campaigns.getCampaign({ id })).data.deadline).toBe(staged.data.deadline)
     // A staged campaign is deleted whole; then it is not found.
     const spare = await campaigns.createCampaign({
       campaign: { name: 'Never run', description: null, type: 'MANAGER', deadline: deadline() },

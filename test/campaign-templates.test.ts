@@ -159,6 +159,26 @@ describe.each(databases)('campaign templates on $name', (database) => {
         } as never,
       })
       expect((await templates.getCampaignTemplateSchedule({ id })).data).toMatchObject({ type: 'ANNUALLY' })
+      // A date no calendar has, or a time zone nobody knows: a 400 naming the field, not a 500.
+      for (const [schedule, field] of [
+        [{ type: 'CALENDAR', days: { type: 'LIST', values: ['2031-02-31'] } }, 'schedule.days'],
+        [
+          { type: 'MONTHLY', days: { type: 'LIST', values: ['1'] }, timeZoneId: 'Mars/Olympus' },
+          'schedule.timeZoneId',
+        ],
+      ] as const) {
+        const refused = await templates
+          .setCampaignTemplateSchedule({
+            id,
+            schedule: { ...schedule, hours: { type: 'LIST', values: ['9'] } } as never,
+          })
+          .catch((e: { response: { status: number; data: { messages: { text: string }[] } } }) => e.response)
+        expect(refused).toMatchObject({
+          status: 400,
+          data: { messages: [{ text: expect.stringContaining(field) }] },
+        })
+      }
+      expect((await templates.getCampaignTemplateSchedule({ id })).data).toMatchObject({ type: 'ANNUALLY' })
       expect((await templates.getCampaignTemplate({ id })).data).toMatchObject({ scheduled: true })
       const generated = await templates.startGenerateCampaignTemplate({ id })
       expect(generated.data).toMatchObject({
@@ -174,6 +194,32 @@ describe.each(databases)('campaign templates on $name', (database) => {
         .patchCampaignTemplate({ id, jsonPatchOperation: [{ op: 'add', path: '/campaign/typo', value: 1 }] })
         .catch((e: { response: { status: number } }) => e.response.status)
       expect(bad).toBe(400)
+      // Read-only fields are refused, not silently kept or dropped; so is an owner who does not exist,
+      // as at creation (every generation would fail).
+      for (const [op, field] of [
+        [{ op: 'add', path: '/id', value: 'mine' }, '/id'],
+        [{ op: 'add', path: '/scheduled', value: true }, '/scheduled'],
+        [{ op: 'add', path: '/campaign/status', value: 'ACTIVE' }, '/campaign/status'],
+        [
+          { op: 'replace', path: '', value: { name: 'whole', campaign: { name: 'w', type: 'MANAGER' } } },
+          '""',
+        ],
+        [{ op: 'add', path: '/campaign/ownerRef', value: { id: 'no.such.person' } }, 'ownerRef'],
+      ] as const) {
+        const refused = await templates
+          .patchCampaignTemplate({ id, jsonPatchOperation: [op as never] })
+          .catch((e: { response: { status: number; data: { messages: { text: string }[] } } }) => e.response)
+        expect(refused).toMatchObject({
+          status: 400,
+          data: { messages: [{ text: expect.stringContaining(field) }] },
+        })
+      }
+      expect((await templates.getCampaignTemplate({ id })).data).toMatchObject({
+        name: 'Quarterly',
+        campaign: { name: 'Renamed %Y' },
+      })
+      expect((await templates.getCampaignTemplate({ id })).data.campaign).not.toHaveProperty('status')
+      expect((await templates.getCampaignTemplate({ id })).data.campaign).not.toHaveProperty('ownerRef')
       await templates.deleteCampaignTemplateSchedule({ id })
       expect((await templates.getCampaignTemplate({ id })).data).toMatchObject({ scheduled: false })
       // A person without CERT_ADMIN may not touch templates.

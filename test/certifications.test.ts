@@ -9,6 +9,7 @@ import { assign } from '../src/engine/assignments.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
 import { campaignReport, campaignReportCsv } from '../src/engine/certifications/campaign-report.js'
+import { deleteCampaignsById } from '../src/engine/certifications/change-campaign.js'
 import { completeCampaign } from '../src/engine/certifications/complete-campaign.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
 import { decideItems } from '../src/engine/certifications/decide-items.js'
@@ -30,10 +31,11 @@ import { insertActivities, listActivities } from '../src/store/activities.js'
 import { listApprovals } from '../src/store/approvals.js'
 import { listAssignments } from '../src/store/assignments.js'
 import { findCampaign } from '../src/store/campaigns.js'
-import { listCertificationItems } from '../src/store/certification-items.js'
+import { countCertificationItems, listCertificationItems } from '../src/store/certification-items.js'
 import { listCertifications, type Certification } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import { listNotifications } from '../src/store/notifications.js'
+import type { Db } from '../src/store/db.js'
 import type { Store } from '../src/store/open-store.js'
 import { listWorkItems, type WorkItem } from '../src/store/work-items.js'
 import { CERT_ADMIN as ADMIN, personActor as person } from './support/campaign-actors.js'
@@ -670,6 +672,179 @@ describe.each(databases)('certifications on $name', (database) => {
     const activities = await listActivities(ctx.db, { ids: item?.activityIds ?? [] })
     expect(activities).toHaveLength(1)
     expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
+  })
+
+  it('a decision that lands after the sign-off is refused, not recorded on a certification already final', async () => {
+    const { ctx, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    await approveRest(ctx, person(manager), cert.id)
+    const [ops] = (
+      await listCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] })
+    ).filter((i) => i.itemId === OPS_TEAM_ID)
+    // The reviewer changes their mind while the same certification is being signed off (another tab, a
+    // script): the sign-off lands between the decision's checks and its write.
+    let signed = false
+    const signOffFirst = async (): Promise<void> => {
+      if (signed) return
+      signed = true
+      await signOffCertification(ctx, person(manager), cert.id, { wait: false })
+    }
+    // The write begins with a transaction or with the UPDATE of the decisions: the sign-off goes first.
+    const racing: EngineContext = {
+      ...ctx,
+      db: {
+        ...ctx.db,
+        query: async <R>(sql: string, params?: readonly unknown[]): Promise<R[]> => {
+          if (/UPDATE certification_items i SET decision/.test(sql)) await signOffFirst()
+          return ctx.db.query<R>(sql, params)
+        },
+        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+          await signOffFirst()
+          return ctx.db.transaction(fn)
+        },
+      },
+    }
+    await expect(
+      decideItems(racing, person(manager), cert.id, [{ id: ops?.id as string, decision: 'REVOKE' }]),
+    ).rejects.toThrow(ConflictError)
+    expect(signed).toBe(true)
+    // What was signed stays what is remediated: the approval.
+    const [after] = await listCertificationItems(ctx.db, { ids: [ops?.id as string] })
+    expect(after?.decision).toBe('APPROVE')
+    await remediateSignedOff(ctx)
+    expect((await listAssignments(ctx.db, requester.id)).map((a) => a.itemId)).toContain(OPS_TEAM_ID)
+  })
+
+  it('a reassignment that lands after the sign-off is refused and moves nothing', async () => {
+    const { ctx, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const second = (await listCertifications(ctx.db, { campaignIds: [campaign.id] })).find(
+      (c) => c.id !== cert.id,
+    ) as Certification
+    // Someone neither certification reviews, so that either may go to them.
+    const reviewed = new Set(
+      (await listCertificationItems(ctx.db, { certificationIds: [cert.id, second.id] })).map(
+        (i) => i.identityId,
+      ),
+    )
+    const other = (await listIdentities(ctx.db, {})).find(
+      (i) => ![manager, second.reviewerId].includes(i.id) && !reviewed.has(i.id),
+    )?.id as string
+    /** The engine's context where the certification is signed off as the reassignment begins its write. */
+    const signingOff = (certId: string, reviewer: string): EngineContext => {
+      let done = false
+      return {
+        ...ctx,
+        db: {
+          ...ctx.db,
+          transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+            if (!done) {
+              done = true
+              await signOffCertification(ctx, person(reviewer), certId, { wait: false })
+            }
+            return ctx.db.transaction(fn)
+          },
+        },
+      }
+    }
+    // Some identities' items handed on, and a whole certification, each while it is being signed off.
+    await approveRest(ctx, person(manager), cert.id)
+    await expect(
+      reassignCertificationTo(signingOff(cert.id, manager), person(manager), cert.id, {
+        to: other,
+        reason: 'she knows them',
+        identityIds: [requester.id],
+      }),
+    ).rejects.toThrow(ConflictError)
+    await approveRest(ctx, person(second.reviewerId), second.id)
+    await expect(
+      reassignCertificationTo(
+        signingOff(second.id, second.reviewerId),
+        person(second.reviewerId),
+        second.id,
+        {
+          to: other,
+          reason: 'on leave',
+        },
+      ),
+    ).rejects.toThrow(ConflictError)
+    // Nothing moved, nobody was told.
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id], reviewerIds: [other] })).toEqual([])
+    expect(
+      await countCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] }),
+    ).toBeGreaterThan(0)
+    expect((await listNotifications(ctx.db, { identityId: other })).map((n) => n.kind)).not.toContain(
+      'CERTIFICATION_REASSIGNED',
+    )
+  })
+
+  it('a campaign activated while it is being deleted stays, and the deletion is refused', async () => {
+    const { ctx } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    // Two administrators: one deletes the staged campaign, the other activates it in between the
+    // deletion's check and its write (reviewers are told at activation).
+    let activated = false
+    const racing: EngineContext = {
+      ...ctx,
+      db: {
+        ...ctx.db,
+        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+          if (!activated) {
+            activated = true
+            await activateCampaign(ctx, ADMIN, campaign.id)
+          }
+          return ctx.db.transaction(fn)
+        },
+      },
+    }
+    await expect(deleteCampaignsById(racing, ADMIN, [campaign.id])).rejects.toThrow(ConflictError)
+    expect(activated).toBe(true)
+    expect(await findCampaign(ctx.db, campaign.id)).toMatchObject({ status: 'ACTIVE' })
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id] })).not.toHaveLength(0)
+  })
+
+  it('a certification made by a reassignment during the completion is signed off with the rest', async () => {
+    const { ctx, clock, requester, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const cert = await certOf(ctx, campaign.id, manager)
+    const reviewed = new Set(
+      (await listCertificationItems(ctx.db, { certificationIds: [cert.id] })).map((i) => i.identityId),
+    )
+    const others = await listCertifications(ctx.db, { campaignIds: [campaign.id] })
+    const other = (await listIdentities(ctx.db, {})).find(
+      (i) => i.id !== manager && !reviewed.has(i.id) && !others.some((c) => c.reviewerId === i.id),
+    )?.id as string
+    clock.advance(15 * DAY)
+    // Past due: an administrator completes it while the manager hands some items to someone new, who
+    // gets a certification of their own in the campaign.
+    let moved = false
+    const racing: EngineContext = {
+      ...ctx,
+      db: {
+        ...ctx.db,
+        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+          if (!moved) {
+            moved = true
+            await reassignCertificationTo(ctx, person(manager), cert.id, {
+              to: other,
+              reason: 'she knows them',
+              identityIds: [requester.id],
+            })
+          }
+          return ctx.db.transaction(fn)
+        },
+      },
+    }
+    await completeCampaign(racing, ADMIN, campaign.id)
+    expect(moved).toBe(true)
+    // Nothing is left open in a campaign that no longer takes decisions.
+    expect(await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })).toEqual([])
+    expect(await listCertificationItems(ctx.db, { campaignIds: [campaign.id], decided: false })).toEqual([])
   })
 
   it('a past-due campaign auto-completes with its default decision, and completes once remediated', async () => {

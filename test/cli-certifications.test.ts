@@ -78,6 +78,37 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
     expect(typo.status).toBe(2)
     expect(typo.stderr).toMatch(/typo\.yaml: campaign: Unrecognized key: "dedline"/)
     expect(typo.stderr).toMatch(/typo\.yaml: campaign\.searchCampaignInfo: Unrecognized key: "querry"/)
+    // A date no calendar has is refused, not rolled over into March; a search's reviewer on a MANAGER
+    // campaign is refused, not ignored (the campaign would have reviewed everyone).
+    const feb31 = cli('campaign', 'create', '--name', 'X', '--type', 'MANAGER', '--deadline', '2031-02-31')
+    expect(feb31.status, feb31.stdout).toBe(2)
+    expect(feb31.stderr).toMatch(/--deadline: "2031-02-31" is not a date/)
+    const late = cli(
+      'campaign',
+      'create',
+      '--name',
+      'X',
+      '--type',
+      'MANAGER',
+      '--deadline',
+      '2031-04-31T17:00:00Z',
+    )
+    expect(late.status, late.stdout).toBe(2)
+    const mixed = cli(
+      'campaign',
+      'create',
+      '--name',
+      'X',
+      '--type',
+      'MANAGER',
+      '--deadline',
+      '2031-01-01',
+      '--reviewer',
+      'james.wilson',
+    )
+    expect(mixed.status, mixed.stdout).toBe(2)
+    expect(mixed.stderr).toMatch(/--reviewer .*SEARCH/)
+    expect(json<unknown[]>('campaign', 'status')).toEqual([])
 
     const made = json<{
       campaign: { id: string; status: string; itemsTotal: number }

@@ -189,6 +189,24 @@ export async function updateCampaignFields(
   )
 }
 
+/**
+ * Holds an ACTIVE campaign so until the transaction ends (a shared lock: completing it waits), or false when
+ * it is not ACTIVE any more.
+ */
+export async function holdActiveCampaign(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query(`SELECT id FROM campaigns WHERE id = $1 AND status = 'ACTIVE' FOR SHARE`, [id])
+  return rows.length === 1
+}
+
+/** These campaigns, their rows locked until the transaction ends: a status read here stays so until then. */
+export async function lockCampaigns(db: Db, ids: readonly string[]): Promise<Campaign[]> {
+  const rows = await db.query<Row>(
+    'SELECT * FROM campaigns WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+    [ids],
+  )
+  return rows.map(toCampaign)
+}
+
 /** Deletes campaigns with their certifications, items and report runs (only those not active: the engine checks). */
 export async function deleteCampaigns(db: Db, ids: readonly string[]): Promise<void> {
   // Through the certifications: certification_items has no index by campaign.

@@ -259,19 +259,30 @@ export async function countCertificationItems(db: Db, filter: CertificationItemF
   return countRows(db, `FROM ${ITEMS} ${w.sql()}`, w.params)
 }
 
-/** Records decisions (each replacing the item's earlier one) in one statement. */
+/**
+ * Records decisions on items of one certification (each replacing the item's earlier one) in one statement,
+ * only while the certification is open and the items are still in it: the certification's row is locked
+ * first, so a sign-off (or a reassignment) either comes after these decisions or leaves them unwritten.
+ * Returns how many items were decided; fewer than given means the certification moved on meanwhile.
+ */
 export async function recordDecisions(
   db: Db,
+  certificationId: string,
   decisions: readonly ItemDecision[],
   by: string,
   now: Date,
-): Promise<void> {
-  if (decisions.length === 0) return
-  await db.query(
-    `UPDATE certification_items i SET decision = u.decision, proposed_end_date = u.end_date,
-       comments = u.comments, decided_by = $5, decided = $6
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, decision, end_date, comments)
-     WHERE i.id = u.id`,
+): Promise<number> {
+  if (decisions.length === 0) return 0
+  const rows = await db.query<{ n: number }>(
+    `WITH open AS (
+       SELECT id FROM work_items WHERE id = $7 AND type = 'Certification' AND completed IS NULL FOR UPDATE),
+     d AS (
+       UPDATE certification_items i SET decision = u.decision, proposed_end_date = u.end_date,
+         comments = u.comments, decided_by = $5, decided = $6
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, decision, end_date, comments),
+         open
+       WHERE i.id = u.id AND i.certification_id = open.id RETURNING 1)
+     SELECT count(*)::int AS n FROM d`,
     [
       decisions.map((d) => d.id),
       decisions.map((d) => d.decision),
@@ -279,8 +290,10 @@ export async function recordDecisions(
       decisions.map((d) => d.comments ?? null),
       by,
       now.toISOString(),
+      certificationId,
     ],
   )
+  return Number(rows[0]?.n ?? 0)
 }
 
 /** Decides every undecided item of some certifications the same way (a past-due campaign's completion). */
@@ -417,11 +430,16 @@ export async function remediationCounts(
 export async function moveCertificationItems(
   db: Db,
   itemIds: readonly string[],
+  fromCertificationId: string,
   certificationId: string,
-): Promise<void> {
-  if (itemIds.length === 0) return
-  await db.query(`UPDATE certification_items SET certification_id = $2 WHERE id = ANY($1::text[])`, [
-    itemIds,
-    certificationId,
-  ])
+): Promise<number> {
+  if (itemIds.length === 0) return 0
+  // Only items still in the certification they are moved from: fewer means some moved meanwhile.
+  const rows = await db.query<{ n: number }>(
+    `WITH m AS (UPDATE certification_items SET certification_id = $3
+       WHERE id = ANY($1::text[]) AND certification_id = $2 RETURNING 1)
+     SELECT count(*)::int AS n FROM m`,
+    [itemIds, fromCertificationId, certificationId],
+  )
+  return Number(rows[0]?.n ?? 0)
 }

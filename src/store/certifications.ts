@@ -203,6 +203,18 @@ export async function signCertification(
   return rows[0] ? { othersOpen: rows[0].others_open === true } : null
 }
 
+/**
+ * Locks a certification's row until the transaction ends, if it is still open (not signed off): a sign-off
+ * waits for the transaction, or came first and this answers false.
+ */
+export async function lockOpenCertification(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT id FROM work_items WHERE id = $1 AND type = 'Certification' AND completed IS NULL FOR UPDATE`,
+    [id],
+  )
+  return rows.length === 1
+}
+
 /** Gives a certification (or, when `itemIds` is given, part of it, as a new one) to another reviewer. */
 export async function reassignCertification(
   db: Db,

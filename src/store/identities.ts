@@ -182,6 +182,21 @@ function toIdentity(r: DbIdentityRow): Identity {
   }
 }
 
+/** The ids of the identities these keys name, each key (an id, else a name) to its identity's id. */
+export async function identityIdsByKey(db: Db, keys: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const batch of batches(keys)) {
+    const rows = await db.query<{ id: string; name: string }>(
+      'SELECT id, name FROM identities WHERE id = ANY($1::text[]) OR name = ANY($1::text[])',
+      [batch],
+    )
+    // A name never shadows an id: an id is unique, a key that is both is taken as the id.
+    for (const r of rows) if (!out.has(r.name)) out.set(r.name, r.id)
+    for (const r of rows) out.set(r.id, r.id)
+  }
+  return out
+}
+
 /** Which of these ids or names belong to an identity, and whether the store holds any identity at all. */
 export async function findIdentityKeys(
   db: Db,

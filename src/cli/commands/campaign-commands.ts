@@ -155,6 +155,12 @@ async function withOptions(
     return out
   }
   if (o.query !== undefined || o.identity !== undefined || o.reviewer !== undefined) {
+    // Said in the options' words: the engine would name searchCampaignInfo, which the command line never wrote.
+    if (String(out['type']) !== 'SEARCH') {
+      throw new InputError(
+        `--identity, --query and --reviewer choose whom a SEARCH campaign reviews, and this one is ${String(out['type'])} (--type SEARCH)`,
+      )
+    }
     const info = { ...(isObject(raw['searchCampaignInfo']) ? raw['searchCampaignInfo'] : {}) }
     if (o.query !== undefined) info['query'] = o.query
     if (o.identity !== undefined) info['identityIds'] = await Promise.all(o.identity.map(idOf))

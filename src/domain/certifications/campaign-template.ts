@@ -14,7 +14,13 @@ const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/
 export const campaignTemplateSchema = z.strictObject({
   name: z.string().min(1).max(255),
   description: z.string().max(2000).nullish(),
-  deadlineDuration: z.string().regex(DURATION, 'an ISO 8601 duration such as P2W, P30D or P1M').nullish(),
+  deadlineDuration: z
+    .string()
+    .regex(DURATION, 'an ISO 8601 duration such as P2W, P30D or P1M')
+    // Each generation's deadline is this long after it; a zero or unrepresentable one makes every
+    // generation fail (a deadline not in the future, or no date at all), so it is refused here.
+    .refine((d) => usableDuration(d), 'a duration longer than zero that ends on a date (P2W, P30D, P1M)')
+    .nullish(),
   campaign: campaignSpecSchema.omit({ deadline: true }),
   // Read-only fields a client may echo back: accepted and ignored.
   id: z.string().optional(),
@@ -61,23 +67,38 @@ export interface CampaignTemplate {
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
 
 /**
+ * The schedule's time zone, checked: cron-parser fails on an unknown one with a message about its own
+ * dates ("CronDate: unhandled timestamp"), or, for a CALENDAR schedule, with an error that is no InputError.
+ */
+function timeZoneOf(schedule: Schedule): string {
+  const tz = schedule.timeZoneId ?? 'UTC'
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+  } catch {
+    throw new InputError(
+      `schedule.timeZoneId: "${tz}" is not a time zone (an IANA name such as Europe/Paris)`,
+    )
+  }
+  return tz
+}
+
+/**
  * When a schedule next generates a campaign after `after` (exclusive), or null once it expired. Hours and
  * days are read in the schedule's time zone (default UTC). Throws an InputError naming what is wrong.
  */
 export function nextRun(schedule: Schedule, after: Date): Date | null {
-  const tz = schedule.timeZoneId ?? 'UTC'
+  const tz = timeZoneOf(schedule)
   const expires = schedule.expiration ? Date.parse(schedule.expiration) : null
   let next: Date | null
   if (schedule.type === 'CALENDAR') {
     next = calendarNext(schedule, after, tz)
   } else {
-    let expression
+    const cron = cronOf(schedule)
     try {
-      expression = CronExpressionParser.parse(cronOf(schedule), { tz, currentDate: after, strict: false })
+      next = CronExpressionParser.parse(cron, { tz, currentDate: after, strict: false }).next().toDate()
     } catch (err) {
       throw new InputError(`schedule: ${err instanceof Error ? err.message : String(err)}`)
     }
-    next = expression.next().toDate()
   }
   return next !== null && (expires === null || next.getTime() <= expires) ? next : null
 }
@@ -89,6 +110,10 @@ export function cronOf(schedule: Schedule): string {
     const days = needed(schedule.days, 'days', 'WEEKLY')
     const bad = days.values.filter((d) => !WEEKDAYS.includes(d))
     if (bad.length > 0) throw new InputError(`schedule.days: ${bad.join(', ')} — WEEKLY days are MON … SUN`)
+    // Only the first two of a RANGE make the cron range: a third would be ignored without a word.
+    if (days.type === 'RANGE' && days.values.length !== 2) {
+      throw new InputError('schedule.days: a RANGE has two values, first and last')
+    }
     return `0 ${hours} * * ${days.type === 'RANGE' ? `${days.values[0] ?? ''}-${days.values[1] ?? ''}` : days.values.join(',')}`
   }
   const days = monthDays(needed(schedule.days, 'days', schedule.type))
@@ -138,9 +163,14 @@ function calendarNext(schedule: Schedule, after: Date, tz: string): Date | null 
       throw new InputError(`schedule.days: "${d}" — CALENDAR days are dates, YYYY-MM-DD`)
     }
     const [y, m, day] = d.split('-').map(Number) as [number, number, number]
+    // Date.UTC rolls 2031-02-31 over into March; cron-parser throws on it (a 500): name the day instead.
+    const midnight = new Date(Date.UTC(y, m - 1, day))
+    if (midnight.getUTCMonth() !== m - 1 || midnight.getUTCDate() !== day) {
+      throw new InputError(`schedule.days: "${d}" is not a date`)
+    }
     const expression = CronExpressionParser.parse(`0 ${hour} ${day} ${m} *`, {
       tz,
-      currentDate: new Date(Date.UTC(y, m - 1, day) - 2 * 86_400_000),
+      currentDate: new Date(midnight.getTime() - 2 * 86_400_000),
       strict: false,
     })
     const at = expression.next().toDate()
@@ -157,7 +187,20 @@ export function addDuration(from: Date, duration: string): Date {
   const d = new Date(from)
   d.setUTCFullYear(d.getUTCFullYear() + n(1), d.getUTCMonth() + n(2), d.getUTCDate() + 7 * n(3) + n(4))
   d.setUTCHours(d.getUTCHours() + n(6), d.getUTCMinutes() + n(7))
+  if (Number.isNaN(d.getTime())) {
+    throw new InputError(`deadlineDuration: "${duration}" ends past the last date there is`)
+  }
   return d
+}
+
+/** Whether a duration (as DURATION accepts) is longer than zero and ends on a date. */
+function usableDuration(duration: string): boolean {
+  const from = new Date(0)
+  try {
+    return addDuration(from, duration).getTime() > from.getTime()
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -20,7 +20,12 @@ const ref = z.strictObject({
  * reference's fields, strict (a misspelled field is an error naming it, never ignored).
  */
 export const campaignSpecSchema = z.strictObject({
-  name: z.string().min(1).max(255),
+  // Not blank: PATCH refuses a blank name, and a campaign listed as "   " cannot be told apart.
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((n) => n.trim() !== '', 'a name that is not blank'),
   description: z.string().max(2000).nullish(),
   type: z.enum(CAMPAIGN_TYPES),
   deadline: z.iso.datetime({ offset: true }).nullish(),

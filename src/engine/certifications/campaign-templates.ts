@@ -48,10 +48,15 @@ export async function createCampaignTemplate(
 ): Promise<CampaignTemplate> {
   requireCampaignAdmin(actor, 'creating a campaign template')
   const spec = parseCampaignTemplate(input)
+  await checkOwner(ctx, spec)
+  return insertCampaignTemplate(ctx.db, { ...spec, ownerId: actor.identityId }, ctx.now())
+}
+
+/** The campaign's owner must be someone: every campaign generated from the template would be refused. */
+async function checkOwner(ctx: EngineContext, spec: CampaignTemplateSpec): Promise<void> {
   if (spec.campaign.ownerRef && !(await findIdentity(ctx.db, spec.campaign.ownerRef.id))) {
     throw new InputError(`template.campaign.ownerRef: no identity "${spec.campaign.ownerRef.id}"`)
   }
-  return insertCampaignTemplate(ctx.db, { ...spec, ownerId: actor.identityId }, ctx.now())
 }
 
 export async function campaignTemplateById(ctx: EngineContext, id: string): Promise<CampaignTemplate> {
@@ -94,6 +99,7 @@ export async function changeCampaignTemplate(
   requireCampaignAdmin(actor, 'changing a campaign template')
   await campaignTemplateById(ctx, id)
   const spec = parseCampaignTemplate(changed)
+  await checkOwner(ctx, spec)
   await updateCampaignTemplate(ctx.db, id, spec, ctx.now())
   return campaignTemplateById(ctx, id)
 }

@@ -1,6 +1,6 @@
-import { campaignMove, type Campaign } from '../../domain/certifications/campaign.js'
+import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { deleteCampaigns, findCampaign, updateCampaignFields } from '../../store/campaigns.js'
+import { deleteCampaigns, findCampaign, lockCampaigns, updateCampaignFields } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
@@ -36,10 +36,14 @@ export async function changeCampaign(
     throw new InputError('description: at most 2000 characters')
   }
   if (change.deadline !== undefined) {
-    const at = change.deadline === null ? null : Date.parse(change.deadline)
-    if (at !== null && Number.isNaN(at)) {
-      throw new InputError(`deadline: "${String(change.deadline)}" is not a date-time`)
+    // Read as at creation: Date.parse alone took "2031-02-30T00:00:00Z" as March 2 and "2031-01-05" or
+    // "January 5, 2031" in the server's time zone.
+    if (change.deadline !== null && !campaignSpecSchema.shape.deadline.safeParse(change.deadline).success) {
+      throw new InputError(
+        `deadline: "${change.deadline}" is not an ISO 8601 date-time with its offset (2027-03-31T17:00:00Z)`,
+      )
     }
+    const at = change.deadline === null ? null : Date.parse(change.deadline)
     if (at !== null && at <= ctx.now().getTime()) {
       throw new InputError(`deadline: ${String(change.deadline)} is in the past`)
     }
@@ -79,6 +83,11 @@ export async function deleteCampaignsById(
     if (!campaign) throw new InputError(`no campaign with id "${id}"`)
     campaignMove(campaign, 'delete', now)
   }
-  await ctx.db.transaction(async (tx) => deleteCampaigns(tx, [...new Set(ids)]))
+  // Checked again with the rows locked: an activation between the check above and the delete would have
+  // its campaign, reviewers told, deleted under it; a campaign that moved on is refused, all or none.
+  await ctx.db.transaction(async (tx) => {
+    for (const campaign of await lockCampaigns(tx, [...new Set(ids)])) campaignMove(campaign, 'delete', now)
+    await deleteCampaigns(tx, [...new Set(ids)])
+  })
   return new Set(ids).size
 }

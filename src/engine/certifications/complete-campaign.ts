@@ -45,11 +45,12 @@ export async function completeCampaign(
   if (open.length > 0) checkEarlyCompletion(campaign, now)
   const by = actor !== null ? actorName(actor) : 'campaign'
   const comment = `decided ${decision} when the campaign was completed past its deadline (${campaign.deadline ?? ''})`
-  const ids = open.map((c) => c.id)
+  let ids: string[] = []
   let decided = 0
   await ctx.db.transaction(async (tx) => {
-    decided = await decideRemaining(tx, ids, decision, comment, now)
-    for (const c of open) await signCertification(tx, c.id, by, now)
+    // The campaign moves first, then its open certifications are read: a reassignment that made a new
+    // certification after the read above (it holds the campaign ACTIVE while it writes) is signed off with
+    // the rest, instead of being left open in a campaign that takes no decision any more.
     if (
       !(await moveCampaign(tx, id, 'ACTIVE', 'COMPLETING', now, {
         signedOff: true,
@@ -58,9 +59,13 @@ export async function completeCampaign(
     ) {
       throw new ConflictError(`campaign "${campaign.name}" was changed meanwhile: read it again`)
     }
+    ids = (await listCertifications(tx, { campaignIds: [id], signed: false })).map((c) => c.id)
+    if (ids.length > 0) checkEarlyCompletion(campaign, now)
+    decided = await decideRemaining(tx, ids, decision, comment, now)
+    for (const c of ids) await signCertification(tx, c, by, now)
   })
   // The certifications it signed, with any queued before, remediated in one pass.
   const { counts } = await remediateSignedOff(ctx, { campaignIds: [id], signedNow: ids })
   await settleRemediation(ctx, id)
-  return { campaign: await campaignById(ctx, id), decided, signed: open.length, remediation: counts }
+  return { campaign: await campaignById(ctx, id), decided, signed: ids.length, remediation: counts }
 }

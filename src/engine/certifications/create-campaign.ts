@@ -7,12 +7,26 @@ import type { EngineContext } from '../engine-context.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
 import { generateCampaign, type Generated } from './generate-campaign.js'
 
+/** Each type's own info: the others' would be ignored, so they are refused. */
+const INFO_OF_TYPE = {
+  sourceOwnerCampaignInfo: 'SOURCE_OWNER',
+  searchCampaignInfo: 'SEARCH',
+  roleCompositionCampaignInfo: 'ROLE_COMPOSITION',
+} as const
+
 /** Reads a campaign as created (API body, CLI file), naming every wrong or misspelled field. */
 export function parseCampaignSpec(
   input: unknown,
   where = 'campaign',
 ): ReturnType<typeof campaignSpecSchema.parse> {
   const spec = parseInput(campaignSpecSchema, input, where)
+  // A MANAGER campaign given a search's identities (a forgotten or mistyped `type`) would review
+  // everyone's access instead of theirs.
+  for (const [field, type] of Object.entries(INFO_OF_TYPE)) {
+    if (spec[field as keyof typeof INFO_OF_TYPE] !== undefined && spec.type !== type) {
+      throw new InputError(`${where}.${field}: it goes with a ${type} campaign, and this one is ${spec.type}`)
+    }
+  }
   if (spec.type === 'SOURCE_OWNER' && !spec.sourceOwnerCampaignInfo) {
     throw new InputError(
       `${where}.sourceOwnerCampaignInfo: a SOURCE_OWNER campaign names its sources (sourceIds)`,

@@ -1,5 +1,5 @@
 import { checkDecisions, type ItemDecision } from '../../domain/certifications/certification-item.js'
-import { InputError } from '../../domain/errors.js'
+import { ConflictError, InputError } from '../../domain/errors.js'
 import { listCertificationItems, recordDecisions } from '../../store/certification-items.js'
 import type { Certification } from '../../store/certifications.js'
 import type { EngineContext } from '../engine-context.js'
@@ -43,6 +43,15 @@ export async function decideItems(
       : []
   })
   if (problems.length > 0) throw new InputError(problems.join('; '))
-  await recordDecisions(ctx.db, decisions, actorName(actor), now)
+  // Checked above, written only if still so: a sign-off or a reassignment between the checks and the write
+  // leaves nothing written (all or none), rather than a decision changed on a certification already final.
+  await ctx.db.transaction(async (tx) => {
+    const recorded = await recordDecisions(tx, cert.id, decisions, actorName(actor), now)
+    if (recorded !== decisions.length) {
+      throw new ConflictError(
+        `certification ${cert.id} was signed off or some of its items reassigned meanwhile: nothing was decided; read it again`,
+      )
+    }
+  })
   return (await openCertificationFor(ctx, actor, certificationId)).cert
 }

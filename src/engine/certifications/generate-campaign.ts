@@ -10,7 +10,7 @@ import { requestOriginsOf } from '../../store/assignments.js'
 import { insertCertificationItems, type NewCertificationItem } from '../../store/certification-items.js'
 import { analyzeIfGrown } from '../../store/db.js'
 import { insertCertifications } from '../../store/certifications.js'
-import { findIdentity, listIdentities } from '../../store/identities.js'
+import { findIdentity, identityIdsByKey, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { phaseTimer } from '../phase-timer.js'
 import { generateRoleComposition } from './generate-role-composition.js'
@@ -237,7 +237,17 @@ async function subjectFilter(ctx: EngineContext, campaign: Campaign): Promise<Se
   if (!info || (info.identityIds === undefined && info.query === undefined)) {
     throw new InputError('a SEARCH campaign needs searchCampaignInfo with identityIds or a query')
   }
-  const ids = new Set(info.identityIds ?? [])
+  // Ids or names, as sources and roles are named; one that names nobody would silently shrink the review.
+  const keys = info.identityIds ?? []
+  const found = await identityIdsByKey(ctx.db, keys)
+  const unknown = keys.filter((k) => !found.has(k))
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 10).map((k) => `"${k}"`)
+    throw new InputError(
+      `searchCampaignInfo.identityIds: no identity ${shown.join(', ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}`,
+    )
+  }
+  const ids = new Set(keys.map((k) => found.get(k) as string))
   if (info.query !== undefined) {
     let expression
     try {

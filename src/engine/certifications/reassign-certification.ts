@@ -1,4 +1,4 @@
-import { InputError } from '../../domain/errors.js'
+import { ConflictError, InputError } from '../../domain/errors.js'
 import {
   countCertificationItems,
   listCertificationItems,
@@ -7,10 +7,12 @@ import {
 import {
   insertCertifications,
   listCertifications,
+  lockOpenCertification,
   reassignCertification,
   type Certification,
 } from '../../store/certifications.js'
 import { insertWorkItemEvents } from '../../store/approvals.js'
+import { holdActiveCampaign } from '../../store/campaigns.js'
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { notify } from '../requests/request-notifications.js'
@@ -83,9 +85,19 @@ export async function reassignCertificationTo(
   }
 
   let toId = id
+  // Checked above, written only if still so: a sign-off between the checks and the write would otherwise
+  // see its items moved out after it, or its reviewer changed after the decisions were final.
+  const meanwhile = (): ConflictError =>
+    new ConflictError(
+      `certification ${id} was signed off or changed meanwhile: nothing was reassigned; read it again`,
+    )
   await ctx.db.transaction(async (tx) => {
+    // The campaign first, then the certification, in the order a completion takes them (no deadlock): a
+    // completion waits for this and reads the certification made here; one that came first refuses it.
+    if (!(await holdActiveCampaign(tx, campaign.id))) throw meanwhile()
+    if (!(await lockOpenCertification(tx, id))) throw meanwhile()
     if (whole) {
-      await reassignCertification(tx, id, target.id, reason, by, now)
+      if (!(await reassignCertification(tx, id, target.id, reason, by, now))) throw meanwhile()
       return
     }
     const [mine] = await listCertifications(tx, {
@@ -103,7 +115,7 @@ export async function reassignCertificationTo(
           now,
         )
       )[0] as string)
-    await moveCertificationItems(tx, itemIds, toId)
+    if ((await moveCertificationItems(tx, itemIds, id, toId)) !== itemIds.length) throw meanwhile()
     await insertWorkItemEvents(tx, [
       {
         workItemId: id,

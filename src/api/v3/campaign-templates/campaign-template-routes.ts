@@ -15,7 +15,7 @@ import { InputError, NotFoundError } from '../../../domain/errors.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
 import { collectionQuery } from '../../http/collection-query.js'
-import { applyJsonPatch, jsonPatchBody } from '../../http/json-patch.js'
+import { applyJsonPatch, jsonPatchBody, type JsonPatch } from '../../http/json-patch.js'
 import { campaignTemplateV3Json } from '../../presenters/campaign-template-v3-json.js'
 import { actorOf } from '../access-requests/access-request-routes.js'
 
@@ -24,6 +24,30 @@ const FILTERS = {
   id: { type: 'string', operators: ['eq', 'in'] },
   name: { type: 'string', operators: ['eq', 'in'] },
 } as const
+
+/** What a PATCH may touch, as the reference lists it: these fields and what is inside them. */
+const PATCHABLE = ['/name', '/description', '/deadlineDuration', '/campaign'] as const
+/** The campaign's read-only fields, which the template's campaign accepts only to be echoed back. */
+const READ_ONLY_IN_CAMPAIGN = ['/campaign/id', '/campaign/status', '/campaign/created', '/campaign/modified']
+
+/**
+ * Refuses a patch touching anything but the patchable fields: the template schema takes the read-only
+ * fields a client echoes (id, created, scheduled, ownerRef…) and drops them, so a patch of one would
+ * answer 200 having changed nothing, or keep a campaign status that means nothing.
+ */
+function checkTemplatePatch(patch: JsonPatch): void {
+  patch.forEach((op, i) => {
+    for (const path of [op.path, ...(op.from !== undefined ? [op.from] : [])]) {
+      const under = PATCHABLE.some((p) => path === p || path.startsWith(`${p}/`))
+      const readOnly = READ_ONLY_IN_CAMPAIGN.some((p) => path === p || path.startsWith(`${p}/`))
+      if (!under || readOnly) {
+        throw new InputError(
+          `JSON Patch operation ${i}: path "${path}" cannot be changed; patch ${PATCHABLE.join(', ')} (and within /campaign what a campaign is created with)`,
+        )
+      }
+    }
+  })
+}
 
 /**
  * `/v3/campaign-templates`: templates of campaigns, generated on demand (`/generate`) or on their schedule
@@ -73,6 +97,7 @@ export function campaignTemplateRoutes(api: Api, ctx: ApiContext): void {
     '/v3/campaign-templates/:id',
     { schema: { params: idParams, body: jsonPatchBody } },
     async (request) => {
+      checkTemplatePatch(request.body)
       const before = await campaignTemplateById(ctx.engine, request.params.id)
       const changed = applyJsonPatch(templateSpecOf(before), request.body)
       const after = await changeCampaignTemplate(ctx.engine, actorOf(request), before.id, changed)
