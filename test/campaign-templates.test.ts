@@ -8,9 +8,11 @@ import {
   createCampaignTemplate,
   scheduleCampaignTemplate,
 } from '../src/engine/certifications/campaign-templates.js'
+import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
 import { runCampaignTimers } from '../src/engine/certifications/run-campaign-timers.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { listCampaigns } from '../src/store/campaigns.js'
+import { findIdentity } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { CERT_ADMIN as ADMIN } from './support/campaign-actors.js'
 import { databases } from './support/databases.js'
@@ -74,6 +76,33 @@ describe.each(databases)('campaign templates on $name', (database) => {
     expect(await runCampaignTimers(ctx)).toMatchObject({ generated: 1 })
     expect((await campaignTemplateById(ctx, template.id)).nextRun).toBe('2027-08-01T09:00:00.000Z')
     expect((await listCampaigns(ctx.db, {})).map((c) => c.name)).toContain('Manager review July 2027')
+  })
+
+  it("a schedule acts with its owner's capabilities as they are at each run", async () => {
+    const { ctx, clock } = await setup()
+    const joan = (await findIdentity(ctx.db, 'joan.goldwasser'))?.id as string
+    const owner: CampaignActor = { identityId: joan, clientId: 'pat-joan', capabilities: ['ORG_ADMIN'] }
+    const template = await createCampaignTemplate(ctx, owner, {
+      name: 'Monthly manager review',
+      campaign: { name: 'Manager review %B %Y', type: 'MANAGER' },
+    })
+    await scheduleCampaignTemplate(ctx, owner, template.id, MONTHLY)
+    // Her capabilities are taken away after she made it: the schedule no longer generates in her name.
+    const { settings } = ctx.config
+    const without: EngineContext = {
+      ...ctx,
+      config: { ...ctx.config, settings: { ...settings, capabilities: {} } },
+    }
+    clock.set('2027-04-01T09:01:00Z')
+    expect(await runCampaignTimers(without)).toMatchObject({ generated: 0 })
+    const after = await campaignTemplateById(ctx, template.id)
+    expect(after.lastError).toMatch(/joan.goldwasser: generating a campaign needs ORG_ADMIN or CERT_ADMIN/)
+    expect(after.nextRun).toBe('2027-05-01T09:00:00.000Z')
+    expect(await listCampaigns(ctx.db, {})).toEqual([])
+    // Given back, the next run generates.
+    clock.set('2027-05-01T09:01:00Z')
+    expect(await runCampaignTimers(ctx)).toMatchObject({ generated: 1 })
+    expect((await campaignTemplateById(ctx, template.id)).lastError).toBeNull()
   })
 
   it('a failing generation is kept on the template and the schedule goes on; bad input names its field', async () => {

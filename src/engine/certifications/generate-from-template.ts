@@ -10,6 +10,9 @@ import {
   dueCampaignTemplates,
   recordCampaignTemplateError,
 } from '../../store/campaign-templates.js'
+import { ForbiddenError } from '../../domain/errors.js'
+import { findIdentity } from '../../store/identities.js'
+import { capabilitiesOf } from '../auth/identity-capabilities.js'
 import type { EngineContext } from '../engine-context.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
 import { campaignTemplateById } from './campaign-templates.js'
@@ -43,13 +46,24 @@ async function generate(
     ...(t.deadlineDuration ? { deadline: addDuration(now, t.deadlineDuration).toISOString() } : {}),
     ...(t.campaign.ownerRef === undefined && t.ownerId !== null ? { ownerRef: { id: t.ownerId } } : {}),
   }
-  // The schedule acts with the template owner's authority, checked when the template was made.
-  const as: CampaignActor = actor ?? {
-    identityId: t.ownerId,
-    clientId: `template:${t.id}`,
-    capabilities: ['CERT_ADMIN'],
-  }
+  const as: CampaignActor = actor ?? (await scheduleActor(ctx, t))
   return (await createCampaign(ctx, as, spec, t.id)).campaign
+}
+
+/**
+ * Whom a template's schedule acts as: its owner, with the capabilities the configuration grants them at
+ * this run — an owner who lost CERT_ADMIN / ORG_ADMIN (or is gone) since making the template no longer
+ * generates campaigns by it; the run fails, and the template's `lastError` says why. A template an API
+ * client made has no owner to ask again: it acts with the authority checked when it was made.
+ */
+async function scheduleActor(ctx: EngineContext, t: CampaignTemplate): Promise<CampaignActor> {
+  const clientId = `template:${t.id}`
+  if (t.ownerId === null) return { identityId: null, clientId, capabilities: ['CERT_ADMIN'] }
+  const owner = await findIdentity(ctx.db, t.ownerId)
+  if (!owner) throw new ForbiddenError(`the template's owner ${t.ownerId} no longer exists`)
+  const actor: CampaignActor = { identityId: owner.id, clientId, capabilities: capabilitiesOf(ctx, owner) }
+  requireCampaignAdmin(actor, `the template's owner ${owner.name}: generating a campaign`)
+  return actor
 }
 
 /**
