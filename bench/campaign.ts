@@ -390,6 +390,14 @@ export async function campaignBench(size: number): Promise<BenchResult> {
       `baseline: ${bare.rows} rows COPYed in ${(bare.ms / 1000).toFixed(1)} s; packed in ${bare.packedRows} rows: ${(bare.packedMs / 1000).toFixed(1)} s`,
     )
 
+    // What an item row holds: the bytes each model writes are mostly its reasons and peer shares.
+    const [bytes] = await ctx.db.query<{ row: number; reasons: number; peers: number }>(
+      `SELECT avg(pg_column_size(i.*))::int AS row, avg(pg_column_size(reasons))::int AS reasons,
+         avg(pg_column_size(peers))::int AS peers
+       FROM certification_items i WHERE campaign_id = $1`,
+      [campaign.id],
+    )
+
     // (3) Decisions and sign-off.
     await activateCampaign(ctx, actor, campaign.id)
     const target = Math.min(REVOCATIONS, Math.floor(size / 10))
@@ -457,6 +465,7 @@ export async function campaignBench(size: number): Promise<BenchResult> {
         baselineMs: Math.round(bare.ms),
         packedRows: bare.packedRows,
         packedMs: Math.round(bare.packedMs),
+        itemRowBytes: bytes,
         revocations: revoked,
         revocationsOfAssignments: revokedGiven,
         decisions: decided,
@@ -477,6 +486,7 @@ export async function campaignBench(size: number): Promise<BenchResult> {
         'generate (s)': (generateMs / 1000).toFixed(2),
         ...Object.fromEntries(Object.entries(phases).map(([k, ms]) => [`  ${k}`, share(ms)])),
         'baseline COPY (s)': (bare.ms / 1000).toFixed(2),
+        'bytes an item row holds: all, of which reasons, peer shares': `${bytes?.row}, ${bytes?.reasons}, ${bytes?.peers}`,
         'for comparison: the same items packed, one row per identity and certification (rows, s, items/s)': `${bare.packedRows}, ${(bare.packedMs / 1000).toFixed(2)}, ${Math.round(bare.rows / (bare.packedMs / 1000))}`,
         [`decide ${decided} items, 250 a call (items/s)`]: Math.round(decided / (decideMs / 1000)),
         [`sign-off: ${revoked} revocations (${revokedGiven} of assignments), ${chosen.length} certifications (s)`]:
