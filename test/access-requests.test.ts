@@ -320,16 +320,22 @@ describe.each(databases)('access requests on $name', (database) => {
     expect(await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })).toHaveLength(1)
   })
 
-  it('a cancel that loses the race to the last approval is refused, and tells no one of a cancel', async () => {
-    const { ctx, requester, manager, owner } = await setup()
-    const made = await submitAccessRequest(ctx, person(requester.id), {
-      requestedFor: [requester.id],
+  /** A request of the requester's approved by their manager, waiting for its last step, the owner's. */
+  async function awaitingLastStep(ctx: EngineContext, requester: string, manager: string, owner: string) {
+    const made = await submitAccessRequest(ctx, person(requester), {
+      requestedFor: [requester],
       requestType: 'GRANT_ACCESS',
       requestedItems: [OPS_TEAM],
     })
     const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
     await approveApproval(ctx, person(manager), first?.id as string, null)
     const [last] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    return { made, last }
+  }
+
+  it('a cancel that loses the race to the last approval is refused, and tells no one of a cancel', async () => {
+    const { ctx, requester, manager, owner } = await setup()
+    const { made, last } = await awaitingLastStep(ctx, requester.id, manager, owner)
     // The owner approves the last step after the cancel read the request as still in its approval and
     // before its transaction began: what a request from another process does.
     const racing = racedBeforeTransaction(ctx, () =>
@@ -348,14 +354,7 @@ describe.each(databases)('access requests on $name', (database) => {
 
   it('a close finds the request as it is: one approved meanwhile is closed, not skipped', async () => {
     const { ctx, requester, manager, owner } = await setup()
-    const made = await submitAccessRequest(ctx, person(requester.id), {
-      requestedFor: [requester.id],
-      requestType: 'GRANT_ACCESS',
-      requestedItems: [OPS_TEAM],
-    })
-    const [first] = await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })
-    await approveApproval(ctx, person(manager), first?.id as string, null)
-    const [last] = await listApprovals(ctx.db, { owners: [owner], statuses: ['PENDING'] })
+    const { made, last } = await awaitingLastStep(ctx, requester.id, manager, owner)
     // The owner approves the last step after the close read the request in its approval and before it
     // closes it: the request is closed as it now is (approved), not skipped while the close says done.
     const racing = racedBeforeTransaction(ctx, () =>
