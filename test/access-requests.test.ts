@@ -31,6 +31,7 @@ import { updateEntitlement } from '../src/engine/update-entitlement.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
 import type { Store } from '../src/store/open-store.js'
 import { databases } from './support/databases.js'
+import { racedBeforeTransaction } from './support/raced-transaction.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
 import { startSmtpServer } from './support/smtp-test-server.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
@@ -757,28 +758,3 @@ describe.each(databases)('access requests on $name', (database) => {
     expect(await groupsOf(ctx, requester.id)).toContain('ops-team')
   })
 })
-
-/**
- * `ctx` whose first transaction runs `race` just before it begins: what a request from another process
- * does between a use case's reads and its writes.
- */
-function racedBeforeTransaction(
-  ctx: EngineContext,
-  race: () => Promise<unknown>,
-): { ctx: EngineContext; raced: () => boolean } {
-  let raced = false
-  const db = new Proxy(ctx.db, {
-    get(target, key) {
-      if (key !== 'transaction' || raced) {
-        const value: unknown = Reflect.get(target, key)
-        return typeof value === 'function' ? value.bind(target) : value
-      }
-      return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
-        raced = true
-        await race()
-        return target.transaction(fn)
-      }
-    },
-  })
-  return { ctx: { ...ctx, db }, raced: () => raced }
-}

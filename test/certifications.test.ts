@@ -30,7 +30,7 @@ import { listAccounts } from '../src/store/accounts.js'
 import { insertActivities, listActivities } from '../src/store/activities.js'
 import { listApprovals } from '../src/store/approvals.js'
 import { listAssignments } from '../src/store/assignments.js'
-import { findCampaign } from '../src/store/campaigns.js'
+import { findCampaign, listCampaigns } from '../src/store/campaigns.js'
 import { countCertificationItems, listCertificationItems } from '../src/store/certification-items.js'
 import { listCertifications, type Certification } from '../src/store/certifications.js'
 import { findIdentity, listIdentities } from '../src/store/identities.js'
@@ -40,6 +40,7 @@ import type { Store } from '../src/store/open-store.js'
 import { listWorkItems, type WorkItem } from '../src/store/work-items.js'
 import { CERT_ADMIN as ADMIN, personActor as person } from './support/campaign-actors.js'
 import { databases } from './support/databases.js'
+import { racedBeforeTransaction } from './support/raced-transaction.js'
 import { expectReferenceShape } from './support/reference-schema.js'
 import { OPS_TEAM_ID, withApprovals } from './support/request-fixtures.js'
 import { demoWorkspace, engineContext } from './support/temp-workspace.js'
@@ -735,22 +736,9 @@ describe.each(databases)('certifications on $name', (database) => {
       (i) => ![manager, second.reviewerId].includes(i.id) && !reviewed.has(i.id),
     )?.id as string
     /** The engine's context where the certification is signed off as the reassignment begins its write. */
-    const signingOff = (certId: string, reviewer: string): EngineContext => {
-      let done = false
-      return {
-        ...ctx,
-        db: {
-          ...ctx.db,
-          transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
-            if (!done) {
-              done = true
-              await signOffCertification(ctx, person(reviewer), certId, { wait: false })
-            }
-            return ctx.db.transaction(fn)
-          },
-        },
-      }
-    }
+    const signingOff = (certId: string, reviewer: string): EngineContext =>
+      racedBeforeTransaction(ctx, () => signOffCertification(ctx, person(reviewer), certId, { wait: false }))
+        .ctx
     // Some identities' items handed on, and a whole certification, each while it is being signed off.
     await approveRest(ctx, person(manager), cert.id)
     await expect(
@@ -787,24 +775,31 @@ describe.each(databases)('certifications on $name', (database) => {
     const { campaign } = await managerCampaign(ctx)
     // Two administrators: one deletes the staged campaign, the other activates it in between the
     // deletion's check and its write (reviewers are told at activation).
-    let activated = false
-    const racing: EngineContext = {
-      ...ctx,
-      db: {
-        ...ctx.db,
-        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
-          if (!activated) {
-            activated = true
-            await activateCampaign(ctx, ADMIN, campaign.id)
-          }
-          return ctx.db.transaction(fn)
-        },
-      },
-    }
-    await expect(deleteCampaignsById(racing, ADMIN, [campaign.id])).rejects.toThrow(ConflictError)
-    expect(activated).toBe(true)
+    const racing = racedBeforeTransaction(ctx, () => activateCampaign(ctx, ADMIN, campaign.id))
+    await expect(deleteCampaignsById(racing.ctx, ADMIN, [campaign.id])).rejects.toThrow(ConflictError)
+    expect(racing.raced()).toBe(true)
     expect(await findCampaign(ctx.db, campaign.id)).toMatchObject({ status: 'ACTIVE' })
     expect(await listCertifications(ctx.db, { campaignIds: [campaign.id] })).not.toHaveLength(0)
+  })
+
+  it('a campaign deleted while it is generated leaves nothing behind, and its creation says so', async () => {
+    const { ctx } = await setup()
+    // An administrator deletes the campaign, still PENDING, before its items are written.
+    const racing = racedBeforeTransaction(ctx, async () => {
+      const pending = await listCampaigns(ctx.db, { statuses: ['PENDING'] })
+      await deleteCampaignsById(
+        ctx,
+        ADMIN,
+        pending.map((c) => c.id),
+      )
+    })
+    await expect(
+      createCampaign(racing.ctx, ADMIN, { name: 'Deleted meanwhile', type: 'MANAGER' }),
+    ).rejects.toThrow(/was deleted while it was generated/)
+    expect(racing.raced()).toBe(true)
+    expect(await listCampaigns(ctx.db, {})).toEqual([])
+    expect(await listCertifications(ctx.db, {})).toEqual([])
+    expect(await countCertificationItems(ctx.db, {})).toBe(0)
   })
 
   it('a certification made by a reassignment during the completion is signed off with the rest', async () => {
@@ -822,26 +817,15 @@ describe.each(databases)('certifications on $name', (database) => {
     clock.advance(15 * DAY)
     // Past due: an administrator completes it while the manager hands some items to someone new, who
     // gets a certification of their own in the campaign.
-    let moved = false
-    const racing: EngineContext = {
-      ...ctx,
-      db: {
-        ...ctx.db,
-        transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
-          if (!moved) {
-            moved = true
-            await reassignCertificationTo(ctx, person(manager), cert.id, {
-              to: other,
-              reason: 'she knows them',
-              identityIds: [requester.id],
-            })
-          }
-          return ctx.db.transaction(fn)
-        },
-      },
-    }
-    await completeCampaign(racing, ADMIN, campaign.id)
-    expect(moved).toBe(true)
+    const racing = racedBeforeTransaction(ctx, () =>
+      reassignCertificationTo(ctx, person(manager), cert.id, {
+        to: other,
+        reason: 'she knows them',
+        identityIds: [requester.id],
+      }),
+    )
+    await completeCampaign(racing.ctx, ADMIN, campaign.id)
+    expect(racing.raced()).toBe(true)
     // Nothing is left open in a campaign that no longer takes decisions.
     expect(await listCertifications(ctx.db, { campaignIds: [campaign.id], signed: false })).toEqual([])
     expect(await listCertificationItems(ctx.db, { campaignIds: [campaign.id], decided: false })).toEqual([])

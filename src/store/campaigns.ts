@@ -190,11 +190,14 @@ export async function updateCampaignFields(
 }
 
 /**
- * Holds an ACTIVE campaign so until the transaction ends (a shared lock: completing it waits), or false when
- * it is not ACTIVE any more.
+ * Holds a campaign in `status` so until the transaction ends (a shared lock: completing or deleting it
+ * waits), or false when it is not in that status any more (or gone).
  */
-export async function holdActiveCampaign(db: Db, id: string): Promise<boolean> {
-  const rows = await db.query(`SELECT id FROM campaigns WHERE id = $1 AND status = 'ACTIVE' FOR SHARE`, [id])
+export async function holdCampaign(db: Db, id: string, status: CampaignStatus): Promise<boolean> {
+  const rows = await db.query(`SELECT id FROM campaigns WHERE id = $1 AND status = $2 FOR SHARE`, [
+    id,
+    status,
+  ])
   return rows.length === 1
 }
 

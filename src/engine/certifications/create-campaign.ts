@@ -1,5 +1,5 @@
 import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
-import { InputError } from '../../domain/errors.js'
+import { ConflictError, InputError } from '../../domain/errors.js'
 import { parseInput } from '../../domain/parse-input.js'
 import { deleteCampaigns, findCampaign, insertCampaign, moveCampaign } from '../../store/campaigns.js'
 import { findIdentity } from '../../store/identities.js'
@@ -88,8 +88,11 @@ export async function createCampaign(
       await deleteCampaigns(ctx.db, [campaign.id])
       throw err
     }
+    if (err instanceof ConflictError) throw err // deleted while it was generated: nothing left to keep
     const message = err instanceof Error ? err.message : String(err)
     await moveCampaign(ctx.db, campaign.id, 'PENDING', 'ERROR', ctx.now(), { error: message })
   }
-  return { campaign: (await findCampaign(ctx.db, campaign.id)) as Campaign, generated }
+  const after = await findCampaign(ctx.db, campaign.id)
+  if (!after) throw new ConflictError(`campaign "${campaign.name}" was deleted while it was generated`)
+  return { campaign: after, generated }
 }

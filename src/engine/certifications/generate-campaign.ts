@@ -2,13 +2,14 @@ import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { ItemReason } from '../../domain/certifications/certification-item.js'
 import { PeerShares, type PeerKeys } from '../../domain/certifications/peer-shares.js'
 import { reviewItems, type ReviewItem, type ReviewScope } from '../../domain/certifications/review-items.js'
-import { InputError } from '../../domain/errors.js'
+import { ConflictError, InputError } from '../../domain/errors.js'
 import { newId } from '../../domain/new-id.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import { readFilters } from '../../domain/query/check-filters.js'
 import { requestOriginsOf } from '../../store/assignments.js'
 import { insertCertificationItems, type NewCertificationItem } from '../../store/certification-items.js'
-import { analyzeIfGrown } from '../../store/db.js'
+import { holdCampaign } from '../../store/campaigns.js'
+import { analyzeIfGrown, type Db } from '../../store/db.js'
 import { insertCertifications } from '../../store/certifications.js'
 import { findIdentity, identityIdsByKey, listIdentities } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
@@ -135,6 +136,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
   const reasonsText = new WeakMap<readonly PlanReason[], string>()
   let items = 0
   await ctx.db.transaction(async (tx) => {
+    await holdWhileGenerated(tx, campaign)
     const certIds = await insertCertifications(
       tx,
       campaign.id,
@@ -310,4 +312,15 @@ async function fixedReviewerOf(ctx: EngineContext, campaign: Campaign): Promise<
 
 async function findIdentityId(ctx: EngineContext, idOrName: string): Promise<string | undefined> {
   return (await findIdentity(ctx.db, idOrName))?.id
+}
+
+/**
+ * Holds the campaign, still PENDING, while its certifications and items are written: an administrator may
+ * delete a campaign that is being generated (one left PENDING by a stopped process can only go so), and
+ * what generation writes after that would belong to no campaign, never deleted.
+ */
+export async function holdWhileGenerated(tx: Db, campaign: Campaign): Promise<void> {
+  if (!(await holdCampaign(tx, campaign.id, 'PENDING'))) {
+    throw new ConflictError(`campaign "${campaign.name}" was deleted while it was generated`)
+  }
 }

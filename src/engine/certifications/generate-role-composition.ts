@@ -14,7 +14,7 @@ import { findIdentity } from '../../store/identities.js'
 import { capabilitiesOf } from '../auth/identity-capabilities.js'
 import type { EngineContext } from '../engine-context.js'
 import { planningModelOf } from '../plan-identities.js'
-import type { Generated } from './generate-campaign.js'
+import { holdWhileGenerated, type Generated } from './generate-campaign.js'
 import { roleHolders } from './role-holders.js'
 
 /** What `roleCompositionCampaignInfo.query` may filter roles on (v3 `filters`, as `/v3/roles` takes them). */
@@ -99,6 +99,7 @@ export async function generateRoleComposition(ctx: EngineContext, campaign: Camp
   const reviewers = [...byReviewer.keys()]
   const rows: NewCertificationItem[] = []
   await ctx.db.transaction(async (tx) => {
+    await holdWhileGenerated(tx, campaign)
     const certIds = await insertCertifications(
       tx,
       campaign.id,

@@ -12,7 +12,7 @@ import {
   type Certification,
 } from '../../store/certifications.js'
 import { insertWorkItemEvents } from '../../store/approvals.js'
-import { holdActiveCampaign } from '../../store/campaigns.js'
+import { holdCampaign } from '../../store/campaigns.js'
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { notify } from '../requests/request-notifications.js'
@@ -94,7 +94,7 @@ export async function reassignCertificationTo(
   await ctx.db.transaction(async (tx) => {
     // The campaign first, then the certification, in the order a completion takes them (no deadlock): a
     // completion waits for this and reads the certification made here; one that came first refuses it.
-    if (!(await holdActiveCampaign(tx, campaign.id))) throw meanwhile()
+    if (!(await holdCampaign(tx, campaign.id, 'ACTIVE'))) throw meanwhile()
     if (!(await lockOpenCertification(tx, id))) throw meanwhile()
     if (whole) {
       if (!(await reassignCertification(tx, id, target.id, reason, by, now))) throw meanwhile()
