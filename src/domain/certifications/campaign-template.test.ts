@@ -84,4 +84,19 @@ describe('campaignTemplateSchema', () => {
   it.each(['P2W', 'P30D', 'P1M', 'PT36H', 'P1Y'])('takes deadlineDuration %s', (deadlineDuration) => {
     expect(campaignTemplateSchema.safeParse({ ...template, deadlineDuration }).success).toBe(true)
   })
+  it('refuses a campaign name that grows past 255 characters once its placeholders are filled in', () => {
+    // 120 × "%B" is 240 characters as written; every September it would be 1,080.
+    const grows = campaignTemplateSchema.safeParse({
+      ...template,
+      campaign: { name: '%B'.repeat(120), type: 'MANAGER' },
+    })
+    expect(grows.success).toBe(false)
+    expect(grows.error?.issues[0]).toMatchObject({
+      path: ['campaign', 'name'],
+      message: /1080 characters, over 255/,
+    })
+    // 28 × "%B" fills in to 252 at most: taken.
+    const fits = { ...template, campaign: { name: '%B'.repeat(28), type: 'MANAGER' } }
+    expect(campaignTemplateSchema.safeParse(fits).success).toBe(true)
+  })
 })

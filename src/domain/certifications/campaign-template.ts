@@ -21,7 +21,18 @@ export const campaignTemplateSchema = z.strictObject({
     // generation fail (a deadline not in the future, or no date at all), so it is refused here.
     .refine((d) => usableDuration(d), 'a duration longer than zero that ends on a date (P2W, P30D, P1M)')
     .nullish(),
-  campaign: campaignSpecSchema.omit({ deadline: true }),
+  campaign: campaignSpecSchema.omit({ deadline: true }).superRefine((c, ctx) => {
+    // The name each generation gets must fit the campaign's own limit, or every generation fails: its
+    // placeholders filled in for the longest date (%B September, %e 30).
+    const longest = formatTemplateText(c.name, LONGEST_DATE).length
+    if (longest > 255) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: `with its date placeholders filled in it can be ${longest} characters, over 255`,
+      })
+    }
+  }),
   // Read-only fields a client may echo back: accepted and ignored.
   id: z.string().optional(),
   created: z.string().optional(),
@@ -208,6 +219,9 @@ function usableDuration(duration: string): boolean {
  * formats them (java.util.Formatter's date suffixes): %Y year, %y two digits, %m month, %B / %b its name,
  * %d day, %e day without zero, %H hour, %M minute, %F date (YYYY-MM-DD), %% a percent sign. UTC.
  */
+/** The date whose placeholders fill in longest: September (the longest month name), the 30th. */
+const LONGEST_DATE = new Date('2030-09-30T23:59:00Z')
+
 export function formatTemplateText(text: string, at: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0')
   const month = at.getUTCMonth()
