@@ -24,6 +24,29 @@ describe('nextRun refuses impossible schedules by name', () => {
       /schedule\.days: "2031-02-31" is not a date/,
     ],
     [
+      'an hour in hexadecimal',
+      { type: 'MONTHLY', days: { type: 'LIST', values: ['1'] }, hours: { type: 'LIST', values: ['0x9'] } },
+      /schedule\.hours: "0x9" is not 0–23/,
+    ],
+    [
+      'a CALENDAR hour that is not a number as written',
+      {
+        type: 'CALENDAR',
+        days: { type: 'LIST', values: ['2031-01-01'] },
+        hours: { type: 'LIST', values: ['9.0'] },
+      },
+      /schedule\.hours: "9\.0" is not 0–23/,
+    ],
+    [
+      'an interval on a LIST',
+      {
+        type: 'MONTHLY',
+        days: { type: 'LIST', values: ['1'] },
+        hours: { type: 'LIST', values: ['9'], interval: 2 },
+      },
+      /schedule\.hours\.interval: an interval goes with a RANGE/,
+    ],
+    [
       'a CALENDAR month 13',
       { type: 'CALENDAR', days: { type: 'LIST', values: ['2031-13-01'] }, hours: at9 },
       /schedule\.days: "2031-13-01" is not a date/,

@@ -141,18 +141,23 @@ function needed<T>(v: T | null | undefined, name: string, type: string): T {
 }
 
 function field(s: z.infer<typeof selector>, name: string, min: number, max: number): string {
-  const numbers = s.values.map((v) => {
-    const n = Number(v)
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InputError(`schedule.${name}: "${v}" is not ${min}–${max}`)
-    }
-    return n
-  })
+  const numbers = s.values.map((v) => whole(v, `schedule.${name}`, min, max))
+  // An interval steps through a RANGE; on a LIST it would be kept and never used.
+  if (s.type === 'LIST' && s.interval != null) {
+    throw new InputError(`schedule.${name}.interval: an interval goes with a RANGE, not a LIST`)
+  }
   if (s.type === 'RANGE') {
     if (numbers.length !== 2) throw new InputError(`schedule.${name}: a RANGE has two values, first and last`)
     return `${numbers[0] ?? min}-${numbers[1] ?? max}${s.interval ? `/${s.interval}` : ''}`
   }
   return numbers.join(',')
+}
+
+/** A number as written: digits only (Number alone reads "0x9" as 9, " 9" and "9.0" too). */
+function whole(v: string, path: string, min: number, max: number): number {
+  const n = Number(v)
+  if (!/^\d{1,2}$/.test(v) || n < min || n > max) throw new InputError(`${path}: "${v}" is not ${min}–${max}`)
+  return n
 }
 
 function monthDays(s: z.infer<typeof selector>): string {
@@ -166,8 +171,7 @@ function monthDays(s: z.infer<typeof selector>): string {
 /** CALENDAR: the days are dates (YYYY-MM-DD), at the first hour listed. */
 function calendarNext(schedule: Schedule, after: Date, tz: string): Date | null {
   const days = needed(schedule.days, 'days', 'CALENDAR').values
-  const hour = Number(schedule.hours.values[0])
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new InputError('schedule.hours: 0–23')
+  const hour = whole(schedule.hours.values[0] ?? '', 'schedule.hours', 0, 23)
   let best: Date | null = null
   for (const d of days) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) {
