@@ -300,25 +300,37 @@ describe.each(databases)('access requests on $name', (database) => {
     // The other request (a double click, another process) is made after this one read what is pending and
     // before it writes: each saw none.
     let other: Awaited<ReturnType<typeof ask>> | undefined
-    const racing: EngineContext = {
-      ...ctx,
-      db: new Proxy(ctx.db, {
-        get(target, key) {
-          if (key !== 'transaction' || other !== undefined) {
-            const value: unknown = Reflect.get(target, key)
-            return typeof value === 'function' ? value.bind(target) : value
-          }
-          return async <T>(fn: (tx: EngineContext['db']) => Promise<T>): Promise<T> => {
-            other = await ask(ctx)
-            return target.transaction(fn)
-          }
-        },
-      }),
-    }
-    const made = await ask(racing)
+    const racing = racedBeforeTransaction(ctx, async () => {
+      other = await ask(ctx)
+    })
+    const made = await ask(racing.ctx)
     expect(other?.items.map((i) => i.phase)).toEqual(['APPROVAL'])
     expect(made.items.map((i) => i.phase)).toEqual(['CANCELLED'])
     expect(await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })).toHaveLength(1)
+  })
+
+  it('two requests at once for an item approved without approvers give it once; the other is a duplicate', async () => {
+    const { ctx: withChain, requester } = await setup()
+    const ctx: EngineContext = {
+      ...withChain,
+      config: withApprovals(withChain.config, { approvalSchemes: [] }),
+    }
+    const ask = (on: EngineContext) =>
+      submitAccessRequest(on, person(requester.id), {
+        requestedFor: [requester.id],
+        requestType: 'GRANT_ACCESS',
+        requestedItems: [OPS_TEAM],
+      })
+    // The other is made, approved and given its assignment after this one read what the identity holds.
+    let other: Awaited<ReturnType<typeof ask>> | undefined
+    const racing = racedBeforeTransaction(ctx, async () => {
+      other = await ask(ctx)
+    })
+    const made = await ask(racing.ctx)
+    expect(other?.items.map((i) => i.phase)).toEqual(['APPROVED'])
+    expect(made.items.map((i) => i.phase)).toEqual(['CANCELLED'])
+    const given = (await listAssignments(ctx.db, requester.id)).filter((a) => a.itemId === OPS_TEAM_ID)
+    expect(given).toHaveLength(1)
   })
 
   /** A request of the requester's approved by their manager, waiting for its last step, the owner's. */

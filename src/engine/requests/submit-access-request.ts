@@ -100,6 +100,26 @@ export async function submitAccessRequest(
         .map((p) => key(p.identityId, p.itemType, p.itemId)),
     )
   const pending = await pendingIn(ctx.db)
+  // A grant approved at once is given its assignment right after the transaction that records it, outside
+  // the lock: another one for the same item, made at the same moment and approved at once too, is approved
+  // but not assigned yet, or has its assignment now (one the read above did not see). Either makes this one
+  // its duplicate, rather than a second assignment of the same access.
+  const grantedMeanwhile = async (tx: Db): Promise<Set<string>> => {
+    if (input.requestType !== 'GRANT_ACCESS') return new Set()
+    const seen = new Set([...assignments.values()].flatMap((list) => list.map((a) => a.id)))
+    const approvedNow = await listRequestItems(tx, {
+      identityIds: ids,
+      phases: ['APPROVED'],
+      unassigned: true,
+    })
+    const givenNow = [...(await assignmentsOf(tx, ids)).values()].flat().filter((a) => !seen.has(a.id))
+    return new Set([
+      ...approvedNow
+        .filter((i) => i.requestType === 'GRANT_ACCESS')
+        .map((i) => key(i.identityId, i.itemType, i.itemId)),
+      ...givenNow.map((a) => key(a.identityId, a.itemType, a.itemId)),
+    ])
+  }
   const accounts = accountsOn(planAccounts, items)
   const people = identityLookup(ctx.db, identities)
   // Managers are read at once only when a chain asks one to approve; otherwise nobody reads them.
@@ -190,8 +210,10 @@ export async function submitAccessRequest(
     // read again, and an item asked for there is recorded here as its duplicate, not opened a second time.
     await lockRequestsFor(tx, ids)
     const pendingNow = await pendingIn(tx)
+    const takenNow = records.some((r) => r.phase === 'APPROVED') ? await grantedMeanwhile(tx) : new Set()
     records.forEach((r, n) => {
-      if (r.phase !== 'CANCELLED' && pendingNow.has(key(r.identityId, r.itemType, r.itemId))) {
+      const k = key(r.identityId, r.itemType, r.itemId)
+      if (pendingNow.has(k) || (r.phase === 'APPROVED' && takenNow.has(k))) {
         records[n] = { ...r, phase: 'CANCELLED', schemes: [], step: 0 }
       }
     })
