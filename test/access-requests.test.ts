@@ -289,23 +289,28 @@ describe.each(databases)('access requests on $name', (database) => {
     )
   })
 
-  it('two requests for the same item at once open one approval; the other is a duplicate', async () => {
-    const { ctx, requester, manager } = await setup()
+  /**
+   * The requester asks for Operations Team twice at once (a double click, another process): the other
+   * request is made after this one read what is pending and held, and before it writes, so each saw none.
+   */
+  async function askTwiceAtOnce(ctx: EngineContext, requester: string) {
     const ask = (on: EngineContext) =>
-      submitAccessRequest(on, person(requester.id), {
-        requestedFor: [requester.id],
+      submitAccessRequest(on, person(requester), {
+        requestedFor: [requester],
         requestType: 'GRANT_ACCESS',
         requestedItems: [OPS_TEAM],
       })
-    // The other request (a double click, another process) is made after this one read what is pending and
-    // before it writes: each saw none.
     let other: Awaited<ReturnType<typeof ask>> | undefined
     const racing = racedBeforeTransaction(ctx, async () => {
       other = await ask(ctx)
     })
     const made = await ask(racing.ctx)
-    expect(other?.items.map((i) => i.phase)).toEqual(['APPROVAL'])
-    expect(made.items.map((i) => i.phase)).toEqual(['CANCELLED'])
+    return { other: other?.items.map((i) => i.phase), made: made.items.map((i) => i.phase) }
+  }
+
+  it('two requests for the same item at once open one approval; the other is a duplicate', async () => {
+    const { ctx, requester, manager } = await setup()
+    expect(await askTwiceAtOnce(ctx, requester.id)).toEqual({ other: ['APPROVAL'], made: ['CANCELLED'] })
     expect(await listApprovals(ctx.db, { owners: [manager], statuses: ['PENDING'] })).toHaveLength(1)
   })
 
@@ -315,20 +320,8 @@ describe.each(databases)('access requests on $name', (database) => {
       ...withChain,
       config: withApprovals(withChain.config, { approvalSchemes: [] }),
     }
-    const ask = (on: EngineContext) =>
-      submitAccessRequest(on, person(requester.id), {
-        requestedFor: [requester.id],
-        requestType: 'GRANT_ACCESS',
-        requestedItems: [OPS_TEAM],
-      })
-    // The other is made, approved and given its assignment after this one read what the identity holds.
-    let other: Awaited<ReturnType<typeof ask>> | undefined
-    const racing = racedBeforeTransaction(ctx, async () => {
-      other = await ask(ctx)
-    })
-    const made = await ask(racing.ctx)
-    expect(other?.items.map((i) => i.phase)).toEqual(['APPROVED'])
-    expect(made.items.map((i) => i.phase)).toEqual(['CANCELLED'])
+    // The other is approved and given its assignment before this one writes.
+    expect(await askTwiceAtOnce(ctx, requester.id)).toEqual({ other: ['APPROVED'], made: ['CANCELLED'] })
     const given = (await listAssignments(ctx.db, requester.id)).filter((a) => a.itemId === OPS_TEAM_ID)
     expect(given).toHaveLength(1)
   })
