@@ -202,11 +202,7 @@ export async function findIdentityKeys(
   db: Db,
   keys: readonly string[],
 ): Promise<{ readonly found: Set<string>; readonly any: boolean }> {
-  const rows = await db.query<{ id: string; name: string }>(
-    'SELECT id, name FROM identities WHERE id = ANY($1) OR name = ANY($1)',
-    [keys],
-  )
-  const found = new Set(rows.flatMap((r) => [r.id, r.name]))
+  const found = new Set((await identityIdsByKey(db, keys)).keys())
   const any = found.size > 0 || (await db.query('SELECT 1 FROM identities LIMIT 1')).length > 0
   return { found, any }
 }

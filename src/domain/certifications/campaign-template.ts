@@ -218,14 +218,14 @@ function usableDuration(duration: string): boolean {
   }
 }
 
+/** The date whose placeholders fill in longest: September (the longest month name), the 30th. */
+const LONGEST_DATE = new Date('2030-09-30T23:59:00Z')
+
 /**
  * A generated campaign's name or description: the template's, with date placeholders as the reference
  * formats them (java.util.Formatter's date suffixes): %Y year, %y two digits, %m month, %B / %b its name,
  * %d day, %e day without zero, %H hour, %M minute, %F date (YYYY-MM-DD), %% a percent sign. UTC.
  */
-/** The date whose placeholders fill in longest: September (the longest month name), the 30th. */
-const LONGEST_DATE = new Date('2030-09-30T23:59:00Z')
-
 export function formatTemplateText(text: string, at: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0')
   const month = at.getUTCMonth()

@@ -1,6 +1,6 @@
 import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
 import { ConflictError, InputError } from '../../domain/errors.js'
-import { deleteCampaigns, findCampaign, lockCampaigns, updateCampaignFields } from '../../store/campaigns.js'
+import { deleteCampaigns, lockCampaigns, updateCampaignFields } from '../../store/campaigns.js'
 import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
@@ -78,16 +78,17 @@ export async function deleteCampaignsById(
   requireCampaignAdmin(actor, 'deleting campaigns')
   if (ids.length === 0) throw new InputError('ids: name at least one campaign')
   const now = ctx.now()
-  for (const id of ids) {
-    const campaign = await findCampaign(ctx.db, id)
-    if (!campaign) throw new InputError(`no campaign with id "${id}"`)
-    campaignMove(campaign, 'delete', now)
-  }
-  // Checked again with the rows locked: an activation between the check above and the delete would have
-  // its campaign, reviewers told, deleted under it; a campaign that moved on is refused, all or none.
+  const unique = [...new Set(ids)]
+  // Read and checked with the rows locked: an activation between a check and the delete would have its
+  // campaign, reviewers told, deleted under it. A campaign that cannot go now refuses them all.
   await ctx.db.transaction(async (tx) => {
-    for (const campaign of await lockCampaigns(tx, [...new Set(ids)])) campaignMove(campaign, 'delete', now)
-    await deleteCampaigns(tx, [...new Set(ids)])
+    const campaigns = new Map((await lockCampaigns(tx, unique)).map((c) => [c.id, c]))
+    for (const id of unique) {
+      const campaign = campaigns.get(id)
+      if (!campaign) throw new InputError(`no campaign with id "${id}"`)
+      campaignMove(campaign, 'delete', now)
+    }
+    await deleteCampaigns(tx, unique)
   })
-  return new Set(ids).size
+  return unique.length
 }

@@ -5,7 +5,7 @@ import { deleteCampaigns, findCampaign, insertCampaign, moveCampaign } from '../
 import { findIdentity } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
-import { generateCampaign, type Generated } from './generate-campaign.js'
+import { deletedWhileGenerated, generateCampaign, type Generated } from './generate-campaign.js'
 
 /** Each type's own info: the others' would be ignored, so they are refused. */
 const INFO_OF_TYPE = {
@@ -93,6 +93,6 @@ export async function createCampaign(
     await moveCampaign(ctx.db, campaign.id, 'PENDING', 'ERROR', ctx.now(), { error: message })
   }
   const after = await findCampaign(ctx.db, campaign.id)
-  if (!after) throw new ConflictError(`campaign "${campaign.name}" was deleted while it was generated`)
+  if (!after) throw deletedWhileGenerated(campaign)
   return { campaign: after, generated }
 }

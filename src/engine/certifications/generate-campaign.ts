@@ -320,7 +320,8 @@ async function findIdentityId(ctx: EngineContext, idOrName: string): Promise<str
  * what generation writes after that would belong to no campaign, never deleted.
  */
 export async function holdWhileGenerated(tx: Db, campaign: Campaign): Promise<void> {
-  if (!(await holdCampaign(tx, campaign.id, 'PENDING'))) {
-    throw new ConflictError(`campaign "${campaign.name}" was deleted while it was generated`)
-  }
+  if (!(await holdCampaign(tx, campaign.id, 'PENDING'))) throw deletedWhileGenerated(campaign)
 }
+
+export const deletedWhileGenerated = (campaign: Pick<Campaign, 'name'>): ConflictError =>
+  new ConflictError(`campaign "${campaign.name}" was deleted while it was generated`)
