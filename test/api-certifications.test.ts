@@ -398,6 +398,12 @@ describe.each(databases)('certifications through the official client on $name', 
       campaign: { name: 'Never run', description: null, type: 'MANAGER', deadline: deadline() },
     })
     const spareId = spare.data.id as string
+    // One unknown id among them: 404 naming it, and nothing is deleted.
+    const unknownId = await refusal(
+      campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [spareId, 'no-such-campaign'] } }),
+    )
+    expect(unknownId).toMatchObject({ status: 404, text: expect.stringContaining('"no-such-campaign"') })
+    expect((await campaigns.getCampaign({ id: spareId })).status).toBe(200)
     expect((await campaigns.deleteCampaigns({ campaignsDeleteRequest: { ids: [spareId] } })).status).toBe(202)
     expect((await refusal(campaigns.getCampaign({ id: spareId }))).status).toBe(404)
     // Completing before the deadline, with reviewers still to sign: refused.

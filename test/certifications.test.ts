@@ -9,7 +9,7 @@ import { assign } from '../src/engine/assignments.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
 import { campaignReport, campaignReportCsv } from '../src/engine/certifications/campaign-report.js'
-import { deleteCampaignsById } from '../src/engine/certifications/change-campaign.js'
+import { changeCampaign, deleteCampaignsById } from '../src/engine/certifications/change-campaign.js'
 import { completeCampaign } from '../src/engine/certifications/complete-campaign.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
 import { decideItems } from '../src/engine/certifications/decide-items.js'
@@ -780,6 +780,53 @@ describe.each(databases)('certifications on $name', (database) => {
     expect(racing.raced()).toBe(true)
     expect(await findCampaign(ctx.db, campaign.id)).toMatchObject({ status: 'ACTIVE' })
     expect(await listCertifications(ctx.db, { campaignIds: [campaign.id] })).not.toHaveLength(0)
+  })
+
+  it("an active campaign's deadline moves only later, and reviewers with decisions left are told", async () => {
+    const { ctx, manager } = await setup()
+    const { campaign } = await managerCampaign(ctx, { deadline: undefined })
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const told = async () =>
+      (await listNotifications(ctx.db, { identityId: manager })).filter(
+        (n) => n.kind === 'CERTIFICATION_DEADLINE_CHANGED',
+      )
+    // None before: a deadline may be set (the only way to bound a review nobody finishes).
+    const first = new Date(ctx.now().getTime() + 10 * DAY).toISOString()
+    await changeCampaign(ctx, ADMIN, campaign.id, { deadline: first })
+    const due = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+    expect((await told()).map((n) => n.body)).toEqual([
+      expect.stringMatching(new RegExp(`now due ${due(first)}\\. \\d+ items still wait`)),
+    ])
+    // Earlier or none: refused, and nobody is told.
+    for (const deadline of [new Date(ctx.now().getTime() + 5 * DAY).toISOString(), null]) {
+      await expect(changeCampaign(ctx, ADMIN, campaign.id, { deadline })).rejects.toThrow(/only move later/)
+    }
+    // Later, and the same again (nothing moved: nobody is told twice).
+    const later = new Date(ctx.now().getTime() + 20 * DAY).toISOString()
+    await changeCampaign(ctx, ADMIN, campaign.id, { deadline: later })
+    await changeCampaign(ctx, ADMIN, campaign.id, { deadline: later })
+    // Newest first.
+    expect((await told()).map((n) => n.body)).toEqual([
+      expect.stringContaining(`now due ${due(later)} instead of ${due(first)}.`),
+      expect.stringContaining(`now due ${due(first)}.`),
+    ])
+    expect(await findCampaign(ctx.db, campaign.id)).toMatchObject({ deadline: later })
+  })
+
+  it('a deadline shortened while the campaign is being activated is refused', async () => {
+    const { ctx } = await setup()
+    const { campaign } = await managerCampaign(ctx)
+    const sooner = new Date(ctx.now().getTime() + DAY).toISOString()
+    // Checked as STAGED, then activated (reviewers told the first deadline) before the write.
+    const racing = racedBeforeTransaction(ctx, () => activateCampaign(ctx, ADMIN, campaign.id))
+    await expect(changeCampaign(racing.ctx, ADMIN, campaign.id, { deadline: sooner })).rejects.toThrow(
+      /only move later/,
+    )
+    expect(racing.raced()).toBe(true)
+    expect(await findCampaign(ctx.db, campaign.id)).toMatchObject({
+      status: 'ACTIVE',
+      deadline: campaign.deadline,
+    })
   })
 
   it('a campaign deleted while it is generated leaves nothing behind, and its creation says so', async () => {

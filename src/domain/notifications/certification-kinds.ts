@@ -51,6 +51,20 @@ Your access review "{{campaignName}}" is not finished{{#if itemsLeft}}: {{itemsL
 ${LINK}
 ${FOOTER}`,
   },
+  CERTIFICATION_DEADLINE_CHANGED: {
+    about: "to a reviewer who has decisions left, when an active campaign's deadline was set or moved",
+    fields: {
+      ...CERTIFICATION_FIELDS,
+      previousDueDate: optional('date', 'the deadline before (absent: there was none)'),
+      itemsLeft: optional('number', 'how many items still wait for a decision'),
+    },
+    subject: 'New deadline: access review {{campaignName}}',
+    body: `Hello {{recipient.displayName}},
+
+The access review "{{campaignName}}" is now due {{dueDate}}{{#if previousDueDate}} instead of {{previousDueDate}}{{/if}}.{{#if itemsLeft}} {{itemsLeft}} items still wait for your decision.{{/if}}
+${LINK}
+${FOOTER}`,
+  },
   CERTIFICATION_ESCALATED: {
     about: "to the escalation reviewer (or the reviewer's manager), when a review was not finished in time",
     fields: {

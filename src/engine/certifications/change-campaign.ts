@@ -1,9 +1,12 @@
 import { campaignMove, campaignSpecSchema, type Campaign } from '../../domain/certifications/campaign.js'
-import { ConflictError, InputError } from '../../domain/errors.js'
+import { ConflictError, InputError, NotFoundError } from '../../domain/errors.js'
 import { deleteCampaigns, lockCampaigns, updateCampaignFields } from '../../store/campaigns.js'
+import { listCertifications } from '../../store/certifications.js'
 import type { EngineContext } from '../engine-context.js'
+import { notify } from '../requests/request-notifications.js'
 import { campaignById } from './activate-campaign.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
+import { certificationMessage } from './campaign-notifications.js'
 
 /** What PATCH /v3/campaigns/{id} may change. */
 export interface CampaignChange {
@@ -14,7 +17,8 @@ export interface CampaignChange {
 
 /**
  * Changes a campaign's name and description (STAGED or ACTIVE) or its deadline (STAGED; ACTIVE only to a
- * later one, as the reference): never after it completes. CERT_ADMIN or ORG_ADMIN.
+ * later one, as the reference): never after it completes. Reviewers with decisions left are told when an
+ * ACTIVE campaign's deadline is set or moved. CERT_ADMIN or ORG_ADMIN.
  */
 export async function changeCampaign(
   ctx: EngineContext,
@@ -23,46 +27,77 @@ export async function changeCampaign(
   change: CampaignChange,
 ): Promise<Campaign> {
   requireCampaignAdmin(actor, 'changing a campaign')
-  const campaign = await campaignById(ctx, id)
-  if (campaign.status !== 'STAGED' && campaign.status !== 'ACTIVE') {
-    throw new ConflictError(
-      `campaign "${campaign.name}" is ${campaign.status}: only a STAGED or ACTIVE campaign changes`,
-    )
-  }
+  await campaignById(ctx, id) // 404 before any 400 about the fields
   if (change.name !== undefined && (change.name.trim() === '' || change.name.length > 255)) {
     throw new InputError('name: 1 to 255 characters')
   }
   if (change.description !== undefined && change.description !== null && change.description.length > 2000) {
     throw new InputError('description: at most 2000 characters')
   }
-  if (change.deadline !== undefined) {
-    // Read as at creation: Date.parse alone took "2031-02-30T00:00:00Z" as March 2 and "2031-01-05" or
-    // "January 5, 2031" in the server's time zone.
-    if (change.deadline !== null && !campaignSpecSchema.shape.deadline.safeParse(change.deadline).success) {
-      throw new InputError(
-        `deadline: "${change.deadline}" is not an ISO 8601 date-time with its offset (2027-03-31T17:00:00Z)`,
-      )
-    }
-    const at = change.deadline === null ? null : Date.parse(change.deadline)
-    if (at !== null && at <= ctx.now().getTime()) {
-      throw new InputError(`deadline: ${String(change.deadline)} is in the past`)
-    }
-    if (campaign.status === 'ACTIVE') {
-      const before = campaign.deadline === null ? null : Date.parse(campaign.deadline)
-      if (at === null || (before !== null && at < before)) {
-        throw new InputError("deadline: an ACTIVE campaign's deadline can only move later")
-      }
-    }
+  // Read as at creation: Date.parse alone took "2031-02-30T00:00:00Z" as March 2 and "2031-01-05" or
+  // "January 5, 2031" in the server's time zone.
+  if (
+    typeof change.deadline === 'string' &&
+    !campaignSpecSchema.shape.deadline.safeParse(change.deadline).success
+  ) {
+    throw new InputError(
+      `deadline: "${change.deadline}" is not an ISO 8601 date-time with its offset (2027-03-31T17:00:00Z)`,
+    )
   }
+  const deadline =
+    change.deadline === undefined || change.deadline === null
+      ? change.deadline
+      : new Date(change.deadline).toISOString()
   const fields = {
     ...(change.name !== undefined ? { name: change.name.trim() } : {}),
     ...(change.description !== undefined ? { description: change.description } : {}),
-    ...(change.deadline !== undefined
-      ? { deadline: change.deadline === null ? null : new Date(change.deadline).toISOString() }
-      : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
   }
-  await updateCampaignFields(ctx.db, id, fields, ctx.now())
+  const now = ctx.now()
+  // Checked and written with the campaign's row locked: an activation between a check and the write would
+  // have its deadline shortened after reviewers were given it, a completion its name changed after.
+  await ctx.db.transaction(async (tx) => {
+    const [campaign] = await lockCampaigns(tx, [id])
+    if (!campaign) throw new NotFoundError(`no campaign with id "${id}"`)
+    if (campaign.status !== 'STAGED' && campaign.status !== 'ACTIVE') {
+      throw new ConflictError(
+        `campaign "${campaign.name}" is ${campaign.status}: only a STAGED or ACTIVE campaign changes`,
+      )
+    }
+    if (deadline !== undefined) checkDeadline(campaign, deadline, now)
+    await updateCampaignFields(tx, id, fields, now)
+    const moved = deadline !== undefined && deadline !== campaign.deadline
+    if (campaign.status === 'ACTIVE' && moved && campaign.spec.emailNotificationEnabled !== false) {
+      const changed: Campaign = { ...campaign, ...fields }
+      const open = await listCertifications(tx, { campaignIds: [id], signed: false })
+      await notify(
+        ctx,
+        tx,
+        open.map((cert) =>
+          certificationMessage('CERTIFICATION_DEADLINE_CHANGED', changed, cert, {
+            previousDueDate: campaign.deadline,
+            itemsLeft: cert.itemsTotal - cert.itemsDecided,
+          }),
+        ),
+      )
+    }
+  })
   return campaignById(ctx, id)
+}
+
+/**
+ * A new deadline is in the future; an ACTIVE campaign's only moves later (its reviewers plan by it). One
+ * without a deadline may be given one: that is the only way to bound a review nobody finishes, and the
+ * reviewers are told.
+ */
+function checkDeadline(campaign: Campaign, deadline: string | null, now: Date): void {
+  const at = deadline === null ? null : Date.parse(deadline)
+  if (at !== null && at <= now.getTime()) throw new InputError(`deadline: ${deadline} is in the past`)
+  if (campaign.status !== 'ACTIVE') return
+  const before = campaign.deadline === null ? null : Date.parse(campaign.deadline)
+  if (at === null || (before !== null && at < before)) {
+    throw new InputError("deadline: an ACTIVE campaign's deadline can only move later")
+  }
 }
 
 /**
@@ -85,7 +120,7 @@ export async function deleteCampaignsById(
     const campaigns = new Map((await lockCampaigns(tx, unique)).map((c) => [c.id, c]))
     for (const id of unique) {
       const campaign = campaigns.get(id)
-      if (!campaign) throw new InputError(`no campaign with id "${id}"`)
+      if (!campaign) throw new NotFoundError(`no campaign with id "${id}"`)
       campaignMove(campaign, 'delete', now)
     }
     await deleteCampaigns(tx, unique)
