@@ -145,7 +145,7 @@ export async function generateCampaign(ctx: EngineContext, campaign: Campaign): 
     )
     timer.lap('request origins and certifications')
     // Items are written certification by certification, their (time-ordered) ids made in that order: the
-    // table's indexes on (id) and (certification_id, id) are appended to instead of written all over, and
+    // table's key (certification_id, id) is appended to instead of written all over, and
     // a certification's items sit together, as its reviewer reads them. They are written a chunk at a
     // time: a million rows built before the first is written would sit in memory (and in the collector's
     // way) all at once.

@@ -22,6 +22,7 @@ import { sql as remediationQueue } from './0022-remediation-queue.js'
 import { sql as itemsByCertification } from './0023-certification-items-by-certification.js'
 import { sql as campaignReports } from './0024-campaign-reports.js'
 import { sql as certificationOutcomes } from './0025-certification-outcomes.js'
+import { sql as certificationItemsKey } from './0026-certification-items-key.js'
 
 /** Versioned schema migrations, applied in order and recorded in `schema_migrations`. Never edit one that has shipped. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -49,4 +50,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 23, name: 'certification-items-by-certification', sql: itemsByCertification },
   { version: 24, name: 'campaign-reports', sql: campaignReports },
   { version: 25, name: 'certification-outcomes', sql: certificationOutcomes },
+  { version: 26, name: 'certification-items-key', sql: certificationItemsKey },
 ]
