@@ -305,6 +305,12 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
         /,ACCESS_PROFILE,Operations Team,.*,REVOKE,james\.wilson,.*,left operations,,DONE,/,
       )
       expect(cli('campaign', 'report', campaignId, '--csv', 'everything').status).toBe(2)
+      // A file that cannot be written is the user's input, named, not an unexpected error.
+      for (const bad of [dir, join(dir, 'no-such-folder', 'report.csv')]) {
+        const refused = cli('campaign', 'report', campaignId, '--csv', '--out', bad)
+        expect(refused.status).toBe(2)
+        expect(refused.stderr).toContain(`--out: cannot write ${bad}: `)
+      }
     },
   )
 })
