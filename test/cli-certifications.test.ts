@@ -170,6 +170,16 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
     const silent = cli('review', certId, '--revoke', given?.id ?? '', '--as', 'james.wilson')
     expect(silent.status).toBe(2)
     expect(silent.stderr).toMatch(/a comment is required for a revocation/)
+
+    // `--as` someone who neither reviews this certification nor administers campaigns is refused: their
+    // name would be recorded on decisions they may not make. An administrator (joan.goldwasser) may.
+    const intruder = cli('review', certId, '--approve', role?.id ?? '', '--as', 'joan.dijkstra')
+    expect(intruder.status).toBe(11)
+    expect(intruder.stderr).toMatch(/--as joan\.dijkstra: .* is reviewed by james\.wilson/)
+    expect(cli('sign-off', certId, '--as', 'joan.dijkstra').status).toBe(11)
+    const unchanged = json<{ items: Item[] }>('review', certId, '--as', 'james.wilson')
+    expect(unchanged.items.find((i) => i.id === role?.id)?.decision).toBeNull()
+    expect(cli('review', certId, '--as', 'joan.goldwasser').status).toBe(0)
   })
 
   it('previews, decides, signs off and remediates through the directory and a manual task', () => {
