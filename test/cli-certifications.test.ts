@@ -131,6 +131,10 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
     expect(mine).toHaveLength(1)
     expect(mine[0]?.reviewerName).toBe('james.wilson')
     certId = mine[0]?.id ?? ''
+    // A mistyped campaign id is no campaign, not a campaign without certifications.
+    const unknown = cli('certifications', '--campaign', 'no-such-campaign')
+    expect(unknown.status).toBe(6)
+    expect(unknown.stderr).toMatch(/no campaign with id "no-such-campaign"/)
 
     const page = json<{ total: number; items: Item[] }>('review', certId, '--as', 'james.wilson')
     items = page.items

@@ -75,6 +75,8 @@ export async function certificationsCommand(
 ): Promise<void> {
   await withEngine(workspace, async (e) => {
     const actor = await actorOf(e, o.as)
+    // A mistyped id would otherwise list nothing, as if the campaign had no certifications.
+    if (o.campaign !== undefined) await campaignById(e, o.campaign)
     const reviewer = o.reviewer !== undefined ? await findIdentity(e, o.reviewer) : undefined
     const { certifications } = await listCertificationsFor(e, actor, {
       ...(o.campaign !== undefined ? { campaignIds: [o.campaign] } : {}),
