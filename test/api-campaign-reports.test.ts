@@ -215,6 +215,29 @@ describe.each(databases)('campaign reports through the official client on $name'
     expect((await reports.getReportResult({ taskResultId: reportId })).data.status).toBe('SUCCESS')
   })
 
+  it('makes the names of people inert for spreadsheets, as it does what they typed', async () => {
+    // Names come from the sources (an HR extract): one that reads as a formula stays text in the CSV.
+    const formula = '=HYPERLINK("http://evil.example","x")'
+    await engine.db.query('UPDATE identities SET name = $1 WHERE id = $2', [formula, reviewer.id])
+    try {
+      const campaigns = new CertificationCampaignsApi(admin)
+      const reports = new ReportsDataExtractionApi(admin)
+      for (const type of ['CAMPAIGN_STATUS_REPORT', 'CERTIFICATION_SIGNOFF_REPORT'] as const) {
+        const run = await campaigns.startCampaignReport({ id: campaignId, type })
+        const taskResultId = (run.data as { id: string }).id
+        const file = await reports.getReport({ taskResultId, fileFormat: 'csv' })
+        const rows = parseCsv(String(file.data))
+        expect(rows.map((r) => r['reviewer'])).toContain(`'${formula}`)
+        expect(rows.map((r) => r['reviewer'])).not.toContain(formula)
+        if (type === 'CAMPAIGN_STATUS_REPORT') {
+          expect(rows.map((r) => r['decidedBy'])).not.toContain(formula)
+        }
+      }
+    } finally {
+      await engine.db.query('UPDATE identities SET name = $1 WHERE id = $2', [reviewer.name, reviewer.id])
+    }
+  })
+
   it("deletes a campaign's report runs with the campaign", async () => {
     const campaigns = new CertificationCampaignsApi(admin)
     const staged = await campaigns.createCampaign({

@@ -538,6 +538,40 @@ describe.each(databases)('certifications on $name', (database) => {
     expect((await listAssignments(ctx.db, operator.id)).map((a) => a.itemId)).not.toContain(OPS_TEAM_ID)
   })
 
+  it('a source owner deleting an account a role still grants keeps it: the next plan would create it again', async () => {
+    const { ctx, requester } = await setup()
+    const { campaign } = await createCampaign(ctx, ADMIN, {
+      name: 'Directory accounts',
+      type: 'SOURCE_OWNER',
+      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
+      accountRevocation: 'DELETE',
+      sourceOwnerCampaignInfo: { sourceIds: [DIRECTORY] },
+    })
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const owner = (await findIdentity(ctx.db, 'james.wilson'))?.id as string
+    const cert = await certOf(ctx, campaign.id, owner)
+    const [account] = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      identityIds: [requester.id],
+      itemTypes: ['ACCOUNT'],
+    })
+    expect(account).toBeDefined()
+    const id = account?.id as string
+    // Every active identity gets a directory account through the role All Employees.
+    const [preview] = await previewRevocations(ctx, person(owner), cert.id, [id])
+    expect(preview).toMatchObject({ outcome: 'KEPT', changes: [] })
+    expect(preview?.message).toMatch(/All Employees/)
+    await decideItems(ctx, person(owner), cert.id, [{ id, decision: 'REVOKE', comments: 'not needed' }])
+    await approveRest(ctx, person(owner), cert.id)
+    expect((await signOffCertification(ctx, person(owner), cert.id)).remediation.KEPT).toBe(1)
+    const [kept] = await listCertificationItems(ctx.db, { ids: [id] })
+    expect(kept?.remediationDetail).toMatch(/All Employees/)
+    const deletes = (await listActivities(ctx.db, {})).filter(
+      (a) => a.identityId === requester.id && a.operation === 'Delete',
+    )
+    expect(deletes).toEqual([])
+  })
+
   it('a directory outage during remediation shows retrying, then completes', async () => {
     const { ctx, clock, requester, manager } = await setup()
     const { campaign } = await managerCampaign(ctx)

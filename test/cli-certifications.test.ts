@@ -131,6 +131,10 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
     expect(mine).toHaveLength(1)
     expect(mine[0]?.reviewerName).toBe('james.wilson')
     certId = mine[0]?.id ?? ''
+    // A mistyped campaign id is no campaign, not a campaign without certifications.
+    const unknown = cli('certifications', '--campaign', 'no-such-campaign')
+    expect(unknown.status).toBe(6)
+    expect(unknown.stderr).toMatch(/no campaign with id "no-such-campaign"/)
 
     const page = json<{ total: number; items: Item[] }>('review', certId, '--as', 'james.wilson')
     items = page.items
@@ -170,6 +174,16 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
     const silent = cli('review', certId, '--revoke', given?.id ?? '', '--as', 'james.wilson')
     expect(silent.status).toBe(2)
     expect(silent.stderr).toMatch(/a comment is required for a revocation/)
+
+    // `--as` someone who neither reviews this certification nor administers campaigns is refused: their
+    // name would be recorded on decisions they may not make. An administrator (joan.goldwasser) may.
+    const intruder = cli('review', certId, '--approve', role?.id ?? '', '--as', 'joan.dijkstra')
+    expect(intruder.status).toBe(11)
+    expect(intruder.stderr).toMatch(/--as joan\.dijkstra: .* is reviewed by james\.wilson/)
+    expect(cli('sign-off', certId, '--as', 'joan.dijkstra').status).toBe(11)
+    const unchanged = json<{ items: Item[] }>('review', certId, '--as', 'james.wilson')
+    expect(unchanged.items.find((i) => i.id === role?.id)?.decision).toBeNull()
+    expect(cli('review', certId, '--as', 'joan.goldwasser').status).toBe(0)
   })
 
   it('previews, decides, signs off and remediates through the directory and a manual task', () => {
@@ -305,6 +319,12 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
         /,ACCESS_PROFILE,Operations Team,.*,REVOKE,james\.wilson,.*,left operations,,DONE,/,
       )
       expect(cli('campaign', 'report', campaignId, '--csv', 'everything').status).toBe(2)
+      // A file that cannot be written is the user's input, named, not an unexpected error.
+      for (const bad of [dir, join(dir, 'no-such-folder', 'report.csv')]) {
+        const refused = cli('campaign', 'report', campaignId, '--csv', '--out', bad)
+        expect(refused.status).toBe(2)
+        expect(refused.stderr).toContain(`--out: cannot write ${bad}: `)
+      }
     },
   )
 })

@@ -327,12 +327,32 @@ export async function campaignReportCommand(
           ? JSON.stringify(report, null, 2) + '\n'
           : reportText(report, e.now())
     if (o.out === undefined) return void process.stdout.write(text)
-    await writeFile(o.out, text)
+    await writeOut(o.out, text)
     const rows = part === 'reviewers' ? report.reviewers.length : report.decisions.length
     process.stdout.write(
       `report of campaign ${report.campaign.id} written to ${o.out} (${rows} ${part ?? 'decisions'})\n`,
     )
   })
+}
+
+/** Why a file cannot be written, in the user's words, for the errors a mistyped path gives. */
+const UNWRITABLE: Readonly<Record<string, string>> = {
+  EISDIR: 'it is a folder (name a file in it)',
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of it is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+}
+
+/** Writes the file `--out` names: one that cannot be written is a mistake of the command line, said so. */
+async function writeOut(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? ''
+    throw new InputError(`--out: cannot write ${path}: ${UNWRITABLE[code] ?? (err as Error).message}`)
+  }
 }
 
 function reportText(report: CampaignReport, now: Date): string {

@@ -1,8 +1,11 @@
 import { withEngine, type OpenEngine } from '../../app/open-engine.js'
 import type { ItemDecision, ItemReason } from '../../domain/certifications/certification-item.js'
-import { InputError } from '../../domain/errors.js'
+import { ForbiddenError, InputError } from '../../domain/errors.js'
+import { capabilitiesOf } from '../../engine/auth/identity-capabilities.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
 import { campaignById } from '../../engine/certifications/activate-campaign.js'
+import { isCampaignAdmin } from '../../engine/certifications/campaign-actor.js'
+import { certificationFor } from '../../engine/certifications/certification-access.js'
 import { decideItems, MAX_DECISIONS } from '../../engine/certifications/decide-items.js'
 import {
   certificationItemsFor,
@@ -39,6 +42,30 @@ function nameBook(e: OpenEngine): (id: string | null) => Promise<string> {
 }
 
 /**
+ * Who acts on one certification. The CLI is an administrator, and `--as` names the person recorded as
+ * reading, deciding, signing off or reassigning: the certification's reviewer, or someone who administers
+ * campaigns. Anyone else would be recorded as having decided what they may not (a mistyped `--as`, or one
+ * reviewer's name on another's certification), so they are refused.
+ */
+async function actorOnCertification(
+  e: OpenEngine,
+  as: string | undefined,
+  certificationId: string,
+): Promise<Awaited<ReturnType<typeof actorOf>>> {
+  const actor = await actorOf(e, as)
+  if (as === undefined) return actor
+  const { cert } = await certificationFor(e, actor, certificationId)
+  const person = await findIdentity(e, as)
+  if (cert.reviewerId === person.id) return actor
+  if (isCampaignAdmin({ ...actor, capabilities: capabilitiesOf(e, person) })) return actor
+  const reviewer = await findIdentityOrNone(e, cert.reviewerId)
+  throw new ForbiddenError(
+    `--as ${as}: certification ${cert.id} is reviewed by ${reviewer?.name ?? cert.reviewerId}, and ${person.name} ` +
+      'does not administer campaigns (leave out --as to act as the administrator, recorded as the CLI)',
+  )
+}
+
+/**
  * `provisio certifications [--campaign ID] [--reviewer NAME] [--as NAME]`: reviewers' certifications with
  * their progress. `--as` alone: that person's own.
  */
@@ -48,6 +75,8 @@ export async function certificationsCommand(
 ): Promise<void> {
   await withEngine(workspace, async (e) => {
     const actor = await actorOf(e, o.as)
+    // A mistyped id would otherwise list nothing, as if the campaign had no certifications.
+    if (o.campaign !== undefined) await campaignById(e, o.campaign)
     const reviewer = o.reviewer !== undefined ? await findIdentity(e, o.reviewer) : undefined
     const { certifications } = await listCertificationsFor(e, actor, {
       ...(o.campaign !== undefined ? { campaignIds: [o.campaign] } : {}),
@@ -121,7 +150,7 @@ export async function reviewCommand(
   const limit = o.limit !== undefined ? wholeNumberOption('--limit', o.limit, 1) : MAX_PREVIEW
   const offset = o.offset !== undefined ? wholeNumberOption('--offset', o.offset) : 0
   await withEngine(workspace, async (e) => {
-    const actor = await actorOf(e, o.as)
+    const actor = await actorOnCertification(e, o.as, certificationId)
     if (o.preview === true) {
       const named = [...revoke, ...approve]
       const ids =
@@ -283,7 +312,7 @@ export async function signOffCommand(
   await withEngine(workspace, async (e) => {
     const { cert, remediation, queued } = await signOffCertification(
       e,
-      await actorOf(e, o.as),
+      await actorOnCertification(e, o.as, certificationId),
       certificationId,
       {
         wait: o.wait !== false,
@@ -316,7 +345,8 @@ export async function reassignCommand(
       o.identity !== undefined
         ? await Promise.all(o.identity.map(async (n) => (await findIdentity(e, n)).id))
         : undefined
-    const moved = await reassignCertificationTo(e, await actorOf(e, o.as), certificationId, {
+    const actor = await actorOnCertification(e, o.as, certificationId)
+    const moved = await reassignCertificationTo(e, actor, certificationId, {
       to: o.to,
       reason: o.reason,
       ...(o.item !== undefined ? { itemIds: o.item } : {}),

@@ -183,6 +183,21 @@ export function grantCoversAccount(g: Pick<Grant, 'reasons'>, nativeIdentity: st
   })
 }
 
+/**
+ * What would bring back a deleted account: the planner creates an account for an identity granted access on
+ * a source where it has none, so deleting someone's only account on a source that still grants them
+ * something there is undone by the next plan. Those grants (none: the deletion sticks).
+ */
+export function grantsRecreatingAccount(
+  desired: Pick<DesiredAccess, 'entitlementsBySource'>,
+  accounts: readonly Pick<PlanAccount, 'sourceId' | 'nativeIdentity'>[],
+  sourceId: string,
+  nativeIdentity: string,
+): readonly Grant[] {
+  const another = accounts.some((a) => a.sourceId === sourceId && a.nativeIdentity !== nativeIdentity)
+  return another ? [] : (desired.entitlementsBySource.get(sourceId) ?? [])
+}
+
 function textValues(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '')
   return typeof v === 'string' && v !== '' ? [v] : []

@@ -120,14 +120,16 @@ function reportTable(ctx: EngineContext, loaded: LoadedCampaignReport, type: Cam
   const { report, items, identities, name } = loaded
   const campaign = report.campaign
   const columns = ctx.config.settings.campaignReportsConfig.identityAttributeColumns
-  const reviewerOf = new Map(report.reviewers.map((r) => [r.certificationId, r.reviewerName]))
-  const sourceName = (id: string | null): string =>
-    id === null ? '' : (findSource(ctx.config, id)?.name ?? id)
   const text = (v: string | null | undefined): string => inertCell(v ?? '')
+  // Names come from the sources (an HR extract) as much as comments come from people: inert as well.
+  const person = (id: string): string => text(name(id))
+  const reviewerOf = new Map(report.reviewers.map((r) => [r.certificationId, text(r.reviewerName)]))
+  const sourceName = (id: string | null): string =>
+    id === null ? '' : text(findSource(ctx.config, id)?.name ?? id)
   const itemColumns = (i: CertificationItem): string[] => [
     text(campaign.name),
     reviewerOf.get(i.certificationId) ?? '',
-    name(i.identityId),
+    person(i.identityId),
     ...columns.map((c) => text(identities.get(i.identityId)?.attributes[c])),
     i.itemType,
     text(i.itemName),
@@ -174,7 +176,7 @@ function reportTable(ctx: EngineContext, loaded: LoadedCampaignReport, type: Cam
         rows: items.map((i) => [
           ...itemColumns(i),
           i.decision ?? 'UNDECIDED',
-          i.decidedBy === null ? '' : name(i.decidedBy),
+          i.decidedBy === null ? '' : person(i.decidedBy),
           i.decided ?? '',
           text(i.comments),
           i.proposedEndDate ?? '',
@@ -198,7 +200,7 @@ function reportTable(ctx: EngineContext, loaded: LoadedCampaignReport, type: Cam
           .map((i) => [
             ...itemColumns(i),
             text(i.nativeIdentity),
-            i.decidedBy === null ? '' : name(i.decidedBy),
+            i.decidedBy === null ? '' : person(i.decidedBy),
             i.decided ?? '',
             text(i.comments),
             i.proposedEndDate ?? '',
@@ -232,7 +234,7 @@ function reportTable(ctx: EngineContext, loaded: LoadedCampaignReport, type: Cam
           String(r.revoked),
           String(r.signed !== null),
           r.signed ?? '',
-          r.reassignedFrom === null ? '' : name(r.reassignedFrom),
+          r.reassignedFrom === null ? '' : person(r.reassignedFrom),
           r.escalated ?? '',
         ]),
       }

@@ -1,6 +1,6 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { Remediation } from '../../domain/certifications/certification-item.js'
-import { grantCoversAccount } from '../../domain/certifications/review-items.js'
+import { grantCoversAccount, grantsRecreatingAccount } from '../../domain/certifications/review-items.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
@@ -107,6 +107,7 @@ async function remediateClaimed(
   type Seen = {
     grants: readonly Grant[]
     entitlements: { get(k: string): Grant | undefined }
+    entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
     accounts: readonly PlanAccount[]
   }
   const directByIdentity = new Map<string, RemediationItem[]>()
@@ -136,7 +137,12 @@ async function remediateClaimed(
   const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
     const from = directActivities.length
     for (const p of batch.identities) {
-      const now = { grants: p.desired.grants, entitlements: p.desired.entitlements, accounts: p.accounts }
+      const now = {
+        grants: p.desired.grants,
+        entitlements: p.desired.entitlements,
+        entitlementsBySource: p.desired.entitlementsBySource,
+        accounts: p.accounts,
+      }
       seen.set(p.identity.id, now)
       for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
     }
@@ -181,7 +187,13 @@ async function remediateClaimed(
 function remediateDirect(
   campaign: Campaign,
   i: RemediationItem,
-  now: { entitlements: { get(k: string): Grant | undefined }; accounts: readonly PlanAccount[] } | undefined,
+  now:
+    | {
+        entitlements: { get(k: string): Grant | undefined }
+        entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
+        accounts: readonly PlanAccount[]
+      }
+    | undefined,
   reason: PlanReason,
 ): Result | NewActivity {
   const account = now?.accounts.find(
@@ -202,6 +214,12 @@ function remediateDirect(
     if (operation === 'Disable' && account.disabled) {
       return { id: i.id, remediation: 'DONE', detail: 'the account is disabled already' }
     }
+    // A deletion the next plan would undo (it creates the account again) is no removal: KEPT, saying why.
+    const still =
+      operation === 'Delete' && now !== undefined
+        ? grantsRecreatingAccount(now, now.accounts, base.sourceId, account.nativeIdentity)
+        : []
+    if (still.length > 0) return { id: i.id, remediation: 'KEPT', detail: recreatedBy(still) }
     return { ...base, operation, items: [] }
   }
   const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
@@ -221,6 +239,12 @@ function remediateDirect(
     operation: 'Modify',
     items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
   }
+}
+
+/** Why a deleted account would come back: what still grants access on its source. */
+export function recreatedBy(grants: readonly Grant[]): string {
+  const by = [...new Set(grants.flatMap((g) => g.reasons.map(describeReason)))]
+  return `still granted access on its source by ${by.join('; ')}: the next plan would create the account again (revoke what grants it, or disable the account instead)`
 }
 
 function count(results: readonly Result[]): RemediationCounts {
