@@ -19,7 +19,7 @@ describe.each(databases)('store on $name', (database) => {
     expect(await migrate(store.db)).toEqual([])
     const rows = await store.db.query<{ version: number }>('SELECT version FROM schema_migrations')
     expect(rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26,
     ])
   })
 
