@@ -66,8 +66,15 @@ export interface PlanRun {
   readonly selections: AccountSelection[]
   readonly errors: PlanError[]
   readonly warnings: readonly string[]
-  /** Per planned identity: who it is and what it should have (for explain). */
-  readonly identities: Map<string, { readonly identity: Identity; readonly desired: DesiredAccess }>
+  /** Per planned identity: who it is, what it should have (for explain) and its accounts as compared. */
+  readonly identities: Map<
+    string,
+    {
+      readonly identity: Identity
+      readonly desired: DesiredAccess
+      readonly accounts: readonly PlanAccount[]
+    }
+  >
   readonly durationMs: number
 }
 
@@ -171,7 +178,7 @@ export async function planIdentities(ctx: EngineContext, options: PlanOptions = 
   const items: PlanItem[] = []
   const selections: AccountSelection[] = []
   const errors: PlanError[] = []
-  const identities = new Map<string, { identity: Identity; desired: DesiredAccess }>()
+  const identities: PlanRun['identities'] = new Map()
   const warnings: string[] = []
   const seen = new Set<string>()
   for await (const batch of planBatches(ctx, options)) {

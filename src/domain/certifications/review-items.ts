@@ -1,3 +1,4 @@
+import { describeReason } from '../plan/describe-reason.js'
 import { entitlementKey } from '../plan/entitlement-key.js'
 import type { DesiredAccess } from '../plan/desired-access.js'
 import type { PlanReason } from '../plan/plan-item.js'
@@ -196,6 +197,18 @@ export function grantsRecreatingAccount(
 ): readonly Grant[] {
   const another = accounts.some((a) => a.sourceId === sourceId && a.nativeIdentity !== nativeIdentity)
   return another ? [] : (desired.entitlementsBySource.get(sourceId) ?? [])
+}
+
+/** Why a deleted account would come back: what still grants access on its source (`grantsRecreatingAccount`'s grants). */
+export function recreatedBy(grants: readonly Grant[]): {
+  readonly by: readonly string[]
+  readonly message: string
+} {
+  const by = [...new Set(grants.flatMap((g) => g.reasons.map(describeReason)))]
+  return {
+    by,
+    message: `still granted access on its source by ${by.join('; ')}: the next plan would create the account again (revoke what grants it, or disable the account instead)`,
+  }
 }
 
 function textValues(v: unknown): string[] {

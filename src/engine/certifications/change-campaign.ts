@@ -27,32 +27,6 @@ export async function changeCampaign(
   change: CampaignChange,
 ): Promise<Campaign> {
   requireCampaignAdmin(actor, 'changing a campaign')
-  await campaignById(ctx, id) // 404 before any 400 about the fields
-  if (change.name !== undefined && (change.name.trim() === '' || change.name.length > 255)) {
-    throw new InputError('name: 1 to 255 characters')
-  }
-  if (change.description !== undefined && change.description !== null && change.description.length > 2000) {
-    throw new InputError('description: at most 2000 characters')
-  }
-  // Read as at creation: Date.parse alone took "2031-02-30T00:00:00Z" as March 2 and "2031-01-05" or
-  // "January 5, 2031" in the server's time zone.
-  if (
-    typeof change.deadline === 'string' &&
-    !campaignSpecSchema.shape.deadline.safeParse(change.deadline).success
-  ) {
-    throw new InputError(
-      `deadline: "${change.deadline}" is not an ISO 8601 date-time with its offset (2027-03-31T17:00:00Z)`,
-    )
-  }
-  const deadline =
-    change.deadline === undefined || change.deadline === null
-      ? change.deadline
-      : new Date(change.deadline).toISOString()
-  const fields = {
-    ...(change.name !== undefined ? { name: change.name.trim() } : {}),
-    ...(change.description !== undefined ? { description: change.description } : {}),
-    ...(deadline !== undefined ? { deadline } : {}),
-  }
   const now = ctx.now()
   // Checked and written with the campaign's row locked: an activation between a check and the write would
   // have its deadline shortened after reviewers were given it, a completion its name changed after.
@@ -64,6 +38,8 @@ export async function changeCampaign(
         `campaign "${campaign.name}" is ${campaign.status}: only a STAGED or ACTIVE campaign changes`,
       )
     }
+    const fields = changedFields(change)
+    const { deadline } = fields
     if (deadline !== undefined) checkDeadline(campaign, deadline, now)
     await updateCampaignFields(tx, id, fields, now)
     const moved = deadline !== undefined && deadline !== campaign.deadline
@@ -83,6 +59,33 @@ export async function changeCampaign(
     }
   })
   return campaignById(ctx, id)
+}
+
+/** The fields a change writes, checked (a deadline read as at creation), as updateCampaignFields takes them. */
+function changedFields(change: CampaignChange): Parameters<typeof updateCampaignFields>[2] {
+  if (change.name !== undefined && (change.name.trim() === '' || change.name.length > 255)) {
+    throw new InputError('name: 1 to 255 characters')
+  }
+  if (change.description !== undefined && change.description !== null && change.description.length > 2000) {
+    throw new InputError('description: at most 2000 characters')
+  }
+  // Date.parse alone took "2031-02-30T00:00:00Z" as March 2 and "2031-01-05" or "January 5, 2031" in the
+  // server's time zone.
+  if (
+    typeof change.deadline === 'string' &&
+    !campaignSpecSchema.shape.deadline.safeParse(change.deadline).success
+  ) {
+    throw new InputError(
+      `deadline: "${change.deadline}" is not an ISO 8601 date-time with its offset (2027-03-31T17:00:00Z)`,
+    )
+  }
+  return {
+    ...(change.name !== undefined ? { name: change.name.trim() } : {}),
+    ...(change.description !== undefined ? { description: change.description } : {}),
+    ...(change.deadline !== undefined
+      ? { deadline: change.deadline === null ? null : new Date(change.deadline).toISOString() }
+      : {}),
+  }
 }
 
 /**

@@ -1,16 +1,18 @@
 import type { CertificationItem } from '../../domain/certifications/certification-item.js'
-import { grantCoversAccount, grantsRecreatingAccount } from '../../domain/certifications/review-items.js'
+import {
+  grantCoversAccount,
+  grantsRecreatingAccount,
+  recreatedBy,
+} from '../../domain/certifications/review-items.js'
 import { describeReason } from '../../domain/plan/describe-reason.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import { InputError } from '../../domain/errors.js'
-import { listAccounts } from '../../store/accounts.js'
 import { listCertificationItems } from '../../store/certification-items.js'
 import type { EngineContext } from '../engine-context.js'
 import { planIdentities, planningSourceIds } from '../plan-identities.js'
 import type { CampaignActor } from './campaign-actor.js'
 import { certificationFor } from './certification-access.js'
-import { recreatedBy } from './remediate-items.js'
 import { previewRoleComposition } from './preview-role-composition.js'
 import { roleHolders } from './role-holders.js'
 
@@ -113,7 +115,8 @@ async function previewOne(
     withoutAssignments: without,
     revokedBy,
   })
-  const desired = run.identities.get(item.identityId)?.desired
+  const planned = run.identities.get(item.identityId)
+  const desired = planned?.desired
   if (item.assignmentIds.length > 0) {
     const still = desired?.grants.find((g) => g.kind === item.itemType && g.id === item.itemId)
     if (still) {
@@ -154,17 +157,17 @@ async function previewOne(
   if (item.itemType === 'ACCOUNT') {
     const operation = accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
     const still =
-      operation === 'Delete' && desired
+      operation === 'Delete' && planned
         ? grantsRecreatingAccount(
-            desired,
-            await listAccounts(ctx.db, { identityIds: [item.identityId] }),
+            planned.desired,
+            planned.accounts,
             item.sourceId ?? '',
             item.nativeIdentity ?? '',
           )
         : []
     if (still.length > 0) {
-      const keptBy = [...new Set(still.flatMap((g) => g.reasons.map(describeReason)))]
-      return { ...base, outcome: 'KEPT', keptBy, changes: [], message: `stays: ${recreatedBy(still)}` }
+      const { by, message } = recreatedBy(still)
+      return { ...base, outcome: 'KEPT', keptBy: by, changes: [], message: `stays: ${message}` }
     }
     return {
       ...base,

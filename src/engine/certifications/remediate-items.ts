@@ -1,6 +1,10 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { Remediation } from '../../domain/certifications/certification-item.js'
-import { grantCoversAccount, grantsRecreatingAccount } from '../../domain/certifications/review-items.js'
+import {
+  grantCoversAccount,
+  grantsRecreatingAccount,
+  recreatedBy,
+} from '../../domain/certifications/review-items.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
 import type { Grant, PlanAccount } from '../../domain/plan/planning-model.js'
@@ -72,6 +76,14 @@ export async function remediateItems(
   }
 }
 
+/** What an identity holds and is granted once the revoked assignments are gone, as the apply plans it. */
+interface Seen {
+  readonly grants: readonly Grant[]
+  readonly entitlements: { get(k: string): Grant | undefined }
+  readonly entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
+  readonly accounts: readonly PlanAccount[]
+}
+
 /** The outcomes of claimed items, their assignments ended and their identities' plans applied (in `ctx.db`'s transaction). */
 async function remediateClaimed(
   ctx: EngineContext,
@@ -103,13 +115,6 @@ async function remediateClaimed(
   for (const i of given) for (const a of i.assignmentIds) revokedBy.set(a, reasonOf(i))
   const identityIds = [...new Set([...given, ...direct].map((i) => i.identityId))].sort()
 
-  // What each identity holds and is granted once the assignments are gone, as the apply plans it.
-  type Seen = {
-    grants: readonly Grant[]
-    entitlements: { get(k: string): Grant | undefined }
-    entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
-    accounts: readonly PlanAccount[]
-  }
   const directByIdentity = new Map<string, RemediationItem[]>()
   for (const i of direct) {
     const mine = directByIdentity.get(i.identityId)
@@ -187,13 +192,7 @@ async function remediateClaimed(
 function remediateDirect(
   campaign: Campaign,
   i: RemediationItem,
-  now:
-    | {
-        entitlements: { get(k: string): Grant | undefined }
-        entitlementsBySource: ReadonlyMap<string, readonly Grant[]>
-        accounts: readonly PlanAccount[]
-      }
-    | undefined,
+  now: Seen | undefined,
   reason: PlanReason,
 ): Result | NewActivity {
   const account = now?.accounts.find(
@@ -219,7 +218,7 @@ function remediateDirect(
       operation === 'Delete' && now !== undefined
         ? grantsRecreatingAccount(now, now.accounts, base.sourceId, account.nativeIdentity)
         : []
-    if (still.length > 0) return { id: i.id, remediation: 'KEPT', detail: recreatedBy(still) }
+    if (still.length > 0) return { id: i.id, remediation: 'KEPT', detail: recreatedBy(still).message }
     return { ...base, operation, items: [] }
   }
   const key = entitlementKey(i.sourceId as string, i.attribute as string, i.value as string)
@@ -239,12 +238,6 @@ function remediateDirect(
     operation: 'Modify',
     items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
   }
-}
-
-/** Why a deleted account would come back: what still grants access on its source. */
-export function recreatedBy(grants: readonly Grant[]): string {
-  const by = [...new Set(grants.flatMap((g) => g.reasons.map(describeReason)))]
-  return `still granted access on its source by ${by.join('; ')}: the next plan would create the account again (revoke what grants it, or disable the account instead)`
 }
 
 function count(results: readonly Result[]): RemediationCounts {
