@@ -351,6 +351,27 @@ describe.each(databases)('certifications through the official client on $name', 
       'searchCampaignInfo.identityIds: no identity "no.such.person"',
     )
     await refusedCampaign({ name: '   ', type: 'MANAGER' }, 'name')
+    // What a MANAGER campaign never reviews (accounts) cannot be given a revocation; a governance group
+    // as reviewer is not supported (it would be looked up as a person); an unknown kind of reference.
+    await refusedCampaign(
+      { name: 'Accounts', type: 'MANAGER', accountRevocation: 'DELETE' },
+      'campaign.accountRevocation: it goes with a SOURCE_OWNER campaign',
+    )
+    await refusedCampaign(
+      {
+        name: 'A group',
+        type: 'SEARCH',
+        searchCampaignInfo: {
+          identityIds: [reviewer.id],
+          reviewer: { type: 'GOVERNANCE_GROUP', id: 'Security Approvers' },
+        },
+      },
+      'campaign.searchCampaignInfo.reviewer: governance groups are not supported here yet',
+    )
+    await refusedCampaign(
+      { name: 'Owner', type: 'MANAGER', ownerRef: { type: 'IDENTTY', id: reviewer.id } },
+      'ownerRef.type: Invalid option',
+    )
     expect((await campaigns.getActiveCampaigns({ count: true })).headers['x-total-count']).toBe(before)
     // Identities are named by id or, as sources and roles are, by name.
     const byName = await campaigns.createCampaign({

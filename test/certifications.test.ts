@@ -22,6 +22,7 @@ import { signOffCertification } from '../src/engine/certifications/sign-off.js'
 import type { EngineContext } from '../src/engine/engine-context.js'
 import { executeDue } from '../src/engine/execution/execute-due.js'
 import { completeTask } from '../src/engine/manual-tasks.js'
+import { createMemoryConnector } from '../src/connectors/memory/memory-connector.js'
 import { openMemoryFaults } from '../src/engine/memory-faults.js'
 import { approveApproval } from '../src/engine/requests/decide-approval.js'
 import { submitAccessRequest } from '../src/engine/requests/submit-access-request.js'
@@ -570,6 +571,104 @@ describe.each(databases)('certifications on $name', (database) => {
       (a) => a.identityId === requester.id && a.operation === 'Delete',
     )
     expect(deletes).toEqual([])
+  })
+
+  it('a source owner deleting an account nothing grants removes its groups with it, one activity, both done', async () => {
+    const { ctx, dir, requester } = await setup()
+    // A second directory account of the requester's (same employee number), made on the system directly.
+    const system = createMemoryConnector({ file: join(dir, 'systems', 'directory.json'), idAttribute: 'uid' })
+    await system.createAccount('x-admin', {
+      uid: 'x-admin',
+      employeeNumber: String(requester.attributes['employeeNumber']),
+      groups: ['legacy-admin'],
+    })
+    await aggregateThenProcess(ctx, DIRECTORY)
+    const { campaign } = await createCampaign(ctx, ADMIN, {
+      name: 'Directory accounts',
+      type: 'SOURCE_OWNER',
+      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
+      accountRevocation: 'DELETE',
+      sourceOwnerCampaignInfo: { sourceIds: [DIRECTORY] },
+    })
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const owner = (await findIdentity(ctx.db, 'james.wilson'))?.id as string
+    const cert = await certOf(ctx, campaign.id, owner)
+    const onAdmin = (
+      await listCertificationItems(ctx.db, { certificationIds: [cert.id], identityIds: [requester.id] })
+    ).filter((i) => i.nativeIdentity === 'x-admin')
+    expect(onAdmin.map((i) => [i.itemType, i.value ?? null]).sort()).toEqual([
+      ['ACCOUNT', null],
+      ['ENTITLEMENT', 'legacy-admin'],
+    ])
+    const ids = onAdmin.map((i) => i.id)
+    const previews = await previewRevocations(ctx, person(owner), cert.id, ids)
+    expect(previews.map((p) => p.outcome)).not.toContain('KEPT')
+    await decideItems(
+      ctx,
+      person(owner),
+      cert.id,
+      ids.map((id) => ({ id, decision: 'REVOKE' as const, comments: 'no admin accounts' })),
+    )
+    await approveRest(ctx, person(owner), cert.id)
+    await signOffCertification(ctx, person(owner), cert.id)
+    const written = (await listActivities(ctx.db, {})).filter(
+      (a) => a.identityId === requester.id && a.nativeIdentity === 'x-admin',
+    )
+    // The account's deletion removes its groups: no second request to change an account being deleted.
+    expect(written.map((a) => a.operation)).toEqual(['Delete'])
+    const [entitlement] = await listCertificationItems(ctx.db, {
+      ids: onAdmin.filter((i) => i.itemType === 'ENTITLEMENT').map((i) => i.id),
+    })
+    expect(entitlement).toMatchObject({
+      remediation: 'PENDING',
+      remediationDetail: 'removed with its account',
+    })
+    await settle(ctx)
+    await runCampaignTimers(ctx)
+    const settled = await listCertificationItems(ctx.db, { ids })
+    expect(settled.map((i) => i.remediation)).toEqual(['DONE', 'DONE'])
+    const accounts = await listAccounts(ctx.db, { identityIds: [requester.id] })
+    expect(accounts.map((a) => a.nativeIdentity)).not.toContain('x-admin')
+  })
+
+  it("a source owner campaign over the authoritative source shows its accounts as people's records, acknowledge-only", async () => {
+    const { ctx, clock, requester } = await setup()
+    const { campaign } = await createCampaign(ctx, ADMIN, {
+      name: 'HR records',
+      type: 'SOURCE_OWNER',
+      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
+      accountRevocation: 'DELETE',
+      autoCompleteAction: 'REVOKE',
+      sourceOwnerCampaignInfo: { sourceIds: ['HR'] },
+    })
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    const hrOwner = (await findIdentity(ctx.db, 'joan.goldwasser'))?.id as string
+    const cert = await certOf(ctx, campaign.id, hrOwner)
+    const accounts = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      itemTypes: ['ACCOUNT'],
+    })
+    expect(accounts.length).toBeGreaterThan(10)
+    expect(accounts.every((a) => !a.revocable)).toBe(true)
+    const mine = accounts.find((a) => a.identityId === requester.id)
+    expect(mine?.acknowledgeOnly).toMatch(/record on its authoritative source "HR"/)
+    await expect(
+      decideItems(ctx, person(hrOwner), cert.id, [
+        { id: mine?.id as string, decision: 'REVOKE', comments: 'left' },
+      ]),
+    ).rejects.toThrow(/authoritative source "HR"/)
+    const [preview] = await previewRevocations(ctx, person(hrOwner), cert.id, [mine?.id as string])
+    expect(preview).toMatchObject({ outcome: 'NOT_REVOCABLE', changes: [] })
+    // Past the deadline, the campaign's default REVOKE ends nobody's record: nothing is asked of HR.
+    clock.advance(15 * DAY)
+    expect(await runCampaignTimers(ctx)).toMatchObject({ autoCompleted: 1 })
+    const hrId = accounts[0]?.sourceId
+    expect((await listActivities(ctx.db, {})).filter((a) => a.sourceId === hrId)).toEqual([])
+    const after = await listCertificationItems(ctx.db, {
+      certificationIds: [cert.id],
+      itemTypes: ['ACCOUNT'],
+    })
+    expect(new Set(after.map((i) => i.remediation))).toEqual(new Set(['NONE']))
   })
 
   it('a directory outage during remediation shows retrying, then completes', async () => {

@@ -101,7 +101,7 @@ export async function applyPlan(
     for (const { identity } of batch.identities) {
       if (flagged.has(identity.id)) identityNames.set(identity.id, identity.name)
     }
-    const requests = toRequests(batch.items)
+    const requests = withoutDeleted(toRequests(batch.items), added)
     accountRequests += requests.length
     const states: Parameters<typeof saveAppliedStates>[1][number][] = []
     for (const { identity, desired, applied, grantSet } of partial ? [] : batch.identities) {
@@ -243,6 +243,19 @@ export async function applyIfAutomatic(
 
 /** When the last refresh judged assignments' dates. */
 const ASSIGNMENT_CLOCK = 'assignment-dates'
+
+/**
+ * The plan's requests less those on an account that an added activity deletes (a revoked account): what
+ * the plan would change on it (attribute sync, a group) goes with the account, not to a deleted account
+ * after it.
+ */
+function withoutDeleted(requests: NewActivity[], added: readonly NewActivity[]): NewActivity[] {
+  const key = (a: NewActivity): string => `${a.identityId}\u0000${a.sourceId}\u0000${a.nativeIdentity ?? ''}`
+  const deleted = new Set(added.filter((a) => a.operation === 'Delete').map(key))
+  return deleted.size === 0
+    ? requests
+    : requests.filter((r) => r.nativeIdentity === null || !deleted.has(key(r)))
+}
 
 /**
  * One account request per account and operation, carrying its items and the distinct reasons, and

@@ -11,7 +11,8 @@ export type Decision = 'APPROVE' | 'REVOKE'
 
 const ref = z.strictObject({
   id: z.string().min(1),
-  type: z.string().optional(),
+  // The reference's kinds; a governance group is refused where it would be read (parseCampaignSpec).
+  type: z.enum(['IDENTITY', 'GOVERNANCE_GROUP']).optional(),
   name: z.string().optional(),
 })
 

@@ -98,6 +98,7 @@ export function reviewItems(
     const source = sources.get(account.sourceId)
     if (!source || !inScope(source.id)) continue
     if (scope.accounts === true) {
+      const record = source.authoritative === true ? authoritativeWhy(source.name) : null
       out.push({
         itemType: 'ACCOUNT',
         itemId: account.nativeIdentity,
@@ -107,8 +108,8 @@ export function reviewItems(
         value: null,
         nativeIdentity: account.nativeIdentity,
         reasons: [],
-        revocable: true,
-        acknowledgeOnly: null,
+        revocable: record === null,
+        acknowledgeOnly: record,
         assignmentIds: [],
         key: `A:${source.id}`,
       })
@@ -161,6 +162,15 @@ function item(
     assignmentIds: direct.flatMap((r) => (r.id !== undefined ? [r.id] : [])),
     key: `${itemType === 'ROLE' ? 'R' : itemType === 'ACCESS_PROFILE' ? 'AP' : 'E'}:${itemId}`,
   }
+}
+
+/**
+ * An account on an authoritative source is the identity's record there (HR's row): disabling or deleting it
+ * from a review would end or change the identity itself, and an auto-completion with REVOKE would do so
+ * for everyone undecided. It changes where it comes from.
+ */
+function authoritativeWhy(source: string): string {
+  return `the identity's record on its authoritative source "${source}": it changes there (a leaver's record ends in ${source}), not by a review`
 }
 
 function roleWhy(g: Grant, policy: readonly PlanReason[]): string {

@@ -78,8 +78,16 @@ export function buildPlanningModel(
     if (id) sourceById.set(id, s)
   }
 
+  const authoritative = new Set(
+    config.identityProfiles.map((p) => p.value.authoritativeSource.name ?? p.value.authoritativeSource.id),
+  )
   const sources = new Map<string, PlanSource>()
-  for (const [id, s] of sourceById) sources.set(id, planSource(id, s, resolve))
+  for (const [id, s] of sourceById) {
+    const plan = planSource(id, s, resolve)
+    const isAuthoritative =
+      s.authoritative || authoritative.has(s.name) || (s.id !== undefined && authoritative.has(s.id))
+    sources.set(id, isAuthoritative ? { ...plan, authoritative: true } : plan)
+  }
 
   const accessProfiles = new Map<string, PlanAccessProfile>()
   const apIds = new Map<string, string>()

@@ -30,6 +30,8 @@ export interface PlanSource {
   readonly accountIdAttribute: string
   /** Multi-valued attributes whose values are entitlements (groups). */
   readonly entitlementAttributes: readonly string[]
+  /** An identity profile's authoritative source (or marked `authoritative`): its accounts are the identities' records. */
+  readonly authoritative?: boolean
   /** The Create Account profile's fields, in order; absent when the source has no CREATE policy. */
   readonly createFields?: readonly PlanField[]
   /**

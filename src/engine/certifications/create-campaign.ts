@@ -27,6 +27,26 @@ export function parseCampaignSpec(
       throw new InputError(`${where}.${field}: it goes with a ${type} campaign, and this one is ${spec.type}`)
     }
   }
+  // Only a SOURCE_OWNER campaign reviews accounts: elsewhere the option would do nothing, said nowhere.
+  if (spec.accountRevocation !== undefined && spec.type !== 'SOURCE_OWNER') {
+    throw new InputError(
+      `${where}.accountRevocation: it goes with a SOURCE_OWNER campaign (the only kind that reviews accounts), and this one is ${spec.type}`,
+    )
+  }
+  // Reviewers and owners are people: a group named as one would be looked up as an identity of that name.
+  const refs = {
+    ownerRef: spec.ownerRef,
+    'searchCampaignInfo.reviewer': spec.searchCampaignInfo?.reviewer,
+    'roleCompositionCampaignInfo.reviewer': spec.roleCompositionCampaignInfo?.reviewer,
+    'roleCompositionCampaignInfo.remediatorRef': spec.roleCompositionCampaignInfo?.remediatorRef,
+  }
+  for (const [path, ref] of Object.entries(refs)) {
+    if (ref?.type === 'GOVERNANCE_GROUP') {
+      throw new InputError(
+        `${where}.${path}: governance groups are not supported here yet; name an identity (type IDENTITY)`,
+      )
+    }
+  }
   if (spec.type === 'SOURCE_OWNER' && !spec.sourceOwnerCampaignInfo) {
     throw new InputError(
       `${where}.sourceOwnerCampaignInfo: a SOURCE_OWNER campaign names its sources (sourceIds)`,

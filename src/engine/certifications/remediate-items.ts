@@ -132,11 +132,22 @@ async function remediateClaimed(
   await deleteAssignments(ctx.db, [...revokedBy.keys()])
 
   const seen = new Map<string, Seen>()
-  const directActivities: { item: RemediationItem; activity: NewActivity }[] = []
+  // Each activity with the items it carries out: an account's deletion also removes what the account holds.
+  const directActivities: { items: RemediationItem[]; activity: NewActivity }[] = []
+  const deleting = new Map<string, { items: RemediationItem[] }>()
   const remediate = (i: RemediationItem, now: Seen | undefined): void => {
+    const withAccount = deleting.get(accountKeyOf(i))
+    if (withAccount !== undefined && i.itemType !== 'ACCOUNT') {
+      withAccount.items.push(i)
+      return
+    }
     const r = remediateDirect(campaign, i, now, reasonOf(i))
     if ('remediation' in r) out.push(r)
-    else directActivities.push({ item: i, activity: r })
+    else {
+      const entry = { items: [i], activity: r }
+      directActivities.push(entry)
+      if (r.operation === 'Delete') deleting.set(accountKeyOf(i), entry)
+    }
   }
   // The removals of unmanaged access are written with the plan's own requests.
   const applied = await applyPlan(ctx, { identityIds, revokedBy }, (batch) => {
@@ -149,7 +160,7 @@ async function remediateClaimed(
         accounts: p.accounts,
       }
       seen.set(p.identity.id, now)
-      for (const i of directByIdentity.get(p.identity.id) ?? []) remediate(i, now)
+      for (const i of accountsFirst(directByIdentity.get(p.identity.id) ?? [])) remediate(i, now)
     }
     return directActivities.slice(from).map((a) => a.activity)
   })
@@ -174,14 +185,13 @@ async function remediateClaimed(
   }
   // An identity the plan did not see (no longer stored) has no account to remove anything from.
   for (const i of direct) if (!seen.has(i.identityId)) remediate(i, undefined)
-  directActivities.forEach((a, n) =>
-    out.push({
-      id: a.item.id,
-      remediation: 'PENDING',
-      detail: null,
-      activityIds: [applied.addedActivityIds[n] as string],
-    }),
-  )
+  directActivities.forEach((a, n) => {
+    const activityIds = [applied.addedActivityIds[n] as string]
+    for (const i of a.items) {
+      const detail = i === a.items[0] ? null : 'removed with its account'
+      out.push({ id: i.id, remediation: 'PENDING', detail, activityIds })
+    }
+  })
   return out
 }
 
@@ -238,6 +248,15 @@ function remediateDirect(
     operation: 'Modify',
     items: [{ operation: 'Remove', attribute: i.attribute as string, value: i.value as string }],
   }
+}
+
+/** Accounts before what is on them: an entitlement on an account being deleted goes with it. */
+function accountsFirst(items: readonly RemediationItem[]): RemediationItem[] {
+  return [...items.filter((i) => i.itemType === 'ACCOUNT'), ...items.filter((i) => i.itemType !== 'ACCOUNT')]
+}
+
+function accountKeyOf(i: Pick<RemediationItem, 'identityId' | 'sourceId' | 'nativeIdentity'>): string {
+  return `${i.identityId}\u0000${i.sourceId ?? ''}\u0000${i.nativeIdentity ?? ''}`
 }
 
 function count(results: readonly Result[]): RemediationCounts {
