@@ -178,6 +178,20 @@ describe.each(databases)('certifications on $name', (database) => {
     return { campaign, generated }
   }
 
+  /** An active SOURCE_OWNER campaign over one source whose revoked accounts are deleted. */
+  async function deletingAccountsOn(ctx: EngineContext, source: string, extra: object = {}) {
+    const { campaign } = await createCampaign(ctx, ADMIN, {
+      name: `${source} accounts`,
+      type: 'SOURCE_OWNER',
+      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
+      accountRevocation: 'DELETE',
+      sourceOwnerCampaignInfo: { sourceIds: [source] },
+      ...extra,
+    })
+    await activateCampaign(ctx, ADMIN, campaign.id)
+    return campaign
+  }
+
   async function certOf(ctx: EngineContext, campaignId: string, reviewerId: string) {
     const [cert] = await listCertifications(ctx.db, { campaignIds: [campaignId], reviewerIds: [reviewerId] })
     if (!cert) throw new Error(`no certification for ${reviewerId}`)
@@ -541,14 +555,7 @@ describe.each(databases)('certifications on $name', (database) => {
 
   it('a source owner deleting an account a role still grants keeps it: the next plan would create it again', async () => {
     const { ctx, requester } = await setup()
-    const { campaign } = await createCampaign(ctx, ADMIN, {
-      name: 'Directory accounts',
-      type: 'SOURCE_OWNER',
-      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
-      accountRevocation: 'DELETE',
-      sourceOwnerCampaignInfo: { sourceIds: [DIRECTORY] },
-    })
-    await activateCampaign(ctx, ADMIN, campaign.id)
+    const campaign = await deletingAccountsOn(ctx, DIRECTORY)
     const owner = (await findIdentity(ctx.db, 'james.wilson'))?.id as string
     const cert = await certOf(ctx, campaign.id, owner)
     const [account] = await listCertificationItems(ctx.db, {
@@ -583,14 +590,7 @@ describe.each(databases)('certifications on $name', (database) => {
       groups: ['legacy-admin'],
     })
     await aggregateThenProcess(ctx, DIRECTORY)
-    const { campaign } = await createCampaign(ctx, ADMIN, {
-      name: 'Directory accounts',
-      type: 'SOURCE_OWNER',
-      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
-      accountRevocation: 'DELETE',
-      sourceOwnerCampaignInfo: { sourceIds: [DIRECTORY] },
-    })
-    await activateCampaign(ctx, ADMIN, campaign.id)
+    const campaign = await deletingAccountsOn(ctx, DIRECTORY)
     const owner = (await findIdentity(ctx.db, 'james.wilson'))?.id as string
     const cert = await certOf(ctx, campaign.id, owner)
     const onAdmin = (
@@ -633,15 +633,7 @@ describe.each(databases)('certifications on $name', (database) => {
 
   it("a source owner campaign over the authoritative source shows its accounts as people's records, acknowledge-only", async () => {
     const { ctx, clock, requester } = await setup()
-    const { campaign } = await createCampaign(ctx, ADMIN, {
-      name: 'HR records',
-      type: 'SOURCE_OWNER',
-      deadline: new Date(ctx.now().getTime() + 14 * DAY).toISOString(),
-      accountRevocation: 'DELETE',
-      autoCompleteAction: 'REVOKE',
-      sourceOwnerCampaignInfo: { sourceIds: ['HR'] },
-    })
-    await activateCampaign(ctx, ADMIN, campaign.id)
+    const campaign = await deletingAccountsOn(ctx, 'HR', { autoCompleteAction: 'REVOKE' })
     const hrOwner = (await findIdentity(ctx.db, 'joan.goldwasser'))?.id as string
     const cert = await certOf(ctx, campaign.id, hrOwner)
     const accounts = await listCertificationItems(ctx.db, {
