@@ -609,6 +609,14 @@ describe.each(databases)('certifications on $name', (database) => {
       cert.id,
       ids.map((id) => ({ id, decision: 'REVOKE' as const, comments: 'no admin accounts' })),
     )
+    // Once the account's deletion is decided, the preview of its group says it goes with the account.
+    const group = onAdmin.find((i) => i.itemType === 'ENTITLEMENT')?.id as string
+    const [withAccount] = await previewRevocations(ctx, person(owner), cert.id, [group])
+    expect(withAccount).toMatchObject({
+      outcome: 'REMOVED',
+      changes: [{ operation: 'Delete', nativeIdentity: 'x-admin' }],
+      message: 'removed with the account "x-admin", whose deletion is revoked here too',
+    })
     await approveRest(ctx, person(owner), cert.id)
     await signOffCertification(ctx, person(owner), cert.id)
     const written = (await listActivities(ctx.db, {})).filter(

@@ -110,3 +110,10 @@ export function checkDecisions(
   }
   if (problems.length > 0) throw new InputError(problems.join('; '))
 }
+
+/** The account an item is on (its identity's, on its source): an account item and what it holds share it. */
+export function accountKeyOf(
+  i: Pick<CertificationItem, 'identityId' | 'sourceId' | 'nativeIdentity'>,
+): string {
+  return `${i.identityId}\u0000${i.sourceId ?? ''}\u0000${i.nativeIdentity ?? ''}`
+}

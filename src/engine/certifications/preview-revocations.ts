@@ -1,4 +1,4 @@
-import type { CertificationItem } from '../../domain/certifications/certification-item.js'
+import { accountKeyOf, type CertificationItem } from '../../domain/certifications/certification-item.js'
 import {
   grantCoversAccount,
   grantsRecreatingAccount,
@@ -7,6 +7,7 @@ import {
 import { describeReason } from '../../domain/plan/describe-reason.js'
 import { entitlementKey } from '../../domain/plan/entitlement-key.js'
 import type { PlanReason } from '../../domain/plan/plan-item.js'
+import type { Grant } from '../../domain/plan/planning-model.js'
 import { InputError } from '../../domain/errors.js'
 import { listCertificationItems } from '../../store/certification-items.js'
 import type { EngineContext } from '../engine-context.js'
@@ -75,6 +76,9 @@ export async function previewRevocations(
     const missing = itemIds.filter((id) => !items.some((i) => i.id === id))
     if (missing.length > 0) throw new InputError(`no item ${missing.join(', ')} in this certification`)
   }
+  const accountRevocation = campaign.spec.accountRevocation ?? 'DISABLE'
+  const deleted =
+    accountRevocation === 'DELETE' ? await accountsRevoked(ctx, certificationId, items) : new Set<string>()
   const names = new Map([...(await planningSourceIds(ctx, ctx.config))].map(([name, id]) => [id, name]))
   const out: RevocationPreview[] = []
   const composition = campaign.type === 'ROLE_COMPOSITION'
@@ -86,7 +90,7 @@ export async function previewRevocations(
     out.push(
       composition && item.revocable
         ? await previewRoleComposition(ctx, item, PREVIEW_REASON, holders)
-        : await previewOne(ctx, item, source, campaign.spec.accountRevocation ?? 'DISABLE'),
+        : await previewOne(ctx, item, source, accountRevocation, deleted),
     )
   }
   return out
@@ -97,6 +101,7 @@ async function previewOne(
   item: CertificationItem,
   source: string,
   accountRevocation: 'DISABLE' | 'DELETE',
+  deleted: ReadonlySet<string>,
 ): Promise<RevocationPreview> {
   const base = { itemId: item.id, itemName: item.itemName }
   if (!item.revocable) {
@@ -154,17 +159,18 @@ async function previewOne(
           message: 'ends the assignment; no account holds anything of it that nothing else grants',
         }
   }
+  const recreating = (): readonly Grant[] =>
+    planned
+      ? grantsRecreatingAccount(
+          planned.desired,
+          planned.accounts,
+          item.sourceId ?? '',
+          item.nativeIdentity ?? '',
+        )
+      : []
   if (item.itemType === 'ACCOUNT') {
     const operation = accountRevocation === 'DELETE' ? 'Delete' : 'Disable'
-    const still =
-      operation === 'Delete' && planned
-        ? grantsRecreatingAccount(
-            planned.desired,
-            planned.accounts,
-            item.sourceId ?? '',
-            item.nativeIdentity ?? '',
-          )
-        : []
+    const still = operation === 'Delete' ? recreating() : []
     if (still.length > 0) {
       const { by, message } = recreatedBy(still)
       return { ...base, outcome: 'KEPT', keptBy: by, changes: [], message: `stays: ${message}` }
@@ -189,6 +195,16 @@ async function previewOne(
       message: `stays: granted by ${keptBy.join('; ')}`,
     }
   }
+  // The account it is on is revoked here too, and deleted: the value goes with it (as remediation does it).
+  if (deleted.has(accountKeyOf(item)) && recreating().length === 0) {
+    return {
+      ...base,
+      outcome: 'REMOVED',
+      keptBy: [],
+      changes: [{ operation: 'Delete', source, nativeIdentity: item.nativeIdentity }],
+      message: `removed with the account "${item.nativeIdentity ?? ''}", whose deletion is revoked here too`,
+    }
+  }
   return {
     ...base,
     outcome: 'REMOVED',
@@ -204,6 +220,22 @@ async function previewOne(
     ],
     message: `removes ${item.value ?? ''} from ${item.attribute ?? ''} of account "${item.nativeIdentity ?? ''}"`,
   }
+}
+
+/** The accounts of the previewed items' identities decided REVOKE in this certification. */
+async function accountsRevoked(
+  ctx: EngineContext,
+  certificationId: string,
+  items: readonly CertificationItem[],
+): Promise<Set<string>> {
+  const onAccounts = items.filter((i) => i.itemType === 'ENTITLEMENT' && i.assignmentIds.length === 0)
+  if (onAccounts.length === 0) return new Set()
+  const accounts = await listCertificationItems(ctx.db, {
+    certificationIds: [certificationId],
+    identityIds: [...new Set(onAccounts.map((i) => i.identityId))],
+    itemTypes: ['ACCOUNT'],
+  })
+  return new Set(accounts.filter((a) => a.decision === 'REVOKE').map(accountKeyOf))
 }
 
 function describeChange(c: RevocationPreview['changes'][number]): string {

@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/certifications/campaign.js'
-import type { Remediation } from '../../domain/certifications/certification-item.js'
+import { accountKeyOf, type Remediation } from '../../domain/certifications/certification-item.js'
 import {
   grantCoversAccount,
   grantsRecreatingAccount,
@@ -253,10 +253,6 @@ function remediateDirect(
 /** Accounts before what is on them: an entitlement on an account being deleted goes with it. */
 function accountsFirst(items: readonly RemediationItem[]): RemediationItem[] {
   return [...items.filter((i) => i.itemType === 'ACCOUNT'), ...items.filter((i) => i.itemType !== 'ACCOUNT')]
-}
-
-function accountKeyOf(i: Pick<RemediationItem, 'identityId' | 'sourceId' | 'nativeIdentity'>): string {
-  return `${i.identityId}\u0000${i.sourceId ?? ''}\u0000${i.nativeIdentity ?? ''}`
 }
 
 function count(results: readonly Result[]): RemediationCounts {
