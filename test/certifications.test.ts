@@ -651,12 +651,14 @@ describe.each(databases)('certifications on $name', (database) => {
     expect(accounts.length).toBeGreaterThan(10)
     expect(accounts.every((a) => !a.revocable)).toBe(true)
     const mine = accounts.find((a) => a.identityId === requester.id)
-    expect(mine?.acknowledgeOnly).toMatch(/record on its authoritative source "HR"/)
+    expect(mine?.acknowledgeOnly).toBe(
+      "an account on an authoritative source is the person's record: it changes in HR (a leaver's record ends there), not by a review",
+    )
     await expect(
       decideItems(ctx, person(hrOwner), cert.id, [
         { id: mine?.id as string, decision: 'REVOKE', comments: 'left' },
       ]),
-    ).rejects.toThrow(/authoritative source "HR"/)
+    ).rejects.toThrow(/authoritative source is the person's record: it changes in HR/)
     const [preview] = await previewRevocations(ctx, person(hrOwner), cert.id, [mine?.id as string])
     expect(preview).toMatchObject({ outcome: 'NOT_REVOCABLE', changes: [] })
     // Past the deadline, the campaign's default REVOKE ends nobody's record: nothing is asked of HR.

@@ -276,7 +276,9 @@ async function itemText(
   lines.push(
     reasons.length > 0
       ? `  held by: ${reasons.join('; ')}`
-      : `  held by: nothing grants it (unmanaged access${i.nativeIdentity !== null ? ` on account ${i.nativeIdentity}` : ''})`,
+      : i.itemType === 'ACCOUNT'
+        ? `  held by: nothing grants access on ${source ?? 'its source'} to it (an unmanaged account)`
+        : `  held by: nothing grants it (unmanaged access${i.nativeIdentity !== null ? ` on account ${i.nativeIdentity}` : ''})`,
   )
   lines.push(i.revocable ? '  revocable: yes' : `  revocable: no, ${i.acknowledgeOnly ?? 'acknowledge only'}`)
   const peers = Object.entries(i.peers).map(([group, share]) => `${group} ${percent(share)}`)

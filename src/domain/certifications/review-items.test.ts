@@ -10,6 +10,7 @@ import type { WorkspaceConfig } from '../config/workspace-config.js'
 import type { PlanAssignment } from '../plan/assignment.js'
 import { buildPlanningModel } from '../plan/build-planning-model.js'
 import { entitlementKey } from '../plan/entitlement-key.js'
+import { describeReason } from '../plan/describe-reason.js'
 import { planIdentity } from '../plan/plan-identity.js'
 import type { PlanAccount, PlanIdentity } from '../plan/planning-model.js'
 import { reviewItems, type ReviewItem, type ReviewScope } from './review-items.js'
@@ -516,6 +517,51 @@ describe('reviewItems: why an item cannot be revoked', () => {
   })
 })
 
+describe('reviewItems: why an account is held', () => {
+  const reasonsOf = (identity: PlanIdentity, m = model): Record<string, string[]> => {
+    const { desired } = planIdentity(identity, {
+      model: m,
+      now: () => NOW,
+      isAccountIdFree: () => true,
+      reserveAccountId: () => undefined,
+    })
+    const items = reviewItems(desired, identity.accounts, m, { accounts: true })
+    return Object.fromEntries(
+      items.filter((i) => i.itemType === 'ACCOUNT').map((i) => [i.itemId, i.reasons.map(describeReason)]),
+    )
+  }
+  const engineer = { attributes: { uid: 'ada', department: 'Engineering' } }
+
+  it('of several on a source, each by what it holds or is assigned; one that nothing asks for by nothing', () => {
+    const identity = person({
+      ...engineer,
+      assignments: [assign('as-1', 'ACCESS_PROFILE', 'ap-vpn', { nativeIdentity: 'ada-vpn' })],
+      accounts: [dir('ada', ['cn=eng']), dir('ada-vpn'), dir('ada-adm', ['cn=x']), badge('B1', [])],
+    })
+    expect(reasonsOf(identity)).toEqual({
+      ada: ['access profile "Engineering Share" via role "Engineering" (department EQUALS "Engineering")'],
+      // cn=vpn, assigned for this account, is one grant with the role's (Engineering Share has it too).
+      'ada-vpn': [
+        'access profile "Engineering Share" via role "Engineering" (department EQUALS "Engineering")',
+        'ACCESS_REQUEST assignment as-1 of access profile "ap-vpn"',
+        'access profile "VPN" assigned (ACCESS_REQUEST assignment as-1)',
+      ],
+      'ada-adm': [],
+      B1: [],
+    })
+  })
+
+  it("on an authoritative source: the identity's record there, and not revocable", () => {
+    const sources = new Map(
+      [...model.sources].map(([id, s]) => [id, id === BADGE ? { ...s, authoritative: true } : s]),
+    )
+    const identity = person({ accounts: [badge('B1', [])] })
+    expect(reasonsOf(identity, { ...model, sources })).toEqual({
+      B1: ['the identity\'s record on its authoritative source "Badge"'],
+    })
+  })
+})
+
 describe('reviewItems: each kind of item in full', () => {
   const vpn = assign('as-1', 'ACCESS_PROFILE', 'ap-vpn', { origin: 'ADMIN', nativeIdentity: 'ada' })
   const printers = assignEntitlement('as-2', DIR, 'memberOf', 'cn=printers')
@@ -635,7 +681,7 @@ describe('reviewItems: each kind of item in full', () => {
         attribute: null,
         value: null,
         nativeIdentity: 'ada',
-        reasons: [],
+        reasons: expect.any(Array),
         revocable: true,
         acknowledgeOnly: null,
         assignmentIds: [],
@@ -644,6 +690,16 @@ describe('reviewItems: each kind of item in full', () => {
     ],
   ])('%s', (_name, key, expected) => {
     expect(byKey(key)).toEqual(expected)
+  })
+
+  it("an account's reasons: what grants access on its source there, each once", () => {
+    expect(byKey(`A:${DIR}`)?.reasons.map(describeReason)).toEqual([
+      'access profile "Engineering Share" via role "Engineering" (department EQUALS "Engineering")',
+      'ADMIN assignment as-1 of access profile "ap-vpn"',
+      'access profile "VPN" assigned (ADMIN assignment as-1)',
+      'role "Engineering" (department EQUALS "Engineering")',
+      'ACCESS_REQUEST assignment as-2 of entitlement "cn=printers"',
+    ])
   })
 
   it('lists every item once: one role, the two assignments, the account and its unmanaged entitlement', () => {

@@ -46,7 +46,7 @@ const GIVEN = new Set(['ACCESS_REQUEST', 'ADMIN', 'CERTIFICATION'])
  * account). Entitlements in a role or access profile are reviewed through their bundle. Pure.
  */
 export function reviewItems(
-  desired: Pick<DesiredAccess, 'grants' | 'entitlements'>,
+  desired: Pick<DesiredAccess, 'grants' | 'entitlements' | 'entitlementsBySource'>,
   accounts: readonly PlanAccount[],
   model: Pick<PlanningModel, 'sources' | 'accessProfiles'>,
   scope: ReviewScope = {},
@@ -107,7 +107,14 @@ export function reviewItems(
         attribute: null,
         value: null,
         nativeIdentity: account.nativeIdentity,
-        reasons: [],
+        reasons:
+          record !== null
+            ? [{ kind: 'AUTHORITATIVE_SOURCE', id: source.id, name: source.name }]
+            : accountReasons(
+                desired.entitlementsBySource.get(source.id) ?? [],
+                account,
+                accounts.filter((a) => a.sourceId === source.id).length === 1,
+              ),
         revocable: record === null,
         acknowledgeOnly: record,
         assignmentIds: [],
@@ -165,12 +172,31 @@ function item(
 }
 
 /**
+ * Why an account is held: what grants access on its source there, each reason once; none: nothing asks for
+ * the account (unmanaged). The planner creates an account for what it grants on a source, so the
+ * identity's only account there is held by all of it; of several accounts, each by what is made for it
+ * (an assignment for that account) or what it holds.
+ */
+function accountReasons(grants: readonly Grant[], account: PlanAccount, only: boolean): PlanReason[] {
+  const out = new Map<string, PlanReason>()
+  for (const g of grants) {
+    if (!grantCoversAccount(g, account.nativeIdentity)) continue
+    const pinned = g.reasons.some((r) => r.kind === 'ASSIGNMENT' && r.account === account.nativeIdentity)
+    const held =
+      g.attribute !== undefined && textValues(account.attributes[g.attribute]).includes(g.value ?? '')
+    if (!only && !pinned && !held) continue
+    for (const r of g.reasons) out.set(`${r.kind}\u0000${r.id ?? ''}\u0000${r.name}`, r)
+  }
+  return [...out.values()]
+}
+
+/**
  * An account on an authoritative source is the identity's record there (HR's row): disabling or deleting it
  * from a review would end or change the identity itself, and an auto-completion with REVOKE would do so
  * for everyone undecided. It changes where it comes from.
  */
 function authoritativeWhy(source: string): string {
-  return `the identity's record on its authoritative source "${source}": it changes there (a leaver's record ends in ${source}), not by a review`
+  return `an account on an authoritative source is the person's record: it changes in ${source} (a leaver's record ends there), not by a review`
 }
 
 function roleWhy(g: Grant, policy: readonly PlanReason[]): string {

@@ -19,5 +19,7 @@ export function describeReason(r: PlanReason): string {
       return `${r.detail ?? 'provisioning policy'} "${r.name}"`
     case 'CERTIFICATION':
       return r.detail ?? `certification campaign "${r.name}"`
+    case 'AUTHORITATIVE_SOURCE':
+      return `the identity's record on its authoritative source "${r.name}"`
   }
 }

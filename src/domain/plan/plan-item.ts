@@ -15,6 +15,8 @@ export interface PlanReason {
     | 'ACCESS_REQUEST'
     | 'PROVISIONING_POLICY'
     | 'CERTIFICATION'
+    // An account that is the identity's record on its authoritative source (a certification item's reason).
+    | 'AUTHORITATIVE_SOURCE'
   readonly name: string
   readonly id?: string
   /** A human explanation, e.g. `department EQUALS "Engineering"` or `via role "Engineering"`. */
