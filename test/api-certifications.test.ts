@@ -769,4 +769,71 @@ describe.each(databases)('certifications through the official client on $name', 
     const badFilter = await refusal(certsApi.getPendingCertificationTasks({ filters: 'status eq "QUEUED"' }))
     expect(badFilter).toMatchObject({ status: 400, text: expect.stringContaining('status') })
   })
+
+  /** A new MANAGER campaign, active, and the reviewer's certification in it with its items (fetch). */
+  const activeReview = async (
+    name: string,
+  ): Promise<{ campaignId: string; certId: string; items: ProvisioItem[]; auth: Record<string, string> }> => {
+    const made = await new CertificationCampaignsApi(admin).createCampaign({
+      campaign: { name, description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const campaignId = made.data.id as string
+    await new CertificationCampaignsApi(admin).startCampaign({ id: campaignId })
+    const mine = new CertificationsApi(await as(reviewer))
+    const [cert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${campaignId}"` })).data
+    const certId = cert?.id as string
+    const items = (await mine.listIdentityAccessReviewItems({ id: certId })).data as ProvisioItem[]
+    return { campaignId, certId, items, auth: await bearerOf(await as(reviewer)) }
+  }
+  /** A call with fetch: its status and its messages' text. */
+  const send = async (
+    auth: Record<string, string>,
+    method: string,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; text: string }> => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    })
+    const json = (await r.json()) as { messages?: { text: string }[] }
+    return { status: r.status, text: (json.messages ?? []).map((m) => m.text).join(' ') }
+  }
+
+  it('refuses text the store cannot hold (a NUL, a lone surrogate) with a 400 naming where, not a 500 or a coerced comment', async () => {
+    const { certId, items, auth } = await activeReview('Hostile text')
+    const item = items[0] as ProvisioItem
+    const decide = (body: string) => send(auth, 'POST', `/v3/certifications/${certId}/decide`, body)
+    // A NUL failed in the database (500); a lone surrogate was stored as U+FFFD, a comment nobody wrote.
+    expect(
+      await decide(`[{"id":"${item.id}","decision":"APPROVE","bulk":true,"comments":"a\\u0000b"}]`),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('body.0.comments') })
+    expect(await decide(`[{"id":"a\\u0000b","decision":"APPROVE","bulk":true}]`)).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('body.0.id'),
+    })
+    expect(
+      await decide(`[{"id":"${item.id}","decision":"APPROVE","bulk":true,"comments":"a\\ud800b"}]`),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('surrogate') })
+    expect(await send(auth, 'GET', '/v3/certifications/%00')).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('params.id'),
+    })
+    expect(
+      await send(
+        auth,
+        'POST',
+        `/provisio/v1/certifications/${certId}/revocation-preview`,
+        '{"itemIds":["\\u0000"]}',
+      ),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('body.itemIds.0') })
+    const [read] = (
+      await new CertificationsApi(await as(reviewer)).listIdentityAccessReviewItems({
+        id: certId,
+        filters: `id eq "${item.id}"`,
+      })
+    ).data
+    expect(read).toMatchObject({ completed: false, comments: null })
+  })
 })

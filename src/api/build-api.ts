@@ -23,6 +23,7 @@ import type { ApiContext } from './api-context.js'
 import { recordRequestAudit } from './http/audit-hook.js'
 import { authenticate, bearerAuthenticator, type Authenticator, type Principal } from './http/authenticate.js'
 import { authorize } from './http/authorize.js'
+import { refuseUnstorableInput } from './http/unstorable-input.js'
 import {
   errorBody,
   errorResponse,
@@ -175,7 +176,11 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access
     if (access === undefined) return
+    // Text the store cannot hold is refused for every route: path parameters first, as authorising may
+    // look one up (a person's own identity); the query and the body once the caller may call the route.
+    refuseUnstorableInput({ params: request.params })
     await authorize(ctx.engine, request.principal, access, request.params as Record<string, string>)
+    refuseUnstorableInput({ querystring: request.query, body: request.body })
   })
 
   app.addHook('onResponse', async (request, reply) => {
