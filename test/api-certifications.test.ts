@@ -836,4 +836,46 @@ describe.each(databases)('certifications through the official client on $name', 
     ).data
     expect(read).toMatchObject({ completed: false, comments: null })
   })
+
+  it("sorts a reviewer's certifications by due and signed, the reference's sorters, in the order asked", async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    // Made first, due last: an order by creation is not an order by due.
+    const late = await campaigns.createCampaign({
+      campaign: {
+        name: 'Due late',
+        description: null,
+        type: 'MANAGER',
+        deadline: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+      },
+    })
+    const soon = await campaigns.createCampaign({
+      campaign: {
+        name: 'Due soon',
+        description: null,
+        type: 'MANAGER',
+        deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      },
+    })
+    const ids = [late.data.id as string, soon.data.id as string]
+    for (const id of ids) await campaigns.startCampaign({ id })
+    const mine = new CertificationsApi(await as(reviewer))
+    const filters = `campaign.id in ("${ids.join('","')}")`
+    const order = async (sorters: string): Promise<(string | undefined)[]> =>
+      (await mine.listIdentityCertifications({ filters, sorters })).data.map((c) => c.campaign?.name)
+    expect(await order('due')).toEqual(['Due soon', 'Due late'])
+    expect(await order('-due')).toEqual(['Due late', 'Due soon'])
+    // Signed off first, the one still open after it.
+    const [lateCert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${ids[0]}"` })).data
+    const lateItems = (await mine.listIdentityAccessReviewItems({ id: lateCert?.id as string })).data
+    await mine.makeIdentityDecision({
+      id: lateCert?.id as string,
+      reviewDecision: lateItems.map((i) => ({
+        id: i.id as string,
+        decision: 'APPROVE' as const,
+        bulk: true,
+      })),
+    })
+    await mine.signOffIdentityCertification({ id: lateCert?.id as string })
+    expect(await order('signed')).toEqual(['Due late', 'Due soon'])
+  })
 })

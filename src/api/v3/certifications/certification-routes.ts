@@ -73,11 +73,11 @@ export function certificationRoutes(api: Api, ctx: ApiContext): void {
           : {}),
         ...(filters !== undefined ? { expression: readFilters(filters, CERTIFICATION_FILTERS) } : {}),
       },
-      pageOf<'name' | 'due' | 'created'>({ limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] }, [
-        'name',
-        'due',
-        'created',
-      ]),
+      // The reference's sorters (name, due, signed), and Provisio's created.
+      pageOf<'name' | 'due' | 'signed' | 'created'>(
+        { limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] },
+        ['name', 'due', 'signed', 'created'],
+      ),
     )
     if (q.count) void reply.header('x-total-count', String(total))
     return presentCertifications(ctx, certifications)
