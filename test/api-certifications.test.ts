@@ -878,4 +878,29 @@ describe.each(databases)('certifications through the official client on $name', 
     await mine.signOffIdentityCertification({ id: lateCert?.id as string })
     expect(await order('signed')).toEqual(['Due late', 'Due soon'])
   })
+
+  it("narrows access review items to the roles, access profiles or entitlements named, as the reference's parameters", async () => {
+    const { certId, items } = await activeReview('Narrowed review')
+    const mine = new CertificationsApi(await as(reviewer))
+    const role = items.find((i) => i.accessSummary?.access?.type === 'ROLE')?.accessSummary?.access
+      ?.id as string
+    const badge = items.find((i) => i.accessSummary?.access?.name === 'datacenter')?.accessSummary?.access
+      ?.id as string
+    const ids = async (q: { roles?: string; entitlements?: string; accessProfiles?: string }) =>
+      (await mine.listIdentityAccessReviewItems({ id: certId, ...q })).data.map(
+        (i) => i.accessSummary?.access?.id,
+      )
+    const roles = await ids({ roles: `${role},no-such-role` })
+    expect(roles.length).toBeGreaterThan(0)
+    expect(roles.every((id) => id === role)).toBe(true)
+    expect(await ids({ entitlements: badge })).toEqual(
+      items.filter((i) => i.accessSummary?.access?.id === badge).map(() => badge),
+    )
+    expect(await ids({ accessProfiles: 'no-such-access-profile' })).toEqual([])
+    // One of the three at a time, as the reference says.
+    const both = await refusal(
+      mine.listIdentityAccessReviewItems({ id: certId, roles: role, entitlements: badge }),
+    )
+    expect(both).toMatchObject({ status: 400, text: expect.stringContaining('roles') })
+  })
 })
