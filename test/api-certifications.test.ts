@@ -903,4 +903,18 @@ describe.each(databases)('certifications through the official client on $name', 
     )
     expect(both).toMatchObject({ status: 400, text: expect.stringContaining('roles') })
   })
+
+  it("refuses a reviewer every reviewer's certifications (reviewer-identity=all) as it refuses another's, rather than narrowing it", async () => {
+    await activeReview('Every reviewer')
+    const mine = new CertificationsApi(await as(reviewer))
+    const all = await refusal(mine.listIdentityCertifications({ reviewerIdentity: 'all' }))
+    expect(all).toMatchObject({ status: 403, text: expect.stringContaining('CERT_ADMIN') })
+    const other = await refusal(mine.listIdentityCertifications({ reviewerIdentity: otherManager.id }))
+    expect(other.status).toBe(403)
+    // Their own, by id or as `me`, and every one for an administrator.
+    expect((await mine.listIdentityCertifications({ reviewerIdentity: reviewer.id })).status).toBe(200)
+    expect((await mine.listIdentityCertifications({ reviewerIdentity: 'me' })).status).toBe(200)
+    const every = await new CertificationsApi(admin).listIdentityCertifications({ reviewerIdentity: 'all' })
+    expect(new Set(every.data.map((c) => c.reviewer?.id)).size).toBeGreaterThan(1)
+  })
 })

@@ -76,6 +76,7 @@ export function certificationRoutes(api: Api, ctx: ApiContext): void {
       actor,
       {
         ...(reviewer === 'me' || (reviewer === undefined && actor.identityId !== null) ? { mine: true } : {}),
+        ...(reviewer === 'all' ? { all: true } : {}),
         ...(reviewer !== undefined && reviewer !== 'me' && reviewer !== 'all'
           ? { reviewerIds: [reviewer] }
           : {}),
