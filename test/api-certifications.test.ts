@@ -917,4 +917,17 @@ describe.each(databases)('certifications through the official client on $name', 
     const every = await new CertificationsApi(admin).listIdentityCertifications({ reviewerIdentity: 'all' })
     expect(new Set(every.data.map((c) => c.reviewer?.id)).size).toBeGreaterThan(1)
   })
+
+  it("answers a path Fastify cannot route (an id too long, a broken escape) with the reference's error body", async () => {
+    const auth = await bearerOf(await as(reviewer))
+    // These came back in Fastify's own shape ({error, code, message}), not the body every other error has.
+    expect(await send(auth, 'GET', `/v3/certifications/${'x'.repeat(300)}`)).toMatchObject({
+      status: 414,
+      text: expect.stringContaining('/v3/certifications/'),
+    })
+    expect(await send(auth, 'GET', '/v3/certifications/%C0/access-review-items')).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('%C0'),
+    })
+  })
 })

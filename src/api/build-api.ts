@@ -11,6 +11,7 @@ import Fastify, {
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
+  type FastifyReply,
 } from 'fastify'
 import {
   hasZodFastifySchemaValidationErrors,
@@ -97,6 +98,12 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
     genReqId: () => newTrackingId(),
     // Unknown query parameters are refused by each route's strict schema; keep Fastify from coercing.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // What the router itself refuses (a parameter too long, a broken %-escape) gets the one error map too,
+    // not Fastify's own body.
+    frameworkErrors: (err, request, reply) => {
+      const mapped = errorResponse(err, request.id)
+      void (reply as FastifyReply).status(mapped.status).send(mapped.body)
+    },
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
