@@ -769,4 +769,165 @@ describe.each(databases)('certifications through the official client on $name', 
     const badFilter = await refusal(certsApi.getPendingCertificationTasks({ filters: 'status eq "QUEUED"' }))
     expect(badFilter).toMatchObject({ status: 400, text: expect.stringContaining('status') })
   })
+
+  /** A new MANAGER campaign, active, and the reviewer's certification in it with its items (fetch). */
+  const activeReview = async (
+    name: string,
+  ): Promise<{ campaignId: string; certId: string; items: ProvisioItem[]; auth: Record<string, string> }> => {
+    const made = await new CertificationCampaignsApi(admin).createCampaign({
+      campaign: { name, description: null, type: 'MANAGER', deadline: deadline() },
+    })
+    const campaignId = made.data.id as string
+    await new CertificationCampaignsApi(admin).startCampaign({ id: campaignId })
+    const mine = new CertificationsApi(await as(reviewer))
+    const [cert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${campaignId}"` })).data
+    const certId = cert?.id as string
+    const items = (await mine.listIdentityAccessReviewItems({ id: certId })).data as ProvisioItem[]
+    return { campaignId, certId, items, auth: await bearerOf(await as(reviewer)) }
+  }
+  /** A call with fetch: its status and its messages' text. */
+  const send = async (
+    auth: Record<string, string>,
+    method: string,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; text: string }> => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    })
+    const json = (await r.json()) as { messages?: { text: string }[] }
+    return { status: r.status, text: (json.messages ?? []).map((m) => m.text).join(' ') }
+  }
+
+  it('refuses text the store cannot hold (a NUL, a lone surrogate) with a 400 naming where, not a 500 or a coerced comment', async () => {
+    const { certId, items, auth } = await activeReview('Hostile text')
+    const item = items[0] as ProvisioItem
+    const decide = (body: string) => send(auth, 'POST', `/v3/certifications/${certId}/decide`, body)
+    // A NUL failed in the database (500); a lone surrogate was stored as U+FFFD, a comment nobody wrote.
+    expect(
+      await decide(`[{"id":"${item.id}","decision":"APPROVE","bulk":true,"comments":"a\\u0000b"}]`),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('body.0.comments') })
+    expect(await decide(`[{"id":"a\\u0000b","decision":"APPROVE","bulk":true}]`)).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('body.0.id'),
+    })
+    expect(
+      await decide(`[{"id":"${item.id}","decision":"APPROVE","bulk":true,"comments":"a\\ud800b"}]`),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('surrogate') })
+    expect(await send(auth, 'GET', '/v3/certifications/%00')).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('params.id'),
+    })
+    expect(
+      await send(
+        auth,
+        'POST',
+        `/provisio/v1/certifications/${certId}/revocation-preview`,
+        '{"itemIds":["\\u0000"]}',
+      ),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('body.itemIds.0') })
+    const [read] = (
+      await new CertificationsApi(await as(reviewer)).listIdentityAccessReviewItems({
+        id: certId,
+        filters: `id eq "${item.id}"`,
+      })
+    ).data
+    expect(read).toMatchObject({ completed: false, comments: null })
+  })
+
+  it("sorts a reviewer's certifications by due and signed, the reference's sorters, in the order asked", async () => {
+    const campaigns = new CertificationCampaignsApi(admin)
+    // Made first, due last: an order by creation is not an order by due.
+    const late = await campaigns.createCampaign({
+      campaign: {
+        name: 'Due late',
+        description: null,
+        type: 'MANAGER',
+        deadline: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+      },
+    })
+    const soon = await campaigns.createCampaign({
+      campaign: {
+        name: 'Due soon',
+        description: null,
+        type: 'MANAGER',
+        deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      },
+    })
+    const ids = [late.data.id as string, soon.data.id as string]
+    for (const id of ids) await campaigns.startCampaign({ id })
+    const mine = new CertificationsApi(await as(reviewer))
+    const filters = `campaign.id in ("${ids.join('","')}")`
+    const order = async (sorters: string): Promise<(string | undefined)[]> =>
+      (await mine.listIdentityCertifications({ filters, sorters })).data.map((c) => c.campaign?.name)
+    expect(await order('due')).toEqual(['Due soon', 'Due late'])
+    expect(await order('-due')).toEqual(['Due late', 'Due soon'])
+    // Signed off first, the one still open after it.
+    const [lateCert] = (await mine.listIdentityCertifications({ filters: `campaign.id eq "${ids[0]}"` })).data
+    const lateItems = (await mine.listIdentityAccessReviewItems({ id: lateCert?.id as string })).data
+    await mine.makeIdentityDecision({
+      id: lateCert?.id as string,
+      reviewDecision: lateItems.map((i) => ({
+        id: i.id as string,
+        decision: 'APPROVE' as const,
+        bulk: true,
+      })),
+    })
+    await mine.signOffIdentityCertification({ id: lateCert?.id as string })
+    expect(await order('signed')).toEqual(['Due late', 'Due soon'])
+  })
+
+  it("narrows access review items to the roles, access profiles or entitlements named, as the reference's parameters", async () => {
+    const { certId, items } = await activeReview('Narrowed review')
+    const mine = new CertificationsApi(await as(reviewer))
+    const role = items.find((i) => i.accessSummary?.access?.type === 'ROLE')?.accessSummary?.access
+      ?.id as string
+    const badge = items.find((i) => i.accessSummary?.access?.name === 'datacenter')?.accessSummary?.access
+      ?.id as string
+    const ids = async (q: { roles?: string; entitlements?: string; accessProfiles?: string }) =>
+      (await mine.listIdentityAccessReviewItems({ id: certId, ...q })).data.map(
+        (i) => i.accessSummary?.access?.id,
+      )
+    const roles = await ids({ roles: `${role},no-such-role` })
+    expect(roles.length).toBeGreaterThan(0)
+    expect(roles.every((id) => id === role)).toBe(true)
+    expect(await ids({ entitlements: badge })).toEqual(
+      items.filter((i) => i.accessSummary?.access?.id === badge).map(() => badge),
+    )
+    expect(await ids({ accessProfiles: 'no-such-access-profile' })).toEqual([])
+    // One of the three at a time, as the reference says.
+    const both = await refusal(
+      mine.listIdentityAccessReviewItems({ id: certId, roles: role, entitlements: badge }),
+    )
+    expect(both).toMatchObject({ status: 400, text: expect.stringContaining('roles') })
+  })
+
+  it("refuses a reviewer every reviewer's certifications (reviewer-identity=all) as it refuses another's, rather than narrowing it", async () => {
+    await activeReview('Every reviewer')
+    const mine = new CertificationsApi(await as(reviewer))
+    const all = await refusal(mine.listIdentityCertifications({ reviewerIdentity: 'all' }))
+    expect(all).toMatchObject({ status: 403, text: expect.stringContaining('CERT_ADMIN') })
+    const other = await refusal(mine.listIdentityCertifications({ reviewerIdentity: otherManager.id }))
+    expect(other.status).toBe(403)
+    // Their own, by id or as `me`, and every one for an administrator.
+    expect((await mine.listIdentityCertifications({ reviewerIdentity: reviewer.id })).status).toBe(200)
+    expect((await mine.listIdentityCertifications({ reviewerIdentity: 'me' })).status).toBe(200)
+    const every = await new CertificationsApi(admin).listIdentityCertifications({ reviewerIdentity: 'all' })
+    expect(new Set(every.data.map((c) => c.reviewer?.id)).size).toBeGreaterThan(1)
+  })
+
+  it("answers a path Fastify cannot route (an id too long, a broken escape) with the reference's error body", async () => {
+    const auth = await bearerOf(await as(reviewer))
+    // These came back in Fastify's own shape ({error, code, message}), not the body every other error has.
+    expect(await send(auth, 'GET', `/v3/certifications/${'x'.repeat(300)}`)).toMatchObject({
+      status: 414,
+      text: expect.stringContaining('/v3/certifications/'),
+    })
+    expect(await send(auth, 'GET', '/v3/certifications/%C0/access-review-items')).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('%C0'),
+    })
+  })
 })

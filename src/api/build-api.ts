@@ -11,6 +11,7 @@ import Fastify, {
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
+  type FastifyReply,
 } from 'fastify'
 import {
   hasZodFastifySchemaValidationErrors,
@@ -23,6 +24,7 @@ import type { ApiContext } from './api-context.js'
 import { recordRequestAudit } from './http/audit-hook.js'
 import { authenticate, bearerAuthenticator, type Authenticator, type Principal } from './http/authenticate.js'
 import { authorize } from './http/authorize.js'
+import { refuseUnstorableInput } from './http/unstorable-input.js'
 import {
   errorBody,
   errorResponse,
@@ -96,6 +98,12 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
     genReqId: () => newTrackingId(),
     // Unknown query parameters are refused by each route's strict schema; keep Fastify from coercing.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // What the router itself refuses (a parameter too long, a broken %-escape) gets the one error map too,
+    // not Fastify's own body.
+    frameworkErrors: (err, request, reply) => {
+      const mapped = errorResponse(err, request.id)
+      void (reply as FastifyReply).status(mapped.status).send(mapped.body)
+    },
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -175,7 +183,11 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access
     if (access === undefined) return
+    // Text the store cannot hold is refused for every route: path parameters first, as authorising may
+    // look one up (a person's own identity); the query and the body once the caller may call the route.
+    refuseUnstorableInput({ params: request.params })
     await authorize(ctx.engine, request.principal, access, request.params as Record<string, string>)
+    refuseUnstorableInput({ querystring: request.query, body: request.body })
   })
 
   app.addHook('onResponse', async (request, reply) => {

@@ -155,6 +155,8 @@ export interface CertificationItemFilter {
   readonly campaignIds?: readonly string[]
   readonly identityIds?: readonly string[]
   readonly itemTypes?: readonly string[]
+  /** The access reviewed: a role's or access profile's id, an entitlement's key (entitlementKey). */
+  readonly itemIds?: readonly string[]
   /** Decided (true) or not yet (false). */
   readonly decided?: boolean
   readonly decisions?: readonly Decision[]
@@ -208,6 +210,7 @@ function where(f: CertificationItemFilter): WhereClauses {
   if (f.campaignIds) w.add(`certification_id IN (${CERTIFICATIONS_OF} = ANY(?::text[]))`, f.campaignIds)
   if (f.identityIds) w.add('identity_id = ANY(?::text[])', f.identityIds)
   if (f.itemTypes) w.add('item_type = ANY(?::text[])', f.itemTypes)
+  if (f.itemIds) w.add('item_id = ANY(?::text[])', f.itemIds.map(storedItemId))
   if (f.decided === true) w.add('decision IS NOT NULL')
   if (f.decided === false) w.add('decision IS NULL')
   if (f.decisions) w.add('decision = ANY(?::text[])', f.decisions)

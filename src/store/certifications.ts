@@ -121,11 +121,14 @@ const CERTIFICATION_FILTER_COLUMNS: Record<CertificationFilterField, string> = {
   phase: `(CASE WHEN c.status IN ('PENDING', 'STAGED') THEN 'STAGED' WHEN w.completed IS NOT NULL THEN 'SIGNED' ELSE 'ACTIVE' END)`,
   completed: '(w.completed IS NOT NULL)',
 }
-export type CertificationSortField = 'name' | 'created' | 'due'
+export type CertificationSortField = 'name' | 'created' | 'due' | 'signed'
+// Columns of the page's rows (the subquery `w`, which carries its campaign's deadline as `due`): the page
+// is chosen and then returned in this order. The outer query once sorted `due` by creation instead.
 const SORT: Record<CertificationSortField, string> = {
   name: 'w.description',
   created: 'w.created',
-  due: 'c.deadline',
+  due: 'w.due',
+  signed: 'w.completed',
 }
 
 function where(f: CertificationFilter): WhereClauses {
@@ -151,19 +154,21 @@ export async function listCertifications(
 ): Promise<Certification[]> {
   const w = where(filter)
   const order = orderClause(page?.sort, SORT, 'w.created, w.id', 'w.id')
+  // The inner query's FROM names the table `w` too: its order reads the deadline from the campaign.
+  const innerOrder = order.replaceAll('w.due', 'c.deadline')
   const rows = await db.query<Row>(
     `SELECT w.id, w.campaign_id, w.description, w.owner, w.original_owner, w.comment, w.completed, w.reminders,
        w.last_reminded, w.escalated, w.created, w.modified,
        coalesce(n.items_total, 0) AS items_total, coalesce(n.items_decided, 0) AS items_decided,
        coalesce(n.identities_total, 0) AS identities_total, coalesce(n.identities_completed, 0) AS identities_completed
-     FROM (SELECT w.* ${FROM} ${w.sql()} ${order}${limitClause(page, w.params)}) AS w
+     FROM (SELECT w.*, c.deadline AS due ${FROM} ${w.sql()} ${innerOrder}${limitClause(page, w.params)}) AS w
      LEFT JOIN LATERAL (
        SELECT sum(t)::int AS items_total, sum(d)::int AS items_decided, count(*)::int AS identities_total,
          count(*) FILTER (WHERE t = d)::int AS identities_completed
        FROM (SELECT identity_id, count(*) AS t, count(decision) AS d FROM certification_items
              WHERE certification_id = w.id GROUP BY identity_id) AS per_identity
      ) AS n ON true
-     ${order.replaceAll('c.deadline', 'w.created')}`,
+     ${order}`,
     w.params,
   )
   return rows.map(toCertification)

@@ -57,12 +57,16 @@ export async function listCertificationsFor(
     reviewerIds?: readonly string[]
     signed?: boolean
     mine?: boolean
+    /** Every reviewer's, asked for by name (`reviewer-identity=all`): an administrator's only. */
+    all?: boolean
     activeOnly?: boolean
     expression?: CertificationFilter['expression']
   },
   page?: Page<CertificationSortField>,
 ): Promise<{ certifications: Certification[]; total: number }> {
   const admin = isCampaignAdmin(actor)
+  // Asked for, not narrowed to the reviewer's own without a word: refused as another reviewer's are.
+  if (filter.all === true) requireCampaignAdmin(actor, "listing every reviewer's certifications")
   let reviewerIds = filter.reviewerIds
   if (!admin || filter.mine === true) {
     if (actor.identityId === null) {

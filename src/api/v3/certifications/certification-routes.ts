@@ -5,6 +5,7 @@ import {
   certificationItemsFor,
   listCertificationsFor,
 } from '../../../engine/certifications/list-certifications.js'
+import { reviewedAccessFilter } from '../../../engine/certifications/reviewed-access-filter.js'
 import { planningSourceIds } from '../../../engine/plan-identities.js'
 import { pageOf } from '../../../engine/queries/query.js'
 import type { ApiContext } from '../../api-context.js'
@@ -53,6 +54,13 @@ const ITEM_SORTERS = {
   id: 'id',
 } as const
 
+// The reference's narrowing by access, comma-separated ids of one kind (reviewedAccessFilter).
+const itemsQuery = collectionQuery.extend({
+  roles: z.string().max(4096).optional(),
+  'access-profiles': z.string().max(4096).optional(),
+  entitlements: z.string().max(4096).optional(),
+})
+
 const filtersOf = (q: { filters?: string | undefined }): string | undefined =>
   q.filters !== undefined && q.filters.trim() !== '' ? q.filters : undefined
 
@@ -68,16 +76,17 @@ export function certificationRoutes(api: Api, ctx: ApiContext): void {
       actor,
       {
         ...(reviewer === 'me' || (reviewer === undefined && actor.identityId !== null) ? { mine: true } : {}),
+        ...(reviewer === 'all' ? { all: true } : {}),
         ...(reviewer !== undefined && reviewer !== 'me' && reviewer !== 'all'
           ? { reviewerIds: [reviewer] }
           : {}),
         ...(filters !== undefined ? { expression: readFilters(filters, CERTIFICATION_FILTERS) } : {}),
       },
-      pageOf<'name' | 'due' | 'created'>({ limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] }, [
-        'name',
-        'due',
-        'created',
-      ]),
+      // The reference's sorters (name, due, signed), and Provisio's created.
+      pageOf<'name' | 'due' | 'signed' | 'created'>(
+        { limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] },
+        ['name', 'due', 'signed', 'created'],
+      ),
     )
     if (q.count) void reply.header('x-total-count', String(total))
     return presentCertifications(ctx, certifications)
@@ -91,10 +100,15 @@ export function certificationRoutes(api: Api, ctx: ApiContext): void {
 
   api.get(
     '/v3/certifications/:id/access-review-items',
-    { schema: { params: idParams, querystring: collectionQuery } },
+    { schema: { params: idParams, querystring: itemsQuery } },
     async (request, reply) => {
       const q = request.query
       const filters = filtersOf(q)
+      const byAccess = await reviewedAccessFilter(ctx.engine, {
+        roles: q.roles,
+        accessProfiles: q['access-profiles'],
+        entitlements: q.entitlements,
+      })
       const page = pageOf<keyof typeof ITEM_SORTERS>(
         { limit: q.limit, offset: q.offset, sorters: q.sorters ?? [] },
         Object.keys(ITEM_SORTERS) as (keyof typeof ITEM_SORTERS)[],
@@ -103,7 +117,7 @@ export function certificationRoutes(api: Api, ctx: ApiContext): void {
         ctx.engine,
         actorOf(request),
         request.params.id,
-        filters !== undefined ? { expression: readFilters(filters, ITEM_FILTERS) } : {},
+        { ...byAccess, ...(filters !== undefined ? { expression: readFilters(filters, ITEM_FILTERS) } : {}) },
         { ...page, sort: (page.sort ?? []).map((k) => ({ ...k, field: ITEM_SORTERS[k.field] })) },
       )
       if (q.count) void reply.header('x-total-count', String(total))
