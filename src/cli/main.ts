@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 import { resolve } from 'node:path'
 import { WorkspaceInUseError } from '../domain/errors.js'
 import { tuneForBriefCommand } from './brief-command.js'
