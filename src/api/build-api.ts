@@ -186,7 +186,13 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
     // Text the store cannot hold is refused for every route: path parameters first, as authorising may
     // look one up (a person's own identity); the query and the body once the caller may call the route.
     refuseUnstorableInput({ params: request.params })
-    await authorize(ctx.engine, request.principal, access, request.params as Record<string, string>)
+    await authorize(
+      ctx.engine,
+      request.principal,
+      access,
+      request.params as Record<string, string>,
+      routeKey(request.method === 'HEAD' ? 'GET' : request.method, request.routeOptions.url ?? ''),
+    )
     refuseUnstorableInput({ querystring: request.query, body: request.body })
   })
 

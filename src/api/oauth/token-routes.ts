@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ScopeNotGrantedError } from '../../domain/auth/scopes.js'
 import { AuthenticationError, InputError } from '../../domain/errors.js'
 import { refreshSessionToken } from '../../engine/auth/session-tokens.js'
 import { issueToken } from '../../engine/auth/tokens.js'
@@ -6,16 +7,19 @@ import type { ApiContext } from '../api-context.js'
 import type { Api } from '../build-api.js'
 import { errorResponse } from '../http/error-response.js'
 
-/** The fields of a client-credentials grant, from the form body or the query string. */
+/** The fields of a grant, from the form body or the query string. */
 const grantFields = z.looseObject({
   grant_type: z.string().optional(),
   client_id: z.string().max(256).optional(),
   client_secret: z.string().max(1024).optional(),
   refresh_token: z.string().max(1024).optional(),
+  /** OAuth 2.0's space-separated scopes: a token narrower than the credential. */
+  scope: z.string().max(4096).optional(),
 })
 
 /** RFC 6749 §5.2's error codes, beside the reference's error body, so any OAuth client reads them. */
 function oauthError(err: unknown, grantType: string | undefined): string {
+  if (err instanceof ScopeNotGrantedError) return 'invalid_scope'
   if (err instanceof AuthenticationError) {
     return grantType === 'refresh_token' ? 'invalid_grant' : 'invalid_client'
   }
@@ -40,7 +44,7 @@ export function tokenRoutes(api: Api, ctx: ApiContext): void {
     try {
       if (fields.grant_type === 'refresh_token') {
         if (!fields.refresh_token) throw new InputError('refresh_token is needed')
-        const token = await refreshSessionToken(ctx.engine, fields.refresh_token)
+        const token = await refreshSessionToken(ctx.engine, fields.refresh_token, process.env, fields.scope)
         request.auditDetail = { action: 'TOKEN_REFRESHED', targetType: 'SESSION', targetId: token.client_id }
         void reply.header('cache-control', 'no-store')
         const { client_id: _client, ...answer } = token
@@ -59,6 +63,7 @@ export function tokenRoutes(api: Api, ctx: ApiContext): void {
       const token = await issueToken(ctx.engine, {
         clientId: fields.client_id,
         clientSecret: fields.client_secret,
+        scope: fields.scope,
       })
       request.auditDetail = { action: 'TOKEN_ISSUED', targetType: 'CLIENT', targetId: fields.client_id }
       void reply.header('cache-control', 'no-store')

@@ -1,5 +1,6 @@
 import { newOpaqueToken, tokenHash } from '../../domain/auth/opaque-token.js'
 import { DEFAULT_SCOPES } from '../../domain/auth/capabilities.js'
+import { requestedScopes } from '../../domain/auth/scopes.js'
 import { AuthenticationError } from '../../domain/errors.js'
 import { findIdentity } from '../../store/identities.js'
 import {
@@ -27,7 +28,11 @@ export async function refreshSessionToken(
   ctx: EngineContext,
   refreshToken: string,
   env: Env = process.env,
+  scope?: string,
 ): Promise<TokenResponse & { readonly refresh_token: string; readonly client_id: string }> {
+  // A session holds every scope; a narrower token may be asked for (RFC 6749 §6). Checked before the
+  // refresh token is used up.
+  const scopes = requestedScopes(DEFAULT_SCOPES, scope)
   const now = ctx.now()
   const used =
     refreshToken.length > 256 ? undefined : await useRefreshToken(ctx.db, tokenHash(refreshToken), now)
@@ -50,7 +55,7 @@ export async function refreshSessionToken(
       clientId: `${SESSION_CLIENT_PREFIX}${session.id}`,
       identityId: identity.id,
       authorities: capabilitiesOf(ctx, identity),
-      scopes: DEFAULT_SCOPES,
+      scopes,
     },
     env,
   )

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose'
+import { requestedScopes } from '../../domain/auth/scopes.js'
 import { checkSecret, DECOY_HASH } from '../../domain/auth/secret-hash.js'
 import { AuthenticationError } from '../../domain/errors.js'
 import { findCredential, findCredentialWithHash, recordCredentialUse } from '../../store/api-credentials.js'
@@ -51,10 +52,12 @@ export interface Principal {
 /**
  * The client credentials grant: a credential's id and secret for a signed access token. A wrong id or
  * secret and a revoked credential all fail with the same AuthenticationError, in about the same time.
+ * The token has the credential's scopes, or those of them asked for with `scope` (space-separated): a
+ * scope the credential was not given is refused (ScopeNotGrantedError), never silently dropped or added.
  */
 export async function issueToken(
   ctx: EngineContext,
-  grant: { clientId: string; clientSecret: string },
+  grant: { clientId: string; clientSecret: string; scope?: string | undefined },
   env: Env = process.env,
 ): Promise<TokenResponse> {
   const credential = await findCredentialWithHash(ctx.db, grant.clientId)
@@ -67,13 +70,14 @@ export async function issueToken(
   }
 
   const identityId = credential.ownerIdentityId
+  const scopes = requestedScopes(credential.scopes, grant.scope)
   const token = await signAccessToken(
     ctx,
     {
       clientId: credential.clientId,
       identityId,
       authorities: await authoritiesOf(ctx, credential),
-      scopes: credential.scopes,
+      scopes,
     },
     env,
   )

@@ -9,8 +9,10 @@ import {
   type ApiCredential,
 } from '../../../engine/auth/credentials.js'
 import { tokenSeconds } from '../../../engine/auth/token-lifetime.js'
+import type { Principal } from '../../../engine/auth/tokens.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
+import { refuseWiderScopes } from '../../http/refuse-wider-scopes.js'
 import { oauthClientV3Json } from '../../presenters/credential-v3-json.js'
 
 /**
@@ -60,6 +62,7 @@ export function oauthClientRoutes(api: Api, ctx: ApiContext): void {
 
     api.post(`${base}/oauth-clients`, { schema: { body: createBody } }, async (request) => {
       const body = request.body
+      refuseWiderScopes(request.principal as Principal, body.scope)
       const unsupported = body.grantTypes.filter((g) => g !== 'CLIENT_CREDENTIALS')
       if (unsupported.length > 0) {
         throw new InputError(

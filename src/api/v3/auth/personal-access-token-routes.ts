@@ -12,6 +12,7 @@ import { findIdentity, findIdentityOrNone } from '../../../engine/queries/get-id
 import type { Principal } from '../../../engine/auth/tokens.js'
 import type { ApiContext } from '../../api-context.js'
 import type { Api } from '../../build-api.js'
+import { refuseWiderScopes } from '../../http/refuse-wider-scopes.js'
 import { holdsAny } from '../../http/route-access.js'
 import { personalAccessTokenV3Json } from '../../presenters/credential-v3-json.js'
 
@@ -74,6 +75,7 @@ export function personalAccessTokenRoutes(api: Api, ctx: ApiContext): void {
       const principal = request.principal as Principal
       const me = await findIdentity(ctx.engine, ownIdentity(principal))
       const body = request.body
+      refuseWiderScopes(principal, body.scope)
       const created = await createPersonalAccessToken(ctx.engine, {
         identity: me.id,
         name: body.name,
