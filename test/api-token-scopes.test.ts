@@ -22,9 +22,9 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
   let engine: OpenEngine
   let reviewer: { id: string; name: string }
 
-  /** Exchanges a client id and secret at the token endpoint, as a client does; its bearer header. */
-  const bearerOf = async (pair: { clientId: string; clientSecret: string }, scope?: string) => {
-    const r = await api.inject({
+  /** The token endpoint's answer to a client credentials grant, with `scope` when given. */
+  const tokenAnswer = (pair: { clientId: string; clientSecret: string }, scope?: string) =>
+    api.inject({
       method: 'POST',
       url: '/oauth/token',
       payload: {
@@ -34,6 +34,10 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
         ...(scope === undefined ? {} : { scope }),
       },
     })
+
+  /** Exchanges a client id and secret at the token endpoint, as a client does; its bearer header. */
+  const bearerOf = async (pair: { clientId: string; clientSecret: string }, scope?: string) => {
+    const r = await tokenAnswer(pair, scope)
     expect(r.statusCode, r.body).toBe(200)
     return { authorization: `Bearer ${(r.json() as { access_token: string }).access_token}` }
   }
@@ -154,42 +158,15 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
       capabilities: ['CERT_ADMIN'],
       scopes: ['idn:campaign:read'],
     })
-    const refused = await api.inject({
-      method: 'POST',
-      url: '/oauth/token',
-      payload: {
-        grant_type: 'client_credentials',
-        client_id: reader.clientId,
-        client_secret: reader.clientSecret,
-        scope: 'idn:campaign:read idn:campaign:manage',
-      },
-    })
+    const refused = await tokenAnswer(reader, 'idn:campaign:read idn:campaign:manage')
     expect(refused.statusCode).toBe(400)
     expect(refused.json()).toMatchObject({ error: 'invalid_scope' })
-    const allAsked = await api.inject({
-      method: 'POST',
-      url: '/oauth/token',
-      payload: {
-        grant_type: 'client_credentials',
-        client_id: reader.clientId,
-        client_secret: reader.clientSecret,
-        scope: 'sp:scopes:all',
-      },
-    })
+    const allAsked = await tokenAnswer(reader, 'sp:scopes:all')
     expect(allAsked.statusCode).toBe(400)
 
     // A credential of every scope may ask for a narrower token, which is then held to it.
     const wide = await createApiClient(engine, { name: `all ${Math.random()}`, capabilities: ['CERT_ADMIN'] })
-    const narrow = await api.inject({
-      method: 'POST',
-      url: '/oauth/token',
-      payload: {
-        grant_type: 'client_credentials',
-        client_id: wide.clientId,
-        client_secret: wide.clientSecret,
-        scope: 'idn:campaign:read',
-      },
-    })
+    const narrow = await tokenAnswer(wide, 'idn:campaign:read')
     expect(narrow.statusCode).toBe(200)
     expect(narrow.json()).toMatchObject({ scope: 'idn:campaign:read' })
     const headers = { authorization: `Bearer ${(narrow.json() as { access_token: string }).access_token}` }
