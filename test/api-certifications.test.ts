@@ -801,6 +801,53 @@ describe.each(databases)('certifications through the official client on $name', 
     return { status: r.status, text: (json.messages ?? []).map((m) => m.text).join(' ') }
   }
 
+  it('refuses to move a certification to the reviewer it has, on the campaign’s route as on the certification’s', async () => {
+    const { campaignId, certId, auth } = await activeReview('Same reviewer')
+    const campaigns = new CertificationCampaignsApi(admin)
+    const all = (
+      await new CertificationsApi(admin).listIdentityCertifications({
+        filters: `campaign.id eq "${campaignId}"`,
+      })
+    ).data
+    const other = all.find((c) => c.id !== certId) as (typeof all)[number]
+    // The certification's own route refuses it, naming the field.
+    const own = await send(
+      auth,
+      'POST',
+      `/v3/certifications/${certId}/reassign`,
+      JSON.stringify({ reassign: [], reassignTo: reviewer.id, reason: 'to myself' }),
+    )
+    expect(own).toMatchObject({ status: 400, text: expect.stringContaining('reassignTo') })
+    // The campaign's answered 202 with an empty trail, as if something had been done.
+    const same = await refusal(
+      campaigns.move({
+        id: campaignId,
+        adminReviewReassign: {
+          certificationIds: [certId],
+          reassignTo: { id: reviewer.id, type: 'IDENTITY' },
+          reason: 'to her again',
+        },
+      }),
+    )
+    expect(same).toMatchObject({ status: 400, text: expect.stringContaining('reassignTo.id') })
+    expect(same.text).toContain(certId)
+    expect(same.text).toMatch(/already/)
+    // Checked with the rest, all or none: the other certification does not move either.
+    const mixed = await refusal(
+      campaigns.move({
+        id: campaignId,
+        adminReviewReassign: {
+          certificationIds: [other.id as string, certId],
+          reassignTo: { id: reviewer.id, type: 'IDENTITY' },
+          reason: 'to her again',
+        },
+      }),
+    )
+    expect(mixed).toMatchObject({ status: 400, text: expect.stringContaining(certId) })
+    const otherNow = await new CertificationsApi(admin).getIdentityCertification({ id: other.id as string })
+    expect(otherNow.data.reviewer?.id).toBe(other.reviewer?.id)
+  })
+
   it('refuses text the store cannot hold (a NUL, a lone surrogate) with a 400 naming where, not a 500 or a coerced comment', async () => {
     const { certId, items, auth } = await activeReview('Hostile text')
     const item = items[0] as ProvisioItem
