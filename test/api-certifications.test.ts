@@ -24,6 +24,7 @@ type ProvisioItem = AccessReviewItem & {
   acknowledgeOnly: string | null
   peers: Record<string, number>
   remediation: string | null
+  sourceName: string | null
 }
 
 /** Certification campaigns over the demo, through the official client and real HTTP. */
@@ -949,6 +950,72 @@ describe.each(databases)('certifications through the official client on $name', 
       mine.listIdentityAccessReviewItems({ id: certId, roles: role, entitlements: badge }),
     )
     expect(both).toMatchObject({ status: 400, text: expect.stringContaining('roles') })
+  })
+
+  it("sorts access review items by the reference's sorters (identity name, access, source names), ties by id, page by page", async () => {
+    const { certId } = await activeReview('Sorted items')
+    const mine = new CertificationsApi(await as(reviewer))
+    const list = async (sorters: string, page: { limit?: number; offset?: number } = {}) =>
+      (await mine.listIdentityAccessReviewItems({ id: certId, sorters, ...page })).data as ProvisioItem[]
+    const all = await list('id')
+    // The demo's reviewer has several reports, with roles and entitlements of more than one source.
+    expect(new Set(all.map((i) => i.identitySummary?.name)).size).toBeGreaterThan(1)
+    expect(all.some((i) => i.accessSummary?.access?.type === 'ENTITLEMENT')).toBe(true)
+    expect(all.some((i) => i.accessSummary?.access?.type !== 'ENTITLEMENT')).toBe(true)
+
+    /** The order expected: by the keys (absent values last ascending, first descending), then by id. */
+    type Key = (i: ProvisioItem) => string | null | undefined
+    const cmp = (a: string | null | undefined, b: string | null | undefined): number =>
+      a === b ? 0 : a == null ? 1 : b == null ? -1 : a < b ? -1 : 1
+    const sorted = (...keys: [Key, boolean][]): string[] =>
+      [...all]
+        .sort((a, b) => {
+          for (const [key, descending] of keys) {
+            const c = cmp(key(a), key(b))
+            if (c !== 0) return descending ? -c : c
+          }
+          return cmp(a.id, b.id)
+        })
+        .map((i) => i.id as string)
+    const ids = async (sorters: string): Promise<string[]> => (await list(sorters)).map((i) => i.id as string)
+    const name: Key = (i) => i.identitySummary?.name
+    const accessName: Key = (i) => i.accessSummary?.access?.name
+    const accessType: Key = (i) => i.accessSummary?.access?.type
+    const entitlementSource: Key = (i) => i.accessSummary?.entitlement?.sourceName ?? null
+    // The reference's access profile has no source name of its own: the item's (Provisio's) is its source.
+    const profileSource: Key = (i) => (accessType(i) === 'ACCESS_PROFILE' ? i.sourceName : null)
+
+    expect(await ids('identitySummary.name')).toEqual(sorted([name, false]))
+    expect(await ids('-identitySummary.name')).toEqual(sorted([name, true]))
+    expect(await ids('access.name')).toEqual(sorted([accessName, false]))
+    expect(await ids('-access.type,identitySummary.name')).toEqual(sorted([accessType, true], [name, false]))
+    expect(await ids('entitlement.sourceName')).toEqual(sorted([entitlementSource, false]))
+    expect(await ids('-entitlement.sourceName')).toEqual(sorted([entitlementSource, true]))
+    expect(await ids('accessProfile.sourceName')).toEqual(sorted([profileSource, false]))
+    expect(await ids('-accessProfile.sourceName,-identitySummary.name')).toEqual(
+      sorted([profileSource, true], [name, true]),
+    )
+    // The reference's example: pages of one order never overlap nor skip, ties broken by id.
+    const example = sorted([accessName, false], [profileSource, true])
+    const pages: string[] = []
+    for (let offset = 0; offset < all.length; offset += 2) {
+      pages.push(
+        ...(await list('access.name,-accessProfile.sourceName', { limit: 2, offset })).map(
+          (i) => i.id as string,
+        ),
+      )
+    }
+    expect(pages).toEqual(example)
+
+    // Anything else is refused, naming the sorter.
+    for (const unknown of ['identitySummary.email', '-access.description']) {
+      expect(
+        await refusal(mine.listIdentityAccessReviewItems({ id: certId, sorters: unknown })),
+      ).toMatchObject({
+        status: 400,
+        text: expect.stringContaining(unknown),
+      })
+    }
   })
 
   it("refuses a reviewer every reviewer's certifications (reviewer-identity=all) as it refuses another's, rather than narrowing it", async () => {
