@@ -457,6 +457,17 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('no-such-item') })
+    // The reference's ReviewDecision requires `bulk`: a decision without it is refused, naming it.
+    const noBulk = await send(
+      await bearerOf(admin),
+      'POST',
+      `/v3/certifications/${cert?.id}/decide`,
+      JSON.stringify([
+        { id: 'no-such-item', decision: 'APPROVE', bulk: true },
+        { id: 'no-such-item-either', decision: 'APPROVE' },
+      ]),
+    )
+    expect(noBulk).toMatchObject({ status: 400, text: expect.stringContaining('body.1.bulk') })
     const notYet = await campaigns.createCampaign({
       campaign: { name: 'Not yet', description: null, type: 'MANAGER', deadline: deadline() },
     })
