@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
+import { setIdentityPassword } from '../src/engine/auth/passwords.js'
 import { issueToken } from '../src/engine/auth/tokens.js'
 import { listIdentities } from '../src/engine/queries/list-identities.js'
 import { refreshSource } from '../src/engine/refresh-source.js'
 import { databases } from './support/databases.js'
+import { signIn } from './support/sign-in-helpers.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
 
@@ -172,6 +174,45 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
     const headers = { authorization: `Bearer ${(narrow.json() as { access_token: string }).access_token}` }
     expect((await api.inject({ url: '/v3/campaigns', headers })).statusCode).toBe(200)
     expect((await decide(headers)).statusCode).toBe(403)
+  })
+
+  it("a session's refresh token grants a narrower token when asked; the session keeps every scope", async () => {
+    const password = 'a long enough password'
+    await setIdentityPassword(engine, { identity: reviewer.id, password })
+    const session = await signIn(api, reviewer.name, password)
+    const refresh = (token: string, scope?: string) =>
+      api.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: {
+          grant_type: 'refresh_token',
+          refresh_token: token,
+          ...(scope === undefined ? {} : { scope }),
+        },
+      })
+    const bearer = (r: { json(): unknown }) => ({
+      authorization: `Bearer ${(r.json() as { access_token: string }).access_token}`,
+    })
+    const next = (r: { json(): unknown }) => (r.json() as { refresh_token: string }).refresh_token
+
+    const narrow = await refresh(session.refreshToken, 'idn:campaign:read')
+    expect(narrow.statusCode, narrow.body).toBe(200)
+    expect(narrow.json()).toMatchObject({ scope: 'idn:campaign:read' })
+    expect((await api.inject({ url: '/v3/campaigns', headers: bearer(narrow) })).statusCode).toBe(200)
+    expect((await decide(bearer(narrow))).statusCode).toBe(403)
+    expect(
+      (await api.inject({ url: '/provisio/v1/notifications', headers: bearer(narrow) })).statusCode,
+    ).toBe(403)
+
+    // The refresh token that came with it is the session's, not the narrow token's (RFC 6749 §6): asking
+    // for nothing gives every scope again, and a wider scope than that narrow token's is no wider than the
+    // session's.
+    const wider = await refresh(next(narrow), 'idn:campaign:read idn:campaign:manage')
+    expect(wider.statusCode, wider.body).toBe(200)
+    expect(wider.json()).toMatchObject({ scope: 'idn:campaign:read idn:campaign:manage' })
+    expect((await decide(bearer(wider))).statusCode).toBe(404)
+    const every = await refresh(next(wider))
+    expect(every.json()).toMatchObject({ scope: 'sp:scopes:all' })
   })
 
   it('a narrow token cannot make a credential of wider scopes', async () => {
