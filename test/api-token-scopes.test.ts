@@ -215,6 +215,34 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
     expect(every.json()).toMatchObject({ scope: 'sp:scopes:all' })
   })
 
+  it('refuses a malformed scope with invalid_scope, on either grant, and a refresh token refused so is not used up', async () => {
+    const wide = await createApiClient(engine, { name: `all ${Math.random()}`, capabilities: ['CERT_ADMIN'] })
+    // Tab-separated (OAuth 2.0 separates scopes by spaces) or with a character no scope has.
+    for (const scope of ['idn:campaign:read\tidn:campaign:manage', 'idn:campaign:réad']) {
+      const refused = await tokenAnswer(wide, scope)
+      expect(refused.statusCode, scope).toBe(400)
+      expect(refused.json()).toMatchObject({ error: 'invalid_scope' })
+    }
+
+    const password = 'a long enough password'
+    await setIdentityPassword(engine, { identity: reviewer.id, password })
+    const session = await signIn(api, reviewer.name, password)
+    const refresh = (scope?: string) =>
+      api.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: {
+          grant_type: 'refresh_token',
+          refresh_token: session.refreshToken,
+          ...(scope === undefined ? {} : { scope }),
+        },
+      })
+    const refused = await refresh('idn:campaign:read\nidn:campaign:manage')
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json()).toMatchObject({ error: 'invalid_scope' })
+    expect((await refresh()).statusCode).toBe(200)
+  })
+
   it('a narrow token cannot make a credential of wider scopes', async () => {
     const manager = await patWith(['sp:my-personal-access-tokens:manage'])
     const wider = await api.inject({
