@@ -243,6 +243,28 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
     expect((await refresh()).statusCode).toBe(200)
   })
 
+  it('work items, which the reference lists without scopes of their own, take only a catch-all', async () => {
+    // idn:work-item:update is the reference's scope of forwarding alone; nothing narrower reads work items.
+    const narrow = await patWith(['idn:work-item:update'])
+    const listed = await api.inject({ url: '/v3/work-items', headers: narrow })
+    expect(listed.statusCode).toBe(403)
+    expect((listed.json() as { messages: { text: string }[] }).messages[0]?.text).toMatch(
+      /needs one of sp:scopes:all, sp:scopes:default$/,
+    )
+    // Past the scopes (its body is then checked): forwarding takes it.
+    const forwarded = await api.inject({
+      method: 'POST',
+      url: `/v3/work-items/${NO_CERTIFICATION}/forward`,
+      headers: narrow,
+      payload: {},
+    })
+    expect(forwarded.statusCode).not.toBe(403)
+    for (const scope of ['sp:scopes:default', 'sp:scopes:all']) {
+      const headers = await patWith([scope])
+      expect((await api.inject({ url: '/v3/work-items', headers })).statusCode, scope).toBe(200)
+    }
+  })
+
   it('a narrow token cannot make a credential of wider scopes', async () => {
     const manager = await patWith(['sp:my-personal-access-tokens:manage'])
     const wider = await api.inject({
