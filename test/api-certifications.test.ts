@@ -24,6 +24,7 @@ type ProvisioItem = AccessReviewItem & {
   acknowledgeOnly: string | null
   peers: Record<string, number>
   remediation: string | null
+  sourceName: string | null
 }
 
 /** Certification campaigns over the demo, through the official client and real HTTP. */
@@ -456,6 +457,17 @@ describe.each(databases)('certifications through the official client on $name', 
       }),
     )
     expect(unknown).toMatchObject({ status: 400, text: expect.stringContaining('no-such-item') })
+    // The reference's ReviewDecision requires `bulk`: a decision without it is refused, naming it.
+    const noBulk = await send(
+      await bearerOf(admin),
+      'POST',
+      `/v3/certifications/${cert?.id}/decide`,
+      JSON.stringify([
+        { id: 'no-such-item', decision: 'APPROVE', bulk: true },
+        { id: 'no-such-item-either', decision: 'APPROVE' },
+      ]),
+    )
+    expect(noBulk).toMatchObject({ status: 400, text: expect.stringContaining('body.1.bulk') })
     const notYet = await campaigns.createCampaign({
       campaign: { name: 'Not yet', description: null, type: 'MANAGER', deadline: deadline() },
     })
@@ -801,6 +813,53 @@ describe.each(databases)('certifications through the official client on $name', 
     return { status: r.status, text: (json.messages ?? []).map((m) => m.text).join(' ') }
   }
 
+  it('refuses to move a certification to the reviewer it has, on the campaign’s route as on the certification’s', async () => {
+    const { campaignId, certId, auth } = await activeReview('Same reviewer')
+    const campaigns = new CertificationCampaignsApi(admin)
+    const all = (
+      await new CertificationsApi(admin).listIdentityCertifications({
+        filters: `campaign.id eq "${campaignId}"`,
+      })
+    ).data
+    const other = all.find((c) => c.id !== certId) as (typeof all)[number]
+    // The certification's own route refuses it, naming the field.
+    const own = await send(
+      auth,
+      'POST',
+      `/v3/certifications/${certId}/reassign`,
+      JSON.stringify({ reassign: [], reassignTo: reviewer.id, reason: 'to myself' }),
+    )
+    expect(own).toMatchObject({ status: 400, text: expect.stringContaining('reassignTo') })
+    // The campaign's answered 202 with an empty trail, as if something had been done.
+    const same = await refusal(
+      campaigns.move({
+        id: campaignId,
+        adminReviewReassign: {
+          certificationIds: [certId],
+          reassignTo: { id: reviewer.id, type: 'IDENTITY' },
+          reason: 'to her again',
+        },
+      }),
+    )
+    expect(same).toMatchObject({ status: 400, text: expect.stringContaining('reassignTo.id') })
+    expect(same.text).toContain(certId)
+    expect(same.text).toMatch(/already/)
+    // Checked with the rest, all or none: the other certification does not move either.
+    const mixed = await refusal(
+      campaigns.move({
+        id: campaignId,
+        adminReviewReassign: {
+          certificationIds: [other.id as string, certId],
+          reassignTo: { id: reviewer.id, type: 'IDENTITY' },
+          reason: 'to her again',
+        },
+      }),
+    )
+    expect(mixed).toMatchObject({ status: 400, text: expect.stringContaining(certId) })
+    const otherNow = await new CertificationsApi(admin).getIdentityCertification({ id: other.id as string })
+    expect(otherNow.data.reviewer?.id).toBe(other.reviewer?.id)
+  })
+
   it('refuses text the store cannot hold (a NUL, a lone surrogate) with a 400 naming where, not a 500 or a coerced comment', async () => {
     const { certId, items, auth } = await activeReview('Hostile text')
     const item = items[0] as ProvisioItem
@@ -902,6 +961,72 @@ describe.each(databases)('certifications through the official client on $name', 
       mine.listIdentityAccessReviewItems({ id: certId, roles: role, entitlements: badge }),
     )
     expect(both).toMatchObject({ status: 400, text: expect.stringContaining('roles') })
+  })
+
+  it("sorts access review items by the reference's sorters (identity name, access, source names), ties by id, page by page", async () => {
+    const { certId } = await activeReview('Sorted items')
+    const mine = new CertificationsApi(await as(reviewer))
+    const list = async (sorters: string, page: { limit?: number; offset?: number } = {}) =>
+      (await mine.listIdentityAccessReviewItems({ id: certId, sorters, ...page })).data as ProvisioItem[]
+    const all = await list('id')
+    // The demo's reviewer has several reports, with roles and entitlements of more than one source.
+    expect(new Set(all.map((i) => i.identitySummary?.name)).size).toBeGreaterThan(1)
+    expect(all.some((i) => i.accessSummary?.access?.type === 'ENTITLEMENT')).toBe(true)
+    expect(all.some((i) => i.accessSummary?.access?.type !== 'ENTITLEMENT')).toBe(true)
+
+    /** The order expected: by the keys (absent values last ascending, first descending), then by id. */
+    type Key = (i: ProvisioItem) => string | null | undefined
+    const cmp = (a: string | null | undefined, b: string | null | undefined): number =>
+      a === b ? 0 : a == null ? 1 : b == null ? -1 : a < b ? -1 : 1
+    const sorted = (...keys: [Key, boolean][]): string[] =>
+      [...all]
+        .sort((a, b) => {
+          for (const [key, descending] of keys) {
+            const c = cmp(key(a), key(b))
+            if (c !== 0) return descending ? -c : c
+          }
+          return cmp(a.id, b.id)
+        })
+        .map((i) => i.id as string)
+    const ids = async (sorters: string): Promise<string[]> => (await list(sorters)).map((i) => i.id as string)
+    const name: Key = (i) => i.identitySummary?.name
+    const accessName: Key = (i) => i.accessSummary?.access?.name
+    const accessType: Key = (i) => i.accessSummary?.access?.type
+    const entitlementSource: Key = (i) => i.accessSummary?.entitlement?.sourceName ?? null
+    // The reference's access profile has no source name of its own: the item's (Provisio's) is its source.
+    const profileSource: Key = (i) => (accessType(i) === 'ACCESS_PROFILE' ? i.sourceName : null)
+
+    expect(await ids('identitySummary.name')).toEqual(sorted([name, false]))
+    expect(await ids('-identitySummary.name')).toEqual(sorted([name, true]))
+    expect(await ids('access.name')).toEqual(sorted([accessName, false]))
+    expect(await ids('-access.type,identitySummary.name')).toEqual(sorted([accessType, true], [name, false]))
+    expect(await ids('entitlement.sourceName')).toEqual(sorted([entitlementSource, false]))
+    expect(await ids('-entitlement.sourceName')).toEqual(sorted([entitlementSource, true]))
+    expect(await ids('accessProfile.sourceName')).toEqual(sorted([profileSource, false]))
+    expect(await ids('-accessProfile.sourceName,-identitySummary.name')).toEqual(
+      sorted([profileSource, true], [name, true]),
+    )
+    // The reference's example: pages of one order never overlap nor skip, ties broken by id.
+    const example = sorted([accessName, false], [profileSource, true])
+    const pages: string[] = []
+    for (let offset = 0; offset < all.length; offset += 2) {
+      pages.push(
+        ...(await list('access.name,-accessProfile.sourceName', { limit: 2, offset })).map(
+          (i) => i.id as string,
+        ),
+      )
+    }
+    expect(pages).toEqual(example)
+
+    // Anything else is refused, naming the sorter.
+    for (const unknown of ['identitySummary.email', '-access.description']) {
+      expect(
+        await refusal(mine.listIdentityAccessReviewItems({ id: certId, sorters: unknown })),
+      ).toMatchObject({
+        status: 400,
+        text: expect.stringContaining(unknown),
+      })
+    }
   })
 
   it("refuses a reviewer every reviewer's certifications (reviewer-identity=all) as it refuses another's, rather than narrowing it", async () => {

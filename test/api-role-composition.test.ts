@@ -78,6 +78,15 @@ describe.each(databases)('role composition campaigns through the official client
     ])
     // The subject of each item is the role.
     expect(items.every((i) => i.identitySummary?.name === 'Operations Datacenter')).toBe(true)
+    // Sorted by that name too, though the store knows the role by its id only.
+    const sorted = await mine.listIdentityAccessReviewItems({
+      id: cert?.id as string,
+      sorters: '-identitySummary.name,access.name',
+    })
+    expect(sorted.data.map((i) => i.accessSummary?.access?.name)).toEqual([
+      'Datacenter Access',
+      'Operations Team',
+    ])
 
     await mine.makeIdentityDecision({
       id: cert?.id as string,

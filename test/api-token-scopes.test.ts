@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
 import { createApiClient, createPersonalAccessToken } from '../src/engine/auth/credentials.js'
+import { setIdentityPassword } from '../src/engine/auth/passwords.js'
 import { issueToken } from '../src/engine/auth/tokens.js'
 import { listIdentities } from '../src/engine/queries/list-identities.js'
 import { refreshSource } from '../src/engine/refresh-source.js'
 import { databases } from './support/databases.js'
+import { signIn } from './support/sign-in-helpers.js'
 import { demoWorkspace } from './support/temp-workspace.js'
 import { testApi } from './support/test-api.js'
 
@@ -172,6 +174,95 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
     const headers = { authorization: `Bearer ${(narrow.json() as { access_token: string }).access_token}` }
     expect((await api.inject({ url: '/v3/campaigns', headers })).statusCode).toBe(200)
     expect((await decide(headers)).statusCode).toBe(403)
+  })
+
+  it("a session's refresh token grants a narrower token when asked; the session keeps every scope", async () => {
+    const password = 'a long enough password'
+    await setIdentityPassword(engine, { identity: reviewer.id, password })
+    const session = await signIn(api, reviewer.name, password)
+    const refresh = (token: string, scope?: string) =>
+      api.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: {
+          grant_type: 'refresh_token',
+          refresh_token: token,
+          ...(scope === undefined ? {} : { scope }),
+        },
+      })
+    const bearer = (r: { json(): unknown }) => ({
+      authorization: `Bearer ${(r.json() as { access_token: string }).access_token}`,
+    })
+    const next = (r: { json(): unknown }) => (r.json() as { refresh_token: string }).refresh_token
+
+    const narrow = await refresh(session.refreshToken, 'idn:campaign:read')
+    expect(narrow.statusCode, narrow.body).toBe(200)
+    expect(narrow.json()).toMatchObject({ scope: 'idn:campaign:read' })
+    expect((await api.inject({ url: '/v3/campaigns', headers: bearer(narrow) })).statusCode).toBe(200)
+    expect((await decide(bearer(narrow))).statusCode).toBe(403)
+    expect(
+      (await api.inject({ url: '/provisio/v1/notifications', headers: bearer(narrow) })).statusCode,
+    ).toBe(403)
+
+    // The refresh token that came with it is the session's, not the narrow token's (RFC 6749 §6): asking
+    // for nothing gives every scope again, and a wider scope than that narrow token's is no wider than the
+    // session's.
+    const wider = await refresh(next(narrow), 'idn:campaign:read idn:campaign:manage')
+    expect(wider.statusCode, wider.body).toBe(200)
+    expect(wider.json()).toMatchObject({ scope: 'idn:campaign:read idn:campaign:manage' })
+    expect((await decide(bearer(wider))).statusCode).toBe(404)
+    const every = await refresh(next(wider))
+    expect(every.json()).toMatchObject({ scope: 'sp:scopes:all' })
+  })
+
+  it('refuses a malformed scope with invalid_scope, on either grant, and a refresh token refused so is not used up', async () => {
+    const wide = await createApiClient(engine, { name: `all ${Math.random()}`, capabilities: ['CERT_ADMIN'] })
+    // Tab-separated (OAuth 2.0 separates scopes by spaces) or with a character no scope has.
+    for (const scope of ['idn:campaign:read\tidn:campaign:manage', 'idn:campaign:réad']) {
+      const refused = await tokenAnswer(wide, scope)
+      expect(refused.statusCode, scope).toBe(400)
+      expect(refused.json()).toMatchObject({ error: 'invalid_scope' })
+    }
+
+    const password = 'a long enough password'
+    await setIdentityPassword(engine, { identity: reviewer.id, password })
+    const session = await signIn(api, reviewer.name, password)
+    const refresh = (scope?: string) =>
+      api.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: {
+          grant_type: 'refresh_token',
+          refresh_token: session.refreshToken,
+          ...(scope === undefined ? {} : { scope }),
+        },
+      })
+    const refused = await refresh('idn:campaign:read\nidn:campaign:manage')
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json()).toMatchObject({ error: 'invalid_scope' })
+    expect((await refresh()).statusCode).toBe(200)
+  })
+
+  it('work items, which the reference lists without scopes of their own, take only a catch-all', async () => {
+    // idn:work-item:update is the reference's scope of forwarding alone; nothing narrower reads work items.
+    const narrow = await patWith(['idn:work-item:update'])
+    const listed = await api.inject({ url: '/v3/work-items', headers: narrow })
+    expect(listed.statusCode).toBe(403)
+    expect((listed.json() as { messages: { text: string }[] }).messages[0]?.text).toMatch(
+      /needs one of sp:scopes:all, sp:scopes:default$/,
+    )
+    // Past the scopes (its body is then checked): forwarding takes it.
+    const forwarded = await api.inject({
+      method: 'POST',
+      url: `/v3/work-items/${NO_CERTIFICATION}/forward`,
+      headers: narrow,
+      payload: {},
+    })
+    expect(forwarded.statusCode).not.toBe(403)
+    for (const scope of ['sp:scopes:default', 'sp:scopes:all']) {
+      const headers = await patWith([scope])
+      expect((await api.inject({ url: '/v3/work-items', headers })).statusCode, scope).toBe(200)
+    }
   })
 
   it('a narrow token cannot make a credential of wider scopes', async () => {

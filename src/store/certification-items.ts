@@ -176,12 +176,26 @@ const ITEM_FILTER_COLUMNS: Record<CertificationItemFilterField, string> = {
   completed: '(decision IS NOT NULL)',
   'identitySummary.id': 'identity_id',
 }
-export type CertificationItemSortField = 'id' | 'identity' | 'name' | 'type'
-const SORT: Record<CertificationItemSortField, string> = {
-  id: 'id',
-  identity: 'identity_id',
-  name: 'item_name',
-  type: 'item_type',
+export type CertificationItemSortField =
+  'id' | 'identity' | 'identityName' | 'name' | 'type' | 'entitlementSource' | 'accessProfileSource'
+
+// Items keep ids: names are looked up where a sort asks for them. The order is written once and read both
+// inside the page's query and over its rows, so it names only the item's columns, unqualified (neither
+// identities nor sources has an identity_id or a source_id column of its own).
+const sourceNameOf = (itemType: string): string =>
+  `CASE WHEN item_type = '${itemType}' THEN (SELECT s.name FROM sources s WHERE s.id = source_id) END`
+/** The sort columns; `subjectNames` is a parameter of subjects that are no identity, by id (roles). */
+function sortColumns(subjectNames?: string): Record<CertificationItemSortField, string> {
+  const identityName = '(SELECT x.name FROM identities x WHERE x.id = identity_id)'
+  return {
+    id: 'id',
+    identity: 'identity_id',
+    identityName: `coalesce(${subjectNames !== undefined ? `${subjectNames}::json ->> identity_id, ` : ''}${identityName}, identity_id)`,
+    name: 'item_name',
+    type: 'item_type',
+    entitlementSource: sourceNameOf('ENTITLEMENT'),
+    accessProfileSource: sourceNameOf('ACCESS_PROFILE'),
+  }
 }
 
 // A campaign's items are those of its certifications (an item moves only between certifications of its
@@ -224,9 +238,16 @@ export async function listCertificationItems(
   db: Db,
   filter: CertificationItemFilter,
   page?: Page<CertificationItemSortField>,
+  /** The names of subjects that are not identities (a role composition campaign's roles), to sort by. */
+  subjectNames?: ReadonlyMap<string, string>,
 ): Promise<CertificationItem[]> {
   const w = where(filter)
-  const order = orderClause(page?.sort, SORT, 'id', 'id')
+  let names: string | undefined
+  if (subjectNames !== undefined && page?.sort?.some((k) => k.field === 'identityName')) {
+    w.params.push(JSON.stringify(Object.fromEntries(subjectNames)))
+    names = `$${w.params.length}`
+  }
+  const order = orderClause(page?.sort, sortColumns(names), 'id', 'id')
   const tuples = await selectTuples<Tuple>(
     db,
     COLUMNS,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ScopeNotGrantedError } from '../../domain/auth/scopes.js'
+import { InvalidScopeError } from '../../domain/auth/scopes.js'
 import { AuthenticationError, InputError } from '../../domain/errors.js'
 import { refreshSessionToken } from '../../engine/auth/session-tokens.js'
 import { issueToken } from '../../engine/auth/tokens.js'
@@ -19,7 +19,7 @@ const grantFields = z.looseObject({
 
 /** RFC 6749 §5.2's error codes, beside the reference's error body, so any OAuth client reads them. */
 function oauthError(err: unknown, grantType: string | undefined): string {
-  if (err instanceof ScopeNotGrantedError) return 'invalid_scope'
+  if (err instanceof InvalidScopeError) return 'invalid_scope'
   if (err instanceof AuthenticationError) {
     return grantType === 'refresh_token' ? 'invalid_grant' : 'invalid_client'
   }

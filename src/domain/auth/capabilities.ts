@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js'
+import { isScopeToken } from './scopes.js'
 
 /** The reference's capabilities (a token's `authorities`); which route needs which is the API's table. */
 export const CAPABILITIES = [
@@ -30,7 +31,7 @@ export function checkCapabilities(values: readonly string[]): Capability[] {
 export function checkScopes(values: readonly string[] | undefined): string[] {
   if (values === undefined || values.length === 0) return [...DEFAULT_SCOPES]
   for (const s of values) {
-    if (!/^[\x21-\x7e]+$/.test(s)) {
+    if (!isScopeToken(s)) {
       throw new InputError(`not a scope: ${JSON.stringify(s)} (printable, no spaces)`)
     }
   }

@@ -25,19 +25,35 @@ export function scopesBeyond(held: readonly string[], wanted: readonly string[])
   return wanted.filter((s) => !held.includes(s))
 }
 
-/** A scope asked for at the token endpoint that the credential was not given (RFC 6749's invalid_scope). */
-export class ScopeNotGrantedError extends InputError {}
+/** Whether a value can be a scope: printable ASCII without spaces (scopes travel space-separated). */
+export function isScopeToken(s: string): boolean {
+  return /^[\x21-\x7e]+$/.test(s)
+}
+
+/**
+ * A scope asked for at the token endpoint that is malformed or that the credential was not given (RFC
+ * 6749's invalid_scope).
+ */
+export class InvalidScopeError extends InputError {}
 
 /**
  * The scopes of a token asked for with `requested` (OAuth 2.0's space-separated `scope` parameter) by a
  * holder of `held`: all of `held` when nothing is asked, else exactly what is asked, if `held` covers it.
+ * A scope no credential could hold (a tab-separated list, a control or non-ASCII character) is refused
+ * even by a holder of every scope, rather than written into a token.
  */
 export function requestedScopes(held: readonly string[], requested: string | undefined): string[] {
   const asked = [...new Set((requested ?? '').split(' ').filter((s) => s !== ''))]
+  const malformed = asked.filter((s) => !isScopeToken(s))
+  if (malformed.length > 0) {
+    throw new InvalidScopeError(
+      `not a scope: ${malformed.map((s) => JSON.stringify(s)).join(', ')} (printable, separated by spaces)`,
+    )
+  }
   if (asked.length === 0) return [...held]
   const beyond = scopesBeyond(held, asked)
   if (beyond.length > 0) {
-    throw new ScopeNotGrantedError(
+    throw new InvalidScopeError(
       `scope ${beyond.join(' ')} was not granted to this client: it has ${held.join(' ')}`,
     )
   }

@@ -53,7 +53,7 @@ export interface Principal {
  * The client credentials grant: a credential's id and secret for a signed access token. A wrong id or
  * secret and a revoked credential all fail with the same AuthenticationError, in about the same time.
  * The token has the credential's scopes, or those of them asked for with `scope` (space-separated): a
- * scope the credential was not given is refused (ScopeNotGrantedError), never silently dropped or added.
+ * scope the credential was not given is refused (InvalidScopeError), never silently dropped or added.
  */
 export async function issueToken(
   ctx: EngineContext,

@@ -24,9 +24,10 @@ export const MAX_REASSIGNED_CERTIFICATIONS = 250
 /**
  * An administrator gives whole certifications of an active campaign to another reviewer, with a reason
  * (the reference's "move"). What is asked is checked first, all or nothing: the certifications are the
- * campaign's, the new reviewer exists, a reason is given. Each certification is then reassigned on its own;
- * one that cannot be (signed off meanwhile, or the new reviewer is among its identities: nobody reviews
- * their own access) is recorded as the task's error and the others still move. The task is kept.
+ * campaign's, the new reviewer exists and reviews none of them already, a reason is given. Each
+ * certification is then reassigned on its own; one that cannot be (signed off meanwhile, or the new
+ * reviewer is among its identities: nobody reviews their own access) is recorded as the task's error and
+ * the others still move. The task is kept.
  */
 export async function reassignCampaignCertifications(
   ctx: EngineContext,
@@ -58,11 +59,16 @@ export async function reassignCampaignCertifications(
       `certificationIds: no certification ${missing.join(', ')} in campaign "${campaign.name}"`,
     )
   }
+  // As a certification's own reassignment refuses it: a move that changes nothing is a mistake in the
+  // request, not a task that succeeded with nothing moved.
+  const theirs = certs.filter((c) => c.reviewerId === target.id).map((c) => c.id)
+  if (theirs.length > 0) {
+    throw new InputError(`reassignTo.id: ${target.name} reviews ${theirs.join(', ')} already`)
+  }
 
   const reassignments: TaskReassignment[] = []
   const errors: string[] = []
   for (const cert of certs) {
-    if (cert.reviewerId === target.id) continue
     try {
       await reassignCertificationTo(ctx, actor, cert.id, { to: target.id, reason: input.reason })
       reassignments.push({

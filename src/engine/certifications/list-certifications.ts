@@ -112,8 +112,13 @@ export async function certificationItemsFor(
 ): Promise<{ items: ReviewedItem[]; total: number; certification: Certification; campaign: Campaign }> {
   const { cert, campaign } = await certificationFor(ctx, actor, certificationId)
   const where = { ...filter, certificationIds: [certificationId] }
+  // A role composition item's subject is a role, which the store does not know by name.
+  const roleNames =
+    campaign.type === 'ROLE_COMPOSITION'
+      ? new Map(ctx.config.roles.flatMap(({ value: r }) => (r.id !== undefined ? [[r.id, r.name]] : [])))
+      : undefined
   const [items, total] = await Promise.all([
-    listCertificationItems(ctx.db, where, page),
+    listCertificationItems(ctx.db, where, page, roleNames),
     countCertificationItems(ctx.db, where),
   ])
   const [people, entitlementIds] = await Promise.all([

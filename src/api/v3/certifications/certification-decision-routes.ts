@@ -22,8 +22,8 @@ const decideBody = z
     z.strictObject({
       id: z.string().min(1).max(256),
       decision: z.enum(['APPROVE', 'REVOKE']),
-      // The reference marks decisions made in bulk; every decision is recorded alike here.
-      bulk: z.boolean().optional(),
+      // Required, as the reference's ReviewDecision has it; every decision is recorded alike here.
+      bulk: z.boolean(),
       proposedEndDate: z.iso.datetime({ offset: true }).nullish(),
       comments: z.string().max(2000).nullish(),
       // Provisio makes no recommendations, so a decision cannot follow one.

@@ -46,10 +46,17 @@ const ITEM_FILTERS = {
   'identitySummary.id': { type: 'string', operators: ['eq', 'in'] },
 } as const
 
-/** The item sorters, by their reference names, and the stored order each stands for. */
+/**
+ * The item sorters, by their reference names, and the stored order each stands for: the reference's, and
+ * Provisio's `identitySummary.id` and `id`. A source name sorts the items of its kind (an entitlement's,
+ * an access profile's source), the others after them.
+ */
 const ITEM_SORTERS = {
+  'identitySummary.name': 'identityName',
   'access.name': 'name',
   'access.type': 'type',
+  'entitlement.sourceName': 'entitlementSource',
+  'accessProfile.sourceName': 'accessProfileSource',
   'identitySummary.id': 'identity',
   id: 'id',
 } as const
