@@ -1029,6 +1029,52 @@ describe.each(databases)('certifications through the official client on $name', 
     }
   })
 
+  it("filters access review items by the reference's fields: the identity's name, the access's id, source names", async () => {
+    const { certId } = await activeReview('Filtered items')
+    const mine = new CertificationsApi(await as(reviewer))
+    const all = (await mine.listIdentityAccessReviewItems({ id: certId, sorters: 'id' }))
+      .data as ProvisioItem[]
+    const ids = async (filters: string): Promise<string[]> =>
+      (
+        (await mine.listIdentityAccessReviewItems({ id: certId, filters, sorters: 'id' }))
+          .data as ProvisioItem[]
+      ).map((i) => i.id as string)
+    const where = (keep: (i: ProvisioItem) => boolean): string[] =>
+      all.filter(keep).map((i) => i.id as string)
+
+    const someone = all[0]?.identitySummary?.name as string
+    expect(await ids(`identitySummary.name eq "${someone}"`)).toEqual(
+      where((i) => i.identitySummary?.name === someone),
+    )
+    expect(await ids(`identitySummary.name sw "${someone.slice(0, 3)}"`)).toEqual(
+      where((i) => (i.identitySummary?.name ?? '').startsWith(someone.slice(0, 3))),
+    )
+    // An entitlement is filtered by the id the rest of the API knows it by: the catalog's.
+    const entitlement = all.find((i) => i.accessSummary?.access?.type === 'ENTITLEMENT')
+    const entitlementId = entitlement?.accessSummary?.access?.id as string
+    expect(await ids(`access.id eq "${entitlementId}"`)).toEqual(
+      where((i) => i.accessSummary?.access?.id === entitlementId),
+    )
+    const role = all.find((i) => i.accessSummary?.access?.type === 'ROLE')?.accessSummary?.access
+      ?.id as string
+    expect(await ids(`access.id in ("${role}", "${entitlementId}")`)).toEqual(
+      where((i) => [role, entitlementId].includes(i.accessSummary?.access?.id as string)),
+    )
+    const sourceName = entitlement?.accessSummary?.entitlement?.sourceName as string
+    expect(await ids(`entitlement.sourceName eq "${sourceName}"`)).toEqual(
+      where((i) => i.accessSummary?.entitlement?.sourceName === sourceName),
+    )
+    expect(await ids(`accessProfile.sourceName sw "${sourceName}"`)).toEqual(
+      where((i) => i.accessSummary?.access?.type === 'ACCESS_PROFILE' && i.sourceName === sourceName),
+    )
+    // An operator the reference does not list for a field is refused, naming both.
+    expect(
+      await refusal(
+        mine.listIdentityAccessReviewItems({ id: certId, filters: 'identitySummary.name co "a"' }),
+      ),
+    ).toMatchObject({ status: 400, text: expect.stringContaining('identitySummary.name') })
+  })
+
   it("refuses a reviewer every reviewer's certifications (reviewer-identity=all) as it refuses another's, rather than narrowing it", async () => {
     await activeReview('Every reviewer')
     const mine = new CertificationsApi(await as(reviewer))

@@ -5,7 +5,7 @@ import type {
   Remediation,
 } from '../domain/certifications/certification-item.js'
 import type { Decision } from '../domain/certifications/campaign.js'
-import type { CheckedFilter } from '../domain/query/check-filters.js'
+import { filterFields, type CheckedFilter } from '../domain/query/check-filters.js'
 import { selectTuples, type Db } from './db.js'
 import { countRows, limitClause, orderClause, type Page } from './paging.js'
 import { WhereClauses } from './where-clauses.js'
@@ -163,38 +163,68 @@ export interface CertificationItemFilter {
   readonly remediations?: readonly Remediation[]
   /** Decided but not remediated, or pending without any activity (remediation did not start). */
   readonly unremediated?: boolean
-  /** The API's `filters`, checked against ITEM_FILTER_COLUMNS' fields. */
+  /** The API's `filters`, checked against the fields of `itemColumns`. */
   readonly expression?: CheckedFilter<CertificationItemFilterField>
+  /** The names of subjects that are not identities (a role composition campaign's roles), by id. */
+  readonly subjectNames?: ReadonlyMap<string, string>
 }
 export type CertificationItemFilterField =
-  'id' | 'type' | 'access.type' | 'access.name' | 'completed' | 'identitySummary.id'
-const ITEM_FILTER_COLUMNS: Record<CertificationItemFilterField, string> = {
-  id: 'id',
-  type: 'item_type',
-  'access.type': 'item_type',
-  'access.name': 'item_name',
-  completed: '(decision IS NOT NULL)',
-  'identitySummary.id': 'identity_id',
-}
+  | 'id'
+  | 'type'
+  | 'access.type'
+  | 'access.id'
+  | 'access.name'
+  | 'completed'
+  | 'identitySummary.id'
+  | 'identitySummary.name'
+  | 'entitlement.sourceName'
+  | 'accessProfile.sourceName'
 export type CertificationItemSortField =
   'id' | 'identity' | 'identityName' | 'name' | 'type' | 'entitlementSource' | 'accessProfileSource'
 
-// Items keep ids: names are looked up where a sort asks for them. The order is written once and read both
-// inside the page's query and over its rows, so it names only the item's columns, unqualified (neither
-// identities nor sources has an identity_id or a source_id column of its own).
+// Items keep ids: names are looked up where a filter or sort asks for them. A sort is written once and
+// read both inside the page's query and over its rows, so it names only the item's columns, unqualified
+// (neither identities nor sources has an identity_id or a source_id column of its own).
 const sourceNameOf = (itemType: string): string =>
   `CASE WHEN item_type = '${itemType}' THEN (SELECT s.name FROM sources s WHERE s.id = source_id) END`
-/** The sort columns; `subjectNames` is a parameter of subjects that are no identity, by id (roles). */
-function sortColumns(subjectNames?: string): Record<CertificationItemSortField, string> {
-  const identityName = '(SELECT x.name FROM identities x WHERE x.id = identity_id)'
+// The id an entitlement is known by outside the campaign is the catalog's (the item keeps the planner's
+// key); entitlements has columns of the item's names, so the item's are qualified (filters only).
+const ACCESS_ID = `CASE WHEN item_type = 'ENTITLEMENT' THEN coalesce((SELECT e.id FROM entitlements e
+  WHERE e.source_id = certification_items.source_id AND e.attribute = certification_items.attribute
+    AND e.value = certification_items.value), item_id) ELSE item_id END`
+
+/**
+ * What filters and sorts read of an item; `subjectNames` is the parameter (`$n`) holding the names of
+ * subjects that are no identity, by id, when some are.
+ */
+function itemColumns(subjectNames: string | undefined): {
+  filters: Record<CertificationItemFilterField, string>
+  sorts: Record<CertificationItemSortField, string>
+} {
+  const identityName = `${subjectNames !== undefined ? `coalesce(${subjectNames}::json ->> identity_id, ` : '('}
+    (SELECT x.name FROM identities x WHERE x.id = identity_id))`
   return {
-    id: 'id',
-    identity: 'identity_id',
-    identityName: `coalesce(${subjectNames !== undefined ? `${subjectNames}::json ->> identity_id, ` : ''}${identityName}, identity_id)`,
-    name: 'item_name',
-    type: 'item_type',
-    entitlementSource: sourceNameOf('ENTITLEMENT'),
-    accessProfileSource: sourceNameOf('ACCESS_PROFILE'),
+    filters: {
+      id: 'id',
+      type: 'item_type',
+      'access.type': 'item_type',
+      'access.id': ACCESS_ID,
+      'access.name': 'item_name',
+      completed: '(decision IS NOT NULL)',
+      'identitySummary.id': 'identity_id',
+      'identitySummary.name': identityName,
+      'entitlement.sourceName': sourceNameOf('ENTITLEMENT'),
+      'accessProfile.sourceName': sourceNameOf('ACCESS_PROFILE'),
+    },
+    sorts: {
+      id: 'id',
+      identity: 'identity_id',
+      identityName: `coalesce(${identityName}, identity_id)`,
+      name: 'item_name',
+      type: 'item_type',
+      entitlementSource: sourceNameOf('ENTITLEMENT'),
+      accessProfileSource: sourceNameOf('ACCESS_PROFILE'),
+    },
   }
 }
 
@@ -217,8 +247,24 @@ const unremediated = (t = ''): string =>
 export const UNREMEDIATED_ITEMS = `certification_items i LEFT JOIN certification_outcomes o ON o.certification_item_id = i.id
   WHERE i.decision IS NOT NULL AND ${unremediated('o.')}`
 
-function where(f: CertificationItemFilter): WhereClauses {
+/**
+ * The conditions of `f`, and the columns its filter and `sort` read: the subjects' names are a parameter,
+ * the first, when either reads them (a parameter the statement does not use is an error on a server).
+ */
+function where(
+  f: CertificationItemFilter,
+  sort?: Page<CertificationItemSortField>['sort'],
+): { w: WhereClauses; columns: ReturnType<typeof itemColumns> } {
   const w = new WhereClauses()
+  const readsNames =
+    (f.expression !== undefined && filterFields(f.expression).has('identitySummary.name')) ||
+    (sort ?? []).some((k) => k.field === 'identityName')
+  let names: string | undefined
+  if (f.subjectNames !== undefined && readsNames) {
+    w.params.push(JSON.stringify(Object.fromEntries(f.subjectNames)))
+    names = `$${w.params.length}`
+  }
+  const columns = itemColumns(names)
   if (f.ids) w.add('id = ANY(?::text[])', f.ids)
   if (f.certificationIds) w.add('certification_id = ANY(?::text[])', f.certificationIds)
   if (f.campaignIds) w.add(`certification_id IN (${CERTIFICATIONS_OF} = ANY(?::text[]))`, f.campaignIds)
@@ -230,24 +276,17 @@ function where(f: CertificationItemFilter): WhereClauses {
   if (f.decisions) w.add('decision = ANY(?::text[])', f.decisions)
   if (f.remediations) w.add('remediation = ANY(?::text[])', f.remediations)
   if (f.unremediated === true) w.add(`decision IS NOT NULL AND ${unremediated()}`)
-  w.filter(f.expression, ITEM_FILTER_COLUMNS)
-  return w
+  w.filter(f.expression, columns.filters)
+  return { w, columns }
 }
 
 export async function listCertificationItems(
   db: Db,
   filter: CertificationItemFilter,
   page?: Page<CertificationItemSortField>,
-  /** The names of subjects that are not identities (a role composition campaign's roles), to sort by. */
-  subjectNames?: ReadonlyMap<string, string>,
 ): Promise<CertificationItem[]> {
-  const w = where(filter)
-  let names: string | undefined
-  if (subjectNames !== undefined && page?.sort?.some((k) => k.field === 'identityName')) {
-    w.params.push(JSON.stringify(Object.fromEntries(subjectNames)))
-    names = `$${w.params.length}`
-  }
-  const order = orderClause(page?.sort, sortColumns(names), 'id', 'id')
+  const { w, columns } = where(filter, page?.sort)
+  const order = orderClause(page?.sort, columns.sorts, 'id', 'id')
   const tuples = await selectTuples<Tuple>(
     db,
     COLUMNS,
@@ -267,7 +306,7 @@ export async function listUnremediatedItems(
   db: Db,
   certificationIds: readonly string[],
 ): Promise<RemediationItem[]> {
-  const w = where({ certificationIds, unremediated: true })
+  const { w } = where({ certificationIds, unremediated: true })
   const tuples = await selectTuples<Tuple>(
     db,
     COLUMNS.map((c) => (NOT_REMEDIATION.has(c) ? 'NULL' : c)),
@@ -279,7 +318,7 @@ export async function listUnremediatedItems(
 }
 
 export async function countCertificationItems(db: Db, filter: CertificationItemFilter): Promise<number> {
-  const w = where(filter)
+  const { w } = where(filter)
   return countRows(db, `FROM ${ITEMS} ${w.sql()}`, w.params)
 }
 

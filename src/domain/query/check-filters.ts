@@ -56,6 +56,19 @@ export type CheckedFilter<F extends string> =
   | { readonly kind: 'and' | 'or'; readonly operands: readonly CheckedFilter<F>[] }
   | { readonly kind: 'not'; readonly operand: CheckedFilter<F> }
 
+/** The fields a filter reads. */
+export function filterFields<F extends string>(filter: CheckedFilter<F>): Set<F> {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return new Set(filter.operands.flatMap((o) => [...filterFields(o)]))
+    case 'not':
+      return filterFields(filter.operand)
+    default:
+      return new Set([filter.field])
+  }
+}
+
 /** `field eq "value"`, exactly (case matters): the filter an engine function looks one row up by. */
 export function textEquals<F extends string>(field: F, value: string): CheckedFilter<F> {
   return { kind: 'compare', field, type: 'string', caseInsensitive: false, operator: 'eq', value }

@@ -111,14 +111,20 @@ export async function certificationItemsFor(
   page?: Page<CertificationItemSortField>,
 ): Promise<{ items: ReviewedItem[]; total: number; certification: Certification; campaign: Campaign }> {
   const { cert, campaign } = await certificationFor(ctx, actor, certificationId)
-  const where = { ...filter, certificationIds: [certificationId] }
   // A role composition item's subject is a role, which the store does not know by name.
-  const roleNames =
-    campaign.type === 'ROLE_COMPOSITION'
-      ? new Map(ctx.config.roles.flatMap(({ value: r }) => (r.id !== undefined ? [[r.id, r.name]] : [])))
-      : undefined
+  const where = {
+    ...filter,
+    certificationIds: [certificationId],
+    ...(campaign.type === 'ROLE_COMPOSITION'
+      ? {
+          subjectNames: new Map(
+            ctx.config.roles.flatMap(({ value: r }) => (r.id !== undefined ? [[r.id, r.name]] : [])),
+          ),
+        }
+      : {}),
+  }
   const [items, total] = await Promise.all([
-    listCertificationItems(ctx.db, where, page, roleNames),
+    listCertificationItems(ctx.db, where, page),
     countCertificationItems(ctx.db, where),
   ])
   const [people, entitlementIds] = await Promise.all([

@@ -33,9 +33,8 @@ const CERTIFICATION_FILTERS = {
 } as const
 
 /**
- * The reference's item filters that map onto what is stored; `identitySummary.name` and the source names
- * are not among them (items keep ids), nor `access.id` (an entitlement's is its key, stored in another
- * form), so they are refused by name rather than ignored.
+ * The reference's item filters, with its operators: the names are looked up from the ids items keep, and an
+ * entitlement's `access.id` is its catalog id (items keep the planner's key).
  */
 const ITEM_FILTERS = {
   id: { type: 'string', operators: ['eq', 'in'] },
@@ -44,6 +43,10 @@ const ITEM_FILTERS = {
   'access.name': { type: 'string', operators: ['eq', 'sw'] },
   completed: { type: 'boolean', operators: ['eq', 'ne'] },
   'identitySummary.id': { type: 'string', operators: ['eq', 'in'] },
+  'identitySummary.name': { type: 'string', operators: ['eq', 'sw'] },
+  'access.id': { type: 'string', operators: ['eq', 'in'] },
+  'entitlement.sourceName': { type: 'string', operators: ['eq', 'sw'] },
+  'accessProfile.sourceName': { type: 'string', operators: ['eq', 'sw'] },
 } as const
 
 /**
