@@ -1,4 +1,9 @@
-import { CertificationCampaignsApi, CertificationsApi, type Configuration } from 'sailpoint-api-client'
+import {
+  CertificationCampaignsApi,
+  CertificationsApi,
+  CertificationSummariesApi,
+  type Configuration,
+} from 'sailpoint-api-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Api } from '../src/api/build-api.js'
 import type { OpenEngine } from '../src/app/open-engine.js'
@@ -87,6 +92,27 @@ describe.each(databases)('role composition campaigns through the official client
       'Datacenter Access',
       'Operations Team',
     ])
+    // Filtered by it, and listed as the certification's subject with it (the store knows identities only).
+    const filtered = await mine.listIdentityAccessReviewItems({
+      id: cert?.id as string,
+      filters: 'identitySummary.name eq "Operations Datacenter"',
+    })
+    expect(filtered.data).toHaveLength(2)
+    const summaries = new CertificationSummariesApi(
+      clientConfiguration(
+        base,
+        await createPersonalAccessToken(engine, { identity: reviewer?.name as string, name: 'summaries' }),
+      ),
+    )
+    const subjects = await summaries.getIdentitySummaries({ id: cert?.id as string })
+    expect(subjects.data).toEqual([
+      expect.objectContaining({ identityId: ROLE_ID, name: 'Operations Datacenter', completed: false }),
+    ])
+    const byName = await summaries.getIdentitySummaries({
+      id: cert?.id as string,
+      filters: 'name sw "Operations"',
+    })
+    expect(byName.data).toHaveLength(1)
 
     await mine.makeIdentityDecision({
       id: cert?.id as string,

@@ -56,32 +56,36 @@ export interface IdentitySummary {
   readonly completed: boolean
 }
 export type IdentitySummaryField = 'id' | 'name' | 'completed'
-const IDENTITY_SUMMARY_COLUMNS: Record<IdentitySummaryField, string> = {
-  id: 's.identity_id',
-  name: 'i.name',
-  completed: 's.completed',
-}
 
-/** The identities a certification reviews, a page at a time, with whether each is done. */
+/**
+ * The identities a certification reviews, a page at a time, with whether each is done. A role composition
+ * campaign's subjects are roles, named by `subjectNames` (by id): the store knows identities only.
+ */
 export async function certificationIdentitySummaries(
   db: Db,
   certificationId: string,
   expression?: CheckedFilter<IdentitySummaryField>,
   page?: Page<'name'>,
+  subjectNames?: ReadonlyMap<string, string>,
 ): Promise<{ rows: IdentitySummary[]; total: number }> {
-  // The inner query's parameter comes first ($1); the filter's are numbered after it.
+  // The inner query's parameters come first ($1, and $2 the subjects' names); the filter's after them.
   const w = new WhereClauses()
   w.params.push(certificationId)
-  w.filter(expression, IDENTITY_SUMMARY_COLUMNS)
+  let name = 'i.name'
+  if (subjectNames !== undefined) {
+    w.params.push(JSON.stringify(Object.fromEntries(subjectNames)))
+    name = `coalesce($2::json ->> s.identity_id, i.name)`
+  }
+  w.filter(expression, { id: 't.identity_id', name: 't.name', completed: 't.completed' })
   const params = [...w.params]
-  const conditions = w.sql()
-  const from = `FROM (SELECT ci.identity_id, bool_and(ci.decision IS NOT NULL) AS completed
-      FROM certification_items ci WHERE ci.certification_id = $1 GROUP BY ci.identity_id) AS s
-    JOIN identities i ON i.id = s.identity_id ${conditions}`
-  const order = orderClause(page?.sort, { name: 'i.name' }, 'i.name, s.identity_id', 's.identity_id')
+  const from = `FROM (SELECT s.identity_id, ${name} AS name, s.completed
+      FROM (SELECT ci.identity_id, bool_and(ci.decision IS NOT NULL) AS completed
+        FROM certification_items ci WHERE ci.certification_id = $1 GROUP BY ci.identity_id) AS s
+      ${subjectNames !== undefined ? 'LEFT ' : ''}JOIN identities i ON i.id = s.identity_id) AS t ${w.sql()}`
+  const order = orderClause(page?.sort, { name: 't.name' }, 't.name, t.identity_id', 't.identity_id')
   const countParams = [...params]
   const rows = await db.query<{ identity_id: string; name: string; completed: boolean }>(
-    `SELECT s.identity_id, i.name, s.completed ${from} ${order}${limitClause(page, params)}`,
+    `SELECT t.identity_id, t.name, t.completed ${from} ${order}${limitClause(page, params)}`,
     params,
   )
   return {

@@ -15,6 +15,7 @@ import type { EngineContext } from '../engine-context.js'
 import { identitiesById } from '../queries/identities-by-id.js'
 import type { CampaignActor } from './campaign-actor.js'
 import { certificationFor } from './certification-access.js'
+import { subjectNamesOf } from './subject-names.js'
 
 export type { AccessSummary, DecisionCounts, IdentitySummary }
 
@@ -29,7 +30,7 @@ export async function decisionSummary(
   return certificationDecisionCounts(ctx.db, certificationId, expression)
 }
 
-/** The identities a certification reviews, with whether each is done. */
+/** The identities a certification reviews (a role composition's: its roles), with whether each is done. */
 export async function identitySummaries(
   ctx: EngineContext,
   actor: CampaignActor,
@@ -37,8 +38,14 @@ export async function identitySummaries(
   expression?: CheckedFilter<IdentitySummaryField>,
   page?: Page<'name'>,
 ): Promise<{ rows: IdentitySummary[]; total: number }> {
-  await certificationFor(ctx, actor, certificationId)
-  return certificationIdentitySummaries(ctx.db, certificationId, expression, page)
+  const { campaign } = await certificationFor(ctx, actor, certificationId)
+  return certificationIdentitySummaries(
+    ctx.db,
+    certificationId,
+    expression,
+    page,
+    subjectNamesOf(ctx, campaign),
+  )
 }
 
 /** The distinct roles, access profiles or entitlements a certification reviews, with whether each is done. */

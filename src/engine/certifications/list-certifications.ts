@@ -1,4 +1,3 @@
-import { findRole } from '../../domain/config/workspace-config.js'
 import type { Campaign } from '../../domain/certifications/campaign.js'
 import type { CertificationItem } from '../../domain/certifications/certification-item.js'
 import { ForbiddenError } from '../../domain/errors.js'
@@ -28,6 +27,7 @@ import type { Page } from '../../store/paging.js'
 import type { EngineContext } from '../engine-context.js'
 import { isCampaignAdmin, requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
 import { certificationFor } from './certification-access.js'
+import { subjectNamesOf } from './subject-names.js'
 
 /** Campaigns, for campaign administrators. */
 export async function listCampaignsFor(
@@ -111,18 +111,8 @@ export async function certificationItemsFor(
   page?: Page<CertificationItemSortField>,
 ): Promise<{ items: ReviewedItem[]; total: number; certification: Certification; campaign: Campaign }> {
   const { cert, campaign } = await certificationFor(ctx, actor, certificationId)
-  // A role composition item's subject is a role, which the store does not know by name.
-  const where = {
-    ...filter,
-    certificationIds: [certificationId],
-    ...(campaign.type === 'ROLE_COMPOSITION'
-      ? {
-          subjectNames: new Map(
-            ctx.config.roles.flatMap(({ value: r }) => (r.id !== undefined ? [[r.id, r.name]] : [])),
-          ),
-        }
-      : {}),
-  }
+  const subjectNames = subjectNamesOf(ctx, campaign)
+  const where = { ...filter, certificationIds: [certificationId], ...(subjectNames ? { subjectNames } : {}) }
   const [items, total] = await Promise.all([
     listCertificationItems(ctx.db, where, page),
     countCertificationItems(ctx.db, where),
@@ -136,10 +126,7 @@ export async function certificationItemsFor(
     // A role composition item's subject is the role: it is named by the role's name.
     items: items.map((i) => ({
       ...i,
-      identityName:
-        names.get(i.identityId) ??
-        (campaign.type === 'ROLE_COMPOSITION' ? findRole(ctx.config, i.identityId)?.name : undefined) ??
-        i.identityId,
+      identityName: names.get(i.identityId) ?? subjectNames?.get(i.identityId) ?? i.identityId,
       accessId: entitlementRef(i).map((r) => entitlementIds.get(keyOf(r)))[0] ?? i.itemId,
     })),
     total,
