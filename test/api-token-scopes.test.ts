@@ -243,6 +243,33 @@ describe.each(databases)('token scopes through the API on $name', (database) => 
     expect((await refresh()).statusCode).toBe(200)
   })
 
+  it("answers every refusal of the token endpoint with OAuth's error fields, whichever check refused it", async () => {
+    const wide = await createApiClient(engine, { name: `all ${Math.random()}`, capabilities: ['CERT_ADMIN'] })
+    const refusals: [string, Awaited<ReturnType<typeof tokenAnswer>>, number, string][] = [
+      // Refused by the API's check of every request's text, before the endpoint reads it.
+      ['a NUL in the scope', await tokenAnswer(wide, 'idn:campaign:read\u0000'), 400, 'invalid_request'],
+      // Refused by the endpoint's reading of its fields.
+      [
+        'an oversized client id',
+        await tokenAnswer({ ...wide, clientId: 'x'.repeat(300) }),
+        400,
+        'invalid_request',
+      ],
+      ['a wrong secret', await tokenAnswer({ ...wide, clientSecret: 'wrong' }), 401, 'invalid_client'],
+      [
+        'an unsupported grant',
+        await api.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'password' } }),
+        400,
+        'unsupported_grant_type',
+      ],
+    ]
+    for (const [what, answer, status, error] of refusals) {
+      expect(answer.statusCode, what).toBe(status)
+      expect(answer.json(), what).toMatchObject({ error, error_description: expect.any(String) })
+      expect(answer.headers['cache-control'], what).toBe('no-store')
+    }
+  })
+
   it('work items, which the reference lists without scopes of their own, take only a catch-all', async () => {
     // idn:work-item:update is the reference's scope of forwarding alone; nothing narrower reads work items.
     const narrow = await patWith(['idn:work-item:update'])

@@ -35,6 +35,7 @@ import {
 import { requestProblems, type ValidationEntry } from './http/request-problems.js'
 import { routeKey, type RouteAccess } from './http/route-access.js'
 import { apiRoutes } from './api-routes.js'
+import { oauthErrorFields, TOKEN_PATH } from './oauth/token-routes.js'
 import { ROUTE_TABLE } from './route-table.js'
 
 declare module 'fastify' {
@@ -209,6 +210,11 @@ export async function buildApi(ctx: ApiContext, options: ApiOptions = {}): Promi
     )
     if (mapped.internal) log(`error ${request.id} ${request.method} ${request.url}: ${(err as Error).stack}`)
     for (const [k, v] of Object.entries(mapped.headers ?? {})) void reply.header(k, v)
+    if (request.routeOptions.url === TOKEN_PATH && !mapped.internal) {
+      void reply.header('cache-control', 'no-store')
+      const oauth = oauthErrorFields(err, request, mapped.body.messages[0]?.text)
+      return reply.status(mapped.status).send({ ...oauth, ...mapped.body })
+    }
     return reply.status(mapped.status).send(mapped.body)
   })
   app.setNotFoundHandler(async (request, reply) =>

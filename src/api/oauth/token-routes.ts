@@ -5,7 +5,7 @@ import { refreshSessionToken } from '../../engine/auth/session-tokens.js'
 import { issueToken } from '../../engine/auth/tokens.js'
 import type { ApiContext } from '../api-context.js'
 import type { Api } from '../build-api.js'
-import { errorResponse } from '../http/error-response.js'
+import { parseRequest } from '../http/request-problems.js'
 
 /** The fields of a grant, from the form body or the query string. */
 const grantFields = z.looseObject({
@@ -17,8 +17,11 @@ const grantFields = z.looseObject({
   scope: z.string().max(4096).optional(),
 })
 
+/** The token endpoint's path: its errors carry OAuth's fields too (see `oauthErrorFields`). */
+export const TOKEN_PATH = '/oauth/token'
+
 /** RFC 6749 §5.2's error codes, beside the reference's error body, so any OAuth client reads them. */
-function oauthError(err: unknown, grantType: string | undefined): string {
+function oauthError(err: unknown, grantType: unknown): string {
   if (err instanceof InvalidScopeError) return 'invalid_scope'
   if (err instanceof AuthenticationError) {
     return grantType === 'refresh_token' ? 'invalid_grant' : 'invalid_client'
@@ -27,6 +30,23 @@ function oauthError(err: unknown, grantType: string | undefined): string {
     return 'unsupported_grant_type'
   }
   return 'invalid_request'
+}
+
+/**
+ * OAuth's `error` and `error_description` for an error of the token endpoint, whichever step refused the
+ * request (its own checks, or the API's checks of every request's text), and that it is not to be cached.
+ */
+export function oauthErrorFields(
+  err: unknown,
+  request: { body: unknown; query: unknown },
+  description: string | undefined,
+): { error: string; error_description: string | undefined } {
+  const field = (from: unknown): unknown =>
+    from !== null && typeof from === 'object' ? (from as Record<string, unknown>)['grant_type'] : undefined
+  return {
+    error: oauthError(err, field(request.body) ?? field(request.query)),
+    error_description: description,
+  }
 }
 
 /** The grants this endpoint takes. */
@@ -38,9 +58,9 @@ const GRANTS = 'client_credentials or refresh_token'
  * `application/x-www-form-urlencoded`, JSON and query parameters are taken too (the body wins).
  */
 export function tokenRoutes(api: Api, ctx: ApiContext): void {
-  api.post('/oauth/token', async (request, reply) => {
+  api.post(TOKEN_PATH, async (request, reply) => {
     const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-    const fields = grantFields.parse({ ...(request.query as object), ...body })
+    const fields = parseRequest(grantFields, { ...(request.query as object), ...body })
     try {
       if (fields.grant_type === 'refresh_token') {
         if (!fields.refresh_token) throw new InputError('refresh_token is needed')
@@ -77,17 +97,8 @@ export function tokenRoutes(api: Api, ctx: ApiContext): void {
               targetType: 'CLIENT',
               ...(fields.client_id !== undefined ? { targetId: fields.client_id.slice(0, 64) } : {}),
             }
-      const mapped = errorResponse(err, request.id)
-      if (mapped.internal) throw err
-      void reply.header('cache-control', 'no-store')
-      return reply
-        .status(mapped.status)
-
-        .send({
-          error: oauthError(err, fields.grant_type),
-          error_description: mapped.body.messages[0]?.text,
-          ...mapped.body,
-        })
+      // The API's error handler answers it, with OAuth's fields (oauthErrorFields).
+      throw err
     }
   })
 }
