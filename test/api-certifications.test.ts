@@ -292,6 +292,8 @@ describe.each(databases)('certifications through the official client on $name', 
     )
     const lines = (await csv.text()).trim().split(/\r?\n/)
     expect(lines[0]).toMatch(/^itemId,identity,/)
+    // Sent as the items are read, a page at a time: every decision once.
+    expect(lines).toHaveLength(json.decisions.length + 1)
     expect(lines.some((l) => l.includes('REVOKE') && l.includes('no datacenter work'))).toBe(true)
     const reviewersCsv = await fetch(
       `${base}/provisio/v1/campaigns/${campaignId}/report?format=csv&part=reviewers`,

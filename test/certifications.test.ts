@@ -8,7 +8,11 @@ import { applyPlan } from '../src/engine/apply-plan.js'
 import { assign } from '../src/engine/assignments.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
-import { campaignReport, campaignReportCsv } from '../src/engine/certifications/campaign-report.js'
+import {
+  campaignReport,
+  decisionPages,
+  decisionsCsv,
+} from '../src/engine/certifications/campaign-report.js'
 import { changeCampaign, deleteCampaignsById } from '../src/engine/certifications/change-campaign.js'
 import { completeCampaign } from '../src/engine/certifications/complete-campaign.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
@@ -373,9 +377,21 @@ describe.each(databases)('certifications on $name', (database) => {
       revoked: 3,
     })
     expect((await findCampaign(ctx.db, campaign.id))?.status).toBe('ACTIVE')
-    const csv = campaignReportCsv(report).trim().split('\n')
+    let text = ''
+    for await (const part of decisionsCsv(ctx, report.campaign)) text += part
+    const csv = text.trim().split('\n')
     expect(csv).toHaveLength(report.decisions.length + 1)
     expect(csv[0]).toMatch(/^itemId,identity,/)
+    // Read a page at a time along the items' key: every item once, whatever the page's size.
+    expect(report.decisions).toHaveLength(report.reviewers.reduce((n, r) => n + r.items, 0))
+    for (const size of [1, 2, 7]) {
+      const paged: string[] = []
+      for await (const page of decisionPages(ctx, report.campaign, size)) {
+        expect(page.length).toBeLessThanOrEqual(size)
+        paged.push(...page.map((d) => d.itemId))
+      }
+      expect(paged).toEqual(report.decisions.map((d) => d.itemId))
+    }
   })
 
   it("a sign-off's revocations on a flat-file source are one task for its owner; each is verified on its own", async () => {

@@ -318,6 +318,8 @@ describe.each(DATABASES)('provisio campaigns on $name', { timeout: CLI_TEST_TIME
       expect(rows.find((r) => r.startsWith(given.id))).toMatch(
         /,ACCESS_PROFILE,Operations Team,.*,REVOKE,james\.wilson,.*,left operations,,DONE,/,
       )
+      // Without --out, the same CSV on standard output.
+      expect(cli('campaign', 'report', campaignId, '--csv').stdout.trim().split('\n')).toEqual(rows)
       expect(cli('campaign', 'report', campaignId, '--csv', 'everything').status).toBe(2)
       // A file that cannot be written is the user's input, named, not an unexpected error.
       for (const bad of [dir, join(dir, 'no-such-folder', 'report.csv')]) {

@@ -4,9 +4,14 @@ export function toCsv(
   rows: readonly (readonly string[])[],
   delimiter = ',',
 ): string {
+  return csvLines([header, ...rows], delimiter)
+}
+
+/** CSV lines, each ended by a new line, quoting only where needed: a part of a CSV written in parts. */
+export function csvLines(rows: readonly (readonly string[])[], delimiter = ','): string {
   const cell = (v: string): string =>
     /["\n\r]/.test(v) || v.includes(delimiter) ? `"${v.replaceAll('"', '""')}"` : v
-  return [header, ...rows].map((r) => r.map(cell).join(delimiter)).join('\n') + '\n'
+  return rows.map((r) => r.map(cell).join(delimiter) + '\n').join('')
 }
 
 /**

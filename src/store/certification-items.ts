@@ -446,6 +446,95 @@ export async function writeClaimedOutcomes(
   )
 }
 
+/** What a campaign's report lists of an item: its decision and remediation, not why it is held. */
+export type ReportedItem = Pick<
+  CertificationItem,
+  | 'id'
+  | 'certificationId'
+  | 'identityId'
+  | 'itemType'
+  | 'itemName'
+  | 'sourceId'
+  | 'decision'
+  | 'decidedBy'
+  | 'decided'
+  | 'comments'
+  | 'proposedEndDate'
+  | 'remediation'
+  | 'remediationDetail'
+>
+type ReportedTuple = [
+  string,
+  string,
+  string,
+  CertificationItem['itemType'],
+  string,
+  string | null,
+  Decision | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  Remediation | null,
+  string | null,
+]
+
+/**
+ * A page of a campaign's items as its report lists them, in the table's key order (certification, then
+ * item: an identity's items lie together), those after `after`: a report of a million items is read a
+ * page at a time along the key, never all at once nor by an offset that rereads what came before.
+ */
+export async function listReportedItems(
+  db: Db,
+  campaignId: string,
+  after: { readonly certificationId: string; readonly id: string } | null,
+  limit: number,
+): Promise<ReportedItem[]> {
+  const params: unknown[] = [campaignId, limit]
+  let from = ''
+  if (after !== null) {
+    params.push(after.certificationId, after.id)
+    from = 'AND (certification_id, id) > ($3, $4)'
+  }
+  const tuples = await selectTuples<ReportedTuple>(
+    db,
+    [
+      'id',
+      'certification_id',
+      'identity_id',
+      'item_type',
+      'item_name',
+      'source_id',
+      'decision',
+      'decided_by',
+      time('decided'),
+      'comments',
+      time('proposed_end_date'),
+      'remediation',
+      'remediation_detail',
+    ],
+    `FROM (SELECT * FROM ${ITEMS} WHERE certification_id IN (${CERTIFICATIONS_OF} = $1) ${from}
+       ORDER BY certification_id, id LIMIT $2) AS page`,
+    params,
+    'ORDER BY certification_id, id',
+  )
+  return tuples.map((t) => ({
+    id: t[0],
+    certificationId: t[1],
+    identityId: t[2],
+    itemType: t[3],
+    itemName: t[4],
+    sourceId: t[5],
+    decision: t[6],
+    decidedBy: t[7],
+    decided: t[8],
+    comments: t[9],
+    proposedEndDate: t[10],
+    remediation: t[11],
+    remediationDetail: t[12],
+  }))
+}
+
 /** Per certification: items, decided, revoked; for progress by reviewer. */
 export async function decisionCounts(
   db: Db,

@@ -1,4 +1,7 @@
-import { writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { withEngine, type OpenEngine } from '../../app/open-engine.js'
 import {
   CAMPAIGN_STATUSES,
@@ -9,8 +12,11 @@ import {
 import { InputError } from '../../domain/errors.js'
 import { activateCampaign } from '../../engine/certifications/activate-campaign.js'
 import {
+  campaignProgress,
   campaignReport,
-  campaignReportCsv,
+  decisionsCsv,
+  reviewersCsv,
+  type CampaignProgress,
   type CampaignReport,
 } from '../../engine/certifications/campaign-report.js'
 import { completeCampaign } from '../../engine/certifications/complete-campaign.js'
@@ -211,15 +217,9 @@ export async function campaignStatusCommand(
       )
       return
     }
-    const report = await campaignReport(e, actor, id)
-    if (o.json) {
-      return printJson({
-        campaign: report.campaign,
-        reviewers: report.reviewers,
-        remediation: report.remediation,
-      })
-    }
-    process.stdout.write(statusText(report, e.now()))
+    const progress = await campaignProgress(e, actor, id)
+    if (o.json) return printJson(progress)
+    process.stdout.write(statusText(progress, e.now()))
   })
 }
 
@@ -231,7 +231,7 @@ function statusOption(text: string): CampaignStatus {
   return status as CampaignStatus
 }
 
-function statusText(report: CampaignReport, now: Date): string {
+function statusText(report: CampaignProgress, now: Date): string {
   const c = report.campaign
   const items = report.reviewers.reduce((n, r) => n + r.items, 0)
   const decided = report.reviewers.reduce((n, r) => n + r.decided, 0)
@@ -257,7 +257,7 @@ function deadlineText(c: Campaign, now: Date): string {
   return `${c.deadline}${open && Date.parse(c.deadline) <= now.getTime() ? ' (past due)' : ''}`
 }
 
-function reviewerTable(report: CampaignReport): string {
+function reviewerTable(report: CampaignProgress): string {
   return formatTable(
     ['CERTIFICATION', 'REVIEWER', 'DECIDED', 'APPROVED', 'REVOKED', 'SIGNED OFF', 'REASSIGNED FROM'],
     report.reviewers.map((r) => [
@@ -319,19 +319,30 @@ export async function campaignReportCommand(
   }
   if (part !== null && o.json) throw new InputError('--csv and --json: choose one')
   await withEngine(workspace, async (e) => {
-    const report = await campaignReport(e, await actorOf(e, o.as), id)
-    const text =
-      part !== null
-        ? campaignReportCsv(report, part)
-        : o.json
-          ? JSON.stringify(report, null, 2) + '\n'
-          : reportText(report, e.now())
-    if (o.out === undefined) return void process.stdout.write(text)
-    await writeOut(o.out, text)
-    const rows = part === 'reviewers' ? report.reviewers.length : report.decisions.length
-    process.stdout.write(
-      `report of campaign ${report.campaign.id} written to ${o.out} (${rows} ${part ?? 'decisions'})\n`,
-    )
+    const actor = await actorOf(e, o.as)
+    if (part !== null) {
+      // A CSV is written as its items are read: a campaign of a million items is never in memory whole.
+      const progress = await campaignProgress(e, actor, id)
+      await writeOut(
+        o.out,
+        part === 'reviewers' ? [reviewersCsv(progress)] : decisionsCsv(e, progress.campaign),
+      )
+      if (o.out !== undefined) {
+        const rows =
+          part === 'reviewers'
+            ? progress.reviewers.length
+            : progress.reviewers.reduce((n, r) => n + r.items, 0)
+        process.stdout.write(`report of campaign ${id} written to ${o.out} (${rows} ${part})\n`)
+      }
+      return
+    }
+    const report = await campaignReport(e, actor, id)
+    await writeOut(o.out, [o.json ? JSON.stringify(report, null, 2) + '\n' : reportText(report, e.now())])
+    if (o.out !== undefined) {
+      process.stdout.write(
+        `report of campaign ${report.campaign.id} written to ${o.out} (${report.decisions.length} decisions)\n`,
+      )
+    }
   })
 }
 
@@ -346,12 +357,24 @@ const UNWRITABLE: Readonly<Record<string, string>> = {
 }
 
 /** Writes the file `--out` names: one that cannot be written is a mistake of the command line, said so. */
-async function writeOut(path: string, text: string): Promise<void> {
+/** Writes text given in parts to a file, or to standard output without `--out`, as the parts come. */
+async function writeOut(
+  path: string | undefined,
+  parts: Iterable<string> | AsyncIterable<string>,
+): Promise<void> {
+  if (path === undefined) {
+    for await (const part of parts) {
+      if (!process.stdout.write(part)) await once(process.stdout, 'drain')
+    }
+    return
+  }
   try {
-    await writeFile(path, text)
+    await pipeline(Readable.from(parts), createWriteStream(path))
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? ''
-    throw new InputError(`--out: cannot write ${path}: ${UNWRITABLE[code] ?? (err as Error).message}`)
+    // The file's errors are the user's to mend; reading the report's items may fail otherwise.
+    const { code, syscall } = err as NodeJS.ErrnoException
+    if (syscall === undefined) throw err
+    throw new InputError(`--out: cannot write ${path}: ${UNWRITABLE[code ?? ''] ?? (err as Error).message}`)
   }
 }
 

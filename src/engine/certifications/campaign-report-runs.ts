@@ -18,7 +18,12 @@ import {
 import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { actorName, type CampaignActor } from './campaign-actor.js'
-import { loadCampaignReport, type LoadedCampaignReport } from './campaign-report.js'
+import {
+  loadCampaignProgress,
+  loadCampaignReport,
+  type CampaignProgress,
+  type LoadedCampaignReport,
+} from './campaign-report.js'
 
 /** Who reads and runs campaign reports: campaign administrators and report administrators (the reference's). */
 export function requireReportReader(actor: CampaignActor, what: string): void {
@@ -47,7 +52,11 @@ export async function runCampaignReport(
   let rows = 0
   let error: string | null = null
   try {
-    const table = reportTable(ctx, await loadCampaignReport(ctx, campaignId), type)
+    // The sign-off report is the certifications' progress: it reads no item.
+    const table =
+      type === 'CERTIFICATION_SIGNOFF_REPORT'
+        ? signOffTable(await loadCampaignProgress(ctx, campaignId))
+        : reportTable(ctx, await loadCampaignReport(ctx, campaignId), type)
     csv = toCsv(table.header, table.rows)
     rows = table.rows.length
   } catch (err) {
@@ -116,14 +125,18 @@ interface Table {
  * item's decision. Remediation status: every revocation and what remediation did. Sign-off: every
  * certification's progress and sign-off. The item reports carry the configured identity attribute columns.
  */
-function reportTable(ctx: EngineContext, loaded: LoadedCampaignReport, type: CampaignReportType): Table {
-  const { report, items, identities, name } = loaded
-  const campaign = report.campaign
+function reportTable(
+  ctx: EngineContext,
+  loaded: LoadedCampaignReport,
+  type: Exclude<CampaignReportType, 'CERTIFICATION_SIGNOFF_REPORT'>,
+): Table {
+  const { progress, items, identities, name } = loaded
+  const campaign = progress.campaign
   const columns = ctx.config.settings.campaignReportsConfig.identityAttributeColumns
   const text = (v: string | null | undefined): string => inertCell(v ?? '')
   // Names come from the sources (an HR extract) as much as comments come from people: inert as well.
   const person = (id: string): string => text(name(id))
-  const reviewerOf = new Map(report.reviewers.map((r) => [r.certificationId, text(r.reviewerName)]))
+  const reviewerOf = new Map(progress.reviewers.map((r) => [r.certificationId, text(r.reviewerName)]))
   const sourceName = (id: string | null): string =>
     id === null ? '' : text(findSource(ctx.config, id)?.name ?? id)
   const itemColumns = (i: CertificationItem): string[] => [
@@ -209,34 +222,38 @@ function reportTable(ctx: EngineContext, loaded: LoadedCampaignReport, type: Cam
             text(i.remediationDetail),
           ]),
       }
-    case 'CERTIFICATION_SIGNOFF_REPORT':
-      return {
-        header: [
-          'campaign',
-          'certification',
-          'reviewer',
-          'items',
-          'decided',
-          'approved',
-          'revoked',
-          'signedOff',
-          'signed',
-          'reassignedFrom',
-          'escalated',
-        ],
-        rows: report.reviewers.map((r) => [
-          text(campaign.name),
-          r.certificationId,
-          text(r.reviewerName),
-          String(r.items),
-          String(r.decided),
-          String(r.approved),
-          String(r.revoked),
-          String(r.signed !== null),
-          r.signed ?? '',
-          r.reassignedFrom === null ? '' : person(r.reassignedFrom),
-          r.escalated ?? '',
-        ]),
-      }
+  }
+}
+
+/** The sign-off report: every certification's progress and sign-off. */
+function signOffTable(progress: CampaignProgress): Table {
+  const text = (v: string | null | undefined): string => inertCell(v ?? '')
+  return {
+    header: [
+      'campaign',
+      'certification',
+      'reviewer',
+      'items',
+      'decided',
+      'approved',
+      'revoked',
+      'signedOff',
+      'signed',
+      'reassignedFrom',
+      'escalated',
+    ],
+    rows: progress.reviewers.map((r) => [
+      text(progress.campaign.name),
+      r.certificationId,
+      text(r.reviewerName),
+      String(r.items),
+      String(r.decided),
+      String(r.approved),
+      String(r.revoked),
+      String(r.signed !== null),
+      r.signed ?? '',
+      text(r.reassignedFromName),
+      r.escalated ?? '',
+    ]),
   }
 }

@@ -1,17 +1,22 @@
-import { findRole } from '../../domain/config/workspace-config.js'
 import type { Campaign } from '../../domain/certifications/campaign.js'
-import { inertCell, toCsv } from '../../domain/to-csv.js'
+import { csvLines, inertCell, toCsv } from '../../domain/to-csv.js'
 import type { CertificationItem } from '../../domain/certifications/certification-item.js'
 import type { Identity } from '../../domain/model.js'
-import { decisionCounts, listCertificationItems, remediationCounts } from '../../store/certification-items.js'
+import {
+  decisionCounts,
+  listCertificationItems,
+  listReportedItems,
+  remediationCounts,
+} from '../../store/certification-items.js'
 import { listCertifications } from '../../store/certifications.js'
 import { loadIdentitiesById } from '../../store/identities.js'
 import type { EngineContext } from '../engine-context.js'
 import { campaignById } from './activate-campaign.js'
 import { requireCampaignAdmin, type CampaignActor } from './campaign-actor.js'
+import { subjectNamesOf } from './subject-names.js'
 
-/** A campaign's report: progress by reviewer, every decision, and remediation. */
-export interface CampaignReport {
+/** A campaign's progress: by reviewer, and its items by remediation outcome. */
+export interface CampaignProgress {
   readonly campaign: Campaign
   readonly reviewers: readonly {
     readonly certificationId: string
@@ -23,8 +28,15 @@ export interface CampaignReport {
     readonly revoked: number
     readonly signed: string | null
     readonly reassignedFrom: string | null
+    readonly reassignedFromName: string | null
     readonly escalated: string | null
   }[]
+  /** Items by remediation outcome (NOT_STARTED: not signed off yet). */
+  readonly remediation: Readonly<Record<string, number>>
+}
+
+/** A campaign's report: its progress, and every decision with its remediation. */
+export interface CampaignReport extends CampaignProgress {
   readonly decisions: readonly {
     readonly itemId: string
     readonly identity: string
@@ -40,8 +52,6 @@ export interface CampaignReport {
     readonly remediation: string | null
     readonly remediationDetail: string | null
   }[]
-  /** Items by remediation outcome (NOT_STARTED: not signed off yet). */
-  readonly remediation: Readonly<Record<string, number>>
 }
 
 /** Builds a campaign's report from the store. CERT_ADMIN or ORG_ADMIN. */
@@ -51,12 +61,115 @@ export async function campaignReport(
   id: string,
 ): Promise<CampaignReport> {
   requireCampaignAdmin(actor, "reading a campaign's report")
-  return (await loadCampaignReport(ctx, id)).report
+  const progress = await loadCampaignProgress(ctx, id)
+  const decisions: ReportDecision[] = []
+  for await (const page of decisionPages(ctx, progress.campaign)) decisions.push(...page)
+  return { ...progress, decisions }
 }
 
-/** A campaign's report with what it was made from: its items and the people they name. */
+/** One row of a report's decisions. */
+export type ReportDecision = CampaignReport['decisions'][number]
+
+/** Items a report reads at a time. */
+const REPORT_PAGE = 5_000
+
+/**
+ * A campaign's decisions a page at a time, each item with its decision and remediation (not why it is
+ * held: a report leaves out the wide columns), grouped by certification, an identity's items together.
+ * The pages follow the items' key, so an item reassigned to another certification while they are read
+ * may be listed at both or neither; a report made when reviewers are done has every item once.
+ */
+export async function* decisionPages(
+  ctx: EngineContext,
+  campaign: Campaign,
+  pageSize = REPORT_PAGE,
+): AsyncGenerator<ReportDecision[]> {
+  // A role composition item's subject is a role: named by the role's name.
+  const names = new Map(subjectNamesOf(ctx, campaign) ?? [])
+  const name = (id: string): string => names.get(id) ?? id
+  let after: { certificationId: string; id: string } | null = null
+  for (;;) {
+    const items = await listReportedItems(ctx.db, campaign.id, after, pageSize)
+    const unnamed = new Set<string>()
+    for (const i of items) {
+      if (!names.has(i.identityId)) unnamed.add(i.identityId)
+      if (i.decidedBy !== null && !names.has(i.decidedBy)) unnamed.add(i.decidedBy)
+    }
+    for (const p of await loadIdentitiesById(ctx.db, [...unnamed])) names.set(p.id, p.name)
+    if (items.length > 0) {
+      yield items.map((i) => ({
+        itemId: i.id,
+        identity: i.identityId,
+        identityName: name(i.identityId),
+        itemType: i.itemType,
+        item: i.itemName,
+        source: i.sourceId,
+        decision: i.decision,
+        decidedBy: i.decidedBy === null ? null : name(i.decidedBy),
+        decided: i.decided,
+        comments: i.comments,
+        proposedEndDate: i.proposedEndDate,
+        remediation: i.remediation,
+        remediationDetail: i.remediationDetail,
+      }))
+    }
+    const last = items.at(-1)
+    if (last === undefined || items.length < pageSize) return
+    after = { certificationId: last.certificationId, id: last.id }
+  }
+}
+
+/**
+ * A campaign's progress from counts alone, without reading its items (a large campaign has a million):
+ * what `provisio campaign status` shows. CERT_ADMIN or ORG_ADMIN.
+ */
+export async function campaignProgress(
+  ctx: EngineContext,
+  actor: CampaignActor,
+  id: string,
+): Promise<CampaignProgress> {
+  requireCampaignAdmin(actor, "reading a campaign's progress")
+  return loadCampaignProgress(ctx, id)
+}
+
+/** Reads a campaign's progress; the caller checks who may read it. */
+export async function loadCampaignProgress(ctx: EngineContext, id: string): Promise<CampaignProgress> {
+  const campaign = await campaignById(ctx, id)
+  const [certs, counts, remediation] = await Promise.all([
+    listCertifications(ctx.db, { campaignIds: [id] }),
+    decisionCounts(ctx.db, id),
+    remediationCounts(ctx.db, { campaignId: id }),
+  ])
+  const reviewers = await loadIdentitiesById(ctx.db, [
+    ...new Set(certs.flatMap((c) => [c.reviewerId, ...(c.originalReviewerId ? [c.originalReviewerId] : [])])),
+  ])
+  const names = new Map(reviewers.map((p) => [p.id, p.name]))
+  return {
+    campaign,
+    reviewers: certs.map((c) => {
+      const n = counts.get(c.id) ?? { total: 0, decided: 0, approved: 0, revoked: 0 }
+      return {
+        certificationId: c.id,
+        reviewer: c.reviewerId,
+        reviewerName: names.get(c.reviewerId) ?? c.reviewerId,
+        items: n.total,
+        decided: n.decided,
+        approved: n.approved,
+        revoked: n.revoked,
+        signed: c.signed,
+        reassignedFrom: c.originalReviewerId,
+        reassignedFromName:
+          c.originalReviewerId === null ? null : (names.get(c.originalReviewerId) ?? c.originalReviewerId),
+        escalated: c.escalated,
+      }
+    }),
+    remediation,
+  }
+}
+
+/** What the reference's item reports are made from: a campaign's progress, its items and the people they name. */
 export interface LoadedCampaignReport {
-  readonly report: CampaignReport
+  readonly progress: CampaignProgress
   /** The campaign's items, by identity. */
   readonly items: readonly CertificationItem[]
   /** The identities the report names (reviewers, identities reviewed, deciders), by id. */
@@ -65,66 +178,26 @@ export interface LoadedCampaignReport {
   readonly name: (id: string) => string
 }
 
-/** Reads a campaign's report and what it was made from; the caller checks who may read it. */
+/** Reads a campaign's progress and whole items, and the people they name; the caller checks who may. */
 export async function loadCampaignReport(ctx: EngineContext, id: string): Promise<LoadedCampaignReport> {
-  const campaign = await campaignById(ctx, id)
-  const [certs, counts, remediation, items] = await Promise.all([
-    listCertifications(ctx.db, { campaignIds: [id] }),
-    decisionCounts(ctx.db, id),
-    remediationCounts(ctx.db, { campaignId: id }),
+  const [progress, items] = await Promise.all([
+    loadCampaignProgress(ctx, id),
     listCertificationItems(
       ctx.db,
       { campaignIds: [id] },
       { sort: [{ field: 'identity', descending: false }] },
     ),
   ])
-  const people = new Set<string>([...certs.map((c) => c.reviewerId), ...items.map((i) => i.identityId)])
+  const people = new Set<string>([
+    ...progress.reviewers.map((r) => r.reviewer),
+    ...items.map((i) => i.identityId),
+  ])
   for (const i of items) if (i.decidedBy !== null) people.add(i.decidedBy)
   const identities = new Map((await loadIdentitiesById(ctx.db, [...people])).map((p) => [p.id, p]))
-  const names = new Map([...identities.values()].map((p) => [p.id, p.name]))
   // A role composition item's subject is a role: named by the role's name.
-  if (campaign.type === 'ROLE_COMPOSITION') {
-    for (const i of items) {
-      const role = findRole(ctx.config, i.identityId)
-      if (role && !names.has(i.identityId)) names.set(i.identityId, role.name)
-    }
-  }
-  const name = (id: string | null): string | null => (id === null ? null : (names.get(id) ?? id))
-  const report: CampaignReport = {
-    campaign,
-    reviewers: certs.map((c) => {
-      const n = counts.get(c.id) ?? { total: 0, decided: 0, approved: 0, revoked: 0 }
-      return {
-        certificationId: c.id,
-        reviewer: c.reviewerId,
-        reviewerName: name(c.reviewerId) as string,
-        items: n.total,
-        decided: n.decided,
-        approved: n.approved,
-        revoked: n.revoked,
-        signed: c.signed,
-        reassignedFrom: c.originalReviewerId,
-        escalated: c.escalated,
-      }
-    }),
-    decisions: items.map((i) => ({
-      itemId: i.id,
-      identity: i.identityId,
-      identityName: name(i.identityId) as string,
-      itemType: i.itemType,
-      item: i.itemName,
-      source: i.sourceId,
-      decision: i.decision,
-      decidedBy: name(i.decidedBy),
-      decided: i.decided,
-      comments: i.comments,
-      proposedEndDate: i.proposedEndDate,
-      remediation: i.remediation,
-      remediationDetail: i.remediationDetail,
-    })),
-    remediation,
-  }
-  return { report, items, identities, name: (id) => names.get(id) ?? id }
+  const names = new Map(subjectNamesOf(ctx, progress.campaign) ?? [])
+  for (const p of identities.values()) names.set(p.id, p.name)
+  return { progress, items, identities, name: (id) => names.get(id) ?? id }
 }
 
 const DECISION_COLUMNS = [
@@ -156,22 +229,21 @@ const REVIEWER_COLUMNS = [
   'escalated',
 ] as const
 
-/**
- * A part of the report as CSV: `decisions`, one row per item with its remediation, or `reviewers`, one row
- * per certification. Text people typed is made inert for spreadsheets.
- */
-export function campaignReportCsv(
-  report: CampaignReport,
-  part: 'decisions' | 'reviewers' = 'decisions',
-): string {
-  if (part === 'reviewers') {
-    return toCsv(
-      REVIEWER_COLUMNS,
-      report.reviewers.map((r) => REVIEWER_COLUMNS.map((c) => inertCell(String(r[c] ?? '')))),
-    )
-  }
+/** The CSV of a report's reviewers: one row per certification. Text people typed is made inert for spreadsheets. */
+export function reviewersCsv(progress: CampaignProgress): string {
   return toCsv(
-    DECISION_COLUMNS,
-    report.decisions.map((d) => DECISION_COLUMNS.map((c) => inertCell(d[c] ?? ''))),
+    REVIEWER_COLUMNS,
+    progress.reviewers.map((r) => REVIEWER_COLUMNS.map((c) => inertCell(String(r[c] ?? '')))),
   )
+}
+
+/**
+ * The CSV of a report's decisions, one row per item with its remediation, in parts as the items are read
+ * (a campaign of a million items is about 150 MB of it). Text people typed is made inert for spreadsheets.
+ */
+export async function* decisionsCsv(ctx: EngineContext, campaign: Campaign): AsyncGenerator<string> {
+  yield csvLines([DECISION_COLUMNS])
+  for await (const page of decisionPages(ctx, campaign)) {
+    yield csvLines(page.map((d) => DECISION_COLUMNS.map((c) => inertCell(d[c] ?? ''))))
+  }
 }
