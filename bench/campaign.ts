@@ -9,6 +9,11 @@ import { aggregateSource } from '../src/engine/aggregate-source.js'
 import { applyPlan } from '../src/engine/apply-plan.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
+import {
+  campaignProgress,
+  decisionsCsv,
+  loadCampaignReport,
+} from '../src/engine/certifications/campaign-report.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
 import { decideItems, MAX_DECISIONS } from '../src/engine/certifications/decide-items.js'
 import { remediateSignedOff } from '../src/engine/certifications/remediate-signed-off.js'
@@ -444,6 +449,22 @@ export async function campaignBench(size: number): Promise<BenchResult> {
     const assignmentsDeleted = assignmentsBefore - (await countRows(ctx.db, 'assignments'))
     const signOffRate = revoked / (signOffMs / 1000)
 
+    // (4) Reports: the campaign's progress (counts), then its decisions' CSV as it is streamed, against
+    // reading every item whole (what the status read before, and what the reference's item reports read).
+    const r0 = performance.now()
+    await campaignProgress(ctx, actor, campaign.id)
+    const progressMs = performance.now() - r0
+    let csvBytes = 0
+    const c0 = performance.now()
+    for await (const part of decisionsCsv(ctx, campaign)) csvBytes += Buffer.byteLength(part)
+    const csvMs = performance.now() - c0
+    const w0 = performance.now()
+    const whole = (await loadCampaignReport(ctx, campaign.id)).items.length
+    const wholeMs = performance.now() - w0
+    progress(
+      `progress ${progressMs.toFixed(0)} ms; decisions' CSV ${(csvMs / 1000).toFixed(1)} s (${csvBytes} bytes); every item whole ${(wholeMs / 1000).toFixed(1)} s`,
+    )
+
     const phases = generated.phases ?? {}
     const share = (ms: number): string =>
       `${(ms / 1000).toFixed(2)} s (${((ms / generateMs) * 100).toFixed(1)}%)`
@@ -478,6 +499,11 @@ export async function campaignBench(size: number): Promise<BenchResult> {
         activities,
         assignmentsDeleted,
         setupMs: Math.round(ws.setupMs),
+        reportProgressMs: Math.round(progressMs),
+        reportCsvMs: Math.round(csvMs),
+        reportCsvBytes: csvBytes,
+        reportWholeItemsMs: Math.round(wholeMs),
+        reportWholeItems: whole,
       },
       details: {
         'items per identity': (items / size).toFixed(2),
@@ -498,6 +524,7 @@ export async function campaignBench(size: number): Promise<BenchResult> {
           .map(([k, n]) => `${k} ${n}`)
           .join(', '),
         'activities written, assignments deleted': `${activities}, ${assignmentsDeleted}`,
+        "report: progress (ms), decisions' CSV streamed (s, MB), every item read whole (s)": `${progressMs.toFixed(0)}, ${(csvMs / 1000).toFixed(2)}, ${(csvBytes / 1e6).toFixed(0)}, ${(wholeMs / 1000).toFixed(2)}`,
         'setup: assignments, first-apply requests, time (s)': `${ws.assignments}, ${ws.firstApplyRequests}, ${(ws.setupMs / 1000).toFixed(0)}`,
         target: '≥ 50,000 items/s generation; ≥ 5,000 items/s sign-off to planned remediation',
       },
