@@ -463,21 +463,6 @@ export type ReportedItem = Pick<
   | 'remediation'
   | 'remediationDetail'
 >
-type ReportedTuple = [
-  string,
-  string,
-  string,
-  CertificationItem['itemType'],
-  string,
-  string | null,
-  Decision | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  Remediation | null,
-  string | null,
-]
 
 /**
  * A page of a campaign's items as its report lists them, in the table's key order (certification, then
@@ -496,43 +481,16 @@ export async function listReportedItems(
     params.push(after.certificationId, after.id)
     from = 'AND (certification_id, id) > ($3, $4)'
   }
-  const tuples = await selectTuples<ReportedTuple>(
+  const tuples = await selectTuples<Tuple>(
     db,
-    [
-      'id',
-      'certification_id',
-      'identity_id',
-      'item_type',
-      'item_name',
-      'source_id',
-      'decision',
-      'decided_by',
-      time('decided'),
-      'comments',
-      time('proposed_end_date'),
-      'remediation',
-      'remediation_detail',
-    ],
+    // Not why each item is held: the wide columns.
+    COLUMNS.map((c) => (c === 'reasons' || c === 'peers' ? 'NULL' : c)),
     `FROM (SELECT * FROM ${ITEMS} WHERE certification_id IN (${CERTIFICATIONS_OF} = $1) ${from}
        ORDER BY certification_id, id LIMIT $2) AS page`,
     params,
     'ORDER BY certification_id, id',
   )
-  return tuples.map((t) => ({
-    id: t[0],
-    certificationId: t[1],
-    identityId: t[2],
-    itemType: t[3],
-    itemName: t[4],
-    sourceId: t[5],
-    decision: t[6],
-    decidedBy: t[7],
-    decided: t[8],
-    comments: t[9],
-    proposedEndDate: t[10],
-    remediation: t[11],
-    remediationDetail: t[12],
-  }))
+  return tuples.map(toItem)
 }
 
 /** Per certification: items, decided, revoked; for progress by reviewer. */
