@@ -458,12 +458,17 @@ export async function campaignBench(size: number): Promise<BenchResult> {
     const c0 = performance.now()
     for await (const part of decisionsCsv(ctx, campaign)) csvBytes += Buffer.byteLength(part)
     const csvMs = performance.now() - c0
-    const w0 = performance.now()
-    const whole = (await loadCampaignReport(ctx, campaign.id)).items.length
-    const wholeMs = performance.now() - w0
     progress(
-      `progress ${progressMs.toFixed(0)} ms; decisions' CSV ${(csvMs / 1000).toFixed(1)} s (${csvBytes} bytes); every item whole ${(wholeMs / 1000).toFixed(1)} s`,
+      `progress ${progressMs.toFixed(0)} ms; decisions' CSV ${(csvMs / 1000).toFixed(1)} s (${csvBytes} bytes)`,
     )
+    const w0 = performance.now()
+    // At a million items the one JSON text the store answers with may exceed what a string can hold.
+    const whole = await loadCampaignReport(ctx, campaign.id).then(
+      (r) => String(r.items.length),
+      (err: unknown) => `failed: ${(err as Error).message}`,
+    )
+    const wholeMs = performance.now() - w0
+    progress(`every item whole: ${whole} in ${(wholeMs / 1000).toFixed(1)} s`)
 
     const phases = generated.phases ?? {}
     const share = (ms: number): string =>
@@ -524,7 +529,7 @@ export async function campaignBench(size: number): Promise<BenchResult> {
           .map(([k, n]) => `${k} ${n}`)
           .join(', '),
         'activities written, assignments deleted': `${activities}, ${assignmentsDeleted}`,
-        "report: progress (ms), decisions' CSV streamed (s, MB), every item read whole (s)": `${progressMs.toFixed(0)}, ${(csvMs / 1000).toFixed(2)}, ${(csvBytes / 1e6).toFixed(0)}, ${(wholeMs / 1000).toFixed(2)}`,
+        "report: progress (ms), decisions' CSV streamed (s, MB), every item read whole (items, s)": `${progressMs.toFixed(0)}, ${(csvMs / 1000).toFixed(2)}, ${(csvBytes / 1e6).toFixed(0)}, ${whole}, ${(wholeMs / 1000).toFixed(2)}`,
         'setup: assignments, first-apply requests, time (s)': `${ws.assignments}, ${ws.firstApplyRequests}, ${(ws.setupMs / 1000).toFixed(0)}`,
         target: '≥ 50,000 items/s generation; ≥ 5,000 items/s sign-off to planned remediation',
       },

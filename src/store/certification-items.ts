@@ -465,29 +465,25 @@ export type ReportedItem = Pick<
 >
 
 /**
- * A page of a campaign's items as its report lists them, in the table's key order (certification, then
- * item: an identity's items lie together), those after `after`: a report of a million items is read a
- * page at a time along the key, never all at once nor by an offset that rereads what came before.
+ * Items of some certifications as a report lists them, in the table's key order (certification, then
+ * item: an identity's items lie together): all of them, or of one certification a page at a time, those
+ * after item `after`. Each read follows the key from where it starts, never rereading what came before.
  */
 export async function listReportedItems(
   db: Db,
-  campaignId: string,
-  after: { readonly certificationId: string; readonly id: string } | null,
-  limit: number,
+  certificationIds: readonly string[],
+  after: string | null,
+  limit: number | null,
 ): Promise<ReportedItem[]> {
-  const params: unknown[] = [campaignId, limit]
-  let from = ''
-  if (after !== null) {
-    params.push(after.certificationId, after.id)
-    from = 'AND (certification_id, id) > ($3, $4)'
-  }
+  const w = new WhereClauses().add('certification_id = ANY(?::text[])', certificationIds)
+  if (after !== null) w.add('id > ?', after)
+  const limitSql = limit === null ? '' : limitClause({ limit }, w.params)
   const tuples = await selectTuples<Tuple>(
     db,
     // Not why each item is held: the wide columns.
     COLUMNS.map((c) => (c === 'reasons' || c === 'peers' ? 'NULL' : c)),
-    `FROM (SELECT * FROM ${ITEMS} WHERE certification_id IN (${CERTIFICATIONS_OF} = $1) ${from}
-       ORDER BY certification_id, id LIMIT $2) AS page`,
-    params,
+    `FROM (SELECT * FROM ${ITEMS} ${w.sql()} ORDER BY certification_id, id${limitSql}) AS page`,
+    w.params,
     'ORDER BY certification_id, id',
   )
   return tuples.map(toItem)

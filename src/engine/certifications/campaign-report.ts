@@ -76,8 +76,9 @@ const REPORT_PAGE = 5_000
 /**
  * A campaign's decisions a page at a time, each item with its decision and remediation (not why it is
  * held: a report leaves out the wide columns), grouped by certification, an identity's items together.
- * The pages follow the items' key, so an item reassigned to another certification while they are read
- * may be listed at both or neither; a report made when reviewers are done has every item once.
+ * The pages follow the items' key, certification by certification, so an item reassigned to another
+ * certification while they are read may be listed at both or neither; a report made when reviewers are
+ * done has every item once.
  */
 export async function* decisionPages(
   ctx: EngineContext,
@@ -87,36 +88,60 @@ export async function* decisionPages(
   // A role composition item's subject is a role: named by the role's name.
   const names = new Map(subjectNamesOf(ctx, campaign) ?? [])
   const name = (id: string): string => names.get(id) ?? id
-  let after: { certificationId: string; id: string } | null = null
-  for (;;) {
-    const items = await listReportedItems(ctx.db, campaign.id, after, pageSize)
-    const unnamed = new Set<string>()
-    for (const i of items) {
-      if (!names.has(i.identityId)) unnamed.add(i.identityId)
-      if (i.decidedBy !== null && !names.has(i.decidedBy)) unnamed.add(i.decidedBy)
+  const counts = await decisionCounts(ctx.db, campaign.id)
+  for (const batch of certificationBatches(counts, pageSize)) {
+    // Certifications that fill a page together are read at once; a larger one a page at a time.
+    let after: string | null = null
+    for (;;) {
+      const items = await listReportedItems(ctx.db, batch, after, batch.length === 1 ? pageSize : null)
+      const unnamed = new Set<string>()
+      for (const i of items) {
+        if (!names.has(i.identityId)) unnamed.add(i.identityId)
+        if (i.decidedBy !== null && !names.has(i.decidedBy)) unnamed.add(i.decidedBy)
+      }
+      for (const p of await loadIdentitiesById(ctx.db, [...unnamed])) names.set(p.id, p.name)
+      if (items.length > 0) {
+        yield items.map((i) => ({
+          itemId: i.id,
+          identity: i.identityId,
+          identityName: name(i.identityId),
+          itemType: i.itemType,
+          item: i.itemName,
+          source: i.sourceId,
+          decision: i.decision,
+          decidedBy: i.decidedBy === null ? null : name(i.decidedBy),
+          decided: i.decided,
+          comments: i.comments,
+          proposedEndDate: i.proposedEndDate,
+          remediation: i.remediation,
+          remediationDetail: i.remediationDetail,
+        }))
+      }
+      const last = items.at(-1)
+      if (batch.length > 1 || last === undefined || items.length < pageSize) break
+      after = last.id
     }
-    for (const p of await loadIdentitiesById(ctx.db, [...unnamed])) names.set(p.id, p.name)
-    if (items.length > 0) {
-      yield items.map((i) => ({
-        itemId: i.id,
-        identity: i.identityId,
-        identityName: name(i.identityId),
-        itemType: i.itemType,
-        item: i.itemName,
-        source: i.sourceId,
-        decision: i.decision,
-        decidedBy: i.decidedBy === null ? null : name(i.decidedBy),
-        decided: i.decided,
-        comments: i.comments,
-        proposedEndDate: i.proposedEndDate,
-        remediation: i.remediation,
-        remediationDetail: i.remediationDetail,
-      }))
-    }
-    const last = items.at(-1)
-    if (last === undefined || items.length < pageSize) return
-    after = { certificationId: last.certificationId, id: last.id }
   }
+}
+
+/** A campaign's certifications in id order, in runs whose items fill a page (one larger alone). */
+function* certificationBatches(
+  counts: ReadonlyMap<string, { readonly total: number }>,
+  pageSize: number,
+): Generator<string[]> {
+  let batch: string[] = []
+  let size = 0
+  for (const id of [...counts.keys()].sort()) {
+    const n = counts.get(id)?.total ?? 0
+    if (batch.length > 0 && size + n > pageSize) {
+      yield batch
+      batch = []
+      size = 0
+    }
+    batch.push(id)
+    size += n
+  }
+  if (batch.length > 0) yield batch
 }
 
 /**
