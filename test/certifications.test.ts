@@ -8,11 +8,7 @@ import { applyPlan } from '../src/engine/apply-plan.js'
 import { assign } from '../src/engine/assignments.js'
 import { activateCampaign } from '../src/engine/certifications/activate-campaign.js'
 import type { CampaignActor } from '../src/engine/certifications/campaign-actor.js'
-import {
-  campaignReport,
-  decisionPages,
-  decisionsCsv,
-} from '../src/engine/certifications/campaign-report.js'
+import { campaignReport, decisionPages, decisionsCsv } from '../src/engine/certifications/campaign-report.js'
 import { changeCampaign, deleteCampaignsById } from '../src/engine/certifications/change-campaign.js'
 import { completeCampaign } from '../src/engine/certifications/complete-campaign.js'
 import { createCampaign } from '../src/engine/certifications/create-campaign.js'
